@@ -11,7 +11,10 @@
 //!   Copy guest memory once into host memory, then decode from that copy.
 //! * **Says where.** Errors carry the byte offset, the opcode and what was wrong.
 //! * **Round-trips.** For every value the decoder produces, the encoder writes the
-//!   exact bytes it came from.
+//!   exact bytes it came from, except for bits hosts ignore and the decoder
+//!   normalises (a virgl header's object-type byte on non-object commands,
+//!   DRAW_VBO's boolean dwords). Mesa never sets those, so captured streams
+//!   re-encode bit for bit.
 //!
 //! Modules: [`virgl`] (the command stream inside SUBMIT_CMD / SUBMIT_3D),
 //! [`vtest`] (the Unix-socket transport), [`virtio_gpu`] (the virtqueue

@@ -30,4 +30,4 @@ pub const MAX_SO_OUTPUTS: u32 = 64;
 /// Planes of PIPE_RESOURCE_SET_TYPE.
 pub const MAX_PLANES: u32 = 4;
 /// Largest command buffer Mesa builds (`VIRGL_MAX_CMDBUF_DWORDS`).
-pub const MAX_CMDBUF_DWORDS: usize = 65536 + 1024;
+pub const MAX_CMDBUF_DWORDS: u32 = 65536 + 1024;

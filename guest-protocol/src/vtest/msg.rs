@@ -59,8 +59,7 @@ pub const SUBMIT_CMD2_FLAG_RING_IDX: u32 = 1;
 pub const SUBMIT_CMD2_BATCH_STRIDE: usize = 8;
 /// Fields of one SUBMIT_CMD2 batch header that the reference reads.
 pub const SUBMIT_CMD2_BATCH_FIELDS: usize = 6;
-/// Largest command buffer Mesa sends (`VIRGL_MAX_CMDBUF_DWORDS`).
-pub const MAX_CMDBUF_DWORDS: u32 = 65536 + 1024;
+pub use crate::virgl::limits::MAX_CMDBUF_DWORDS;
 
 /// The 2-dword header that starts every message except raw TRANSFER_GET data
 /// and the fd byte. The unit of `len` depends on the command (§2.1).

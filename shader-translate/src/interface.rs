@@ -1,0 +1,407 @@
+//! What a translated module expects from the renderer: the fixed binding
+//! scheme, varying locations, and an [`Interface`] listing what one module
+//! actually uses.
+//!
+//! # Binding scheme
+//!
+//! One bind group per stage, so each stage's virgl state (constant buffers,
+//! sampler views and states are all per shader type) maps to one group:
+//!
+//! | group | stage |
+//! | --- | --- |
+//! | [`VERTEX_GROUP`] = 0 | vertex shader |
+//! | [`FRAGMENT_GROUP`] = 1 | fragment shader |
+//!
+//! Inside a group:
+//!
+//! | binding | resource |
+//! | --- | --- |
+//! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>`; `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (16 bytes) |
+//! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
+//! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
+//!
+//! # Vertex inputs and varyings
+//!
+//! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`
+//! (missing components filled with (0, 0, 0, 1) by the vertex fetch).
+//! Varyings (VS outputs, FS inputs) are `vec4<f32>` at the location
+//! [`varying_location`] gives their semantic, the same in every shader, so a
+//! VS and an FS translated separately link. Locations go up to
+//! [`VARYING_LOCATIONS`] − 1: create the device with
+//! `max_inter_stage_shader_variables` ≥ [`VARYING_LOCATIONS`] (Vulkan drivers,
+//! lavapipe included, offer 31).
+
+use crate::ast::{ReturnType, Semantic, SemanticId, Stage, TextureTarget};
+use core::fmt;
+use naga::{BuiltIn, ImageDimension, ResourceBinding};
+
+/// Bind group of the vertex shader's resources.
+pub const VERTEX_GROUP: u32 = 0;
+/// Bind group of the fragment shader's resources.
+pub const FRAGMENT_GROUP: u32 = 1;
+/// Binding of the [`DriverUniforms`] buffer in each stage's group.
+pub const DRIVER_UNIFORMS_BINDING: u32 = 16;
+/// Number of varying locations the fixed scheme uses (see [`varying_location`]).
+pub const VARYING_LOCATIONS: u32 = 29;
+
+/// The bind group of a stage's resources (`None` for stages not translated).
+pub const fn bind_group(stage: Stage) -> Option<u32> {
+    match stage {
+        Stage::Vertex => Some(VERTEX_GROUP),
+        Stage::Fragment => Some(FRAGMENT_GROUP),
+        _ => None,
+    }
+}
+
+/// Binding of constant buffer `index` (`CONST[index][…]`).
+pub const fn constant_buffer_binding(index: u32) -> u32 {
+    index
+}
+
+/// Binding of the texture of sampler unit `unit`.
+pub const fn texture_binding(unit: u32) -> u32 {
+    32 + 2 * unit
+}
+
+/// Binding of the sampler of sampler unit `unit`.
+pub const fn sampler_binding(unit: u32) -> u32 {
+    33 + 2 * unit
+}
+
+/// The location of a varying, by semantic: `COLOR[0..2]` → 0–1,
+/// `GENERIC[0..16]` → 2–17, `TEXCOORD[0..8]` → 18–25, `FOG[0]` → 26,
+/// `BCOLOR[0..2]` → 27–28. `None` for other semantics and higher indices.
+///
+/// Common shaders (colours and a few generics) stay below WebGPU's default
+/// limit of 16.
+pub const fn varying_location(id: SemanticId) -> Option<u32> {
+    let (base, count) = match id.name {
+        Semantic::Color => (0, 2),
+        Semantic::Generic => (2, 16),
+        Semantic::TexCoord => (18, 8),
+        Semantic::Fog => (26, 1),
+        Semantic::BColor => (27, 2),
+        _ => return None,
+    };
+    if id.index < count {
+        Some(base + id.index)
+    } else {
+        None
+    }
+}
+
+/// Per-draw values the translated shaders read from
+/// [`DRIVER_UNIFORMS_BINDING`] (a 16-byte uniform buffer, same layout in both
+/// stages). See `docs/gl-conventions.md`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DriverUniforms {
+    /// VS: clip-space y is multiplied by this. +1 when the viewport's y scale
+    /// is negative (window framebuffers), −1 when positive (FBOs).
+    pub flip_y: f32,
+    /// FS: framebuffer height in pixels, for `FS_COORD_ORIGIN LOWER_LEFT`.
+    pub fb_height: f32,
+    /// FS: alpha-test reference value.
+    pub alpha_ref: f32,
+}
+
+impl DriverUniforms {
+    /// Size of the uniform buffer in bytes.
+    pub const SIZE: u64 = 16;
+
+    /// The buffer contents (little-endian f32s; the last 4 bytes are padding).
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        for (chunk, v) in
+            out.chunks_exact_mut(4)
+                .zip([self.flip_y, self.fb_height, self.alpha_ref, 0.0])
+        {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+}
+
+impl Default for DriverUniforms {
+    fn default() -> Self {
+        Self {
+            flip_y: 1.0,
+            fb_height: 0.0,
+            alpha_ref: 0.0,
+        }
+    }
+}
+
+/// How an input or output register appears in the module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Usage {
+    /// A user location.
+    Location {
+        /// The location.
+        location: u32,
+        /// Interpolation (`None` for vertex attributes and FS outputs).
+        interpolation: Option<naga::Interpolation>,
+        /// Sampling (`None` where interpolation is `None` or flat).
+        sampling: Option<naga::Sampling>,
+    },
+    /// A built-in (position, depth, front-facing…).
+    BuiltIn(BuiltIn),
+    /// Accepted and ignored (`PSIZE`, `EDGEFLAG`, `CLIPVERTEX` outputs; see
+    /// `docs/gl-conventions.md`).
+    Dropped,
+}
+
+/// An input or output of the module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Varying {
+    /// The TGSI register (`IN[register]` / `OUT[register]`).
+    pub register: u32,
+    /// Its semantic (`None` for VS inputs, which have none).
+    pub semantic: Option<SemanticId>,
+    /// How it appears in the module.
+    pub usage: Usage,
+}
+
+/// A constant buffer the module reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConstantBuffer {
+    /// `CONST[index][…]` (0 for plain `CONST[…]`).
+    pub index: u32,
+    /// Where to bind it.
+    pub binding: ResourceBinding,
+    /// Bytes the shader may read (16 per declared register); bind at least
+    /// this much.
+    pub size: u64,
+}
+
+/// What kind of texture a unit's binding must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextureClass {
+    /// Sampled as float (`texture_*<f32>`).
+    Float,
+    /// A depth texture sampled with comparison (`texture_depth_*`).
+    Depth,
+    /// Loaded as signed integers (`texture_*<i32>`).
+    Sint,
+    /// Loaded as unsigned integers (`texture_*<u32>`).
+    Uint,
+}
+
+/// A sampler unit the module uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextureBinding {
+    /// The unit (`SAMP[unit]`, `SVIEW[unit]`).
+    pub unit: u32,
+    /// Where to bind the texture view.
+    pub texture: ResourceBinding,
+    /// Where to bind the sampler (`None` when the unit is only `TXF`/`TXQ`'d).
+    pub sampler: Option<ResourceBinding>,
+    /// The TGSI target of the instructions using it.
+    pub target: TextureTarget,
+    /// The `SVIEW` declaration's return type (`FLOAT` when undeclared).
+    pub return_type: ReturnType,
+    /// View dimension to create (1D targets use 2D views, see
+    /// `docs/gl-conventions.md`).
+    pub dimension: ImageDimension,
+    /// Whether the view is an array view.
+    pub arrayed: bool,
+    /// Whether the texture is multisampled.
+    pub multisampled: bool,
+    /// Sample type of the binding.
+    pub class: TextureClass,
+    /// Whether the sampler is a comparison sampler (shadow targets).
+    pub comparison: bool,
+}
+
+/// A system value the module reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SystemValue {
+    /// `SV[register]` (or the `IN` register for `FACE`/`POSITION` inputs).
+    pub register: u32,
+    /// Which value.
+    pub semantic: Semantic,
+    /// The built-in it reads.
+    pub builtin: BuiltIn,
+}
+
+/// Everything a module expects from the renderer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interface {
+    /// The stage.
+    pub stage: Stage,
+    /// Inputs: vertex attributes (VS) or varyings and built-ins (FS).
+    pub inputs: Vec<Varying>,
+    /// Outputs: varyings and position (VS), colours and depth (FS).
+    pub outputs: Vec<Varying>,
+    /// Constant buffers read.
+    pub constant_buffers: Vec<ConstantBuffer>,
+    /// The driver-uniform buffer, if read.
+    pub driver_uniforms: Option<ResourceBinding>,
+    /// Sampler units used.
+    pub textures: Vec<TextureBinding>,
+    /// System values read.
+    pub system_values: Vec<SystemValue>,
+    /// `FS_COLOR0_WRITES_ALL_CBUFS`: colour 0 goes to every colour buffer.
+    pub color0_writes_all: bool,
+}
+
+impl Interface {
+    /// An empty interface for `stage`.
+    pub(crate) const fn new(stage: Stage) -> Self {
+        Self {
+            stage,
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            constant_buffers: Vec::new(),
+            driver_uniforms: None,
+            textures: Vec::new(),
+            system_values: Vec::new(),
+            color0_writes_all: false,
+        }
+    }
+}
+
+/// The WGSL name of a built-in.
+pub(crate) const fn builtin_name(builtin: BuiltIn) -> &'static str {
+    match builtin {
+        BuiltIn::Position { invariant: true } => "position) @invariant",
+        BuiltIn::Position { invariant: false } => "position",
+        BuiltIn::FragDepth => "frag_depth",
+        BuiltIn::FrontFacing => "front_facing",
+        BuiltIn::SampleIndex => "sample_index",
+        BuiltIn::SampleMask => "sample_mask",
+        BuiltIn::VertexIndex => "vertex_index",
+        BuiltIn::InstanceIndex => "instance_index",
+        _ => "other",
+    }
+}
+
+fn binding(f: &mut fmt::Formatter<'_>, b: ResourceBinding) -> fmt::Result {
+    write!(f, "@group({}) @binding({})", b.group, b.binding)
+}
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Location {
+                location,
+                interpolation,
+                sampling,
+            } => {
+                write!(f, "@location({location})")?;
+                if let Some(i) = interpolation {
+                    write!(f, " {i:?}")?;
+                }
+                if let Some(s) = sampling {
+                    write!(f, " {s:?}")?;
+                }
+                Ok(())
+            }
+            Self::BuiltIn(b) => write!(f, "@builtin({})", builtin_name(b)),
+            Self::Dropped => f.write_str("dropped"),
+        }
+    }
+}
+
+impl fmt::Display for Varying {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.semantic {
+            Some(s) => write!(
+                f,
+                "[{}] {}[{}] -> {}",
+                self.register, s.name, s.index, self.usage
+            ),
+            None => write!(f, "[{}] -> {}", self.register, self.usage),
+        }
+    }
+}
+
+impl fmt::Display for Interface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match bind_group(self.stage) {
+            Some(g) => writeln!(f, "stage {} (bind group {g})", self.stage)?,
+            None => writeln!(f, "stage {}", self.stage)?,
+        }
+        for v in &self.inputs {
+            writeln!(f, "input IN{v}")?;
+        }
+        for v in &self.outputs {
+            writeln!(f, "output OUT{v}")?;
+        }
+        if self.color0_writes_all {
+            writeln!(f, "colour 0 writes all colour buffers")?;
+        }
+        for sv in &self.system_values {
+            writeln!(
+                f,
+                "system value [{}] {} -> @builtin({})",
+                sv.register,
+                sv.semantic,
+                builtin_name(sv.builtin)
+            )?;
+        }
+        for cb in &self.constant_buffers {
+            write!(f, "constant buffer CONST[{}] -> ", cb.index)?;
+            binding(f, cb.binding)?;
+            writeln!(f, ", {} bytes", cb.size)?;
+        }
+        if let Some(b) = self.driver_uniforms {
+            f.write_str("driver uniforms -> ")?;
+            binding(f, b)?;
+            writeln!(f)?;
+        }
+        for t in &self.textures {
+            write!(
+                f,
+                "texture unit {} {} {} -> {:?}{}{} {:?}{} ",
+                t.unit,
+                t.target,
+                t.return_type,
+                t.dimension,
+                if t.arrayed { " array" } else { "" },
+                if t.multisampled { " multisampled" } else { "" },
+                t.class,
+                if t.comparison { " comparison" } else { "" },
+            )?;
+            binding(f, t.texture)?;
+            if let Some(s) = t.sampler {
+                f.write_str(", sampler ")?;
+                binding(f, s)?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_are_distinct_and_below_the_limit() {
+        let mut seen = std::collections::HashSet::new();
+        for &name in Semantic::ALL {
+            for index in 0..40 {
+                if let Some(l) = varying_location(SemanticId { name, index }) {
+                    assert!(l < VARYING_LOCATIONS);
+                    assert!(seen.insert(l), "{name}[{index}] reuses location {l}");
+                }
+            }
+        }
+        assert_eq!(seen.len() as u32, VARYING_LOCATIONS);
+    }
+
+    #[test]
+    fn driver_uniforms_are_little_endian_f32s() {
+        let bytes = DriverUniforms {
+            flip_y: -1.0,
+            fb_height: 240.0,
+            alpha_ref: 0.5,
+        }
+        .to_bytes();
+        assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
+        assert_eq!(bytes.get(4..8), Some(&240.0f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(8..12), Some(&0.5f32.to_le_bytes()[..]));
+    }
+}

@@ -1,0 +1,139 @@
+//! TGSI text, as Mesa's virgl driver sends it, to a validated `naga::Module`
+//! and an [`Interface`] describing what the module expects from the renderer.
+//!
+//! ```
+//! let text = "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+//! let t = shader_translate::translate(text, &shader_translate::Options::default()).unwrap();
+//! assert_eq!(t.module.entry_points.len(), 1);
+//! println!("{}", t.to_wgsl().unwrap());
+//! ```
+//!
+//! # Contract
+//!
+//! **Trusts nothing in the text.** The text comes from a guest and may be
+//! hostile: every byte is lexed with bounds checks, every count and index is
+//! checked against [`limits`] before anything is allocated from it, and any
+//! failure is an [`Error`] pointing at the offending text. Translation never
+//! panics, never loops without bound (work is linear in the text size), and
+//! does no I/O.
+//!
+//! **Validates** the grammar (tgsi-text.md §3), declarations (every register
+//! used is declared, no register declared twice), operand files and control
+//! flow nesting, and finally runs naga's [`Validator`](naga::valid::Validator)
+//! with [`CAPABILITIES`] — what wgpu offers on any WebGPU-class device — and
+//! returns its [`ModuleInfo`](naga::valid::ModuleInfo). A module this crate
+//! returns passes wgpu's own validation.
+//!
+//! **Never produces a silently wrong shader.** What WebGPU cannot express
+//! (geometry, tessellation and compute stages, clip distances, stencil export,
+//! sampling integer textures, subroutines, …) is
+//! [`ErrorKind::Unsupported`], naming the construct. The few GL features that
+//! are accepted and dropped (point size, edge flag and clip vertex outputs) are
+//! listed in the [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped)
+//! and in `docs/gl-conventions.md`.
+//!
+//! **Trusts the caller** for [`Options`] (renderer state) and for binding the
+//! resources the interface lists, using the fixed scheme of [`interface`].
+//!
+//! Layout: [`parse()`] (with `lex`) builds an [`ast::Program`]; `lower` builds
+//! the naga IR (declarations, ALU, texture and control-flow opcodes, GL
+//! conventions); [`translate`] runs both and validates.
+
+#![warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
+pub mod ast;
+mod error;
+pub mod interface;
+mod lex;
+pub mod limits;
+mod lower;
+mod names;
+mod opcode;
+mod options;
+mod parse;
+
+pub use error::{Error, ErrorKind};
+pub use interface::Interface;
+pub use options::{Channel, CompareFunction, Options, SamplerOptions};
+pub use parse::parse;
+
+use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
+
+/// The naga capabilities modules are validated with: those every WebGPU
+/// device has (cube arrays, per-sample shading, `pack2x16float`), nothing
+/// optional.
+pub const CAPABILITIES: Capabilities = Capabilities::CUBE_ARRAY_TEXTURES
+    .union(Capabilities::MULTISAMPLED_SHADING)
+    .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32);
+
+/// A translated shader.
+#[derive(Debug)]
+pub struct Translation {
+    /// The module: one entry point, `main`. Give it to wgpu as
+    /// `wgpu::ShaderSource::Naga(Cow::Owned(module))`.
+    pub module: naga::Module,
+    /// naga's validation result for `module`.
+    pub info: ModuleInfo,
+    /// What the module expects from the renderer.
+    pub interface: Interface,
+}
+
+impl Translation {
+    /// The module as WGSL text (for inspection; wgpu takes the module).
+    pub fn to_wgsl(&self) -> Result<String, Error> {
+        naga::back::wgsl::write_string(
+            &self.module,
+            &self.info,
+            naga::back::wgsl::WriterFlags::empty(),
+        )
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Validation(format!("WGSL output: {e}")),
+                naga::Span::UNDEFINED,
+            )
+        })
+    }
+}
+
+/// Translates TGSI text (up to its first NUL, if any).
+pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
+    let text = text.split('\0').next().unwrap_or("");
+    if text.len() > limits::MAX_TEXT_BYTES {
+        return Err(Error::new(
+            ErrorKind::TooLarge {
+                what: "shader text bytes",
+                count: text.len() as u64,
+                max: limits::MAX_TEXT_BYTES as u64,
+            },
+            naga::Span::UNDEFINED,
+        ));
+    }
+    // Reject other stages before parsing grammar they may use (`IN[][0]`).
+    let (stage, header_span) = parse::header(text)?;
+    if !matches!(stage, ast::Stage::Vertex | ast::Stage::Fragment) {
+        return Err(Error::unsupported(
+            format!("{stage} shaders (only VERT and FRAG are translated)"),
+            header_span,
+        ));
+    }
+    let program = parse(text)?;
+    let (module, interface) = lower::lower(&program, options)?;
+    let info = Validator::new(ValidationFlags::all(), CAPABILITIES)
+        .validate(&module)
+        .map_err(|e| {
+            let span = e.spans().next().map_or(naga::Span::UNDEFINED, |(s, _)| *s);
+            let mut message = e.as_inner().to_string();
+            let mut source = std::error::Error::source(e.as_inner());
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Error::new(ErrorKind::Validation(message), span)
+        })?;
+    Ok(Translation {
+        module,
+        info,
+        interface,
+    })
+}

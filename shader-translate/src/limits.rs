@@ -1,0 +1,41 @@
+//! Every size limit the translator enforces, in one place.
+//!
+//! Each limit is checked before anything is allocated from a count the text
+//! asks for; exceeding one is [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge).
+//! The values leave ample room for what Mesa 22.3 sends (the largest captured
+//! shader is about 24 KB of text and a few hundred instructions) while keeping a
+//! hostile guest's shader small enough to translate in milliseconds.
+
+/// Longest accepted TGSI text, in bytes (after any NUL terminator is cut off).
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+/// Most instructions in one shader.
+pub const MAX_INSTRUCTIONS: usize = 16 * 1024;
+/// Most `DCL` lines in one shader.
+pub const MAX_DECLARATIONS: usize = 4 * 1024;
+/// Most `IMM` lines in one shader.
+pub const MAX_IMMEDIATES: usize = 4 * 1024;
+/// Most `PROPERTY` lines in one shader.
+pub const MAX_PROPERTIES: usize = 64;
+/// Most `TEMP` registers (the highest declared index + 1).
+pub const MAX_TEMPS: u32 = 4 * 1024;
+/// Most `ADDR` registers.
+pub const MAX_ADDRESS_REGS: u32 = 4;
+/// Most vec4 registers in one constant buffer (64 KiB, WebGPU's
+/// `maxUniformBufferBindingSize` default).
+pub const MAX_CONSTANTS: u32 = 4 * 1024;
+/// Most constant buffers (`CONST[b][…]` with `b` below this).
+pub const MAX_CONSTANT_BUFFERS: u32 = 16;
+/// Most sampler / sampler-view units (`SAMP[i]`, `SVIEW[i]`).
+pub const MAX_SAMPLERS: u32 = 16;
+/// Most `IN` or `OUT` registers.
+pub const MAX_IO_REGS: u32 = 32;
+/// Most vertex shader inputs (WebGPU's `maxVertexAttributes` default).
+pub const MAX_VERTEX_ATTRIBUTES: u32 = 16;
+/// Most `SV` registers.
+pub const MAX_SYSTEM_VALUES: u32 = 16;
+/// Most colour buffers a fragment shader writes (`COLOR[n]`, n below this).
+pub const MAX_COLOR_BUFFERS: u32 = 8;
+/// Deepest nesting of `IF`/`UIF`/`BGNLOOP` blocks.
+pub const MAX_NESTING: usize = 64;
+/// Largest absolute value of an immediate index offset (`ADDR[0].x+9`).
+pub const MAX_INDEX_OFFSET: i64 = 1 << 20;

@@ -1,0 +1,241 @@
+//! GL conventions (docs/gl-conventions.md), applied where values enter and
+//! leave the shader: the fragment coordinate on entry; clip-space Y and
+//! depth, colour clamping, alpha test and colour-0 broadcast on exit. Also
+//! the driver uniforms they read and the final module assembly.
+
+use super::expr::Kind;
+use super::io::Source;
+use super::Lowerer;
+use crate::ast::{CoordOrigin, PixelCenter, Stage};
+use crate::error::Error;
+use crate::interface::{DriverUniforms, Interface, DRIVER_UNIFORMS_BINDING};
+use crate::options::CompareFunction;
+use naga::diagnostic_filter::{
+    DiagnosticFilter, DiagnosticFilterNode, FilterableTriggeringRule, Severity,
+    StandardFilterableTriggeringRule,
+};
+use naga::{
+    AddressSpace, BinaryOperator, Block, BuiltIn, EntryPoint, Expression, GlobalVariable, Handle,
+    Literal, MathFunction, Module, ResourceBinding, ShaderStage, Statement, StructMember, Type,
+    TypeInner, UnaryOperator,
+};
+
+/// A field of [`DriverUniforms`], by member index.
+#[derive(Clone, Copy)]
+pub(crate) enum DriverField {
+    FlipY = 0,
+    FbHeight = 1,
+    AlphaRef = 2,
+}
+
+impl Lowerer<'_> {
+    /// Loads a driver-uniform field (creating the buffer binding on first
+    /// use).
+    pub(crate) fn driver_uniform(&mut self, field: DriverField) -> Handle<Expression> {
+        let var = match self.io.driver {
+            Some(var) => var,
+            None => {
+                let f32_ty = self.scalar_ty(Kind::Float);
+                let members = ["flip_y", "fb_height", "alpha_ref", "padding"]
+                    .iter()
+                    .zip((0u32..).step_by(4))
+                    .map(|(name, offset)| StructMember {
+                        name: Some((*name).to_owned()),
+                        ty: f32_ty,
+                        binding: None,
+                        offset,
+                    })
+                    .collect();
+                let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
+                let ty = self.module.types.insert(
+                    Type {
+                        name: Some("DriverUniforms".to_owned()),
+                        inner: TypeInner::Struct { members, span },
+                    },
+                    naga::Span::UNDEFINED,
+                );
+                let binding = ResourceBinding {
+                    group: self.group,
+                    binding: DRIVER_UNIFORMS_BINDING,
+                };
+                let var = self.module.global_variables.append(
+                    GlobalVariable {
+                        name: Some("driver".to_owned()),
+                        space: AddressSpace::Uniform,
+                        binding: Some(binding),
+                        ty,
+                        init: None,
+                        memory_decorations: naga::MemoryDecorations::empty(),
+                    },
+                    self.span,
+                );
+                self.io.driver = Some(var);
+                self.interface.driver_uniforms = Some(binding);
+                var
+            }
+        };
+        let base = self.global_ptr(var);
+        let ptr = self.lane(base, field as u32);
+        self.load(ptr)
+    }
+
+    /// The TGSI fragment coordinate from WebGPU's (origin at the first row
+    /// in memory, centres at .5): flipped for `LOWER_LEFT`, shifted for
+    /// `INTEGER` centres.
+    pub(crate) fn frag_coord_value(&mut self) -> super::Value {
+        let vec4 = self.vec4_ty(Kind::Float);
+        let pos = self.builtin_arg(BuiltIn::Position { invariant: false }, vec4, "frag_coord");
+        let [mut x, mut y, z, w] = [0, 1, 2, 3].map(|i| self.lane(pos, i));
+        if self.io.props.origin == CoordOrigin::LowerLeft {
+            let height = self.driver_uniform(DriverField::FbHeight);
+            y = self.binary(BinaryOperator::Subtract, height, y);
+        }
+        if self.io.props.center == PixelCenter::Integer {
+            let half = self.f32c(0.5);
+            x = self.binary(BinaryOperator::Subtract, x, half);
+            y = self.binary(BinaryOperator::Subtract, y, half);
+        }
+        super::Value::new(self.compose4(Kind::Float, [x, y, z, w]), Kind::Float)
+    }
+
+    /// Writes the outputs and returns (at `END` or `RET`).
+    pub(crate) fn epilogue(&mut self) -> Result<(), Error> {
+        if self.stage == Stage::Fragment {
+            self.alpha_test();
+        }
+        let members = self.io.members.clone();
+        let Some(ty) = self.io.result else {
+            self.stmt(Statement::Return { value: None });
+            return Ok(());
+        };
+        let components = members
+            .iter()
+            .map(|m| self.member_value(m.source))
+            .collect();
+        let value = self.expr(Expression::Compose { ty, components });
+        self.stmt(Statement::Return { value: Some(value) });
+        Ok(())
+    }
+
+    fn member_value(&mut self, source: Source) -> Handle<Expression> {
+        match source {
+            Source::Position(var) => self.clip_position(var),
+            Source::Reg { var, clamp } => {
+                let ptr = self.local_ptr(var);
+                let v = self.load(ptr);
+                if clamp {
+                    self.math(MathFunction::Saturate, &[v])
+                } else {
+                    v
+                }
+            }
+            Source::Depth(var) => {
+                let ptr = self.local_ptr(var);
+                let z = self.lane(ptr, 2);
+                self.load(z)
+            }
+            Source::SampleMask(var) => {
+                let ptr = self.local_ptr(var);
+                let x = self.lane(ptr, 0);
+                let x = self.load(x);
+                self.bitcast(x, Kind::Uint)
+            }
+            Source::Zero => self.splat_f32(0.0),
+        }
+    }
+
+    /// GL clip space → WebGPU: `y *= flip_y`; `z = (z + w) / 2` unless
+    /// `clip_halfz`.
+    fn clip_position(
+        &mut self,
+        var: Option<naga::Handle<naga::LocalVariable>>,
+    ) -> Handle<Expression> {
+        let Some(var) = var else {
+            return self.splat_f32(0.0);
+        };
+        let ptr = self.local_ptr(var);
+        let p = self.load(ptr);
+        let [x, y, mut z, w] = [0, 1, 2, 3].map(|i| self.lane(p, i));
+        let flip = self.driver_uniform(DriverField::FlipY);
+        let y = self.binary(BinaryOperator::Multiply, y, flip);
+        if !self.options.clip_halfz {
+            let sum = self.binary(BinaryOperator::Add, z, w);
+            let half = self.f32c(0.5);
+            z = self.binary(BinaryOperator::Multiply, sum, half);
+        }
+        self.compose4(Kind::Float, [x, y, z, w])
+    }
+
+    /// Discards the fragment unless `color0.a <func> alpha_ref`.
+    fn alpha_test(&mut self) {
+        let (Some(func), Some(color0)) = (self.options.alpha_test, self.io.color0) else {
+            return;
+        };
+        let op = match func {
+            CompareFunction::Always => return,
+            CompareFunction::Never => None,
+            CompareFunction::Less => Some(BinaryOperator::Less),
+            CompareFunction::Equal => Some(BinaryOperator::Equal),
+            CompareFunction::LessEqual => Some(BinaryOperator::LessEqual),
+            CompareFunction::Greater => Some(BinaryOperator::Greater),
+            CompareFunction::NotEqual => Some(BinaryOperator::NotEqual),
+            CompareFunction::GreaterEqual => Some(BinaryOperator::GreaterEqual),
+        };
+        let pass = match op {
+            Some(op) => {
+                let ptr = self.local_ptr(color0);
+                let a = self.lane(ptr, 3);
+                let a = self.load(a);
+                let reference = self.driver_uniform(DriverField::AlphaRef);
+                self.binary(op, a, reference)
+            }
+            None => self.expr(Expression::Literal(Literal::Bool(false))),
+        };
+        let fail = self.unary(UnaryOperator::LogicalNot, pass);
+        let mut accept = Block::new();
+        accept.push(Statement::Kill, self.span);
+        self.stmt(Statement::If {
+            condition: fail,
+            accept,
+            reject: Block::new(),
+        });
+    }
+
+    /// Wraps the function into the module's entry point.
+    pub(crate) fn assemble(mut self) -> Result<(Module, Interface), Error> {
+        self.interface.textures = self.texture_bindings();
+        let stage = match self.stage {
+            Stage::Vertex => ShaderStage::Vertex,
+            _ => ShaderStage::Fragment,
+        };
+        if stage == ShaderStage::Fragment {
+            // GL allows implicit-LOD sampling in non-uniform control flow
+            // (results there are undefined, not errors): so does this module.
+            let node = self.module.diagnostic_filters.append(
+                DiagnosticFilterNode {
+                    inner: DiagnosticFilter {
+                        new_severity: Severity::Off,
+                        triggering_rule: FilterableTriggeringRule::Standard(
+                            StandardFilterableTriggeringRule::DerivativeUniformity,
+                        ),
+                    },
+                    parent: None,
+                },
+                naga::Span::UNDEFINED,
+            );
+            self.module.diagnostic_filter_leaf = Some(node);
+        }
+        self.module.entry_points.push(EntryPoint {
+            name: "main".to_owned(),
+            stage,
+            early_depth_test: None,
+            workgroup_size: [0; 3],
+            workgroup_size_overrides: None,
+            function: self.fun,
+            mesh_info: None,
+            task_payload: None,
+            incoming_ray_payload: None,
+        });
+        Ok((self.module, self.interface))
+    }
+}

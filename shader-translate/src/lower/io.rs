@@ -1,0 +1,577 @@
+//! The entry point's inputs and outputs: arguments for vertex attributes,
+//! varyings and built-ins (with the values instructions read), the result
+//! struct and where each member's value comes from, interpolation and the
+//! VS/FS link, and the interface entries for all of them.
+
+use super::decl::{claim, grow, nth_semantic};
+use super::expr::Kind;
+use super::{Lowerer, Value};
+use crate::ast::{
+    DeclKind, Declaration, Interpolation, SampleLocation, Semantic, SemanticId, Stage,
+};
+use crate::error::Error;
+use crate::interface::{builtin_name, varying_location, SystemValue, Usage, Varying};
+use crate::limits;
+use naga::{
+    Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
+    LocalVariable, StructMember, Type, TypeInner,
+};
+
+/// How a result member gets its value in the epilogue.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Source {
+    /// The VS position output (GL → WebGPU clip space).
+    Position(Option<Handle<LocalVariable>>),
+    /// An output register, clamped to [0, 1] when `clamp`.
+    Reg {
+        var: Handle<LocalVariable>,
+        clamp: bool,
+    },
+    /// FS depth: `.z` of the output register.
+    Depth(Handle<LocalVariable>),
+    /// FS sample mask: bits of `.x`.
+    SampleMask(Handle<LocalVariable>),
+    /// A varying the next stage reads but this one does not write.
+    Zero,
+}
+
+/// One member of the entry point's result.
+#[derive(Clone, Debug)]
+pub(crate) struct Member {
+    pub(crate) binding: Binding,
+    pub(crate) source: Source,
+}
+
+/// Entry-point inputs and outputs.
+#[derive(Default)]
+pub(crate) struct Io {
+    pub(crate) props: super::decl::Props,
+    /// `FS_COLOR0_WRITES_ALL_CBUFS`.
+    pub(crate) color0_writes_all: bool,
+    /// Built-in arguments created so far.
+    builtins: Vec<(BuiltIn, Handle<Expression>)>,
+    /// Result members, in order.
+    pub(crate) members: Vec<Member>,
+    /// The result struct type.
+    pub(crate) result: Option<Handle<Type>>,
+    /// The `COLOR[0]` output register of a fragment shader (alpha test).
+    pub(crate) color0: Option<Handle<LocalVariable>>,
+    /// The driver-uniform buffer, once used.
+    pub(crate) driver: Option<Handle<GlobalVariable>>,
+}
+
+/// A declared output register.
+pub(crate) struct OutputDecl {
+    span: naga::Span,
+    register: u32,
+    semantic: SemanticId,
+    invariant: bool,
+    var: Handle<LocalVariable>,
+}
+
+impl Lowerer<'_> {
+    /// A built-in argument (created once).
+    pub(crate) fn builtin_arg(
+        &mut self,
+        builtin: BuiltIn,
+        ty: Handle<Type>,
+        name: &str,
+    ) -> Handle<Expression> {
+        if let Some(&(_, h)) = self.io.builtins.iter().find(|(b, _)| *b == builtin) {
+            return h;
+        }
+        let h = self.argument(name.to_owned(), ty, Binding::BuiltIn(builtin));
+        self.io.builtins.push((builtin, h));
+        h
+    }
+
+    /// A new entry-point argument, as an expression.
+    fn argument(&mut self, name: String, ty: Handle<Type>, binding: Binding) -> Handle<Expression> {
+        let index = u32::try_from(self.fun.arguments.len()).unwrap_or(u32::MAX);
+        self.fun.arguments.push(FunctionArgument {
+            name: Some(name),
+            ty,
+            binding: Some(binding),
+        });
+        self.expr(Expression::FunctionArgument(index))
+    }
+
+    /// A user-location argument or result binding.
+    fn location(
+        location: u32,
+        interpolation: Option<naga::Interpolation>,
+        sampling: Option<naga::Sampling>,
+    ) -> Binding {
+        Binding::Location {
+            location,
+            interpolation,
+            sampling,
+            blend_src: None,
+            per_primitive: false,
+        }
+    }
+
+    /// Interpolation and sampling of a varying.
+    fn interpolation(
+        &self,
+        semantic: Semantic,
+        declared: Option<Interpolation>,
+        location: Option<SampleLocation>,
+    ) -> (naga::Interpolation, Option<naga::Sampling>) {
+        let interp = match declared {
+            Some(Interpolation::Constant) => naga::Interpolation::Flat,
+            Some(Interpolation::Linear) => naga::Interpolation::Linear,
+            Some(Interpolation::Color) if self.options.flatshade => naga::Interpolation::Flat,
+            None if matches!(semantic, Semantic::Color | Semantic::BColor)
+                && self.options.flatshade =>
+            {
+                naga::Interpolation::Flat
+            }
+            _ => naga::Interpolation::Perspective,
+        };
+        let sampling = match (interp, location) {
+            (naga::Interpolation::Flat, _) => None,
+            (_, Some(SampleLocation::Centroid)) => Some(naga::Sampling::Centroid),
+            (_, Some(SampleLocation::Sample)) => Some(naga::Sampling::Sample),
+            _ => Some(naga::Sampling::Center),
+        };
+        (interp, sampling)
+    }
+
+    /// `DCL IN`: vertex attributes (VS) or varyings and built-ins (FS),
+    /// with the value each register reads.
+    pub(crate) fn declare_inputs(&mut self, decl: &Declaration) -> Result<(), Error> {
+        let max = match self.stage {
+            Stage::Vertex => limits::MAX_VERTEX_ATTRIBUTES,
+            _ => limits::MAX_IO_REGS,
+        };
+        grow(
+            &mut self.regs.inputs,
+            decl.range.last,
+            max,
+            "IN registers",
+            decl.span,
+        )?;
+        let DeclKind::Input {
+            semantic,
+            interpolation,
+            location: sample_location,
+        } = decl.kind
+        else {
+            return Err(Error::invalid("malformed IN declaration", decl.span));
+        };
+        let vec4 = self.vec4_ty(Kind::Float);
+        for register in decl.range.first..=decl.range.last {
+            if self.stage == Stage::Vertex {
+                let binding = Self::location(register, None, None);
+                let expr = self.argument(format!("in{register}"), vec4, binding);
+                claim(
+                    &mut self.regs.inputs,
+                    register,
+                    Value::new(expr, Kind::Float),
+                    decl.file,
+                    decl.span,
+                )?;
+                self.interface.inputs.push(Varying {
+                    register,
+                    semantic: None,
+                    usage: Usage::Location {
+                        location: register,
+                        interpolation: None,
+                        sampling: None,
+                    },
+                });
+                continue;
+            }
+            let base = semantic.ok_or_else(|| {
+                Error::invalid("a fragment shader input needs a semantic", decl.span)
+            })?;
+            let id = nth_semantic(base, decl, register);
+            if self.interface.inputs.iter().any(|v| v.semantic == Some(id)) {
+                return Err(Error::invalid(
+                    format!("two inputs with semantic {}[{}]", id.name, id.index),
+                    decl.span,
+                ));
+            }
+            let (value, usage) = match id.name {
+                Semantic::Position => (
+                    self.frag_coord_value(),
+                    Usage::BuiltIn(BuiltIn::Position { invariant: false }),
+                ),
+                Semantic::Face => (
+                    self.front_facing_value(),
+                    Usage::BuiltIn(BuiltIn::FrontFacing),
+                ),
+                name => {
+                    let location = varying_location(id).ok_or_else(|| {
+                        Error::unsupported(
+                            format!("fragment shader input {name}[{}]", id.index),
+                            decl.span,
+                        )
+                    })?;
+                    let (interp, sampling) =
+                        self.interpolation(name, interpolation, sample_location);
+                    let binding = Self::location(location, Some(interp), sampling);
+                    let expr = self.argument(
+                        format!("in_{}{}", name.name().to_lowercase(), id.index),
+                        vec4,
+                        binding,
+                    );
+                    (
+                        Value::new(expr, Kind::Float),
+                        Usage::Location {
+                            location,
+                            interpolation: Some(interp),
+                            sampling,
+                        },
+                    )
+                }
+            };
+            claim(&mut self.regs.inputs, register, value, decl.file, decl.span)?;
+            self.interface.inputs.push(Varying {
+                register,
+                semantic: Some(id),
+                usage,
+            });
+        }
+        Ok(())
+    }
+
+    /// `DCL OUT`: one `vec4<f32>` variable per register, collected for the
+    /// result.
+    pub(crate) fn declare_outputs(
+        &mut self,
+        decl: &Declaration,
+        outputs: &mut Vec<OutputDecl>,
+    ) -> Result<(), Error> {
+        grow(
+            &mut self.regs.outputs,
+            decl.range.last,
+            limits::MAX_IO_REGS,
+            "OUT registers",
+            decl.span,
+        )?;
+        let DeclKind::Output {
+            semantic,
+            invariant,
+        } = decl.kind
+        else {
+            return Err(Error::invalid("malformed OUT declaration", decl.span));
+        };
+        let base =
+            semantic.ok_or_else(|| Error::invalid("an output needs a semantic", decl.span))?;
+        let vec4 = self.vec4_ty(Kind::Float);
+        for register in decl.range.first..=decl.range.last {
+            let id = nth_semantic(base, decl, register);
+            if outputs.iter().any(|o: &OutputDecl| o.semantic == id) {
+                return Err(Error::invalid(
+                    format!("two outputs with semantic {}[{}]", id.name, id.index),
+                    decl.span,
+                ));
+            }
+            let var = self.local(format!("out{register}"), vec4);
+            claim(&mut self.regs.outputs, register, var, decl.file, decl.span)?;
+            outputs.push(OutputDecl {
+                span: decl.span,
+                register,
+                semantic: id,
+                invariant,
+                var,
+            });
+        }
+        Ok(())
+    }
+
+    /// `DCL SV`: built-in arguments and the values the registers read.
+    pub(crate) fn declare_system_values(&mut self, decl: &Declaration) -> Result<(), Error> {
+        grow(
+            &mut self.regs.system_values,
+            decl.range.last,
+            limits::MAX_SYSTEM_VALUES,
+            "SV registers",
+            decl.span,
+        )?;
+        let DeclKind::SystemValue { semantic } = decl.kind else {
+            return Err(Error::invalid("malformed SV declaration", decl.span));
+        };
+        for register in decl.range.first..=decl.range.last {
+            let (value, builtin) = match (self.stage, semantic.name) {
+                (Stage::Vertex, Semantic::InstanceId) => (
+                    self.builtin_u32(BuiltIn::InstanceIndex, "instance_index"),
+                    BuiltIn::InstanceIndex,
+                ),
+                (Stage::Vertex, Semantic::VertexId) => (
+                    self.builtin_u32(BuiltIn::VertexIndex, "vertex_index"),
+                    BuiltIn::VertexIndex,
+                ),
+                (Stage::Fragment, Semantic::Face) => {
+                    (self.front_facing_value(), BuiltIn::FrontFacing)
+                }
+                (Stage::Fragment, Semantic::Position) => (
+                    self.frag_coord_value(),
+                    BuiltIn::Position { invariant: false },
+                ),
+                (Stage::Fragment, Semantic::SampleId) => (
+                    self.builtin_u32(BuiltIn::SampleIndex, "sample_index"),
+                    BuiltIn::SampleIndex,
+                ),
+                (Stage::Fragment, Semantic::SampleMask) => (
+                    self.builtin_u32(BuiltIn::SampleMask, "sample_mask"),
+                    BuiltIn::SampleMask,
+                ),
+                (stage, name) => {
+                    return Err(Error::unsupported(
+                        format!("system value {name} in a {stage} shader"),
+                        decl.span,
+                    ))
+                }
+            };
+            claim(
+                &mut self.regs.system_values,
+                register,
+                value,
+                decl.file,
+                decl.span,
+            )?;
+            self.interface.system_values.push(SystemValue {
+                register,
+                semantic: semantic.name,
+                builtin,
+            });
+        }
+        Ok(())
+    }
+
+    /// A `u32` built-in, splatted to all lanes.
+    fn builtin_u32(&mut self, builtin: BuiltIn, name: &str) -> Value {
+        let ty = self.scalar_ty(Kind::Uint);
+        let arg = self.builtin_arg(builtin, ty, name);
+        Value::new(self.splat(arg), Kind::Uint)
+    }
+
+    /// `FACE`: x = +1 front-facing, −1 back-facing; (x, 0, 0, 1).
+    fn front_facing_value(&mut self) -> Value {
+        let ty = self.ty(TypeInner::Scalar(naga::Scalar::BOOL));
+        let front = self.builtin_arg(BuiltIn::FrontFacing, ty, "front_facing");
+        let (plus, minus, zero, one) = (
+            self.f32c(1.0),
+            self.f32c(-1.0),
+            self.f32c(0.0),
+            self.f32c(1.0),
+        );
+        let x = self.select(front, plus, minus);
+        Value::new(
+            self.compose4(Kind::Float, [x, zero, zero, one]),
+            Kind::Float,
+        )
+    }
+
+    /// Builds the result struct from the output declarations.
+    pub(crate) fn build_result(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
+        match self.stage {
+            Stage::Vertex => self.vertex_members(outputs)?,
+            _ => self.fragment_members(outputs)?,
+        }
+        if self.io.members.is_empty() {
+            return Ok(());
+        }
+        let vec4 = self.vec4_ty(Kind::Float);
+        let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
+        let mut members = Vec::with_capacity(self.io.members.len());
+        for (i, m) in (0u32..).zip(&self.io.members) {
+            let ty = match m.binding {
+                Binding::BuiltIn(BuiltIn::FragDepth) => f32_ty,
+                Binding::BuiltIn(BuiltIn::SampleMask) => u32_ty,
+                _ => vec4,
+            };
+            let name = match m.binding {
+                Binding::BuiltIn(BuiltIn::Position { .. }) => "position".to_owned(),
+                Binding::BuiltIn(b) => builtin_name(b).to_owned(),
+                Binding::Location { location, .. } => format!("location{location}"),
+            };
+            members.push(StructMember {
+                name: Some(name),
+                ty,
+                binding: Some(m.binding.clone()),
+                offset: i * 16,
+            });
+        }
+        let span = u32::try_from(members.len())
+            .unwrap_or(u32::MAX)
+            .saturating_mul(16);
+        let ty = self.module.types.insert(
+            Type {
+                name: Some("Output".to_owned()),
+                inner: TypeInner::Struct { members, span },
+            },
+            naga::Span::UNDEFINED,
+        );
+        self.io.result = Some(ty);
+        self.fun.result = Some(FunctionResult { ty, binding: None });
+        Ok(())
+    }
+
+    /// VS result: position first, then varyings, then zero outputs for the
+    /// linked FS inputs this VS does not write.
+    fn vertex_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
+        let position = outputs
+            .iter()
+            .find(|o| o.semantic.name == Semantic::Position);
+        let invariant = position.is_some_and(|o| o.invariant);
+        self.io.members.push(Member {
+            binding: Binding::BuiltIn(BuiltIn::Position { invariant }),
+            source: Source::Position(position.map(|o| o.var)),
+        });
+        for o in outputs {
+            let usage = match o.semantic.name {
+                Semantic::Position => Usage::BuiltIn(BuiltIn::Position { invariant }),
+                Semantic::PSize | Semantic::EdgeFlag | Semantic::ClipVertex => Usage::Dropped,
+                name => {
+                    let location = varying_location(o.semantic).ok_or_else(|| {
+                        Error::unsupported(
+                            format!("vertex shader output {name}[{}]", o.semantic.index),
+                            o.span,
+                        )
+                    })?;
+                    let (interp, sampling) = self.linked_interpolation(o.semantic);
+                    let clamp = self.options.clamp_vertex_color
+                        && matches!(name, Semantic::Color | Semantic::BColor);
+                    self.io.members.push(Member {
+                        binding: Self::location(location, Some(interp), sampling),
+                        source: Source::Reg { var: o.var, clamp },
+                    });
+                    Usage::Location {
+                        location,
+                        interpolation: Some(interp),
+                        sampling,
+                    }
+                }
+            };
+            self.interface.outputs.push(Varying {
+                register: o.register,
+                semantic: Some(o.semantic),
+                usage,
+            });
+        }
+        // Varyings the linked fragment shader reads that this one never writes.
+        for input in &self.options.next_stage_inputs {
+            let (
+                Some(id),
+                Usage::Location {
+                    location,
+                    interpolation,
+                    sampling,
+                },
+            ) = (input.semantic, input.usage)
+            else {
+                continue;
+            };
+            if outputs.iter().any(|o| o.semantic == id) || varying_location(id) != Some(location) {
+                continue;
+            }
+            self.io.members.push(Member {
+                binding: Self::location(location, interpolation, sampling),
+                source: Source::Zero,
+            });
+        }
+        Ok(())
+    }
+
+    /// VS output interpolation: the linked FS input's, else the default.
+    fn linked_interpolation(
+        &self,
+        id: SemanticId,
+    ) -> (naga::Interpolation, Option<naga::Sampling>) {
+        let linked = self
+            .options
+            .next_stage_inputs
+            .iter()
+            .find_map(|v| match v.usage {
+                Usage::Location {
+                    interpolation: Some(i),
+                    sampling,
+                    ..
+                } if v.semantic == Some(id) => Some((i, sampling)),
+                _ => None,
+            });
+        linked.unwrap_or_else(|| self.interpolation(id.name, None, None))
+    }
+
+    /// FS result: colours (colour 0 broadcast when asked), depth, sample
+    /// mask.
+    fn fragment_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
+        let clamp = self.options.clamp_fragment_color;
+        for o in outputs {
+            let usage = match o.semantic.name {
+                Semantic::Color if o.semantic.index < limits::MAX_COLOR_BUFFERS => {
+                    if o.semantic.index == 0 {
+                        self.io.color0 = Some(o.var);
+                    }
+                    let copies = if self.io.color0_writes_all {
+                        if o.semantic.index != 0 {
+                            return Err(Error::invalid(
+                                "COLOR outputs beyond 0 with FS_COLOR0_WRITES_ALL_CBUFS",
+                                o.span,
+                            ));
+                        }
+                        self.options
+                            .color_buffers
+                            .clamp(1, limits::MAX_COLOR_BUFFERS)
+                    } else {
+                        1
+                    };
+                    // Every copy but the last is listed here, the last below.
+                    let last = o.semantic.index + copies - 1;
+                    for location in o.semantic.index..=last {
+                        self.io.members.push(Member {
+                            binding: Self::location(location, None, None),
+                            source: Source::Reg { var: o.var, clamp },
+                        });
+                        if location != last {
+                            self.interface.outputs.push(Varying {
+                                register: o.register,
+                                semantic: Some(o.semantic),
+                                usage: Usage::Location {
+                                    location,
+                                    interpolation: None,
+                                    sampling: None,
+                                },
+                            });
+                        }
+                    }
+                    Usage::Location {
+                        location: last,
+                        interpolation: None,
+                        sampling: None,
+                    }
+                }
+                Semantic::Position => {
+                    self.io.members.push(Member {
+                        binding: Binding::BuiltIn(BuiltIn::FragDepth),
+                        source: Source::Depth(o.var),
+                    });
+                    Usage::BuiltIn(BuiltIn::FragDepth)
+                }
+                Semantic::SampleMask => {
+                    self.io.members.push(Member {
+                        binding: Binding::BuiltIn(BuiltIn::SampleMask),
+                        source: Source::SampleMask(o.var),
+                    });
+                    Usage::BuiltIn(BuiltIn::SampleMask)
+                }
+                name => {
+                    return Err(Error::unsupported(
+                        format!("fragment shader output {name}[{}]", o.semantic.index),
+                        o.span,
+                    ))
+                }
+            };
+            self.interface.outputs.push(Varying {
+                register: o.register,
+                semantic: Some(o.semantic),
+                usage,
+            });
+        }
+        Ok(())
+    }
+}

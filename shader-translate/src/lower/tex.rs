@@ -1,0 +1,629 @@
+//! Texture opcodes: `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ` (sampling),
+//! `TXF`, `TXF_LZ` (texel loads) and `TXQ` (size queries).
+//!
+//! `SAMP[i]` and `SVIEW[i]` form unit `i`: one texture and one sampler
+//! binding. The instruction's target decides the texture type; 1D targets
+//! use 2D textures sampled at y = 0.5 (WebGPU 1D textures cannot have mip
+//! levels), RECT targets divide by the texture size. Per-unit swizzles from
+//! [`Options::samplers`](crate::Options::samplers) apply to every result.
+
+use super::expr::Kind;
+use super::{Lowerer, Value};
+use crate::ast::{
+    Declaration, File, Index, Instruction, Opcode as O, ReturnType, Stage, TextureTarget,
+};
+use crate::error::Error;
+use crate::interface::{sampler_binding, texture_binding, TextureBinding, TextureClass};
+use crate::limits::MAX_SAMPLERS;
+use crate::options::Channel;
+use naga::{
+    AddressSpace, BinaryOperator, Expression, GlobalVariable, Handle, ImageClass, ImageDimension,
+    ImageQuery, MathFunction, ResourceBinding, SampleLevel, TypeInner, VectorSize,
+};
+
+const UNITS: usize = MAX_SAMPLERS as usize;
+
+/// How a target maps onto a WebGPU texture and its coordinate lanes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Shape {
+    dim: ImageDimension,
+    arrayed: bool,
+    multisampled: bool,
+    shadow: bool,
+    /// Coordinate lanes the target uses (1 for 1D).
+    coords: u32,
+    /// Unnormalised coordinates.
+    rect: bool,
+    /// Lane holding the array layer.
+    layer: Option<u32>,
+    /// Lane holding the depth reference.
+    reference: Option<u32>,
+}
+
+impl Shape {
+    fn of(target: TextureTarget, span: naga::Span) -> Result<Self, Error> {
+        use ImageDimension::{Cube, D2, D3};
+        use TextureTarget as T;
+        let (dim, coords, arrayed, layer, reference) = match target {
+            T::D1 | T::Shadow1D => (D2, 1, false, None, Some(2)),
+            T::D2 | T::Rect | T::Shadow2D | T::ShadowRect | T::D2Msaa => {
+                (D2, 2, false, None, Some(2))
+            }
+            T::D3 => (D3, 3, false, None, None),
+            T::Cube | T::ShadowCube => (Cube, 3, false, None, Some(3)),
+            T::D1Array | T::Shadow1DArray => (D2, 1, true, Some(1), Some(2)),
+            T::D2Array | T::Shadow2DArray | T::D2ArrayMsaa => (D2, 2, true, Some(2), Some(3)),
+            T::CubeArray => (Cube, 3, true, Some(3), None),
+            T::Buffer => return Err(Error::unsupported("texture buffers (BUFFER target)", span)),
+            T::ShadowCubeArray => {
+                return Err(Error::unsupported(
+                    "SHADOWCUBEARRAY targets (need TEX2)",
+                    span,
+                ))
+            }
+        };
+        let shadow = matches!(
+            target,
+            T::Shadow1D
+                | T::Shadow2D
+                | T::ShadowRect
+                | T::Shadow1DArray
+                | T::Shadow2DArray
+                | T::ShadowCube
+        );
+        Ok(Self {
+            dim,
+            arrayed,
+            multisampled: matches!(target, T::D2Msaa | T::D2ArrayMsaa),
+            shadow,
+            coords,
+            rect: matches!(target, T::Rect | T::ShadowRect),
+            layer,
+            reference: if shadow { reference } else { None },
+        })
+    }
+
+    /// Whether lane `w` is taken by the layer or reference (so `TXB`/`TXL`
+    /// have nowhere to put the bias or level).
+    fn uses_w(&self) -> bool {
+        self.layer == Some(3) || self.reference == Some(3)
+    }
+}
+
+/// The globals bound for one unit.
+#[derive(Clone, Copy, Debug)]
+struct Bound {
+    target: TextureTarget,
+    shape: Shape,
+    class: TextureClass,
+    image: Handle<GlobalVariable>,
+    sampler: Option<Handle<GlobalVariable>>,
+}
+
+/// Declared and used sampler units.
+#[derive(Default)]
+pub(crate) struct Units {
+    /// `SAMP[i]` declared, bit `i`.
+    samplers: u32,
+    /// `SVIEW[i]` declarations.
+    views: [Option<ReturnType>; UNITS],
+    bound: [Option<Bound>; UNITS],
+}
+
+impl Units {
+    pub(crate) fn declare_samplers(&mut self, decl: &Declaration) -> Result<(), Error> {
+        check_unit(decl.range.last, decl.span)?;
+        for i in decl.range.first..=decl.range.last {
+            self.samplers |= 1 << i;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn declare_views(&mut self, decl: &Declaration) -> Result<(), Error> {
+        check_unit(decl.range.last, decl.span)?;
+        if let crate::ast::DeclKind::SamplerView { return_type, .. } = decl.kind {
+            for i in decl.range.first..=decl.range.last {
+                if let Some(v) = self.views.get_mut(i as usize) {
+                    *v = Some(return_type);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_unit(last: u32, span: naga::Span) -> Result<(), Error> {
+    if last >= MAX_SAMPLERS {
+        return Err(Error::too_large(
+            "sampler units",
+            u64::from(last) + 1,
+            u64::from(MAX_SAMPLERS),
+            span,
+        ));
+    }
+    Ok(())
+}
+
+impl Lowerer<'_> {
+    /// Lowers a texture instruction.
+    pub(crate) fn texture(&mut self, inst: &Instruction) -> Result<(), Error> {
+        let target = inst
+            .target
+            .ok_or_else(|| Error::invalid("texture instruction without a target", inst.span))?;
+        if let Some(offset) = inst.tex_offsets.first() {
+            return Err(Error::unsupported("texel offsets", offset.span));
+        }
+        let unit = self.unit_operand(inst)?;
+        let shape = Shape::of(target, inst.span)?;
+        let value = match inst.opcode {
+            O::Txf | O::TxfLz => self.texel_fetch(inst, unit, target, shape)?,
+            O::Txq => self.texture_size(inst, unit, target, shape)?,
+            _ => self.sample(inst, unit, target, shape)?,
+        };
+        self.write(inst, value)
+    }
+
+    /// The unit named by the last source operand (`SAMP[i]`).
+    fn unit_operand(&self, inst: &Instruction) -> Result<u32, Error> {
+        let src = inst
+            .src
+            .last()
+            .ok_or_else(|| Error::invalid("texture instruction without a sampler", inst.span))?;
+        match (src.reg.file, src.reg.index) {
+            (File::Sampler, Index::Direct(i))
+                if i < MAX_SAMPLERS && self.units.samplers & (1 << i) != 0 =>
+            {
+                Ok(i)
+            }
+            (File::Sampler, Index::Direct(i)) => Err(Error::invalid(
+                format!("SAMP[{i}] is not declared"),
+                src.span,
+            )),
+            (File::Sampler, Index::Indirect { .. }) => {
+                Err(Error::unsupported("indirect sampler indexing", src.span))
+            }
+            (file, _) => Err(Error::invalid(
+                format!("expected a SAMP operand, found {file}"),
+                src.span,
+            )),
+        }
+    }
+
+    /// The texture (and, for sampling, sampler) globals of `unit`.
+    fn bind(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        target: TextureTarget,
+        shape: Shape,
+        sampled: bool,
+    ) -> Result<Bound, Error> {
+        let return_type = self
+            .units
+            .views
+            .get(unit as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(ReturnType::Float);
+        let class = match (shape.shadow, return_type) {
+            (true, _) => TextureClass::Depth,
+            (false, ReturnType::Sint) => TextureClass::Sint,
+            (false, ReturnType::Uint) => TextureClass::Uint,
+            _ => TextureClass::Float,
+        };
+        let existing = self.units.bound.get(unit as usize).copied().flatten();
+        let mut bound = match existing {
+            Some(b)
+                if b.shape.dim == shape.dim
+                    && b.shape.arrayed == shape.arrayed
+                    && b.shape.multisampled == shape.multisampled
+                    && b.class == class =>
+            {
+                b
+            }
+            Some(b) => {
+                return Err(Error::unsupported(
+                    format!("SAMP[{unit}] used as both {} and {target}", b.target),
+                    inst.span,
+                ))
+            }
+            None => {
+                let image_class = match class {
+                    TextureClass::Depth => ImageClass::Depth {
+                        multi: shape.multisampled,
+                    },
+                    TextureClass::Sint => ImageClass::Sampled {
+                        kind: naga::ScalarKind::Sint,
+                        multi: shape.multisampled,
+                    },
+                    TextureClass::Uint => ImageClass::Sampled {
+                        kind: naga::ScalarKind::Uint,
+                        multi: shape.multisampled,
+                    },
+                    TextureClass::Float => ImageClass::Sampled {
+                        kind: naga::ScalarKind::Float,
+                        multi: shape.multisampled,
+                    },
+                };
+                let ty = self.ty(TypeInner::Image {
+                    dim: shape.dim,
+                    arrayed: shape.arrayed,
+                    class: image_class,
+                });
+                let image = self.handle_global(format!("tex{unit}"), ty, texture_binding(unit));
+                Bound {
+                    target,
+                    shape,
+                    class,
+                    image,
+                    sampler: None,
+                }
+            }
+        };
+        if sampled && bound.sampler.is_none() {
+            let ty = self.ty(TypeInner::Sampler {
+                comparison: shape.shadow,
+            });
+            bound.sampler =
+                Some(self.handle_global(format!("samp{unit}"), ty, sampler_binding(unit)));
+        }
+        if let Some(slot) = self.units.bound.get_mut(unit as usize) {
+            *slot = Some(bound);
+        }
+        Ok(bound)
+    }
+
+    fn handle_global(
+        &mut self,
+        name: String,
+        ty: naga::Handle<naga::Type>,
+        binding: u32,
+    ) -> Handle<GlobalVariable> {
+        self.module.global_variables.append(
+            GlobalVariable {
+                name: Some(name),
+                space: AddressSpace::Handle,
+                binding: Some(ResourceBinding {
+                    group: self.group,
+                    binding,
+                }),
+                ty,
+                init: None,
+                memory_decorations: naga::MemoryDecorations::empty(),
+            },
+            self.span,
+        )
+    }
+
+    /// `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ`.
+    fn sample(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        target: TextureTarget,
+        shape: Shape,
+    ) -> Result<Value, Error> {
+        let unsupported = |what: &str| {
+            Err(Error::unsupported(
+                format!("{} on a {target} target: {what}", inst.opcode),
+                inst.span,
+            ))
+        };
+        if shape.multisampled {
+            return Err(Error::invalid(
+                format!("{} on a multisampled target", inst.opcode),
+                inst.span,
+            ));
+        }
+        let fragment = self.stage == Stage::Fragment;
+        match inst.opcode {
+            O::Txb | O::Txl if shape.uses_w() => {
+                return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
+            }
+            O::Txb if !fragment => return unsupported("bias outside a fragment shader"),
+            O::Txl | O::Txd | O::Txb if shape.shadow => {
+                return unsupported("WebGPU compares depth only with implicit or zero LOD")
+            }
+            O::Txp if shape.arrayed => return unsupported("projection of an array target"),
+            _ => {}
+        }
+        let bound = self.bind(inst, unit, target, shape, true)?;
+        if matches!(bound.class, TextureClass::Sint | TextureClass::Uint) {
+            return Err(Error::unsupported(
+                "sampling an integer texture (WebGPU can only load its texels: TXF)",
+                inst.span,
+            ));
+        }
+        let coord = self.src(inst, 0, Kind::Float)?;
+        let lane = |l: &mut Self, i: u32| -> Handle<Expression> {
+            let x = l.lane(coord, i);
+            if inst.opcode == O::Txp {
+                let w = l.lane(coord, 3);
+                l.binary(BinaryOperator::Divide, x, w)
+            } else {
+                x
+            }
+        };
+        let mut lanes: Vec<_> = (0..shape.coords).map(|i| lane(self, i)).collect();
+        let image = self.global_ptr(bound.image);
+        if shape.rect {
+            lanes = self.normalise(image, lanes);
+        }
+        let coordinate = self.coordinate(shape, lanes, Kind::Float);
+        let depth_ref = shape.reference.map(|r| lane(self, r));
+        let array_index = shape.layer.map(|l| {
+            let layer = self.lane(coord, l);
+            let half = self.f32c(0.5);
+            let rounded = self.binary(BinaryOperator::Add, layer, half);
+            let rounded = self.math(MathFunction::Floor, &[rounded]);
+            self.convert(rounded, Kind::Sint)
+        });
+        let level = match inst.opcode {
+            O::Tex | O::Txp if fragment => SampleLevel::Auto,
+            O::Tex | O::Txp | O::TexLz => SampleLevel::Zero,
+            O::Txb => SampleLevel::Bias(self.lane(coord, 3)),
+            O::Txl => SampleLevel::Exact(self.lane(coord, 3)),
+            _ => {
+                let x = self.gradient(inst, 1, shape, image)?;
+                let y = self.gradient(inst, 2, shape, image)?;
+                SampleLevel::Gradient { x, y }
+            }
+        };
+        let sampler = match bound.sampler {
+            Some(s) => self.global_ptr(s),
+            None => return Err(Error::invalid("sampler not bound", inst.span)),
+        };
+        let sample = self.expr(Expression::ImageSample {
+            image,
+            sampler,
+            gather: None,
+            coordinate,
+            array_index,
+            offset: None,
+            level,
+            depth_ref,
+            clamp_to_edge: false,
+        });
+        let texel = if shape.shadow {
+            self.splat(sample)
+        } else {
+            sample
+        };
+        Ok(Value::new(
+            self.texture_swizzle(unit, texel, Kind::Float),
+            Kind::Float,
+        ))
+    }
+
+    /// Divides RECT coordinates by the level-0 size.
+    fn normalise(
+        &mut self,
+        image: Handle<Expression>,
+        lanes: Vec<Handle<Expression>>,
+    ) -> Vec<Handle<Expression>> {
+        let zero = self.i32c(0);
+        let size = self.expr(Expression::ImageQuery {
+            image,
+            query: ImageQuery::Size { level: Some(zero) },
+        });
+        let size = self.convert(size, Kind::Float);
+        (0u32..)
+            .zip(lanes)
+            .map(|(i, x)| {
+                let s = self.lane(size, i);
+                self.binary(BinaryOperator::Divide, x, s)
+            })
+            .collect()
+    }
+
+    /// The coordinate expression for `shape` from its lanes (1D padded to
+    /// 2D with y = 0.5, or y = 0 for integer coordinates).
+    fn coordinate(
+        &mut self,
+        shape: Shape,
+        mut lanes: Vec<Handle<Expression>>,
+        kind: Kind,
+    ) -> Handle<Expression> {
+        if shape.coords == 1 {
+            let pad = match kind {
+                Kind::Float => self.f32c(0.5),
+                _ => self.i32c(0),
+            };
+            lanes.push(pad);
+        }
+        let size = if lanes.len() == 2 {
+            VectorSize::Bi
+        } else {
+            VectorSize::Tri
+        };
+        self.compose(size, kind, lanes)
+    }
+
+    /// `TXD` gradient operand `i`, shaped like the coordinate.
+    fn gradient(
+        &mut self,
+        inst: &Instruction,
+        i: usize,
+        shape: Shape,
+        image: Handle<Expression>,
+    ) -> Result<Handle<Expression>, Error> {
+        let g = self.src(inst, i, Kind::Float)?;
+        let mut lanes: Vec<_> = (0..shape.coords).map(|l| self.lane(g, l)).collect();
+        if shape.rect {
+            lanes = self.normalise(image, lanes);
+        }
+        if shape.coords == 1 {
+            lanes.push(self.f32c(0.0));
+            let size = VectorSize::Bi;
+            return Ok(self.compose(size, Kind::Float, lanes));
+        }
+        Ok(self.coordinate(shape, lanes, Kind::Float))
+    }
+
+    /// `TXF`/`TXF_LZ`: integer coordinates in xyz, level (or sample) in w.
+    fn texel_fetch(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        target: TextureTarget,
+        shape: Shape,
+    ) -> Result<Value, Error> {
+        if shape.shadow || shape.dim == ImageDimension::Cube {
+            return Err(Error::invalid(
+                format!("TXF on a {target} target"),
+                inst.span,
+            ));
+        }
+        let bound = self.bind(inst, unit, target, shape, false)?;
+        let coord = self.src(inst, 0, Kind::Sint)?;
+        let lanes: Vec<_> = (0..shape.coords).map(|i| self.lane(coord, i)).collect();
+        let coordinate = self.coordinate(shape, lanes, Kind::Sint);
+        let array_index = shape.layer.map(|l| self.lane(coord, l));
+        let w = if inst.opcode == O::TxfLz || shape.rect {
+            self.i32c(0)
+        } else {
+            self.lane(coord, 3)
+        };
+        let (level, sample) = if shape.multisampled {
+            (None, Some(w))
+        } else {
+            (Some(w), None)
+        };
+        let image = self.global_ptr(bound.image);
+        let load = self.expr(Expression::ImageLoad {
+            image,
+            coordinate,
+            array_index,
+            sample,
+            level,
+        });
+        let kind = match bound.class {
+            TextureClass::Sint => Kind::Sint,
+            TextureClass::Uint => Kind::Uint,
+            _ => Kind::Float,
+        };
+        Ok(Value::new(self.texture_swizzle(unit, load, kind), kind))
+    }
+
+    /// `TXQ`: (width, height, depth or layers, levels) at the level in `.x`.
+    fn texture_size(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        target: TextureTarget,
+        shape: Shape,
+    ) -> Result<Value, Error> {
+        let bound = self.bind(inst, unit, target, shape, false)?;
+        let image = self.global_ptr(bound.image);
+        let level = if shape.multisampled {
+            None
+        } else {
+            Some(self.src_scalar(inst, 0, Kind::Sint, 0)?)
+        };
+        let size = self.expr(Expression::ImageQuery {
+            image,
+            query: ImageQuery::Size { level },
+        });
+        let zero = self.u32c(0);
+        let mut lanes = Vec::with_capacity(4);
+        let dims = match (shape.coords, shape.dim) {
+            (1, _) => 1,
+            (_, ImageDimension::D3) => 3,
+            _ => 2,
+        };
+        for i in 0..dims {
+            lanes.push(self.lane(size, i));
+        }
+        if shape.arrayed {
+            lanes.push(self.expr(Expression::ImageQuery {
+                image,
+                query: ImageQuery::NumLayers,
+            }));
+        }
+        while lanes.len() < 3 {
+            lanes.push(zero);
+        }
+        let levels = if shape.multisampled {
+            self.u32c(1)
+        } else {
+            self.expr(Expression::ImageQuery {
+                image,
+                query: ImageQuery::NumLevels,
+            })
+        };
+        lanes.push(levels);
+        Ok(Value::new(
+            self.compose(VectorSize::Quad, Kind::Uint, lanes),
+            Kind::Uint,
+        ))
+    }
+
+    /// Applies the unit's swizzle options to a `vec4` texel of `kind`.
+    fn texture_swizzle(
+        &mut self,
+        unit: u32,
+        texel: Handle<Expression>,
+        kind: Kind,
+    ) -> Handle<Expression> {
+        let Some(opts) = self.options.samplers.get(unit as usize).copied() else {
+            return texel;
+        };
+        if opts.is_identity() {
+            return texel;
+        }
+        let one = match kind {
+            Kind::Float => self.f32c(1.0),
+            Kind::Sint => self.i32c(1),
+            Kind::Uint => self.u32c(1),
+        };
+        let zero = match kind {
+            Kind::Float => self.f32c(0.0),
+            Kind::Sint => self.i32c(0),
+            Kind::Uint => self.u32c(0),
+        };
+        let lanes = opts.swizzle.map(|channel| match channel {
+            Channel::A if opts.alpha_one => one,
+            Channel::R => self.lane(texel, 0),
+            Channel::G => self.lane(texel, 1),
+            Channel::B => self.lane(texel, 2),
+            Channel::A => self.lane(texel, 3),
+            Channel::Zero => zero,
+            Channel::One => one,
+        });
+        self.compose4(kind, lanes)
+    }
+
+    /// The interface entries of the units used.
+    pub(crate) fn texture_bindings(&self) -> Vec<TextureBinding> {
+        (0u32..)
+            .zip(self.units.bound.iter())
+            .filter_map(|(unit, b)| {
+                let b = (*b)?;
+                Some(TextureBinding {
+                    unit,
+                    texture: ResourceBinding {
+                        group: self.group,
+                        binding: texture_binding(unit),
+                    },
+                    sampler: b.sampler.map(|_| ResourceBinding {
+                        group: self.group,
+                        binding: sampler_binding(unit),
+                    }),
+                    target: b.target,
+                    return_type: self
+                        .units
+                        .views
+                        .get(unit as usize)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(ReturnType::Float),
+                    dimension: b.shape.dim,
+                    arrayed: b.shape.arrayed,
+                    multisampled: b.shape.multisampled,
+                    class: b.class,
+                    comparison: b.shape.shadow,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,162 @@
+//! [`Options`]: the renderer state a translation depends on. Equal options
+//! give identical modules, so `(text hash, Options)` is a pipeline cache key.
+
+use crate::interface::Varying;
+use crate::limits::MAX_SAMPLERS;
+
+/// Renderer state baked into a translated module.
+///
+/// State that changes from draw to draw without changing the pipeline (the
+/// Y flip, the framebuffer height, the alpha reference) is not here: it comes
+/// from the driver uniforms ([`DriverUniforms`](crate::interface::DriverUniforms)).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// Rasterizer `flatshade`: `COLOR`-interpolated inputs (and the VS's
+    /// `COLOR`/`BCOLOR` outputs) are flat.
+    pub flatshade: bool,
+    /// Rasterizer `clip_halfz`: the guest's clip-space z is already in
+    /// [0, w], so the VS leaves it alone. When false the VS maps GL's [-w, w]
+    /// to WebGPU's [0, w] (`z' = (z + w) / 2`).
+    pub clip_halfz: bool,
+    /// Rasterizer `clamp_vertex_color`: the VS clamps `COLOR`/`BCOLOR`
+    /// outputs to [0, 1].
+    pub clamp_vertex_color: bool,
+    /// Rasterizer `clamp_fragment_color`: the FS clamps `COLOR` outputs to
+    /// [0, 1].
+    pub clamp_fragment_color: bool,
+    /// DSA alpha test: the FS discards fragments whose colour-0 alpha fails
+    /// `alpha <func> alpha_ref` (`alpha_ref` from the driver uniforms). `None`:
+    /// no alpha test.
+    pub alpha_test: Option<CompareFunction>,
+    /// Number of bound colour buffers (at least 1): with
+    /// `FS_COLOR0_WRITES_ALL_CBUFS`, colour 0 is written to locations
+    /// `0..color_buffers`.
+    pub color_buffers: u32,
+    /// Per sampler unit: swizzle applied to texture results in the shader
+    /// (WebGPU views have no swizzle).
+    pub samplers: [SamplerOptions; MAX_SAMPLERS as usize],
+    /// VS only: the inputs of the fragment shader it will be linked with
+    /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
+    /// FS input's interpolation and sampling (WebGPU requires them equal), and
+    /// FS inputs the VS does not write are added as zero outputs. Empty: VS
+    /// outputs are perspective/centre (flat for colours under `flatshade`),
+    /// which links with any FS whose varyings are `PERSPECTIVE` or `COLOR`
+    /// and that reads only what the VS writes.
+    pub next_stage_inputs: Vec<Varying>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            flatshade: false,
+            clip_halfz: false,
+            clamp_vertex_color: false,
+            clamp_fragment_color: false,
+            alpha_test: None,
+            color_buffers: 1,
+            samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
+            next_stage_inputs: Vec::new(),
+        }
+    }
+}
+
+/// A comparison function (`PIPE_FUNC_*` order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompareFunction {
+    /// Never passes.
+    Never,
+    /// `a < b`.
+    Less,
+    /// `a == b`.
+    Equal,
+    /// `a <= b`.
+    LessEqual,
+    /// `a > b`.
+    Greater,
+    /// `a != b`.
+    NotEqual,
+    /// `a >= b`.
+    GreaterEqual,
+    /// Always passes.
+    Always,
+}
+
+impl CompareFunction {
+    /// The function for a `PIPE_FUNC_*` value (0 = NEVER … 7 = ALWAYS).
+    pub const fn from_pipe(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::Never,
+            1 => Self::Less,
+            2 => Self::Equal,
+            3 => Self::LessEqual,
+            4 => Self::Greater,
+            5 => Self::NotEqual,
+            6 => Self::GreaterEqual,
+            7 => Self::Always,
+            _ => return None,
+        })
+    }
+}
+
+/// Where one channel of a swizzled texture result comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// The red (first) channel.
+    R,
+    /// The green channel.
+    G,
+    /// The blue channel.
+    B,
+    /// The alpha channel.
+    A,
+    /// Constant 0.
+    Zero,
+    /// Constant 1.
+    One,
+}
+
+impl Channel {
+    /// The channel for a `PIPE_SWIZZLE_*` value (0 = X/R … 5 = ONE), as in a
+    /// sampler view's swizzle bits.
+    pub const fn from_pipe(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::R,
+            1 => Self::G,
+            2 => Self::B,
+            3 => Self::A,
+            4 => Self::Zero,
+            5 => Self::One,
+            _ => return None,
+        })
+    }
+}
+
+/// Per-sampler-unit options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SamplerOptions {
+    /// Channel `i` of the result is `swizzle[i]` of the texel (after
+    /// `alpha_one`).
+    pub swizzle: [Channel; 4],
+    /// The view's format has no alpha (`B8G8R8X8`, `R8G8B8X8`, …) but is
+    /// stored with one: alpha reads as 1.
+    pub alpha_one: bool,
+}
+
+impl SamplerOptions {
+    /// The identity swizzle, alpha as stored.
+    pub const IDENTITY: Self = Self {
+        swizzle: [Channel::R, Channel::G, Channel::B, Channel::A],
+        alpha_one: false,
+    };
+
+    /// Whether texture results pass through unchanged.
+    pub fn is_identity(&self) -> bool {
+        *self == Self::IDENTITY
+    }
+}
+
+impl Default for SamplerOptions {
+    fn default() -> Self {
+        Self::IDENTITY
+    }
+}

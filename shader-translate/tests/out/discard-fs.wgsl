@@ -1,0 +1,44 @@
+struct DriverUniforms {
+    flip_y: f32,
+    fb_height: f32,
+    alpha_ref: f32,
+    padding: f32,
+}
+
+struct Output {
+    @location(0) location0_: vec4<f32>,
+}
+
+@group(1) @binding(16) 
+var<uniform> driver: DriverUniforms;
+@group(1) @binding(0) 
+var<uniform> const0_: array<vec4<f32>, 1>;
+
+@fragment 
+fn main(@builtin(position) frag_coord: vec4<f32>) -> Output {
+    var out0_: vec4<f32>;
+    var temp0_: vec4<f32>;
+    var temp1_: vec4<f32>;
+    var temp2_: vec4<f32>;
+    var temp3_: vec4<f32>;
+    var temp4_: vec4<f32>;
+
+    let _e7 = driver.fb_height;
+    temp0_ = vec4<f32>(frag_coord.x, (_e7 - frag_coord.y), frag_coord.z, frag_coord.w);
+    let _e12 = temp0_;
+    let _e16 = const0_[0];
+    temp1_ = (_e12.xyxx * _e16.xxxx);
+    let _e21 = temp1_;
+    temp2_ = fract(_e21);
+    let _e25 = temp2_;
+    temp3_.x = bitcast<vec4<f32>>(select(vec4(0u), vec4(4294967295u), (_e25.yxxx < vec4<f32>(0.5f, 0.5f, 0.5f, 0.5f)))).x;
+    let _e40 = temp3_;
+    temp4_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e40.xxxx) & vec4<u32>(1065353216u, 1065353216u, 1065353216u, 1065353216u))).x;
+    let _e51 = temp4_;
+    if any((-(_e51.xxxx) < vec4(0f))) {
+        discard;
+    }
+    out0_ = vec4<f32>(1f, 0f, 0f, 1f);
+    let _e62 = out0_;
+    return Output(_e62);
+}

@@ -1,0 +1,1241 @@
+//! Translated shaders executed on the real Vulkan device (lavapipe in CI),
+//! their results compared with values computed in Rust.
+//!
+//! Each opcode case is one line (or a few) of TGSI working on `TEMP[0..3]`
+//! = operands a, b, c and writing `TEMP[3]`, which starts as a sentinel so
+//! write masks are checked too. In the fragment shader, pixel `i` of a
+//! one-row `Rgba32Float` target reads its operands from `CONST[i]`,
+//! `CONST[i+8]`, `CONST[i+16]` (through `ARL` and indirect addressing); the
+//! same case then runs in a vertex shader on its first row, the result
+//! reaching the fragment shader through a flat varying. Resources are bound
+//! with layouts built from the translation's [`Interface`] alone, as the
+//! renderer will.
+//!
+//! GPU tests: they need a Vulkan adapter (`mesa-vulkan-drivers` gives
+//! lavapipe) and fail with a clear message, rather than skip, without one.
+//! Every test here is named `gpu_*` (`cargo test gpu_` runs only them).
+
+mod shader_gpu;
+
+use shader_gpu::{gpu, tr, Draw, Gpu, CLEAR, V};
+use shader_translate::{Channel, CompareFunction, Options};
+
+const SENTINEL: [f32; 4] = [1234.5, -99.25, 7.75, 0.125];
+
+// ---------------------------------------------------------------------------
+// Opcode cases
+
+/// How results are compared.
+#[derive(Clone, Copy)]
+enum Cmp {
+    /// Bit for bit.
+    Exact,
+    /// As floats, within `tol` relative (absolute below 1).
+    Float(f32),
+}
+
+/// The expected `TEMP[3]` for operands (a, b, c); `None` = discarded.
+type Expect = dyn Fn(&[V; 3]) -> Option<V>;
+
+struct Case {
+    name: &'static str,
+    /// TGSI lines between the operand loads and the final `MOV OUT[0], TEMP[3]`.
+    op: &'static str,
+    /// Operands a, b, c per row.
+    rows: Vec<[V; 3]>,
+    /// Expected `TEMP[3]` (starting at the sentinel), `None` = discarded.
+    expect: Box<Expect>,
+    cmp: Cmp,
+    fs_only: bool,
+}
+
+fn f(v: [f32; 4]) -> V {
+    v.map(f32::to_bits)
+}
+fn fl(v: V) -> [f32; 4] {
+    v.map(f32::from_bits)
+}
+fn i(v: [i32; 4]) -> V {
+    v.map(|x| x as u32)
+}
+fn sentinel() -> V {
+    f(SENTINEL)
+}
+/// Float rows from (a, b, c) lane arrays.
+fn frows(rows: &[[[f32; 4]; 3]]) -> Vec<[V; 3]> {
+    rows.iter().map(|r| r.map(f)).collect()
+}
+fn lanes(g: impl Fn(usize) -> u32) -> V {
+    [g(0), g(1), g(2), g(3)]
+}
+
+fn case(
+    name: &'static str,
+    op: &'static str,
+    rows: Vec<[V; 3]>,
+    cmp: Cmp,
+    expect: impl Fn(&[V; 3]) -> Option<V> + 'static,
+) -> Case {
+    Case {
+        name,
+        op,
+        rows,
+        expect: Box::new(expect),
+        cmp,
+        fs_only: false,
+    }
+}
+
+/// Component-wise float op of (a, b, c).
+fn fcw(
+    name: &'static str,
+    op: &'static str,
+    rows: &[[[f32; 4]; 3]],
+    tol: f32,
+    g: impl Fn(f32, f32, f32) -> f32 + 'static,
+) -> Case {
+    case(name, op, frows(rows), Cmp::Float(tol), move |r| {
+        let (a, b, c) = (fl(r[0]), fl(r[1]), fl(r[2]));
+        Some(lanes(|k| g(a[k], b[k], c[k]).to_bits()))
+    })
+}
+
+/// Replicating float op of (a.x, b.x).
+fn frep(
+    name: &'static str,
+    op: &'static str,
+    rows: &[[[f32; 4]; 3]],
+    tol: f32,
+    g: impl Fn(f32, f32) -> f32 + 'static,
+) -> Case {
+    case(name, op, frows(rows), Cmp::Float(tol), move |r| {
+        let v = g(fl(r[0])[0], fl(r[1])[0]).to_bits();
+        Some([v; 4])
+    })
+}
+
+/// Component-wise op on raw lanes of (a, b, c).
+fn icw(
+    name: &'static str,
+    op: &'static str,
+    rows: Vec<[V; 3]>,
+    g: impl Fn(u32, u32, u32) -> u32 + 'static,
+) -> Case {
+    case(name, op, rows, Cmp::Exact, move |r| {
+        Some(lanes(|k| g(r[0][k], r[1][k], r[2][k])))
+    })
+}
+
+fn b2f(b: bool) -> f32 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+fn mask(b: bool) -> u32 {
+    if b {
+        u32::MAX
+    } else {
+        0
+    }
+}
+
+/// Float rows used by most float cases.
+fn frows_std() -> Vec<[[f32; 4]; 3]> {
+    vec![
+        [
+            [1.5, -2.25, 0.0, 3.0],
+            [0.5, 4.0, -1.0, 3.0],
+            [2.0, 0.125, 8.0, -0.5],
+        ],
+        [
+            [-0.75, 10.0, 2.5, -3.5],
+            [0.25, -0.5, 2.5, 1.0],
+            [-1.0, 1.0, 0.5, 0.0],
+        ],
+        [
+            [100.0, 0.001, -7.5, 1.0],
+            [-100.0, 0.5, -7.5, 2.0],
+            [3.0, -3.0, 3.0, -3.0],
+        ],
+    ]
+}
+
+fn positive_rows() -> Vec<[[f32; 4]; 3]> {
+    vec![
+        [[0.25, 4.0, 1.0, 9.0], [2.0, 0.5, 3.0, 1.5], [0.0; 4]],
+        [[16.0, 0.75, 100.0, 2.5], [0.5, 3.0, 0.25, 2.0], [0.0; 4]],
+    ]
+}
+
+fn int_rows() -> Vec<[V; 3]> {
+    vec![
+        [i([5, -3, 0, i32::MAX]), i([3, 7, -8, 2]), i([1, 2, 3, 4])],
+        [
+            [0xffff_ffff, 0x8000_0000, 12345, 1],
+            [2, 31, 33, 0],
+            [7, 0, 0xf0f0_f0f0, 9],
+        ],
+        [i([-100, 100, 64, -1]), i([-7, 6, 5, 1]), i([0, -1, 2, -2])],
+    ]
+}
+
+fn dot(a: [f32; 4], b: [f32; 4], n: usize) -> f32 {
+    (0..n).map(|k| a[k] * b[k]).sum()
+}
+
+fn round_even(x: f32) -> f32 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
+    }
+}
+
+/// Every opcode case.
+fn cases() -> Vec<Case> {
+    let std = frows_std();
+    let pos = positive_rows();
+    let mut v = vec![
+        fcw("MOV", "MOV TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a),
+        fcw("ADD", "ADD TEMP[3], TEMP[0], TEMP[1]", &std, 1e-6, |a, b, _| a + b),
+        fcw("SUB", "SUB TEMP[3], TEMP[0], TEMP[1]", &std, 1e-6, |a, b, _| a - b),
+        fcw("MUL", "MUL TEMP[3], TEMP[0], TEMP[1]", &std, 1e-6, |a, b, _| a * b),
+        fcw("DIV", "DIV TEMP[3], TEMP[0], TEMP[1]", &std, 1e-5, |a, b, _| a / b),
+        fcw("MAD", "MAD TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| a * b + c),
+        fcw("FMA", "FMA TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| a.mul_add(b, c)),
+        fcw("MIN", "MIN TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| a.min(b)),
+        fcw("MAX", "MAX TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| a.max(b)),
+        fcw("ABS", "ABS TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.abs()),
+        fcw("FLR", "FLR TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.floor()),
+        fcw("CEIL", "CEIL TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.ceil()),
+        fcw("TRUNC", "TRUNC TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.trunc()),
+        fcw("FRC", "FRC TEMP[3], TEMP[0]", &std, 1e-6, |a, _, _| a - a.floor()),
+        fcw("SSG", "SSG TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| if a > 0.0 { 1.0 } else if a < 0.0 { -1.0 } else { 0.0 }),
+        fcw(
+            "ROUND",
+            "ROUND TEMP[3], TEMP[0]",
+            &[[[2.5, -1.5, 0.5, 3.7], [0.0; 4], [0.0; 4]], [[-2.5, 1.5, -0.4, 7.5], [0.0; 4], [0.0; 4]]],
+            0.0,
+            |a, _, _| round_even(a),
+        ),
+        fcw("LRP", "LRP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| a * b + (1.0 - a) * c),
+        fcw("CMP", "CMP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 0.0, |a, b, c| if a < 0.0 { b } else { c }),
+        fcw("SLT", "SLT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a < b)),
+        fcw("SGE", "SGE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a >= b)),
+        fcw("SEQ", "SEQ TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a == b)),
+        fcw("SNE", "SNE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a != b)),
+        fcw("SGT", "SGT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a > b)),
+        fcw("SLE", "SLE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a <= b)),
+        frep("RCP", "RCP TEMP[3], TEMP[0].xxxx", &std, 1e-5, |a, _| 1.0 / a),
+        frep("RSQ", "RSQ TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| 1.0 / a.sqrt()),
+        frep("SQRT", "SQRT TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| a.sqrt()),
+        frep("EX2", "EX2 TEMP[3], TEMP[0].xxxx", &std, 1e-5, |a, _| a.exp2()),
+        frep("LG2", "LG2 TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| a.log2()),
+        frep("SIN", "SIN TEMP[3], TEMP[0].xxxx", &std, 2e-4, |a, _| a.sin()),
+        frep("COS", "COS TEMP[3], TEMP[0].xxxx", &std, 2e-4, |a, _| a.cos()),
+        frep("POW", "POW TEMP[3], TEMP[0].xxxx, TEMP[1].xxxx", &pos, 1e-4, |a, b| a.powf(b)),
+        case("DP2", "DP2 TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-5), |r| {
+            Some([dot(fl(r[0]), fl(r[1]), 2).to_bits(); 4])
+        }),
+        case("DP3", "DP3 TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-5), |r| {
+            Some([dot(fl(r[0]), fl(r[1]), 3).to_bits(); 4])
+        }),
+        case("DP4", "DP4 TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-5), |r| {
+            Some([dot(fl(r[0]), fl(r[1]), 4).to_bits(); 4])
+        }),
+        case("DPH", "DPH TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-5), |r| {
+            Some([(dot(fl(r[0]), fl(r[1]), 3) + fl(r[1])[3]).to_bits(); 4])
+        }),
+        case("XPD", "XPD TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-5), |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(f([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0], 1.0]))
+        }),
+        case("DST", "DST TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-6), |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(f([1.0, a[1] * b[1], a[2], b[3]]))
+        }),
+        case(
+            "LIT",
+            "LIT TEMP[3], TEMP[0]",
+            frows(&[[[0.5, 0.25, 0.0, 2.0], [0.0; 4], [0.0; 4]], [[-1.0, 0.5, 0.0, 2.0], [0.0; 4], [0.0; 4]]]),
+            Cmp::Float(1e-5),
+            |r| {
+                let a = fl(r[0]);
+                let spec = if a[0] > 0.0 { a[1].max(0.0).powf(a[3].clamp(-128.0, 128.0)) } else { 0.0 };
+                Some(f([1.0, a[0].max(0.0), spec, 1.0]))
+            },
+        ),
+        case("EXP", "EXP TEMP[3], TEMP[0].xxxx", frows(&std), Cmp::Float(1e-5), |r| {
+            let x = fl(r[0])[0];
+            Some(f([x.floor().exp2(), x - x.floor(), x.exp2(), 1.0]))
+        }),
+        case("LOG", "LOG TEMP[3], TEMP[0].xxxx", frows(&pos), Cmp::Float(1e-5), |r| {
+            let x = fl(r[0])[0].abs();
+            let fl2 = x.log2().floor();
+            Some(f([fl2, x / fl2.exp2(), x.log2(), 1.0]))
+        }),
+        case("SCS", "SCS TEMP[3], TEMP[0].xxxx", frows(&std), Cmp::Float(2e-4), |r| {
+            let x = fl(r[0])[0];
+            Some(f([x.cos(), x.sin(), 0.0, 1.0]))
+        }),
+        fcw("neg-abs modifiers", "MOV TEMP[3], -|TEMP[0]|", &std, 0.0, |a, _, _| -a.abs()),
+        case("swizzle and modifiers", "ADD TEMP[3], -TEMP[0].wzyx, |TEMP[1].xxyy|", frows(&std), Cmp::Float(1e-6), |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(f([-a[3] + b[0].abs(), -a[2] + b[0].abs(), -a[1] + b[1].abs(), -a[0] + b[1].abs()]))
+        }),
+        case("write mask", "MUL TEMP[3].xz, TEMP[0], TEMP[1]", frows(&std), Cmp::Float(1e-6), |r| {
+            let (a, b, s) = (fl(r[0]), fl(r[1]), SENTINEL);
+            Some(f([a[0] * b[0], s[1], a[2] * b[2], s[3]]))
+        }),
+        fcw("MOV_SAT", "MOV_SAT TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.clamp(0.0, 1.0)),
+        fcw("MAD_SAT", "MAD_SAT TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| (a * b + c).clamp(0.0, 1.0)),
+        fcw("DIV_SAT", "DIV_SAT TEMP[3], TEMP[0], TEMP[1]", &std, 1e-5, |a, b, _| (a / b).clamp(0.0, 1.0)),
+        case("FSEQ", "FSEQ TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(lanes(|k| mask(a[k] == b[k])))
+        }),
+        case("FSNE", "FSNE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(lanes(|k| mask(a[k] != b[k])))
+        }),
+        case("FSLT", "FSLT TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(lanes(|k| mask(a[k] < b[k])))
+        }),
+        case("FSGE", "FSGE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+            let (a, b) = (fl(r[0]), fl(r[1]));
+            Some(lanes(|k| mask(a[k] >= b[k])))
+        }),
+        icw("UADD", "UADD TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.wrapping_add(b)),
+        icw("UADD negated operand", "UADD TEMP[3], -TEMP[0], TEMP[1]", int_rows(), |a, b, _| b.wrapping_sub(a)),
+        icw("UMUL", "UMUL TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.wrapping_mul(b)),
+        icw("UMAD", "UMAD TEMP[3], TEMP[0], TEMP[1], TEMP[2]", int_rows(), |a, b, c| a.wrapping_mul(b).wrapping_add(c)),
+        icw("UDIV", "UDIV TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.checked_div(b).unwrap_or(u32::MAX)),
+        icw("UMOD", "UMOD TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.checked_rem(b).unwrap_or(u32::MAX)),
+        icw("IDIV", "IDIV TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| {
+            let (a, b) = (a as i32, b as i32);
+            (if b == 0 { a } else { a.wrapping_div(b) }) as u32
+        }),
+        icw("MOD", "MOD TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| {
+            let (a, b) = (a as i32, b as i32);
+            (if b == 0 { 0 } else { a.wrapping_rem(b) }) as u32
+        }),
+        icw("AND", "AND TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a & b),
+        icw("OR", "OR TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a | b),
+        icw("XOR", "XOR TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a ^ b),
+        icw("NOT", "NOT TEMP[3], TEMP[0]", int_rows(), |a, _, _| !a),
+        icw("SHL", "SHL TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a << (b & 31)),
+        icw("ISHR", "ISHR TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| ((a as i32) >> (b & 31)) as u32),
+        icw("USHR", "USHR TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a >> (b & 31)),
+        icw("IMAX", "IMAX TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| (a as i32).max(b as i32) as u32),
+        icw("IMIN", "IMIN TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| (a as i32).min(b as i32) as u32),
+        icw("UMAX", "UMAX TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.max(b)),
+        icw("UMIN", "UMIN TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| a.min(b)),
+        icw("INEG", "INEG TEMP[3], TEMP[0]", int_rows(), |a, _, _| (a as i32).wrapping_neg() as u32),
+        icw("IABS", "IABS TEMP[3], TEMP[0]", int_rows(), |a, _, _| (a as i32).wrapping_abs() as u32),
+        icw("ISSG", "ISSG TEMP[3], TEMP[0]", int_rows(), |a, _, _| (a as i32).signum() as u32),
+        icw("ISGE", "ISGE TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask(a as i32 >= b as i32)),
+        icw("ISLT", "ISLT TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask((a as i32) < b as i32)),
+        icw("USEQ", "USEQ TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask(a == b)),
+        icw("USNE", "USNE TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask(a != b)),
+        icw("USGE", "USGE TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask(a >= b)),
+        icw("USLT", "USLT TEMP[3], TEMP[0], TEMP[1]", int_rows(), |a, b, _| mask(a < b)),
+        icw("UCMP", "UCMP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", int_rows(), |a, b, c| if a != 0 { b } else { c }),
+        icw("I2F", "I2F TEMP[3], TEMP[0]", int_rows(), |a, _, _| (a as i32 as f32).to_bits()),
+        icw("U2F", "U2F TEMP[3], TEMP[0]", int_rows(), |a, _, _| (a as f32).to_bits()),
+        case("F2I", "F2I TEMP[3], TEMP[0]", frows(&std), Cmp::Exact, |r| Some(fl(r[0]).map(|x| x as i32 as u32))),
+        case("F2U", "F2U TEMP[3], |TEMP[0]|", frows(&std), Cmp::Exact, |r| Some(fl(r[0]).map(|x| x.abs() as u32))),
+        icw("BREV", "BREV TEMP[3], TEMP[0]", int_rows(), |a, _, _| a.reverse_bits()),
+        icw("POPC", "POPC TEMP[3], TEMP[0]", int_rows(), |a, _, _| a.count_ones()),
+        icw("LSB", "LSB TEMP[3], TEMP[0]", int_rows(), |a, _, _| if a == 0 { u32::MAX } else { a.trailing_zeros() }),
+        icw("UMSB", "UMSB TEMP[3], TEMP[0]", int_rows(), |a, _, _| if a == 0 { u32::MAX } else { 31 - a.leading_zeros() }),
+        icw("IMSB", "IMSB TEMP[3], TEMP[0]", int_rows(), |a, _, _| {
+            let x = if (a as i32) < 0 { !a } else { a };
+            if x == 0 { u32::MAX } else { 31 - x.leading_zeros() }
+        }),
+        case(
+            "PK2H/UP2H",
+            "PK2H TEMP[4].x, TEMP[0]\n  UP2H TEMP[3], TEMP[4].xxxx",
+            frows(&[[[1.5, -0.25, 0.0, 0.0], [0.0; 4], [0.0; 4]]]),
+            Cmp::Exact,
+            |_| Some(f([1.5, -0.25, 1.5, -0.25])),
+        ),
+        case(
+            "PK4UB/UP4UB",
+            "PK4UB TEMP[4].x, TEMP[0]\n  UP4UB TEMP[3], TEMP[4].xxxx",
+            frows(&[[[0.0, 1.0, 0.2, 2.0], [0.0; 4], [0.0; 4]]]),
+            Cmp::Float(1e-6),
+            |_| Some(f([0.0, 1.0, 51.0 / 255.0, 1.0])),
+        ),
+        case(
+            "UARL indirect CONST",
+            "UARL ADDR[0].x, TEMP[0].xxxx\n  MOV TEMP[3], CONST[ADDR[0].x+16]",
+            vec![[[0, 0, 0, 0], [0; 4], f([4.0, 3.0, 2.0, 1.0])]],
+            Cmp::Exact,
+            |r| Some(r[2]),
+        ),
+        case(
+            "IF/ELSE",
+            "IF TEMP[0].xxxx\n  MOV TEMP[3], TEMP[1]\n  ELSE\n  MOV TEMP[3], TEMP[2]\n  ENDIF",
+            frows(&[[[1.0; 4], [2.0; 4], [3.0; 4]], [[0.0; 4], [2.0; 4], [3.0; 4]], [[-0.5; 4], [4.0; 4], [5.0; 4]]]),
+            Cmp::Exact,
+            |r| Some(if fl(r[0])[0] != 0.0 { r[1] } else { r[2] }),
+        ),
+        case(
+            "UIF",
+            "UIF TEMP[0].yyyy\n  MOV TEMP[3].x, TEMP[1].xxxx\n  ENDIF",
+            vec![[[0, 1, 0, 0], [5, 5, 5, 5], [0; 4]], [[1, 0, 1, 1], [5, 5, 5, 5], [0; 4]]],
+            Cmp::Exact,
+            |r| {
+                let mut s = sentinel();
+                if r[0][1] != 0 {
+                    s[0] = r[1][0];
+                }
+                Some(s)
+            },
+        ),
+        case(
+            "BGNLOOP/BRK/CONT/ENDLOOP",
+            // acc = 0; i = 0; loop { if i >= a.x break; i += 1; if i == b.x continue; acc += i }
+            "MOV TEMP[3], TEMP[2]\n  MOV TEMP[4].x, TEMP[2].xxxx\n  BGNLOOP\n  SGE TEMP[5].x, TEMP[4].xxxx, TEMP[0].xxxx\n  IF TEMP[5].xxxx\n  BRK\n  ENDIF\n  ADD TEMP[4].x, TEMP[4].xxxx, TEMP[1].yyyy\n  SEQ TEMP[5].x, TEMP[4].xxxx, TEMP[1].xxxx\n  IF TEMP[5].xxxx\n  CONT\n  ENDIF\n  ADD TEMP[3].x, TEMP[3].xxxx, TEMP[4].xxxx\n  ENDLOOP",
+            frows(&[[[5.0; 4], [3.0, 1.0, 0.0, 0.0], [0.0; 4]], [[0.0; 4], [3.0, 1.0, 0.0, 0.0], [0.0; 4]]]),
+            Cmp::Exact,
+            |r| {
+                let (n, skip) = (fl(r[0])[0], fl(r[1])[0]);
+                let mut acc = 0.0;
+                let mut i = 0.0;
+                while i < n {
+                    i += 1.0;
+                    if i != skip {
+                        acc += i;
+                    }
+                }
+                Some(f([acc, 0.0, 0.0, 0.0]))
+            },
+        ),
+        Case {
+            fs_only: true,
+            ..case("KILL_IF", "KILL_IF TEMP[0]\n  MOV TEMP[3], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+                (!fl(r[0]).iter().any(|&x| x < 0.0)).then_some(r[1])
+            })
+        },
+        Case {
+            fs_only: true,
+            ..case(
+                "KILL",
+                "IF TEMP[0].xxxx\n  KILL\n  ENDIF\n  MOV TEMP[3], TEMP[1]",
+                frows(&[[[1.0; 4], [2.0; 4], [0.0; 4]], [[0.0; 4], [3.0; 4], [0.0; 4]]]),
+                Cmp::Exact,
+                |r| (fl(r[0])[0] == 0.0).then_some(r[1]),
+            )
+        },
+    ];
+    // Bitfield ops with explicit offsets and counts.
+    v.push(icw(
+        "IBFE",
+        "IBFE TEMP[3], TEMP[0], TEMP[1], TEMP[2]",
+        vec![[
+            [0xf0f0_f0f0, 0x8000_0000, 0x1234_5678, 0xffff_ffff],
+            [4, 28, 8, 0],
+            [8, 4, 12, 32],
+        ]],
+        |a, o, c| {
+            if c == 0 {
+                0
+            } else if o + c >= 32 {
+                ((a as i32) >> o) as u32
+            } else {
+                (((a << (32 - o - c)) as i32) >> (32 - c)) as u32
+            }
+        },
+    ));
+    v.push(icw(
+        "UBFE",
+        "UBFE TEMP[3], TEMP[0], TEMP[1], TEMP[2]",
+        vec![[
+            [0xf0f0_f0f0, 0x8000_0000, 0x1234_5678, 0xffff_ffff],
+            [4, 28, 8, 0],
+            [8, 4, 12, 32],
+        ]],
+        |a, o, c| match c {
+            0 => 0,
+            32 => a >> o,
+            _ => (a >> o) & ((1 << c) - 1),
+        },
+    ));
+    v.push(icw(
+        "BFI",
+        "BFI TEMP[3], TEMP[0], TEMP[1], TEMP[2].xxxx, TEMP[2].yyyy",
+        vec![[
+            [0xffff_ffff, 0, 0x1234_5678, 7],
+            [0, 0xff, 0xabcd, 1],
+            [8, 8, 0, 0],
+        ]],
+        |a, b, _| {
+            let m = 0xffu32 << 8;
+            (a & !m) | ((b << 8) & m)
+        },
+    ));
+    v
+}
+
+/// The fragment shader running case `c`.
+fn fs_text(c: &Case) -> String {
+    format!(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL CONST[0..23]\nDCL TEMP[0..5]\nDCL ADDR[0]\n\
+         IMM[0] FLT32 {{{}, {}, {}, {}}}\n\
+         ARL ADDR[0].x, IN[0].xxxx\nMOV TEMP[0], CONST[ADDR[0].x]\nMOV TEMP[1], CONST[ADDR[0].x+8]\n\
+         MOV TEMP[2], CONST[ADDR[0].x+16]\nMOV TEMP[3], IMM[0]\n  {}\nMOV OUT[0], TEMP[3]\nEND\n",
+        SENTINEL[0], SENTINEL[1], SENTINEL[2], SENTINEL[3], c.op
+    )
+}
+
+/// The vertex shader running case `c` (operands from `CONST[0..3]`).
+fn vs_text(c: &Case) -> String {
+    format!(
+        "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\nDCL CONST[0..23]\nDCL TEMP[0..5]\nDCL ADDR[0]\n\
+         IMM[0] FLT32 {{{}, {}, {}, {}}}\n\
+         MOV OUT[0], IN[0]\nMOV TEMP[0], CONST[0]\nMOV TEMP[1], CONST[8]\nMOV TEMP[2], CONST[16]\nMOV TEMP[3], IMM[0]\n  {}\n\
+         MOV OUT[1], TEMP[3]\nEND\n",
+        SENTINEL[0], SENTINEL[1], SENTINEL[2], SENTINEL[3], c.op
+    )
+}
+
+const PASS_VS: &str = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+const FLAT_FS: &str =
+    "FRAG\nDCL IN[0], GENERIC[0], CONSTANT\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+
+fn constants(rows: &[[V; 3]]) -> Vec<V> {
+    let mut out = vec![[0; 4]; 24];
+    for (k, r) in rows.iter().enumerate() {
+        out[k] = r[0];
+        out[k + 8] = r[1];
+        out[k + 16] = r[2];
+    }
+    out
+}
+
+fn matches(cmp: Cmp, got: V, want: V) -> bool {
+    match cmp {
+        Cmp::Exact => got == want,
+        Cmp::Float(tol) => fl(got).iter().zip(fl(want)).all(|(&g, w)| {
+            g == w || (g.is_nan() && w.is_nan()) || (g - w).abs() <= tol * w.abs().max(1.0)
+        }),
+    }
+}
+
+fn show(v: V) -> String {
+    format!("{:?} / {:08x?}", fl(v), v)
+}
+
+#[test]
+fn gpu_opcodes_compute_what_rust_computes() {
+    let cases = cases();
+    let mut failures = Vec::new();
+    let opts = Options::default();
+    let vs = tr(PASS_VS, &opts);
+    let flat_fs = tr(FLAT_FS, &opts);
+    let linked = Options {
+        next_stage_inputs: flat_fs.interface.inputs.clone(),
+        ..Options::default()
+    };
+    for c in &cases {
+        // Fragment shader: one pixel per row.
+        let fs = tr(&fs_text(c), &opts);
+        let mut draw = Draw::new(&vs, &fs, c.rows.len() as u32, 1);
+        draw.fs_res.constants.insert(0, constants(&c.rows));
+        let got = draw.run().remove(0);
+        for (row, (r, g)) in c.rows.iter().zip(got).enumerate() {
+            let want = (c.expect)(r).unwrap_or([CLEAR as f32; 4].map(f32::to_bits));
+            if !matches(c.cmp, g, want) {
+                failures.push(format!(
+                    "{} (FS, row {row}): got {}, want {}",
+                    c.name,
+                    show(g),
+                    show(want)
+                ));
+            }
+        }
+        if c.fs_only {
+            continue;
+        }
+        // Vertex shader: first row, through a flat varying.
+        let vs_case = tr(&vs_text(c), &linked);
+        let mut draw = Draw::new(&vs_case, &flat_fs, 1, 1);
+        draw.vs_res.constants.insert(0, constants(&c.rows[..1]));
+        let got = draw.run().remove(0)[0];
+        let want = (c.expect)(&c.rows[0]).expect("VS cases are not discarded");
+        if !matches(c.cmp, got, want) {
+            failures.push(format!(
+                "{} (VS): got {}, want {}",
+                c.name,
+                show(got),
+                show(want)
+            ));
+        }
+    }
+    eprintln!("shader_exec: {} opcode cases", cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// GL conventions
+
+/// Fragment coordinates follow FS_COORD_ORIGIN / FS_COORD_PIXEL_CENTER, with
+/// WebGPU's upper-left, half-integer position underneath; z is GL window depth.
+#[test]
+fn gpu_fragment_coordinates_follow_the_properties() {
+    let vs = tr(PASS_VS, &Options::default());
+    for (origin, center) in [("LOWER_LEFT", "HALF_INTEGER"), ("UPPER_LEFT", "INTEGER")] {
+        let text = format!(
+            "FRAG\nPROPERTY FS_COORD_ORIGIN {origin}\nPROPERTY FS_COORD_PIXEL_CENTER {center}\n\
+             DCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n"
+        );
+        let fs = tr(&text, &Options::default());
+        let mut draw = Draw::new(&vs, &fs, 2, 4);
+        draw.fs_res.driver.fb_height = 4.0;
+        let got = draw.run().remove(0);
+        for row in 0..4u32 {
+            for x in 0..2u32 {
+                let p = fl(got[(row * 2 + x) as usize]);
+                let (wx, wy) = match origin {
+                    "LOWER_LEFT" => (x as f32 + 0.5, 4.0 - row as f32 - 0.5),
+                    _ => (x as f32, row as f32),
+                };
+                assert_eq!(
+                    (p[0], p[1]),
+                    (wx, wy),
+                    "{origin} {center} pixel ({x}, {row})"
+                );
+                assert_eq!(p[2], 0.5, "GL z = 0 maps to window depth 0.5");
+                assert_eq!(p[3], 1.0);
+            }
+        }
+    }
+}
+
+/// `flip_y` = +1 keeps GL's NDC +y at memory row 0 (window framebuffers,
+/// negative viewport scale); −1 puts it at the last row (FBOs).
+#[test]
+fn gpu_flip_y_chooses_the_row_order() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr("FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 1.0, 1.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n", &Options::default());
+    for flip in [1.0f32, -1.0] {
+        let mut draw = Draw::new(&vs, &fs, 1, 4);
+        // A triangle covering only NDC y > 0 (the upper half in GL terms).
+        draw.vertices = vec![
+            [-3.0, 0.0, 0.0, 1.0],
+            [3.0, 0.0, 0.0, 1.0],
+            [0.0, 3.0, 0.0, 1.0],
+        ];
+        draw.vs_res.driver.flip_y = flip;
+        let rows: Vec<bool> = draw
+            .run()
+            .remove(0)
+            .iter()
+            .map(|p| fl(*p)[0] == 1.0)
+            .collect();
+        let expected = if flip > 0.0 {
+            [true, true, false, false]
+        } else {
+            [false, false, true, true]
+        };
+        assert_eq!(rows, expected, "flip_y = {flip}");
+    }
+}
+
+/// Clip-space z in [-w, w] lands in [0, 1] (or is kept with `clip_halfz`).
+#[test]
+fn gpu_depth_range_is_converted() {
+    let fs = tr(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0].zzzz\n  1: END\n",
+        &Options::default(),
+    );
+    for (halfz, z, want) in [
+        (false, -0.5f32, 0.25f32),
+        (false, 0.5, 0.75),
+        (true, 0.5, 0.5),
+    ] {
+        let vs = tr(
+            PASS_VS,
+            &Options {
+                clip_halfz: halfz,
+                ..Options::default()
+            },
+        );
+        let mut draw = Draw::new(&vs, &fs, 1, 1);
+        draw.vertices.iter_mut().for_each(|v| v[2] = z);
+        let got = fl(draw.run().remove(0)[0])[0];
+        assert!(
+            (got - want).abs() < 1e-6,
+            "halfz {halfz}, z {z}: got {got}, want {want}"
+        );
+    }
+}
+
+/// FACE is +1 for front-facing and −1 for back-facing triangles. Winding is
+/// judged in framebuffer (memory) coordinates, which the Y scheme keeps equal
+/// to Gallium's: a triangle counter-clockwise in GL NDC is front-facing under
+/// `FrontFace::Ccw` without a flip and back-facing with `flip_y = −1` (where
+/// Mesa clears `front_ccw` to match; see docs/gl-conventions.md).
+#[test]
+fn gpu_face_reports_the_winding() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL IN[0], FACE, CONSTANT\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+        &Options::default(),
+    );
+    let ccw = vec![
+        [-1.0, -1.0, 0.0, 1.0],
+        [3.0, -1.0, 0.0, 1.0],
+        [-1.0, 3.0, 0.0, 1.0],
+    ];
+    let cw: Vec<_> = ccw.iter().rev().copied().collect();
+    for (vertices, flip, want) in [
+        (&ccw, 1.0, 1.0f32),
+        (&cw, 1.0, -1.0),
+        (&ccw, -1.0, -1.0),
+        (&cw, -1.0, 1.0),
+    ] {
+        let mut draw = Draw::new(&vs, &fs, 1, 1);
+        draw.vertices = vertices.clone();
+        draw.vs_res.driver.flip_y = flip;
+        assert_eq!(
+            fl(draw.run().remove(0)[0]),
+            [want, 0.0, 0.0, 1.0],
+            "flip_y {flip}"
+        );
+    }
+}
+
+/// Colour 0 broadcast, fragment colour clamping and the alpha test.
+#[test]
+fn gpu_fragment_output_options() {
+    let vs = tr(PASS_VS, &Options::default());
+    let text = "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+    let color = f([2.0, -1.0, 0.5, 0.25]);
+    let opts = Options {
+        color_buffers: 2,
+        clamp_fragment_color: true,
+        ..Options::default()
+    };
+    let fs = tr(text, &opts);
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.targets = 2;
+    draw.fs_res.constants.insert(0, vec![color]);
+    for target in draw.run() {
+        assert_eq!(fl(target[0]), [1.0, 0.0, 0.5, 0.25]);
+    }
+    for (func, reference, passes) in [
+        (CompareFunction::Greater, 0.5, false),
+        (CompareFunction::Less, 0.5, true),
+        (CompareFunction::Equal, 0.25, true),
+        (CompareFunction::Never, 0.0, false),
+        (CompareFunction::Always, 0.0, true),
+    ] {
+        let fs = tr(
+            text,
+            &Options {
+                alpha_test: Some(func),
+                ..Options::default()
+            },
+        );
+        let mut draw = Draw::new(&vs, &fs, 1, 1);
+        draw.fs_res.constants.insert(0, vec![color]);
+        draw.fs_res.driver.alpha_ref = reference;
+        let got = fl(draw.run().remove(0)[0]);
+        let want = if passes { fl(color) } else { [CLEAR as f32; 4] };
+        assert_eq!(got, want, "alpha test {func:?} {reference}");
+    }
+}
+
+/// Flat shading: `COLOR` inputs take the provoking vertex's value.
+#[test]
+fn gpu_flatshade_makes_colors_flat() {
+    let opts = Options {
+        flatshade: true,
+        ..Options::default()
+    };
+    let fs = tr(
+        "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+        &opts,
+    );
+    let vs = tr(
+        "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[0].xxxx\n  2: END\n",
+        &Options { next_stage_inputs: fs.interface.inputs.clone(), ..opts.clone() },
+    );
+    let got = Draw::new(&vs, &fs, 4, 1).run().remove(0);
+    // WebGPU's flat interpolation takes the first vertex (x = -1).
+    assert!(
+        got.iter().all(|p| fl(*p) == [-1.0; 4]),
+        "{:?}",
+        got.iter().map(|p| fl(*p)).collect::<Vec<_>>()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Textures
+
+fn texture(gpu: &Gpu, format: wgpu::TextureFormat, size: u32, levels: &[Vec<u8>]) -> wgpu::Texture {
+    let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: size,
+            height: size,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: levels.len() as u32,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    });
+    let bpp = format.block_copy_size(None).unwrap();
+    for (level, data) in levels.iter().enumerate() {
+        let s = size >> level;
+        gpu.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &texture,
+                mip_level: level as u32,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            data,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(s * bpp),
+                rows_per_image: None,
+            },
+            wgpu::Extent3d {
+                width: s,
+                height: s,
+                depth_or_array_layers: 1,
+            },
+        );
+    }
+    texture
+}
+
+/// A nearest-filtering sampler; `base_only` clamps the LOD to level 0 (the
+/// per-pixel coordinates of these tests make implicit derivatives huge).
+fn nearest(gpu: &Gpu, compare: Option<wgpu::CompareFunction>, base_only: bool) -> wgpu::Sampler {
+    let lod_max_clamp = if base_only { 0.0 } else { 32.0 };
+    gpu.device.create_sampler(&wgpu::SamplerDescriptor {
+        compare,
+        lod_max_clamp,
+        ..Default::default()
+    })
+}
+
+/// A 4×4 RGBA8 texture: texel (x, y) = (x·16, y·16, 200, 100); level 1 (2×2)
+/// all (255, 0, 0, 255).
+fn test_texture(gpu: &Gpu) -> wgpu::Texture {
+    let mut l0 = Vec::new();
+    for y in 0..4u8 {
+        for x in 0..4u8 {
+            l0.extend([x * 16, y * 16, 200, 100]);
+        }
+    }
+    let l1 = [255u8, 0, 0, 255].repeat(4);
+    texture(gpu, wgpu::TextureFormat::Rgba8Unorm, 4, &[l0, l1])
+}
+
+fn texel(x: u8, y: u8) -> [f32; 4] {
+    [x * 16, y * 16, 200, 100].map(|c| c as f32 / 255.0)
+}
+
+/// Runs `op` (reading coordinates from `TEMP[0]` = CONST[i] per pixel) with
+/// the test texture as unit 0; returns one result per row of `coords`.
+fn sample(
+    op: &str,
+    target: &str,
+    ret: &str,
+    coords: &[V],
+    options: &Options,
+    view: &wgpu::TextureView,
+    sampler: &wgpu::Sampler,
+) -> Vec<[f32; 4]> {
+    let vs = tr(PASS_VS, &Options::default());
+    let text = format!(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], {target}, {ret}\nDCL CONST[0..7]\n\
+         DCL TEMP[0..3]\nDCL ADDR[0]\nARL ADDR[0].x, IN[0].xxxx\nMOV TEMP[0], CONST[ADDR[0].x]\n{op}\nMOV OUT[0], TEMP[3]\nEND\n"
+    );
+    let fs = tr(&text, options);
+    let mut draw = Draw::new(&vs, &fs, coords.len() as u32, 1);
+    draw.fs_res.constants.insert(0, coords.to_vec());
+    draw.fs_res.textures.insert(0, (view, sampler));
+    draw.run().remove(0).into_iter().map(fl).collect()
+}
+
+fn close(got: &[[f32; 4]], want: &[[f32; 4]], what: &str) {
+    for (k, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            g.iter().zip(w).all(|(a, b)| (a - b).abs() < 2e-3),
+            "{what} row {k}: got {g:?}, want {w:?}"
+        );
+    }
+}
+
+#[test]
+fn gpu_texture_opcodes() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    let mip = nearest(gpu, None, false);
+    let centre = |x: u8, y: u8| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, 0.0]);
+    let coords = [centre(0, 0), centre(3, 1), centre(2, 3)];
+    let want = [texel(0, 0), texel(3, 1), texel(2, 3)];
+    let tex_op = "TEX TEMP[3], TEMP[0], SAMP[0], 2D";
+    close(
+        &sample(
+            tex_op,
+            "2D",
+            "FLOAT",
+            &coords,
+            &Options::default(),
+            &view,
+            &smp,
+        ),
+        &want,
+        "TEX",
+    );
+
+    // TXP divides by w.
+    let proj: Vec<V> = coords
+        .iter()
+        .map(|c| {
+            let v = fl(*c);
+            f([v[0] * 2.0, v[1] * 2.0, 0.0, 2.0])
+        })
+        .collect();
+    close(
+        &sample(
+            "TXP TEMP[3], TEMP[0], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &proj,
+            &Options::default(),
+            &view,
+            &smp,
+        ),
+        &want,
+        "TXP",
+    );
+
+    // TXL level 1 is red; TXB with a large bias too (mip filter nearest).
+    let lod1: Vec<V> = coords
+        .iter()
+        .map(|c| {
+            let mut v = fl(*c);
+            v[3] = 1.0;
+            f(v)
+        })
+        .collect();
+    let red = [[1.0, 0.0, 0.0, 1.0]; 3];
+    close(
+        &sample(
+            "TXL TEMP[3], TEMP[0], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &lod1,
+            &Options::default(),
+            &view,
+            &mip,
+        ),
+        &red,
+        "TXL",
+    );
+    let bias: Vec<V> = coords
+        .iter()
+        .map(|c| {
+            let mut v = fl(*c);
+            v[3] = 4.0;
+            f(v)
+        })
+        .collect();
+    close(
+        &sample(
+            "TXB TEMP[3], TEMP[0], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &bias,
+            &Options::default(),
+            &view,
+            &mip,
+        ),
+        &red,
+        "TXB",
+    );
+
+    // TXD with zero gradients samples level 0.
+    close(
+        &sample(
+            "MOV TEMP[1], TEMP[0].wwww\nTXD TEMP[3], TEMP[0], TEMP[1], TEMP[1], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &coords,
+            &Options::default(),
+            &view,
+            &mip,
+        ),
+        &want,
+        "TXD",
+    );
+
+    // TXF with integer coordinates and level.
+    let fetch = [i([0, 0, 0, 0]), i([3, 1, 0, 0]), i([1, 0, 0, 1])];
+    close(
+        &sample(
+            "TXF TEMP[3], TEMP[0], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &fetch,
+            &Options::default(),
+            &view,
+            &smp,
+        ),
+        &[texel(0, 0), texel(3, 1), [1.0, 0.0, 0.0, 1.0]],
+        "TXF",
+    );
+
+    // TXQ: size at level 0 and 1, and the level count, as integers.
+    // (One level per draw: llvmpipe answers a size query with the level of
+    // the first pixel of the SIMD group.)
+    for (level, want) in [(0, [4.0, 4.0, 0.0, 2.0]), (1, [2.0, 2.0, 0.0, 2.0])] {
+        let got = sample(
+            "TXQ TEMP[2], TEMP[0], SAMP[0], 2D\nU2F TEMP[3], TEMP[2]",
+            "2D",
+            "FLOAT",
+            &[i([level; 4])],
+            &Options::default(),
+            &view,
+            &smp,
+        );
+        close(&got, &[want], "TXQ");
+    }
+
+    // RECT: unnormalised coordinates.
+    let rect = [f([0.5, 0.5, 0.0, 0.0]), f([3.5, 1.5, 0.0, 0.0])];
+    close(
+        &sample(
+            "TEX TEMP[3], TEMP[0], SAMP[0], RECT",
+            "RECT",
+            "FLOAT",
+            &rect,
+            &Options::default(),
+            &view,
+            &smp,
+        ),
+        &want[..2],
+        "RECT",
+    );
+
+    // 1D targets read row 0 of a 2D texture... at y = 0.5 of the texture height.
+    let one_d = [f([0.125, 0.0, 0.0, 0.0]), f([0.875, 0.0, 0.0, 0.0])];
+    let got = sample(
+        "TEX TEMP[3], TEMP[0], SAMP[0], 1D",
+        "1D",
+        "FLOAT",
+        &one_d,
+        &Options::default(),
+        &view,
+        &smp,
+    );
+    close(&got, &[texel(0, 2), texel(3, 2)], "1D");
+
+    // Sampler swizzle (B, G, R, A) with alpha forced to 1 (an X format).
+    let mut opts = Options::default();
+    opts.samplers[0].swizzle = [Channel::B, Channel::G, Channel::R, Channel::A];
+    opts.samplers[0].alpha_one = true;
+    let swizzled: Vec<[f32; 4]> = want.iter().map(|t| [t[2], t[1], t[0], 1.0]).collect();
+    close(
+        &sample(tex_op, "2D", "FLOAT", &coords, &opts, &view, &smp),
+        &swizzled,
+        "swizzle",
+    );
+    opts.samplers[0].swizzle = [Channel::Zero, Channel::One, Channel::A, Channel::R];
+    opts.samplers[0].alpha_one = false;
+    let swizzled: Vec<[f32; 4]> = want.iter().map(|t| [0.0, 1.0, t[3], t[0]]).collect();
+    close(
+        &sample(tex_op, "2D", "FLOAT", &coords, &opts, &view, &smp),
+        &swizzled,
+        "swizzle 0/1",
+    );
+}
+
+#[test]
+fn gpu_shadow_and_integer_textures() {
+    let gpu = gpu();
+    // A depth texture cleared to 0.5 (depth formats cannot be written by
+    // copies).
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let view = tex.create_view(&Default::default());
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: None,
+        color_attachments: &[],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: &view,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(0.5),
+                store: wgpu::StoreOp::Store,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    });
+    gpu.queue.submit([encoder.finish()]);
+    let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true);
+    // LEQUAL: passes when the reference (z) is <= the stored depth.
+    let coords = [
+        f([0.25, 0.25, 0.3, 0.0]),
+        f([0.75, 0.75, 0.7, 0.0]),
+        f([0.75, 0.25, 0.5, 0.0]),
+    ];
+    let got = sample(
+        "TEX TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "SHADOW2D",
+        "FLOAT",
+        &coords,
+        &Options::default(),
+        &view,
+        &smp,
+    );
+    close(&got, &[[1.0; 4], [0.0; 4], [1.0; 4]], "SHADOW2D");
+    let proj = [f([0.5, 0.5, 0.6, 2.0]), f([0.5, 0.5, 1.2, 2.0])];
+    let got = sample(
+        "TXP TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "SHADOW2D",
+        "FLOAT",
+        &proj,
+        &Options::default(),
+        &view,
+        &smp,
+    );
+    close(&got, &[[1.0; 4], [0.0; 4]], "TXP SHADOW2D");
+
+    // An unsigned integer texture, fetched.
+    let data: Vec<u8> = [
+        7u32,
+        0,
+        0,
+        1,
+        4_000_000_000,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+    ]
+    .iter()
+    .flat_map(|v| v.to_le_bytes())
+    .collect();
+    let tex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 2, &[data]);
+    let view = tex.create_view(&Default::default());
+    let got = sample(
+        "TXF TEMP[2], TEMP[0], SAMP[0], 2D\nUSHR TEMP[3], TEMP[2], TEMP[0].zzzz\nU2F TEMP[3], TEMP[3]",
+        "2D",
+        "UINT",
+        &[[0, 0, 0, 0], [1, 0, 1, 0]],
+        &Options::default(),
+        &view,
+        &nearest(gpu, None, true),
+    );
+    close(
+        &got,
+        &[[7.0, 0.0, 0.0, 1.0], [2_000_000_000.0, 1.0, 1.0, 2.0]],
+        "TXF UINT",
+    );
+}
+
+/// Indirect addressing of a `TEMP` array (read and write) and of immediates,
+/// indexed by the pixel: `ARL` from the fragment x.
+#[test]
+fn gpu_indirect_temp_arrays_and_immediates() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL CONST[0..2]\n\
+         DCL TEMP[0..2], ARRAY(1), LOCAL\nDCL TEMP[3..5], ARRAY(2), LOCAL\nDCL TEMP[6]\nDCL ADDR[0]\n\
+         IMM[0] FLT32 {10.0, 20.0, 30.0, 40.0}\nIMM[1] FLT32 {1.0, 2.0, 3.0, 4.0}\nIMM[2] FLT32 {0.5, 0.25, 0.125, 0.0625}\n\
+         ARL ADDR[0].x, IN[0].xxxx\nMOV TEMP[0], CONST[0]\nMOV TEMP[1], CONST[1]\nMOV TEMP[2], CONST[2]\n\
+         MOV TEMP[ADDR[0].x+3](2), TEMP[ADDR[0].x](1)\nMOV TEMP[6], TEMP[ADDR[0].x+3](2)\n\
+         ADD OUT[0], TEMP[6], IMM[ADDR[0].x]\nEND\n",
+        &Options::default(),
+    );
+    let rows = [
+        [1.0f32, 2.0, 3.0, 4.0],
+        [5.0, 6.0, 7.0, 8.0],
+        [9.0, 10.0, 11.0, 12.0],
+    ];
+    let imms = [
+        [10.0f32, 20.0, 30.0, 40.0],
+        [1.0, 2.0, 3.0, 4.0],
+        [0.5, 0.25, 0.125, 0.0625],
+    ];
+    let mut draw = Draw::new(&vs, &fs, 3, 1);
+    draw.fs_res
+        .constants
+        .insert(0, rows.iter().map(|r| f(*r)).collect());
+    let got = draw.run().remove(0);
+    for (k, g) in got.iter().enumerate() {
+        let want: Vec<f32> = (0..4).map(|c| rows[k][c] + imms[k][c]).collect();
+        assert_eq!(fl(*g).to_vec(), want, "pixel {k}");
+    }
+}
+
+/// `TEX` in a vertex shader samples level 0 (no implicit derivatives there),
+/// whatever the sampler's LOD range.
+#[test]
+fn gpu_vertex_shader_texture_reads_level_0() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, false);
+    let fs = tr(FLAT_FS, &Options::default());
+    let vs = tr(
+        "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\nDCL CONST[0]\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D, FLOAT\nDCL TEMP[0]\n  0: MOV OUT[0], IN[0]\n  1: TEX TEMP[0], CONST[0], SAMP[0], 2D\n\
+           2: MOV OUT[1], TEMP[0]\n  3: END\n",
+        &Options {
+            next_stage_inputs: fs.interface.inputs.clone(),
+            ..Options::default()
+        },
+    );
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.vs_res
+        .constants
+        .insert(0, vec![f([3.5 / 4.0, 1.5 / 4.0, 0.0, 0.0])]);
+    draw.vs_res.textures.insert(0, (&view, &smp));
+    close(&[fl(draw.run().remove(0)[0])], &[texel(3, 1)], "VS TEX");
+}

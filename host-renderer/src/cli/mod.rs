@@ -1,0 +1,31 @@
+//! Subcommands of the `pv3d` binary.
+
+mod dump;
+mod shader;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// pv3d: a paravirtual 3D host that replays Mesa virgl command streams on wgpu.
+#[derive(Debug, Parser)]
+#[command(name = "pv3d", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every vtest message and virgl command of a capture, one per line.
+    Dump(dump::DumpArgs),
+    /// Translate a TGSI shader and print its WGSL (or interface with --info).
+    Shader(shader::ShaderArgs),
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Dump(args) => dump::run(&args),
+        Command::Shader(args) => shader::run(&args),
+    }
+}

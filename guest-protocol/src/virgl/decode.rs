@@ -481,14 +481,7 @@ pub fn decode_command(
                 dst: [p.dw(3)?, p.dw(4)?, p.dw(5)?],
                 src_res: p.dw(6)?,
                 src_level: p.dw(7)?,
-                src: Box3 {
-                    x: p.i32(8)?,
-                    y: p.i32(9)?,
-                    z: p.i32(10)?,
-                    w: p.i32(11)?,
-                    h: p.i32(12)?,
-                    d: p.i32(13)?,
-                },
+                src: p.region(8)?,
             })
         }
         Opcode::BEGIN_QUERY => {

@@ -1,6 +1,7 @@
 //! Subcommands of the `pv3d` binary.
 
 mod dump;
+mod replay;
 mod shader;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +19,8 @@ pub struct Cli {
 enum Command {
     /// Print every vtest message and virgl command of a capture, one per line.
     Dump(dump::DumpArgs),
+    /// Replay captures through the renderer and compare read-backs with the reference.
+    Replay(replay::ReplayArgs),
     /// Translate a TGSI shader and print its WGSL (or interface with --info).
     Shader(shader::ShaderArgs),
 }
@@ -26,6 +29,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Dump(args) => dump::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Shader(args) => shader::run(&args),
     }
 }

@@ -1,0 +1,440 @@
+//! The renderer API: contexts, resources, transfers, submits, fences, caps,
+//! read-back for display. It knows nothing of transports.
+
+use super::backing::{Backing, VecBacking};
+use super::caps;
+use super::context::{Context, ContextErrorRecord};
+use super::error::{
+    CommandError, CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
+};
+use super::exec::Exec;
+use super::gpu::Gpu;
+use super::ids::{CtxId, ResId};
+use super::layout::ResourceInfo;
+use super::pipeline::Caches;
+use super::resource::{self, Resource, ResourceTable};
+use super::transfer::{self, TransferBox};
+use super::work::Work;
+use guest_protocol::virgl::caps::{CapsV1, CapsV2};
+use guest_protocol::virgl::{opcode_name, Box3, Commands, Format};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Contexts one renderer serves at most.
+pub const MAX_CONTEXTS: usize = 1024;
+/// Default cap on the host memory all resources of one renderer may use.
+pub const DEFAULT_MEMORY_QUOTA: u64 = 2 << 30;
+
+/// What one submit did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SubmitStats {
+    /// Commands decoded.
+    pub commands: u64,
+    /// Commands that failed (recorded against the context).
+    pub errors: u64,
+}
+
+/// A resource level read back for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// Width in texels.
+    pub width: u32,
+    /// Height in texels.
+    pub height: u32,
+    /// The resource's format.
+    pub format: Format,
+    /// Bytes per row.
+    pub stride: u32,
+    /// Rows of texels in the guest's layout (row 0 = first row in memory).
+    pub data: Vec<u8>,
+}
+
+/// The renderer core.
+pub struct Renderer {
+    gpu: Arc<Gpu>,
+    resources: ResourceTable,
+    contexts: HashMap<CtxId, Context>,
+    work: Work,
+    caches: Caches,
+    signalled: Arc<Mutex<Vec<u64>>>,
+    memory_quota: u64,
+    memory_used: u64,
+    sizes: HashMap<ResId, u64>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("gpu", &self.gpu)
+            .field("resources", &self.resources.len())
+            .field("contexts", &self.contexts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// A renderer on `gpu` (several renderers may share one device).
+    pub fn new(gpu: Arc<Gpu>) -> Self {
+        Self {
+            gpu,
+            resources: HashMap::new(),
+            contexts: HashMap::new(),
+            work: Work::default(),
+            caches: Caches::default(),
+            signalled: Arc::default(),
+            memory_quota: DEFAULT_MEMORY_QUOTA,
+            memory_used: 0,
+            sizes: HashMap::new(),
+        }
+    }
+
+    /// Sets the cap on host memory used by this renderer's resources.
+    pub fn set_memory_quota(&mut self, bytes: u64) {
+        self.memory_quota = bytes;
+    }
+
+    /// Host memory the resources use now (estimated from their layouts).
+    pub fn memory_used(&self) -> u64 {
+        self.memory_used
+    }
+
+    /// The device.
+    pub fn gpu(&self) -> &Arc<Gpu> {
+        &self.gpu
+    }
+
+    /// Capability set 2 (`virgl_caps_v2`).
+    pub fn caps_v2(&self) -> CapsV2 {
+        caps::caps_v2(&self.gpu)
+    }
+
+    /// Capability set 1 (`virgl_caps_v1`).
+    pub fn caps_v1(&self) -> CapsV1 {
+        caps::caps_v1(&self.gpu)
+    }
+
+    /// Creates a context.
+    pub fn create_context(&mut self, id: CtxId, name: &str) -> Result<(), CreateContextError> {
+        if self.contexts.contains_key(&id) {
+            return Err(CreateContextError::Exists(id));
+        }
+        if self.contexts.len() >= MAX_CONTEXTS {
+            return Err(CreateContextError::Quota { max: MAX_CONTEXTS });
+        }
+        self.contexts.insert(id, Context::new(id, name));
+        Ok(())
+    }
+
+    /// Destroys a context and its objects (resources stay).
+    pub fn destroy_context(&mut self, id: CtxId) -> Result<(), LookupError> {
+        self.flush_work(None);
+        self.contexts
+            .remove(&id)
+            .map(|_| ())
+            .ok_or(LookupError::NoContext(id))
+    }
+
+    /// Creates a resource with an optional transport-owned backing.
+    pub fn create_resource(
+        &mut self,
+        id: ResId,
+        info: &ResourceInfo,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), CreateResourceError> {
+        if id.0 == 0 {
+            return Err(CreateResourceError::ZeroId);
+        }
+        if self.resources.contains_key(&id) {
+            return Err(CreateResourceError::Exists(id));
+        }
+        let bytes = resource::host_bytes(&self.gpu, info);
+        let total = self.memory_used.saturating_add(bytes);
+        if total > self.memory_quota {
+            return Err(CreateResourceError::Quota {
+                bytes,
+                max: self.memory_quota.saturating_sub(self.memory_used),
+            });
+        }
+        let kind = resource::create(&self.gpu, id, info)?;
+        self.memory_used = total;
+        self.sizes.insert(id, bytes);
+        self.resources.insert(
+            id,
+            Resource {
+                info: *info,
+                backing,
+                kind,
+            },
+        );
+        Ok(())
+    }
+
+    /// Replaces a resource's backing (virtio ATTACH_BACKING / DETACH_BACKING).
+    pub fn set_backing(
+        &mut self,
+        id: ResId,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), LookupError> {
+        let r = self
+            .resources
+            .get_mut(&id)
+            .ok_or(LookupError::NoResource(id))?;
+        r.backing = backing;
+        Ok(())
+    }
+
+    /// Makes a resource usable by a context's commands.
+    pub fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), LookupError> {
+        if !self.resources.contains_key(&id) {
+            return Err(LookupError::NoResource(id));
+        }
+        let c = self
+            .contexts
+            .get_mut(&ctx)
+            .ok_or(LookupError::NoContext(ctx))?;
+        c.resources.insert(id);
+        Ok(())
+    }
+
+    /// Removes a resource from a context.
+    pub fn detach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), LookupError> {
+        let c = self
+            .contexts
+            .get_mut(&ctx)
+            .ok_or(LookupError::NoContext(ctx))?;
+        c.resources.remove(&id);
+        Ok(())
+    }
+
+    /// Drops a resource (and detaches it everywhere). Objects that view it
+    /// keep the GPU memory alive until they are destroyed.
+    pub fn unref_resource(&mut self, id: ResId) -> Result<(), LookupError> {
+        self.resources
+            .remove(&id)
+            .ok_or(LookupError::NoResource(id))?;
+        let bytes = self.sizes.remove(&id).unwrap_or(0);
+        self.memory_used = self.memory_used.saturating_sub(bytes);
+        for c in self.contexts.values_mut() {
+            c.resources.remove(&id);
+        }
+        Ok(())
+    }
+
+    /// The resource's creation info.
+    pub fn resource_info(&self, id: ResId) -> Option<ResourceInfo> {
+        self.resources.get(&id).map(|r| r.info)
+    }
+
+    /// Backing → resource (vtest TRANSFER_PUT2, virtio TRANSFER_TO_HOST_3D).
+    pub fn transfer_in(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
+        let r = self
+            .resources
+            .get_mut(&id)
+            .ok_or(TransferError::NoResource(id))?;
+        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
+        transfer::upload(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+    }
+
+    /// Resource → backing (vtest TRANSFER_GET2, virtio TRANSFER_FROM_HOST_3D).
+    /// Complete when it returns.
+    pub fn transfer_out(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
+        let r = self
+            .resources
+            .get(&id)
+            .ok_or(TransferError::NoResource(id))?;
+        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
+        transfer::download(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+    }
+
+    /// Resource → `dst` memory of the caller's (transfers without a backing).
+    pub fn read_into(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        dst: &dyn Backing,
+    ) -> Result<(), TransferError> {
+        let r = self
+            .resources
+            .get(&id)
+            .ok_or(TransferError::NoResource(id))?;
+        transfer::download(&self.gpu, &mut self.work, id, r, t, dst)
+    }
+
+    /// `src` memory → resource.
+    pub fn write_from(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        src: &dyn Backing,
+    ) -> Result<(), TransferError> {
+        let r = self
+            .resources
+            .get_mut(&id)
+            .ok_or(TransferError::NoResource(id))?;
+        transfer::upload(&self.gpu, &mut self.work, id, r, t, src)
+    }
+
+    /// Reads level `level`, layer `layer` of a texture for display, in the
+    /// guest's layout.
+    pub fn read_resource(
+        &mut self,
+        id: ResId,
+        level: u32,
+        layer: u32,
+    ) -> Result<Image, TransferError> {
+        let r = self
+            .resources
+            .get(&id)
+            .ok_or(TransferError::NoResource(id))?;
+        let info = r.info;
+        let desc = match r.texture() {
+            Some(t) => t.desc,
+            None => {
+                return Err(TransferError::Unsupported {
+                    what: "display read-back of a buffer",
+                    format: info.format,
+                })
+            }
+        };
+        let (w, h, _) = info.level_extent(level);
+        let stride =
+            u64::from(w.div_ceil(desc.block_dims().0)) * u64::from(desc.guest_block_bytes());
+        let rows = u64::from(h.div_ceil(desc.block_dims().1));
+        let size = usize::try_from(stride * rows)
+            .map_err(|_| TransferError::Wgpu("image too large".into()))?;
+        let dst = VecBacking::zeroed(size);
+        let t = TransferBox {
+            level,
+            region: Box3 {
+                x: 0,
+                y: 0,
+                z: layer as i32,
+                w: w as i32,
+                h: h as i32,
+                d: 1,
+            },
+            stride: stride as u32,
+            layer_stride: 0,
+            offset: 0,
+        };
+        transfer::download(&self.gpu, &mut self.work, id, r, &t, dst.as_ref())?;
+        Ok(Image {
+            width: w,
+            height: h,
+            format: info.format,
+            stride: stride as u32,
+            data: dst.snapshot(),
+        })
+    }
+
+    /// Decodes and executes a command buffer on `ctx`. Failing commands are
+    /// recorded against the context and skipped; a decode error stops the
+    /// buffer (commands before it were executed) and is returned.
+    pub fn submit(&mut self, ctx: CtxId, bytes: &[u8]) -> Result<SubmitStats, SubmitError> {
+        let context = self
+            .contexts
+            .get_mut(&ctx)
+            .ok_or(SubmitError::NoContext(ctx))?;
+        context.submits += 1;
+        if context.submits % 1000 == 0 {
+            self.caches.log_stats();
+        }
+        let mut stats = SubmitStats::default();
+        let mut decode_error = None;
+        {
+            let mut ex = Exec {
+                gpu: &self.gpu,
+                work: &mut self.work,
+                resources: &mut self.resources,
+                caches: &mut self.caches,
+                ctx: context,
+            };
+            for item in Commands::new(bytes) {
+                match item {
+                    Ok((offset, cmd)) => {
+                        stats.commands += 1;
+                        if let Err(e) = ex.run(&cmd) {
+                            stats.errors += 1;
+                            let op = bytes.get(offset).map_or(0, |b| u32::from(*b));
+                            ex.ctx.record(offset, opcode_name(op), e);
+                        }
+                    }
+                    Err(e) => {
+                        decode_error = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        let flush_err = self.work.flush(&self.gpu);
+        let late: Vec<String> = flush_err
+            .into_iter()
+            .chain(self.gpu.take_uncaptured())
+            .collect();
+        if let Some(c) = self.contexts.get_mut(&ctx) {
+            for e in late {
+                stats.errors += 1;
+                c.record(bytes.len(), "SUBMIT", CommandError::Wgpu(e));
+            }
+        }
+        match decode_error {
+            Some(e) => Err(SubmitError::Decode(e)),
+            None => Ok(stats),
+        }
+    }
+
+    /// Errors recorded against a context (the most recent ones are dropped
+    /// once the list is full; see [`Context::error_count`]).
+    pub fn context_errors(&self, ctx: CtxId) -> Option<(&[ContextErrorRecord], u64)> {
+        self.contexts
+            .get(&ctx)
+            .map(|c| (c.errors.as_slice(), c.error_count))
+    }
+
+    /// True when submitted GPU work has not finished.
+    pub fn is_busy(&mut self) -> bool {
+        self.flush_work(None);
+        match self.gpu.device.poll(wgpu::PollType::Poll) {
+            Ok(status) => !status.is_queue_empty(),
+            Err(_) => false,
+        }
+    }
+
+    /// Submits pending work and waits until the GPU finished everything.
+    pub fn wait_idle(&mut self) {
+        self.flush_work(None);
+        self.gpu.wait_idle();
+    }
+
+    /// Creates fence `fence_id`: it signals when all work submitted so far
+    /// finished. Collect signalled fences with [`Renderer::poll_fences`].
+    pub fn create_fence(&mut self, fence_id: u64) {
+        self.flush_work(None);
+        let list = Arc::clone(&self.signalled);
+        self.gpu
+            .queue
+            .on_submitted_work_done(move || list.lock().push(fence_id));
+        let _ = self.work.flush_writes(&self.gpu);
+    }
+
+    /// Fences signalled since the last call, in signal order.
+    pub fn poll_fences(&mut self) -> Vec<u64> {
+        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        std::mem::take(&mut *self.signalled.lock())
+    }
+
+    /// Logs cache hit rates.
+    pub fn log_stats(&self) {
+        self.caches.log_stats();
+    }
+
+    fn flush_work(&mut self, ctx: Option<CtxId>) {
+        if let Some(e) = self.work.flush(&self.gpu) {
+            match ctx.and_then(|c| self.contexts.get_mut(&c)) {
+                Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
+                None => tracing::warn!("wgpu error on flush: {e}"),
+            }
+        }
+    }
+}

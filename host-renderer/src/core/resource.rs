@@ -1,0 +1,248 @@
+//! The resource table: buffers and textures with their optional backing.
+//!
+//! Buffers keep a host shadow copy that is always current (every write goes
+//! through it, then to the GPU in 4-byte-aligned ranges), so unaligned guest
+//! ranges, 8-bit indices and read-backs never need a GPU round trip. Textures
+//! live only on the GPU.
+
+use super::backing::Backing;
+use super::error::CreateResourceError;
+use super::format::FormatDesc;
+use super::gpu::Gpu;
+use super::ids::ResId;
+use super::layout::ResourceInfo;
+use guest_protocol::virgl::enums::TextureTarget;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Largest buffer accepted.
+pub const MAX_BUFFER_BYTES: u64 = 256 << 20;
+
+/// A buffer resource.
+pub struct BufferRes {
+    /// GPU copy (size rounded up to 4 bytes).
+    pub gpu: wgpu::Buffer,
+    /// Host copy, always current; its length is the GPU size.
+    pub shadow: Vec<u8>,
+    /// Size the guest asked for.
+    pub size: u64,
+}
+
+/// A texture resource.
+pub struct TextureRes {
+    /// The wgpu texture.
+    pub texture: wgpu::Texture,
+    /// Its format entry.
+    pub desc: &'static FormatDesc,
+    /// wgpu dimension (1D resources are stored as 2D).
+    pub dimension: wgpu::TextureDimension,
+    /// Render-attachment usage is enabled.
+    pub renderable: bool,
+}
+
+/// What a resource holds.
+pub enum ResourceKind {
+    /// A buffer.
+    Buffer(BufferRes),
+    /// A texture.
+    Texture(TextureRes),
+}
+
+/// One resource.
+pub struct Resource {
+    /// As created.
+    pub info: ResourceInfo,
+    /// Transport-owned memory, if attached.
+    pub backing: Option<Arc<dyn Backing>>,
+    /// Buffer or texture.
+    pub kind: ResourceKind,
+}
+
+impl Resource {
+    /// The buffer part, if a buffer.
+    pub fn buffer(&self) -> Option<&BufferRes> {
+        match &self.kind {
+            ResourceKind::Buffer(b) => Some(b),
+            ResourceKind::Texture(_) => None,
+        }
+    }
+
+    /// The buffer part, mutable.
+    pub fn buffer_mut(&mut self) -> Option<&mut BufferRes> {
+        match &mut self.kind {
+            ResourceKind::Buffer(b) => Some(b),
+            ResourceKind::Texture(_) => None,
+        }
+    }
+
+    /// The texture part, if a texture.
+    pub fn texture(&self) -> Option<&TextureRes> {
+        match &self.kind {
+            ResourceKind::Texture(t) => Some(t),
+            ResourceKind::Buffer(_) => None,
+        }
+    }
+}
+
+/// All resources by id.
+pub type ResourceTable = HashMap<ResId, Resource>;
+
+/// Host bytes a resource will take (buffers twice: GPU copy and shadow),
+/// computed with saturating arithmetic from the guest's sizes.
+pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
+    if info.target == TextureTarget::BUFFER {
+        return u64::from(info.width).saturating_mul(2);
+    }
+    match gpu.format_desc(info.format) {
+        Some(desc) => {
+            let mut total = 0u64;
+            let (bw, bh) = desc.block_dims();
+            for level in 0..=info.last_level.min(31) {
+                let (w, h, _) = info.level_extent(level);
+                let blocks = u64::from(w.div_ceil(bw)) * u64::from(h.div_ceil(bh));
+                let bytes = blocks
+                    .saturating_mul(
+                        u64::from(desc.host_block_bytes()) + u64::from(desc.has_stencil()),
+                    )
+                    .saturating_mul(u64::from(info.slices(level)));
+                total = total.saturating_add(bytes);
+            }
+            total
+        }
+        None => 0,
+    }
+}
+
+/// Creates the host object for `info` after checking every field.
+pub fn create(
+    gpu: &Gpu,
+    id: ResId,
+    info: &ResourceInfo,
+) -> Result<ResourceKind, CreateResourceError> {
+    if info.nr_samples > 1 {
+        return Err(CreateResourceError::Multisample(info.nr_samples));
+    }
+    let limits = &gpu.limits;
+    let check = |what: &'static str, value: u32, max: u32| {
+        if value == 0 || value > max {
+            Err(CreateResourceError::BadSize { what, value, max })
+        } else {
+            Ok(())
+        }
+    };
+    if info.target == TextureTarget::BUFFER {
+        let max = MAX_BUFFER_BYTES.min(limits.max_buffer_size) as u32;
+        check("buffer size", info.width, max)?;
+        let size = u64::from(info.width);
+        let gpu_size = size.div_ceil(4) * 4;
+        let (buffer, err) = gpu.scoped(|| {
+            gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(&format!("res{}", id.0)),
+                size: gpu_size,
+                usage: wgpu::BufferUsages::COPY_DST
+                    | wgpu::BufferUsages::COPY_SRC
+                    | wgpu::BufferUsages::VERTEX
+                    | wgpu::BufferUsages::INDEX
+                    | wgpu::BufferUsages::UNIFORM,
+                mapped_at_creation: false,
+            })
+        });
+        if let Some(e) = err {
+            return Err(CreateResourceError::Wgpu(e));
+        }
+        return Ok(ResourceKind::Buffer(BufferRes {
+            gpu: buffer,
+            shadow: vec![0; gpu_size as usize],
+            size,
+        }));
+    }
+    let desc = gpu
+        .format_desc(info.format)
+        .ok_or(CreateResourceError::UnsupportedFormat(info.format))?;
+    let support = gpu.format_support(info.format);
+    let (dimension, max_dim) = match info.target {
+        TextureTarget::TEXTURE_1D | TextureTarget::TEXTURE_1D_ARRAY => {
+            (wgpu::TextureDimension::D2, limits.max_texture_dimension_1d)
+        }
+        TextureTarget::TEXTURE_2D
+        | TextureTarget::RECT
+        | TextureTarget::TEXTURE_2D_ARRAY
+        | TextureTarget::CUBE
+        | TextureTarget::CUBE_ARRAY => {
+            (wgpu::TextureDimension::D2, limits.max_texture_dimension_2d)
+        }
+        TextureTarget::TEXTURE_3D => (wgpu::TextureDimension::D3, limits.max_texture_dimension_3d),
+        t => return Err(CreateResourceError::BadTarget(t.0)),
+    };
+    check("width", info.width, max_dim)?;
+    let (_, h, _) = info.level_extent(0);
+    check("height", h, max_dim)?;
+    if info.target == TextureTarget::TEXTURE_3D {
+        check("depth", info.depth, max_dim)?;
+    }
+    let layers = info.host_layers();
+    check("array size", layers, limits.max_texture_array_layers)?;
+    if matches!(info.target, TextureTarget::CUBE | TextureTarget::CUBE_ARRAY)
+        && !layers.is_multiple_of(6)
+    {
+        return Err(CreateResourceError::BadSize {
+            what: "cube layers",
+            value: layers,
+            max: limits.max_texture_array_layers,
+        });
+    }
+    let size = wgpu::Extent3d {
+        width: info.width,
+        height: h,
+        depth_or_array_layers: if dimension == wgpu::TextureDimension::D3 {
+            info.depth
+        } else {
+            layers
+        },
+    };
+    let max_levels = size.max_mips(dimension);
+    check("mip levels", info.last_level.saturating_add(1), max_levels)?;
+    let (bw, bh) = desc.block_dims();
+    if !info.width.is_multiple_of(bw) || !h.is_multiple_of(bh) {
+        // wgpu wants level 0 of block-compressed textures in whole blocks.
+        return Err(CreateResourceError::BadSize {
+            what: "compressed size",
+            value: info.width,
+            max: max_dim,
+        });
+    }
+    let renderable = (support.render || support.depth) && dimension == wgpu::TextureDimension::D2;
+    let mut usage = wgpu::TextureUsages::COPY_DST
+        | wgpu::TextureUsages::COPY_SRC
+        | wgpu::TextureUsages::TEXTURE_BINDING;
+    if renderable {
+        usage |= wgpu::TextureUsages::RENDER_ATTACHMENT;
+    }
+    let alt = if desc.host.is_srgb() {
+        desc.host.remove_srgb_suffix()
+    } else {
+        desc.host.add_srgb_suffix()
+    };
+    let view_formats: &[wgpu::TextureFormat] = if alt == desc.host { &[] } else { &[alt] };
+    let (texture, err) = gpu.scoped(|| {
+        gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(&format!("res{}", id.0)),
+            size,
+            mip_level_count: info.last_level + 1,
+            sample_count: 1,
+            dimension,
+            format: desc.host,
+            usage,
+            view_formats,
+        })
+    });
+    if let Some(e) = err {
+        return Err(CreateResourceError::Wgpu(e));
+    }
+    Ok(ResourceKind::Texture(TextureRes {
+        texture,
+        desc,
+        dimension,
+        renderable,
+    }))
+}

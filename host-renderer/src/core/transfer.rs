@@ -1,0 +1,460 @@
+//! Transfers between a resource and guest memory (backing or inline data),
+//! in Mesa's linear layout, converting formats where the host stores them
+//! differently. Read-backs are byte-for-byte what a GL host returns for the
+//! formats stored with identical bytes.
+
+use super::backing::{check_range, Backing};
+use super::error::{BackingError, TransferError};
+use super::format::{self, FormatDesc};
+use super::gpu::Gpu;
+use super::ids::ResId;
+use super::layout::{self, Region};
+use super::resource::{BufferRes, Resource, ResourceKind, TextureRes};
+use super::work::Work;
+use guest_protocol::virgl::Box3;
+
+/// Guest bytes held by the renderer (inline data of RESOURCE_INLINE_WRITE).
+pub struct SliceSource<'a>(pub &'a [u8]);
+
+impl Backing for SliceSource<'_> {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn read_at(&self, offset: u64, dst: &mut [u8]) -> Result<(), BackingError> {
+        let (start, end) = check_range(offset, dst.len() as u64, self.len())?;
+        if let Some(src) = self.0.get(start..end) {
+            dst.copy_from_slice(src);
+        }
+        Ok(())
+    }
+
+    fn write_at(&self, offset: u64, src: &[u8]) -> Result<(), BackingError> {
+        Err(BackingError::OutOfRange {
+            offset,
+            len: src.len() as u64,
+            size: 0,
+        })
+    }
+}
+
+/// A transfer request in guest terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TransferBox {
+    /// Mip level.
+    pub level: u32,
+    /// Region (buffers: x and w in bytes).
+    pub region: Box3,
+    /// Guest row pitch (0 = the level's natural pitch).
+    pub stride: u32,
+    /// Guest layer pitch (0 = natural).
+    pub layer_stride: u32,
+    /// Byte offset of the region's first texel in guest memory.
+    pub offset: u64,
+}
+
+/// Copies guest memory `src` into the resource.
+pub fn upload(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    res: &mut Resource,
+    t: &TransferBox,
+    src: &dyn Backing,
+) -> Result<(), TransferError> {
+    let info = res.info;
+    match &mut res.kind {
+        ResourceKind::Buffer(b) => {
+            let (x, w) = buffer_range(b, t)?;
+            let (start, end) = check_range(t.offset, w, src.len())?;
+            let dst = b
+                .shadow
+                .get_mut(x as usize..(x + w) as usize)
+                .ok_or(TransferError::BadLevel { level: 0, last: 0 })?;
+            src.read_at(start as u64, dst)?;
+            let _ = end;
+            sync_buffer(gpu, work, id, b, x, w)
+        }
+        ResourceKind::Texture(tex) => {
+            let r = layout::texture_region(
+                &info,
+                tex.desc,
+                t.level,
+                &t.region,
+                t.stride,
+                t.layer_stride,
+            )?;
+            check_range(t.offset, r.guest_span(), src.len())?;
+            upload_texture(gpu, work, id, tex, &r, t.offset, src)
+        }
+    }
+}
+
+/// Copies the resource's contents into guest memory `dst`.
+pub fn download(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    res: &Resource,
+    t: &TransferBox,
+    dst: &dyn Backing,
+) -> Result<(), TransferError> {
+    match &res.kind {
+        ResourceKind::Buffer(b) => {
+            let (x, w) = buffer_range(b, t)?;
+            check_range(t.offset, w, dst.len())?;
+            let bytes = b
+                .shadow
+                .get(x as usize..(x + w) as usize)
+                .unwrap_or_default();
+            dst.write_at(t.offset, bytes)?;
+            Ok(())
+        }
+        ResourceKind::Texture(tex) => {
+            let r = layout::texture_region(
+                &res.info,
+                tex.desc,
+                t.level,
+                &t.region,
+                t.stride,
+                t.layer_stride,
+            )?;
+            check_range(t.offset, r.guest_span(), dst.len())?;
+            download_texture(gpu, work, id, tex, &r, t.offset, dst)
+        }
+    }
+}
+
+/// Checks a buffer transfer box: returns `(x, w)` in bytes.
+fn buffer_range(b: &BufferRes, t: &TransferBox) -> Result<(u64, u64), TransferError> {
+    let r = &t.region;
+    let bad = || TransferError::BadBox {
+        x: r.x,
+        y: r.y,
+        z: r.z,
+        w: r.w,
+        h: r.h,
+        d: r.d,
+        ew: b.size as u32,
+        eh: 1,
+        ed: 1,
+    };
+    if t.level != 0 {
+        return Err(TransferError::BadLevel {
+            level: t.level,
+            last: 0,
+        });
+    }
+    let x = u64::try_from(r.x).map_err(|_| bad())?;
+    let w = u64::try_from(r.w).map_err(|_| bad())?;
+    if w == 0 || x + w > b.size || r.y != 0 || r.z != 0 || r.h > 1 || r.d > 1 {
+        return Err(bad());
+    }
+    Ok((x, w))
+}
+
+/// Sends bytes `x..x+w` of the shadow to the GPU buffer (4-byte aligned).
+pub fn sync_buffer(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    b: &BufferRes,
+    x: u64,
+    w: u64,
+) -> Result<(), TransferError> {
+    let start = x & !3;
+    let end = ((x + w).div_ceil(4) * 4).min(b.shadow.len() as u64);
+    let bytes = b
+        .shadow
+        .get(start as usize..end as usize)
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    if let Some(e) = work.before_write(gpu, id) {
+        tracing::warn!("flush before write to {id}: {e}");
+    }
+    let ((), err) = gpu.scoped(|| gpu.queue.write_buffer(&b.gpu, start, bytes));
+    err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)))
+}
+
+fn unsupported(desc: &FormatDesc, what: &'static str) -> TransferError {
+    TransferError::Unsupported {
+        what,
+        format: desc.virgl,
+    }
+}
+
+fn covers_level(r: &Region) -> bool {
+    r.origin.x == 0 && r.origin.y == 0 && (r.width, r.height) == r.level_size
+}
+
+fn upload_texture(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    tex: &TextureRes,
+    r: &Region,
+    offset: u64,
+    src: &dyn Backing,
+) -> Result<(), TransferError> {
+    let desc = tex.desc;
+    let packed_ds = format::is_packed_depth_stencil(desc);
+    let via_shader = matches!(
+        desc.host,
+        wgpu::TextureFormat::Depth32Float | wgpu::TextureFormat::Depth32FloatStencil8
+    );
+    if desc.is_depth_stencil() && !via_shader && !covers_level(r) {
+        // wgpu copies into depth/stencil must cover the whole subresource.
+        return Err(unsupported(desc, "partial depth/stencil copy"));
+    }
+    if packed_ds && !covers_level(r) {
+        return Err(unsupported(desc, "partial stencil upload"));
+    }
+    let rows = u64::from(r.block_rows);
+    let host_len = r.host_row_bytes * rows * u64::from(r.layers);
+    let mut host = vec![0u8; host_len as usize];
+    let mut row = vec![0u8; r.guest_row_bytes as usize];
+    let mut stencil = vec![
+        0u8;
+        if packed_ds {
+            (u64::from(r.width) * rows * u64::from(r.layers)) as usize
+        } else {
+            0
+        }
+    ];
+    let mut host_rows = host.chunks_exact_mut(r.host_row_bytes as usize);
+    let mut stencil_rows = stencil.chunks_exact_mut(r.width as usize);
+    for layer in 0..u64::from(r.layers) {
+        for y in 0..rows {
+            let at = offset + layer * r.guest_layer_stride + y * r.guest_stride;
+            src.read_at(at, &mut row)?;
+            if let Some(dst) = host_rows.next() {
+                format::guest_row_to_host(desc, &row, dst);
+            }
+            if packed_ds {
+                if let Some(dst) = stencil_rows.next() {
+                    format::guest_row_to_stencil(desc, &row, dst);
+                }
+            }
+        }
+    }
+    if let Some(e) = work.before_write(gpu, id) {
+        tracing::warn!("flush before write to {id}: {e}");
+    }
+    if via_shader {
+        let ((), err) = gpu.scoped(|| {
+            if packed_ds {
+                gpu.queue.write_texture(
+                    wgpu::TexelCopyTextureInfo {
+                        texture: &tex.texture,
+                        mip_level: r.level,
+                        origin: r.origin,
+                        aspect: wgpu::TextureAspect::StencilOnly,
+                    },
+                    &stencil,
+                    wgpu::TexelCopyBufferLayout {
+                        offset: 0,
+                        bytes_per_row: Some(r.width),
+                        rows_per_image: Some(r.height),
+                    },
+                    r.copy_extent(desc),
+                );
+            }
+            work.mark(id);
+            let encoder = work.encoder(gpu);
+            gpu.depth_writer
+                .write(gpu, encoder, &tex.texture, desc.host, r, &host);
+        });
+        return err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)));
+    }
+    let ((), err) = gpu.scoped(|| {
+        gpu.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &tex.texture,
+                mip_level: r.level,
+                origin: r.origin,
+                aspect: wgpu::TextureAspect::All,
+            },
+            &host,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(r.host_row_bytes as u32),
+                rows_per_image: Some(r.block_rows),
+            },
+            r.copy_extent(desc),
+        )
+    });
+    err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)))
+}
+
+/// One aspect read back from the GPU: rows of `padded` bytes.
+struct Readback {
+    data: Vec<u8>,
+    padded: u64,
+    rows_per_layer: u64,
+}
+
+fn download_texture(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    tex: &TextureRes,
+    r: &Region,
+    offset: u64,
+    dst: &dyn Backing,
+) -> Result<(), TransferError> {
+    let desc = tex.desc;
+    // Depth/stencil copies must cover whole subresources: read the level, crop.
+    let whole = desc.is_depth_stencil();
+    let (bw, bh) = desc.block_dims();
+    let (x0, y0, extent) = if whole {
+        let (w, h) = r.level_size;
+        (
+            r.origin.x,
+            r.origin.y,
+            wgpu::Extent3d {
+                width: w,
+                height: h,
+                depth_or_array_layers: r.layers,
+            },
+        )
+    } else {
+        (0, 0, r.copy_extent(desc))
+    };
+    let origin = if whole {
+        wgpu::Origin3d {
+            x: 0,
+            y: 0,
+            z: r.origin.z,
+        }
+    } else {
+        r.origin
+    };
+    let depth_aspect = if desc.is_depth_stencil() && desc.has_depth() {
+        wgpu::TextureAspect::DepthOnly
+    } else if desc.is_depth_stencil() {
+        wgpu::TextureAspect::StencilOnly
+    } else {
+        wgpu::TextureAspect::All
+    };
+    let main_bpp = if depth_aspect == wgpu::TextureAspect::StencilOnly {
+        1
+    } else {
+        desc.host_block_bytes()
+    };
+    let mut aspects = vec![(depth_aspect, main_bpp)];
+    if format::is_packed_depth_stencil(desc) {
+        aspects.push((wgpu::TextureAspect::StencilOnly, 1));
+    }
+    work.mark(id);
+    let mut copies = Vec::new();
+    for &(aspect, bpp) in &aspects {
+        let row = u64::from(extent.width.div_ceil(bw)) * u64::from(bpp);
+        let padded = row.div_ceil(256) * 256;
+        let rows_per_layer = u64::from(extent.height.div_ceil(bh));
+        let size = padded * rows_per_layer * u64::from(extent.depth_or_array_layers);
+        let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let ((), err) = gpu.scoped(|| {
+            work.encoder(gpu).copy_texture_to_buffer(
+                wgpu::TexelCopyTextureInfo {
+                    texture: &tex.texture,
+                    mip_level: r.level,
+                    origin,
+                    aspect,
+                },
+                wgpu::TexelCopyBufferInfo {
+                    buffer: &buffer,
+                    layout: wgpu::TexelCopyBufferLayout {
+                        offset: 0,
+                        bytes_per_row: Some(padded as u32),
+                        rows_per_image: Some(rows_per_layer as u32),
+                    },
+                },
+                extent,
+            );
+        });
+        if let Some(e) = err {
+            return Err(TransferError::Wgpu(e));
+        }
+        copies.push((buffer, padded, rows_per_layer));
+    }
+    if let Some(e) = work.flush(gpu) {
+        return Err(TransferError::Wgpu(e));
+    }
+    let mut reads = Vec::new();
+    for (buffer, padded, rows_per_layer) in copies {
+        reads.push(Readback {
+            data: map_read(gpu, &buffer)?,
+            padded,
+            rows_per_layer,
+        });
+    }
+    let mut guest_row = vec![0u8; r.guest_row_bytes as usize];
+    let main_skip = u64::from(x0 / bw) * u64::from(main_bpp);
+    for layer in 0..u64::from(r.layers) {
+        for y in 0..u64::from(r.block_rows) {
+            guest_row.fill(0);
+            fn src_row(rb: &Readback, row: u64, skip: u64, bytes: u64) -> &[u8] {
+                let start = row * rb.padded + skip;
+                rb.data
+                    .get(start as usize..(start + bytes) as usize)
+                    .unwrap_or_default()
+            }
+            if let Some(main) = reads.first() {
+                let bytes = u64::from(r.width.div_ceil(bw)) * u64::from(main_bpp);
+                let s = src_row(
+                    main,
+                    layer * main.rows_per_layer + y + u64::from(y0 / bh),
+                    main_skip,
+                    bytes,
+                );
+                if depth_aspect == wgpu::TextureAspect::StencilOnly {
+                    if let Some(d) = guest_row.get_mut(..s.len()) {
+                        d.copy_from_slice(s);
+                    }
+                } else {
+                    format::host_row_to_guest(desc, s, &mut guest_row);
+                }
+            }
+            if let Some(stencil) = reads.get(1) {
+                let s = src_row(
+                    stencil,
+                    layer * stencil.rows_per_layer + y + u64::from(y0 / bh),
+                    u64::from(x0),
+                    u64::from(r.width),
+                );
+                format::stencil_row_to_guest(desc, s, &mut guest_row);
+            }
+            let at = offset + layer * r.guest_layer_stride + y * r.guest_stride;
+            dst.write_at(at, &guest_row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Maps `buffer` for reading, waits, and copies its contents out.
+pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferError> {
+    let slice = buffer.slice(..);
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    gpu.wait_idle();
+    match rx.recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(TransferError::Wgpu(e.to_string())),
+        Err(e) => return Err(TransferError::Wgpu(e.to_string())),
+    }
+    let data = slice
+        .get_mapped_range()
+        .map_err(|e| TransferError::Wgpu(e.to_string()))?
+        .to_vec();
+    buffer.unmap();
+    Ok(data)
+}

@@ -1,0 +1,799 @@
+//! The renderer executing hand-built command streams on the real device:
+//! clears, a flat-shaded draw (GL's last provoking vertex), culling with
+//! Gallium's winding, caps, and error isolation between contexts.
+
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::bits::{
+    BlendFlags, BlendLogicOp, RasterizerFlags, RasterizerStipple, RtBlend,
+};
+use guest_protocol::virgl::caps::cap;
+use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
+use guest_protocol::virgl::{
+    shader_text, Blend, Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType,
+    Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement, Viewport,
+};
+use guest_protocol::wire::F32Bits;
+use host_renderer::{CtxId, Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
+use std::sync::Arc;
+
+const W: u32 = 16;
+
+fn gpu() -> Arc<Gpu> {
+    Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests")
+}
+
+fn info(target: TextureTarget, format: Format, w: u32, h: u32) -> ResourceInfo {
+    ResourceInfo {
+        target,
+        format,
+        bind: 0,
+        width: w,
+        height: h,
+        depth: 1,
+        array_size: 1,
+        last_level: 0,
+        nr_samples: 0,
+    }
+}
+
+fn f(v: f32) -> Le32 {
+    Le32::new(v.to_bits())
+}
+
+/// Creates a 16×16 BGRA render target (res 1) and a vertex buffer (res 2).
+fn setup(r: &mut Renderer, ctx: CtxId, vertices: &[f32]) {
+    r.create_context(ctx, "test").unwrap();
+    r.create_resource(
+        ResId(1),
+        &info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W),
+        None,
+    )
+    .unwrap();
+    let bytes: Vec<u8> = vertices.iter().flat_map(|v| v.to_le_bytes()).collect();
+    r.create_resource(
+        ResId(2),
+        &info(
+            TextureTarget::BUFFER,
+            Format::R8_UNORM,
+            bytes.len() as u32,
+            1,
+        ),
+        None,
+    )
+    .unwrap();
+    let t = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: bytes.len() as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(2), &t, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    r.attach_resource(ctx, ResId(2)).unwrap();
+}
+
+fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
+    let (offlen, bytes) = shader_text(text);
+    enc.push(&Command::CreateObject(CreateObject::Shader(ShaderChunk {
+        handle,
+        stage,
+        offlen,
+        num_tokens: 0,
+        extra: ShaderExtra::StreamOutput(None),
+        text: &bytes,
+    })))
+    .unwrap();
+    enc.push(&Command::BindShader { handle, stage }).unwrap();
+}
+
+/// State for one draw of a triangle covering the whole target.
+fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 10,
+        res: 1,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    let cbufs = [Le32::new(10)];
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &cbufs,
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let mut rt = [RtBlend::new(); 8];
+    rt[0] = RtBlend::new().with_colormask(0xf);
+    e.push(&Command::CreateObject(CreateObject::Blend(Blend {
+        handle: 11,
+        flags: BlendFlags::new(),
+        logicop: BlendLogicOp::new(),
+        rt,
+    })))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::BLEND,
+        handle: 11,
+    })
+    .unwrap();
+    let flags = RasterizerFlags::new()
+        .with_flatshade(flat)
+        .with_depth_clip(true)
+        .with_front_ccw(front_ccw)
+        .with_cull_face(cull)
+        .with_half_pixel_center(true)
+        .with_bottom_edge_rule(true);
+    e.push(&Command::CreateObject(CreateObject::Rasterizer(
+        Rasterizer {
+            handle: 12,
+            flags,
+            point_size: F32Bits::new(1.0),
+            sprite_coord_enable: 0,
+            stipple: RasterizerStipple::new(),
+            line_width: F32Bits::new(1.0),
+            offset_units: F32Bits::new(0.0),
+            offset_scale: F32Bits::new(0.0),
+            offset_clamp: F32Bits::new(0.0),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::RASTERIZER,
+        handle: 12,
+    })
+    .unwrap();
+    let elements = [
+        VertexElement {
+            src_offset: Le32::new(0),
+            instance_divisor: Le32::new(0),
+            vertex_buffer_index: Le32::new(0),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+        VertexElement {
+            src_offset: Le32::new(16),
+            instance_divisor: Le32::new(0),
+            vertex_buffer_index: Le32::new(0),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+    ];
+    e.push(&Command::CreateObject(CreateObject::VertexElements {
+        handle: 13,
+        elements: &elements,
+    }))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::VERTEX_ELEMENTS,
+        handle: 13,
+    })
+    .unwrap();
+    shader(
+        &mut e,
+        14,
+        ShaderStage::VERTEX,
+        "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n",
+    );
+    shader(
+        &mut e,
+        15,
+        ShaderStage::FRAGMENT,
+        "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+    );
+    // Window framebuffer: negative y scale, row 0 = top.
+    let h = W as f32 / 2.0;
+    let vp = [Viewport {
+        scale: [f(h), f(-h), f(0.5)],
+        translate: [f(h), f(h), f(0.5)],
+    }];
+    e.push(&Command::SetViewportState {
+        start_slot: 0,
+        viewports: &vp,
+    })
+    .unwrap();
+    let vbs = [VertexBuffer {
+        stride: Le32::new(32),
+        offset: Le32::new(0),
+        res: Le32::new(2),
+    }];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        start: 0,
+        count: 3,
+        mode: PrimMode::TRIANGLES,
+        indexed: false,
+        instance_count: 1,
+        index_bias: 0,
+        start_instance: 0,
+        primitive_restart: false,
+        restart_index: 0,
+        min_index: 0,
+        max_index: 2,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    }))
+    .unwrap();
+    e.finish()
+}
+
+/// A counter-clockwise (in NDC) triangle covering the target; red, green, blue.
+const TRIANGLE: [f32; 24] = [
+    -1.0, -1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, //
+    3.0, -1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, //
+    -1.0, 3.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+];
+
+fn pixel(r: &mut Renderer, x: u32, y: u32) -> [u8; 4] {
+    let img = r.read_resource(ResId(1), 0, 0).unwrap();
+    let at = (y * img.stride + x * 4) as usize;
+    [
+        img.data[at],
+        img.data[at + 1],
+        img.data[at + 2],
+        img.data[at + 3],
+    ]
+}
+
+#[test]
+fn flat_shading_uses_the_last_vertex() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let stats = r
+        .submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // BGRA: the last vertex is blue.
+    for (x, y) in [(1, 1), (8, 8), (14, 14), (1, 14)] {
+        assert_eq!(pixel(&mut r, x, y), [255, 0, 0, 255], "pixel {x},{y}");
+    }
+}
+
+#[test]
+fn smooth_shading_interpolates() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.submit(ctx, &triangle_stream(false, true, CullFace::NONE))
+        .unwrap();
+    let [b, g, red, a] = pixel(&mut r, 8, 8);
+    assert_eq!(a, 255);
+    assert!(red > 0 && g > 0 && b > 0, "{red} {g} {b}");
+}
+
+#[test]
+fn culling_follows_gallium_winding() {
+    // The triangle is CCW in clip space: front when front_ccw is set.
+    for (front_ccw, visible) in [(true, true), (false, false)] {
+        let mut r = Renderer::new(gpu());
+        let ctx = CtxId(1);
+        setup(&mut r, ctx, &TRIANGLE);
+        r.submit(ctx, &triangle_stream(true, front_ccw, CullFace::BACK))
+            .unwrap();
+        let p = pixel(&mut r, 8, 8);
+        assert_eq!(
+            p == [255, 0, 0, 255],
+            visible,
+            "front_ccw {front_ccw}: {p:?}"
+        );
+    }
+}
+
+#[test]
+fn caps_are_the_gl21_level() {
+    let r = Renderer::new(gpu());
+    let caps = r.caps_v2();
+    assert_eq!(caps.v1.max_version.get(), 2);
+    assert_eq!(caps.v1.glsl_level.get(), 120);
+    assert_eq!(caps.v1.prim_mask.get(), 0x3b);
+    assert_eq!(
+        caps.capability_bits.get(),
+        cap::TRANSFER | cap::FB_NO_ATTACH
+    );
+    assert!(caps.host_feature_check_version.get() >= 5);
+    assert!(caps.renderer.starts_with(b"pv3d wgpu "));
+    for f in [
+        Format::B8G8R8A8_UNORM,
+        Format::B8G8R8X8_UNORM,
+        Format::R8G8B8A8_UNORM,
+        Format::A8_UNORM,
+        Format::R8_UNORM,
+    ] {
+        assert!(caps.v1.sampler.contains(f.0), "{f:?} sampleable");
+    }
+    for f in [
+        Format::B8G8R8A8_UNORM,
+        Format::B8G8R8X8_UNORM,
+        Format::R8G8B8A8_UNORM,
+        Format::R8G8B8X8_UNORM,
+    ] {
+        assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
+    }
+    // The seam transports use serves the same bytes.
+    use host_renderer::RendererBackend;
+    let v2 = RendererBackend::capset(&r, 2).unwrap();
+    assert_eq!(v2.len(), 1376);
+    // glsl_level at byte 264, host_feature_check_version at 556.
+    assert_eq!(&v2[264..268], &120u32.to_le_bytes());
+    assert_eq!(
+        &v2[556..560],
+        &caps.host_feature_check_version.get().to_le_bytes()
+    );
+    assert_eq!(RendererBackend::capset(&r, 1).unwrap().len(), 308);
+    assert!(RendererBackend::capset(&r, 3).is_none());
+    // Not implemented as render targets: alpha/luminance, and unknown values.
+    assert!(!caps.v1.render.contains(Format::A8_UNORM.0));
+    assert!(!caps.v1.sampler.contains(73));
+    assert_eq!(r.caps_v1().max_version.get(), 1);
+}
+
+#[test]
+fn errors_stay_in_their_context() {
+    let mut r = Renderer::new(gpu());
+    let good = CtxId(1);
+    setup(&mut r, good, &TRIANGLE);
+    let bad = CtxId(2);
+    r.create_context(bad, "hostile").unwrap();
+    r.attach_resource(bad, ResId(1)).unwrap();
+
+    // Undecodable bytes: the buffer stops, the error is returned.
+    assert!(r.submit(bad, &[0xff, 0xff, 0xff, 0xff, 1, 2, 3]).is_err());
+    // Well-formed commands with hostile values: each fails on its own.
+    let mut e = Encoder::new();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::BLEND,
+        handle: 999,
+    })
+    .unwrap();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 5,
+        res: 2, // not attached to this context
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 6,
+        res: 1,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 7, // no such level
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        start: u32::MAX,
+        count: u32::MAX,
+        mode: PrimMode(77),
+        indexed: true,
+        instance_count: u32::MAX,
+        index_bias: i32::MIN,
+        start_instance: u32::MAX,
+        primitive_restart: true,
+        restart_index: 0,
+        min_index: 0,
+        max_index: u32::MAX,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    }))
+    .unwrap();
+    e.push(&Command::Transfer3d(guest_protocol::virgl::Transfer3d {
+        res: 1,
+        level: 0,
+        usage: 0,
+        stride: 0,
+        layer_stride: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: -5,
+            y: 0,
+            z: 0,
+            w: i32::MAX,
+            h: 1,
+            d: 1,
+        },
+        offset: u32::MAX,
+        direction: guest_protocol::virgl::enums::TransferDirection::TO_HOST,
+    }))
+    .unwrap();
+    e.push(&Command::SetSubCtx(12345)).unwrap();
+    e.push(&Command::DestroySubCtx(0)).unwrap();
+    let stats = r.submit(bad, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 5, "{:?}", r.context_errors(bad));
+    let (errors, count) = r.context_errors(bad).unwrap();
+    assert_eq!(count, 5);
+    assert!(errors.iter().any(|e| e.opcode == "DRAW_VBO"));
+    assert!(errors.iter().any(|e| e.opcode == "TRANSFER3D"));
+
+    // A full pipeline, then draws with hostile ranges: indices past the
+    // buffer, an index buffer that is a texture, vertex buffers unbound.
+    r.attach_resource(bad, ResId(2)).unwrap();
+    let stats = r
+        .submit(bad, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    assert_eq!(stats.errors, 0);
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let hostile = DrawVbo {
+        start: 0,
+        count: 1 << 30,
+        mode: PrimMode::TRIANGLES,
+        indexed: true,
+        instance_count: 1,
+        index_bias: 0,
+        start_instance: 0,
+        primitive_restart: false,
+        restart_index: 0,
+        min_index: 0,
+        max_index: u32::MAX,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    };
+    e.push(&Command::SetIndexBuffer(
+        guest_protocol::virgl::IndexBuffer {
+            res: 2,
+            layout: Some((4, 0)),
+        },
+    ))
+    .unwrap();
+    e.push(&Command::DrawVbo(hostile)).unwrap();
+    e.push(&Command::SetIndexBuffer(
+        guest_protocol::virgl::IndexBuffer {
+            res: 1,
+            layout: Some((2, 0)),
+        },
+    ))
+    .unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        count: 3,
+        ..hostile
+    }))
+    .unwrap();
+    e.push(&Command::SetIndexBuffer(
+        guest_protocol::virgl::IndexBuffer {
+            res: 2,
+            layout: Some((4, 1 << 20)),
+        },
+    ))
+    .unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        count: 3,
+        ..hostile
+    }))
+    .unwrap();
+    e.push(&Command::SetVertexBuffers(&[])).unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        indexed: false,
+        count: 3,
+        ..hostile
+    }))
+    .unwrap();
+    let stats = r.submit(bad, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 4, "{:?}", r.context_errors(bad));
+
+    // The good context renders as if nothing happened.
+    let stats = r
+        .submit(good, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(good));
+    assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
+    assert_eq!(r.context_errors(good).unwrap().1, 0);
+    assert!(r.gpu().take_uncaptured().is_empty());
+
+    // Unknown contexts and resources are errors, not panics.
+    assert!(r.submit(CtxId(99), &[]).is_err());
+    assert!(r.attach_resource(CtxId(99), ResId(1)).is_err());
+    assert!(r.unref_resource(ResId(99)).is_err());
+    r.destroy_context(bad).unwrap();
+    assert!(r.submit(bad, &[]).is_err());
+}
+
+#[test]
+fn fences_signal() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    r.create_fence(7);
+    r.wait_idle();
+    assert_eq!(r.poll_fences(), vec![7]);
+    assert!(!r.is_busy());
+}
+
+fn full_draw() -> DrawVbo {
+    DrawVbo {
+        start: 0,
+        count: 3,
+        mode: PrimMode::TRIANGLES,
+        indexed: false,
+        instance_count: 1,
+        index_bias: 0,
+        start_instance: 0,
+        primitive_restart: false,
+        restart_index: 0,
+        min_index: 0,
+        max_index: 2,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    }
+}
+
+#[test]
+fn occlusion_queries_count_samples() {
+    use guest_protocol::virgl::bits::QueryKind;
+    use guest_protocol::virgl::enums::QueryType;
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, 32, 1),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    for (ty, handle, scissored, want) in [
+        (QueryType::OCCLUSION_COUNTER, 20, false, 256),
+        (QueryType::OCCLUSION_PREDICATE, 21, false, 1),
+        (QueryType::OCCLUSION_COUNTER, 22, true, 0),
+    ] {
+        let mut e = Encoder::new();
+        e.push(&Command::SetSubCtx(1)).unwrap();
+        e.push(&Command::CreateObject(CreateObject::Query(
+            guest_protocol::virgl::Query {
+                handle,
+                kind: QueryKind::new().with_query_type(ty),
+                offset: 16,
+                res: 3,
+            },
+        )))
+        .unwrap();
+        e.push(&Command::BeginQuery { handle }).unwrap();
+        // (The third query wraps no draw at all.)
+        if !scissored {
+            e.push(&Command::DrawVbo(full_draw())).unwrap();
+        }
+        e.push(&Command::EndQuery { handle }).unwrap();
+        e.push(&Command::GetQueryResult { handle, wait: 1 })
+            .unwrap();
+        let stats = r.submit(ctx, e.as_bytes()).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+        let out = VecBacking::zeroed(32);
+        let t = TransferBox {
+            level: 0,
+            region: guest_protocol::virgl::Box3 {
+                x: 16,
+                y: 0,
+                z: 0,
+                w: 16,
+                h: 1,
+                d: 1,
+            },
+            stride: 0,
+            layer_stride: 0,
+            offset: 16,
+        };
+        r.read_into(ResId(3), &t, out.as_ref()).unwrap();
+        let b = out.snapshot();
+        let state = u32::from_le_bytes(b[16..20].try_into().unwrap());
+        let size = u32::from_le_bytes(b[20..24].try_into().unwrap());
+        let result = u64::from_le_bytes(b[24..32].try_into().unwrap());
+        assert_eq!(
+            (state, size, result),
+            (1, 8, want),
+            "{ty:?} scissored {scissored}"
+        );
+    }
+    assert!(r.gpu().take_uncaptured().is_empty());
+}
+
+#[test]
+fn time_elapsed_queries_when_the_device_has_timestamps() {
+    use guest_protocol::virgl::bits::QueryKind;
+    use guest_protocol::virgl::enums::QueryType;
+    let mut r = Renderer::new(gpu());
+    let has = r
+        .gpu()
+        .features
+        .contains(wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, 16, 1),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::CreateObject(CreateObject::Query(
+        guest_protocol::virgl::Query {
+            handle: 30,
+            kind: QueryKind::new().with_query_type(QueryType::TIME_ELAPSED),
+            offset: 0,
+            res: 3,
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BeginQuery { handle: 30 }).unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    e.push(&Command::EndQuery { handle: 30 }).unwrap();
+    e.push(&Command::GetQueryResult {
+        handle: 30,
+        wait: 1,
+    })
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    if !has {
+        // Honestly refused, never faked.
+        assert_eq!(stats.errors, 3, "{:?}", r.context_errors(ctx));
+        return;
+    }
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let out = VecBacking::zeroed(16);
+    let t = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: 16,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.read_into(ResId(3), &t, out.as_ref()).unwrap();
+    let b = out.snapshot();
+    assert_eq!(u32::from_le_bytes(b[0..4].try_into().unwrap()), 1);
+    let ns = u64::from_le_bytes(b[8..16].try_into().unwrap());
+    assert!(ns < 10_000_000_000, "{ns} ns");
+}
+
+/// Clears a depth/stencil surface of `format` and reads the first texel back
+/// in the guest's packed layout.
+fn cleared_depth_texel(format: Format, depth: f64, stencil: u32, bytes: usize) -> Vec<u8> {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    r.create_context(ctx, "depth").unwrap();
+    r.create_resource(
+        ResId(1),
+        &info(TextureTarget::TEXTURE_2D, format, 4, 4),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 1,
+        res: 1,
+        format,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 1,
+        cbufs: &[],
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::DEPTH | clear_bits::STENCIL,
+        color: [0; 4],
+        depth: guest_protocol::wire::F64Bits(depth.to_bits()),
+        stencil,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(1), 0, 0).unwrap();
+    img.data[..bytes].to_vec()
+}
+
+#[test]
+fn depth_read_back_is_packed_like_gl() {
+    let z32 = |d| {
+        u32::from_le_bytes(
+            cleared_depth_texel(Format::Z32_UNORM, d, 0, 4)
+                .try_into()
+                .unwrap(),
+        )
+    };
+    assert_eq!(z32(1.0), u32::MAX);
+    assert_eq!(z32(0.0), 0);
+    assert!(z32(0.5).abs_diff(0x8000_0000) < 0x100, "{:#x}", z32(0.5));
+    let z24s8 = u32::from_le_bytes(
+        cleared_depth_texel(Format::Z24_UNORM_S8_UINT, 1.0, 0xab, 4)
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(z24s8, 0xab_ff_ff_ff);
+    let s8z24 = u32::from_le_bytes(
+        cleared_depth_texel(Format::S8_UINT_Z24_UNORM, 0.0, 0x12, 4)
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(s8z24, 0x12);
+    let z16 = u16::from_le_bytes(
+        cleared_depth_texel(Format::Z16_UNORM, 1.0, 0, 2)
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(z16, u16::MAX);
+    let zf = f32::from_le_bytes(
+        cleared_depth_texel(Format::Z32_FLOAT, 0.25, 0, 4)
+            .try_into()
+            .unwrap(),
+    );
+    assert_eq!(zf, 0.25);
+    let zfs = cleared_depth_texel(Format::Z32_FLOAT_S8X24_UINT, 0.75, 7, 8);
+    assert_eq!(f32::from_le_bytes(zfs[..4].try_into().unwrap()), 0.75);
+    assert_eq!(&zfs[4..], &[7, 0, 0, 0]);
+}
+
+/// GL viewports may be larger than the framebuffer: the mapping must stay
+/// the guest's, not be squeezed into the attachment.
+#[test]
+fn viewports_larger_than_the_framebuffer_keep_their_mapping() {
+    // Left half of NDC (x ≤ 0): with a 32-wide viewport on a 16-wide target
+    // it covers the whole target; the right half would fall outside it.
+    const LEFT: [f32; 24] = [
+        -1.0, -1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, //
+        0.0, -1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, //
+        -1.0, 3.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+    ];
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &LEFT);
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    // With the 16-wide viewport, the triangle covers only the left half.
+    assert_eq!(pixel(&mut r, 2, 14), [255, 0, 0, 255]);
+    assert_eq!(pixel(&mut r, 10, 15), [0, 0, 0, 255]);
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let s = W as f32;
+    let vp = [Viewport {
+        scale: [f(s), f(-s), f(0.5)],
+        translate: [f(s), f(s), f(0.5)],
+    }];
+    e.push(&Command::SetViewportState {
+        start_slot: 0,
+        viewports: &vp,
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // Pixel (10, 15) is NDC (-0.34, 0.03) now, inside the triangle; squeezing
+    // the viewport into the target would have left it at (0.31, -0.94).
+    assert_eq!(pixel(&mut r, 10, 15), [255, 0, 0, 255]);
+}

@@ -1,0 +1,70 @@
+//! Replays every capture in the corpus through the renderer (lavapipe) and
+//! compares each TRANSFER_GET2 read-back with the reference server's pages.
+//!
+//! Expectations, as wgpu-test's per-adapter failure cases: every capture must
+//! replay within the tolerance documented in `host_renderer::replay`, except
+//! the ones listed in [`KNOWN`] with the reason (features not implemented).
+//! A listed capture that starts passing fails the test too, so the list
+//! stays honest.
+
+use host_renderer::replay::{replay_capture, ReplayOptions};
+use host_renderer::Gpu;
+
+/// Captures that use features the renderer does not implement yet.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "piglit-fbo-alpha",
+        "A8/L8/I8 render targets (needs an output swizzle)",
+    ),
+    (
+        "piglit-gl-1.0-logicop",
+        "logic ops (no wgpu equivalent) and MSAA resources",
+    ),
+];
+
+#[test]
+fn corpus_replays_within_tolerance() {
+    let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let opts = ReplayOptions::default();
+    let mut failures = Vec::new();
+    let mut compared = 0usize;
+    for path in pv3d_tests::all_captures() {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .trim_end_matches(".vtrec.zst")
+            .trim_end_matches(".vtrec")
+            .to_owned();
+        let report = match replay_capture(&gpu, &path, &opts) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{name}: replay error {e}"));
+                continue;
+            }
+        };
+        compared += report.transfers.len();
+        let ok =
+            report.mismatches() == 0 && report.command_errors == 0 && report.request_errors == 0;
+        let known = KNOWN.iter().find(|(n, _)| *n == name);
+        match (ok, known) {
+            (true, Some((_, why))) => {
+                failures.push(format!("{name} passes now: remove it from KNOWN ({why})"))
+            }
+            (false, None) => failures.push(format!(
+                "{name}: {} of {} read-backs mismatched (worst {}), {} command errors, {} request errors: {:?}",
+                report.mismatches(),
+                report.transfers.len(),
+                report.worst(),
+                report.command_errors,
+                report.request_errors,
+                report.error_samples.iter().take(3).collect::<Vec<_>>()
+            )),
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // OPCODES.md: the corpus holds 956 TRANSFER_GET2s.
+    assert!(compared >= 956, "only {compared} read-backs compared");
+    assert!(gpu.take_uncaptured().is_empty());
+}

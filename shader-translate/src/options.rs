@@ -2,7 +2,7 @@
 //! give identical modules, so `(text hash, Options)` is a pipeline cache key.
 
 use crate::interface::Varying;
-use crate::limits::MAX_SAMPLERS;
+use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 
 /// Renderer state baked into a translated module.
 ///
@@ -35,6 +35,13 @@ pub struct Options {
     /// Per sampler unit: swizzle applied to texture results in the shader
     /// (WebGPU views have no swizzle).
     pub samplers: [SamplerOptions; MAX_SAMPLERS as usize],
+    /// FS only, per colour buffer (output location): channel `c` of the
+    /// value written to location `i` is channel `output_swizzles[i][c]` of
+    /// the shader's colour, after the alpha test and clamping. For render
+    /// targets stored in another channel layout than the guest's format
+    /// (`A8` stored as `R8`: `[A, G, B, A]`, so GL's alpha lands in red);
+    /// [`Channel::RGBA`] (the default) leaves the colour as it is.
+    pub output_swizzles: [[Channel; 4]; MAX_COLOR_BUFFERS as usize],
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
     /// FS input's interpolation and sampling (WebGPU requires them equal), and
@@ -55,6 +62,7 @@ impl Default for Options {
             alpha_test: None,
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
+            output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
         }
     }
@@ -116,6 +124,9 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The identity swizzle.
+    pub const RGBA: [Self; 4] = [Self::R, Self::G, Self::B, Self::A];
+
     /// The channel for a `PIPE_SWIZZLE_*` value (0 = X/R … 5 = ONE), as in a
     /// sampler view's swizzle bits.
     pub const fn from_pipe(value: u32) -> Option<Self> {
@@ -145,7 +156,7 @@ pub struct SamplerOptions {
 impl SamplerOptions {
     /// The identity swizzle, alpha as stored.
     pub const IDENTITY: Self = Self {
-        swizzle: [Channel::R, Channel::G, Channel::B, Channel::A],
+        swizzle: Channel::RGBA,
         alpha_one: false,
     };
 

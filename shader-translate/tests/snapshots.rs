@@ -45,18 +45,28 @@ fn options(path: &Path) -> Options {
             "clamp_fragment_color" => o.clamp_fragment_color = flag(),
             "color_buffers" => o.color_buffers = value.parse().unwrap(),
             "alpha_test" => o.alpha_test = CompareFunction::from_pipe(value.parse().unwrap()),
-            "sampler0_swizzle" => {
-                let channels: Vec<Channel> = value
-                    .chars()
-                    .map(|c| Channel::from_pipe(c.to_digit(10).unwrap()).unwrap())
-                    .collect();
-                o.samplers[0].swizzle = channels.try_into().unwrap();
-            }
+            "sampler0_swizzle" => o.samplers[0].swizzle = swizzle(value),
             "sampler0_alpha_one" => o.samplers[0].alpha_one = flag(),
-            other => panic!("{}: unknown option {other}", path.display()),
+            other => match other
+                .strip_prefix("output")
+                .and_then(|k| k.strip_suffix("_swizzle"))
+                .and_then(|i| i.parse::<usize>().ok())
+            {
+                Some(i) => o.output_swizzles[i] = swizzle(value),
+                None => panic!("{}: unknown option {other}", path.display()),
+            },
         }
     }
     o
+}
+
+/// Four `PIPE_SWIZZLE_*` digits (`3123` = A, G, B, A).
+fn swizzle(value: &str) -> [Channel; 4] {
+    let channels: Vec<Channel> = value
+        .chars()
+        .map(|c| Channel::from_pipe(c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    channels.try_into().unwrap()
 }
 
 /// Compares `actual` with the file, or rewrites it under `UPDATE_SNAPSHOTS`.

@@ -324,6 +324,11 @@ fn caps_are_the_gl21_level() {
         Format::B8G8R8X8_UNORM,
         Format::R8G8B8A8_UNORM,
         Format::R8G8B8X8_UNORM,
+        // Stored as R8/RG8, written through an output swizzle.
+        Format::A8_UNORM,
+        Format::L8_UNORM,
+        Format::I8_UNORM,
+        Format::L8A8_UNORM,
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
@@ -339,8 +344,9 @@ fn caps_are_the_gl21_level() {
     );
     assert_eq!(RendererBackend::capset(&r, 1).unwrap().len(), 308);
     assert!(RendererBackend::capset(&r, 3).is_none());
-    // Not implemented as render targets: alpha/luminance, and unknown values.
-    assert!(!caps.v1.render.contains(Format::A8_UNORM.0));
+    // Not implemented as render targets: 16/32-bit alpha/luminance, and
+    // unknown values.
+    assert!(!caps.v1.render.contains(Format::A16_UNORM.0));
     assert!(!caps.v1.sampler.contains(73));
     assert_eq!(r.caps_v1().max_version.get(), 1);
 }
@@ -680,6 +686,57 @@ fn time_elapsed_queries_when_the_device_has_timestamps() {
 
 /// Clears a depth/stencil surface of `format` and reads the first texel back
 /// in the guest's packed layout.
+/// Clears one 4×4 colour target of `format` to `color`; its first texel's
+/// `bytes` bytes.
+fn cleared_color_texel(format: Format, color: [f32; 4], bytes: usize) -> Vec<u8> {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    r.create_context(ctx, "color").unwrap();
+    r.create_resource(
+        ResId(1),
+        &info(TextureTarget::TEXTURE_2D, format, 4, 4),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 1,
+        res: 1,
+        format,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[Le32::new(1)],
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: color.map(f32::to_bits),
+        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(1), 0, 0).unwrap();
+    img.data[..bytes].to_vec()
+}
+
+/// Alpha/luminance targets are stored as R8/RG8: clears write GL's alpha
+/// where the format keeps it.
+#[test]
+fn alpha_and_luminance_clears_write_the_stored_channels() {
+    let color = [0.2, 0.4, 0.6, 0.8];
+    assert_eq!(cleared_color_texel(Format::A8_UNORM, color, 1), [204]);
+    assert_eq!(cleared_color_texel(Format::L8_UNORM, color, 1), [51]);
+    assert_eq!(cleared_color_texel(Format::I8_UNORM, color, 1), [51]);
+    assert_eq!(cleared_color_texel(Format::L8A8_UNORM, color, 2), [51, 204]);
+}
+
 fn cleared_depth_texel(format: Format, depth: f64, stencil: u32, bytes: usize) -> Vec<u8> {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);

@@ -11,16 +11,10 @@ use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::Gpu;
 
 /// Captures that use features the renderer does not implement yet.
-const KNOWN: &[(&str, &str)] = &[
-    (
-        "piglit-fbo-alpha",
-        "A8/L8/I8 render targets (needs an output swizzle)",
-    ),
-    (
-        "piglit-gl-1.0-logicop",
-        "logic ops (no wgpu equivalent) and MSAA resources",
-    ),
-];
+const KNOWN: &[(&str, &str)] = &[(
+    "piglit-gl-1.0-logicop",
+    "logic ops (no wgpu equivalent) and MSAA resources",
+)];
 
 #[test]
 fn corpus_replays_within_tolerance() {

@@ -757,6 +757,37 @@ fn gpu_fragment_output_options() {
     }
 }
 
+/// Output swizzles per colour buffer, applied after clamping: buffer 0 as
+/// for `A8` (alpha to red), buffer 1 as for `L8A8` (alpha to green, with
+/// constants), buffer 2 unchanged.
+#[test]
+fn gpu_output_swizzles_rearrange_each_buffer() {
+    let vs = tr(PASS_VS, &Options::default());
+    let text = "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL CONST[0]\n  0: MOV OUT[0], CONST[0]\n  1: END\n";
+    let mut opts = Options {
+        color_buffers: 3,
+        clamp_fragment_color: true,
+        ..Options::default()
+    };
+    opts.output_swizzles[0] = [Channel::A, Channel::G, Channel::B, Channel::A];
+    opts.output_swizzles[1] = [Channel::R, Channel::A, Channel::Zero, Channel::One];
+    let fs = tr(text, &opts);
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.targets = 3;
+    draw.fs_res
+        .constants
+        .insert(0, vec![f([0.25, 2.0, -1.0, 0.75])]);
+    let got: Vec<[f32; 4]> = draw.run().iter().map(|t| fl(t[0])).collect();
+    assert_eq!(
+        got,
+        [
+            [0.75, 1.0, 0.0, 0.75],
+            [0.25, 0.75, 0.0, 1.0],
+            [0.25, 1.0, 0.0, 0.75]
+        ]
+    );
+}
+
 /// Flat shading: `COLOR` inputs take the provoking vertex's value.
 #[test]
 fn gpu_flatshade_makes_colors_flat() {

@@ -3,6 +3,7 @@
 
 use super::error::CommandError;
 use super::exec::Exec;
+use super::format::{render_mask, swz};
 use super::ids::ResId;
 use super::resource::{Resource, ResourceKind};
 use super::transfer;
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use wgpu::util::DeviceExt;
 
 const BLIT_WGSL: &str = r"
-struct Params { rect: vec4<f32>, alpha_one: f32, lod: f32, pad0: f32, pad1: f32 }
+struct Params { rect: vec4<f32>, src: vec4<u32>, dst: vec4<u32>, lod: f32, pad0: f32, pad1: f32, pad2: f32 }
 @group(0) @binding(0) var src: texture_2d<f32>;
 @group(0) @binding(1) var samp: sampler;
 @group(0) @binding(2) var<uniform> p: Params;
@@ -24,10 +25,19 @@ struct VOut { @builtin(position) pos: vec4<f32>, @location(0) uv: vec2<f32> }
     o.uv = vec2<f32>(mix(p.rect.x, p.rect.z, x), mix(p.rect.y, p.rect.w, y));
     return o;
 }
+// Channel s of c: 0..3 R, G, B, A; 4 zero; 5 one (format::swz).
+fn pick(c: vec4<f32>, s: u32) -> f32 {
+    if (s < 4u) { return c[s]; }
+    return select(0.0, 1.0, s == 5u);
+}
+fn swizzle(c: vec4<f32>, s: vec4<u32>) -> vec4<f32> {
+    return vec4<f32>(pick(c, s.x), pick(c, s.y), pick(c, s.z), pick(c, s.w));
+}
+// The source's guest colour (its format's read swizzle), stored in the
+// destination's host channels (its render swizzle).
 @fragment fn fs(v: VOut) -> @location(0) vec4<f32> {
-    var c = textureSampleLevel(src, samp, v.uv, p.lod);
-    if (p.alpha_one != 0.0) { c.a = 1.0; }
-    return c;
+    let c = swizzle(textureSampleLevel(src, samp, v.uv, p.lod), p.src);
+    return swizzle(c, p.dst);
 }
 ";
 
@@ -306,24 +316,30 @@ pub fn blit(ex: &mut Exec<'_>, b: &Blit) -> Result<(), CommandError> {
     if (b.src.region.h < 0) != (b.dst.region.h < 0) {
         v.swap(0, 1);
     }
-    let alpha_one = src_desc.alpha_is_one() && !dst_desc.alpha_is_one();
-    let params: [f32; 8] = [
-        u[0],
-        v[0],
-        u[1],
-        v[1],
-        f32::from(u8::from(alpha_one)),
-        0.0,
-        0.0,
-        0.0,
-    ];
+    // Guest colour from the source: X formats read alpha as one, unless the
+    // destination has no alpha either (its stored alpha byte is kept as is).
+    let mut src_swizzle = src_desc.swizzle;
+    if src_desc.alpha_is_one() && dst_desc.alpha_is_one() {
+        src_swizzle[3] = swz::A;
+    }
+    let dst_swizzle = dst_desc.render_swizzle();
+    let mut params = [0u32; 16];
+    for (p, v) in params.iter_mut().zip(
+        [u[0], v[0], u[1], v[1]]
+            .map(f32::to_bits)
+            .into_iter()
+            .chain(src_swizzle.map(u32::from))
+            .chain(dst_swizzle.map(u32::from)),
+    ) {
+        *p = v;
+    }
     let linear = b.flags.filter() == 1;
     let device = &gpu.device;
     let ((), err) = gpu.scoped(|| {
-        let (pipeline, bgl) = ex
-            .caches
-            .blitter
-            .pipeline(device, dst_desc.host, color_mask);
+        let (pipeline, bgl) =
+            ex.caches
+                .blitter
+                .pipeline(device, dst_desc.host, render_mask(dst_swizzle, color_mask));
         let sampler = ex.caches.blitter.sampler(device, linear);
         let ubuf = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("blit params"),

@@ -1,10 +1,12 @@
 //! CLEAR: clears whole bound surfaces, ignoring scissor and write masks
-//! (Gallium `clear` semantics), as a render pass with clear load ops. The pass
+//! (Gallium `clear` semantics), as a render pass with clear load ops (the
+//! colour in the host format's channels: `A8`'s alpha clears red). The pass
 //! stays open so the draws that follow render into it.
 
 use super::context::{Framebuffer, SurfaceObj};
 use super::error::CommandError;
 use super::exec::Exec;
+use super::format::render_swizzled;
 use super::work::{OpenPass, PassKey};
 use guest_protocol::virgl::enums::clear_bits;
 use guest_protocol::virgl::Clear;
@@ -124,8 +126,10 @@ pub fn clear(ex: &mut Exec<'_>, c: &Clear) -> Result<(), CommandError> {
     let mut loads = Loads::load(&fb);
     let mut any = false;
     for (i, (slot, cbuf)) in loads.colors.iter_mut().zip(&fb.cbufs).enumerate() {
-        if cbuf.is_some() && c.buffers & clear_bits::color(i as u32) != 0 {
-            let [r, g, b, a] = c.color.map(|v| f64::from(f32::from_bits(v)));
+        let Some(surface) = cbuf else { continue };
+        if c.buffers & clear_bits::color(i as u32) != 0 {
+            let color = c.color.map(|v| f64::from(f32::from_bits(v)));
+            let [r, g, b, a] = render_swizzled(surface.render_swizzle, color);
             *slot = Some(wgpu::Color { r, g, b, a });
             any = true;
         }

@@ -52,6 +52,9 @@ pub struct SurfaceObj {
     pub host_format: wgpu::TextureFormat,
     /// The guest format has no alpha channel (blend DST_ALPHA reads as 1).
     pub alpha_is_one: bool,
+    /// The guest channel each host channel stores
+    /// ([`FormatDesc::render_swizzle`](super::format::FormatDesc::render_swizzle)).
+    pub render_swizzle: [u8; 4],
     /// Size of the level.
     pub size: (u32, u32),
 }

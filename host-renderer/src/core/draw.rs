@@ -13,13 +13,14 @@ use super::clear::{begin_pass, fb_size, pass_key, Loads};
 use super::context::{SamplerViewObj, SurfaceObj};
 use super::error::CommandError;
 use super::exec::Exec;
+use super::format::{render_mask, render_swizzled, swz};
 use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
 use guest_protocol::virgl::enums::{CullFace, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
 use shader_translate::interface::{DriverUniforms, Usage};
-use shader_translate::limits::MAX_SAMPLERS;
+use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 use shader_translate::{Channel, CompareFunction, Options, SamplerOptions};
 use std::sync::Arc;
 use wgpu::util::DeviceExt;
@@ -153,9 +154,15 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         alpha_test,
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize],
+        output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
     };
     fs_opts.samplers = sampler_options(sub.stages.get(1).map_or(&[][..], |s| &s.views));
+    for (o, c) in fs_opts.output_swizzles.iter_mut().zip(&fb.cbufs) {
+        if let Some(s) = c {
+            *o = s.render_swizzle.map(channel);
+        }
+    }
     let vs_views = sub
         .stages
         .first()
@@ -195,6 +202,12 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     let viewport = sub.viewport;
     let scissor = sub.scissor;
     let blend_color = sub.blend_color;
+    let constant_swizzle = fb
+        .cbufs
+        .iter()
+        .flatten()
+        .next()
+        .map_or(swz::RGBA, |s| s.render_swizzle);
     let stencil_ref = sub.stencil_ref;
     let sample_mask = sub.sample_mask;
     let occlusion = sub.active_occlusion.clone();
@@ -208,6 +221,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         })?;
     let vs_opts = Options {
         samplers: sampler_options(&vs_views),
+        output_swizzles: Options::default().output_swizzles,
         next_stage_inputs: fs_c.interface.inputs.clone(),
         ..fs_opts.clone()
     };
@@ -776,7 +790,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         pass.set_viewport(vx, vy, vw, vh, near, far);
         pass.set_scissor_rect(sx, sy, sw, sh);
         pass.set_stencil_reference(u32::from(stencil_ref.0));
-        let [r, g, b, a] = blend_color.map(f64::from);
+        // One constant per pass: swizzled for the first colour buffer.
+        let [r, g, b, a] = render_swizzled(constant_swizzle, blend_color.map(f64::from));
         pass.set_blend_constant(wgpu::Color { r, g, b, a });
         let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
         match (&indices, &generated) {
@@ -1069,6 +1084,10 @@ fn depth_state(
     }
 }
 
+/// The colour target of surface `s` under blend state `rt`, in the host
+/// format's channels: the colour mask follows the surface's render swizzle,
+/// and when host red stores the guest's alpha (`A8`) the host colour
+/// equation is the guest's alpha equation.
 fn color_target(
     s: &SurfaceObj,
     rt: Option<guest_protocol::virgl::bits::RtBlend>,
@@ -1076,22 +1095,34 @@ fn color_target(
     let one = s.alpha_is_one;
     let (blend, mask) = match rt {
         Some(rt) => {
-            let blend = rt.blend_enable().then(|| wgpu::BlendState {
-                color: wgpu::BlendComponent {
+            let alpha = wgpu::BlendComponent {
+                src_factor: state::blend_factor(rt.alpha_src_factor(), one),
+                dst_factor: state::blend_factor(rt.alpha_dst_factor(), one),
+                operation: state::blend_op(rt.alpha_func()),
+            };
+            let color = if s.render_swizzle[0] == swz::A {
+                // Factors for the alpha channel, applied to host red.
+                let f = |f| state::blend_factor(state::alpha_channel_factor(f), one);
+                wgpu::BlendComponent {
+                    src_factor: f(rt.alpha_src_factor()),
+                    dst_factor: f(rt.alpha_dst_factor()),
+                    operation: alpha.operation,
+                }
+            } else {
+                wgpu::BlendComponent {
                     src_factor: state::blend_factor(rt.rgb_src_factor(), one),
                     dst_factor: state::blend_factor(rt.rgb_dst_factor(), one),
                     operation: state::blend_op(rt.rgb_func()),
-                },
-                alpha: wgpu::BlendComponent {
-                    src_factor: state::blend_factor(rt.alpha_src_factor(), one),
-                    dst_factor: state::blend_factor(rt.alpha_dst_factor(), one),
-                    operation: state::blend_op(rt.alpha_func()),
-                },
-            });
+                }
+            };
+            let blend = rt
+                .blend_enable()
+                .then_some(wgpu::BlendState { color, alpha });
             (blend, rt.colormask())
         }
         None => (None, 0xf),
     };
+    let mask = render_mask(s.render_swizzle, mask);
     wgpu::ColorTargetState {
         format: s.host_format,
         blend,

@@ -539,6 +539,7 @@ impl Exec<'_> {
             view,
             host_format: desc.host,
             alpha_is_one: desc.alpha_is_one(),
+            render_swizzle: desc.render_swizzle(),
             size: (w, h),
         })
     }

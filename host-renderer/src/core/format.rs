@@ -5,7 +5,9 @@
 //! stores identically are copied as they are; the rest name a [`Conversion`].
 //! Luminance / alpha / intensity and `X` formats are stored in an R/RG/RGBA
 //! host format with the same bytes; [`FormatDesc::swizzle`] says how the
-//! guest's channels read from the host texture (applied when sampling).
+//! guest's channels read from the host texture (applied when sampling);
+//! [`FormatDesc::render_swizzle`] says which guest channel each host channel
+//! stores (applied to shader outputs, blending, masks and clears).
 
 use guest_protocol::virgl::Format;
 use wgpu::TextureFormat as Tf;
@@ -128,6 +130,46 @@ impl FormatDesc {
     pub fn alpha_is_one(&self) -> bool {
         matches!(self.swizzle, [_, _, _, swz::ONE])
     }
+
+    /// When rendering, the guest channel ([`swz::R`]..=[`swz::A`]) each
+    /// host channel stores: host channel `h` stores the first guest channel
+    /// that reads it ([`Self::swizzle`]), else guest channel `h`; host alpha
+    /// always carries the guest's alpha (blend factors read it even where
+    /// it is not stored). `A8`: `[A, G, B, A]`; `L8A8`: `[R, A, B, A]`;
+    /// identity for RGBA, X, R, RG, L and I formats.
+    pub fn render_swizzle(&self) -> [u8; 4] {
+        let mut out = swz::RGBA;
+        for (host, stored) in (0u8..).zip(out.iter_mut()).take(3) {
+            if let Some(guest) = (0u8..).zip(self.swizzle).find(|&(_, s)| s == host) {
+                *stored = guest.0;
+            }
+        }
+        out
+    }
+}
+
+/// Applies a [`FormatDesc::render_swizzle`] to a guest colour (clear
+/// colour, blend constant, colour mask bits): channel `h` of the result is
+/// channel `swizzle[h]` of `guest`.
+pub fn render_swizzled<T: Copy>(swizzle: [u8; 4], guest: [T; 4]) -> [T; 4] {
+    let [r, g, b, a] = guest;
+    swizzle.map(|s| match s {
+        swz::R => r,
+        swz::G => g,
+        swz::B => b,
+        _ => a,
+    })
+}
+
+/// A guest colour write mask (`PIPE_MASK_R` = 1 … `PIPE_MASK_A` = 8, as
+/// `wgpu::ColorWrites`) in host channels under a
+/// [`FormatDesc::render_swizzle`]: `A8`'s alpha bit enables red.
+pub fn render_mask(swizzle: [u8; 4], mask: u8) -> u8 {
+    let guest = [1u8, 2, 4, 8].map(|bit| mask & bit != 0);
+    (0..4)
+        .zip(render_swizzled(swizzle, guest))
+        .filter(|&(_, on)| on)
+        .fold(0, |m, (host, _)| m | 1 << host)
 }
 
 const fn d(virgl: Format, host: Tf, swizzle: [u8; 4], usage: u8) -> FormatDesc {
@@ -173,10 +215,11 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R8_SNORM, Tf::R8Snorm, [R, ZERO, ZERO, ONE], SAMPLE),
     d(Format::R8G8_SNORM, Tf::Rg8Snorm, [R, G, ZERO, ONE], SAMPLE),
     // Luminance / alpha / intensity: R or RG storage, swizzled when sampled.
-    d(Format::L8_UNORM, Tf::R8Unorm, [R, R, R, ONE], SAMPLE),
-    d(Format::A8_UNORM, Tf::R8Unorm, [ZERO, ZERO, ZERO, R], SAMPLE),
-    d(Format::I8_UNORM, Tf::R8Unorm, [R, R, R, R], SAMPLE),
-    d(Format::L8A8_UNORM, Tf::Rg8Unorm, [R, R, R, G], SAMPLE),
+    // Rendering writes them through an output swizzle (`render_swizzle`).
+    d(Format::L8_UNORM, Tf::R8Unorm, [R, R, R, ONE], SR),
+    d(Format::A8_UNORM, Tf::R8Unorm, [ZERO, ZERO, ZERO, R], SR),
+    d(Format::I8_UNORM, Tf::R8Unorm, [R, R, R, R], SR),
+    d(Format::L8A8_UNORM, Tf::Rg8Unorm, [R, R, R, G], SR),
     d(Format::R8A8_UNORM, Tf::Rg8Unorm, [R, ZERO, ZERO, G], SAMPLE),
     // Three-byte formats: padded to four.
     c(
@@ -565,6 +608,28 @@ mod tests {
                 assert_eq!(f.guest_block_bytes(), f.host_block_bytes(), "{:?}", f.virgl);
             }
         }
+    }
+
+    #[test]
+    fn render_swizzles_invert_the_read_swizzles() {
+        let rs = |f| lookup(f).map(FormatDesc::render_swizzle);
+        assert_eq!(rs(Format::A8_UNORM), Some([A, G, B, A]));
+        assert_eq!(rs(Format::L8A8_UNORM), Some([R, A, B, A]));
+        for f in [
+            Format::L8_UNORM,
+            Format::I8_UNORM,
+            Format::R8_UNORM,
+            Format::R8G8_UNORM,
+            Format::B8G8R8X8_UNORM,
+            Format::R8G8B8A8_UNORM,
+        ] {
+            assert_eq!(rs(f), Some(RGBA), "{f:?}");
+        }
+        assert_eq!(render_swizzled([A, G, B, A], [1, 2, 3, 4]), [4, 2, 3, 4]);
+        assert_eq!(render_swizzled([R, A, B, A], [1, 2, 3, 4]), [1, 4, 3, 4]);
+        assert_eq!(render_mask([A, G, B, A], 0b1000), 0b1001);
+        assert_eq!(render_mask([A, G, B, A], 0b0001), 0);
+        assert_eq!(render_mask(RGBA, 0b0101), 0b0101);
     }
 
     #[test]

@@ -60,6 +60,19 @@ pub fn blend_factor(f: BlendFactor, dst_alpha_one: bool) -> wgpu::BlendFactor {
     }
 }
 
+/// A blend factor as it applies to the alpha channel, rewritten for a
+/// colour channel that stores the alpha (`A8` in red): `*_DST_ALPHA` reads
+/// the stored value (`DST_COLOR` of that channel), `SRC_ALPHA_SATURATE` is 1
+/// for alpha. The other factors already mean the same per channel.
+pub fn alpha_channel_factor(f: BlendFactor) -> BlendFactor {
+    match f {
+        BlendFactor::DST_ALPHA => BlendFactor::DST_COLOR,
+        BlendFactor::INV_DST_ALPHA => BlendFactor::INV_DST_COLOR,
+        BlendFactor::SRC_ALPHA_SATURATE => BlendFactor::ONE,
+        f => f,
+    }
+}
+
 /// `PIPE_BLEND_*` → wgpu.
 pub fn blend_op(f: BlendFunc) -> wgpu::BlendOperation {
     match f {

@@ -2,6 +2,7 @@
 //! expression kind, all using the span of the item being lowered.
 
 use super::Lowerer;
+use crate::options::Channel;
 use naga::{
     BinaryOperator, Expression, Handle, Literal, LocalVariable, MathFunction, Scalar, ScalarKind,
     SwizzleComponent, Type, TypeInner, UnaryOperator, VectorSize,
@@ -163,6 +164,38 @@ impl Lowerer<'_> {
         lanes: [Handle<Expression>; 4],
     ) -> Handle<Expression> {
         self.compose(VectorSize::Quad, kind, lanes.to_vec())
+    }
+
+    /// A `vec4` of `kind` whose lane `i` is `channels[i]` of `vector` (a
+    /// `vec4` of `kind`), `A` reading as one when `alpha_one`: the sampler
+    /// swizzle and the colour output swizzle.
+    pub(crate) fn select_channels(
+        &mut self,
+        vector: Handle<Expression>,
+        channels: [Channel; 4],
+        kind: Kind,
+        alpha_one: bool,
+    ) -> Handle<Expression> {
+        let one = match kind {
+            Kind::Float => self.f32c(1.0),
+            Kind::Sint => self.i32c(1),
+            Kind::Uint => self.u32c(1),
+        };
+        let zero = match kind {
+            Kind::Float => self.f32c(0.0),
+            Kind::Sint => self.i32c(0),
+            Kind::Uint => self.u32c(0),
+        };
+        let lanes = channels.map(|channel| match channel {
+            Channel::A if alpha_one => one,
+            Channel::R => self.lane(vector, 0),
+            Channel::G => self.lane(vector, 1),
+            Channel::B => self.lane(vector, 2),
+            Channel::A => self.lane(vector, 3),
+            Channel::Zero => zero,
+            Channel::One => one,
+        });
+        self.compose4(kind, lanes)
     }
 
     /// Lane `index` of a vector (or element of a pointer to one).

@@ -1,7 +1,8 @@
 //! GL conventions (docs/gl-conventions.md), applied where values enter and
 //! leave the shader: the fragment coordinate on entry; clip-space Y and
-//! depth, colour clamping, alpha test and colour-0 broadcast on exit. Also
-//! the driver uniforms they read and the final module assembly.
+//! depth, colour clamping, alpha test, colour-0 broadcast and output
+//! swizzles on exit. Also the driver uniforms they read and the final
+//! module assembly.
 
 use super::expr::Kind;
 use super::io::Source;
@@ -9,7 +10,7 @@ use super::Lowerer;
 use crate::ast::{CoordOrigin, PixelCenter, Stage};
 use crate::error::Error;
 use crate::interface::{DriverUniforms, Interface, DRIVER_UNIFORMS_BINDING};
-use crate::options::CompareFunction;
+use crate::options::{Channel, CompareFunction};
 use naga::diagnostic_filter::{
     DiagnosticFilter, DiagnosticFilterNode, FilterableTriggeringRule, Severity,
     StandardFilterableTriggeringRule,
@@ -120,14 +121,20 @@ impl Lowerer<'_> {
     fn member_value(&mut self, source: Source) -> Handle<Expression> {
         match source {
             Source::Position(var) => self.clip_position(var),
-            Source::Reg { var, clamp } => {
+            Source::Reg {
+                var,
+                clamp,
+                swizzle,
+            } => {
                 let ptr = self.local_ptr(var);
-                let v = self.load(ptr);
+                let mut v = self.load(ptr);
                 if clamp {
-                    self.math(MathFunction::Saturate, &[v])
-                } else {
-                    v
+                    v = self.math(MathFunction::Saturate, &[v]);
                 }
+                if swizzle != Channel::RGBA {
+                    v = self.select_channels(v, swizzle, Kind::Float, false);
+                }
+                v
             }
             Source::Depth(var) => {
                 let ptr = self.local_ptr(var);

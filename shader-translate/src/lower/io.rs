@@ -12,6 +12,7 @@ use crate::ast::{
 use crate::error::Error;
 use crate::interface::{builtin_name, varying_location, SystemValue, Usage, Varying};
 use crate::limits;
+use crate::options::Channel;
 use naga::{
     Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
     LocalVariable, StructMember, Type, TypeInner,
@@ -22,10 +23,12 @@ use naga::{
 pub(crate) enum Source {
     /// The VS position output (GL → WebGPU clip space).
     Position(Option<Handle<LocalVariable>>),
-    /// An output register, clamped to [0, 1] when `clamp`.
+    /// An output register, clamped to [0, 1] when `clamp`, then swizzled
+    /// (`Options::output_swizzles`).
     Reg {
         var: Handle<LocalVariable>,
         clamp: bool,
+        swizzle: [Channel; 4],
     },
     /// FS depth: `.z` of the output register.
     Depth(Handle<LocalVariable>),
@@ -438,7 +441,11 @@ impl Lowerer<'_> {
                         && matches!(name, Semantic::Color | Semantic::BColor);
                     self.io.members.push(Member {
                         binding: Self::location(location, Some(interp), sampling),
-                        source: Source::Reg { var: o.var, clamp },
+                        source: Source::Reg {
+                            var: o.var,
+                            clamp,
+                            swizzle: Channel::RGBA,
+                        },
                     });
                     Usage::Location {
                         location,
@@ -525,7 +532,16 @@ impl Lowerer<'_> {
                     for location in o.semantic.index..=last {
                         self.io.members.push(Member {
                             binding: Self::location(location, None, None),
-                            source: Source::Reg { var: o.var, clamp },
+                            source: Source::Reg {
+                                var: o.var,
+                                clamp,
+                                swizzle: self
+                                    .options
+                                    .output_swizzles
+                                    .get(location as usize)
+                                    .copied()
+                                    .unwrap_or(Channel::RGBA),
+                            },
                         });
                         if location != last {
                             self.interface.outputs.push(Varying {

@@ -15,7 +15,6 @@ use crate::ast::{
 use crate::error::Error;
 use crate::interface::{sampler_binding, texture_binding, TextureBinding, TextureClass};
 use crate::limits::MAX_SAMPLERS;
-use crate::options::Channel;
 use naga::{
     AddressSpace, BinaryOperator, Expression, GlobalVariable, Handle, ImageClass, ImageDimension,
     ImageQuery, MathFunction, ResourceBinding, SampleLevel, TypeInner, VectorSize,
@@ -571,26 +570,7 @@ impl Lowerer<'_> {
         if opts.is_identity() {
             return texel;
         }
-        let one = match kind {
-            Kind::Float => self.f32c(1.0),
-            Kind::Sint => self.i32c(1),
-            Kind::Uint => self.u32c(1),
-        };
-        let zero = match kind {
-            Kind::Float => self.f32c(0.0),
-            Kind::Sint => self.i32c(0),
-            Kind::Uint => self.u32c(0),
-        };
-        let lanes = opts.swizzle.map(|channel| match channel {
-            Channel::A if opts.alpha_one => one,
-            Channel::R => self.lane(texel, 0),
-            Channel::G => self.lane(texel, 1),
-            Channel::B => self.lane(texel, 2),
-            Channel::A => self.lane(texel, 3),
-            Channel::Zero => zero,
-            Channel::One => one,
-        });
-        self.compose4(kind, lanes)
+        self.select_channels(texel, opts.swizzle, kind, opts.alpha_one)
     }
 
     /// The interface entries of the units used.

@@ -20,7 +20,7 @@ pv3d_apt_install() {
 # GPU), the reference server, real GL clients and a virtual X server.
 PV3D_PACKAGES=(
     mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl-mesa0
-    virgl-server mesa-utils mesa-utils-extra glmark2-es2-x11 glmark2-x11
+    virgl-server mesa-utils glmark2-es2-x11 glmark2-x11
     xvfb xauth x11-utils zstd
 )
 

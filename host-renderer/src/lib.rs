@@ -20,6 +20,9 @@
 //! * **Never** blocks on a guest except where the protocol asks for completion
 //!   (read-backs, busy-waits); never allocates from a guest size without a quota.
 //!
+//! [`vtest`] is the vtest server (`pv3d serve`), a drop-in for
+//! `virgl_test_server`.
+//!
 //! [`replay`] drives the renderer with the client side of a vtest capture and
 //! compares read-backs with the reference server's.
 
@@ -30,6 +33,7 @@
 
 pub mod core;
 pub mod replay;
+pub mod vtest;
 
 pub use crate::core::api::RendererBackend;
 pub use crate::core::backing::{Backing, VecBacking};

@@ -2,6 +2,7 @@
 
 mod dump;
 mod replay;
+mod serve;
 mod shader;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,8 @@ enum Command {
     Dump(dump::DumpArgs),
     /// Replay captures through the renderer and compare read-backs with the reference.
     Replay(replay::ReplayArgs),
+    /// Serve Mesa's virpipe clients over the vtest socket (a drop-in virgl_test_server).
+    Serve(serve::ServeArgs),
     /// Translate a TGSI shader and print its WGSL (or interface with --info).
     Shader(shader::ShaderArgs),
 }
@@ -30,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Dump(args) => dump::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Shader(args) => shader::run(&args),
     }
 }

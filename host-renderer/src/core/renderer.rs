@@ -401,6 +401,19 @@ impl Renderer {
         }
     }
 
+    /// Submits pending work and returns the index of this renderer's latest
+    /// queue submission (`None` if it never submitted): waiting for that
+    /// index waits for all of this renderer's work, not other renderers'.
+    pub fn flush(&mut self) -> Option<wgpu::SubmissionIndex> {
+        self.flush_work(None);
+        self.work.last_submission().cloned()
+    }
+
+    /// Resources that exist now.
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
     /// Submits pending work and waits until the GPU finished everything.
     pub fn wait_idle(&mut self) {
         self.flush_work(None);

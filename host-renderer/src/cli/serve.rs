@@ -1,0 +1,39 @@
+//! `pv3d serve [--socket PATH]`: a drop-in vtest server for Mesa's virpipe.
+
+use anyhow::Context as _;
+use host_renderer::vtest::{default_socket_path, ServeOptions, Server};
+use host_renderer::Gpu;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `pv3d serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Socket to listen on [default: $VTEST_SOCKET_NAME, else /tmp/.virgl_test,
+    /// as virgl_test_server].
+    #[arg(long, short)]
+    pub socket: Option<PathBuf>,
+    /// Write the last frame a client displayed (its last read-back of a
+    /// window) to this PNG when the client disconnects.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+    /// Shared memory one client may hold, in MiB.
+    #[arg(long, default_value_t = 4096)]
+    pub shm_quota_mib: u64,
+}
+
+/// Serves clients until the process is stopped; exit 2 when the socket
+/// cannot be taken or the device cannot be opened.
+pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let path = args.socket.clone().unwrap_or_else(default_socket_path);
+    let gpu = Gpu::new()
+        .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
+    let opts = ServeOptions {
+        snapshot: args.snapshot.clone(),
+        shm_quota: args.shm_quota_mib.saturating_mul(1 << 20),
+    };
+    let server = Server::bind(&path, gpu, opts)?;
+    eprintln!("pv3d serve: listening on {}", path.display());
+    server.run()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,104 @@
+//! The vtest server: a drop-in for virglrenderer's `virgl_test_server` that
+//! unmodified Mesa (`GALLIUM_DRIVER=virpipe`) talks to over a Unix socket
+//! (vtest-protocol.md).
+//!
+//! * [`Server::bind`] takes the socket (a stale socket file nobody answers on
+//!   is replaced; a live one is an error), [`Server::run`] serves forever,
+//!   [`Server::spawn`] serves on a background thread ([`ServerHandle`], for
+//!   tests and embedding).
+//! * Protocol: CREATE_RENDERER first; PING / PROTOCOL_VERSION (we agree to
+//!   `min(wanted, 2)`, 1 becomes 0, as the reference); GET_CAPS2 / GET_CAPS
+//!   from [`crate::core::caps`]; RESOURCE_CREATE2 with a memfd of `data_size`
+//!   bytes (mapped here as the resource's [`Backing`](crate::Backing), sent
+//!   with `SCM_RIGHTS`); TRANSFER_GET2/PUT2; SUBMIT_CMD (encoded transfers
+//!   read the shm); RESOURCE_BUSY_WAIT; RESOURCE_UNREF; and the protocol-0
+//!   RESOURCE_CREATE / TRANSFER_GET / TRANSFER_PUT with inline data.
+//!   Protocol 3 (ids 15–24) is never agreed to, and using it drops the client.
+//! * Errors: undecodable bytes, a first message other than CREATE_RENDERER,
+//!   v3 commands and quota overruns drop the client, as the reference does.
+//!   Renderer errors (bad handles, bad boxes, failing commands) are logged
+//!   and skipped, and the connection stays up: Mesa aborts the application
+//!   when it loses the connection, and a skipped command only spoils pixels.
+//!
+//! # Threading
+//!
+//! One thread per client, each with **its own [`Renderer`](crate::Renderer)**
+//! sharing one [`Gpu`](crate::Gpu) (device, queue, format table); nothing is
+//! locked between clients. Not one renderer behind a mutex, because:
+//!
+//! * in protocol 2 the client picks resource handles (each Mesa process
+//!   counts from 1) and its command streams name resources by them, so two
+//!   clients' handles collide in one renderer's resource table; a renderer per
+//!   client gives each its own namespace, as the reference's process per
+//!   client does;
+//! * TRANSFER_GET2 and BUSY_WAIT block until the GPU is done; under a shared
+//!   mutex one client's read-back would stall every other client's submits;
+//! * busy state is per client: a renderer's latest queue submission index is
+//!   exactly "all work this client submitted". BUSY_WAIT without the wait flag
+//!   asks the driver whether that submission finished (a zero-timeout wait);
+//!   with it, blocks in the driver until it has (no sleep-polling). The handle
+//!   is not consulted: Mesa's fences are fresh resources no command touches,
+//!   meaning "everything so far", like the reference's global semantics.
+//!
+//! wgpu's device and queue are thread-safe; each renderer submits its own
+//! command buffers. A client that disconnects at any byte (mid-message
+//! included) gets its resources, mappings and context freed by its thread.
+
+mod server;
+mod session;
+mod shm;
+mod snapshot;
+
+pub use server::{ServeError, ServeOptions, Server, ServerHandle, ServerStats};
+pub use session::SessionError;
+pub use shm::ShmBacking;
+
+use crate::Gpu;
+use snapshot::Snapshot;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// The default socket path of `virgl_test_server` (and Mesa 22.3).
+pub const DEFAULT_SOCKET: &str = "/tmp/.virgl_test";
+/// The variable `virgl_test_server` (and Mesa ≥ 23) reads the path from.
+pub const SOCKET_ENV: &str = "VTEST_SOCKET_NAME";
+
+/// The socket path `virgl_test_server` would use: `$VTEST_SOCKET_NAME` when
+/// set and not empty, else [`DEFAULT_SOCKET`].
+pub fn default_socket_path() -> std::path::PathBuf {
+    match std::env::var_os(SOCKET_ENV) {
+        Some(p) if !p.is_empty() => p.into(),
+        _ => DEFAULT_SOCKET.into(),
+    }
+}
+
+/// What every client thread shares.
+#[derive(Debug)]
+struct Shared {
+    gpu: Arc<Gpu>,
+    caps_v1: Vec<u8>,
+    caps_v2: Vec<u8>,
+    counters: Counters,
+    snapshot: Option<Snapshot>,
+    shm_quota: u64,
+}
+
+/// Live counts, published by the client threads.
+#[derive(Debug, Default)]
+struct Counters {
+    clients: AtomicUsize,
+    resources: AtomicUsize,
+    mappings: Arc<AtomicUsize>,
+    served: AtomicU64,
+}
+
+impl Counters {
+    fn stats(&self) -> ServerStats {
+        ServerStats {
+            clients: self.clients.load(Ordering::Relaxed),
+            resources: self.resources.load(Ordering::Relaxed),
+            mappings: self.mappings.load(Ordering::Relaxed),
+            served: self.served.load(Ordering::Relaxed),
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The listening socket, the accept loop and the client threads.
+
+use super::session::{self, SessionStats};
+use super::snapshot::Snapshot;
+use super::{Counters, Shared};
+use crate::core::caps;
+use crate::Gpu;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::os::unix::fs::FileTypeExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// Settings of a [`Server`].
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Write the last frame a client displayed to this PNG when it disconnects.
+    pub snapshot: Option<PathBuf>,
+    /// Shared memory one client may hold (sum of its `data_size`s).
+    pub shm_quota: u64,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            snapshot: None,
+            shm_quota: 4 << 30,
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// Another server answers on the socket path.
+    #[error("socket {0} is in use by a running vtest server: stop it, or pass another path with --socket")]
+    InUse(PathBuf),
+    /// Something that is not a socket sits at the path.
+    #[error("{0} exists and is not a socket: remove it, or pass another path with --socket")]
+    NotASocket(PathBuf),
+    /// Binding or listening failed.
+    #[error("cannot listen on {path}: {source} (check the directory exists and is writable, or pass --socket)")]
+    Bind {
+        /// Socket path.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The accept loop failed.
+    #[error("accepting clients on {path}: {source}")]
+    Accept {
+        /// Socket path.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+/// Live numbers of a running server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerStats {
+    /// Connected clients.
+    pub clients: usize,
+    /// Resources all clients' renderers hold.
+    pub resources: usize,
+    /// Shared-memory mappings that exist (resources' and snapshots').
+    pub mappings: usize,
+    /// Clients served since start.
+    pub served: u64,
+}
+
+/// A bound vtest server socket.
+#[derive(Debug)]
+pub struct Server {
+    listener: UnixListener,
+    path: PathBuf,
+    shared: Arc<Shared>,
+}
+
+/// The client threads and their sockets (to shut them down).
+#[derive(Debug, Default)]
+struct Clients {
+    streams: Mutex<HashMap<u64, UnixStream>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    next: AtomicU64,
+}
+
+impl Server {
+    /// Binds `path`, replacing a stale socket file that nobody answers on.
+    pub fn bind(path: &Path, gpu: Arc<Gpu>, opts: ServeOptions) -> Result<Self, ServeError> {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_socket() => {
+                if UnixStream::connect(path).is_ok() {
+                    return Err(ServeError::InUse(path.to_owned()));
+                }
+                tracing::info!("removing stale socket {}", path.display());
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(_) => return Err(ServeError::NotASocket(path.to_owned())),
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(ServeError::Bind {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        }
+        let listener = UnixListener::bind(path).map_err(|source| ServeError::Bind {
+            path: path.to_owned(),
+            source,
+        })?;
+        let shared = Arc::new(Shared {
+            caps_v1: bytemuck::bytes_of(&caps::caps_v1(&gpu)).to_vec(),
+            caps_v2: bytemuck::bytes_of(&caps::caps_v2(&gpu)).to_vec(),
+            gpu,
+            counters: Counters::default(),
+            snapshot: opts.snapshot.map(Snapshot::new),
+            shm_quota: opts.shm_quota,
+        });
+        Ok(Self {
+            listener,
+            path: path.to_owned(),
+            shared,
+        })
+    }
+
+    /// The socket path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Serves clients until accepting fails (the `pv3d serve` main loop).
+    pub fn run(self) -> Result<(), ServeError> {
+        let clients = Arc::new(Clients::default());
+        accept_loop(
+            &self.listener,
+            &self.shared,
+            &clients,
+            &AtomicBool::new(false),
+        )
+        .map_err(|source| ServeError::Accept {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Serves clients on a background thread until the handle is shut down
+    /// or dropped.
+    pub fn spawn(self) -> std::io::Result<ServerHandle> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let clients = Arc::new(Clients::default());
+        let shared = Arc::clone(&self.shared);
+        let path = self.path.clone();
+        let thread = {
+            let (stop, clients) = (Arc::clone(&stop), Arc::clone(&clients));
+            std::thread::Builder::new()
+                .name("vtest-accept".into())
+                .spawn(move || {
+                    if let Err(e) = accept_loop(&self.listener, &self.shared, &clients, &stop) {
+                        tracing::error!("vtest server on {}: {e}", self.path.display());
+                    }
+                })?
+        };
+        Ok(ServerHandle {
+            shared,
+            path,
+            stop,
+            clients,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A server running on a background thread.
+#[derive(Debug)]
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+    path: PathBuf,
+    stop: Arc<AtomicBool>,
+    clients: Arc<Clients>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The socket path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Live numbers.
+    pub fn stats(&self) -> ServerStats {
+        self.shared.counters.stats()
+    }
+
+    /// Stops accepting, disconnects every client, waits for their clean-up
+    /// and removes the socket file.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = UnixStream::connect(&self.path);
+        let _ = thread.join();
+        for s in self.clients.streams.lock().values() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+        let threads = std::mem::take(&mut *self.clients.threads.lock());
+        for t in threads {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+fn accept_loop(
+    listener: &UnixListener,
+    shared: &Arc<Shared>,
+    clients: &Arc<Clients>,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    tracing::info!(adapter = %shared.gpu.adapter_info.name, "vtest server listening");
+    loop {
+        let stream = match listener.accept() {
+            Ok((s, _)) => s,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::Interrupted | ErrorKind::ConnectionAborted
+                ) =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        };
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let id = clients.next.fetch_add(1, Ordering::Relaxed);
+        if let Ok(copy) = stream.try_clone() {
+            clients.streams.lock().insert(id, copy);
+        }
+        let (shared2, clients2) = (Arc::clone(shared), Arc::clone(clients));
+        let spawned = std::thread::Builder::new()
+            .name(format!("vtest-client-{id}"))
+            .spawn(move || client_thread(stream, &shared2, &clients2, id));
+        let mut threads = clients.threads.lock();
+        threads.retain(|t| !t.is_finished());
+        match spawned {
+            Ok(t) => threads.push(t),
+            Err(e) => {
+                tracing::error!("cannot start a client thread: {e}");
+                clients.streams.lock().remove(&id);
+            }
+        }
+    }
+}
+
+fn client_thread(stream: UnixStream, shared: &Shared, clients: &Clients, id: u64) {
+    shared.counters.clients.fetch_add(1, Ordering::Relaxed);
+    shared.counters.served.fetch_add(1, Ordering::Relaxed);
+    let stats: SessionStats = session::serve(stream, shared, id);
+    tracing::info!(
+        client = id,
+        "session ended: {} requests, {} submits, {} frames, {} errors",
+        stats.requests,
+        stats.submits,
+        stats.frames,
+        stats.errors
+    );
+    clients.streams.lock().remove(&id);
+    shared.counters.clients.fetch_sub(1, Ordering::Relaxed);
+}

@@ -1,0 +1,464 @@
+//! One client connection: its own [`Renderer`] (one virgl context), its
+//! resources and shared-memory mappings, and the request loop.
+
+use super::shm::ShmBacking;
+use super::snapshot::Frame;
+use super::Shared;
+use crate::core::backing::{Backing, VecBacking};
+use crate::core::transfer::TransferBox;
+use crate::{CtxId, Renderer, ResId, ResourceInfo};
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::enums::{bind, TextureTarget};
+use guest_protocol::virgl::{Box3, Format};
+use guest_protocol::vtest::{
+    BusyWaitReply, CapsVersion, ConnectionError, Limits, ProtocolVersion, Reply, Request,
+    ServerConnection, Transfer, Transfer2, BUSY_WAIT_FLAG_WAIT,
+};
+use std::collections::HashMap;
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The context every session's renderer uses (one renderer per session).
+const CTX: CtxId = CtxId(1);
+/// Highest protocol version we agree to: 3 needs server-allocated ids and
+/// commands 15–24, which are not implemented.
+const MAX_VERSION: u32 = 2;
+/// Renderer errors logged at `warn` per session; later ones go to `debug`.
+const WARN_ERRORS: u64 = 8;
+
+/// Why a session ended before the client closed cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The socket failed or the client sent undecodable bytes.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    /// The client broke the protocol; the reference server drops it too.
+    #[error("protocol error: {0}")]
+    Protocol(String),
+    /// A shared-memory file could not be made.
+    #[error("creating shared memory: {0}")]
+    Shm(#[from] std::io::Error),
+}
+
+/// What a request is answered with, owned so the request's borrow can end first.
+enum Answer {
+    None,
+    Ping,
+    Version(u32),
+    Caps(CapsVersion),
+    Busy(bool),
+    Fd(Arc<ShmBacking>),
+    Data(Vec<u8>),
+}
+
+/// Counts of one finished session, for the log.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SessionStats {
+    /// Requests handled.
+    pub requests: u64,
+    /// SUBMIT_CMDs.
+    pub submits: u64,
+    /// TRANSFER_GET2s of display targets (frames shown).
+    pub frames: u64,
+    /// Renderer errors (commands and requests).
+    pub errors: u64,
+}
+
+struct Session<'s> {
+    shared: &'s Shared,
+    name: String,
+    renderer: Option<Renderer>,
+    version: u32,
+    /// Live resources (client handle = our `ResId`: one renderer per client).
+    handles: HashMap<u32, Option<Arc<ShmBacking>>>,
+    shm_bytes: u64,
+    published: usize,
+    last_frame: Option<Frame>,
+    stats: SessionStats,
+    command_errors: u64,
+}
+
+/// Serves one client until it disconnects; cleans up in every case.
+pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStats {
+    let mut conn = ServerConnection::new(stream, Limits::default());
+    let mut s = Session {
+        shared,
+        name: format!("client-{id}"),
+        renderer: None,
+        version: 0,
+        handles: HashMap::new(),
+        shm_bytes: 0,
+        published: 0,
+        last_frame: None,
+        stats: SessionStats::default(),
+        command_errors: 0,
+    };
+    match s.run(&mut conn) {
+        Ok(()) => tracing::info!(client = id, name = %s.name, "client closed the connection"),
+        Err(e) => tracing::warn!(client = id, name = %s.name, "client dropped: {e}"),
+    }
+    s.finish();
+    s.stats
+}
+
+impl Session<'_> {
+    fn run(&mut self, conn: &mut ServerConnection) -> Result<(), SessionError> {
+        loop {
+            let answer = match conn.read_request()? {
+                None => return Ok(()),
+                Some(frame) => {
+                    self.stats.requests += 1;
+                    self.handle(&frame.request)?
+                }
+            };
+            match answer {
+                Answer::None => {}
+                Answer::Ping => conn.send_reply(&Reply::PingProtocolVersion)?,
+                Answer::Version(v) => {
+                    conn.send_reply(&Reply::ProtocolVersion(ProtocolVersion {
+                        version: Le32::new(v),
+                    }))?
+                }
+                Answer::Caps(version) => {
+                    let caps = match version {
+                        CapsVersion::V1 => &self.shared.caps_v1,
+                        CapsVersion::V2 => &self.shared.caps_v2,
+                    };
+                    conn.send_reply(&Reply::Caps { version, caps })?;
+                }
+                Answer::Busy(busy) => conn.send_reply(&Reply::ResourceBusyWait(BusyWaitReply {
+                    busy: Le32::new(u32::from(busy)),
+                }))?,
+                Answer::Fd(shm) => conn.send_fd(shm.fd())?,
+                Answer::Data(bytes) => conn.send_reply(&Reply::TransferGetData(&bytes))?,
+            }
+        }
+    }
+
+    fn handle(&mut self, req: &Request<'_>) -> Result<Answer, SessionError> {
+        let Some(renderer) = self.renderer.as_mut() else {
+            // The first message must be CREATE_RENDERER (§4).
+            let Request::CreateRenderer(c) = req else {
+                return Err(protocol(format!("{:?} before CREATE_RENDERER", req.cmd())));
+            };
+            if let Some(name) = c.name_str().filter(|n| !n.is_empty()) {
+                self.name = name.chars().take(64).collect();
+            }
+            let mut r = Renderer::new(Arc::clone(&self.shared.gpu));
+            r.create_context(CTX, &self.name)
+                .map_err(|e| protocol(format!("creating the context: {e}")))?;
+            tracing::info!(name = %self.name, "client connected");
+            self.renderer = Some(r);
+            return Ok(Answer::None);
+        };
+        let answer = match *req {
+            Request::CreateRenderer(_) => return Err(protocol("CREATE_RENDERER sent twice")),
+            Request::PingProtocolVersion => Answer::Ping,
+            Request::ProtocolVersion(v) => {
+                // min(wanted, ours); 1 is deprecated and becomes 0 (§4).
+                let agreed = match v.version.get().min(MAX_VERSION) {
+                    1 => 0,
+                    n => n,
+                };
+                self.version = agreed;
+                Answer::Version(agreed)
+            }
+            Request::GetCaps => Answer::Caps(CapsVersion::V1),
+            Request::GetCaps2 => Answer::Caps(CapsVersion::V2),
+            Request::ResourceBusyWait(w) => Answer::Busy(busy_wait(
+                renderer,
+                w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0,
+            )),
+            Request::ResourceCreate2(rc) => {
+                let info = ResourceInfo {
+                    target: TextureTarget(rc.target.get()),
+                    format: Format(rc.format.get()),
+                    bind: rc.bind.get(),
+                    width: rc.width.get(),
+                    height: rc.height.get(),
+                    depth: rc.depth.get(),
+                    array_size: rc.array_size.get(),
+                    last_level: rc.last_level.get(),
+                    nr_samples: rc.nr_samples.get(),
+                };
+                let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
+                match shm {
+                    Some(shm) => Answer::Fd(shm),
+                    None => Answer::None,
+                }
+            }
+            Request::ResourceCreate(rc) => {
+                let info = ResourceInfo {
+                    target: TextureTarget(rc.target.get()),
+                    format: Format(rc.format.get()),
+                    bind: rc.bind.get(),
+                    width: rc.width.get(),
+                    height: rc.height.get(),
+                    depth: rc.depth.get(),
+                    array_size: rc.array_size.get(),
+                    last_level: rc.last_level.get(),
+                    nr_samples: rc.nr_samples.get(),
+                };
+                self.create(rc.handle.get(), &info, 0)?;
+                Answer::None
+            }
+            Request::ResourceUnref(u) => {
+                let handle = u.handle.get();
+                if let Some(shm) = self.handles.remove(&handle) {
+                    self.shm_bytes = self
+                        .shm_bytes
+                        .saturating_sub(shm.as_ref().map_or(0, |s| s.len()));
+                    if let Err(e) = renderer.unref_resource(ResId(handle)) {
+                        tracing::debug!(name = %self.name, "unref {handle}: {e}");
+                    }
+                }
+                Answer::None
+            }
+            Request::TransferPut2(t) => {
+                let r = renderer.transfer_in(ResId(t.handle.get()), &transfer2_box(&t));
+                self.note(r.map_err(|e| format!("TRANSFER_PUT2 {}: {e}", t.handle.get())));
+                Answer::None
+            }
+            Request::TransferGet2(t) => {
+                let id = ResId(t.handle.get());
+                let tb = transfer2_box(&t);
+                let r = renderer.transfer_out(id, &tb);
+                let ok = r.is_ok();
+                let info = renderer.resource_info(id);
+                self.note(r.map_err(|e| format!("TRANSFER_GET2 {}: {e}", id.0)));
+                if let Some(info) = info.filter(|i| ok && i.bind & bind::DISPLAY_TARGET != 0) {
+                    self.stats.frames += 1;
+                    if self.shared.snapshot.is_some() {
+                        if let Some(Some(shm)) = self.handles.get(&id.0) {
+                            self.last_frame = Some(Frame {
+                                shm: Arc::clone(shm),
+                                info,
+                                region: tb.region,
+                                offset: tb.offset,
+                            });
+                        }
+                    }
+                }
+                Answer::None
+            }
+            Request::TransferPut { transfer, data } => {
+                let src = VecBacking::from_vec(data.to_vec());
+                let r = renderer.write_from(
+                    ResId(transfer.handle.get()),
+                    &transfer_box(&transfer),
+                    src.as_ref(),
+                );
+                self.note(r.map_err(|e| format!("TRANSFER_PUT {}: {e}", transfer.handle.get())));
+                Answer::None
+            }
+            Request::TransferGet(t) => {
+                // The answer is exactly `data_size` bytes whatever happens
+                // (the client blocks reading them); bounded like a TRANSFER_PUT.
+                let size = t.data_size.get();
+                if size > Limits::default().max_transfer_bytes {
+                    return Err(protocol(format!("TRANSFER_GET of {size} bytes")));
+                }
+                let dst = VecBacking::zeroed(size as usize);
+                let r = renderer.read_into(ResId(t.handle.get()), &transfer_box(&t), dst.as_ref());
+                self.note(r.map_err(|e| format!("TRANSFER_GET {}: {e}", t.handle.get())));
+                Answer::Data(dst.snapshot())
+            }
+            Request::SubmitCmd(cmds) => {
+                self.stats.submits += 1;
+                let r = renderer.submit(CTX, cmds.as_bytes());
+                let new_errors = renderer
+                    .context_errors(CTX)
+                    .map_or(0, |(_, n)| n.saturating_sub(self.command_errors));
+                if new_errors > 0 {
+                    if let Some((list, n)) = renderer.context_errors(CTX) {
+                        for e in list.iter().rev().take(new_errors as usize).rev() {
+                            let msg = format!(
+                                "submit {} {} @{}: {}",
+                                e.submit, e.opcode, e.offset, e.error
+                            );
+                            log_error(&self.name, self.stats.errors, &msg);
+                            self.stats.errors += 1;
+                        }
+                        self.command_errors = n;
+                    }
+                }
+                self.note(r.map(|_| ()).map_err(|e| format!("SUBMIT_CMD: {e}")));
+                Answer::None
+            }
+            // Protocol 3 (ids 15–24) is never agreed to.
+            _ => return Err(protocol(format!("{:?} needs protocol 3", req.cmd()))),
+        };
+        self.publish();
+        Ok(answer)
+    }
+
+    /// Creates a resource (with a memfd backing of `data_size` bytes when > 0).
+    /// Renderer errors are logged and the fd is still sent: a v2 client blocks
+    /// on it and has no way to learn of the failure (§9).
+    fn create(
+        &mut self,
+        handle: u32,
+        info: &ResourceInfo,
+        data_size: u64,
+    ) -> Result<Option<Arc<ShmBacking>>, SessionError> {
+        let shm = if data_size > 0 {
+            let total = self.shm_bytes.saturating_add(data_size);
+            if total > self.shared.shm_quota {
+                return Err(protocol(format!(
+                    "shared memory quota: {total} bytes > {}",
+                    self.shared.shm_quota
+                )));
+            }
+            Some(Arc::new(ShmBacking::new(
+                handle,
+                data_size,
+                Arc::clone(&self.shared.counters.mappings),
+            )?))
+        } else {
+            None
+        };
+        let Some(renderer) = self.renderer.as_mut() else {
+            return Ok(shm);
+        };
+        if self.handles.contains_key(&handle) {
+            self.note(Err(format!("RESOURCE_CREATE: handle {handle} exists")));
+            return Ok(shm);
+        }
+        let backing = shm.clone().map(|s| s as Arc<dyn Backing>);
+        let r = renderer
+            .create_resource(ResId(handle), info, backing)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                renderer
+                    .attach_resource(CTX, ResId(handle))
+                    .map_err(|e| e.to_string())
+            });
+        match r {
+            Ok(()) => {
+                self.shm_bytes = self.shm_bytes.saturating_add(data_size);
+                self.handles.insert(handle, shm.clone());
+            }
+            Err(e) => self.note(Err(format!("RESOURCE_CREATE {handle}: {e}"))),
+        }
+        Ok(shm)
+    }
+
+    fn note(&mut self, r: Result<(), String>) {
+        if let Err(msg) = r {
+            log_error(&self.name, self.stats.errors, &msg);
+            self.stats.errors += 1;
+        }
+    }
+
+    /// Publishes the renderer's real resource count to the server counters.
+    fn publish(&mut self) {
+        let now = self.renderer.as_ref().map_or(0, Renderer::resource_count);
+        let c = &self.shared.counters.resources;
+        if now > self.published {
+            c.fetch_add(now - self.published, Ordering::Relaxed);
+        } else {
+            c.fetch_sub(self.published - now, Ordering::Relaxed);
+        }
+        self.published = now;
+    }
+
+    /// Frees everything the client left: resources, mappings, the context.
+    fn finish(&mut self) {
+        if let Some(frame) = self.last_frame.take() {
+            if let Some(snap) = &self.shared.snapshot {
+                snap.write(&frame);
+            }
+        }
+        if let Some(mut r) = self.renderer.take() {
+            for handle in self.handles.keys() {
+                let _ = r.unref_resource(ResId(*handle));
+            }
+            let _ = r.destroy_context(CTX);
+            // Let the GPU finish before the backings go away with the renderer.
+            if let Some(index) = r.flush() {
+                wait_for(&r, index);
+            }
+        }
+        self.handles.clear();
+        self.shm_bytes = 0;
+        self.publish();
+    }
+}
+
+fn protocol(msg: impl Into<String>) -> SessionError {
+    SessionError::Protocol(msg.into())
+}
+
+fn log_error(name: &str, seen: u64, msg: &str) {
+    if seen < WARN_ERRORS {
+        tracing::warn!(client = name, "{msg}");
+    } else {
+        tracing::debug!(client = name, "{msg}");
+    }
+}
+
+/// RESOURCE_BUSY_WAIT: whether this client's submitted GPU work is still
+/// running. With `wait`, blocks (in the driver, no polling loop) until it
+/// finished and answers not busy. The handle is not looked at: Mesa waits on
+/// fence resources that no command touches, standing for "all work so far",
+/// as the reference's global semantics (§5.10); this client's work is all
+/// work that can touch its resources.
+fn busy_wait(renderer: &mut Renderer, wait: bool) -> bool {
+    let Some(index) = renderer.flush() else {
+        return false;
+    };
+    if wait {
+        wait_for(renderer, index);
+        return false;
+    }
+    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
+        submission_index: Some(index),
+        timeout: Some(Duration::ZERO),
+    });
+    matches!(poll, Err(wgpu::PollError::Timeout))
+}
+
+fn wait_for(renderer: &Renderer, index: wgpu::SubmissionIndex) {
+    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
+        submission_index: Some(index),
+        timeout: None,
+    });
+    if let Err(e) = poll {
+        tracing::warn!("waiting for the GPU: {e}");
+    }
+}
+
+fn transfer2_box(t: &Transfer2) -> TransferBox {
+    TransferBox {
+        level: t.level.get(),
+        region: region(t.x, t.y, t.z, t.width, t.height, t.depth),
+        stride: 0,
+        layer_stride: 0,
+        offset: u64::from(t.offset.get()),
+    }
+}
+
+fn transfer_box(t: &Transfer) -> TransferBox {
+    TransferBox {
+        level: t.level.get(),
+        region: region(t.x, t.y, t.z, t.width, t.height, t.depth),
+        stride: t.stride.get(),
+        layer_stride: t.layer_stride.get(),
+        offset: 0,
+    }
+}
+
+/// A box from guest dwords (the renderer validates it; values past
+/// `i32::MAX` become negative and are rejected there).
+fn region(x: Le32, y: Le32, z: Le32, w: Le32, h: Le32, d: Le32) -> Box3 {
+    Box3 {
+        x: x.get() as i32,
+        y: y.get() as i32,
+        z: z.get() as i32,
+        w: w.get() as i32,
+        h: h.get() as i32,
+        d: d.get() as i32,
+    }
+}

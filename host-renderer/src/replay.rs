@@ -28,7 +28,6 @@ use crate::core::error::BackingError;
 use crate::core::transfer::TransferBox;
 use crate::{CtxId, Gpu, Renderer, ResId, ResourceInfo};
 use guest_protocol::capture::{Capture, EventKind};
-use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Box3, Format};
 use guest_protocol::vtest::{decode_request, Limits, Progress, Request, BUSY_WAIT_FLAG_WAIT};
 use parking_lot::Mutex;
@@ -347,31 +346,11 @@ impl Replayer<'_> {
                     .map_err(|e| e.to_string())
             }
             Request::ResourceCreate2(rc) => {
-                let info = ResourceInfo {
-                    target: TextureTarget(rc.target.get()),
-                    format: Format(rc.format.get()),
-                    bind: rc.bind.get(),
-                    width: rc.width.get(),
-                    height: rc.height.get(),
-                    depth: rc.depth.get(),
-                    array_size: rc.array_size.get(),
-                    last_level: rc.last_level.get(),
-                    nr_samples: rc.nr_samples.get(),
-                };
+                let info = crate::vtest::resource_info(&rc.fields());
                 self.create(rc.handle.get(), &info, rc.data_size.get())
             }
             Request::ResourceCreate(rc) => {
-                let info = ResourceInfo {
-                    target: TextureTarget(rc.target.get()),
-                    format: Format(rc.format.get()),
-                    bind: rc.bind.get(),
-                    width: rc.width.get(),
-                    height: rc.height.get(),
-                    depth: rc.depth.get(),
-                    array_size: rc.array_size.get(),
-                    last_level: rc.last_level.get(),
-                    nr_samples: rc.nr_samples.get(),
-                };
+                let info = crate::vtest::resource_info(&rc);
                 self.create(rc.handle.get(), &info, 0)
             }
             Request::ResourceUnref(u) => {

@@ -165,6 +165,24 @@ body! {
     }
 }
 
+impl ResourceCreate2 {
+    /// Everything but `data_size`: the RESOURCE_CREATE fields.
+    pub fn fields(&self) -> ResourceCreate {
+        ResourceCreate {
+            handle: self.handle,
+            target: self.target,
+            format: self.format,
+            bind: self.bind,
+            width: self.width,
+            height: self.height,
+            depth: self.depth,
+            array_size: self.array_size,
+            last_level: self.last_level,
+            nr_samples: self.nr_samples,
+        }
+    }
+}
+
 body! {
     /// RESOURCE_UNREF body.
     ResourceUnref {

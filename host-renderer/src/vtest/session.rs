@@ -8,8 +8,8 @@ use crate::core::backing::{Backing, VecBacking};
 use crate::core::transfer::TransferBox;
 use crate::{CtxId, Renderer, ResId, ResourceInfo};
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::enums::{bind, TextureTarget};
-use guest_protocol::virgl::{Box3, Format};
+use guest_protocol::virgl::enums::bind;
+use guest_protocol::virgl::Box3;
 use guest_protocol::vtest::{
     BusyWaitReply, CapsVersion, ConnectionError, Limits, ProtocolVersion, Reply, Request,
     ServerConnection, Transfer, Transfer2, BUSY_WAIT_FLAG_WAIT,
@@ -172,17 +172,7 @@ impl Session<'_> {
                 w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0,
             )),
             Request::ResourceCreate2(rc) => {
-                let info = ResourceInfo {
-                    target: TextureTarget(rc.target.get()),
-                    format: Format(rc.format.get()),
-                    bind: rc.bind.get(),
-                    width: rc.width.get(),
-                    height: rc.height.get(),
-                    depth: rc.depth.get(),
-                    array_size: rc.array_size.get(),
-                    last_level: rc.last_level.get(),
-                    nr_samples: rc.nr_samples.get(),
-                };
+                let info = super::resource_info(&rc.fields());
                 let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
                 match shm {
                     Some(shm) => Answer::Fd(shm),
@@ -190,17 +180,7 @@ impl Session<'_> {
                 }
             }
             Request::ResourceCreate(rc) => {
-                let info = ResourceInfo {
-                    target: TextureTarget(rc.target.get()),
-                    format: Format(rc.format.get()),
-                    bind: rc.bind.get(),
-                    width: rc.width.get(),
-                    height: rc.height.get(),
-                    depth: rc.depth.get(),
-                    array_size: rc.array_size.get(),
-                    last_level: rc.last_level.get(),
-                    nr_samples: rc.nr_samples.get(),
-                };
+                let info = super::resource_info(&rc);
                 self.create(rc.handle.get(), &info, 0)?;
                 Answer::None
             }

@@ -1,0 +1,123 @@
+//! glmark2-es2 (`--off-screen --validate -b SCENE`, Mesa 22.3 virpipe)
+//! through the vtest server, for every scene the capture corpus has a
+//! reference run of (`glmark2-es2-validate-SCENE.client.txt`, recorded
+//! through virglrenderer's own server): each scene must print exactly the
+//! validation result the reference printed (`Success`, or `Unknown` for
+//! scenes glmark2 has no reference image for), never `Failure`.
+//!
+//! One Xvfb and one in-process server; a fresh client per scene, run one
+//! after another (see gl_client for the namespace and process handling).
+//! Needs root (for `unshare -m`), Xvfb and glmark2-es2; without them the
+//! test fails and says what is missing (./scripts/test installs them).
+
+mod gl_client;
+
+use gl_client::{run_client, MountTarget, Xvfb};
+use host_renderer::vtest::{ServeOptions, Server};
+use host_renderer::Gpu;
+use std::time::{Duration, Instant};
+
+const PREFIX: &str = "glmark2-es2-validate-";
+const SUFFIX: &str = ".client.txt";
+
+/// `(scene, the validation line the reference printed)`, sorted by scene.
+fn reference_scenes() -> Vec<(String, String)> {
+    let dir = pv3d_tests::captures_dir();
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("capture corpus {} unreadable: {e}", dir.display()));
+    let mut scenes = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(scene) = name
+            .strip_prefix(PREFIX)
+            .and_then(|n| n.strip_suffix(SUFFIX))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let wanted = format!("[{scene}] <default>: Validation: ");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&wanted))
+            .unwrap_or_else(|| panic!("{name}: no `{wanted}` line"))
+            .trim_end()
+            .to_string();
+        let result = &line[wanted.len()..];
+        assert!(
+            result == "Success" || result == "Unknown",
+            "{name}: reference printed {line:?}"
+        );
+        scenes.push((scene.to_string(), line));
+    }
+    scenes.sort();
+    assert!(
+        !scenes.is_empty(),
+        "no {PREFIX}*{SUFFIX} references in {}",
+        dir.display()
+    );
+    scenes
+}
+
+#[test]
+fn serve_glmark2_validate_scenes_through_pv3d() {
+    gl_client::require(&["glmark2-es2"]);
+    let scenes = reference_scenes();
+    let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-serve-glmark2-")
+        .tempdir()
+        .unwrap();
+    let sock = dir.path().join("vtest.sock");
+    let server = Server::bind(&sock, gpu, ServeOptions::default())
+        .unwrap()
+        .spawn()
+        .unwrap();
+    let xvfb = Xvfb::start("800x600x24");
+    let target = MountTarget::prepare();
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir(&xdg).unwrap();
+
+    let mut failures = Vec::new();
+    for (scene, expected) in &scenes {
+        let out_path = dir.path().join(format!("glmark2-{scene}.txt"));
+        let start = Instant::now();
+        let status = run_client(
+            &sock,
+            &xvfb,
+            &xdg,
+            &["glmark2-es2", "--off-screen", "--validate", "-b", scene],
+            &out_path,
+            Duration::from_secs(120),
+        );
+        let secs = start.elapsed().as_secs_f64();
+        let text = std::fs::read_to_string(&out_path).unwrap_or_default();
+        let prefix = format!("[{scene}] ");
+        let got = text
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .map(str::trim_end);
+        eprintln!(
+            "{scene:>12}: {} ({status:?}, {secs:.1} s; reference: {expected})",
+            got.unwrap_or("<no result line>")
+        );
+        let renderer_ours = text
+            .lines()
+            .any(|l| l.contains("GL_RENDERER:") && l.contains("pv3d"));
+        if !status.is_some_and(|s| s.success()) || got != Some(expected.as_str()) || !renderer_ours
+        {
+            failures.push(format!(
+                "{scene}: {status:?}, wanted {expected:?} from our renderer\n{text}"
+            ));
+        }
+    }
+    drop(xvfb);
+    drop(target);
+    let served = server.stats().served;
+    server.shutdown();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        served >= scenes.len() as u64,
+        "{served} connections for {} scenes",
+        scenes.len()
+    );
+}

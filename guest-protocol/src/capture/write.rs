@@ -129,6 +129,16 @@ impl<W: Write> CaptureWriter<W> {
         )
     }
 
+    /// The underlying writer (e.g. the bytes written so far, for a `Vec<u8>`).
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    /// Flushes the underlying writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Flushes and returns the writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;

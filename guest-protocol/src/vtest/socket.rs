@@ -175,15 +175,27 @@ impl ServerConnection {
     /// Blocks until the next request is whole. `Ok(None)`: the client closed
     /// the connection between messages.
     pub fn read_request(&mut self) -> Result<Option<RequestFrame<'_>>, ConnectionError> {
+        self.read_request_observed(|_| {})
+    }
+
+    /// [`read_request`](Self::read_request), showing `observe` the bytes of
+    /// every `recvmsg()` as they arrive, before any of them is decoded (for
+    /// recording a capture).
+    pub fn read_request_observed(
+        &mut self,
+        mut observe: impl FnMut(&[u8]),
+    ) -> Result<Option<RequestFrame<'_>>, ConnectionError> {
         let mut fds = Vec::new();
         while self.decoder.missing()? > 0 {
-            let n = self.socket.recv(self.decoder.recv_buf(), &mut fds)?;
+            let buf = self.decoder.recv_buf();
+            let n = self.socket.recv(buf, &mut fds)?;
             self.stray_fds += fds.len();
             fds.clear();
             if n == 0 {
                 self.decoder.finish()?;
                 return Ok(None);
             }
+            observe(buf.get(..n).unwrap_or_default());
             self.decoder.commit(n);
         }
         Ok(self.decoder.next_request()?)
@@ -191,8 +203,19 @@ impl ServerConnection {
 
     /// Sends a reply ([`Reply::Fd`] must go through [`send_fd`](Self::send_fd)).
     pub fn send_reply(&mut self, reply: &Reply<'_>) -> Result<(), ConnectionError> {
+        self.send_reply_observed(reply, |_| {})
+    }
+
+    /// [`send_reply`](Self::send_reply), showing `observe` the encoded bytes
+    /// just before they are sent.
+    pub fn send_reply_observed(
+        &mut self,
+        reply: &Reply<'_>,
+        observe: impl FnOnce(&[u8]),
+    ) -> Result<(), ConnectionError> {
         self.out.clear();
         reply.encode(&mut self.out)?;
+        observe(&self.out);
         self.socket.send_all(&self.out)?;
         Ok(())
     }

@@ -20,6 +20,12 @@ pub struct ServeArgs {
     /// Shared memory one client may hold, in MiB.
     #[arg(long, default_value_t = 4096)]
     pub shm_quota_mib: u64,
+    /// Record every client session into this capture (captures/FORMAT.md;
+    /// zstd-compressed when the name ends in `.zst`), for `pv3d replay` /
+    /// `pv3d dump` or a bug report. A `.zst` file is rewritten whenever a
+    /// client disconnects; others are written as the bytes flow.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 /// Serves clients until the process is stopped; exit 2 when the socket
@@ -31,9 +37,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let opts = ServeOptions {
         snapshot: args.snapshot.clone(),
         shm_quota: args.shm_quota_mib.saturating_mul(1 << 20),
+        record: args.record.clone(),
     };
     let server = Server::bind(&path, gpu, opts)?;
     eprintln!("pv3d serve: listening on {}", path.display());
+    if let Some(rec) = &args.record {
+        eprintln!("pv3d serve: recording to {}", rec.display());
+    }
     server.run()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -44,6 +44,7 @@
 //! command buffers. A client that disconnects at any byte (mid-message
 //! included) gets its resources, mappings and context freed by its thread.
 
+mod record;
 mod server;
 mod session;
 mod shm;
@@ -80,6 +81,7 @@ struct Shared {
     caps_v2: Vec<u8>,
     counters: Counters,
     snapshot: Option<Snapshot>,
+    recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
 }
 

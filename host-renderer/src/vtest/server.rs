@@ -1,5 +1,6 @@
 //! The listening socket, the accept loop and the client threads.
 
+use super::record::Recorder;
 use super::session::{self, SessionStats};
 use super::snapshot::Snapshot;
 use super::{Counters, Shared};
@@ -22,6 +23,9 @@ pub struct ServeOptions {
     pub snapshot: Option<PathBuf>,
     /// Shared memory one client may hold (sum of its `data_size`s).
     pub shm_quota: u64,
+    /// Record every session into this capture (`.vtrec`, or `.vtrec.zst`
+    /// when the name ends in `.zst`; captures/FORMAT.md).
+    pub record: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -29,6 +33,7 @@ impl Default for ServeOptions {
         Self {
             snapshot: None,
             shm_quota: 4 << 30,
+            record: None,
         }
     }
 }
@@ -43,6 +48,14 @@ pub enum ServeError {
     /// Something that is not a socket sits at the path.
     #[error("{0} exists and is not a socket: remove it, or pass another path with --socket")]
     NotASocket(PathBuf),
+    /// The capture file could not be created.
+    #[error("cannot create the recording {path}: {source}")]
+    Record {
+        /// Capture path.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
     /// Binding or listening failed.
     #[error("cannot listen on {path}: {source} (check the directory exists and is writable, or pass --socket)")]
     Bind {
@@ -114,7 +127,17 @@ impl Server {
             path: path.to_owned(),
             source,
         })?;
+        let recorder = match &opts.record {
+            Some(rec) => Some(Arc::new(Recorder::create(rec, path).map_err(|source| {
+                ServeError::Record {
+                    path: rec.clone(),
+                    source,
+                }
+            })?)),
+            None => None,
+        };
         let shared = Arc::new(Shared {
+            recorder,
             caps_v1: bytemuck::bytes_of(&caps::caps_v1(&gpu)).to_vec(),
             caps_v2: bytemuck::bytes_of(&caps::caps_v2(&gpu)).to_vec(),
             gpu,
@@ -219,6 +242,9 @@ impl ServerHandle {
             let _ = t.join();
         }
         let _ = std::fs::remove_file(&self.path);
+        if let Some(rec) = &self.shared.recorder {
+            rec.finish();
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! One client connection: its own [`Renderer`] (one virgl context), its
 //! resources and shared-memory mappings, and the request loop.
 
+use super::record::ConnRecorder;
 use super::shm::ShmBacking;
 use super::snapshot::Frame;
 use super::Shared;
@@ -49,7 +50,8 @@ enum Answer {
     Version(u32),
     Caps(CapsVersion),
     Busy(bool),
-    Fd(Arc<ShmBacking>),
+    /// The shm of the resource with this handle.
+    Fd(u32, Arc<ShmBacking>),
     Data(Vec<u8>),
 }
 
@@ -78,10 +80,16 @@ struct Session<'s> {
     last_frame: Option<Frame>,
     stats: SessionStats,
     command_errors: u64,
+    /// This connection's part of the capture (`--record`).
+    rec: Option<ConnRecorder>,
 }
 
 /// Serves one client until it disconnects; cleans up in every case.
 pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStats {
+    let rec = shared
+        .recorder
+        .as_ref()
+        .map(|r| ConnRecorder::open(r, id, &stream));
     let mut conn = ServerConnection::new(stream, Limits::default());
     let mut s = Session {
         shared,
@@ -94,45 +102,69 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         last_frame: None,
         stats: SessionStats::default(),
         command_errors: 0,
+        rec,
     };
-    match s.run(&mut conn) {
-        Ok(()) => tracing::info!(client = id, name = %s.name, "client closed the connection"),
-        Err(e) => tracing::warn!(client = id, name = %s.name, "client dropped: {e}"),
-    }
+    let closed_by = match s.run(&mut conn) {
+        Ok(()) => {
+            tracing::info!(client = id, name = %s.name, "client closed the connection");
+            "client"
+        }
+        Err(e) => {
+            tracing::warn!(client = id, name = %s.name, "client dropped: {e}");
+            "server"
+        }
+    };
     s.finish();
+    if let Some(rec) = s.rec.take() {
+        rec.close(closed_by, s.stats.requests);
+    }
     s.stats
 }
 
 impl Session<'_> {
     fn run(&mut self, conn: &mut ServerConnection) -> Result<(), SessionError> {
         loop {
-            let answer = match conn.read_request()? {
+            let rec = &mut self.rec;
+            let next = conn.read_request_observed(|bytes| {
+                if let Some(rec) = rec {
+                    rec.c2s(bytes);
+                }
+            })?;
+            let answer = match next {
                 None => return Ok(()),
                 Some(frame) => {
                     self.stats.requests += 1;
                     self.handle(&frame.request)?
                 }
             };
-            match answer {
-                Answer::None => {}
-                Answer::Ping => conn.send_reply(&Reply::PingProtocolVersion)?,
-                Answer::Version(v) => {
-                    conn.send_reply(&Reply::ProtocolVersion(ProtocolVersion {
-                        version: Le32::new(v),
-                    }))?
-                }
+            let reply = match answer {
+                Answer::None => continue,
+                Answer::Ping => Reply::PingProtocolVersion,
+                Answer::Version(v) => Reply::ProtocolVersion(ProtocolVersion {
+                    version: Le32::new(v),
+                }),
                 Answer::Caps(version) => {
                     let caps = match version {
                         CapsVersion::V1 => &self.shared.caps_v1,
                         CapsVersion::V2 => &self.shared.caps_v2,
                     };
-                    conn.send_reply(&Reply::Caps { version, caps })?;
+                    Reply::Caps { version, caps }
                 }
-                Answer::Busy(busy) => conn.send_reply(&Reply::ResourceBusyWait(BusyWaitReply {
+                Answer::Busy(busy) => Reply::ResourceBusyWait(BusyWaitReply {
                     busy: Le32::new(u32::from(busy)),
-                }))?,
-                Answer::Fd(shm) => conn.send_fd(shm.fd())?,
-                Answer::Data(bytes) => conn.send_reply(&Reply::TransferGetData(&bytes))?,
+                }),
+                Answer::Fd(handle, shm) => {
+                    if let Some(rec) = &mut self.rec {
+                        rec.s2c_fd(handle, &shm);
+                    }
+                    conn.send_fd(shm.fd())?;
+                    continue;
+                }
+                Answer::Data(ref bytes) => Reply::TransferGetData(bytes),
+            };
+            match &mut self.rec {
+                Some(rec) => conn.send_reply_observed(&reply, |bytes| rec.s2c(bytes))?,
+                None => conn.send_reply(&reply)?,
             }
         }
     }
@@ -175,7 +207,7 @@ impl Session<'_> {
                 let info = super::resource_info(&rc.fields());
                 let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
                 match shm {
-                    Some(shm) => Answer::Fd(shm),
+                    Some(shm) => Answer::Fd(rc.handle.get(), shm),
                     None => Answer::None,
                 }
             }
@@ -186,6 +218,9 @@ impl Session<'_> {
             }
             Request::ResourceUnref(u) => {
                 let handle = u.handle.get();
+                if let Some(rec) = &mut self.rec {
+                    rec.unref(handle);
+                }
                 if let Some(shm) = self.handles.remove(&handle) {
                     self.shm_bytes = self
                         .shm_bytes

@@ -21,7 +21,7 @@ pv3d_apt_install() {
 PV3D_PACKAGES=(
     mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl-mesa0
     virgl-server mesa-utils glmark2-es2-x11 glmark2-x11
-    xvfb xauth x11-utils zstd
+    xvfb xauth x11-utils x11-apps libfaketime zstd
 )
 
 # Where captures live: $PV3D_CAPTURES, else shared/captures beside the checkout.

@@ -57,6 +57,54 @@ impl Default for Tolerance {
     }
 }
 
+/// Byte-wise differences between our bytes and a reference (see [`Tolerance`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByteDiff {
+    /// Bytes compared.
+    pub bytes: u64,
+    /// Bytes that differ.
+    pub differing: u64,
+    /// Bytes that differ by more than the tolerance's channel difference.
+    pub outliers: u64,
+    /// Largest byte difference.
+    pub worst: u8,
+}
+
+impl ByteDiff {
+    /// Adds `other`'s counts (another part of the same read-back).
+    pub fn merge(&mut self, other: ByteDiff) {
+        self.bytes += other.bytes;
+        self.differing += other.differing;
+        self.outliers += other.outliers;
+        self.worst = self.worst.max(other.worst);
+    }
+}
+
+impl Tolerance {
+    /// Compares `ours` with `reference` byte by byte (over the shorter length).
+    pub fn diff(&self, ours: &[u8], reference: &[u8]) -> ByteDiff {
+        let mut d = ByteDiff::default();
+        for (x, y) in ours.iter().zip(reference) {
+            let v = x.abs_diff(*y);
+            d.bytes += 1;
+            if v > 0 {
+                d.differing += 1;
+                d.worst = d.worst.max(v);
+            }
+            if v > self.max_channel_diff {
+                d.outliers += 1;
+            }
+        }
+        d
+    }
+
+    /// Whether `d` passes: at most `max_outlier_fraction` of its bytes are
+    /// outliers.
+    pub fn accepts(&self, d: &ByteDiff) -> bool {
+        d.outliers as f64 <= self.max_outlier_fraction * d.bytes as f64
+    }
+}
+
 /// Replay settings.
 #[derive(Clone, Debug, Default)]
 pub struct ReplayOptions {
@@ -482,18 +530,18 @@ impl Replayer<'_> {
                     worst: 0,
                     ok: true,
                 });
-                entry.bytes += a.len() as u64;
-                for (x, y) in a.iter().zip(b) {
-                    let d = x.abs_diff(*y);
-                    if d > 0 {
-                        entry.differing += 1;
-                        entry.worst = entry.worst.max(d);
-                    }
-                    if d > tol.max_channel_diff {
-                        entry.outliers += 1;
-                    }
-                }
-                entry.ok = entry.outliers as f64 <= tol.max_outlier_fraction * entry.bytes as f64;
+                let mut total = ByteDiff {
+                    bytes: entry.bytes,
+                    differing: entry.differing,
+                    outliers: entry.outliers,
+                    worst: entry.worst,
+                };
+                total.merge(tol.diff(a, b));
+                entry.bytes = total.bytes;
+                entry.differing = total.differing;
+                entry.outliers = total.outliers;
+                entry.worst = total.worst;
+                entry.ok = tol.accepts(&total);
             }
             drop(ours);
         }
@@ -616,4 +664,30 @@ pub fn write_png(path: &Path, w: u32, h: u32, rgba: &[u8]) -> Result<(), ReplayE
     let mut writer = enc.write_header().map_err(|e| err(&e))?;
     writer.write_image_data(rgba).map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// Reads an 8-bit RGBA PNG (as [`write_png`] and `pv3d serve --snapshot`
+/// write them): `(width, height, pixels)`.
+pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), ReplayError> {
+    let err = |e: &dyn std::fmt::Display| ReplayError::Png {
+        path: path.to_owned(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(|e| err(&e))?;
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .map_err(|e| err(&e))?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| err(&"image too large"))?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf).map_err(|e| err(&e))?;
+    if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
+        return Err(err(&format_args!(
+            "{:?} {:?}, not 8-bit RGBA",
+            info.color_type, info.bit_depth
+        )));
+    }
+    buf.truncate(info.buffer_size());
+    Ok((info.width, info.height, buf))
 }

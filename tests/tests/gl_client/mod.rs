@@ -1,11 +1,15 @@
 //! Running real Mesa 22.3 GL clients (virpipe) through an in-process vtest
-//! server: shared by serve_gl_client.rs and serve_glmark2.rs.
+//! server: shared by serve_gl_client.rs, serve_glmark2.rs and
+//! serve_glxgears.rs.
 //!
 //! Each client gets its own private mount namespace (`unshare -m`) in which
 //! our socket is bind-mounted over `/tmp/.virgl_test` (Mesa 22.3 ignores
 //! `VTEST_SOCKET_NAME`; see captures/tools/run-peer.sh), and runs against an
 //! Xvfb started here on a display Xvfb picks (`-displayfd`). Only the
 //! processes started here are stopped, by their pid.
+
+// Each test binary that includes this module uses part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -58,17 +62,28 @@ impl Drop for Reaper {
 
 /// An Xvfb we started; stopped (by its pid) when dropped.
 pub struct Xvfb {
-    _child: Reaper,
+    child: Reaper,
     display: String,
 }
+
+/// Held while an Xvfb of this process picks its display: two picking at once
+/// can both take over the same stale `/tmp/.X<n>-lock` (one reads the dead
+/// pid, the other replaces the lock, the first removes the new one), and a
+/// client of one then cannot open its display.
+static PICKING_DISPLAY: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Xvfb {
     /// Starts Xvfb with one screen of `geometry` (e.g. `"320x240x24"`) on a
     /// free display it picks and reports on stdout.
     pub fn start(geometry: &str) -> Xvfb {
+        let _picking = PICKING_DISPLAY.lock().unwrap_or_else(|e| e.into_inner());
         let mut child = Command::new("Xvfb")
             .args(["-displayfd", "1", "-screen", "0", geometry])
             .args(["-nolisten", "tcp"])
+            // No server reset when its last client goes: the tests' X clients
+            // (xwd, a GL client that is just starting) come and go, and one
+            // connecting during a reset is refused.
+            .arg("-noreset")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -79,7 +94,7 @@ impl Xvfb {
         BufReader::new(stdout).read_line(&mut line).unwrap();
         assert!(line.trim().parse::<u32>().is_ok(), "Xvfb said {line:?}");
         Xvfb {
-            _child: child,
+            child,
             display: format!(":{}", line.trim()),
         }
     }
@@ -89,28 +104,52 @@ impl Xvfb {
     }
 }
 
-/// The bind-mount target `/tmp/.virgl_test` must exist; a placeholder we
-/// create is removed when this is dropped if it is still ours (an empty
-/// file), as run-peer.sh does.
-pub struct MountTarget {
-    placeholder: bool,
+impl Drop for Xvfb {
+    /// SIGTERM first (by its pid), so that Xvfb removes its lock and socket;
+    /// the `Reaper` kills it if it has not gone within a few seconds.
+    fn drop(&mut self) {
+        let child = &mut self.child.0;
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
+
+/// The bind-mount target `/tmp/.virgl_test` must exist; a placeholder we
+/// create is removed when the last `MountTarget` of this process is dropped,
+/// if it is still ours (an empty file), as run-peer.sh does. Not earlier:
+/// unlinking a mount point drops the mounts on it in every namespace, so a
+/// client of a test still running would find no socket there.
+pub struct MountTarget(());
+
+/// (`MountTarget`s alive, whether the placeholder is ours).
+static MOUNT_TARGET: std::sync::Mutex<(usize, bool)> = std::sync::Mutex::new((0, false));
 
 impl MountTarget {
     pub fn prepare() -> MountTarget {
-        let placeholder = !Path::new(VIRGL_TEST).exists()
-            && std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(VIRGL_TEST)
-                .is_ok();
-        MountTarget { placeholder }
+        let mut state = MOUNT_TARGET.lock().unwrap_or_else(|e| e.into_inner());
+        if state.0 == 0 {
+            state.1 = !Path::new(VIRGL_TEST).exists()
+                && std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(VIRGL_TEST)
+                    .is_ok();
+        }
+        state.0 += 1;
+        MountTarget(())
     }
 }
 
 impl Drop for MountTarget {
     fn drop(&mut self) {
-        if self.placeholder {
+        let mut state = MOUNT_TARGET.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 -= 1;
+        if state.0 == 0 && std::mem::take(&mut state.1) {
             let empty_file = std::fs::symlink_metadata(VIRGL_TEST)
                 .is_ok_and(|m| m.file_type().is_file() && m.len() == 0);
             if empty_file {
@@ -120,36 +159,49 @@ impl Drop for MountTarget {
     }
 }
 
-/// Waits up to `limit` for `child`; kills it on timeout.
-fn wait_for(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Ok(Some(s)) = child.try_wait() {
-            return Some(s);
+/// A GL client we started; killed (SIGKILL, by its pid) and reaped when
+/// dropped.
+pub struct Client(Reaper);
+
+impl Client {
+    /// The client's pid (the GL program itself once its wrapper `exec`s).
+    pub fn pid(&self) -> u32 {
+        self.0 .0.id()
+    }
+
+    /// `kill -9` it, by its pid, and reap it.
+    pub fn kill(&mut self) {
+        let _ = self.0 .0.kill();
+        let _ = self.0 .0.wait();
+    }
+
+    /// Its exit status if it has ended.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.0 .0.try_wait().ok().flatten()
+    }
+
+    /// Waits up to `limit`; kills it on timeout (`None`).
+    pub fn wait(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(s) = self.try_wait() {
+                return Some(s);
+            }
+            if Instant::now() > deadline {
+                self.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-/// Runs `argv` as a virpipe client of the server listening on `sock`, on
+/// Starts `argv` as a virpipe client of the server listening on `sock`, on
 /// `xvfb`'s display, with `XDG_RUNTIME_DIR=xdg`, stdout and stderr both to
-/// `out`. Waits up to `limit`; `None` when it had to be killed. (A
-/// `MountTarget` must be held while this runs.)
-pub fn run_client(
-    sock: &Path,
-    xvfb: &Xvfb,
-    xdg: &Path,
-    argv: &[&str],
-    out: &Path,
-    limit: Duration,
-) -> Option<ExitStatus> {
+/// `out`. (A `MountTarget` must be held while it runs.)
+pub fn spawn_client(sock: &Path, xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &Path) -> Client {
     let out = std::fs::File::create(out).unwrap();
-    let mut client = Command::new("unshare")
+    let child = Command::new("unshare")
         .args(["-m", "--propagation", "private", "--", "sh", "-c"])
         .arg(r#"mount --bind "$PV3D_SOCK" /tmp/.virgl_test || exit 93; exec "$@""#)
         .arg("sh")
@@ -164,5 +216,36 @@ pub fn run_client(
         .stderr(Stdio::from(out))
         .spawn()
         .unwrap();
-    wait_for(&mut client, limit)
+    Client(Reaper(child))
+}
+
+/// Starts `argv` natively with Mesa's llvmpipe (no vtest), on `xvfb`'s
+/// display, with `XDG_RUNTIME_DIR=xdg`, stdout and stderr both to `out`: the
+/// reference a client run through pv3d is compared with.
+pub fn spawn_native(xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &Path) -> Client {
+    let out = std::fs::File::create(out).unwrap();
+    let child = Command::new(argv[0])
+        .args(&argv[1..])
+        .env("DISPLAY", xvfb.display())
+        .env("XDG_RUNTIME_DIR", xdg)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("GALLIUM_DRIVER", "llvmpipe")
+        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stderr(Stdio::from(out))
+        .spawn()
+        .unwrap();
+    Client(Reaper(child))
+}
+
+/// Runs `argv` as [`spawn_client`] does and waits up to `limit` for it;
+/// `None` when it had to be killed.
+pub fn run_client(
+    sock: &Path,
+    xvfb: &Xvfb,
+    xdg: &Path,
+    argv: &[&str],
+    out: &Path,
+    limit: Duration,
+) -> Option<ExitStatus> {
+    spawn_client(sock, xvfb, xdg, argv, out).wait(limit)
 }

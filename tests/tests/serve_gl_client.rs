@@ -1,24 +1,89 @@
-//! A real GL client (Mesa 22.3 `es2_info`, virpipe) through the vtest
-//! server: its own Xvfb on a display Xvfb picks (`-displayfd`), a private
-//! mount namespace in which our socket is bind-mounted over
-//! `/tmp/.virgl_test` (Mesa 22.3 ignores `VTEST_SOCKET_NAME`; see
-//! captures/tools/run-peer.sh), and the renderer string must name us.
-//! Only the processes started here are stopped, by their pid.
+//! Real GL clients (Mesa 22.3 `es2_info`, `glxgears -info`, `glxinfo -B`,
+//! virpipe) through the vtest server: its own Xvfb on a display Xvfb picks
+//! (`-displayfd`), a private mount namespace in which our socket is
+//! bind-mounted over `/tmp/.virgl_test` (Mesa 22.3 ignores
+//! `VTEST_SOCKET_NAME`; see captures/tools/run-peer.sh). The renderer string
+//! must name us and the GL / GLES / GLSL versions Mesa derives must be the
+//! ones our caps promise. Only the processes started here are stopped, by
+//! their pid.
 //!
-//! Needs root (for `unshare -m`), Xvfb and es2_info; without them the test
+//! Needs root (for `unshare -m`), Xvfb and the clients; without them the test
 //! fails and says what is missing (./scripts/test installs them).
 
 mod gl_client;
 
-use gl_client::{run_client, MountTarget, Xvfb};
+use gl_client::{spawn_client, MountTarget, Xvfb};
+use host_renderer::core::caps::caps_v2;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The versions a GL driver reports for a GLSL feature level, as the GL and
+/// GLSL specifications pair them (what Mesa derives from our caps).
+struct Versions {
+    gl: &'static str,
+    glsl: &'static str,
+    gles: &'static str,
+}
+
+fn versions_for(glsl_level: u32) -> Versions {
+    match glsl_level {
+        // GLSL 1.20 is GL 2.1's; GLSL ES 3.00 needs GLSL 1.30-level integer
+        // support, so ES stays at 2.0.
+        120 => Versions {
+            gl: "2.1",
+            glsl: "1.20",
+            gles: "OpenGL ES 2.0",
+        },
+        other => panic!("caps promise GLSL level {other}: add its versions to this test"),
+    }
+}
+
+/// One line of `text` starting with `key`, without the key.
+fn field<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(key))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no {key:?} line in:\n{text}"))
+}
+
+/// Runs `argv` through the server until it exits or `done` holds for its
+/// output (then it is stopped), and returns the output.
+fn run_until(
+    sock: &Path,
+    xvfb: &Xvfb,
+    dir: &Path,
+    argv: &[&str],
+    done: impl Fn(&str) -> bool,
+) -> (Option<std::process::ExitStatus>, String) {
+    let out = dir.join(format!("{}.txt", argv[0]));
+    let xdg = dir.join(format!("xdg-{}", argv[0]));
+    std::fs::create_dir_all(&xdg).unwrap();
+    let mut client = spawn_client(sock, xvfb, &xdg, argv, &out);
+    // Generous: a loaded 2-core machine.
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        if let Some(status) = client.try_wait() {
+            return (
+                Some(status),
+                std::fs::read_to_string(&out).unwrap_or_default(),
+            );
+        }
+        if done(&text) || Instant::now() > deadline {
+            client.kill();
+            return (None, text);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
 
 #[test]
-fn serve_real_es2_info_through_pv3d() {
-    gl_client::require(&["es2_info"]);
+fn serve_real_gl_clients_report_our_caps() {
+    gl_client::require(&["es2_info", "glxgears", "glxinfo"]);
     let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let expected = versions_for(caps_v2(&gpu).v1.glsl_level.get());
     let dir = tempfile::Builder::new()
         .prefix("pv3d-serve-gl-")
         .tempdir()
@@ -28,34 +93,58 @@ fn serve_real_es2_info_through_pv3d() {
         .unwrap()
         .spawn()
         .unwrap();
-
     let xvfb = Xvfb::start("320x240x24");
     let target = MountTarget::prepare();
-    let out_path = dir.path().join("es2_info.txt");
-    let xdg = dir.path().join("xdg");
-    std::fs::create_dir(&xdg).unwrap();
-    let status = run_client(
-        &sock,
-        &xvfb,
-        &xdg,
-        &["es2_info"],
-        &out_path,
-        Duration::from_secs(240),
-    );
+
+    let (es_status, es) = run_until(&sock, &xvfb, dir.path(), &["es2_info"], |_| false);
+    // glxgears prints its strings once, then renders until stopped.
+    let (_, gears) = run_until(&sock, &xvfb, dir.path(), &["glxgears", "-info"], |t| {
+        t.contains("GL_EXTENSIONS")
+    });
+    let (glxinfo_status, glxinfo) =
+        run_until(&sock, &xvfb, dir.path(), &["glxinfo", "-B"], |_| false);
     drop(xvfb);
     drop(target);
-    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
     let served = server.stats().served;
     server.shutdown();
+
     assert!(
-        status.is_some_and(|s| s.success()),
-        "es2_info: {status:?}\n{text}"
+        es_status.is_some_and(|s| s.success()),
+        "es2_info: {es_status:?}\n{es}"
     );
-    let renderer = text
-        .lines()
-        .find(|l| l.starts_with("GL_RENDERER:"))
-        .unwrap_or_else(|| panic!("no GL_RENDERER line:\n{text}"));
+    let renderer = field(&es, "GL_RENDERER:");
     assert!(renderer.contains("virgl"), "{renderer}");
     assert!(renderer.contains("pv3d"), "not our server: {renderer}");
-    assert!(served >= 1, "the client never connected");
+    let es_version = field(&es, "GL_VERSION:");
+    assert!(
+        es_version.starts_with(&format!("{} Mesa", expected.gles)),
+        "es2_info GL_VERSION {es_version:?}, caps promise {}",
+        expected.gles
+    );
+
+    let renderer = field(&gears, "GL_RENDERER   =");
+    assert!(renderer.contains("pv3d"), "not our server: {renderer}");
+    let gl_version = field(&gears, "GL_VERSION    =");
+    assert!(
+        gl_version.starts_with(&format!("{} Mesa", expected.gl)),
+        "glxgears GL_VERSION {gl_version:?}, caps promise {} (GLSL {})",
+        expected.gl,
+        expected.glsl
+    );
+
+    // Mesa 22.3's virpipe path reads the front buffer of glxinfo's never-mapped
+    // window with XGetImage, which X refuses (BadMatch) before glxinfo prints
+    // a string: the reference server's capture (glxinfo-B.client.txt) ends
+    // the same way. A drop-in must behave exactly as the reference does.
+    let reference =
+        std::fs::read_to_string(pv3d_tests::captures_dir().join("glxinfo-B.client.txt"))
+            .expect("glxinfo-B.client.txt in the captures");
+    let x_error = "BadMatch (invalid parameter attributes)";
+    assert!(
+        reference.contains(x_error),
+        "the reference run changed:\n{reference}"
+    );
+    assert_eq!(glxinfo_status.and_then(|s| s.code()), Some(1), "{glxinfo}");
+    assert!(glxinfo.contains(x_error), "{glxinfo}");
+    assert!(served >= 3, "the clients never connected ({served})");
 }

@@ -30,6 +30,14 @@ pub fn all_captures() -> Vec<PathBuf> {
     files
 }
 
+/// A capture's name: its file name without `.vtrec(.zst)`.
+pub fn capture_name(path: &std::path::Path) -> String {
+    let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    file.trim_end_matches(".zst")
+        .trim_end_matches(".vtrec")
+        .to_owned()
+}
+
 /// The capture called `name` (without extension) in the corpus.
 pub fn capture(name: &str) -> PathBuf {
     captures_dir().join(format!("{name}.vtrec.zst"))

@@ -23,13 +23,7 @@ fn corpus_replays_within_tolerance() {
     let mut failures = Vec::new();
     let mut compared = 0usize;
     for path in pv3d_tests::all_captures() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .trim_end_matches(".vtrec.zst")
-            .trim_end_matches(".vtrec")
-            .to_owned();
+        let name = pv3d_tests::capture_name(&path);
         let report = match replay_capture(&gpu, &path, &opts) {
             Ok(r) => r,
             Err(e) => {

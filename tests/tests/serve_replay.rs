@@ -4,10 +4,12 @@
 //! the server wrote into shared memory must equal the reference read-back
 //! within the replay tolerance (`host_renderer::replay`: 2 per channel).
 //!
-//! Only captures whose busy-waits all carry the WAIT flag (plus the
-//! handshake probe) are used: the answer to a non-waiting BUSY_WAIT is the
-//! GPU's real state, so it depends on timing, and the replayer cannot always
-//! tell such a flag apart from a wrong byte.
+//! Every capture in the corpus is replayed. The answer to a non-waiting
+//! BUSY_WAIT is the GPU's real state at that moment, so it depends on timing;
+//! the tool allows such a flag to differ where a reply chunk holds only
+//! busy-wait replies. Exceptions, each with its reason, are in [`PIXELS_BY_RUST_REPLAY`]
+//! and [`KNOWN`]; a KNOWN capture that starts passing fails the test, so the
+//! list stays honest.
 
 use guest_protocol::capture::Capture;
 use host_renderer::replay::Tolerance;
@@ -16,14 +18,16 @@ use host_renderer::Gpu;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CAPTURES: &[&str] = &[
-    "glxgears-60frames",
-    "es2_info",
-    "eglinfo",
-    "glmark2-es2-win320x240-build",
-    "glmark2-es2-win320x240-shading",
-    "glmark2-gl-win320x240-build",
-];
+/// Captures whose protocol bytes must all match but whose pixels are held to
+/// the replay tolerance's outlier allowance (which the tool's per-page
+/// maximum cannot express) by `renderer_replay`, with the reason.
+const PIXELS_BY_RUST_REPLAY: &[(&str, &str)] = &[(
+    "glmark2-es2-win320x240-pulsar",
+    "one pixel in a few frames on a shared edge differs by up to 44 (llvmpipe GL vs lavapipe)",
+)];
+
+/// Captures that do not replay yet, with the reason.
+const KNOWN: &[(&str, &str)] = &[("piglit-gl-1.0-logicop", "logic ops are not implemented")];
 
 #[test]
 fn serve_passes_the_reference_replayer() {
@@ -41,10 +45,10 @@ fn serve_passes_the_reference_replayer() {
     assert!(tool.is_file(), "{} missing", tool.display());
     let tolerance = Tolerance::default().max_channel_diff.to_string();
     let mut failures = Vec::new();
-    for name in CAPTURES {
+    for path in pv3d_tests::all_captures() {
+        let name = pv3d_tests::capture_name(&path);
         // Decompressed here, so the tool needs no `zstd` binary.
-        let capture =
-            Capture::open(pv3d_tests::capture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let capture = Capture::open(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let raw = dir.path().join(format!("{name}.vtrec"));
         std::fs::write(&raw, capture.bytes()).unwrap();
         // Output to a file: a full pipe would stall the tool.
@@ -56,6 +60,12 @@ fn serve_passes_the_reference_replayer() {
             .arg("--server")
             .arg(&sock)
             .args(["--any-caps", "--tolerance", &tolerance, "--timeout", "120"])
+            .args(
+                PIXELS_BY_RUST_REPLAY
+                    .iter()
+                    .any(|(n, _)| *n == name)
+                    .then_some("--tolerate-pixels"),
+            )
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .spawn()
@@ -74,10 +84,15 @@ fn serve_passes_the_reference_replayer() {
             std::thread::sleep(Duration::from_millis(50));
         };
         let out = std::fs::read_to_string(&log_path).unwrap_or_default();
-        match status {
-            Some(s) if s.success() => {}
-            Some(s) => failures.push(format!("{name}: exit {s}: {}", tail(&out))),
-            None => failures.push(format!("{name}: timed out: {}", tail(&out))),
+        let known = KNOWN.iter().find(|(n, _)| *n == name);
+        match (status, known) {
+            (Some(s), None) if s.success() => {}
+            (Some(s), Some((_, why))) if s.success() => {
+                failures.push(format!("{name} passes now: remove it from KNOWN ({why})"))
+            }
+            (Some(s), Some(_)) if s.code() == Some(1) => {}
+            (Some(s), _) => failures.push(format!("{name}: exit {s}: {}", tail(&out))),
+            (None, _) => failures.push(format!("{name}: timed out: {}", tail(&out))),
         }
         let _ = std::fs::remove_file(&raw);
     }

@@ -6,12 +6,16 @@
 //!
 //! Every capture in the corpus is replayed. The answer to a non-waiting
 //! BUSY_WAIT is the GPU's real state at that moment, so it depends on timing;
-//! the tool allows such a flag to differ where a reply chunk holds only
-//! busy-wait replies. Exceptions, each with its reason, are in [`PIXELS_BY_RUST_REPLAY`]
+//! the tool allows such a flag to differ where a recorded reply chunk holds
+//! whole busy-wait replies, but where the recorder saw the 8-byte header and
+//! the 4-byte flag as two chunks it reports a mismatched chunk. Those are
+//! allowed here, strictly: every mismatched chunk the tool prints (`-v`) must
+//! be a recorded 0/1 flag answered with 0/1, and there may be no more of them
+//! than the capture has such split busy replies ([`split_busy_flags`]). Exceptions, each with its reason, are in [`PIXELS_BY_RUST_REPLAY`]
 //! and [`KNOWN`]; a KNOWN capture that starts passing fails the test, so the
 //! list stays honest.
 
-use guest_protocol::capture::Capture;
+use guest_protocol::capture::{Capture, EventKind};
 use host_renderer::replay::Tolerance;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
@@ -59,7 +63,14 @@ fn serve_passes_the_reference_replayer() {
             .arg(&raw)
             .arg("--server")
             .arg(&sock)
-            .args(["--any-caps", "--tolerance", &tolerance, "--timeout", "120"])
+            .args([
+                "-v",
+                "--any-caps",
+                "--tolerance",
+                &tolerance,
+                "--timeout",
+                "120",
+            ])
             .args(
                 PIXELS_BY_RUST_REPLAY
                     .iter()
@@ -85,8 +96,10 @@ fn serve_passes_the_reference_replayer() {
         };
         let out = std::fs::read_to_string(&log_path).unwrap_or_default();
         let known = KNOWN.iter().find(|(n, _)| *n == name);
+        let only_busy_flags = only_split_busy_flags_differ(&out, split_busy_flags(&capture));
         match (status, known) {
             (Some(s), None) if s.success() => {}
+            (Some(s), None) if s.code() == Some(1) && only_busy_flags => {}
             (Some(s), Some((_, why))) if s.success() => {
                 failures.push(format!("{name} passes now: remove it from KNOWN ({why})"))
             }
@@ -98,6 +111,50 @@ fn serve_passes_the_reference_replayer() {
     }
     server.shutdown();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Server → client chunks of the capture that are the 4-byte flag of a
+/// RESOURCE_BUSY_WAIT reply whose 8-byte header (length 1, command 7) came as
+/// the chunk before.
+fn split_busy_flags(capture: &Capture) -> usize {
+    const BUSY_HEADER: [u8; 8] = [1, 0, 0, 0, 7, 0, 0, 0];
+    let mut count = 0;
+    for conn in capture.connections() {
+        let chunks: Vec<&[u8]> = conn
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::S2c { start, end, .. } => conn.s2c.get(start..end),
+                _ => None,
+            })
+            .collect();
+        count += chunks
+            .windows(2)
+            .filter(|w| w[0] == BUSY_HEADER && w[1].len() == 4)
+            .count();
+    }
+    count
+}
+
+/// Whether the tool's only complaints are mismatched chunks that are busy
+/// flags (recorded 0/1, answered 0/1), at most `allowed` of them, with every
+/// read-back page matching.
+fn only_split_busy_flags_differ(out: &str, allowed: usize) -> bool {
+    let flag = |hex: &str| hex == "00000000" || hex == "01000000";
+    let mut flags = 0;
+    for line in out.lines() {
+        if let Some(rest) = line.strip_prefix("S2C mismatch: rec ") {
+            match rest.split_once(" got ") {
+                Some((rec, got)) if flag(rec) && flag(got.trim()) => flags += 1,
+                _ => return false,
+            }
+        }
+    }
+    let summary_ok = out.lines().filter(|l| l.contains(": FAIL {")).all(|l| {
+        l.contains(&format!("'s2c_mismatch_chunks': {flags},"))
+            && l.contains("'pages_mismatch': 0,")
+    });
+    flags > 0 && flags <= allowed && summary_ok
 }
 
 fn tail(s: &str) -> String {

@@ -22,26 +22,34 @@
 //!
 //! # Threading
 //!
-//! One thread per client, each with **its own [`Renderer`](crate::Renderer)**
-//! sharing one [`Gpu`](crate::Gpu) (device, queue, format table); nothing is
-//! locked between clients. Not one renderer behind a mutex, because:
+//! One thread per client, each with **its own [`Renderer`](crate::Renderer)
+//! on its own [`Gpu`](crate::Gpu)** (wgpu device and queue); nothing is
+//! locked between clients. The server's own `Gpu` only answers caps. Chosen
+//! by measurement (`benches/benches/serve_threading.rs`, two clients each
+//! replaying a glmark2 capture; figures in BENCHMARKS.md): finishing both
+//! serialized — the best one renderer fed by every client can do — took
+//! about twice as long as on a device each, and two renderers sharing one
+//! device sat in between, because one queue executes every client's work in
+//! submission order (lavapipe runs a queue on one thread) and a read-back
+//! waits for the other client's earlier submissions too. A device costs
+//! about 17 ms to open on lavapipe, once per connection. Also:
 //!
 //! * in protocol 2 the client picks resource handles (each Mesa process
 //!   counts from 1) and its command streams name resources by them, so two
 //!   clients' handles collide in one renderer's resource table; a renderer per
 //!   client gives each its own namespace, as the reference's process per
 //!   client does;
-//! * TRANSFER_GET2 and BUSY_WAIT block until the GPU is done; under a shared
-//!   mutex one client's read-back would stall every other client's submits;
+//! * TRANSFER_GET2 and BUSY_WAIT block until the GPU is done: on its own
+//!   queue a client waits for its own work only;
 //! * busy state is per client: a renderer's latest queue submission index is
 //!   exactly "all work this client submitted". BUSY_WAIT without the wait flag
 //!   asks the driver whether that submission finished (a zero-timeout wait);
 //!   with it, blocks in the driver until it has (no sleep-polling). The handle
 //!   is not consulted: Mesa's fences are fresh resources no command touches,
-//!   meaning "everything so far", like the reference's global semantics.
+//!   meaning "everything so far", like the reference's global semantics;
+//! * a device lost or reset takes only its own client with it.
 //!
-//! wgpu's device and queue are thread-safe; each renderer submits its own
-//! command buffers. A client that disconnects at any byte (mid-message
+//! A client that disconnects at any byte (mid-message
 //! included) gets its resources, mappings and context freed by its thread.
 
 mod record;

@@ -6,8 +6,9 @@ use super::shm::ShmBacking;
 use super::snapshot::Frame;
 use super::Shared;
 use crate::core::backing::{Backing, VecBacking};
+use crate::core::error::GpuInitError;
 use crate::core::transfer::TransferBox;
-use crate::{CtxId, Renderer, ResId, ResourceInfo};
+use crate::{CtxId, Gpu, Renderer, ResId, ResourceInfo};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::enums::bind;
 use guest_protocol::virgl::Box3;
@@ -41,6 +42,9 @@ pub enum SessionError {
     /// A shared-memory file could not be made.
     #[error("creating shared memory: {0}")]
     Shm(#[from] std::io::Error),
+    /// The client's own device could not be opened.
+    #[error("opening a device for the client: {0}")]
+    Device(#[from] GpuInitError),
 }
 
 /// What a request is answered with, owned so the request's borrow can end first.
@@ -178,7 +182,8 @@ impl Session<'_> {
             if let Some(name) = c.name_str().filter(|n| !n.is_empty()) {
                 self.name = name.chars().take(64).collect();
             }
-            let mut r = Renderer::new(Arc::clone(&self.shared.gpu));
+            // A device of its own: see "Threading" in the module docs.
+            let mut r = Renderer::new(Gpu::new()?);
             r.create_context(CTX, &self.name)
                 .map_err(|e| protocol(format!("creating the context: {e}")))?;
             tracing::info!(name = %self.name, "client connected");

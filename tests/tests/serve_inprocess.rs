@@ -111,3 +111,33 @@ fn serve_drops_a_client_that_skips_create_renderer() {
     assert_eq!(s.clients, 0);
     server.shutdown();
 }
+
+/// A newer Mesa (≥ 23) asks for protocol 3 and uses it only from a host whose
+/// caps say `host_feature_check_version ≥ 23`; ours agrees to 2 (we implement
+/// v0–2 and say so), and that Mesa then runs the v2 path.
+#[test]
+fn serve_answers_a_newer_mesa_asking_for_protocol_3_with_2() {
+    use guest_protocol::vtest::{CreateRenderer, ProtocolVersion, Reply};
+    let (_dir, server) = start();
+    let mut c = ClientConnection::connect(server.path(), Limits::default()).unwrap();
+    c.send_request(&Request::CreateRenderer(CreateRenderer { name: b"newer" }))
+        .unwrap();
+    c.send_request(&Request::ProtocolVersion(ProtocolVersion {
+        version: le(3),
+    }))
+    .unwrap();
+    match c.read_reply().unwrap().frame.reply {
+        Reply::ProtocolVersion(v) => assert_eq!(v.version.get(), 2),
+        other => panic!("{other:?}"),
+    }
+    // The v2 path works after it: a shm-backed resource and a cleared frame.
+    let shm = create_target(&mut c);
+    submit(&mut c, &clear_stream([0.0, 1.0, 0.0]));
+    get2(&mut c);
+    assert!(!busy_wait(&mut c, 1, true));
+    assert_pixels(&shm_bytes(&shm), 0..16, [0, 255, 0], "v2 after asking 3");
+    drop(c);
+    let s = wait_idle(&server);
+    assert_eq!((s.clients, s.resources, s.mappings), (0, 0, 0), "{s:?}");
+    server.shutdown();
+}

@@ -46,8 +46,8 @@ pub struct Chain {
 }
 
 impl Chain {
-    /// Reads `chain`. On error, `writable` still holds the valid writable
-    /// buffers seen (to answer with an error) when the error allows.
+    /// Reads `chain`. On error, `writable` still holds the writable buffers
+    /// (to answer with an error), unless one of them is outside guest memory.
     pub fn read(
         mem: &GuestMemoryMmap,
         chain: DescriptorChain<&GuestMemoryMmap>,
@@ -68,33 +68,44 @@ impl Chain {
         let mut last: Option<Descriptor> = None;
         let mut readable: Vec<(GuestAddress, usize)> = Vec::new();
         let mut total = 0u64;
+        let mut first_error = None;
+        let mut bad_writable = false;
+        // Every descriptor is looked at, so that an error found in the
+        // readable part can still be answered in the writable part.
         for (index, d) in chain.enumerate() {
             last = Some(d);
             let (addr, len) = (d.addr(), d.len());
             let size = usize::try_from(len).unwrap_or(usize::MAX);
-            if !mem.check_range(addr, size) {
-                return Err(ChainError::OutsideRam {
+            let error = if !mem.check_range(addr, size) {
+                bad_writable |= d.is_write_only();
+                Some(ChainError::OutsideRam {
                     index,
                     addr: addr.0,
                     len,
-                });
-            }
-            if d.is_write_only() {
+                })
+            } else if d.is_write_only() {
                 self.writable.push((addr, len));
+                None
             } else if !self.writable.is_empty() {
-                return Err(ChainError::ReadAfterWrite);
+                Some(ChainError::ReadAfterWrite)
             } else {
                 total = total.saturating_add(u64::from(len));
-                if total > MAX_REQUEST_BYTES as u64 {
-                    return Err(ChainError::TooLarge(total));
-                }
                 readable.push((addr, size));
-            }
+                (total > MAX_REQUEST_BYTES as u64).then_some(ChainError::TooLarge(total))
+            };
+            first_error = first_error.or(error);
+        }
+        if bad_writable {
+            // Part of the response would go nowhere: answer nothing.
+            self.writable.clear();
         }
         // The iterator stops early on a loop (after queue-size steps) or an
         // unreadable next descriptor: the last one still says "next".
         if last.is_none_or(|d| d.has_next()) {
             return Err(ChainError::Unterminated);
+        }
+        if let Some(e) = first_error {
+            return Err(e);
         }
         self.request = vec![0; total as usize];
         let mut at = 0usize;

@@ -369,7 +369,17 @@ impl VirtioGpu {
             else {
                 continue;
             };
-            let len = d.chain.respond(&self.mem, &d.bytes);
+            let len = if d.bytes.len() as u64 > d.chain.writable_len() {
+                // The response does not fit: say so in a header, if that fits.
+                let fields = GpuResponse::decode(&d.bytes)
+                    .map(|(h, _)| h.fields())
+                    .unwrap_or_default();
+                let mut err = Vec::new();
+                GpuResponse::ErrInvalidParameter.encode(fields, &mut err);
+                d.chain.respond(&self.mem, &err)
+            } else {
+                d.chain.respond(&self.mem, &d.bytes)
+            };
             if q.add_used(&self.mem, d.chain.head, len).is_err() {
                 tracing::warn!("virtio-gpu: used ring of queue {} not writable", d.queue);
                 continue;

@@ -100,3 +100,137 @@ fn buffer_round_trip_through_backing_pages() {
         })
     ));
 }
+
+fn rect(w: u32, h: u32) -> Rect {
+    Rect {
+        x: Le32::new(0),
+        y: Le32::new(0),
+        width: Le32::new(w),
+        height: Le32::new(h),
+    }
+}
+
+/// The kernel's KMS path: a 2D resource filled through TRANSFER_TO_HOST_2D,
+/// scanned out and flushed; the VMM gets the frame.
+#[test]
+fn scanout_flush_gives_the_vmm_a_frame() {
+    let mut h = harness();
+    let (w, ht) = (64u32, 32u32);
+    let d = &mut h.driver;
+    let create = ResourceCreate2d {
+        hdr: d.header(0, false, None),
+        resource_id: Le32::new(5),
+        format: Le32::new(Format::B8G8R8A8_UNORM.0),
+        width: Le32::new(w),
+        height: Le32::new(ht),
+    };
+    d.call(&GpuCommand::ResourceCreate2d(&create), 24)
+        .unwrap()
+        .ok()
+        .unwrap();
+    let pixels: Vec<u8> = (0..w * ht)
+        .flat_map(|i| [(i % w) as u8, (i / w) as u8, 0x80, 0xff])
+        .collect();
+    let backing = DmaBuffer::<HarnessHal>::new(pixels.len()).unwrap();
+    assert!(backing.write(0, &pixels));
+    d.attach_backing(5, &[backing.entry()]).unwrap();
+    let upload = TransferToHost2d {
+        hdr: d.header(0, true, None),
+        r: rect(w, ht),
+        offset: Le64::new(0),
+        resource_id: Le32::new(5),
+        padding: Le32::new(0),
+    };
+    d.call(&GpuCommand::TransferToHost2d(&upload), 24)
+        .unwrap()
+        .ok()
+        .unwrap();
+    let scanout = |d: &mut host_renderer::virtio::harness::HarnessDriver, id: u32, r: Rect| {
+        let c = SetScanout {
+            hdr: d.header(0, false, None),
+            r,
+            scanout_id: Le32::new(id),
+            resource_id: Le32::new(5),
+        };
+        d.call(&GpuCommand::SetScanout(&c), 24).unwrap().ok()
+    };
+    assert!(matches!(
+        scanout(d, 3, rect(w, ht)),
+        Err(DriverError::Response {
+            resp: CtrlType::RESP_ERR_INVALID_SCANOUT_ID,
+            ..
+        })
+    ));
+    assert!(matches!(
+        scanout(d, 0, rect(w + 1, ht)),
+        Err(DriverError::Response {
+            resp: CtrlType::RESP_ERR_INVALID_PARAMETER,
+            ..
+        })
+    ));
+    scanout(d, 0, rect(w, ht)).unwrap();
+    let flush = ResourceFlush {
+        hdr: d.header(0, false, None),
+        r: rect(w, ht),
+        resource_id: Le32::new(5),
+        padding: Le32::new(0),
+    };
+    d.call(&GpuCommand::ResourceFlush(&flush), 24)
+        .unwrap()
+        .ok()
+        .unwrap();
+    let frame = h.take_frame().expect("a frame");
+    assert_eq!((frame.scanout, frame.resource_id), (0, 5));
+    assert_eq!((frame.image.width, frame.image.height), (w, ht));
+    assert_eq!(frame.image.data, pixels);
+    assert!(h.take_frame().is_none(), "one flush, one frame");
+
+    let d = &mut h.driver;
+    let edid = GetEdid {
+        hdr: d.header(0, false, None),
+        scanout: Le32::new(0),
+        padding: Le32::new(0),
+    };
+    let r = d.call(&GpuCommand::GetEdid(&edid), 1056).unwrap();
+    match r.response().unwrap() {
+        (_, GpuResponse::OkEdid(e)) => {
+            assert_eq!(e.len(), 128);
+            assert_eq!(
+                e.get(..8),
+                Some(&[0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0][..])
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let cursor = UpdateCursor {
+        hdr: d.header(0, false, None),
+        pos: CursorPos {
+            scanout_id: Le32::new(0),
+            x: Le32::new(10),
+            y: Le32::new(20),
+            padding: Le32::new(0),
+        },
+        resource_id: Le32::new(5),
+        ..UpdateCursor::default()
+    };
+    d.cursor(&cursor, true).unwrap();
+    d.cursor(&cursor, false).unwrap();
+}
+
+/// Fenced submits on two rings, queued before any is waited for, all come
+/// back with their fences, whatever order the driver waits in.
+#[test]
+fn pipelined_fenced_submits() {
+    let mut h = harness();
+    let d = &mut h.driver;
+    d.ctx_create(1, 2, b"pipelined").unwrap();
+    let tickets: Vec<_> = (0..16)
+        .map(|i| d.submit_3d_async(1, &[], Some((i % 2) as u8)).unwrap())
+        .collect();
+    for t in tickets.into_iter().rev() {
+        let reply = d.wait(t).unwrap();
+        let (hdr, resp) = reply.response().unwrap();
+        assert_eq!(resp, GpuResponse::OkNoData);
+        assert!(hdr.fence().is_some());
+    }
+}

@@ -552,3 +552,32 @@ fn read_hdr(mem: &GuestMemoryMmap, at: u64) -> CtrlHdr {
     let (h, _) = GpuResponse::decode(&b).unwrap();
     h
 }
+
+#[test]
+fn readable_part_is_one_stream_across_descriptors() {
+    let mut r = Ring::new();
+    assert_eq!(r.call(&ctx_create(1)), CtrlType::RESP_OK_NODATA);
+    // A fenced SUBMIT_3D cut at arbitrary points (inside the header, inside
+    // the fixed part, between it and the commands) over four descriptors.
+    let req = submit(fenced(1, 1, None), &[0; 8]);
+    let cuts = [0, 10, 28, 32, req.len()];
+    let resp = r.data(&[], 64);
+    for (i, w) in cuts.windows(2).enumerate() {
+        let part = r.data(&req[w[0]..w[1]], 0);
+        let i = i as u16;
+        r.desc(i, part, (w[1] - w[0]) as u32, F_NEXT, i + 1);
+    }
+    r.desc(4, resp, 64, F_WRITE, 0);
+    r.publish(0);
+    let (head, len) = r.wait_one();
+    assert_eq!(head, 0);
+    assert_eq!(r.response_type(resp, len), CtrlType::RESP_OK_NODATA);
+    assert_eq!(read_hdr(&r.mem, resp).fence(), Some(1));
+    // A readable descriptor after the writable one is refused.
+    r.desc(4, resp, 64, F_WRITE | F_NEXT, 5);
+    r.desc(5, resp, 8, 0, 0);
+    r.publish(0);
+    let (_, len) = r.wait_one();
+    assert_eq!(r.response_type(resp, len), CtrlType::RESP_ERR_UNSPEC);
+    r.still_serving();
+}

@@ -13,7 +13,7 @@
 //! client data and are written into our shm.
 //!
 //! The same loop drives either target ([`Via`]): the renderer directly, or
-//! the virtio-gpu device through the in-process harness ([`virtio`]:
+//! the virtio-gpu device through the in-process harness (`replay/virtio.rs`:
 //! RESOURCE_CREATE_3D, backing pages, SUBMIT_3D, TRANSFER_TO/FROM_HOST_3D),
 //! where the shm copies are synchronised with the guest pages around every
 //! request.

@@ -23,6 +23,9 @@
 //! [`vtest`] is the vtest server (`pv3d serve`), a drop-in for
 //! `virgl_test_server`.
 //!
+//! [`virtio`] is the virtio-gpu 3D device model a VMM embeds, with an
+//! in-process harness (guest driver, guest RAM, device thread).
+//!
 //! [`replay`] drives the renderer with the client side of a vtest capture and
 //! compares read-backs with the reference server's.
 
@@ -33,6 +36,7 @@
 
 pub mod core;
 pub mod replay;
+pub mod virtio;
 pub mod vtest;
 
 pub use crate::core::api::RendererBackend;

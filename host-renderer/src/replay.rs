@@ -12,6 +12,12 @@
 //! with the reference page; SHM_PRE_S2C pages that our server did not write are
 //! client data and are written into our shm.
 //!
+//! The same loop drives either target ([`Via`]): the renderer directly, or
+//! the virtio-gpu device through the in-process harness (`replay/virtio.rs`:
+//! RESOURCE_CREATE_3D, backing pages, SUBMIT_3D, TRANSFER_TO/FROM_HOST_3D),
+//! where the shm copies are synchronised with the guest pages around every
+//! request.
+//!
 //! Tolerance: the reference is llvmpipe through GL, we run lavapipe through
 //! Vulkan. Both rasterize with the same llvmpipe code, but shaders reach it
 //! through different compilers (GLSL vs naga/SPIR-V), so float rounding may
@@ -27,6 +33,8 @@ use crate::core::backing::{check_range, Backing};
 use crate::core::error::BackingError;
 use crate::core::transfer::TransferBox;
 use crate::{CtxId, Gpu, Renderer, ResId, ResourceInfo};
+
+mod virtio;
 use guest_protocol::capture::{Capture, EventKind};
 use guest_protocol::virgl::{Box3, Format};
 use guest_protocol::vtest::{decode_request, Limits, Progress, Request, BUSY_WAIT_FLAG_WAIT};
@@ -105,6 +113,17 @@ impl Tolerance {
     }
 }
 
+/// Which way requests reach the renderer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Via {
+    /// Renderer calls in this thread.
+    #[default]
+    Direct,
+    /// The virtio-gpu device on its thread, through the guest driver and
+    /// split rings in guest RAM (`crate::virtio::harness`).
+    Virtio,
+}
+
 /// Replay settings.
 #[derive(Clone, Debug, Default)]
 pub struct ReplayOptions {
@@ -112,6 +131,8 @@ pub struct ReplayOptions {
     pub tolerance: Tolerance,
     /// Write ours/reference/diff PNGs of mismatching (and the last) read-backs here.
     pub png_dir: Option<PathBuf>,
+    /// The transport.
+    pub via: Via,
 }
 
 /// One compared read-back.
@@ -187,6 +208,9 @@ pub enum ReplayError {
     /// No device.
     #[error(transparent)]
     Gpu(#[from] crate::core::error::GpuInitError),
+    /// The virtio harness did not start.
+    #[error("virtio harness: {0}")]
+    Harness(#[from] crate::virtio::harness::HarnessError),
     /// Writing a PNG failed.
     #[error("writing {path}: {message}")]
     Png {
@@ -261,9 +285,116 @@ struct Get {
     offset: u64,
 }
 
-struct Replayer<'o> {
+/// What the replay drives: the vtest requests it needs, in renderer terms.
+/// `handle`s are the capture's resource handles; errors are messages for
+/// the report.
+trait Target {
+    /// CREATE_RENDERER: the one context of the connection.
+    fn create_context(&mut self, name: &str) -> Result<(), String>;
+    /// A resource, with our shm copy as its backing when it has one.
+    fn create_resource(
+        &mut self,
+        handle: u32,
+        info: &ResourceInfo,
+        shm: Option<Arc<ReplayShm>>,
+    ) -> Result<(), String>;
+    /// RESOURCE_UNREF.
+    fn unref(&mut self, handle: u32);
+    /// Backing → resource.
+    fn transfer_in(&mut self, handle: u32, t: &TransferBox) -> Result<(), String>;
+    /// Resource → backing: the bytes land in the shm through `write_at`.
+    fn transfer_out(&mut self, handle: u32, t: &TransferBox) -> Result<(), String>;
+    /// SUBMIT_CMD: commands executed.
+    fn submit(&mut self, bytes: &[u8]) -> Result<u64, String>;
+    /// BUSY_WAIT with the wait flag.
+    fn wait_idle(&mut self);
+    /// Command errors so far, with the messages still known (newest last).
+    fn command_errors(&self) -> (u64, Vec<String>);
+    /// End of the connection.
+    fn finish(&mut self);
+}
+
+/// The renderer, called directly.
+struct Direct {
     renderer: Renderer,
     ctx: CtxId,
+}
+
+impl Target for Direct {
+    fn create_context(&mut self, name: &str) -> Result<(), String> {
+        self.renderer
+            .create_context(self.ctx, name)
+            .map_err(|e| e.to_string())
+    }
+
+    fn create_resource(
+        &mut self,
+        handle: u32,
+        info: &ResourceInfo,
+        shm: Option<Arc<ReplayShm>>,
+    ) -> Result<(), String> {
+        let id = ResId(handle);
+        self.renderer
+            .create_resource(id, info, shm.map(|b| b as Arc<dyn Backing>))
+            .map_err(|e| e.to_string())?;
+        self.renderer
+            .attach_resource(self.ctx, id)
+            .map_err(|e| e.to_string())
+    }
+
+    fn unref(&mut self, handle: u32) {
+        let _ = self.renderer.unref_resource(ResId(handle));
+    }
+
+    fn transfer_in(&mut self, handle: u32, t: &TransferBox) -> Result<(), String> {
+        self.renderer
+            .transfer_in(ResId(handle), t)
+            .map_err(|e| e.to_string())
+    }
+
+    fn transfer_out(&mut self, handle: u32, t: &TransferBox) -> Result<(), String> {
+        self.renderer
+            .transfer_out(ResId(handle), t)
+            .map_err(|e| e.to_string())
+    }
+
+    fn submit(&mut self, bytes: &[u8]) -> Result<u64, String> {
+        self.renderer
+            .submit(self.ctx, bytes)
+            .map(|s| s.commands)
+            .map_err(|e| e.to_string())
+    }
+
+    fn wait_idle(&mut self) {
+        self.renderer.wait_idle();
+    }
+
+    fn command_errors(&self) -> (u64, Vec<String>) {
+        self.renderer
+            .context_errors(self.ctx)
+            .map(|(errors, count)| {
+                let msgs = errors
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "submit {} {} @{}: {}",
+                            e.submit, e.opcode, e.offset, e.error
+                        )
+                    })
+                    .collect();
+                (count, msgs)
+            })
+            .unwrap_or_default()
+    }
+
+    fn finish(&mut self) {
+        self.renderer.log_stats();
+    }
+}
+
+struct Replayer<'o> {
+    target: Box<dyn Target>,
+    infos: HashMap<u32, ResourceInfo>,
     shms: HashMap<u32, Shm>,
     gets: Vec<Get>,
     results: BTreeMap<usize, TransferResult>,
@@ -291,9 +422,16 @@ pub fn replay_capture(
         .to_owned();
     let mut total = ReplayReport::default();
     for (n, conn) in capture.connections().into_iter().enumerate() {
+        let target: Box<dyn Target> = match opts.via {
+            Via::Direct => Box::new(Direct {
+                renderer: Renderer::new(Arc::clone(gpu)),
+                ctx: CtxId(1),
+            }),
+            Via::Virtio => Box::new(virtio::VirtioTarget::start(gpu)?),
+        };
         let mut r = Replayer {
-            renderer: Renderer::new(Arc::clone(gpu)),
-            ctx: CtxId(1),
+            target,
+            infos: HashMap::new(),
             shms: HashMap::new(),
             gets: Vec::new(),
             results: BTreeMap::new(),
@@ -338,7 +476,7 @@ pub fn replay_capture(
         }
         r.compare()?;
         r.finish()?;
-        r.renderer.log_stats();
+        r.target.finish();
         merge(&mut total, r.report);
     }
     Ok(total)
@@ -389,9 +527,7 @@ impl Replayer<'_> {
         let result: Result<(), String> = match *req {
             Request::CreateRenderer(c) => {
                 let name = c.name_str().unwrap_or("client");
-                self.renderer
-                    .create_context(self.ctx, name)
-                    .map_err(|e| e.to_string())
+                self.target.create_context(name)
             }
             Request::ResourceCreate2(rc) => {
                 let info = crate::vtest::resource_info(&rc.fields());
@@ -403,7 +539,8 @@ impl Replayer<'_> {
             }
             Request::ResourceUnref(u) => {
                 self.shms.remove(&u.handle.get());
-                let _ = self.renderer.unref_resource(ResId(u.handle.get()));
+                self.infos.remove(&u.handle.get());
+                self.target.unref(u.handle.get());
                 Ok(())
             }
             Request::TransferPut2(t) | Request::TransferGet2(t) => {
@@ -423,41 +560,32 @@ impl Replayer<'_> {
                 };
                 let id = ResId(t.handle.get());
                 if matches!(req, Request::TransferPut2(_)) {
-                    self.renderer
-                        .transfer_in(id, &tb)
-                        .map_err(|e| e.to_string())
+                    self.target.transfer_in(id.0, &tb)
                 } else {
                     let index = self.gets.len();
                     self.gets.push(Get {
                         handle: id.0,
-                        info: self.renderer.resource_info(id),
+                        info: self.infos.get(&id.0).copied(),
                         region: tb.region,
                         offset: tb.offset,
                     });
                     if let Some(shm) = self.shms.get(&id.0) {
                         *shm.ours.current.lock() = index;
                     }
-                    self.renderer
-                        .transfer_out(id, &tb)
-                        .map_err(|e| e.to_string())
+                    self.target.transfer_out(id.0, &tb)
                 }
             }
             Request::SubmitCmd(cmds) => {
                 self.report.submits += 1;
-                let r = self.renderer.submit(self.ctx, cmds.as_bytes());
-                let result = match r {
-                    Ok(stats) => {
-                        self.report.commands += stats.commands;
-                        Ok(())
-                    }
-                    Err(e) => Err(e.to_string()),
-                };
+                let result = self.target.submit(cmds.as_bytes()).map(|commands| {
+                    self.report.commands += commands;
+                });
                 self.collect_command_errors();
                 result
             }
             Request::ResourceBusyWait(w) => {
                 if w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0 {
-                    self.renderer.wait_idle();
+                    self.target.wait_idle();
                 }
                 Ok(())
             }
@@ -470,18 +598,11 @@ impl Replayer<'_> {
     }
 
     fn collect_command_errors(&mut self) {
-        if let Some((errors, count)) = self.renderer.context_errors(self.ctx) {
-            let new = count.saturating_sub(self.report.command_errors);
-            self.report.command_errors = count;
-            if new > 0 {
-                for e in errors.iter().rev().take(new as usize).rev() {
-                    let msg = format!(
-                        "submit {} {} @{}: {}",
-                        e.submit, e.opcode, e.offset, e.error
-                    );
-                    self.report.note(msg);
-                }
-            }
+        let (count, messages) = self.target.command_errors();
+        let new = count.saturating_sub(self.report.command_errors);
+        self.report.command_errors = count;
+        for msg in messages.into_iter().rev().take(new as usize).rev() {
+            self.report.note(msg);
         }
     }
 
@@ -496,13 +617,9 @@ impl Replayer<'_> {
                 },
             );
         }
-        let id = ResId(handle);
-        self.renderer
-            .create_resource(id, info, backing.map(|b| b as Arc<dyn Backing>))
-            .map_err(|e| e.to_string())?;
-        self.renderer
-            .attach_resource(self.ctx, id)
-            .map_err(|e| e.to_string())
+        self.target.create_resource(handle, info, backing)?;
+        self.infos.insert(handle, *info);
+        Ok(())
     }
 
     /// Compares every page our server wrote since the last call.

@@ -20,6 +20,8 @@
 //! or `RESP_ERR_INVALID_PARAMETER` for a short SUBMIT_3D) is the device's choice.
 
 mod command;
+#[cfg(feature = "driver")]
+pub mod driver;
 mod error;
 mod protocol;
 mod response;

@@ -2,7 +2,7 @@
 //! side of each capture and compares every read-back with the reference's.
 
 use anyhow::Context as _;
-use host_renderer::replay::{replay_capture, ReplayOptions, Tolerance};
+use host_renderer::replay::{replay_capture, ReplayOptions, Tolerance, Via};
 use host_renderer::Gpu;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +23,11 @@ pub struct ReplayArgs {
     /// than --max-channel-diff (edge pixels).
     #[arg(long, default_value_t = Tolerance::default().max_outlier_fraction)]
     pub max_outlier_fraction: f64,
+    /// How requests reach the renderer: `direct` calls, or `virtio` (the
+    /// virtio-gpu device on its thread, driven by the guest driver over
+    /// split rings in guest RAM).
+    #[arg(long, value_enum, default_value_t = Via::Direct)]
+    pub via: Via,
     /// Print the first renderer errors of each capture.
     #[arg(long, short)]
     pub verbose: bool,
@@ -40,6 +45,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<ExitCode> {
             max_outlier_fraction: args.max_outlier_fraction,
         },
         png_dir: args.png_dir.clone(),
+        via: args.via,
     };
     let mut code = ExitCode::SUCCESS;
     let mut mismatched = false;

@@ -31,6 +31,24 @@ pub struct ResourceInfo {
 }
 
 impl ResourceInfo {
+    /// The info from the nine dwords vtest RESOURCE_CREATE and virtio
+    /// RESOURCE_CREATE_3D both carry, in their order: target, format, bind,
+    /// width, height, depth, array_size, last_level, nr_samples.
+    pub fn from_wire(d: [u32; 9]) -> Self {
+        let [target, format, bind, width, height, depth, array_size, last_level, nr_samples] = d;
+        Self {
+            target: TextureTarget(target),
+            format: Format(format),
+            bind,
+            width,
+            height,
+            depth,
+            array_size,
+            last_level,
+            nr_samples,
+        }
+    }
+
     /// True for buffer resources.
     pub fn is_buffer(&self) -> bool {
         self.target == TextureTarget::BUFFER

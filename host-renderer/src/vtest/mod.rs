@@ -116,16 +116,15 @@ impl Counters {
 /// The renderer's description of the resource a vtest RESOURCE_CREATE(2) asks for
 /// (shared by the server and the capture replayer).
 pub fn resource_info(rc: &guest_protocol::vtest::ResourceCreate) -> crate::ResourceInfo {
-    use guest_protocol::virgl::{enums::TextureTarget, Format};
-    crate::ResourceInfo {
-        target: TextureTarget(rc.target.get()),
-        format: Format(rc.format.get()),
-        bind: rc.bind.get(),
-        width: rc.width.get(),
-        height: rc.height.get(),
-        depth: rc.depth.get(),
-        array_size: rc.array_size.get(),
-        last_level: rc.last_level.get(),
-        nr_samples: rc.nr_samples.get(),
-    }
+    crate::ResourceInfo::from_wire([
+        rc.target.get(),
+        rc.format.get(),
+        rc.bind.get(),
+        rc.width.get(),
+        rc.height.get(),
+        rc.depth.get(),
+        rc.array_size.get(),
+        rc.last_level.get(),
+        rc.nr_samples.get(),
+    ])
 }

@@ -243,8 +243,10 @@ impl Exec<'_> {
                 let shader = if handle == 0 {
                     None
                 } else {
+                    // A shader of another stage is no shader for this one
+                    // (the reference checks the same).
                     Some(sub.get(handle, "shader", |o| match o {
-                        Object::Shader(s) => Some(Arc::clone(s)),
+                        Object::Shader(s) if s.stage == stage => Some(Arc::clone(s)),
                         _ => None,
                     })?)
                 };

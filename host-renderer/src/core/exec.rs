@@ -444,6 +444,18 @@ impl Exec<'_> {
         if handle == 0 {
             return Err(CommandError::ZeroHandle);
         }
+        // The context's object quota, before anything is built.
+        let replaces = self
+            .ctx
+            .subs
+            .get(&self.ctx.current)
+            .is_some_and(|s| s.objects.contains_key(&handle));
+        if !replaces && self.ctx.object_count() >= self.ctx.max_objects {
+            return Err(CommandError::Quota(format!(
+                "{} objects per context",
+                self.ctx.max_objects
+            )));
+        }
         let object = match *obj {
             CreateObject::Blend(b) => Object::Blend(b),
             CreateObject::Rasterizer(r) => Object::Rasterizer(r),

@@ -83,6 +83,8 @@ struct Shared {
     snapshot: Option<Snapshot>,
     recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
+    /// Applied to every client's renderer.
+    quotas: crate::Quotas,
 }
 
 /// Live counts, published by the client threads.

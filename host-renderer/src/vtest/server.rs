@@ -5,7 +5,7 @@ use super::session::{self, SessionStats};
 use super::snapshot::Snapshot;
 use super::{Counters, Shared};
 use crate::core::caps;
-use crate::Gpu;
+use crate::{Gpu, Quotas};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -23,6 +23,9 @@ pub struct ServeOptions {
     pub snapshot: Option<PathBuf>,
     /// Shared memory one client may hold (sum of its `data_size`s).
     pub shm_quota: u64,
+    /// Per-client resource quotas and per-context object and command-buffer
+    /// quotas (one context per client).
+    pub quotas: Quotas,
     /// Record every session into this capture (`.vtrec`, or `.vtrec.zst`
     /// when the name ends in `.zst`; captures/FORMAT.md).
     pub record: Option<PathBuf>,
@@ -33,6 +36,7 @@ impl Default for ServeOptions {
         Self {
             snapshot: None,
             shm_quota: 4 << 30,
+            quotas: Quotas::DEFAULT,
             record: None,
         }
     }
@@ -144,6 +148,7 @@ impl Server {
             counters: Counters::default(),
             snapshot: opts.snapshot.map(Snapshot::new),
             shm_quota: opts.shm_quota,
+            quotas: opts.quotas,
         });
         Ok(Self {
             listener,

@@ -90,7 +90,14 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         .recorder
         .as_ref()
         .map(|r| ConnRecorder::open(r, id, &stream));
-    let mut conn = ServerConnection::new(stream, Limits::default());
+    // Buffers up to the command-buffer quota are framed (never less than
+    // Mesa's largest); the renderer refuses those over the quota.
+    let dwords = u32::try_from(shared.quotas.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
+    let limits = Limits {
+        max_cmd_dwords: dwords.max(Limits::DEFAULT.max_cmd_dwords),
+        ..Limits::DEFAULT
+    };
+    let mut conn = ServerConnection::new(stream, limits);
     let mut s = Session {
         shared,
         name: format!("client-{id}"),
@@ -179,6 +186,7 @@ impl Session<'_> {
                 self.name = name.chars().take(64).collect();
             }
             let mut r = Renderer::new(Arc::clone(&self.shared.gpu));
+            r.set_quotas(self.shared.quotas);
             r.create_context(CTX, &self.name)
                 .map_err(|e| protocol(format!("creating the context: {e}")))?;
             tracing::info!(name = %self.name, "client connected");

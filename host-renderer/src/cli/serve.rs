@@ -1,7 +1,7 @@
 //! `pv3d serve [--socket PATH]`: a drop-in vtest server for Mesa's virpipe.
 
 use anyhow::Context as _;
-use host_renderer::vtest::{default_socket_path, ServeOptions, Server};
+use host_renderer::vtest::{default_socket_path, ServeOptions, Server, DEFAULT_GPU_TIMEOUT};
 use host_renderer::{Gpu, Quotas};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +35,11 @@ pub struct ServeArgs {
     /// the largest Mesa builds); a larger one is refused unexecuted.
     #[arg(long, default_value_t = Quotas::DEFAULT.cmdbuf_bytes >> 10)]
     pub max_cmdbuf_kib: usize,
+    /// Watchdog: a client whose GPU work runs longer than this (measured
+    /// from its submission whenever the server waits for it) is dropped with
+    /// a logged reason and its context destroyed; other clients go on.
+    #[arg(long, default_value_t = DEFAULT_GPU_TIMEOUT.as_millis() as u64)]
+    pub gpu_timeout_ms: u64,
     /// Record every client session into this capture (captures/FORMAT.md;
     /// zstd-compressed when the name ends in `.zst`), for `pv3d replay` /
     /// `pv3d dump` or a bug report. A `.zst` file is rewritten whenever a
@@ -58,6 +63,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             objects_per_context: args.max_objects,
             cmdbuf_bytes: args.max_cmdbuf_kib.saturating_mul(1 << 10),
         },
+        gpu_timeout: std::time::Duration::from_millis(args.gpu_timeout_ms),
         record: args.record.clone(),
     };
     let server = Server::bind(&path, gpu, opts)?;

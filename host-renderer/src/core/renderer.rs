@@ -437,6 +437,27 @@ impl Renderer {
         self.work.last_submission().cloned()
     }
 
+    /// Submits pending work and waits at most `timeout` for all of this
+    /// renderer's work to finish: false if it is still running then (the
+    /// watchdog's check; other renderers' work is not waited for).
+    pub fn wait_timeout(&mut self, timeout: std::time::Duration) -> bool {
+        let Some(index) = self.flush() else {
+            return true;
+        };
+        let poll = self.gpu.device.poll(wgpu::PollType::Wait {
+            submission_index: Some(index),
+            timeout: Some(timeout),
+        });
+        match poll {
+            Ok(_) => true,
+            Err(wgpu::PollError::Timeout) => false,
+            Err(e) => {
+                tracing::warn!("waiting for the GPU: {e}");
+                true
+            }
+        }
+    }
+
     /// Resources that exist now.
     pub fn resource_count(&self) -> usize {
         self.resources.len()

@@ -50,7 +50,9 @@ mod session;
 mod shm;
 mod snapshot;
 
-pub use server::{ServeError, ServeOptions, Server, ServerHandle, ServerStats};
+pub use server::{
+    ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
+};
 pub use session::SessionError;
 pub use shm::ShmBacking;
 
@@ -85,6 +87,8 @@ struct Shared {
     shm_quota: u64,
     /// Applied to every client's renderer.
     quotas: crate::Quotas,
+    /// The watchdog's limit on one client's GPU work.
+    gpu_timeout: std::time::Duration,
 }
 
 /// Live counts, published by the client threads.

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The context every session's renderer uses (one renderer per session).
 const CTX: CtxId = CtxId(1);
@@ -41,6 +41,12 @@ pub enum SessionError {
     /// A shared-memory file could not be made.
     #[error("creating shared memory: {0}")]
     Shm(#[from] std::io::Error),
+    /// The client's GPU work ran past the watchdog's limit; its context is
+    /// destroyed with the session.
+    #[error(
+        "GPU work still running after the {0:?} watchdog limit (--gpu-timeout-ms): context reset"
+    )]
+    GpuTimeout(Duration),
 }
 
 /// What a request is answered with, owned so the request's borrow can end first.
@@ -82,6 +88,8 @@ struct Session<'s> {
     command_errors: u64,
     /// This connection's part of the capture (`--record`).
     rec: Option<ConnRecorder>,
+    /// When the GPU work not yet seen finished was submitted (watchdog).
+    busy_since: Option<Instant>,
 }
 
 /// Serves one client until it disconnects; cleans up in every case.
@@ -110,6 +118,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         stats: SessionStats::default(),
         command_errors: 0,
         rec,
+        busy_since: None,
     };
     let closed_by = match s.run(&mut conn) {
         Ok(()) => {
@@ -118,6 +127,8 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         }
         Err(e) => {
             tracing::warn!(client = id, name = %s.name, "client dropped: {e}");
+            // Tell the client now, before the clean-up waits for the GPU.
+            let _ = conn.socket().get_ref().shutdown(std::net::Shutdown::Both);
             "server"
         }
     };
@@ -207,10 +218,12 @@ impl Session<'_> {
             }
             Request::GetCaps => Answer::Caps(CapsVersion::V1),
             Request::GetCaps2 => Answer::Caps(CapsVersion::V2),
-            Request::ResourceBusyWait(w) => Answer::Busy(busy_wait(
+            Request::ResourceBusyWait(w) => Answer::Busy(watched_wait(
                 renderer,
+                &mut self.busy_since,
+                self.shared.gpu_timeout,
                 w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0,
-            )),
+            )?),
             Request::ResourceCreate2(rc) => {
                 let info = super::resource_info(&rc.fields());
                 let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
@@ -245,6 +258,12 @@ impl Session<'_> {
                 Answer::None
             }
             Request::TransferGet2(t) => {
+                watched_wait(
+                    renderer,
+                    &mut self.busy_since,
+                    self.shared.gpu_timeout,
+                    true,
+                )?;
                 let id = ResId(t.handle.get());
                 let tb = transfer2_box(&t);
                 let r = renderer.transfer_out(id, &tb);
@@ -283,6 +302,12 @@ impl Session<'_> {
                 if size > Limits::default().max_transfer_bytes {
                     return Err(protocol(format!("TRANSFER_GET of {size} bytes")));
                 }
+                watched_wait(
+                    renderer,
+                    &mut self.busy_since,
+                    self.shared.gpu_timeout,
+                    true,
+                )?;
                 let dst = VecBacking::zeroed(size as usize);
                 let r = renderer.read_into(ResId(t.handle.get()), &transfer_box(&t), dst.as_ref());
                 self.note(r.map_err(|e| format!("TRANSFER_GET {}: {e}", t.handle.get())));
@@ -290,6 +315,12 @@ impl Session<'_> {
             }
             Request::SubmitCmd(cmds) => {
                 self.stats.submits += 1;
+                // The watchdog's clock starts at the first submit after the
+                // GPU was last seen idle.
+                if self.busy_since.is_some() && renderer.wait_timeout(Duration::ZERO) {
+                    self.busy_since = None;
+                }
+                self.busy_since.get_or_insert_with(Instant::now);
                 let r = renderer.submit(CTX, cmds.as_bytes());
                 let new_errors = renderer
                     .context_errors(CTX)
@@ -422,25 +453,37 @@ fn log_error(name: &str, seen: u64, msg: &str) {
     }
 }
 
-/// RESOURCE_BUSY_WAIT: whether this client's submitted GPU work is still
-/// running. With `wait`, blocks (in the driver, no polling loop) until it
-/// finished and answers not busy. The handle is not looked at: Mesa waits on
-/// fence resources that no command touches, standing for "all work so far",
-/// as the reference's global semantics (§5.10); this client's work is all
-/// work that can touch its resources.
-fn busy_wait(renderer: &mut Renderer, wait: bool) -> bool {
-    let Some(index) = renderer.flush() else {
-        return false;
+/// RESOURCE_BUSY_WAIT (and the wait before a read-back) under the
+/// watchdog: whether this client's submitted GPU work is still running.
+/// With `wait`, blocks (in the driver, no polling loop) until it finished
+/// and answers not busy. The handle is not looked at: Mesa waits on fence
+/// resources that no command touches, standing for "all work so far", as
+/// the reference's global semantics (§5.10); this client's work is all work
+/// that can touch its resources.
+///
+/// Work still running `limit` after `since` (its submission) is an error:
+/// the session ends, which destroys the context. The reference server has
+/// no watchdog of its own (it relies on the kernel driver's GPU reset).
+fn watched_wait(
+    renderer: &mut Renderer,
+    since: &mut Option<Instant>,
+    limit: Duration,
+    wait: bool,
+) -> Result<bool, SessionError> {
+    let started = *since.get_or_insert_with(Instant::now);
+    let left = if wait {
+        limit.saturating_sub(started.elapsed())
+    } else {
+        Duration::ZERO
     };
-    if wait {
-        wait_for(renderer, index);
-        return false;
+    if renderer.wait_timeout(left) {
+        *since = None;
+        return Ok(false);
     }
-    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
-        submission_index: Some(index),
-        timeout: Some(Duration::ZERO),
-    });
-    matches!(poll, Err(wgpu::PollError::Timeout))
+    if wait || started.elapsed() >= limit {
+        return Err(SessionError::GpuTimeout(limit));
+    }
+    Ok(true)
 }
 
 fn wait_for(renderer: &Renderer, index: wgpu::SubmissionIndex) {

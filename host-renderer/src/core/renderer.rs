@@ -423,10 +423,7 @@ impl Renderer {
     /// True when submitted GPU work has not finished.
     pub fn is_busy(&mut self) -> bool {
         self.flush_work(None);
-        match self.gpu.device.poll(wgpu::PollType::Poll) {
-            Ok(status) => !status.is_queue_empty(),
-            Err(_) => false,
-        }
+        self.gpu.poll()
     }
 
     /// Submits pending work and returns the index of this renderer's latest
@@ -441,20 +438,9 @@ impl Renderer {
     /// renderer's work to finish: false if it is still running then (the
     /// watchdog's check; other renderers' work is not waited for).
     pub fn wait_timeout(&mut self, timeout: std::time::Duration) -> bool {
-        let Some(index) = self.flush() else {
-            return true;
-        };
-        let poll = self.gpu.device.poll(wgpu::PollType::Wait {
-            submission_index: Some(index),
-            timeout: Some(timeout),
-        });
-        match poll {
-            Ok(_) => true,
-            Err(wgpu::PollError::Timeout) => false,
-            Err(e) => {
-                tracing::warn!("waiting for the GPU: {e}");
-                true
-            }
+        match self.flush() {
+            Some(index) => self.gpu.wait(Some(&index), Some(timeout)),
+            None => true,
         }
     }
 
@@ -482,7 +468,7 @@ impl Renderer {
 
     /// Fences signalled since the last call, in signal order.
     pub fn poll_fences(&mut self) -> Vec<u64> {
-        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        self.gpu.poll();
         std::mem::take(&mut *self.signalled.lock())
     }
 

@@ -432,7 +432,7 @@ impl Session<'_> {
             let _ = r.destroy_context(CTX);
             // Let the GPU finish before the backings go away with the renderer.
             if let Some(index) = r.flush() {
-                wait_for(&r, index);
+                r.gpu().wait(Some(&index), None);
             }
         }
         self.handles.clear();
@@ -484,16 +484,6 @@ fn watched_wait(
         return Err(SessionError::GpuTimeout(limit));
     }
     Ok(true)
-}
-
-fn wait_for(renderer: &Renderer, index: wgpu::SubmissionIndex) {
-    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
-        submission_index: Some(index),
-        timeout: None,
-    });
-    if let Err(e) = poll {
-        tracing::warn!("waiting for the GPU: {e}");
-    }
 }
 
 fn transfer2_box(t: &Transfer2) -> TransferBox {

@@ -878,3 +878,43 @@ fn queries_on_destroyed_objects() {
     );
     g.still_renders();
 }
+
+/// Class: races between contexts on one device. Regression: with several
+/// sessions on one device, a timed wait in one thread could read the fence
+/// while another thread's submit or poll emptied the queue, and wgpu-core
+/// panicked (found by hostile_isolation.rs); queue maintenance is now
+/// serialised in `Gpu`.
+#[test]
+fn concurrent_submits_and_timed_waits_on_one_device() {
+    let gpu = gpu();
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let gpu = std::sync::Arc::clone(&gpu);
+            std::thread::spawn(move || {
+                let mut r = Renderer::new(gpu);
+                setup(&mut r, CTX, &TRIANGLE);
+                // Work that takes a little while, so timed waits time out.
+                let mut stream = triangle_stream(true, true, CullFace::NONE);
+                let mut e = Encoder::new();
+                e.push(&Command::DrawVbo(DrawVbo {
+                    instance_count: 64,
+                    ..full_draw()
+                }))
+                .unwrap();
+                stream.extend_from_slice(e.as_bytes());
+                for n in 0..300u64 {
+                    r.submit(CTX, &stream).unwrap();
+                    r.wait_timeout(std::time::Duration::from_micros((n + i) % 3 * 500));
+                    r.is_busy();
+                    r.poll_fences();
+                }
+                assert!(r.wait_timeout(std::time::Duration::from_secs(120)));
+                assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("no panic in any thread");
+    }
+    assert!(gpu.take_uncaptured().is_empty());
+}

@@ -62,7 +62,7 @@ pub struct Gpu {
 }
 
 /// Longest a wait holds [`Gpu`]'s maintenance lock at a time.
-const WAIT_SLICE: Duration = Duration::from_millis(5);
+pub const WAIT_SLICE: Duration = Duration::from_millis(5);
 
 impl std::fmt::Debug for Gpu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

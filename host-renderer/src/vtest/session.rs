@@ -462,8 +462,8 @@ fn log_error(name: &str, seen: u64, msg: &str) {
 /// that can touch its resources.
 ///
 /// Work still running `limit` after `since` (its submission) is an error:
-/// the session ends, which destroys the context. The reference server has
-/// no watchdog of its own (it relies on the kernel driver's GPU reset).
+/// the session ends, which destroys the context (the client sees its
+/// connection close; see the README on the reference server).
 fn watched_wait(
     renderer: &mut Renderer,
     since: &mut Option<Instant>,

@@ -44,5 +44,6 @@ pub use crate::core::backing::{Backing, VecBacking};
 pub use crate::core::gpu::Gpu;
 pub use crate::core::ids::{CtxId, ResId};
 pub use crate::core::layout::ResourceInfo;
+pub use crate::core::quota::Quotas;
 pub use crate::core::renderer::{Image, Renderer, SubmitStats};
 pub use crate::core::transfer::TransferBox;

@@ -288,6 +288,8 @@ pub struct Context {
     pub error_count: u64,
     /// Submits executed.
     pub submits: u64,
+    /// Objects it may hold, all sub-contexts together (`Quotas`).
+    pub max_objects: usize,
 }
 
 impl Context {
@@ -304,7 +306,13 @@ impl Context {
             errors: Vec::new(),
             error_count: 0,
             submits: 0,
+            max_objects: super::quota::Quotas::DEFAULT.objects_per_context,
         }
+    }
+
+    /// Objects of all its sub-contexts.
+    pub fn object_count(&self) -> usize {
+        self.subs.values().map(|s| s.objects.len()).sum()
     }
 
     /// Records an error.

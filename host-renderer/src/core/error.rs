@@ -77,6 +77,12 @@ pub enum CreateResourceError {
     /// Multisampled resources are not implemented.
     #[error("{0} samples requested; only single-sampled resources are supported")]
     Multisample(u32),
+    /// The renderer holds as many resources as its quota allows.
+    #[error("resource quota of {max} resources reached")]
+    TooMany {
+        /// The quota.
+        max: usize,
+    },
     /// Host memory quota.
     #[error("resource of {bytes} bytes exceeds the quota of {max}")]
     Quota {
@@ -211,6 +217,9 @@ pub enum CommandError {
     /// Something is not implemented yet.
     #[error("{0} is not supported")]
     Unsupported(&'static str),
+    /// A quota of the context or renderer (see `core::quota`) refused it.
+    #[error("quota: {0}")]
+    Quota(String),
     /// The draw cannot be performed with the bound state.
     #[error("draw skipped: {0}")]
     Draw(String),
@@ -226,6 +235,14 @@ pub enum SubmitError {
     /// No such context.
     #[error("no context {0}")]
     NoContext(CtxId),
+    /// The buffer is larger than the context's quota; nothing was executed.
+    #[error("command buffer of {bytes} bytes exceeds the quota of {max}")]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+        /// The quota.
+        max: usize,
+    },
     /// The buffer did not decode; commands before the error were executed.
     #[error(transparent)]
     Decode(#[from] DecodeError),

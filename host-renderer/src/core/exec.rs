@@ -243,8 +243,10 @@ impl Exec<'_> {
                 let shader = if handle == 0 {
                     None
                 } else {
+                    // A shader of another stage is no shader for this one
+                    // (the reference checks the same).
                     Some(sub.get(handle, "shader", |o| match o {
-                        Object::Shader(s) => Some(Arc::clone(s)),
+                        Object::Shader(s) if s.stage == stage => Some(Arc::clone(s)),
                         _ => None,
                     })?)
                 };
@@ -441,6 +443,18 @@ impl Exec<'_> {
         let handle = obj.handle();
         if handle == 0 {
             return Err(CommandError::ZeroHandle);
+        }
+        // The context's object quota, before anything is built.
+        let replaces = self
+            .ctx
+            .subs
+            .get(&self.ctx.current)
+            .is_some_and(|s| s.objects.contains_key(&handle));
+        if !replaces && self.ctx.object_count() >= self.ctx.max_objects {
+            return Err(CommandError::Quota(format!(
+                "{} objects per context",
+                self.ctx.max_objects
+            )));
         }
         let object = match *obj {
             CreateObject::Blend(b) => Object::Blend(b),

@@ -7,6 +7,7 @@ use guest_protocol::virgl::Format;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Features used when the adapter has them; formats and states needing a
 /// missing one are simply not advertised.
@@ -52,7 +53,16 @@ pub struct Gpu {
     pub depth_writer: super::depth::DepthWriter,
     formats: HashMap<Format, FormatSupport>,
     uncaptured: Arc<Mutex<Vec<String>>>,
+    /// Held around every queue submission and device poll: wgpu-core 30
+    /// panics ("If the queue is empty, the current submission index …")
+    /// when a timed wait reads the fence while another thread's maintenance
+    /// (a poll or a submit) empties the queue. Waits are taken in slices of
+    /// [`WAIT_SLICE`] so no thread holds it long.
+    maintenance: Mutex<()>,
 }
+
+/// Longest a wait holds [`Gpu`]'s maintenance lock at a time.
+pub const WAIT_SLICE: Duration = Duration::from_millis(5);
 
 impl std::fmt::Debug for Gpu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -120,6 +130,7 @@ impl Gpu {
             depth_writer: super::depth::DepthWriter::default(),
             formats,
             uncaptured,
+            maintenance: Mutex::new(()),
         }))
     }
 
@@ -159,11 +170,61 @@ impl Gpu {
         std::mem::take(&mut *self.uncaptured.lock())
     }
 
+    /// Submits command buffers to the queue.
+    pub fn submit(
+        &self,
+        buffers: impl IntoIterator<Item = wgpu::CommandBuffer>,
+    ) -> wgpu::SubmissionIndex {
+        let _held = self.maintenance.lock();
+        self.queue.submit(buffers)
+    }
+
+    /// Runs finished work's callbacks without waiting; true while work is
+    /// still queued.
+    pub fn poll(&self) -> bool {
+        let _held = self.maintenance.lock();
+        match self.device.poll(wgpu::PollType::Poll) {
+            Ok(status) => !status.is_queue_empty(),
+            Err(e) => {
+                tracing::warn!("device poll: {e}");
+                false
+            }
+        }
+    }
+
+    /// Waits until submission `index` (all work when `None`) finished, at
+    /// most `timeout` (forever when `None`): false if it is still running.
+    pub fn wait(&self, index: Option<&wgpu::SubmissionIndex>, timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let slice = deadline.map_or(WAIT_SLICE, |d| {
+                d.saturating_duration_since(Instant::now()).min(WAIT_SLICE)
+            });
+            let poll = {
+                let _held = self.maintenance.lock();
+                self.device.poll(wgpu::PollType::Wait {
+                    submission_index: index.cloned(),
+                    timeout: Some(slice),
+                })
+            };
+            match poll {
+                Ok(_) => return true,
+                Err(wgpu::PollError::Timeout) => {
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        return false;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("waiting for the GPU: {e}");
+                    return true;
+                }
+            }
+        }
+    }
+
     /// Blocks until all submitted work finished.
     pub fn wait_idle(&self) {
-        if let Err(e) = self.device.poll(wgpu::PollType::wait_indefinitely()) {
-            tracing::warn!("device poll: {e}");
-        }
+        self.wait(None, None);
     }
 }
 

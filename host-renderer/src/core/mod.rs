@@ -16,6 +16,7 @@ pub mod ids;
 pub mod layout;
 pub mod pipeline;
 pub mod query;
+pub mod quota;
 pub mod renderer;
 pub mod resource;
 pub mod state;

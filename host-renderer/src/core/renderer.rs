@@ -12,6 +12,7 @@ use super::gpu::Gpu;
 use super::ids::{CtxId, ResId};
 use super::layout::ResourceInfo;
 use super::pipeline::Caches;
+use super::quota::Quotas;
 use super::resource::{self, Resource, ResourceTable};
 use super::transfer::{self, TransferBox};
 use super::work::Work;
@@ -23,8 +24,6 @@ use std::sync::Arc;
 
 /// Contexts one renderer serves at most.
 pub const MAX_CONTEXTS: usize = 1024;
-/// Default cap on the host memory all resources of one renderer may use.
-pub const DEFAULT_MEMORY_QUOTA: u64 = 2 << 30;
 
 /// What one submit did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,7 +57,7 @@ pub struct Renderer {
     work: Work,
     caches: Caches,
     signalled: Arc<Mutex<Vec<u64>>>,
-    memory_quota: u64,
+    quotas: Quotas,
     memory_used: u64,
     sizes: HashMap<ResId, u64>,
 }
@@ -83,7 +82,7 @@ impl Renderer {
             work: Work::default(),
             caches: Caches::default(),
             signalled: Arc::default(),
-            memory_quota: DEFAULT_MEMORY_QUOTA,
+            quotas: Quotas::DEFAULT,
             memory_used: 0,
             sizes: HashMap::new(),
         }
@@ -91,7 +90,20 @@ impl Renderer {
 
     /// Sets the cap on host memory used by this renderer's resources.
     pub fn set_memory_quota(&mut self, bytes: u64) {
-        self.memory_quota = bytes;
+        self.quotas.resource_memory = bytes;
+    }
+
+    /// Sets every quota (contexts that exist get the new object quota).
+    pub fn set_quotas(&mut self, quotas: Quotas) {
+        self.quotas = quotas;
+        for c in self.contexts.values_mut() {
+            c.max_objects = quotas.objects_per_context;
+        }
+    }
+
+    /// The quotas in force.
+    pub fn quotas(&self) -> Quotas {
+        self.quotas
     }
 
     /// Host memory the resources use now (estimated from their layouts).
@@ -122,7 +134,9 @@ impl Renderer {
         if self.contexts.len() >= MAX_CONTEXTS {
             return Err(CreateContextError::Quota { max: MAX_CONTEXTS });
         }
-        self.contexts.insert(id, Context::new(id, name));
+        let mut context = Context::new(id, name);
+        context.max_objects = self.quotas.objects_per_context;
+        self.contexts.insert(id, context);
         Ok(())
     }
 
@@ -148,12 +162,17 @@ impl Renderer {
         if self.resources.contains_key(&id) {
             return Err(CreateResourceError::Exists(id));
         }
+        if self.resources.len() >= self.quotas.resources {
+            return Err(CreateResourceError::TooMany {
+                max: self.quotas.resources,
+            });
+        }
         let bytes = resource::host_bytes(&self.gpu, info);
         let total = self.memory_used.saturating_add(bytes);
-        if total > self.memory_quota {
+        if total > self.quotas.resource_memory {
             return Err(CreateResourceError::Quota {
                 bytes,
-                max: self.memory_quota.saturating_sub(self.memory_used),
+                max: self.quotas.resource_memory.saturating_sub(self.memory_used),
             });
         }
         let kind = resource::create(&self.gpu, id, info)?;
@@ -337,6 +356,15 @@ impl Renderer {
             .get_mut(&ctx)
             .ok_or(SubmitError::NoContext(ctx))?;
         context.submits += 1;
+        let max = self.quotas.cmdbuf_bytes;
+        if bytes.len() > max {
+            let error = SubmitError::TooLarge {
+                bytes: bytes.len(),
+                max,
+            };
+            context.record(0, "SUBMIT", CommandError::Quota(error.to_string()));
+            return Err(error);
+        }
         if context.submits % 1000 == 0 {
             self.caches.log_stats();
         }
@@ -395,10 +423,7 @@ impl Renderer {
     /// True when submitted GPU work has not finished.
     pub fn is_busy(&mut self) -> bool {
         self.flush_work(None);
-        match self.gpu.device.poll(wgpu::PollType::Poll) {
-            Ok(status) => !status.is_queue_empty(),
-            Err(_) => false,
-        }
+        self.gpu.poll()
     }
 
     /// Submits pending work and returns the index of this renderer's latest
@@ -407,6 +432,16 @@ impl Renderer {
     pub fn flush(&mut self) -> Option<wgpu::SubmissionIndex> {
         self.flush_work(None);
         self.work.last_submission().cloned()
+    }
+
+    /// Submits pending work and waits at most `timeout` for all of this
+    /// renderer's work to finish: false if it is still running then (the
+    /// watchdog's check; other renderers' work is not waited for).
+    pub fn wait_timeout(&mut self, timeout: std::time::Duration) -> bool {
+        match self.flush() {
+            Some(index) => self.gpu.wait(Some(&index), Some(timeout)),
+            None => true,
+        }
     }
 
     /// Resources that exist now.
@@ -433,7 +468,7 @@ impl Renderer {
 
     /// Fences signalled since the last call, in signal order.
     pub fn poll_fences(&mut self) -> Vec<u64> {
-        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        self.gpu.poll();
         std::mem::take(&mut *self.signalled.lock())
     }
 

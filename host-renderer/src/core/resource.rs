@@ -175,8 +175,16 @@ pub fn create(
         t => return Err(CreateResourceError::BadTarget(t.0)),
     };
     check("width", info.width, max_dim)?;
+    // 1D targets ignore the height; every other target needs a real one
+    // (a zero height is refused, not silently made 1).
+    let is_1d = matches!(
+        info.target,
+        TextureTarget::TEXTURE_1D | TextureTarget::TEXTURE_1D_ARRAY
+    );
+    if !is_1d {
+        check("height", info.height, max_dim)?;
+    }
     let (_, h, _) = info.level_extent(0);
-    check("height", h, max_dim)?;
     if info.target == TextureTarget::TEXTURE_3D {
         check("depth", info.depth, max_dim)?;
     }

@@ -445,12 +445,18 @@ pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferErr
     slice.map_async(wgpu::MapMode::Read, move |r| {
         let _ = tx.send(r);
     });
-    gpu.wait_idle();
-    match rx.recv() {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(TransferError::Wgpu(e.to_string())),
-        Err(e) => return Err(TransferError::Wgpu(e.to_string())),
-    }
+    // Wait for this mapping only, not for work other contexts queued
+    // after it: every slice of waiting runs the callbacks of what finished.
+    let mapped = loop {
+        match rx.try_recv() {
+            Ok(r) => break r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                gpu.wait(None, Some(super::gpu::WAIT_SLICE));
+            }
+            Err(e) => return Err(TransferError::Wgpu(e.to_string())),
+        }
+    };
+    mapped.map_err(|e| TransferError::Wgpu(e.to_string()))?;
     let data = slice
         .get_mapped_range()
         .map_err(|e| TransferError::Wgpu(e.to_string()))?

@@ -95,7 +95,7 @@ impl Work {
         let encoder = self.encoder.take()?;
         let (index, err) = gpu.scoped(|| {
             let cb = encoder.finish();
-            gpu.queue.submit([cb])
+            gpu.submit([cb])
         });
         self.submissions += 1;
         self.last = Some(index);
@@ -108,7 +108,7 @@ impl Work {
         if self.encoder.is_some() {
             return self.flush(gpu);
         }
-        let (index, err) = gpu.scoped(|| gpu.queue.submit([]));
+        let (index, err) = gpu.scoped(|| gpu.submit([]));
         self.submissions += 1;
         self.last = Some(index);
         err

@@ -259,10 +259,7 @@ impl VirtioGpu {
     /// outstanding GPU work, then [`poll`](Self::poll)s.
     pub fn wait(&mut self, timeout: Duration) -> usize {
         if self.fences.pending() > 0 {
-            let _ = self.renderer.gpu().device.poll(wgpu::PollType::Wait {
-                submission_index: None,
-                timeout: Some(timeout),
-            });
+            self.renderer.gpu().wait(None, Some(timeout));
         }
         self.poll()
     }

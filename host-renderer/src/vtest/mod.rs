@@ -58,7 +58,9 @@ mod session;
 mod shm;
 mod snapshot;
 
-pub use server::{ServeError, ServeOptions, Server, ServerHandle, ServerStats};
+pub use server::{
+    ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
+};
 pub use session::SessionError;
 pub use shm::ShmBacking;
 
@@ -91,6 +93,10 @@ struct Shared {
     snapshot: Option<Snapshot>,
     recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
+    /// Applied to every client's renderer.
+    quotas: crate::Quotas,
+    /// The watchdog's limit on one client's GPU work.
+    gpu_timeout: std::time::Duration,
 }
 
 /// Live counts, published by the client threads.

@@ -5,7 +5,7 @@ use super::session::{self, SessionStats};
 use super::snapshot::Snapshot;
 use super::{Counters, Shared};
 use crate::core::caps;
-use crate::Gpu;
+use crate::{Gpu, Quotas};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Default of [`ServeOptions::gpu_timeout`].
+pub const DEFAULT_GPU_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Settings of a [`Server`].
 #[derive(Clone, Debug)]
@@ -23,6 +27,13 @@ pub struct ServeOptions {
     pub snapshot: Option<PathBuf>,
     /// Shared memory one client may hold (sum of its `data_size`s).
     pub shm_quota: u64,
+    /// Per-client resource quotas and per-context object and command-buffer
+    /// quotas (one context per client).
+    pub quotas: Quotas,
+    /// GPU work of one client that runs longer than this (watched whenever
+    /// the server waits for it) gets the client dropped and its context
+    /// destroyed.
+    pub gpu_timeout: Duration,
     /// Record every session into this capture (`.vtrec`, or `.vtrec.zst`
     /// when the name ends in `.zst`; captures/FORMAT.md).
     pub record: Option<PathBuf>,
@@ -33,6 +44,8 @@ impl Default for ServeOptions {
         Self {
             snapshot: None,
             shm_quota: 4 << 30,
+            quotas: Quotas::DEFAULT,
+            gpu_timeout: DEFAULT_GPU_TIMEOUT,
             record: None,
         }
     }
@@ -144,6 +157,8 @@ impl Server {
             counters: Counters::default(),
             snapshot: opts.snapshot.map(Snapshot::new),
             shm_quota: opts.shm_quota,
+            quotas: opts.quotas,
+            gpu_timeout: opts.gpu_timeout,
         });
         Ok(Self {
             listener,

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The context every session's renderer uses (one renderer per session).
 const CTX: CtxId = CtxId(1);
@@ -45,6 +45,12 @@ pub enum SessionError {
     /// The client's own device could not be opened.
     #[error("opening a device for the client: {0}")]
     Device(#[from] GpuInitError),
+    /// The client's GPU work ran past the watchdog's limit; its context is
+    /// destroyed with the session.
+    #[error(
+        "GPU work still running after the {0:?} watchdog limit (--gpu-timeout-ms): context reset"
+    )]
+    GpuTimeout(Duration),
 }
 
 /// What a request is answered with, owned so the request's borrow can end first.
@@ -86,6 +92,8 @@ struct Session<'s> {
     command_errors: u64,
     /// This connection's part of the capture (`--record`).
     rec: Option<ConnRecorder>,
+    /// When the GPU work not yet seen finished was submitted (watchdog).
+    busy_since: Option<Instant>,
 }
 
 /// Serves one client until it disconnects; cleans up in every case.
@@ -94,7 +102,14 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         .recorder
         .as_ref()
         .map(|r| ConnRecorder::open(r, id, &stream));
-    let mut conn = ServerConnection::new(stream, Limits::default());
+    // Buffers up to the command-buffer quota are framed (never less than
+    // Mesa's largest); the renderer refuses those over the quota.
+    let dwords = u32::try_from(shared.quotas.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
+    let limits = Limits {
+        max_cmd_dwords: dwords.max(Limits::DEFAULT.max_cmd_dwords),
+        ..Limits::DEFAULT
+    };
+    let mut conn = ServerConnection::new(stream, limits);
     let mut s = Session {
         shared,
         name: format!("client-{id}"),
@@ -107,6 +122,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         stats: SessionStats::default(),
         command_errors: 0,
         rec,
+        busy_since: None,
     };
     let closed_by = match s.run(&mut conn) {
         Ok(()) => {
@@ -115,6 +131,8 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         }
         Err(e) => {
             tracing::warn!(client = id, name = %s.name, "client dropped: {e}");
+            // Tell the client now, before the clean-up waits for the GPU.
+            let _ = conn.socket().get_ref().shutdown(std::net::Shutdown::Both);
             "server"
         }
     };
@@ -184,6 +202,7 @@ impl Session<'_> {
             }
             // A device of its own: see "Threading" in the module docs.
             let mut r = Renderer::new(Gpu::new()?);
+            r.set_quotas(self.shared.quotas);
             r.create_context(CTX, &self.name)
                 .map_err(|e| protocol(format!("creating the context: {e}")))?;
             tracing::info!(name = %self.name, "client connected");
@@ -204,10 +223,12 @@ impl Session<'_> {
             }
             Request::GetCaps => Answer::Caps(CapsVersion::V1),
             Request::GetCaps2 => Answer::Caps(CapsVersion::V2),
-            Request::ResourceBusyWait(w) => Answer::Busy(busy_wait(
+            Request::ResourceBusyWait(w) => Answer::Busy(watched_wait(
                 renderer,
+                &mut self.busy_since,
+                self.shared.gpu_timeout,
                 w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0,
-            )),
+            )?),
             Request::ResourceCreate2(rc) => {
                 let info = super::resource_info(&rc.fields());
                 let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
@@ -242,6 +263,12 @@ impl Session<'_> {
                 Answer::None
             }
             Request::TransferGet2(t) => {
+                watched_wait(
+                    renderer,
+                    &mut self.busy_since,
+                    self.shared.gpu_timeout,
+                    true,
+                )?;
                 let id = ResId(t.handle.get());
                 let tb = transfer2_box(&t);
                 let r = renderer.transfer_out(id, &tb);
@@ -280,6 +307,12 @@ impl Session<'_> {
                 if size > Limits::default().max_transfer_bytes {
                     return Err(protocol(format!("TRANSFER_GET of {size} bytes")));
                 }
+                watched_wait(
+                    renderer,
+                    &mut self.busy_since,
+                    self.shared.gpu_timeout,
+                    true,
+                )?;
                 let dst = VecBacking::zeroed(size as usize);
                 let r = renderer.read_into(ResId(t.handle.get()), &transfer_box(&t), dst.as_ref());
                 self.note(r.map_err(|e| format!("TRANSFER_GET {}: {e}", t.handle.get())));
@@ -287,6 +320,12 @@ impl Session<'_> {
             }
             Request::SubmitCmd(cmds) => {
                 self.stats.submits += 1;
+                // The watchdog's clock starts at the first submit after the
+                // GPU was last seen idle.
+                if self.busy_since.is_some() && renderer.wait_timeout(Duration::ZERO) {
+                    self.busy_since = None;
+                }
+                self.busy_since.get_or_insert_with(Instant::now);
                 let r = renderer.submit(CTX, cmds.as_bytes());
                 let new_errors = renderer
                     .context_errors(CTX)
@@ -398,7 +437,7 @@ impl Session<'_> {
             let _ = r.destroy_context(CTX);
             // Let the GPU finish before the backings go away with the renderer.
             if let Some(index) = r.flush() {
-                wait_for(&r, index);
+                r.gpu().wait(Some(&index), None);
             }
         }
         self.handles.clear();
@@ -419,35 +458,37 @@ fn log_error(name: &str, seen: u64, msg: &str) {
     }
 }
 
-/// RESOURCE_BUSY_WAIT: whether this client's submitted GPU work is still
-/// running. With `wait`, blocks (in the driver, no polling loop) until it
-/// finished and answers not busy. The handle is not looked at: Mesa waits on
-/// fence resources that no command touches, standing for "all work so far",
-/// as the reference's global semantics (§5.10); this client's work is all
-/// work that can touch its resources.
-fn busy_wait(renderer: &mut Renderer, wait: bool) -> bool {
-    let Some(index) = renderer.flush() else {
-        return false;
+/// RESOURCE_BUSY_WAIT (and the wait before a read-back) under the
+/// watchdog: whether this client's submitted GPU work is still running.
+/// With `wait`, blocks (in the driver, no polling loop) until it finished
+/// and answers not busy. The handle is not looked at: Mesa waits on fence
+/// resources that no command touches, standing for "all work so far", as
+/// the reference's global semantics (§5.10); this client's work is all work
+/// that can touch its resources.
+///
+/// Work still running `limit` after `since` (its submission) is an error:
+/// the session ends, which destroys the context (the client sees its
+/// connection close; see the README on the reference server).
+fn watched_wait(
+    renderer: &mut Renderer,
+    since: &mut Option<Instant>,
+    limit: Duration,
+    wait: bool,
+) -> Result<bool, SessionError> {
+    let started = *since.get_or_insert_with(Instant::now);
+    let left = if wait {
+        limit.saturating_sub(started.elapsed())
+    } else {
+        Duration::ZERO
     };
-    if wait {
-        wait_for(renderer, index);
-        return false;
+    if renderer.wait_timeout(left) {
+        *since = None;
+        return Ok(false);
     }
-    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
-        submission_index: Some(index),
-        timeout: Some(Duration::ZERO),
-    });
-    matches!(poll, Err(wgpu::PollError::Timeout))
-}
-
-fn wait_for(renderer: &Renderer, index: wgpu::SubmissionIndex) {
-    let poll = renderer.gpu().device.poll(wgpu::PollType::Wait {
-        submission_index: Some(index),
-        timeout: None,
-    });
-    if let Err(e) = poll {
-        tracing::warn!("waiting for the GPU: {e}");
+    if wait || started.elapsed() >= limit {
+        return Err(SessionError::GpuTimeout(limit));
     }
+    Ok(true)
 }
 
 fn transfer2_box(t: &Transfer2) -> TransferBox {

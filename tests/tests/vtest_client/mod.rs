@@ -108,8 +108,13 @@ pub fn busy_wait(c: &mut ClientConnection, handle: u32, wait: bool) -> bool {
 
 /// RESOURCE_CREATE2 of a 16×16 B8G8R8X8 window buffer; returns its shm.
 pub fn create_target(c: &mut ClientConnection) -> File {
+    create_target_as(c, HANDLE)
+}
+
+/// [`create_target`] with another handle.
+pub fn create_target_as(c: &mut ClientConnection, handle: u32) -> File {
     let rc = ResourceCreate2 {
-        handle: le(HANDLE),
+        handle: le(handle),
         target: le(TextureTarget::TEXTURE_2D.0),
         format: le(Format::B8G8R8X8_UNORM.0),
         bind: le(bind::RENDER_TARGET | bind::SAMPLER_VIEW | bind::DISPLAY_TARGET),
@@ -136,12 +141,17 @@ pub fn submit(c: &mut ClientConnection, e: &Encoder) {
 }
 
 pub fn clear_stream(rgb: [f32; 3]) -> Encoder {
+    clear_stream_on(HANDLE, rgb)
+}
+
+/// [`clear_stream`] of the target with handle `res`.
+pub fn clear_stream_on(res: u32, rgb: [f32; 3]) -> Encoder {
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 10,
-        res: HANDLE,
+        res,
         format: Format::B8G8R8X8_UNORM,
         range0: 0,
         range1: 0,
@@ -164,8 +174,13 @@ pub fn clear_stream(rgb: [f32; 3]) -> Encoder {
 }
 
 pub fn get2(c: &mut ClientConnection) {
+    get2_of(c, HANDLE);
+}
+
+/// [`get2`] of the target with handle `handle`.
+pub fn get2_of(c: &mut ClientConnection, handle: u32) {
     c.send_request(&Request::TransferGet2(Transfer2 {
-        handle: le(HANDLE),
+        handle: le(handle),
         level: le(0),
         x: le(0),
         y: le(0),

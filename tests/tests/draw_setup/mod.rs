@@ -1,0 +1,272 @@
+//! A 16×16 render target, a vertex buffer and the stream of one full-target
+//! triangle draw: shared by renderer_commands.rs and the hostile_* tests.
+
+#![allow(dead_code)]
+
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::bits::{
+    BlendFlags, BlendLogicOp, RasterizerFlags, RasterizerStipple, RtBlend,
+};
+use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
+use guest_protocol::virgl::{
+    shader_text, Blend, Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType,
+    Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement, Viewport,
+};
+use guest_protocol::wire::F32Bits;
+use host_renderer::{CtxId, Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
+use std::sync::Arc;
+
+pub const W: u32 = 16;
+
+pub fn gpu() -> Arc<Gpu> {
+    Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests")
+}
+
+pub fn info(target: TextureTarget, format: Format, w: u32, h: u32) -> ResourceInfo {
+    ResourceInfo {
+        target,
+        format,
+        bind: 0,
+        width: w,
+        height: h,
+        depth: 1,
+        array_size: 1,
+        last_level: 0,
+        nr_samples: 0,
+    }
+}
+
+pub fn f(v: f32) -> Le32 {
+    Le32::new(v.to_bits())
+}
+
+/// Creates a 16×16 BGRA render target (res 1) and a vertex buffer (res 2).
+pub fn setup(r: &mut Renderer, ctx: CtxId, vertices: &[f32]) {
+    r.create_context(ctx, "test").unwrap();
+    r.create_resource(
+        ResId(1),
+        &info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W),
+        None,
+    )
+    .unwrap();
+    let bytes: Vec<u8> = vertices.iter().flat_map(|v| v.to_le_bytes()).collect();
+    r.create_resource(
+        ResId(2),
+        &info(
+            TextureTarget::BUFFER,
+            Format::R8_UNORM,
+            bytes.len() as u32,
+            1,
+        ),
+        None,
+    )
+    .unwrap();
+    let t = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: bytes.len() as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(2), &t, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    r.attach_resource(ctx, ResId(2)).unwrap();
+}
+
+pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
+    let (offlen, bytes) = shader_text(text);
+    enc.push(&Command::CreateObject(CreateObject::Shader(ShaderChunk {
+        handle,
+        stage,
+        offlen,
+        num_tokens: 0,
+        extra: ShaderExtra::StreamOutput(None),
+        text: &bytes,
+    })))
+    .unwrap();
+    enc.push(&Command::BindShader { handle, stage }).unwrap();
+}
+
+/// State for one draw of a triangle covering the whole target.
+pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 10,
+        res: 1,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    let cbufs = [Le32::new(10)];
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &cbufs,
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let mut rt = [RtBlend::new(); 8];
+    rt[0] = RtBlend::new().with_colormask(0xf);
+    e.push(&Command::CreateObject(CreateObject::Blend(Blend {
+        handle: 11,
+        flags: BlendFlags::new(),
+        logicop: BlendLogicOp::new(),
+        rt,
+    })))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::BLEND,
+        handle: 11,
+    })
+    .unwrap();
+    let flags = RasterizerFlags::new()
+        .with_flatshade(flat)
+        .with_depth_clip(true)
+        .with_front_ccw(front_ccw)
+        .with_cull_face(cull)
+        .with_half_pixel_center(true)
+        .with_bottom_edge_rule(true);
+    e.push(&Command::CreateObject(CreateObject::Rasterizer(
+        Rasterizer {
+            handle: 12,
+            flags,
+            point_size: F32Bits::new(1.0),
+            sprite_coord_enable: 0,
+            stipple: RasterizerStipple::new(),
+            line_width: F32Bits::new(1.0),
+            offset_units: F32Bits::new(0.0),
+            offset_scale: F32Bits::new(0.0),
+            offset_clamp: F32Bits::new(0.0),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::RASTERIZER,
+        handle: 12,
+    })
+    .unwrap();
+    let elements = [
+        VertexElement {
+            src_offset: Le32::new(0),
+            instance_divisor: Le32::new(0),
+            vertex_buffer_index: Le32::new(0),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+        VertexElement {
+            src_offset: Le32::new(16),
+            instance_divisor: Le32::new(0),
+            vertex_buffer_index: Le32::new(0),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+    ];
+    e.push(&Command::CreateObject(CreateObject::VertexElements {
+        handle: 13,
+        elements: &elements,
+    }))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::VERTEX_ELEMENTS,
+        handle: 13,
+    })
+    .unwrap();
+    shader(
+        &mut e,
+        14,
+        ShaderStage::VERTEX,
+        "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n",
+    );
+    shader(
+        &mut e,
+        15,
+        ShaderStage::FRAGMENT,
+        "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+    );
+    // Window framebuffer: negative y scale, row 0 = top.
+    let h = W as f32 / 2.0;
+    let vp = [Viewport {
+        scale: [f(h), f(-h), f(0.5)],
+        translate: [f(h), f(h), f(0.5)],
+    }];
+    e.push(&Command::SetViewportState {
+        start_slot: 0,
+        viewports: &vp,
+    })
+    .unwrap();
+    let vbs = [VertexBuffer {
+        stride: Le32::new(32),
+        offset: Le32::new(0),
+        res: Le32::new(2),
+    }];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        start: 0,
+        count: 3,
+        mode: PrimMode::TRIANGLES,
+        indexed: false,
+        instance_count: 1,
+        index_bias: 0,
+        start_instance: 0,
+        primitive_restart: false,
+        restart_index: 0,
+        min_index: 0,
+        max_index: 2,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    }))
+    .unwrap();
+    e.finish()
+}
+
+/// A counter-clockwise (in NDC) triangle covering the target; red, green, blue.
+pub const TRIANGLE: [f32; 24] = [
+    -1.0, -1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, //
+    3.0, -1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, //
+    -1.0, 3.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+];
+
+pub fn pixel(r: &mut Renderer, x: u32, y: u32) -> [u8; 4] {
+    let img = r.read_resource(ResId(1), 0, 0).unwrap();
+    let at = (y * img.stride + x * 4) as usize;
+    [
+        img.data[at],
+        img.data[at + 1],
+        img.data[at + 2],
+        img.data[at + 3],
+    ]
+}
+
+pub fn full_draw() -> DrawVbo {
+    DrawVbo {
+        start: 0,
+        count: 3,
+        mode: PrimMode::TRIANGLES,
+        indexed: false,
+        instance_count: 1,
+        index_bias: 0,
+        start_instance: 0,
+        primitive_restart: false,
+        restart_index: 0,
+        min_index: 0,
+        max_index: 2,
+        count_from_so: 0,
+        tess: None,
+        indirect: None,
+    }
+}

@@ -17,6 +17,7 @@ use super::format::{render_mask, render_swizzled, swz};
 use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
+use super::vk;
 use guest_protocol::virgl::enums::{CullFace, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
 use shader_translate::interface::{DriverUniforms, Usage};
@@ -535,8 +536,19 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             })
         })
         .collect();
-    if blend.is_some_and(|b| b.flags.logicop_enable() && b.logicop.logicop_func().0 != 12) {
-        return Err(unsupported("logic ops"));
+    // A logic op other than COPY (plain writes) goes through the raw Vulkan
+    // path; without it the draw is refused rather than drawn wrong.
+    let logic_op = blend
+        .filter(|b| b.flags.logicop_enable())
+        .map(|b| b.logicop.logicop_func().0)
+        .filter(|&f| f != LOGICOP_COPY);
+    if logic_op.is_some() {
+        if !gpu.raw.as_ref().is_some_and(|r| r.features().logic_op) {
+            return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
+        }
+        if occlusion.is_some() {
+            return Err(unsupported("logic ops inside an occlusion query"));
+        }
     }
 
     // Bind groups: layouts from the interfaces.
@@ -568,6 +580,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             .layout(device, wgpu::ShaderStages::FRAGMENT, &layouts[1]),
     ];
     let mut pipelines = Vec::new();
+    let mut keys = Vec::new();
     for (polygon_mode, cull) in fill_variants(&rast, is_tri, cull, gpu.features)? {
         let key = PipelineKey {
             vs: vs_c.id,
@@ -585,6 +598,9 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             sample_mask: u64::from(sample_mask),
             layouts: layouts.clone(),
         };
+        if logic_op.is_some() {
+            keys.push(key.clone());
+        }
         let hit = ex.caches.pipelines.contains_key(&key);
         ex.caches.pipeline_stats.count(hit);
         let pipeline = if let Some(p) = ex.caches.pipelines.get(&key) {
@@ -614,6 +630,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     }
     .to_bytes();
     let mut groups = Vec::new();
+    let mut raw_bindings: [RawStage; 2] = Default::default();
     for (g, (c, consts, views, samplers)) in [
         (&vs_c, &vs_consts, &vs_views, &vs_samplers),
         (&fs_c, &fs_consts, &fs_views, &fs_samplers),
@@ -669,7 +686,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             };
             tex_views.push((t.texture.binding, view));
             if let Some(s) = t.sampler {
-                let sampler = match samplers.get(unit).cloned().flatten() {
+                let state = samplers.get(unit).cloned().flatten();
+                let sampler = match &state {
                     Some(st) if st.desc.flags.compare_mode() == t.comparison => st.sampler.clone(),
                     Some(_) => {
                         return Err(CommandError::Draw(format!(
@@ -679,7 +697,14 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
                     None => ex.caches.default_sampler(device),
                 };
                 samps.push((s.binding, sampler));
+                if let Some(r) = raw_bindings.get_mut(g) {
+                    r.samplers.push((s.binding, state.map(|st| st.desc)));
+                }
             }
+        }
+        if let Some(r) = raw_bindings.get_mut(g) {
+            r.buffers.clone_from(&buffers);
+            r.views.clone_from(&tex_views);
         }
         let mut entries: Vec<wgpu::BindGroupEntry<'_>> = Vec::new();
         for (b, buf) in &buffers {
@@ -780,6 +805,12 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         pass.begin_occlusion_query(slot);
     }
     for pipeline in &pipelines {
+        // For a raw draw this pass only puts the bound resources into the
+        // states the raw commands expect (see `vk`), with no draw.
+        if logic_op.is_some() {
+            bind_for_raw(pass, &groups, &vertex_bind, &indices, generated.as_ref());
+            continue;
+        }
         pass.set_pipeline(pipeline);
         for (i, g) in groups.iter().enumerate() {
             pass.set_bind_group(i as u32, g, &[]);
@@ -821,7 +852,139 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     if occlusion_slot.is_some() {
         pass.end_occlusion_query();
     }
-    Ok(())
+    let Some(op) = logic_op else {
+        return Ok(());
+    };
+    let Some(raw) = gpu.raw.as_ref() else {
+        return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
+    };
+    let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
+    let (index, call) = match (&indices, &generated) {
+        (
+            Indices::Guest {
+                buffer,
+                format,
+                offset,
+                first,
+            },
+            _,
+        ) => (
+            Some((buffer, *offset, *format)),
+            vk::Call::Indexed {
+                indices: *first..first.saturating_add(d.count),
+                base_vertex,
+                instances,
+            },
+        ),
+        (Indices::Generated(list), Some(buf)) => (
+            Some((buf, 0, wgpu::IndexFormat::Uint32)),
+            vk::Call::Indexed {
+                indices: 0..list.len() as u32,
+                base_vertex,
+                instances,
+            },
+        ),
+        _ => (
+            None,
+            vk::Call::Plain {
+                vertices: d.start..d.start.saturating_add(d.count),
+                instances,
+            },
+        ),
+    };
+    let [r, g, b, a] = render_swizzled(constant_swizzle, blend_color.map(f64::from));
+    let border = gpu
+        .features
+        .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
+    let bindings = raw_bindings.each_ref().map(|st| {
+        let mut list = Vec::new();
+        list.extend(st.buffers.iter().map(|(n, b)| (*n, vk::Binding::Buffer(b))));
+        list.extend(st.views.iter().map(|(n, v)| (*n, vk::Binding::View(v))));
+        list.extend(
+            st.samplers
+                .iter()
+                .map(|(n, s)| (*n, vk::Binding::Sampler(*s, border))),
+        );
+        list
+    });
+    let mut raw_draw = vk::RawDraw {
+        key: keys
+            .first()
+            .ok_or(CommandError::Draw("no pipeline".into()))?,
+        logic_op: op,
+        shaders: [(vs_c.id, &vs_c.naga), (fs_c.id, &fs_c.naga)],
+        bindings,
+        vertex: &vertex_bind,
+        index,
+        call,
+        viewport: [vx, vy, vw, vh, near, far],
+        scissor: [sx, sy, sw, sh],
+        stencil_ref: u32::from(stencil_ref.0),
+        blend_constant: [r as f32, g as f32, b as f32, a as f32],
+        colors: fb
+            .cbufs
+            .iter()
+            .map(|c| c.as_ref().map(|s| &s.view))
+            .collect(),
+        depth: fb.zsurf.as_ref().map(|s| &s.view),
+        size: (fbw, fbh),
+    };
+    let caches = &mut *ex.caches;
+    let (result, err) = gpu.scoped(|| {
+        ex.work.record_separately(gpu, |encoder| {
+            keys.iter().try_for_each(|key| {
+                raw_draw.key = key;
+                vk::record(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
+            })
+        })
+    });
+    if let Some(e) = err {
+        return Err(CommandError::Wgpu(e));
+    }
+    result.map_err(CommandError::Vulkan)
+}
+
+/// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).
+const LOGICOP_COPY: u8 = 12;
+
+/// The resources of one stage bound by a draw, kept for the raw path.
+#[derive(Default)]
+struct RawStage {
+    buffers: Vec<(u32, wgpu::Buffer)>,
+    views: Vec<(u32, wgpu::TextureView)>,
+    samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
+}
+
+/// Binds a draw's resources in `pass` without drawing, so that wgpu tracks
+/// them for the raw draw recorded after the pass.
+fn bind_for_raw(
+    pass: &mut wgpu::RenderPass<'static>,
+    groups: &[wgpu::BindGroup],
+    vertex_bind: &[(wgpu::Buffer, u64)],
+    indices: &Indices,
+    generated: Option<&wgpu::Buffer>,
+) {
+    for (i, g) in groups.iter().enumerate() {
+        pass.set_bind_group(i as u32, g, &[]);
+    }
+    for (i, (buf, off)) in vertex_bind.iter().enumerate() {
+        pass.set_vertex_buffer(i as u32, buf.slice(*off..));
+    }
+    match (indices, generated) {
+        (
+            Indices::Guest {
+                buffer,
+                format,
+                offset,
+                ..
+            },
+            _,
+        ) => pass.set_index_buffer(buffer.slice(*offset..), *format),
+        (Indices::Generated(_), Some(buf)) => {
+            pass.set_index_buffer(buf.slice(..), wgpu::IndexFormat::Uint32)
+        }
+        _ => {}
+    }
 }
 
 /// Byte `i` of `c` (0 past the end).

@@ -217,6 +217,9 @@ pub enum CommandError {
     /// wgpu reported a validation error for this command.
     #[error("wgpu: {0}")]
     Wgpu(String),
+    /// The raw Vulkan path (logic ops) failed for this command.
+    #[error("Vulkan: {0}")]
+    Vulkan(String),
 }
 
 /// SUBMIT_CMD failed.

@@ -50,6 +50,8 @@ pub struct Gpu {
     pub limits: wgpu::Limits,
     /// Writes depth data where wgpu forbids copies.
     pub depth_writer: super::depth::DepthWriter,
+    /// The raw Vulkan path (logic ops), when the device has it.
+    pub raw: Option<super::vk::RawDevice>,
     formats: HashMap<Format, FormatSupport>,
     uncaptured: Arc<Mutex<Vec<String>>>,
 }
@@ -81,15 +83,23 @@ impl Gpu {
         }))?;
         let features = adapter.features() & WANTED_FEATURES;
         let limits = adapter.limits();
-        let (device, queue) =
-            pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-                label: Some("pv3d"),
-                required_features: features,
-                required_limits: limits.clone(),
-                experimental_features: wgpu::ExperimentalFeatures::disabled(),
-                memory_hints: wgpu::MemoryHints::Performance,
-                trace: wgpu::Trace::Off,
-            }))?;
+        let desc = wgpu::DeviceDescriptor {
+            label: Some("pv3d"),
+            required_features: features,
+            required_limits: limits.clone(),
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        };
+        let (device, queue, raw_features) = match super::vk::open::open(&adapter, &desc) {
+            Ok(opened) => opened,
+            Err(e) => {
+                tracing::warn!("opening the device with raw Vulkan features failed ({e}); using wgpu's features only");
+                let (device, queue) = pollster::block_on(adapter.request_device(&desc))?;
+                (device, queue, super::vk::RawFeatures::default())
+            }
+        };
+        let raw = super::vk::RawDevice::new(&adapter, &device, raw_features);
         let uncaptured: Arc<Mutex<Vec<String>>> = Arc::default();
         let sink = Arc::clone(&uncaptured);
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -105,11 +115,12 @@ impl Gpu {
             .collect();
         let adapter_info = adapter.get_info();
         tracing::info!(
-            "wgpu adapter {} ({:?}, driver {}), features {:?}",
+            "wgpu adapter {} ({:?}, driver {}), features {:?}, raw Vulkan {:?}",
             adapter_info.name,
             adapter_info.device_type,
             adapter_info.driver,
-            features
+            features,
+            raw_features
         );
         Ok(Arc::new(Self {
             device,
@@ -118,6 +129,7 @@ impl Gpu {
             features,
             limits: device_limits(limits),
             depth_writer: super::depth::DepthWriter::default(),
+            raw,
             formats,
             uncaptured,
         }))

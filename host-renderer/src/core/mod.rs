@@ -21,4 +21,5 @@ pub mod resource;
 pub mod state;
 pub mod transfer;
 pub mod vertex;
+pub mod vk;
 pub mod work;

@@ -7,13 +7,17 @@ use guest_protocol::virgl::bits::{
     BlendFlags, BlendLogicOp, RasterizerFlags, RasterizerStipple, RtBlend,
 };
 use guest_protocol::virgl::caps::cap;
-use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
+use guest_protocol::virgl::enums::{
+    clear_bits, CullFace, LogicOp, PrimMode, ShaderStage, TextureTarget,
+};
 use guest_protocol::virgl::{
     shader_text, Blend, Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType,
     Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement, Viewport,
 };
 use guest_protocol::wire::F32Bits;
-use host_renderer::{CtxId, Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
+use host_renderer::{
+    CtxId, Gpu, GpuOptions, Renderer, ResId, ResourceInfo, TransferBox, VecBacking,
+};
 use std::sync::Arc;
 
 const W: u32 = 16;
@@ -97,6 +101,18 @@ fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
 
 /// State for one draw of a triangle covering the whole target.
 fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
+    blended_triangle_stream(flat, front_ccw, cull, [0.0, 0.0, 0.0, 1.0], None)
+}
+
+/// As [`triangle_stream`], on a target cleared to `clear`, with logic op
+/// `logic_op` (`PIPE_LOGICOP_*`) when given.
+fn blended_triangle_stream(
+    flat: bool,
+    front_ccw: bool,
+    cull: CullFace,
+    clear: [f32; 4],
+    logic_op: Option<u8>,
+) -> Vec<u8> {
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
@@ -116,7 +132,7 @@ fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     .unwrap();
     e.push(&Command::Clear(Clear {
         buffers: clear_bits::color(0),
-        color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        color: clear.map(f32::to_bits),
         depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
         stencil: 0,
     }))
@@ -125,8 +141,8 @@ fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     rt[0] = RtBlend::new().with_colormask(0xf);
     e.push(&Command::CreateObject(CreateObject::Blend(Blend {
         handle: 11,
-        flags: BlendFlags::new(),
-        logicop: BlendLogicOp::new(),
+        flags: BlendFlags::new().with_logicop_enable(logic_op.is_some()),
+        logicop: BlendLogicOp::new().with_logicop_func(LogicOp(logic_op.unwrap_or(0))),
         rt,
     })))
     .unwrap();
@@ -295,6 +311,78 @@ fn culling_follows_gallium_winding() {
             "front_ccw {front_ccw}: {p:?}"
         );
     }
+}
+
+/// Destination (cleared) and source (flat triangle) bytes for the logic op
+/// tests, B, G, R, A as stored: every pair of bits occurs in some channel.
+const LOGIC_DST: [u8; 4] = [0x0f, 0x33, 0x55, 0xcc];
+const LOGIC_SRC: [u8; 4] = [0x55, 0x0f, 0xcc, 0x33];
+
+/// `PIPE_LOGICOP_*` is the op's truth table: bit (2·s + d) is the result.
+fn logic_op_reference(func: u8, src: u8, dst: u8) -> u8 {
+    (0..8).fold(0, |out, bit| {
+        let s = (src >> bit) & 1;
+        let d = (dst >> bit) & 1;
+        out | (((func >> (2 * s + d)) & 1) << bit)
+    })
+}
+
+/// Renders the flat LOGIC_SRC triangle with `func` over LOGIC_DST on `gpu`;
+/// returns the centre pixel and the context's error count.
+fn logic_op_pixel(gpu: Arc<Gpu>, func: u8) -> ([u8; 4], u64, Vec<String>) {
+    let unorm = |b: u8| f32::from(b) / 255.0;
+    // BGRA storage: the colour's RGBA is (byte 2, 1, 0, 3).
+    let [sb, sg, sr, sa] = LOGIC_SRC.map(unorm);
+    let [db, dg, dr, da] = LOGIC_DST.map(unorm);
+    let mut tri = TRIANGLE;
+    for v in tri.chunks_mut(8) {
+        v[4..8].copy_from_slice(&[sr, sg, sb, sa]);
+    }
+    let mut r = Renderer::new(gpu);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &tri);
+    let stats = r
+        .submit(
+            ctx,
+            &blended_triangle_stream(true, true, CullFace::NONE, [dr, dg, db, da], Some(func)),
+        )
+        .unwrap();
+    let errors = r
+        .context_errors(ctx)
+        .map(|(list, _)| list.iter().map(|e| e.error.to_string()).collect())
+        .unwrap_or_default();
+    (pixel(&mut r, 8, 8), stats.errors, errors)
+}
+
+#[test]
+fn all_sixteen_logic_ops_match_a_cpu_reference() {
+    let gpu = gpu();
+    for func in 0..16u8 {
+        let expected: Vec<u8> = LOGIC_SRC
+            .iter()
+            .zip(LOGIC_DST)
+            .map(|(&s, d)| logic_op_reference(func, s, d))
+            .collect();
+        let (got, errors, list) = logic_op_pixel(Arc::clone(&gpu), func);
+        assert_eq!(errors, 0, "op {func}: {list:?}");
+        assert_eq!(got.to_vec(), expected, "op {func}");
+    }
+    assert!(gpu.take_uncaptured().is_empty());
+}
+
+#[test]
+fn without_vulkan_logic_ops_draws_are_refused_not_drawn_wrong() {
+    let gpu = Gpu::with_options(GpuOptions { raw_vulkan: false })
+        .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    // XOR is refused with an Unsupported error; the target keeps its clear.
+    let (got, errors, list) = logic_op_pixel(Arc::clone(&gpu), 6);
+    assert_eq!(errors, 1, "{list:?}");
+    assert!(list.iter().any(|e| e.contains("logic ops")), "{list:?}");
+    assert_eq!(got, LOGIC_DST);
+    // COPY needs no logic op: drawn as a plain write.
+    let (got, errors, list) = logic_op_pixel(gpu, 12);
+    assert_eq!(errors, 0, "{list:?}");
+    assert_eq!(got, LOGIC_SRC);
 }
 
 #[test]

@@ -1,5 +1,11 @@
 //! The capability sets the host advertises: exactly what is implemented and
 //! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
+//!
+//! Logic ops have no caps bit (every GL guest assumes them): they are drawn
+//! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
+//! device without it refuses such draws with an `Unsupported` context error
+//! rather than drawing them wrong. Lines stay 1 pixel wide: the line-width
+//! range advertised below is [1, 1], so the guest clamps to it.
 
 use super::gpu::Gpu;
 use guest_protocol::le::Le32;

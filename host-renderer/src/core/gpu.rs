@@ -25,6 +25,21 @@ const WANTED_FEATURES: wgpu::Features = wgpu::Features::TEXTURE_FORMAT_16BIT_NOR
     .union(wgpu::Features::TEXTURE_ADAPTER_SPECIFIC_FORMAT_FEATURES)
     .union(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
 
+/// How to open the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GpuOptions {
+    /// Enable the raw Vulkan path (logic ops) where the adapter can; false
+    /// opens the device with wgpu's features only, as on an adapter without
+    /// them.
+    pub raw_vulkan: bool,
+}
+
+impl Default for GpuOptions {
+    fn default() -> Self {
+        Self { raw_vulkan: true }
+    }
+}
+
 /// What one virgl format can do on this device.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FormatSupport {
@@ -71,6 +86,11 @@ impl Gpu {
     /// Opens the first Vulkan adapter (lavapipe where there is no GPU) and
     /// installs the uncaptured-error handler before anything else is created.
     pub fn new() -> Result<Arc<Self>, GpuInitError> {
+        Self::with_options(GpuOptions::default())
+    }
+
+    /// As [`Gpu::new`], with `options`.
+    pub fn with_options(options: GpuOptions) -> Result<Arc<Self>, GpuInitError> {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
         desc.backends = wgpu::Backends::VULKAN;
         desc.flags = wgpu::InstanceFlags::empty();
@@ -91,10 +111,20 @@ impl Gpu {
             memory_hints: wgpu::MemoryHints::Performance,
             trace: wgpu::Trace::Off,
         };
-        let (device, queue, raw_features) = match super::vk::open::open(&adapter, &desc) {
+        let opened = if options.raw_vulkan {
+            super::vk::open::open(&adapter, &desc)
+        } else {
+            Err(super::vk::open::OpenError::Disabled)
+        };
+        let (device, queue, raw_features) = match opened {
             Ok(opened) => opened,
             Err(e) => {
-                tracing::warn!("opening the device with raw Vulkan features failed ({e}); using wgpu's features only");
+                if !matches!(e, super::vk::open::OpenError::Disabled) {
+                    tracing::warn!(
+                        "opening the device with raw Vulkan features failed ({e}); \
+                         using wgpu's features only (logic ops will be refused)"
+                    );
+                }
                 let (device, queue) = pollster::block_on(adapter.request_device(&desc))?;
                 (device, queue, super::vk::RawFeatures::default())
             }

@@ -16,6 +16,9 @@ pub struct RawFeatures {
 /// Why the hal-level device creation failed (the caller falls back to wgpu's).
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The caller asked for wgpu's features only.
+    #[error("the raw Vulkan path is disabled")]
+    Disabled,
     /// The adapter is not a Vulkan one.
     #[error("adapter is not a Vulkan adapter")]
     NotVulkan,

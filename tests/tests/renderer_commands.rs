@@ -101,24 +101,25 @@ fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
 
 /// State for one draw of a triangle covering the whole target.
 fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
-    blended_triangle_stream(flat, front_ccw, cull, [0.0, 0.0, 0.0, 1.0], None)
+    blended_triangle_stream(flat, front_ccw, cull, [0.0, 0.0, 0.0, 1.0], None, 1)
 }
 
-/// As [`triangle_stream`], on a target cleared to `clear`, with logic op
-/// `logic_op` (`PIPE_LOGICOP_*`) when given.
+/// As [`triangle_stream`], on resource `target` cleared to `clear`, with
+/// logic op `logic_op` (`PIPE_LOGICOP_*`) when given.
 fn blended_triangle_stream(
     flat: bool,
     front_ccw: bool,
     cull: CullFace,
     clear: [f32; 4],
     logic_op: Option<u8>,
+    target: u32,
 ) -> Vec<u8> {
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 10,
-        res: 1,
+        res: target,
         format: Format::B8G8R8A8_UNORM,
         range0: 0,
         range1: 0,
@@ -344,7 +345,7 @@ fn logic_op_pixel(gpu: Arc<Gpu>, func: u8) -> ([u8; 4], u64, Vec<String>) {
     let stats = r
         .submit(
             ctx,
-            &blended_triangle_stream(true, true, CullFace::NONE, [dr, dg, db, da], Some(func)),
+            &blended_triangle_stream(true, true, CullFace::NONE, [dr, dg, db, da], Some(func), 1),
         )
         .unwrap();
     let errors = r
@@ -383,6 +384,63 @@ fn without_vulkan_logic_ops_draws_are_refused_not_drawn_wrong() {
     let (got, errors, list) = logic_op_pixel(gpu, 12);
     assert_eq!(errors, 0, "{list:?}");
     assert_eq!(got, LOGIC_SRC);
+}
+
+#[test]
+fn multisampled_targets_resolve_in_blits() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    // The bottom-left half of the target (up to the diagonal from the top-left
+    // to the bottom-right corner, through pixel centres), blue.
+    let mut tri = TRIANGLE;
+    tri[8] = 1.0;
+    tri[17] = 1.0;
+    setup(&mut r, ctx, &tri);
+    let mut msaa = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W);
+    msaa.nr_samples = 4;
+    r.create_resource(ResId(3), &msaa, None).unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    // Only 4× exists: other counts are refused at creation.
+    msaa.nr_samples = 2;
+    assert!(r.create_resource(ResId(4), &msaa, None).is_err());
+    let black = [0.0, 0.0, 0.0, 1.0];
+    let draw = blended_triangle_stream(true, true, CullFace::NONE, black, None, 3);
+    let whole = guest_protocol::virgl::Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: W as i32,
+        h: W as i32,
+        d: 1,
+    };
+    let surface = |res| guest_protocol::virgl::BlitSurface {
+        res,
+        level: 0,
+        format: Format::B8G8R8A8_UNORM,
+        region: whole,
+    };
+    let mut e = Encoder::new();
+    e.push(&Command::Blit(guest_protocol::virgl::Blit {
+        flags: guest_protocol::virgl::bits::BlitFlags::new().with_mask(0xf),
+        scissor_min: Default::default(),
+        scissor_max: Default::default(),
+        dst: surface(1),
+        src: surface(3),
+    }))
+    .unwrap();
+    for stream in [draw, e.finish()] {
+        let stats = r.submit(ctx, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    }
+    // Row 0 is the top: the bottom-left half is blue, the top-right black,
+    // and pixels the diagonal cuts hold the average of their samples.
+    assert_eq!(pixel(&mut r, 1, 14), [255, 0, 0, 255]);
+    assert_eq!(pixel(&mut r, 14, 1), [0, 0, 0, 255]);
+    let blues: Vec<u8> = (0..W).map(|i| pixel(&mut r, i, i)[0]).collect();
+    assert!(
+        blues.iter().all(|&b| b > 0 && b < 255),
+        "diagonal pixels are partly covered: {blues:?}"
+    );
 }
 
 #[test]

@@ -6,6 +6,11 @@
 //! device without it refuses such draws with an `Unsupported` context error
 //! rather than drawing them wrong. Lines stay 1 pixel wide: the line-width
 //! range advertised below is [1, 1], so the guest clamps to it.
+//!
+//! Multisampled (4×) colour render targets are accepted, drawn to and
+//! resolved by blits, for captures made against hosts that advertise them;
+//! `max_samples` stays 1 until sampling, transfers and copies of them (and
+//! multisampled depth) are implemented too.
 
 use super::gpu::Gpu;
 use guest_protocol::le::Le32;

@@ -57,6 +57,8 @@ pub struct SurfaceObj {
     pub render_swizzle: [u8; 4],
     /// Size of the level.
     pub size: (u32, u32),
+    /// Samples per pixel of the resource.
+    pub samples: u32,
 }
 
 /// A sampler view.

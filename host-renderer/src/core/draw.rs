@@ -141,6 +141,18 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         return Err(CommandError::Draw("no framebuffer attachment".into()));
     }
     let (fbw, fbh) = fb_size(&fb);
+    let mut attachment_samples = fb
+        .cbufs
+        .iter()
+        .flatten()
+        .chain(&fb.zsurf)
+        .map(|s| s.samples);
+    let samples = attachment_samples.next().unwrap_or(1);
+    if attachment_samples.any(|n| n != samples) {
+        return Err(CommandError::Draw(
+            "framebuffer attachments differ in sample count".into(),
+        ));
+    }
     let dsa = sub.dsa;
     let blend = sub.blend;
     let flat_last = rast.flags.flatshade() && !rast.flags.flatshade_first();
@@ -595,6 +607,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
                 && gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL),
             depth_stencil: depth_stencil.clone(),
             targets: targets.clone(),
+            samples,
             sample_mask: u64::from(sample_mask),
             layouts: layouts.clone(),
         };
@@ -1348,7 +1361,7 @@ fn build_pipeline(
         },
         depth_stencil: key.depth_stencil.clone(),
         multisample: wgpu::MultisampleState {
-            count: 1,
+            count: key.samples,
             mask: key.sample_mask,
             alpha_to_coverage_enabled: false,
         },

@@ -74,8 +74,11 @@ pub enum CreateResourceError {
         /// The limit.
         max: u32,
     },
-    /// Multisampled resources are not implemented.
-    #[error("{0} samples requested; only single-sampled resources are supported")]
+    /// A sample count or multisampled resource that is not implemented.
+    #[error(
+        "{0} samples requested; only 1, or 4 on a single-level 2D colour render target \
+         whose format supports them"
+    )]
     Multisample(u32),
     /// Host memory quota.
     #[error("resource of {bytes} bytes exceeds the quota of {max}")]

@@ -541,6 +541,7 @@ impl Exec<'_> {
             alpha_is_one: desc.alpha_is_one(),
             render_swizzle: desc.render_swizzle(),
             size: (w, h),
+            samples: tex.texture.sample_count(),
         })
     }
 
@@ -552,6 +553,9 @@ impl Exec<'_> {
         let Some(tex) = r.texture() else {
             return Err(CommandError::Unsupported("buffer textures"));
         };
+        if tex.texture.sample_count() > 1 {
+            return Err(CommandError::Unsupported("sampling multisampled textures"));
+        }
         let target = if v.target().0 == 0 {
             r.info.target
         } else {

@@ -49,7 +49,14 @@ pub struct FormatSupport {
     pub render: bool,
     /// Depth/stencil attachment.
     pub depth: bool,
+    /// Colour render target with [`MSAA_SAMPLES`] samples, resolvable.
+    pub multisample: bool,
 }
+
+/// The one sample count multisampled resources may have: WebGPU guarantees
+/// 4× for renderable formats, and GL's "at least n samples" is then met for
+/// every n ≤ 4 the guest can ask for through the caps.
+pub const MSAA_SAMPLES: u32 = 4;
 
 /// The device and queue every context renders with.
 pub struct Gpu {
@@ -230,9 +237,15 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let blendable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE);
+    let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,
-        render: f.usage & usage::RENDER != 0 && attach && blendable && sampled,
+        render,
         depth: f.usage & usage::DEPTH != 0 && attach && copy,
+        multisample: render
+            && ff.flags.sample_count_supported(MSAA_SAMPLES)
+            && ff
+                .flags
+                .contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_RESOLVE),
     }
 }

@@ -89,6 +89,8 @@ pub struct PipelineKey {
     pub depth_stencil: Option<wgpu::DepthStencilState>,
     /// Colour targets.
     pub targets: Vec<Option<wgpu::ColorTargetState>>,
+    /// Samples per pixel of the attachments.
+    pub samples: u32,
     /// Sample mask.
     pub sample_mask: u64,
     /// Bind group layouts (VS, FS) by entry.

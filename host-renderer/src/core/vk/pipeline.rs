@@ -258,7 +258,7 @@ fn create_with(
         .scissor_count(1);
     let mask = [key.sample_mask as u32, (key.sample_mask >> 32) as u32];
     let multisample = vk::PipelineMultisampleStateCreateInfo::default()
-        .rasterization_samples(vk::SampleCountFlags::TYPE_1)
+        .rasterization_samples(vk::SampleCountFlags::from_raw(key.samples))
         .sample_mask(&mask);
     // With a logic op, blending is off for every attachment (as in GL).
     let attachments: Vec<vk::PipelineColorBlendAttachmentState> = key

@@ -372,6 +372,39 @@ fn all_sixteen_logic_ops_match_a_cpu_reference() {
 }
 
 #[test]
+fn logic_op_draws_past_their_vertex_buffer_are_refused() {
+    let gpu = gpu();
+    let mut r = Renderer::new(Arc::clone(&gpu));
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let black = [0.0, 0.0, 0.0, 1.0];
+    let stats = r
+        .submit(
+            ctx,
+            &blended_triangle_stream(false, true, CullFace::NONE, black, Some(6), 1),
+        )
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // The same XOR draw reading 1000 vertices past the 3 the buffer holds
+    // (smooth shading: drawn straight from the vertex buffer, no indices).
+    let mut e = Encoder::new();
+    e.push(&Command::DrawVbo(DrawVbo {
+        start: 1000,
+        ..full_draw()
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let (errors, _) = r.context_errors(ctx).unwrap();
+    let last = errors
+        .last()
+        .map(|e| e.error.to_string())
+        .unwrap_or_default();
+    assert!(last.contains("past its buffer"), "{last}");
+    assert!(gpu.take_uncaptured().is_empty());
+}
+
+#[test]
 fn without_vulkan_logic_ops_draws_are_refused_not_drawn_wrong() {
     let gpu = Gpu::with_options(GpuOptions { raw_vulkan: false })
         .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");

@@ -101,19 +101,62 @@ fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
 
 /// State for one draw of a triangle covering the whole target.
 fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
-    blended_triangle_stream(flat, front_ccw, cull, [0.0, 0.0, 0.0, 1.0], None, 1)
+    draw_stream(&DrawSetup {
+        flat,
+        front_ccw,
+        cull,
+        ..DrawSetup::default()
+    })
 }
 
-/// As [`triangle_stream`], on resource `target` cleared to `clear`, with
-/// logic op `logic_op` (`PIPE_LOGICOP_*`) when given.
-fn blended_triangle_stream(
+/// The state [`draw_stream`] sets up.
+struct DrawSetup {
     flat: bool,
     front_ccw: bool,
     cull: CullFace,
+    /// Clear colour of the target.
     clear: [f32; 4],
+    /// `PIPE_LOGICOP_*` when a logic op is enabled.
     logic_op: Option<u8>,
+    /// Resource drawn to.
     target: u32,
-) -> Vec<u8> {
+    /// Rasterizer line width.
+    line_width: f32,
+    /// Primitive and vertex count.
+    mode: PrimMode,
+    count: u32,
+}
+
+impl Default for DrawSetup {
+    fn default() -> Self {
+        Self {
+            flat: true,
+            front_ccw: true,
+            cull: CullFace::NONE,
+            clear: [0.0, 0.0, 0.0, 1.0],
+            logic_op: None,
+            target: 1,
+            line_width: 1.0,
+            mode: PrimMode::TRIANGLES,
+            count: 3,
+        }
+    }
+}
+
+/// One draw (by default of a triangle covering the whole target) with the
+/// state `s` describes.
+fn draw_stream(s: &DrawSetup) -> Vec<u8> {
+    let DrawSetup {
+        flat,
+        front_ccw,
+        cull,
+        clear,
+        logic_op,
+        target,
+        line_width,
+        mode,
+        count,
+    } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
@@ -166,7 +209,7 @@ fn blended_triangle_stream(
             point_size: F32Bits::new(1.0),
             sprite_coord_enable: 0,
             stipple: RasterizerStipple::new(),
-            line_width: F32Bits::new(1.0),
+            line_width: F32Bits::new(line_width),
             offset_units: F32Bits::new(0.0),
             offset_scale: F32Bits::new(0.0),
             offset_clamp: F32Bits::new(0.0),
@@ -232,20 +275,10 @@ fn blended_triangle_stream(
     }];
     e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
     e.push(&Command::DrawVbo(DrawVbo {
-        start: 0,
-        count: 3,
-        mode: PrimMode::TRIANGLES,
-        indexed: false,
-        instance_count: 1,
-        index_bias: 0,
-        start_instance: 0,
-        primitive_restart: false,
-        restart_index: 0,
-        min_index: 0,
-        max_index: 2,
-        count_from_so: 0,
-        tess: None,
-        indirect: None,
+        count,
+        mode,
+        max_index: count.saturating_sub(1),
+        ..full_draw()
     }))
     .unwrap();
     e.finish()
@@ -345,7 +378,11 @@ fn logic_op_pixel(gpu: Arc<Gpu>, func: u8) -> ([u8; 4], u64, Vec<String>) {
     let stats = r
         .submit(
             ctx,
-            &blended_triangle_stream(true, true, CullFace::NONE, [dr, dg, db, da], Some(func), 1),
+            &draw_stream(&DrawSetup {
+                clear: [dr, dg, db, da],
+                logic_op: Some(func),
+                ..DrawSetup::default()
+            }),
         )
         .unwrap();
     let errors = r
@@ -377,11 +414,14 @@ fn logic_op_draws_past_their_vertex_buffer_are_refused() {
     let mut r = Renderer::new(Arc::clone(&gpu));
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
-    let black = [0.0, 0.0, 0.0, 1.0];
     let stats = r
         .submit(
             ctx,
-            &blended_triangle_stream(false, true, CullFace::NONE, black, Some(6), 1),
+            &draw_stream(&DrawSetup {
+                flat: false,
+                logic_op: Some(6),
+                ..DrawSetup::default()
+            }),
         )
         .unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
@@ -402,6 +442,49 @@ fn logic_op_draws_past_their_vertex_buffer_are_refused() {
         .unwrap_or_default();
     assert!(last.contains("past its buffer"), "{last}");
     assert!(gpu.take_uncaptured().is_empty());
+}
+
+/// Rows of column 8 covered by a blue horizontal line through the centre of
+/// row 8, drawn `width` wide on `gpu`.
+fn line_rows(gpu: Arc<Gpu>, width: f32) -> Vec<u32> {
+    // Window y 8.5 (row 8's centre) is NDC y 1 - 8.5 / 8.
+    let y = 1.0 - 8.5 / 8.0;
+    let line = [
+        -1.0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, //
+        1.0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+    ];
+    let mut r = Renderer::new(gpu);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &line);
+    let stream = draw_stream(&DrawSetup {
+        line_width: width,
+        mode: PrimMode::LINES,
+        count: 2,
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    (0..W)
+        .filter(|&y| pixel(&mut r, 8, y) == [255, 0, 0, 255])
+        .collect()
+}
+
+#[test]
+fn wide_lines_are_as_wide_as_gl_draws_them() {
+    let gpu = gpu();
+    let caps = Renderer::new(Arc::clone(&gpu)).caps_v2();
+    let widest = f32::from_bits(caps.max_aliased_line_width.get());
+    assert!(widest >= 3.0, "lavapipe draws wide lines: {widest}");
+    // GL: an x-major aliased line covers round(width) rows around it.
+    assert_eq!(line_rows(Arc::clone(&gpu), 1.0), [8]);
+    assert_eq!(line_rows(Arc::clone(&gpu), 3.0), [7, 8, 9]);
+    assert_eq!(line_rows(Arc::clone(&gpu), 2.6), [7, 8, 9]);
+    // Without the raw path the caps say 1 and wider lines are drawn at 1.
+    let narrow = Gpu::with_options(GpuOptions { raw_vulkan: false })
+        .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let caps = Renderer::new(Arc::clone(&narrow)).caps_v2();
+    assert_eq!(f32::from_bits(caps.max_aliased_line_width.get()), 1.0);
+    assert_eq!(line_rows(narrow, 3.0), [8]);
 }
 
 #[test]
@@ -436,8 +519,10 @@ fn multisampled_targets_resolve_in_blits() {
     // Only 4× exists: other counts are refused at creation.
     msaa.nr_samples = 2;
     assert!(r.create_resource(ResId(4), &msaa, None).is_err());
-    let black = [0.0, 0.0, 0.0, 1.0];
-    let draw = blended_triangle_stream(true, true, CullFace::NONE, black, None, 3);
+    let draw = draw_stream(&DrawSetup {
+        target: 3,
+        ..DrawSetup::default()
+    });
     let whole = guest_protocol::virgl::Box3 {
         x: 0,
         y: 0,

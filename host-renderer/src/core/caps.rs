@@ -4,8 +4,9 @@
 //! Logic ops have no caps bit (every GL guest assumes them): they are drawn
 //! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
 //! device without it refuses such draws with an `Unsupported` context error
-//! rather than drawing them wrong. Lines stay 1 pixel wide: the line-width
-//! range advertised below is [1, 1], so the guest clamps to it.
+//! rather than drawing them wrong. Aliased lines are as wide as the raw path
+//! draws them exactly (Bresenham `wideLines`; 1 without it) and the guest
+//! clamps to the range advertised; smooth lines stay 1 pixel wide.
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
@@ -79,7 +80,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_smooth_point_size = f(1.0);
     caps.max_smooth_point_size = f(1.0);
     caps.min_aliased_line_width = f(1.0);
-    caps.max_aliased_line_width = f(1.0);
+    let widest = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    caps.max_aliased_line_width = f(widest as f32);
     caps.min_smooth_line_width = f(1.0);
     caps.max_smooth_line_width = f(1.0);
     caps.max_texture_lod_bias = f(15.0);

@@ -18,7 +18,7 @@ use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
 use super::vk;
-use guest_protocol::virgl::enums::{CullFace, PrimMode};
+use guest_protocol::virgl::enums::{CullFace, PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
 use shader_translate::interface::{DriverUniforms, Usage};
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
@@ -554,13 +554,30 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         .filter(|b| b.flags.logicop_enable())
         .map(|b| b.logicop.logicop_func().0)
         .filter(|&f| f != LOGICOP_COPY);
-    if logic_op.is_some() {
-        if !gpu.raw.as_ref().is_some_and(|r| r.features().logic_op) {
-            return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
-        }
-        if occlusion.is_some() {
-            return Err(unsupported("logic ops inside an occlusion query"));
-        }
+    if logic_op.is_some() && !gpu.raw.as_ref().is_some_and(|r| r.features().logic_op) {
+        return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
+    }
+    // Lines wider than a pixel go through the raw path too where the device
+    // draws them; elsewhere the caps advertise width 1 and the guest clamps.
+    let draws_lines = matches!(
+        topology,
+        wgpu::PrimitiveTopology::LineList | wgpu::PrimitiveTopology::LineStrip
+    ) || (is_tri
+        && [rast.flags.fill_front(), rast.flags.fill_back()].contains(&PolygonMode::LINE));
+    let max_line_width = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    let line_width = if draws_lines && !rast.flags.line_smooth() {
+        aliased_line_width(rast.line_width.get(), max_line_width)
+    } else {
+        1
+    };
+    let raw_needed = logic_op.is_some() || line_width > 1;
+    if raw_needed && occlusion.is_some() {
+        return Err(unsupported(
+            "logic ops or wide lines inside an occlusion query",
+        ));
     }
 
     // Bind groups: layouts from the interfaces.
@@ -611,7 +628,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             sample_mask: u64::from(sample_mask),
             layouts: layouts.clone(),
         };
-        if logic_op.is_some() {
+        if raw_needed {
             keys.push(key.clone());
         }
         let hit = ex.caches.pipelines.contains_key(&key);
@@ -820,7 +837,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     for pipeline in &pipelines {
         // For a raw draw this pass only puts the bound resources into the
         // states the raw commands expect (see `vk`), with no draw.
-        if logic_op.is_some() {
+        if raw_needed {
             bind_for_raw(pass, &groups, &vertex_bind, &indices, generated.as_ref());
             continue;
         }
@@ -865,11 +882,13 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     if occlusion_slot.is_some() {
         pass.end_occlusion_query();
     }
-    let Some(op) = logic_op else {
+    if !raw_needed {
         return Ok(());
-    };
+    }
     let Some(raw) = gpu.raw.as_ref() else {
-        return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
+        return Err(unsupported(
+            "logic ops or wide lines without the raw Vulkan path",
+        ));
     };
     let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
     let (index, call) = match (&indices, &generated) {
@@ -924,7 +943,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         key: keys
             .first()
             .ok_or(CommandError::Draw("no pipeline".into()))?,
-        logic_op: op,
+        logic_op,
+        line_width,
         shaders: [(vs_c.id, &vs_c.naga), (fs_c.id, &fs_c.naga)],
         bindings,
         vertex: &vertex_bind,
@@ -955,6 +975,16 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         return Err(CommandError::Wgpu(e));
     }
     result.map_err(CommandError::Vulkan)
+}
+
+/// GL's width of an aliased line: `width` rounded, at least 1, at most `max`.
+fn aliased_line_width(width: f32, max: u32) -> u32 {
+    let rounded = if width.is_finite() {
+        width.round()
+    } else {
+        1.0
+    };
+    (rounded.clamp(1.0, 255.0) as u32).min(max)
 }
 
 /// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).

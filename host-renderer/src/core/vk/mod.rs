@@ -1,11 +1,13 @@
-//! The raw Vulkan path: GL rules WebGPU has no switch for (logic ops), done
-//! with the real Vulkan feature underneath wgpu through its hal interop.
+//! The raw Vulkan path: GL rules WebGPU has no switch for (logic ops, wide
+//! lines), done with the real Vulkan feature underneath wgpu through its hal
+//! interop.
 //!
 //! This module is the only place that touches Vulkan directly. The seam:
 //! - [`open::open`] creates the wgpu device with the extra Vulkan features
-//!   (`logicOp`, dynamic rendering, push descriptors) where the adapter has
+//!   (`logicOp`, Bresenham `wideLines`, dynamic rendering, push descriptors)
+//!   where the adapter has
 //!   them; [`RawDevice`] says what was enabled (caps and draws ask it).
-//! - [`record`] records one draw whose blend state has a logic op into a
+//! - [`record`] records one draw that needs a logic op or a wide line into a
 //!   command encoder of its own (wgpu does not let raw and wgpu commands share
 //!   one), submitted in order between wgpu's command buffers.
 //!
@@ -105,7 +107,7 @@ type Spirv = Result<Arc<Vec<u32>>, String>;
 pub struct RawCache {
     owner: Option<(ash::Device, wgpu::Device)>,
     layouts: HashMap<StageLayouts, (vk::DescriptorSetLayout, vk::PipelineLayout)>,
-    pipelines: HashMap<(PipelineKey, u8), vk::Pipeline>,
+    pipelines: HashMap<(PipelineKey, pipeline::Extra), vk::Pipeline>,
     spirv: HashMap<(u64, bool), Spirv>,
     samplers: HashMap<Option<(SamplerState, bool)>, vk::Sampler>,
 }
@@ -192,11 +194,17 @@ impl RawCache {
         d: &RawDraw<'_>,
     ) -> Result<(vk::Pipeline, vk::PipelineLayout), String> {
         let (_, layout) = self.layout(&raw.device, &d.key.layouts)?;
-        let cache_key = (d.key.clone(), d.logic_op);
+        let extra = pipeline::Extra {
+            logic_op: match d.logic_op {
+                Some(func) => Some(pipeline::logic_op(func).ok_or("logic op out of range")?),
+                None => None,
+            },
+            line_width: d.line_width,
+        };
+        let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {
             return Ok((*p, layout));
         }
-        let op = pipeline::logic_op(d.logic_op).ok_or("logic op out of range")?;
         let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, false)?;
         let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, true)?;
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);
@@ -217,7 +225,7 @@ impl RawCache {
                 .filter(|f| f.has_stencil_aspect())
                 .map_or(vk::Format::UNDEFINED, |f| raw.format(f)),
         };
-        let p = pipeline::create(&raw.device, d.key, op, layout, [&vs, &fs], &formats)?;
+        let p = pipeline::create(&raw.device, d.key, extra, layout, [&vs, &fs], &formats)?;
         self.pipelines.insert(cache_key, p);
         Ok((p, layout))
     }

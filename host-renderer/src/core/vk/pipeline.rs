@@ -1,5 +1,5 @@
-//! Raw Vulkan graphics pipelines with a logic op: the same state a
-//! [`PipelineKey`] gives the wgpu pipeline, plus `logicOpEnable`.
+//! Raw Vulkan graphics pipelines: the same state a [`PipelineKey`] gives the
+//! wgpu pipeline, plus a logic op and/or a wide Bresenham line width.
 
 use crate::core::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
@@ -133,11 +133,20 @@ pub struct Formats {
     pub stencil: vk::Format,
 }
 
-/// Creates the pipeline for `key` with logic op `op`.
+/// What a raw pipeline adds to its [`PipelineKey`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Extra {
+    /// Logic op (blending off), or the key's blending.
+    pub logic_op: Option<vk::LogicOp>,
+    /// Line width in pixels (> 1: Bresenham wide lines).
+    pub line_width: u32,
+}
+
+/// Creates the pipeline for `key` with `extra`.
 pub fn create(
     device: &ash::Device,
     key: &PipelineKey,
-    op: vk::LogicOp,
+    extra: Extra,
     layout: vk::PipelineLayout,
     code: [&[u32]; 2],
     formats: &Formats,
@@ -154,7 +163,7 @@ pub fn create(
             }
         }
     }
-    let result = create_with(device, key, op, layout, &modules, formats);
+    let result = create_with(device, key, extra, layout, &modules, formats);
     destroy_modules(device, &modules);
     result
 }
@@ -170,7 +179,7 @@ fn destroy_modules(device: &ash::Device, modules: &[vk::ShaderModule]) {
 fn create_with(
     device: &ash::Device,
     key: &PipelineKey,
-    op: vk::LogicOp,
+    extra: Extra,
     layout: vk::PipelineLayout,
     modules: &[vk::ShaderModule],
     formats: &Formats,
@@ -228,8 +237,14 @@ fn create_with(
             Some(wgpu::Face::Front) => vk::CullModeFlags::FRONT,
             Some(wgpu::Face::Back) => vk::CullModeFlags::BACK,
         })
-        .line_width(1.0)
+        .line_width(extra.line_width as f32)
         .depth_clamp_enable(key.unclipped_depth);
+    // GL draws aliased lines (wide ones too) by the diamond-exit rule.
+    let mut line_mode = vk::PipelineRasterizationLineStateCreateInfoKHR::default()
+        .line_rasterization_mode(vk::LineRasterizationModeKHR::BRESENHAM);
+    if extra.line_width > 1 {
+        raster = raster.push_next(&mut line_mode);
+    }
     let mut depth_stencil = vk::PipelineDepthStencilStateCreateInfo::default();
     if let Some(ds) = &key.depth_stencil {
         if ds.is_depth_enabled() {
@@ -264,18 +279,29 @@ fn create_with(
     let attachments: Vec<vk::PipelineColorBlendAttachmentState> = key
         .targets
         .iter()
-        .map(|t| {
-            vk::PipelineColorBlendAttachmentState::default().color_write_mask(
-                t.as_ref().map_or(vk::ColorComponentFlags::empty(), |t| {
-                    vk::ColorComponentFlags::from_raw(t.write_mask.bits())
-                }),
-            )
+        .map(|t| match t {
+            Some(t) => {
+                let state = vk::PipelineColorBlendAttachmentState::default()
+                    .color_write_mask(vk::ColorComponentFlags::from_raw(t.write_mask.bits()));
+                match t.blend.filter(|_| extra.logic_op.is_none()) {
+                    Some(b) => state
+                        .blend_enable(true)
+                        .color_blend_op(blend_op(b.color.operation))
+                        .src_color_blend_factor(blend_factor(b.color.src_factor))
+                        .dst_color_blend_factor(blend_factor(b.color.dst_factor))
+                        .alpha_blend_op(blend_op(b.alpha.operation))
+                        .src_alpha_blend_factor(blend_factor(b.alpha.src_factor))
+                        .dst_alpha_blend_factor(blend_factor(b.alpha.dst_factor)),
+                    None => state,
+                }
+            }
+            None => vk::PipelineColorBlendAttachmentState::default(),
         })
         .collect();
-    let blend = vk::PipelineColorBlendStateCreateInfo::default()
-        .logic_op_enable(true)
-        .logic_op(op)
-        .attachments(&attachments);
+    let mut blend = vk::PipelineColorBlendStateCreateInfo::default().attachments(&attachments);
+    if let Some(op) = extra.logic_op {
+        blend = blend.logic_op_enable(true).logic_op(op);
+    }
     let dynamic_states = [
         vk::DynamicState::VIEWPORT,
         vk::DynamicState::SCISSOR,
@@ -308,6 +334,41 @@ fn create_with(
         .first()
         .copied()
         .ok_or_else(|| "no pipeline".into())
+}
+
+fn blend_factor(f: wgpu::BlendFactor) -> vk::BlendFactor {
+    use vk::BlendFactor as V;
+    use wgpu::BlendFactor as B;
+    match f {
+        B::Zero => V::ZERO,
+        B::One => V::ONE,
+        B::Src => V::SRC_COLOR,
+        B::OneMinusSrc => V::ONE_MINUS_SRC_COLOR,
+        B::SrcAlpha => V::SRC_ALPHA,
+        B::OneMinusSrcAlpha => V::ONE_MINUS_SRC_ALPHA,
+        B::Dst => V::DST_COLOR,
+        B::OneMinusDst => V::ONE_MINUS_DST_COLOR,
+        B::DstAlpha => V::DST_ALPHA,
+        B::OneMinusDstAlpha => V::ONE_MINUS_DST_ALPHA,
+        B::SrcAlphaSaturated => V::SRC_ALPHA_SATURATE,
+        B::Constant => V::CONSTANT_COLOR,
+        B::OneMinusConstant => V::ONE_MINUS_CONSTANT_COLOR,
+        B::Src1 => V::SRC1_COLOR,
+        B::OneMinusSrc1 => V::ONE_MINUS_SRC1_COLOR,
+        B::Src1Alpha => V::SRC1_ALPHA,
+        B::OneMinusSrc1Alpha => V::ONE_MINUS_SRC1_ALPHA,
+    }
+}
+
+fn blend_op(o: wgpu::BlendOperation) -> vk::BlendOp {
+    use wgpu::BlendOperation as B;
+    match o {
+        B::Add => vk::BlendOp::ADD,
+        B::Subtract => vk::BlendOp::SUBTRACT,
+        B::ReverseSubtract => vk::BlendOp::REVERSE_SUBTRACT,
+        B::Min => vk::BlendOp::MIN,
+        B::Max => vk::BlendOp::MAX,
+    }
 }
 
 fn topology(t: wgpu::PrimitiveTopology) -> vk::PrimitiveTopology {

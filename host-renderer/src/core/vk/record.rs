@@ -43,8 +43,10 @@ pub enum Call {
 pub struct RawDraw<'a> {
     /// The wgpu pipeline key this pipeline mirrors.
     pub key: &'a PipelineKey,
-    /// `PIPE_LOGICOP_*`.
-    pub logic_op: u8,
+    /// `PIPE_LOGICOP_*`, or none (the key's blending).
+    pub logic_op: Option<u8>,
+    /// Line width in whole pixels (1: GL's default lines).
+    pub line_width: u32,
     /// Shader id and module of the vertex and fragment stage.
     pub shaders: [(u64, &'a naga::Module); 2],
     /// Bindings of the vertex and fragment stage (their own numbers).
@@ -79,8 +81,11 @@ pub fn record(
     encoder: &mut wgpu::CommandEncoder,
     d: &RawDraw<'_>,
 ) -> Result<(), String> {
-    if !raw.features.logic_op {
+    if d.logic_op.is_some() && !raw.features.logic_op {
         return Err("logicOp is not enabled".into());
+    }
+    if d.line_width > raw.features.max_line_width.max(1) {
+        return Err("line wider than the device draws".into());
     }
     check_ranges(d)?;
     if cache.pipelines.len() >= MAX_CACHED || cache.samplers.len() >= MAX_CACHED {

@@ -6,7 +6,7 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{
     BlendFlags, BlendLogicOp, RasterizerFlags, RasterizerStipple, RtBlend,
 };
-use guest_protocol::virgl::caps::cap;
+use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{
     clear_bits, CullFace, LogicOp, PrimMode, ShaderStage, TextureTarget,
 };
@@ -125,6 +125,8 @@ struct DrawSetup {
     /// Primitive and vertex count.
     mode: PrimMode,
     count: u32,
+    /// Polygon stipple pattern, enabled when given.
+    stipple: Option<[u32; 32]>,
 }
 
 impl Default for DrawSetup {
@@ -139,6 +141,7 @@ impl Default for DrawSetup {
             line_width: 1.0,
             mode: PrimMode::TRIANGLES,
             count: 3,
+            stipple: None,
         }
     }
 }
@@ -156,6 +159,7 @@ fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         line_width,
         mode,
         count,
+        stipple,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -201,7 +205,12 @@ fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         .with_front_ccw(front_ccw)
         .with_cull_face(cull)
         .with_half_pixel_center(true)
-        .with_bottom_edge_rule(true);
+        .with_bottom_edge_rule(true)
+        .with_poly_stipple_enable(stipple.is_some());
+    if let Some(rows) = stipple {
+        e.push(&Command::SetPolygonStipple(&rows.map(Le32::new)))
+            .unwrap();
+    }
     e.push(&Command::CreateObject(CreateObject::Rasterizer(
         Rasterizer {
             handle: 12,
@@ -485,6 +494,32 @@ fn wide_lines_are_as_wide_as_gl_draws_them() {
     let caps = Renderer::new(Arc::clone(&narrow)).caps_v2();
     assert_eq!(f32::from_bits(caps.max_aliased_line_width.get()), 1.0);
     assert_eq!(line_rows(narrow, 3.0), [8]);
+}
+
+#[test]
+fn polygon_stipple_masks_pixels_by_window_position() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    // A different bit pattern in every row.
+    let rows: [u32; 32] = std::array::from_fn(|y| (y as u32 + 1).wrapping_mul(0x9e37_79b9));
+    let stream = draw_stream(&DrawSetup {
+        stipple: Some(rows),
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let caps = r.caps_v2();
+    assert_ne!(caps.v1.bset.get() & bset::POLY_STIPPLE, 0);
+    // Gallium's rule: pixel (x, y) is drawn when bit 31 − x of row y is set
+    // (rows in memory order, as read back).
+    for y in 0..W {
+        for x in 0..W {
+            let on = rows[y as usize] >> (31 - x) & 1 == 1;
+            let expected = if on { [255, 0, 0, 255] } else { [0, 0, 0, 255] };
+            assert_eq!(pixel(&mut r, x, y), expected, "pixel {x},{y}");
+        }
+    }
 }
 
 #[test]

@@ -57,8 +57,9 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries are implemented and tested (renderer_commands.rs).
-        bset: le(bset::OCCLUSION_QUERY),
+        // Occlusion queries and polygon stipple are implemented and tested
+        // (renderer_commands.rs).
+        bset: le(bset::OCCLUSION_QUERY | bset::POLY_STIPPLE),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),

@@ -156,6 +156,23 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     let dsa = sub.dsa;
     let blend = sub.blend;
     let flat_last = rast.flags.flatshade() && !rast.flags.flatshade_first();
+    // Polygon stipple applies to filled polygons only (GL); the all-ones
+    // pattern changes nothing and needs no shader variant.
+    let stipple_rows = sub.polygon_stipple;
+    let polygons = !matches!(
+        d.mode,
+        PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+    );
+    let filled = [rast.flags.fill_front(), rast.flags.fill_back()].map(|m| m == PolygonMode::FILL);
+    let stipple = rast.flags.poly_stipple_enable()
+        && polygons
+        && stipple_rows != [u32::MAX; 32]
+        && filled.contains(&true);
+    if stipple && filled.contains(&false) {
+        return Err(unsupported(
+            "polygon stipple with one face filled and one not",
+        ));
+    }
     let alpha_test = dsa
         .filter(|d| d.depth_alpha.alpha_enabled())
         .and_then(|d| CompareFunction::from_pipe(u32::from(d.depth_alpha.alpha_func().0)));
@@ -165,6 +182,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,
+        polygon_stipple: stipple,
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize],
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
@@ -657,6 +675,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         flip_y,
         fb_height: fbh as f32,
         alpha_ref,
+        polygon_stipple: stipple_rows,
     }
     .to_bytes();
     let mut groups = Vec::new();

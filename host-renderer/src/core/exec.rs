@@ -59,7 +59,6 @@ impl Exec<'_> {
             Command::Nop(_)
             | Command::EndTransfers(_)
             | Command::LinkShader(_)
-            | Command::SetPolygonStipple(_)
             | Command::SetTessState { .. }
             | Command::SetMinSamples(_)
             | Command::SetDebugFlags(_)
@@ -207,6 +206,10 @@ impl Exec<'_> {
             }
             Command::SetSampleMask(m) => {
                 self.sub().sample_mask = m;
+                Ok(())
+            }
+            Command::SetPolygonStipple(rows) => {
+                self.sub().polygon_stipple = rows.map(|r| r.get());
                 Ok(())
             }
             Command::SetSubCtx(id) => {

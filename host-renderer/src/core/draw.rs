@@ -646,8 +646,10 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             sample_mask: u64::from(sample_mask),
             layouts: layouts.clone(),
         };
+        // Raw draws use raw pipelines (cached in `vk`), built from the key.
         if raw_needed {
-            keys.push(key.clone());
+            keys.push(key);
+            continue;
         }
         let hit = ex.caches.pipelines.contains_key(&key);
         ex.caches.pipeline_stats.count(hit);
@@ -853,13 +855,12 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     if let Some(slot) = occlusion_slot {
         pass.begin_occlusion_query(slot);
     }
+    // For a raw draw this pass only puts the bound resources into the states
+    // the raw commands expect (see `vk`), with no draw.
+    if raw_needed {
+        bind_for_raw(pass, &groups, &vertex_bind, &indices, generated.as_ref());
+    }
     for pipeline in &pipelines {
-        // For a raw draw this pass only puts the bound resources into the
-        // states the raw commands expect (see `vk`), with no draw.
-        if raw_needed {
-            bind_for_raw(pass, &groups, &vertex_bind, &indices, generated.as_ref());
-            continue;
-        }
         pass.set_pipeline(pipeline);
         for (i, g) in groups.iter().enumerate() {
             pass.set_bind_group(i as u32, g, &[]);

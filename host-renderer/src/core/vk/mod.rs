@@ -120,17 +120,20 @@ impl RawCache {
         }
     }
 
-    /// Destroys every object after the device went idle.
+    /// Destroys every object once the work submitted so far has finished.
     fn clear(&mut self) {
-        let Some((device, _)) = &self.owner else {
+        let Some((device, wgpu_device)) = &self.owner else {
             return;
         };
-        // SAFETY: waiting for idle makes every object below unused; each was
+        // Every raw command buffer went through wgpu's queue: waiting for
+        // wgpu's submissions waits for them (without touching the queue
+        // behind wgpu's back, as vkDeviceWaitIdle would).
+        if let Err(e) = wgpu_device.poll(wgpu::PollType::wait_indefinitely()) {
+            tracing::warn!("waiting for the device before freeing raw objects: {e}");
+        }
+        // SAFETY: no submitted work uses the objects below any more; each was
         // created from `device` and is destroyed once (the maps are drained).
         unsafe {
-            if let Err(e) = device.device_wait_idle() {
-                tracing::warn!("vkDeviceWaitIdle: {e}");
-            }
             for (_, p) in self.pipelines.drain() {
                 device.destroy_pipeline(p, None);
             }

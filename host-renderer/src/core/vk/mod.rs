@@ -5,8 +5,8 @@
 //! This module is the only place that touches Vulkan directly. The seam:
 //! - [`open::open`] creates the wgpu device with the extra Vulkan features
 //!   (`logicOp`, Bresenham `wideLines`, dynamic rendering, push descriptors)
-//!   where the adapter has
-//!   them; [`RawDevice`] says what was enabled (caps and draws ask it).
+//!   where the adapter has them; [`RawDevice`] says what was enabled (caps
+//!   and draws ask it).
 //! - [`record`] records one draw that needs a logic op or a wide line into a
 //!   command encoder of its own (wgpu does not let raw and wgpu commands share
 //!   one), submitted in order between wgpu's command buffers.
@@ -63,11 +63,11 @@ impl RawDevice {
         device: &wgpu::Device,
         features: RawFeatures,
     ) -> Option<Self> {
-        if features == RawFeatures::default() {
+        if !features.logic_op && !features.wide_lines() {
             return None;
         }
         // SAFETY: the hal objects are only read here for handles that stay
-        // valid while `device` lives (the cache keeps a `wgpu::Device`).
+        // valid while `device` lives (every raw cache keeps a `wgpu::Device`).
         let hal_device = unsafe { device.as_hal::<Vulkan>() }?;
         // SAFETY: as above.
         let hal_adapter = unsafe { adapter.as_hal::<Vulkan>() }?;

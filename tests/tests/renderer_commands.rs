@@ -127,6 +127,8 @@ struct DrawSetup {
     count: u32,
     /// Polygon stipple pattern, enabled when given.
     stipple: Option<[u32; 32]>,
+    /// Line stipple (factor − 1, pattern), enabled when given.
+    line_stipple: Option<(u8, u16)>,
 }
 
 impl Default for DrawSetup {
@@ -142,6 +144,7 @@ impl Default for DrawSetup {
             mode: PrimMode::TRIANGLES,
             count: 3,
             stipple: None,
+            line_stipple: None,
         }
     }
 }
@@ -160,6 +163,7 @@ fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         mode,
         count,
         stipple,
+        line_stipple,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -206,7 +210,9 @@ fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         .with_cull_face(cull)
         .with_half_pixel_center(true)
         .with_bottom_edge_rule(true)
-        .with_poly_stipple_enable(stipple.is_some());
+        .with_poly_stipple_enable(stipple.is_some())
+        .with_line_stipple_enable(line_stipple.is_some());
+    let (factor, pattern) = line_stipple.unwrap_or((0, u16::MAX));
     if let Some(rows) = stipple {
         e.push(&Command::SetPolygonStipple(&rows.map(Le32::new)))
             .unwrap();
@@ -217,7 +223,9 @@ fn draw_stream(s: &DrawSetup) -> Vec<u8> {
             flags,
             point_size: F32Bits::new(1.0),
             sprite_coord_enable: 0,
-            stipple: RasterizerStipple::new(),
+            stipple: RasterizerStipple::new()
+                .with_line_stipple_factor(factor)
+                .with_line_stipple_pattern(pattern),
             line_width: F32Bits::new(line_width),
             offset_units: F32Bits::new(0.0),
             offset_scale: F32Bits::new(0.0),
@@ -456,11 +464,29 @@ fn logic_op_draws_past_their_vertex_buffer_are_refused() {
 /// Rows of column 8 covered by a blue horizontal line through the centre of
 /// row 8, drawn `width` wide on `gpu`.
 fn line_rows(gpu: Arc<Gpu>, width: f32) -> Vec<u32> {
+    let (mut r, errors) = draw_line(gpu, width, None, false);
+    assert_eq!(errors, 0);
+    (0..W)
+        .filter(|&y| pixel(&mut r, 8, y) == [255, 0, 0, 255])
+        .collect()
+}
+
+/// A blue horizontal line through the centre of row 8 from window x 0.25 to
+/// 15.75 (inside the diamonds of pixels 0 and 15: GL's diamond-exit rule
+/// draws pixels 0 to 14), `width` wide, with `line_stipple` (factor − 1,
+/// pattern), `flat` shaded; returns the renderer and the draw's error count.
+fn draw_line(
+    gpu: Arc<Gpu>,
+    width: f32,
+    line_stipple: Option<(u8, u16)>,
+    flat: bool,
+) -> (Renderer, u64) {
     // Window y 8.5 (row 8's centre) is NDC y 1 - 8.5 / 8.
     let y = 1.0 - 8.5 / 8.0;
+    let (x0, x1) = (0.25 / 8.0 - 1.0, 15.75 / 8.0 - 1.0);
     let line = [
-        -1.0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, //
-        1.0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+        x0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, //
+        x1, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
     ];
     let mut r = Renderer::new(gpu);
     let ctx = CtxId(1);
@@ -469,13 +495,34 @@ fn line_rows(gpu: Arc<Gpu>, width: f32) -> Vec<u32> {
         line_width: width,
         mode: PrimMode::LINES,
         count: 2,
+        line_stipple,
+        flat,
         ..DrawSetup::default()
     });
     let stats = r.submit(ctx, &stream).unwrap();
-    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
-    (0..W)
-        .filter(|&y| pixel(&mut r, 8, y) == [255, 0, 0, 255])
-        .collect()
+    (r, stats.errors)
+}
+
+#[test]
+fn line_stipple_follows_gl_pattern_and_factor() {
+    let gpu = gpu();
+    // GL: pixel s of a line is drawn when bit (s / factor) mod 16 is set.
+    for (factor, pattern) in [(1u32, 0x5555u16), (2, 0x5555), (3, 0x0f0f)] {
+        let stipple = Some(((factor - 1) as u8, pattern));
+        let (mut r, errors) = draw_line(Arc::clone(&gpu), 1.0, stipple, false);
+        assert_eq!(errors, 0);
+        let drawn: Vec<bool> = (0..W)
+            .map(|x| pixel(&mut r, x, 8) == [255, 0, 0, 255])
+            .collect();
+        let expected: Vec<bool> = (0..W)
+            .map(|s| s < W - 1 && pattern >> ((s / factor) % 16) & 1 == 1)
+            .collect();
+        assert_eq!(drawn, expected, "factor {factor}, pattern {pattern:#06x}");
+    }
+    // Flat-shaded lines reach Vulkan reversed (GL's provoking vertex): the
+    // pattern would run backwards, so the draw is refused.
+    let (_, errors) = draw_line(gpu, 1.0, Some((0, 0x5555)), true);
+    assert_eq!(errors, 1);
 }
 
 #[test]

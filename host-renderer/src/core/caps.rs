@@ -6,7 +6,10 @@
 //! device without it refuses such draws with an `Unsupported` context error
 //! rather than drawing them wrong. Aliased lines are as wide as the raw path
 //! draws them exactly (Bresenham `wideLines`; 1 without it) and the guest
-//! clamps to the range advertised; smooth lines stay 1 pixel wide.
+//! clamps to the range advertised; smooth lines stay 1 pixel wide. Line
+//! stipple (no caps bit either) is drawn with stippled Bresenham lines where
+//! the device has them and refused with `Unsupported` where it cannot be
+//! exact.
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;

@@ -591,10 +591,39 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     } else {
         1
     };
-    let raw_needed = logic_op.is_some() || line_width > 1;
+    // GL line stipple (the factor is sent minus one), exact where the guest's
+    // lines reach Vulkan unsplit: stipple restarts with every line of a list.
+    let line_stipple = (draws_lines
+        && rast.flags.line_stipple_enable()
+        && rast.stipple.line_stipple_pattern() != u16::MAX)
+        .then(|| {
+            (
+                u32::from(rast.stipple.line_stipple_factor()) + 1,
+                rast.stipple.line_stipple_pattern(),
+            )
+        });
+    if line_stipple.is_some() {
+        // Also in the guest's vertex order: the provoking-vertex rotation of
+        // flat-shaded lines would run the pattern backwards.
+        let unsplit = !cpu
+            && (d.mode == PrimMode::LINES
+                || (d.mode == PrimMode::LINE_STRIP
+                    && topology == wgpu::PrimitiveTopology::LineStrip));
+        if !unsplit {
+            return Err(unsupported(
+                "line stipple on loops, polygon edges, or flat-shaded or split lines",
+            ));
+        }
+        if !gpu.raw.as_ref().is_some_and(|r| r.features().line_stipple) {
+            return Err(unsupported(
+                "line stipple (the device has no stippled Bresenham lines)",
+            ));
+        }
+    }
+    let raw_needed = logic_op.is_some() || line_width > 1 || line_stipple.is_some();
     if raw_needed && occlusion.is_some() {
         return Err(unsupported(
-            "logic ops or wide lines inside an occlusion query",
+            "logic ops or GL lines inside an occlusion query",
         ));
     }
 
@@ -907,7 +936,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     }
     let Some(raw) = gpu.raw.as_ref() else {
         return Err(unsupported(
-            "logic ops or wide lines without the raw Vulkan path",
+            "logic ops or GL lines without the raw Vulkan path",
         ));
     };
     let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
@@ -965,6 +994,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             .ok_or(CommandError::Draw("no pipeline".into()))?,
         logic_op,
         line_width,
+        line_stipple,
         shaders: [(vs_c.id, &vs_c.naga), (fs_c.id, &fs_c.naga)],
         bindings,
         vertex: &vertex_bind,

@@ -63,7 +63,7 @@ impl RawDevice {
         device: &wgpu::Device,
         features: RawFeatures,
     ) -> Option<Self> {
-        if !features.logic_op && !features.wide_lines() {
+        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
             return None;
         }
         // SAFETY: the hal objects are only read here for handles that stay
@@ -203,6 +203,7 @@ impl RawCache {
                 None => None,
             },
             line_width: d.line_width,
+            line_stipple: d.line_stipple,
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {

@@ -15,6 +15,8 @@ pub struct RawFeatures {
     /// Widest aliased line in whole pixels (`wideLines` with Bresenham line
     /// rasterization, as GL draws aliased lines); 0 or 1: no wide lines.
     pub max_line_width: u32,
+    /// GL line stipple (`stippledBresenhamLines`).
+    pub line_stipple: bool,
 }
 
 impl RawFeatures {
@@ -86,10 +88,8 @@ pub fn open(
     let raw_ok = props.api_version >= vk::API_VERSION_1_3
         && dynamic.dynamic_rendering == vk::TRUE
         && has_ext(ash::khr::push_descriptor::NAME);
-    let wide_ok = raw_ok
-        && core.wide_lines == vk::TRUE
-        && line_ext.is_some()
-        && lines.bresenham_lines == vk::TRUE;
+    let bresenham = raw_ok && line_ext.is_some() && lines.bresenham_lines == vk::TRUE;
+    let wide_ok = bresenham && core.wide_lines == vk::TRUE;
     let widest = props.limits.line_width_range[1];
     let raw = RawFeatures {
         logic_op: raw_ok && core.logic_op == vk::TRUE,
@@ -98,15 +98,17 @@ pub fn open(
         } else {
             1
         },
+        line_stipple: bresenham && lines.stippled_bresenham_lines == vk::TRUE,
     };
-    let any = raw.logic_op || raw.wide_lines();
+    let line_state = raw.wide_lines() || raw.line_stipple;
+    let any = raw.logic_op || line_state;
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let mut wanted = Vec::new();
     if any {
         wanted.push(ash::khr::push_descriptor::NAME);
     }
-    if raw.wide_lines() {
+    if line_state {
         wanted.extend(line_ext);
     }
     for name in wanted {
@@ -124,8 +126,9 @@ pub fn open(
     }
     let mut dynamic_on =
         vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);
-    let mut lines_on =
-        vk::PhysicalDeviceLineRasterizationFeaturesKHR::default().bresenham_lines(true);
+    let mut lines_on = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default()
+        .bresenham_lines(true)
+        .stippled_bresenham_lines(raw.line_stipple);
     let names: Vec<*const std::ffi::c_char> = extensions.iter().map(|s| s.as_ptr()).collect();
     // wgpu-hal itself always uses queue family 0, queue 0.
     let priorities = [1.0f32];
@@ -138,7 +141,7 @@ pub fn open(
     if any {
         info = info.push_next(&mut dynamic_on);
     }
-    if raw.wide_lines() {
+    if line_state {
         info = info.push_next(&mut lines_on);
     }
     let info = phd.add_to_device_create(info).enabled_features(&enabled);

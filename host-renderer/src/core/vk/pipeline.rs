@@ -1,5 +1,6 @@
 //! Raw Vulkan graphics pipelines: the same state a [`PipelineKey`] gives the
-//! wgpu pipeline, plus a logic op and/or a wide Bresenham line width.
+//! wgpu pipeline, plus a logic op, a wide Bresenham line width and/or GL line
+//! stipple.
 
 use crate::core::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
@@ -140,6 +141,8 @@ pub struct Extra {
     pub logic_op: Option<vk::LogicOp>,
     /// Line width in pixels (> 1: Bresenham wide lines).
     pub line_width: u32,
+    /// GL line stipple: factor (1–256) and pattern (Bresenham lines).
+    pub line_stipple: Option<(u32, u16)>,
 }
 
 /// Creates the pipeline for `key` with `extra`.
@@ -242,7 +245,13 @@ fn create_with(
     // GL draws aliased lines (wide ones too) by the diamond-exit rule.
     let mut line_mode = vk::PipelineRasterizationLineStateCreateInfoKHR::default()
         .line_rasterization_mode(vk::LineRasterizationModeKHR::BRESENHAM);
-    if extra.line_width > 1 {
+    if let Some((factor, pattern)) = extra.line_stipple {
+        line_mode = line_mode
+            .stippled_line_enable(true)
+            .line_stipple_factor(factor)
+            .line_stipple_pattern(pattern);
+    }
+    if extra.line_width > 1 || extra.line_stipple.is_some() {
         raster = raster.push_next(&mut line_mode);
     }
     let mut depth_stencil = vk::PipelineDepthStencilStateCreateInfo::default();

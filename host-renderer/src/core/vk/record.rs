@@ -47,6 +47,8 @@ pub struct RawDraw<'a> {
     pub logic_op: Option<u8>,
     /// Line width in whole pixels (1: GL's default lines).
     pub line_width: u32,
+    /// GL line stipple: factor (1–256) and pattern.
+    pub line_stipple: Option<(u32, u16)>,
     /// Shader id and module of the vertex and fragment stage.
     pub shaders: [(u64, &'a naga::Module); 2],
     /// Bindings of the vertex and fragment stage (their own numbers).
@@ -86,6 +88,9 @@ pub fn record(
     }
     if d.line_width > raw.features.max_line_width.max(1) {
         return Err("line wider than the device draws".into());
+    }
+    if d.line_stipple.is_some() && !raw.features.line_stipple {
+        return Err("stippledBresenhamLines is not enabled".into());
     }
     check_ranges(d)?;
     if cache.pipelines.len() >= MAX_CACHED || cache.samplers.len() >= MAX_CACHED {

@@ -41,7 +41,7 @@ pub mod vtest;
 
 pub use crate::core::api::RendererBackend;
 pub use crate::core::backing::{Backing, VecBacking};
-pub use crate::core::gpu::Gpu;
+pub use crate::core::gpu::{Gpu, GpuOptions};
 pub use crate::core::ids::{CtxId, ResId};
 pub use crate::core::layout::ResourceInfo;
 pub use crate::core::quota::Quotas;

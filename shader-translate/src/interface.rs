@@ -17,7 +17,7 @@
 //! | binding | resource |
 //! | --- | --- |
 //! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>`; `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
-//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (16 bytes) |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (144 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
 //!
@@ -92,8 +92,8 @@ pub const fn varying_location(id: SemanticId) -> Option<u32> {
 }
 
 /// Per-draw values the translated shaders read from
-/// [`DRIVER_UNIFORMS_BINDING`] (a 16-byte uniform buffer, same layout in both
-/// stages). See `docs/gl-conventions.md`.
+/// [`DRIVER_UNIFORMS_BINDING`] (a 144-byte uniform buffer, same layout in
+/// both stages). See `docs/gl-conventions.md`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DriverUniforms {
     /// VS: clip-space y is multiplied by this. +1 when the viewport's y scale
@@ -103,18 +103,24 @@ pub struct DriverUniforms {
     pub fb_height: f32,
     /// FS: alpha-test reference value.
     pub alpha_ref: f32,
+    /// FS: the polygon stipple pattern (`SET_POLYGON_STIPPLE`), row `y` in
+    /// Gallium's row order, bit `31 − x` for column `x`.
+    pub polygon_stipple: [u32; 32],
 }
 
 impl DriverUniforms {
     /// Size of the uniform buffer in bytes.
-    pub const SIZE: u64 = 16;
+    pub const SIZE: u64 = 144;
 
-    /// The buffer contents (little-endian f32s; the last 4 bytes are padding).
-    pub fn to_bytes(&self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        for (chunk, v) in
-            out.chunks_exact_mut(4)
-                .zip([self.flip_y, self.fb_height, self.alpha_ref, 0.0])
+    /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
+    /// `alpha_ref`, 4 bytes of padding, then the 32 stipple rows as
+    /// little-endian u32s (`array<vec4<u32>, 8>`).
+    pub fn to_bytes(&self) -> [u8; 144] {
+        let mut out = [0u8; 144];
+        let floats = [self.flip_y, self.fb_height, self.alpha_ref, 0.0].map(f32::to_bits);
+        for (chunk, v) in out
+            .chunks_exact_mut(4)
+            .zip(floats.iter().chain(&self.polygon_stipple))
         {
             chunk.copy_from_slice(&v.to_le_bytes());
         }
@@ -128,6 +134,7 @@ impl Default for DriverUniforms {
             flip_y: 1.0,
             fb_height: 0.0,
             alpha_ref: 0.0,
+            polygon_stipple: [u32::MAX; 32],
         }
     }
 }
@@ -398,10 +405,13 @@ mod tests {
             flip_y: -1.0,
             fb_height: 240.0,
             alpha_ref: 0.5,
+            polygon_stipple: std::array::from_fn(|i| i as u32 * 3),
         }
         .to_bytes();
         assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
         assert_eq!(bytes.get(4..8), Some(&240.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(8..12), Some(&0.5f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(16..20), Some(&0u32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(140..144), Some(&93u32.to_le_bytes()[..]));
     }
 }

@@ -28,6 +28,10 @@ pub struct Options {
     /// `alpha <func> alpha_ref` (`alpha_ref` from the driver uniforms). `None`:
     /// no alpha test.
     pub alpha_test: Option<CompareFunction>,
+    /// FS only, rasterizer `poly_stipple_enable` on filled polygons: the FS
+    /// discards fragments whose bit in the driver uniforms' 32×32 stipple
+    /// pattern (window position modulo 32) is 0.
+    pub polygon_stipple: bool,
     /// Number of bound colour buffers (at least 1): with
     /// `FS_COLOR0_WRITES_ALL_CBUFS`, colour 0 is written to locations
     /// `0..color_buffers`.
@@ -60,6 +64,7 @@ impl Default for Options {
             clamp_vertex_color: false,
             clamp_fragment_color: false,
             alpha_test: None,
+            polygon_stipple: false,
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],

@@ -45,6 +45,7 @@ fn options(path: &Path) -> Options {
             "clamp_fragment_color" => o.clamp_fragment_color = flag(),
             "color_buffers" => o.color_buffers = value.parse().unwrap(),
             "alpha_test" => o.alpha_test = CompareFunction::from_pipe(value.parse().unwrap()),
+            "polygon_stipple" => o.polygon_stipple = flag(),
             "sampler0_swizzle" => o.samplers[0].swizzle = swizzle(value),
             "sampler0_alpha_one" => o.samplers[0].alpha_one = flag(),
             other => match other

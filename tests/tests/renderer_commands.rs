@@ -6,12 +6,13 @@ mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::caps::cap;
+use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, TextureTarget};
 use guest_protocol::virgl::{
     Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface, Viewport,
 };
-use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
+use host_renderer::{CtxId, Gpu, GpuOptions, Renderer, ResId, TransferBox, VecBacking};
+use std::sync::Arc;
 
 #[test]
 fn flat_shading_uses_the_last_vertex() {
@@ -56,6 +57,285 @@ fn culling_follows_gallium_winding() {
             "front_ccw {front_ccw}: {p:?}"
         );
     }
+}
+
+/// Destination (cleared) and source (flat triangle) bytes for the logic op
+/// tests, B, G, R, A as stored: every pair of bits occurs in some channel.
+const LOGIC_DST: [u8; 4] = [0x0f, 0x33, 0x55, 0xcc];
+const LOGIC_SRC: [u8; 4] = [0x55, 0x0f, 0xcc, 0x33];
+
+/// `PIPE_LOGICOP_*` is the op's truth table: bit (2·s + d) is the result.
+fn logic_op_reference(func: u8, src: u8, dst: u8) -> u8 {
+    (0..8).fold(0, |out, bit| {
+        let s = (src >> bit) & 1;
+        let d = (dst >> bit) & 1;
+        out | (((func >> (2 * s + d)) & 1) << bit)
+    })
+}
+
+/// Renders the flat LOGIC_SRC triangle with `func` over LOGIC_DST on `gpu`;
+/// returns the centre pixel and the context's error count.
+fn logic_op_pixel(gpu: Arc<Gpu>, func: u8) -> ([u8; 4], u64, Vec<String>) {
+    let unorm = |b: u8| f32::from(b) / 255.0;
+    // BGRA storage: the colour's RGBA is (byte 2, 1, 0, 3).
+    let [sb, sg, sr, sa] = LOGIC_SRC.map(unorm);
+    let [db, dg, dr, da] = LOGIC_DST.map(unorm);
+    let mut tri = TRIANGLE;
+    for v in tri.chunks_mut(8) {
+        v[4..8].copy_from_slice(&[sr, sg, sb, sa]);
+    }
+    let mut r = Renderer::new(gpu);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &tri);
+    let stats = r
+        .submit(
+            ctx,
+            &draw_stream(&DrawSetup {
+                clear: [dr, dg, db, da],
+                logic_op: Some(func),
+                ..DrawSetup::default()
+            }),
+        )
+        .unwrap();
+    let errors = r
+        .context_errors(ctx)
+        .map(|(list, _)| list.iter().map(|e| e.error.to_string()).collect())
+        .unwrap_or_default();
+    (pixel(&mut r, 8, 8), stats.errors, errors)
+}
+
+#[test]
+fn all_sixteen_logic_ops_match_a_cpu_reference() {
+    let gpu = gpu();
+    for func in 0..16u8 {
+        let expected: Vec<u8> = LOGIC_SRC
+            .iter()
+            .zip(LOGIC_DST)
+            .map(|(&s, d)| logic_op_reference(func, s, d))
+            .collect();
+        let (got, errors, list) = logic_op_pixel(Arc::clone(&gpu), func);
+        assert_eq!(errors, 0, "op {func}: {list:?}");
+        assert_eq!(got.to_vec(), expected, "op {func}");
+    }
+    assert!(gpu.take_uncaptured().is_empty());
+}
+
+#[test]
+fn logic_op_draws_past_their_vertex_buffer_are_refused() {
+    let gpu = gpu();
+    let mut r = Renderer::new(Arc::clone(&gpu));
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let stats = r
+        .submit(
+            ctx,
+            &draw_stream(&DrawSetup {
+                flat: false,
+                logic_op: Some(6),
+                ..DrawSetup::default()
+            }),
+        )
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // The same XOR draw reading 1000 vertices past the 3 the buffer holds
+    // (smooth shading: drawn straight from the vertex buffer, no indices).
+    let mut e = Encoder::new();
+    e.push(&Command::DrawVbo(DrawVbo {
+        start: 1000,
+        ..full_draw()
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let (errors, _) = r.context_errors(ctx).unwrap();
+    let last = errors
+        .last()
+        .map(|e| e.error.to_string())
+        .unwrap_or_default();
+    assert!(last.contains("past its buffer"), "{last}");
+    assert!(gpu.take_uncaptured().is_empty());
+}
+
+/// Rows of column 8 covered by a blue horizontal line through the centre of
+/// row 8, drawn `width` wide on `gpu`.
+fn line_rows(gpu: Arc<Gpu>, width: f32) -> Vec<u32> {
+    let (mut r, errors) = draw_line(gpu, width, None, false);
+    assert_eq!(errors, 0);
+    (0..W)
+        .filter(|&y| pixel(&mut r, 8, y) == [255, 0, 0, 255])
+        .collect()
+}
+
+/// A blue horizontal line through the centre of row 8 from window x 0.25 to
+/// 15.75 (inside the diamonds of pixels 0 and 15: GL's diamond-exit rule
+/// draws pixels 0 to 14), `width` wide, with `line_stipple` (factor − 1,
+/// pattern), `flat` shaded; returns the renderer and the draw's error count.
+fn draw_line(
+    gpu: Arc<Gpu>,
+    width: f32,
+    line_stipple: Option<(u8, u16)>,
+    flat: bool,
+) -> (Renderer, u64) {
+    // Window y 8.5 (row 8's centre) is NDC y 1 - 8.5 / 8.
+    let y = 1.0 - 8.5 / 8.0;
+    let (x0, x1) = (0.25 / 8.0 - 1.0, 15.75 / 8.0 - 1.0);
+    let line = [
+        x0, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, //
+        x1, y, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0,
+    ];
+    let mut r = Renderer::new(gpu);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &line);
+    let stream = draw_stream(&DrawSetup {
+        line_width: width,
+        mode: PrimMode::LINES,
+        count: 2,
+        line_stipple,
+        flat,
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    (r, stats.errors)
+}
+
+#[test]
+fn line_stipple_follows_gl_pattern_and_factor() {
+    let gpu = gpu();
+    // GL: pixel s of a line is drawn when bit (s / factor) mod 16 is set.
+    for (factor, pattern) in [(1u32, 0x5555u16), (2, 0x5555), (3, 0x0f0f)] {
+        let stipple = Some(((factor - 1) as u8, pattern));
+        let (mut r, errors) = draw_line(Arc::clone(&gpu), 1.0, stipple, false);
+        assert_eq!(errors, 0);
+        let drawn: Vec<bool> = (0..W)
+            .map(|x| pixel(&mut r, x, 8) == [255, 0, 0, 255])
+            .collect();
+        let expected: Vec<bool> = (0..W)
+            .map(|s| s < W - 1 && pattern >> ((s / factor) % 16) & 1 == 1)
+            .collect();
+        assert_eq!(drawn, expected, "factor {factor}, pattern {pattern:#06x}");
+    }
+    // Flat-shaded lines reach Vulkan reversed (GL's provoking vertex): the
+    // pattern would run backwards, so the draw is refused.
+    let (_, errors) = draw_line(gpu, 1.0, Some((0, 0x5555)), true);
+    assert_eq!(errors, 1);
+}
+
+#[test]
+fn wide_lines_are_as_wide_as_gl_draws_them() {
+    let gpu = gpu();
+    let caps = Renderer::new(Arc::clone(&gpu)).caps_v2();
+    let widest = f32::from_bits(caps.max_aliased_line_width.get());
+    assert!(widest >= 3.0, "lavapipe draws wide lines: {widest}");
+    // GL: an x-major aliased line covers round(width) rows around it.
+    assert_eq!(line_rows(Arc::clone(&gpu), 1.0), [8]);
+    assert_eq!(line_rows(Arc::clone(&gpu), 3.0), [7, 8, 9]);
+    assert_eq!(line_rows(Arc::clone(&gpu), 2.6), [7, 8, 9]);
+    // Without the raw path the caps say 1 and wider lines are drawn at 1.
+    let narrow = Gpu::with_options(GpuOptions { raw_vulkan: false })
+        .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let caps = Renderer::new(Arc::clone(&narrow)).caps_v2();
+    assert_eq!(f32::from_bits(caps.max_aliased_line_width.get()), 1.0);
+    assert_eq!(line_rows(narrow, 3.0), [8]);
+}
+
+#[test]
+fn polygon_stipple_masks_pixels_by_window_position() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    // A different bit pattern in every row.
+    let rows: [u32; 32] = std::array::from_fn(|y| (y as u32 + 1).wrapping_mul(0x9e37_79b9));
+    let stream = draw_stream(&DrawSetup {
+        stipple: Some(rows),
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let caps = r.caps_v2();
+    assert_ne!(caps.v1.bset.get() & bset::POLY_STIPPLE, 0);
+    // Gallium's rule: pixel (x, y) is drawn when bit 31 − x of row y is set
+    // (rows in memory order, as read back).
+    for y in 0..W {
+        for x in 0..W {
+            let on = rows[y as usize] >> (31 - x) & 1 == 1;
+            let expected = if on { [255, 0, 0, 255] } else { [0, 0, 0, 255] };
+            assert_eq!(pixel(&mut r, x, y), expected, "pixel {x},{y}");
+        }
+    }
+}
+
+#[test]
+fn without_vulkan_logic_ops_draws_are_refused_not_drawn_wrong() {
+    let gpu = Gpu::with_options(GpuOptions { raw_vulkan: false })
+        .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    // XOR is refused with an Unsupported error; the target keeps its clear.
+    let (got, errors, list) = logic_op_pixel(Arc::clone(&gpu), 6);
+    assert_eq!(errors, 1, "{list:?}");
+    assert!(list.iter().any(|e| e.contains("logic ops")), "{list:?}");
+    assert_eq!(got, LOGIC_DST);
+    // COPY needs no logic op: drawn as a plain write.
+    let (got, errors, list) = logic_op_pixel(gpu, 12);
+    assert_eq!(errors, 0, "{list:?}");
+    assert_eq!(got, LOGIC_SRC);
+}
+
+#[test]
+fn multisampled_targets_resolve_in_blits() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    // The bottom-left half of the target (up to the diagonal from the top-left
+    // to the bottom-right corner, through pixel centres), blue.
+    let mut tri = TRIANGLE;
+    tri[8] = 1.0;
+    tri[17] = 1.0;
+    setup(&mut r, ctx, &tri);
+    let mut msaa = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W);
+    msaa.nr_samples = 4;
+    r.create_resource(ResId(3), &msaa, None).unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    // Only 4× exists: other counts are refused at creation.
+    msaa.nr_samples = 2;
+    assert!(r.create_resource(ResId(4), &msaa, None).is_err());
+    let draw = draw_stream(&DrawSetup {
+        target: 3,
+        ..DrawSetup::default()
+    });
+    let whole = guest_protocol::virgl::Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: W as i32,
+        h: W as i32,
+        d: 1,
+    };
+    let surface = |res| guest_protocol::virgl::BlitSurface {
+        res,
+        level: 0,
+        format: Format::B8G8R8A8_UNORM,
+        region: whole,
+    };
+    let mut e = Encoder::new();
+    e.push(&Command::Blit(guest_protocol::virgl::Blit {
+        flags: guest_protocol::virgl::bits::BlitFlags::new().with_mask(0xf),
+        scissor_min: Default::default(),
+        scissor_max: Default::default(),
+        dst: surface(1),
+        src: surface(3),
+    }))
+    .unwrap();
+    for stream in [draw, e.finish()] {
+        let stats = r.submit(ctx, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    }
+    // Row 0 is the top: the bottom-left half is blue, the top-right black,
+    // and pixels the diagonal cuts hold the average of their samples.
+    assert_eq!(pixel(&mut r, 1, 14), [255, 0, 0, 255]);
+    assert_eq!(pixel(&mut r, 14, 1), [0, 0, 0, 255]);
+    let blues: Vec<u8> = (0..W).map(|i| pixel(&mut r, i, i)[0]).collect();
+    assert!(
+        blues.iter().all(|&b| b > 0 && b < 255),
+        "diagonal pixels are partly covered: {blues:?}"
+    );
 }
 
 #[test]

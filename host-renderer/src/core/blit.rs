@@ -5,7 +5,7 @@ use super::error::CommandError;
 use super::exec::Exec;
 use super::format::{render_mask, swz};
 use super::ids::ResId;
-use super::resource::{Resource, ResourceKind};
+use super::resource::{srgb_twin, Resource, ResourceKind};
 use super::transfer;
 use guest_protocol::virgl::{Blit, Box3, CopyRegion};
 use std::collections::HashMap;
@@ -187,11 +187,74 @@ fn span(what: &'static str, x: i32, w: i32, max: u32) -> Result<(u32, u32), Comm
     Ok((lo as u32, (hi - lo) as u32))
 }
 
+/// Resolves a multisampled resource `handle` into a new single-sampled
+/// texture of its size and format (GL: a blit from a multisampled buffer
+/// reads the average of its samples); `None` when it is single-sampled.
+fn resolve_source(ex: &mut Exec<'_>, handle: u32) -> Result<Option<wgpu::Texture>, CommandError> {
+    let t = texture_of(ex.resource(handle)?, handle)?;
+    if t.texture.sample_count() <= 1 {
+        return Ok(None);
+    }
+    let src = t.texture.clone();
+    let gpu = ex.gpu;
+    ex.work.mark(ResId(handle));
+    let (resolved, err) = gpu.scoped(|| {
+        let twin = srgb_twin(src.format());
+        let resolved = gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("resolved"),
+            size: src.size(),
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: src.format(),
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_SRC,
+            view_formats: twin.as_slice(),
+        });
+        let (from, to) = (
+            src.create_view(&wgpu::TextureViewDescriptor::default()),
+            resolved.create_view(&wgpu::TextureViewDescriptor::default()),
+        );
+        // A pass with no draw: the resolve happens as it ends.
+        ex.work
+            .encoder(gpu)
+            .begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("resolve"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &from,
+                    depth_slice: None,
+                    resolve_target: Some(&to),
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Load,
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+        resolved
+    });
+    match err {
+        Some(e) => Err(CommandError::Wgpu(e)),
+        None => Ok(Some(resolved)),
+    }
+}
+
 /// Executes BLIT.
 pub fn blit(ex: &mut Exec<'_>, b: &Blit) -> Result<(), CommandError> {
+    let resolved = resolve_source(ex, b.src.res)?;
     let src_r = ex.resource(b.src.res)?;
     let dst_r = ex.resource(b.dst.res)?;
     let (src_t, dst_t) = (texture_of(src_r, b.src.res)?, texture_of(dst_r, b.dst.res)?);
+    if dst_t.texture.sample_count() > 1 {
+        return Err(CommandError::Unsupported(
+            "blits into multisampled resources",
+        ));
+    }
+    let src_texture = resolved.unwrap_or_else(|| src_t.texture.clone());
     let (sl, dl) = (b.src.level, b.dst.level);
     if sl > src_r.info.last_level || dl > dst_r.info.last_level {
         return Err(CommandError::OutOfRange {
@@ -234,7 +297,7 @@ pub fn blit(ex: &mut Exec<'_>, b: &Blit) -> Result<(), CommandError> {
             height: sh_,
             depth_or_array_layers: 1,
         };
-        let (src_tex, dst_tex) = (src_t.texture.clone(), dst_t.texture.clone());
+        let (src_tex, dst_tex) = (src_texture, dst_t.texture.clone());
         let gpu = ex.gpu;
         ex.work.mark(ResId(b.src.res));
         ex.work.mark(ResId(b.dst.res));
@@ -286,7 +349,7 @@ pub fn blit(ex: &mut Exec<'_>, b: &Blit) -> Result<(), CommandError> {
         .format_desc(b.dst.format)
         .filter(|d| d.host.remove_srgb_suffix() == dst_t.desc.host.remove_srgb_suffix())
         .unwrap_or(dst_t.desc);
-    let src_view = src_t.texture.create_view(&wgpu::TextureViewDescriptor {
+    let src_view = src_texture.create_view(&wgpu::TextureViewDescriptor {
         format: Some(src_desc.host),
         dimension: Some(wgpu::TextureViewDimension::D2),
         usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),

@@ -1,5 +1,20 @@
 //! The capability sets the host advertises: exactly what is implemented and
 //! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
+//!
+//! Logic ops have no caps bit (every GL guest assumes them): they are drawn
+//! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
+//! device without it refuses such draws with an `Unsupported` context error
+//! rather than drawing them wrong. Aliased lines are as wide as the raw path
+//! draws them exactly (Bresenham `wideLines`; 1 without it) and the guest
+//! clamps to the range advertised; smooth lines stay 1 pixel wide. Line
+//! stipple (no caps bit either) is drawn with stippled Bresenham lines where
+//! the device has them and refused with `Unsupported` where it cannot be
+//! exact.
+//!
+//! Multisampled (4×) colour render targets are accepted, drawn to and
+//! resolved by blits, for captures made against hosts that advertise them;
+//! `max_samples` stays 1 until sampling, transfers and copies of them (and
+//! multisampled depth) are implemented too.
 
 use super::gpu::Gpu;
 use guest_protocol::le::Le32;
@@ -45,8 +60,9 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries are implemented and tested (renderer_commands.rs).
-        bset: le(bset::OCCLUSION_QUERY),
+        // Occlusion queries and polygon stipple are implemented and tested
+        // (renderer_commands.rs).
+        bset: le(bset::OCCLUSION_QUERY | bset::POLY_STIPPLE),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),
@@ -68,7 +84,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_smooth_point_size = f(1.0);
     caps.max_smooth_point_size = f(1.0);
     caps.min_aliased_line_width = f(1.0);
-    caps.max_aliased_line_width = f(1.0);
+    let widest = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    caps.max_aliased_line_width = f(widest as f32);
     caps.min_smooth_line_width = f(1.0);
     caps.max_smooth_line_width = f(1.0);
     caps.max_texture_lod_bias = f(15.0);

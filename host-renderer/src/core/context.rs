@@ -57,6 +57,8 @@ pub struct SurfaceObj {
     pub render_swizzle: [u8; 4],
     /// Size of the level.
     pub size: (u32, u32),
+    /// Samples per pixel of the resource.
+    pub samples: u32,
 }
 
 /// A sampler view.
@@ -209,6 +211,8 @@ pub struct SubContext {
     pub stencil_ref: (u8, u8),
     /// Sample mask.
     pub sample_mask: u32,
+    /// Polygon stipple pattern (`SET_POLYGON_STIPPLE`), 32 rows.
+    pub polygon_stipple: [u32; 32],
     /// The occlusion query counting draws, if any.
     pub active_occlusion: Option<Arc<parking_lot::Mutex<QueryObj>>>,
 }
@@ -218,6 +222,7 @@ impl SubContext {
     pub fn new() -> Self {
         Self {
             sample_mask: !0,
+            polygon_stipple: [u32::MAX; 32],
             ..Self::default()
         }
     }

@@ -17,7 +17,8 @@ use super::format::{render_mask, render_swizzled, swz};
 use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
-use guest_protocol::virgl::enums::{CullFace, PrimMode};
+use super::vk;
+use guest_protocol::virgl::enums::{CullFace, PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
 use shader_translate::interface::{DriverUniforms, Usage};
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
@@ -140,9 +141,38 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         return Err(CommandError::Draw("no framebuffer attachment".into()));
     }
     let (fbw, fbh) = fb_size(&fb);
+    let mut attachment_samples = fb
+        .cbufs
+        .iter()
+        .flatten()
+        .chain(&fb.zsurf)
+        .map(|s| s.samples);
+    let samples = attachment_samples.next().unwrap_or(1);
+    if attachment_samples.any(|n| n != samples) {
+        return Err(CommandError::Draw(
+            "framebuffer attachments differ in sample count".into(),
+        ));
+    }
     let dsa = sub.dsa;
     let blend = sub.blend;
     let flat_last = rast.flags.flatshade() && !rast.flags.flatshade_first();
+    // Polygon stipple applies to filled polygons only (GL); the all-ones
+    // pattern changes nothing and needs no shader variant.
+    let stipple_rows = sub.polygon_stipple;
+    let polygons = !matches!(
+        d.mode,
+        PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+    );
+    let filled = [rast.flags.fill_front(), rast.flags.fill_back()].map(|m| m == PolygonMode::FILL);
+    let stipple = rast.flags.poly_stipple_enable()
+        && polygons
+        && stipple_rows != [u32::MAX; 32]
+        && filled.contains(&true);
+    if stipple && filled.contains(&false) {
+        return Err(unsupported(
+            "polygon stipple with one face filled and one not",
+        ));
+    }
     let alpha_test = dsa
         .filter(|d| d.depth_alpha.alpha_enabled())
         .and_then(|d| CompareFunction::from_pipe(u32::from(d.depth_alpha.alpha_func().0)));
@@ -152,6 +182,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,
+        polygon_stipple: stipple,
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize],
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
@@ -535,8 +566,65 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             })
         })
         .collect();
-    if blend.is_some_and(|b| b.flags.logicop_enable() && b.logicop.logicop_func().0 != 12) {
-        return Err(unsupported("logic ops"));
+    // A logic op other than COPY (plain writes) goes through the raw Vulkan
+    // path; without it the draw is refused rather than drawn wrong.
+    let logic_op = blend
+        .filter(|b| b.flags.logicop_enable())
+        .map(|b| b.logicop.logicop_func().0)
+        .filter(|&f| f != LOGICOP_COPY);
+    if logic_op.is_some() && !gpu.raw.as_ref().is_some_and(|r| r.features().logic_op) {
+        return Err(unsupported("logic ops (the device has no Vulkan logicOp)"));
+    }
+    // Lines wider than a pixel go through the raw path too where the device
+    // draws them; elsewhere the caps advertise width 1 and the guest clamps.
+    let draws_lines = matches!(
+        topology,
+        wgpu::PrimitiveTopology::LineList | wgpu::PrimitiveTopology::LineStrip
+    ) || (is_tri
+        && [rast.flags.fill_front(), rast.flags.fill_back()].contains(&PolygonMode::LINE));
+    let max_line_width = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    let line_width = if draws_lines && !rast.flags.line_smooth() {
+        aliased_line_width(rast.line_width.get(), max_line_width)
+    } else {
+        1
+    };
+    // GL line stipple (the factor is sent minus one), exact where the guest's
+    // lines reach Vulkan unsplit: stipple restarts with every line of a list.
+    let line_stipple = (draws_lines
+        && rast.flags.line_stipple_enable()
+        && rast.stipple.line_stipple_pattern() != u16::MAX)
+        .then(|| {
+            (
+                u32::from(rast.stipple.line_stipple_factor()) + 1,
+                rast.stipple.line_stipple_pattern(),
+            )
+        });
+    if line_stipple.is_some() {
+        // Also in the guest's vertex order: the provoking-vertex rotation of
+        // flat-shaded lines would run the pattern backwards.
+        let unsplit = !cpu
+            && (d.mode == PrimMode::LINES
+                || (d.mode == PrimMode::LINE_STRIP
+                    && topology == wgpu::PrimitiveTopology::LineStrip));
+        if !unsplit {
+            return Err(unsupported(
+                "line stipple on loops, polygon edges, or flat-shaded or split lines",
+            ));
+        }
+        if !gpu.raw.as_ref().is_some_and(|r| r.features().line_stipple) {
+            return Err(unsupported(
+                "line stipple (the device has no stippled Bresenham lines)",
+            ));
+        }
+    }
+    let raw_needed = logic_op.is_some() || line_width > 1 || line_stipple.is_some();
+    if raw_needed && occlusion.is_some() {
+        return Err(unsupported(
+            "logic ops or GL lines inside an occlusion query",
+        ));
     }
 
     // Bind groups: layouts from the interfaces.
@@ -568,6 +656,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             .layout(device, wgpu::ShaderStages::FRAGMENT, &layouts[1]),
     ];
     let mut pipelines = Vec::new();
+    let mut keys = Vec::new();
     for (polygon_mode, cull) in fill_variants(&rast, is_tri, cull, gpu.features)? {
         let key = PipelineKey {
             vs: vs_c.id,
@@ -582,9 +671,15 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
                 && gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL),
             depth_stencil: depth_stencil.clone(),
             targets: targets.clone(),
+            samples,
             sample_mask: u64::from(sample_mask),
             layouts: layouts.clone(),
         };
+        // Raw draws use raw pipelines (cached in `vk`), built from the key.
+        if raw_needed {
+            keys.push(key);
+            continue;
+        }
         let hit = ex.caches.pipelines.contains_key(&key);
         ex.caches.pipeline_stats.count(hit);
         let pipeline = if let Some(p) = ex.caches.pipelines.get(&key) {
@@ -611,9 +706,11 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         flip_y,
         fb_height: fbh as f32,
         alpha_ref,
+        polygon_stipple: stipple_rows,
     }
     .to_bytes();
     let mut groups = Vec::new();
+    let mut raw_bindings: [RawStage; 2] = Default::default();
     for (g, (c, consts, views, samplers)) in [
         (&vs_c, &vs_consts, &vs_views, &vs_samplers),
         (&fs_c, &fs_consts, &fs_views, &fs_samplers),
@@ -669,7 +766,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             };
             tex_views.push((t.texture.binding, view));
             if let Some(s) = t.sampler {
-                let sampler = match samplers.get(unit).cloned().flatten() {
+                let state = samplers.get(unit).cloned().flatten();
+                let sampler = match &state {
                     Some(st) if st.desc.flags.compare_mode() == t.comparison => st.sampler.clone(),
                     Some(_) => {
                         return Err(CommandError::Draw(format!(
@@ -679,7 +777,14 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
                     None => ex.caches.default_sampler(device),
                 };
                 samps.push((s.binding, sampler));
+                if let Some(r) = raw_bindings.get_mut(g) {
+                    r.samplers.push((s.binding, state.map(|st| st.desc)));
+                }
             }
+        }
+        if let Some(r) = raw_bindings.get_mut(g) {
+            r.buffers.clone_from(&buffers);
+            r.views.clone_from(&tex_views);
         }
         let mut entries: Vec<wgpu::BindGroupEntry<'_>> = Vec::new();
         for (b, buf) in &buffers {
@@ -779,6 +884,11 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     if let Some(slot) = occlusion_slot {
         pass.begin_occlusion_query(slot);
     }
+    // For a raw draw this pass only puts the bound resources into the states
+    // the raw commands expect (see `vk`), with no draw.
+    if raw_needed {
+        bind_for_raw(pass, &groups, &vertex_bind, &indices, generated.as_ref());
+    }
     for pipeline in &pipelines {
         pass.set_pipeline(pipeline);
         for (i, g) in groups.iter().enumerate() {
@@ -821,7 +931,153 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     if occlusion_slot.is_some() {
         pass.end_occlusion_query();
     }
-    Ok(())
+    if !raw_needed {
+        return Ok(());
+    }
+    let Some(raw) = gpu.raw.as_ref() else {
+        return Err(unsupported(
+            "logic ops or GL lines without the raw Vulkan path",
+        ));
+    };
+    let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
+    let (index, call) = match (&indices, &generated) {
+        (
+            Indices::Guest {
+                buffer,
+                format,
+                offset,
+                first,
+            },
+            _,
+        ) => (
+            Some((buffer, *offset, *format)),
+            vk::Call::Indexed {
+                indices: *first..first.saturating_add(d.count),
+                base_vertex,
+                instances,
+            },
+        ),
+        (Indices::Generated(list), Some(buf)) => (
+            Some((buf, 0, wgpu::IndexFormat::Uint32)),
+            vk::Call::Indexed {
+                indices: 0..list.len() as u32,
+                base_vertex,
+                instances,
+            },
+        ),
+        _ => (
+            None,
+            vk::Call::Plain {
+                vertices: d.start..d.start.saturating_add(d.count),
+                instances,
+            },
+        ),
+    };
+    let [r, g, b, a] = render_swizzled(constant_swizzle, blend_color.map(f64::from));
+    let border = gpu
+        .features
+        .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
+    let bindings = raw_bindings.each_ref().map(|st| {
+        let mut list = Vec::new();
+        list.extend(st.buffers.iter().map(|(n, b)| (*n, vk::Binding::Buffer(b))));
+        list.extend(st.views.iter().map(|(n, v)| (*n, vk::Binding::View(v))));
+        list.extend(
+            st.samplers
+                .iter()
+                .map(|(n, s)| (*n, vk::Binding::Sampler(*s, border))),
+        );
+        list
+    });
+    let mut raw_draw = vk::RawDraw {
+        key: keys
+            .first()
+            .ok_or(CommandError::Draw("no pipeline".into()))?,
+        logic_op,
+        line_width,
+        line_stipple,
+        shaders: [(vs_c.id, &vs_c.naga), (fs_c.id, &fs_c.naga)],
+        bindings,
+        vertex: &vertex_bind,
+        index,
+        call,
+        viewport: [vx, vy, vw, vh, near, far],
+        scissor: [sx, sy, sw, sh],
+        stencil_ref: u32::from(stencil_ref.0),
+        blend_constant: [r as f32, g as f32, b as f32, a as f32],
+        colors: fb
+            .cbufs
+            .iter()
+            .map(|c| c.as_ref().map(|s| &s.view))
+            .collect(),
+        depth: fb.zsurf.as_ref().map(|s| &s.view),
+        size: (fbw, fbh),
+    };
+    let caches = &mut *ex.caches;
+    let (result, err) = gpu.scoped(|| {
+        ex.work.record_separately(gpu, |encoder| {
+            keys.iter().try_for_each(|key| {
+                raw_draw.key = key;
+                vk::record(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
+            })
+        })
+    });
+    if let Some(e) = err {
+        return Err(CommandError::Wgpu(e));
+    }
+    result.map_err(CommandError::Vulkan)
+}
+
+/// GL's width of an aliased line: `width` rounded, at least 1, at most `max`.
+fn aliased_line_width(width: f32, max: u32) -> u32 {
+    let rounded = if width.is_finite() {
+        width.round()
+    } else {
+        1.0
+    };
+    (rounded.clamp(1.0, 255.0) as u32).min(max)
+}
+
+/// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).
+const LOGICOP_COPY: u8 = 12;
+
+/// The resources of one stage bound by a draw, kept for the raw path.
+#[derive(Default)]
+struct RawStage {
+    buffers: Vec<(u32, wgpu::Buffer)>,
+    views: Vec<(u32, wgpu::TextureView)>,
+    samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
+}
+
+/// Binds a draw's resources in `pass` without drawing, so that wgpu tracks
+/// them for the raw draw recorded after the pass.
+fn bind_for_raw(
+    pass: &mut wgpu::RenderPass<'static>,
+    groups: &[wgpu::BindGroup],
+    vertex_bind: &[(wgpu::Buffer, u64)],
+    indices: &Indices,
+    generated: Option<&wgpu::Buffer>,
+) {
+    for (i, g) in groups.iter().enumerate() {
+        pass.set_bind_group(i as u32, g, &[]);
+    }
+    for (i, (buf, off)) in vertex_bind.iter().enumerate() {
+        pass.set_vertex_buffer(i as u32, buf.slice(*off..));
+    }
+    match (indices, generated) {
+        (
+            Indices::Guest {
+                buffer,
+                format,
+                offset,
+                ..
+            },
+            _,
+        ) => pass.set_index_buffer(buffer.slice(*offset..), *format),
+        (Indices::Generated(_), Some(buf)) => {
+            pass.set_index_buffer(buf.slice(..), wgpu::IndexFormat::Uint32)
+        }
+        _ => {}
+    }
 }
 
 /// Byte `i` of `c` (0 past the end).
@@ -1185,7 +1441,7 @@ fn build_pipeline(
         },
         depth_stencil: key.depth_stencil.clone(),
         multisample: wgpu::MultisampleState {
-            count: 1,
+            count: key.samples,
             mask: key.sample_mask,
             alpha_to_coverage_enabled: false,
         },

@@ -74,8 +74,11 @@ pub enum CreateResourceError {
         /// The limit.
         max: u32,
     },
-    /// Multisampled resources are not implemented.
-    #[error("{0} samples requested; only single-sampled resources are supported")]
+    /// A sample count or multisampled resource that is not implemented.
+    #[error(
+        "{0} samples requested; only 1, or 4 on a single-level 2D colour render target \
+         whose format supports them"
+    )]
     Multisample(u32),
     /// The renderer holds as many resources as its quota allows.
     #[error("resource quota of {max} resources reached")]
@@ -226,6 +229,9 @@ pub enum CommandError {
     /// wgpu reported a validation error for this command.
     #[error("wgpu: {0}")]
     Wgpu(String),
+    /// The raw Vulkan path (logic ops) failed for this command.
+    #[error("Vulkan: {0}")]
+    Vulkan(String),
 }
 
 /// SUBMIT_CMD failed.

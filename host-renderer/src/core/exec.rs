@@ -59,7 +59,6 @@ impl Exec<'_> {
             Command::Nop(_)
             | Command::EndTransfers(_)
             | Command::LinkShader(_)
-            | Command::SetPolygonStipple(_)
             | Command::SetTessState { .. }
             | Command::SetMinSamples(_)
             | Command::SetDebugFlags(_)
@@ -207,6 +206,10 @@ impl Exec<'_> {
             }
             Command::SetSampleMask(m) => {
                 self.sub().sample_mask = m;
+                Ok(())
+            }
+            Command::SetPolygonStipple(rows) => {
+                self.sub().polygon_stipple = rows.map(|r| r.get());
                 Ok(())
             }
             Command::SetSubCtx(id) => {
@@ -555,6 +558,7 @@ impl Exec<'_> {
             alpha_is_one: desc.alpha_is_one(),
             render_swizzle: desc.render_swizzle(),
             size: (w, h),
+            samples: tex.texture.sample_count(),
         })
     }
 
@@ -566,6 +570,9 @@ impl Exec<'_> {
         let Some(tex) = r.texture() else {
             return Err(CommandError::Unsupported("buffer textures"));
         };
+        if tex.texture.sample_count() > 1 {
+            return Err(CommandError::Unsupported("sampling multisampled textures"));
+        }
         let target = if v.target().0 == 0 {
             r.info.target
         } else {

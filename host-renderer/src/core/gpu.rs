@@ -26,6 +26,21 @@ const WANTED_FEATURES: wgpu::Features = wgpu::Features::TEXTURE_FORMAT_16BIT_NOR
     .union(wgpu::Features::TEXTURE_ADAPTER_SPECIFIC_FORMAT_FEATURES)
     .union(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
 
+/// How to open the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GpuOptions {
+    /// Enable the raw Vulkan path (logic ops) where the adapter can; false
+    /// opens the device with wgpu's features only, as on an adapter without
+    /// them.
+    pub raw_vulkan: bool,
+}
+
+impl Default for GpuOptions {
+    fn default() -> Self {
+        Self { raw_vulkan: true }
+    }
+}
+
 /// What one virgl format can do on this device.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FormatSupport {
@@ -35,7 +50,14 @@ pub struct FormatSupport {
     pub render: bool,
     /// Depth/stencil attachment.
     pub depth: bool,
+    /// Colour render target with [`MSAA_SAMPLES`] samples, resolvable.
+    pub multisample: bool,
 }
+
+/// The one sample count multisampled resources may have: WebGPU guarantees
+/// 4× for renderable formats, and GL's "at least n samples" is then met for
+/// every n ≤ 4 the guest can ask for through the caps.
+pub const MSAA_SAMPLES: u32 = 4;
 
 /// The device and queue every context renders with.
 pub struct Gpu {
@@ -51,6 +73,8 @@ pub struct Gpu {
     pub limits: wgpu::Limits,
     /// Writes depth data where wgpu forbids copies.
     pub depth_writer: super::depth::DepthWriter,
+    /// The raw Vulkan path (logic ops), when the device has it.
+    pub raw: Option<super::vk::RawDevice>,
     formats: HashMap<Format, FormatSupport>,
     uncaptured: Arc<Mutex<Vec<String>>>,
     /// Held around every queue submission and device poll: wgpu-core 30
@@ -79,6 +103,11 @@ impl Gpu {
     /// Opens the first Vulkan adapter (lavapipe where there is no GPU) and
     /// installs the uncaptured-error handler before anything else is created.
     pub fn new() -> Result<Arc<Self>, GpuInitError> {
+        Self::with_options(GpuOptions::default())
+    }
+
+    /// As [`Gpu::new`], with `options`.
+    pub fn with_options(options: GpuOptions) -> Result<Arc<Self>, GpuInitError> {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
         desc.backends = wgpu::Backends::VULKAN;
         desc.flags = wgpu::InstanceFlags::empty();
@@ -91,15 +120,33 @@ impl Gpu {
         }))?;
         let features = adapter.features() & WANTED_FEATURES;
         let limits = adapter.limits();
-        let (device, queue) =
-            pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-                label: Some("pv3d"),
-                required_features: features,
-                required_limits: limits.clone(),
-                experimental_features: wgpu::ExperimentalFeatures::disabled(),
-                memory_hints: wgpu::MemoryHints::Performance,
-                trace: wgpu::Trace::Off,
-            }))?;
+        let desc = wgpu::DeviceDescriptor {
+            label: Some("pv3d"),
+            required_features: features,
+            required_limits: limits.clone(),
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        };
+        let opened = if options.raw_vulkan {
+            super::vk::open::open(&adapter, &desc)
+        } else {
+            Err(super::vk::open::OpenError::Disabled)
+        };
+        let (device, queue, raw_features) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                if !matches!(e, super::vk::open::OpenError::Disabled) {
+                    tracing::warn!(
+                        "opening the device with raw Vulkan features failed ({e}); \
+                         using wgpu's features only (logic ops will be refused)"
+                    );
+                }
+                let (device, queue) = pollster::block_on(adapter.request_device(&desc))?;
+                (device, queue, super::vk::RawFeatures::default())
+            }
+        };
+        let raw = super::vk::RawDevice::new(&adapter, &device, raw_features);
         let uncaptured: Arc<Mutex<Vec<String>>> = Arc::default();
         let sink = Arc::clone(&uncaptured);
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -115,11 +162,12 @@ impl Gpu {
             .collect();
         let adapter_info = adapter.get_info();
         tracing::info!(
-            "wgpu adapter {} ({:?}, driver {}), features {:?}",
+            "wgpu adapter {} ({:?}, driver {}), features {:?}, raw Vulkan {:?}",
             adapter_info.name,
             adapter_info.device_type,
             adapter_info.driver,
-            features
+            features,
+            raw_features
         );
         Ok(Arc::new(Self {
             device,
@@ -128,6 +176,7 @@ impl Gpu {
             features,
             limits: device_limits(limits),
             depth_writer: super::depth::DepthWriter::default(),
+            raw,
             formats,
             uncaptured,
             maintenance: Mutex::new(()),
@@ -249,9 +298,15 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let blendable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE);
+    let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,
-        render: f.usage & usage::RENDER != 0 && attach && blendable && sampled,
+        render,
         depth: f.usage & usage::DEPTH != 0 && attach && copy,
+        multisample: render
+            && ff.flags.sample_count_supported(MSAA_SAMPLES)
+            && ff
+                .flags
+                .contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_RESOLVE),
     }
 }

@@ -22,4 +22,5 @@ pub mod resource;
 pub mod state;
 pub mod transfer;
 pub mod vertex;
+pub mod vk;
 pub mod work;

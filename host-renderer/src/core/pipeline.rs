@@ -44,6 +44,8 @@ pub struct CompiledShader {
     pub id: u64,
     /// The wgpu module.
     pub module: wgpu::ShaderModule,
+    /// The naga module it was made from (the raw Vulkan path writes SPIR-V).
+    pub naga: Arc<naga::Module>,
     /// What it expects.
     pub interface: Interface,
 }
@@ -87,6 +89,8 @@ pub struct PipelineKey {
     pub depth_stencil: Option<wgpu::DepthStencilState>,
     /// Colour targets.
     pub targets: Vec<Option<wgpu::ColorTargetState>>,
+    /// Samples per pixel of the attachments.
+    pub samples: u32,
     /// Sample mask.
     pub sample_mask: u64,
     /// Bind group layouts (VS, FS) by entry.
@@ -113,6 +117,8 @@ pub struct Caches {
     pub default_sampler: Option<wgpu::Sampler>,
     /// Query sets.
     pub queries: super::query::Queries,
+    /// Raw Vulkan pipelines and samplers (logic ops).
+    pub raw: super::vk::RawCache,
     /// Shader cache counters.
     pub shader_stats: CacheStats,
     /// Pipeline cache counters.
@@ -142,13 +148,15 @@ impl Caches {
                 if tracing::enabled!(tracing::Level::TRACE) {
                     tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
                 }
+                let naga = Arc::new(t.module);
                 let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: None,
-                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(t.module)),
+                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
                 });
                 Arc::new(CompiledShader {
                     id,
                     module,
+                    naga,
                     interface: t.interface,
                 })
             });

@@ -8,7 +8,7 @@
 use super::backing::Backing;
 use super::error::CreateResourceError;
 use super::format::FormatDesc;
-use super::gpu::Gpu;
+use super::gpu::{Gpu, MSAA_SAMPLES};
 use super::ids::ResId;
 use super::layout::ResourceInfo;
 use guest_protocol::virgl::enums::TextureTarget;
@@ -107,10 +107,20 @@ pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
                     .saturating_mul(u64::from(info.slices(level)));
                 total = total.saturating_add(bytes);
             }
-            total
+            total.saturating_mul(u64::from(info.nr_samples.max(1)))
         }
         None => 0,
     }
+}
+
+/// The sRGB / linear twin of `f` that views may reinterpret it as.
+pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
+    let alt = if f.is_srgb() {
+        f.remove_srgb_suffix()
+    } else {
+        f.add_srgb_suffix()
+    };
+    (alt != f).then_some(alt)
 }
 
 /// Creates the host object for `info` after checking every field.
@@ -119,9 +129,11 @@ pub fn create(
     id: ResId,
     info: &ResourceInfo,
 ) -> Result<ResourceKind, CreateResourceError> {
-    if info.nr_samples > 1 {
-        return Err(CreateResourceError::Multisample(info.nr_samples));
-    }
+    let samples = match info.nr_samples {
+        0 | 1 => 1,
+        n if n == MSAA_SAMPLES => n,
+        n => return Err(CreateResourceError::Multisample(n)),
+    };
     let limits = &gpu.limits;
     let check = |what: &'static str, value: u32, max: u32| {
         if value == 0 || value > max {
@@ -226,18 +238,25 @@ pub fn create(
     if renderable {
         usage |= wgpu::TextureUsages::RENDER_ATTACHMENT;
     }
-    let alt = if desc.host.is_srgb() {
-        desc.host.remove_srgb_suffix()
-    } else {
-        desc.host.add_srgb_suffix()
-    };
-    let view_formats: &[wgpu::TextureFormat] = if alt == desc.host { &[] } else { &[alt] };
+    if samples > 1 {
+        // Multisampled colour render targets only: drawn to, cleared and
+        // resolved by blits (no sampling, transfers or copies).
+        let plain_2d = matches!(info.target, TextureTarget::TEXTURE_2D | TextureTarget::RECT)
+            && info.last_level == 0
+            && layers == 1;
+        if !plain_2d || !support.multisample {
+            return Err(CreateResourceError::Multisample(samples));
+        }
+        usage = wgpu::TextureUsages::RENDER_ATTACHMENT;
+    }
+    let twin = srgb_twin(desc.host);
+    let view_formats = twin.as_slice();
     let (texture, err) = gpu.scoped(|| {
         gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some(&format!("res{}", id.0)),
             size,
             mip_level_count: info.last_level + 1,
-            sample_count: 1,
+            sample_count: samples,
             dimension,
             format: desc.host,
             usage,

@@ -1,5 +1,6 @@
-//! Work recorded but not yet submitted: one command encoder, the render pass
-//! open on it, and the resources its commands use.
+//! Work recorded but not yet submitted: finished command buffers, the current
+//! command encoder, the render pass open on it, and the resources its commands
+//! use.
 //!
 //! `Queue::write_buffer`/`write_texture` take effect before the command buffers
 //! of the next submit, so a write to a resource that pending commands already
@@ -31,6 +32,7 @@ pub struct OpenPass {
 /// Pending GPU work of the renderer.
 #[derive(Default)]
 pub struct Work {
+    finished: Vec<wgpu::CommandBuffer>,
     encoder: Option<wgpu::CommandEncoder>,
     pass: Option<OpenPass>,
     used: HashSet<ResId>,
@@ -47,6 +49,26 @@ impl Work {
             gpu.device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
         })
+    }
+
+    /// Ends the current encoder, then runs `record` on a fresh encoder of its
+    /// own and queues both in order: for raw hal commands, which wgpu does not
+    /// let share an encoder with its own commands.
+    pub fn record_separately<R>(
+        &mut self,
+        gpu: &Gpu,
+        record: impl FnOnce(&mut wgpu::CommandEncoder) -> R,
+    ) -> R {
+        self.pass = None;
+        if let Some(e) = self.encoder.take() {
+            self.finished.push(e.finish());
+        }
+        let mut encoder = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("raw") });
+        let r = record(&mut encoder);
+        self.finished.push(encoder.finish());
+        r
     }
 
     /// The open pass if it renders to `key`.
@@ -85,17 +107,20 @@ impl Work {
 
     /// True when commands are recorded but not submitted.
     pub fn is_pending(&self) -> bool {
-        self.encoder.is_some()
+        self.encoder.is_some() || !self.finished.is_empty()
     }
 
     /// Submits everything recorded; returns the first wgpu error, if any.
     pub fn flush(&mut self, gpu: &Gpu) -> Option<String> {
         self.pass = None;
         self.used.clear();
-        let encoder = self.encoder.take()?;
+        if !self.is_pending() {
+            return None;
+        }
+        let mut buffers = std::mem::take(&mut self.finished);
         let (index, err) = gpu.scoped(|| {
-            let cb = encoder.finish();
-            gpu.submit([cb])
+            buffers.extend(self.encoder.take().map(|e| e.finish()));
+            gpu.submit(buffers)
         });
         self.submissions += 1;
         self.last = Some(index);
@@ -105,7 +130,7 @@ impl Work {
     /// Submits pending work that writes queue data only (no commands): makes
     /// `write_buffer`/`write_texture` calls take effect.
     pub fn flush_writes(&mut self, gpu: &Gpu) -> Option<String> {
-        if self.encoder.is_some() {
+        if self.is_pending() {
             return self.flush(gpu);
         }
         let (index, err) = gpu.scoped(|| gpu.submit([]));

@@ -1,7 +1,7 @@
 //! GL conventions (docs/gl-conventions.md), applied where values enter and
 //! leave the shader: the fragment coordinate on entry; clip-space Y and
-//! depth, colour clamping, alpha test, colour-0 broadcast and output
-//! swizzles on exit. Also the driver uniforms they read and the final
+//! depth, colour clamping, polygon stipple, alpha test, colour-0 broadcast
+//! and output swizzles on exit. Also the driver uniforms they read and the final
 //! module assembly.
 
 use super::expr::Kind;
@@ -21,32 +21,57 @@ use naga::{
     TypeInner, UnaryOperator,
 };
 
+/// `vec4<u32>`s holding the 32 stipple rows.
+const STIPPLE_VECTORS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(7);
+
 /// A field of [`DriverUniforms`], by member index.
 #[derive(Clone, Copy)]
 pub(crate) enum DriverField {
     FlipY = 0,
     FbHeight = 1,
     AlphaRef = 2,
+    /// `array<vec4<u32>, 8>`: the 32 polygon stipple rows.
+    PolygonStipple = 4,
 }
 
 impl Lowerer<'_> {
-    /// Loads a driver-uniform field (creating the buffer binding on first
-    /// use).
+    /// Loads a driver-uniform f32 field.
     pub(crate) fn driver_uniform(&mut self, field: DriverField) -> Handle<Expression> {
-        let var = match self.io.driver {
+        let var = self.driver_var();
+        let base = self.global_ptr(var);
+        let ptr = self.lane(base, field as u32);
+        self.load(ptr)
+    }
+
+    /// The driver-uniform buffer (its binding created on first use).
+    fn driver_var(&mut self) -> Handle<GlobalVariable> {
+        match self.io.driver {
             Some(var) => var,
             None => {
                 let f32_ty = self.scalar_ty(Kind::Float);
-                let members = ["flip_y", "fb_height", "alpha_ref", "padding"]
-                    .iter()
-                    .zip((0u32..).step_by(4))
-                    .map(|(name, offset)| StructMember {
-                        name: Some((*name).to_owned()),
-                        ty: f32_ty,
-                        binding: None,
-                        offset,
-                    })
-                    .collect();
+                let mut members: Vec<StructMember> =
+                    ["flip_y", "fb_height", "alpha_ref", "padding"]
+                        .iter()
+                        .zip((0u32..).step_by(4))
+                        .map(|(name, offset)| StructMember {
+                            name: Some((*name).to_owned()),
+                            ty: f32_ty,
+                            binding: None,
+                            offset,
+                        })
+                        .collect();
+                let rows_ty = self.vec4_ty(Kind::Uint);
+                let stipple_ty = self.ty(TypeInner::Array {
+                    base: rows_ty,
+                    size: naga::ArraySize::Constant(STIPPLE_VECTORS),
+                    stride: 16,
+                });
+                members.push(StructMember {
+                    name: Some("polygon_stipple".to_owned()),
+                    ty: stipple_ty,
+                    binding: None,
+                    offset: 16,
+                });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(
                     Type {
@@ -74,10 +99,7 @@ impl Lowerer<'_> {
                 self.interface.driver_uniforms = Some(binding);
                 var
             }
-        };
-        let base = self.global_ptr(var);
-        let ptr = self.lane(base, field as u32);
-        self.load(ptr)
+        }
     }
 
     /// The TGSI fragment coordinate from WebGPU's (origin at the first row
@@ -102,6 +124,7 @@ impl Lowerer<'_> {
     /// Writes the outputs and returns (at `END` or `RET`).
     pub(crate) fn epilogue(&mut self) -> Result<(), Error> {
         if self.stage == Stage::Fragment {
+            self.polygon_stipple();
             self.alpha_test();
         }
         let members = self.io.members.clone();
@@ -171,6 +194,52 @@ impl Lowerer<'_> {
             z = self.binary(BinaryOperator::Multiply, sum, half);
         }
         self.compose4(Kind::Float, [x, y, z, w])
+    }
+
+    /// Discards the fragment when its bit of the stipple pattern is 0: row
+    /// `y mod 32` (Gallium's row order, as WebGPU's), bit `31 − (x mod 32)`.
+    fn polygon_stipple(&mut self) {
+        if !self.options.polygon_stipple {
+            return;
+        }
+        let vec4 = self.vec4_ty(Kind::Float);
+        let pos = self.builtin_arg(BuiltIn::Position { invariant: false }, vec4, "frag_coord");
+        let [x, y] = [0, 1].map(|i| {
+            let v = self.lane(pos, i);
+            // Window positions are positive: the conversion floors.
+            let v = self.convert(v, Kind::Uint);
+            let mask = self.u32c(31);
+            self.binary(BinaryOperator::And, v, mask)
+        });
+        let var = self.driver_var();
+        let base = self.global_ptr(var);
+        let rows = self.lane(base, DriverField::PolygonStipple as u32);
+        let (two, three) = (self.u32c(2), self.u32c(3));
+        let vector = self.binary(BinaryOperator::ShiftRight, y, two);
+        let lane = self.binary(BinaryOperator::And, y, three);
+        let vector = self.expr(Expression::Access {
+            base: rows,
+            index: vector,
+        });
+        let row = self.expr(Expression::Access {
+            base: vector,
+            index: lane,
+        });
+        let row = self.load(row);
+        let c31 = self.u32c(31);
+        let shift = self.binary(BinaryOperator::Subtract, c31, x);
+        let bit = self.binary(BinaryOperator::ShiftRight, row, shift);
+        let one = self.u32c(1);
+        let bit = self.binary(BinaryOperator::And, bit, one);
+        let zero = self.u32c(0);
+        let off = self.binary(BinaryOperator::Equal, bit, zero);
+        let mut accept = Block::new();
+        accept.push(Statement::Kill, self.span);
+        self.stmt(Statement::If {
+            condition: off,
+            accept,
+            reject: Block::new(),
+        });
     }
 
     /// Discards the fragment unless `color0.a <func> alpha_ref`.

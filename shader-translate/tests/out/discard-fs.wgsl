@@ -3,6 +3,7 @@ struct DriverUniforms {
     fb_height: f32,
     alpha_ref: f32,
     padding: f32,
+    polygon_stipple: array<vec4<u32>, 8>,
 }
 
 struct Output {

@@ -7,7 +7,9 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{
     BlendFlags, BlendLogicOp, RasterizerFlags, RasterizerStipple, RtBlend,
 };
-use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
+use guest_protocol::virgl::enums::{
+    clear_bits, CullFace, LogicOp, PrimMode, ShaderStage, TextureTarget,
+};
 use guest_protocol::virgl::{
     shader_text, Blend, Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType,
     Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement, Viewport,
@@ -97,12 +99,76 @@ pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
 
 /// State for one draw of a triangle covering the whole target.
 pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
+    draw_stream(&DrawSetup {
+        flat,
+        front_ccw,
+        cull,
+        ..DrawSetup::default()
+    })
+}
+
+/// The state [`draw_stream`] sets up.
+pub struct DrawSetup {
+    pub flat: bool,
+    pub front_ccw: bool,
+    pub cull: CullFace,
+    /// Clear colour of the target.
+    pub clear: [f32; 4],
+    /// `PIPE_LOGICOP_*` when a logic op is enabled.
+    pub logic_op: Option<u8>,
+    /// Resource drawn to.
+    pub target: u32,
+    /// Rasterizer line width.
+    pub line_width: f32,
+    /// Primitive and vertex count.
+    pub mode: PrimMode,
+    pub count: u32,
+    /// Polygon stipple pattern, enabled when given.
+    pub stipple: Option<[u32; 32]>,
+    /// Line stipple (factor − 1, pattern), enabled when given.
+    pub line_stipple: Option<(u8, u16)>,
+}
+
+impl Default for DrawSetup {
+    fn default() -> Self {
+        Self {
+            flat: true,
+            front_ccw: true,
+            cull: CullFace::NONE,
+            clear: [0.0, 0.0, 0.0, 1.0],
+            logic_op: None,
+            target: 1,
+            line_width: 1.0,
+            mode: PrimMode::TRIANGLES,
+            count: 3,
+            stipple: None,
+            line_stipple: None,
+        }
+    }
+}
+
+/// One draw (by default of a triangle covering the whole target) with the
+/// state `s` describes.
+pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
+    let DrawSetup {
+        flat,
+        front_ccw,
+        cull,
+        clear,
+        logic_op,
+        target,
+        line_width,
+        mode,
+        count,
+        stipple,
+        line_stipple,
+    } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 10,
-        res: 1,
+        res: target,
         format: Format::B8G8R8A8_UNORM,
         range0: 0,
         range1: 0,
@@ -116,7 +182,7 @@ pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     .unwrap();
     e.push(&Command::Clear(Clear {
         buffers: clear_bits::color(0),
-        color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        color: clear.map(f32::to_bits),
         depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
         stencil: 0,
     }))
@@ -125,8 +191,8 @@ pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     rt[0] = RtBlend::new().with_colormask(0xf);
     e.push(&Command::CreateObject(CreateObject::Blend(Blend {
         handle: 11,
-        flags: BlendFlags::new(),
-        logicop: BlendLogicOp::new(),
+        flags: BlendFlags::new().with_logicop_enable(logic_op.is_some()),
+        logicop: BlendLogicOp::new().with_logicop_func(LogicOp(logic_op.unwrap_or(0))),
         rt,
     })))
     .unwrap();
@@ -141,15 +207,24 @@ pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
         .with_front_ccw(front_ccw)
         .with_cull_face(cull)
         .with_half_pixel_center(true)
-        .with_bottom_edge_rule(true);
+        .with_bottom_edge_rule(true)
+        .with_poly_stipple_enable(stipple.is_some())
+        .with_line_stipple_enable(line_stipple.is_some());
+    let (factor, pattern) = line_stipple.unwrap_or((0, u16::MAX));
+    if let Some(rows) = stipple {
+        e.push(&Command::SetPolygonStipple(&rows.map(Le32::new)))
+            .unwrap();
+    }
     e.push(&Command::CreateObject(CreateObject::Rasterizer(
         Rasterizer {
             handle: 12,
             flags,
             point_size: F32Bits::new(1.0),
             sprite_coord_enable: 0,
-            stipple: RasterizerStipple::new(),
-            line_width: F32Bits::new(1.0),
+            stipple: RasterizerStipple::new()
+                .with_line_stipple_factor(factor)
+                .with_line_stipple_pattern(pattern),
+            line_width: F32Bits::new(line_width),
             offset_units: F32Bits::new(0.0),
             offset_scale: F32Bits::new(0.0),
             offset_clamp: F32Bits::new(0.0),
@@ -215,20 +290,10 @@ pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     }];
     e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
     e.push(&Command::DrawVbo(DrawVbo {
-        start: 0,
-        count: 3,
-        mode: PrimMode::TRIANGLES,
-        indexed: false,
-        instance_count: 1,
-        index_bias: 0,
-        start_instance: 0,
-        primitive_restart: false,
-        restart_index: 0,
-        min_index: 0,
-        max_index: 2,
-        count_from_so: 0,
-        tess: None,
-        indirect: None,
+        count,
+        mode,
+        max_index: count.saturating_sub(1),
+        ..full_draw()
     }))
     .unwrap();
     e.finish()

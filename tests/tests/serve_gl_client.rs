@@ -8,11 +8,9 @@
 //! Needs root (for `unshare -m`), Xvfb and es2_info; without them the test
 //! fails and says what is missing (./scripts/test installs them).
 
-mod gl_client;
-
-use gl_client::{run_client, MountTarget, Xvfb};
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d_tests::gl_client::{self, run_client, MountTarget, Xvfb};
 use std::time::Duration;
 
 #[test]
@@ -29,7 +27,7 @@ fn serve_real_es2_info_through_pv3d() {
         .spawn()
         .unwrap();
 
-    let xvfb = Xvfb::start("320x240x24");
+    let xvfb = Xvfb::start("320x240x24").unwrap();
     let target = MountTarget::prepare();
     let out_path = dir.path().join("es2_info.txt");
     let xdg = dir.path().join("xdg");
@@ -41,7 +39,8 @@ fn serve_real_es2_info_through_pv3d() {
         &["es2_info"],
         &out_path,
         Duration::from_secs(240),
-    );
+    )
+    .unwrap();
     drop(xvfb);
     drop(target);
     let text = std::fs::read_to_string(&out_path).unwrap_or_default();

@@ -8,6 +8,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// How to start a pv3d server: `program args... SOCKET`.
+#[derive(Clone, Debug)]
+pub struct Pv3dCommand {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments before the socket path.
+    pub args: Vec<String>,
+}
+
+impl std::fmt::Display for Pv3dCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{} {} SOCKET`",
+            self.program.display(),
+            self.args.join(" ")
+        )
+    }
+}
+
 /// A running vtest server.
 pub struct Server {
     child: Reaper,
@@ -30,11 +50,11 @@ impl Server {
         Server::start(cmd, "virgl_test_server", socket, logs, xdg)
     }
 
-    /// `pv3d serve` from the binary at `pv3d` (socket in `dir`, output in `logs`).
-    pub fn pv3d(pv3d: &Path, dir: &Path, logs: &Path, xdg: &Path) -> anyhow::Result<Server> {
+    /// The pv3d server `pv3d` starts (socket in `dir`, output in `logs`).
+    pub fn pv3d(pv3d: &Pv3dCommand, dir: &Path, logs: &Path, xdg: &Path) -> anyhow::Result<Server> {
         let socket = dir.join("pv3d.sock");
-        let mut cmd = Command::new(pv3d);
-        cmd.arg("serve").arg("--socket").arg(&socket);
+        let mut cmd = Command::new(&pv3d.program);
+        cmd.args(&pv3d.args).arg(&socket);
         Server::start(cmd, "pv3d serve", socket, logs, xdg)
     }
 

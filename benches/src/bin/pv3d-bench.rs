@@ -10,9 +10,11 @@
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
+use host_renderer::vtest::{ServeOptions, Server as VtestServer};
+use host_renderer::Gpu;
 use pv3d_benches::client::{run_sampled, Desk, Limits};
 use pv3d_benches::model::{Config, Results, Sample, Unit};
-use pv3d_benches::servers::Server;
+use pv3d_benches::servers::{Pv3dCommand, Server};
 use pv3d_benches::synthetic::{self, Synthetic};
 use pv3d_benches::{chart, gears, glmark, report};
 use pv3d_tests::gl_client::{have, is_root, MountTarget, Xvfb};
@@ -34,9 +36,10 @@ struct Args {
     /// Also write the CSV (`workload,config,median,min,max,unit`) here.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Repetitions of every workload under every configuration (interleaved).
-    #[arg(long, default_value_t = 3)]
-    reps: u32,
+    /// Repetitions of every workload under every configuration (interleaved)
+    /// [default: 3; --quick: 1].
+    #[arg(long)]
+    reps: Option<u32>,
     /// Seconds per glmark2 scene [default: 5; --quick: 1].
     #[arg(long)]
     scene_secs: Option<f64>,
@@ -53,9 +56,13 @@ struct Args {
     /// Configurations to run (comma-separated): native, reference, pv3d.
     #[arg(long, value_delimiter = ',', default_value = "native,reference,pv3d")]
     configs: Vec<String>,
-    /// The pv3d binary [default: `pv3d` beside this program].
+    /// Run `PATH serve` as the pv3d server [default: this program serves,
+    /// in a child process, with the same code and options as `pv3d serve`].
     #[arg(long, value_name = "PATH")]
     pv3d: Option<PathBuf>,
+    /// (Internal) serve vtest on this socket, as `pv3d serve --socket` does.
+    #[arg(long, hide = true, value_name = "SOCKET")]
+    serve: Option<PathBuf>,
 }
 
 /// What one run (one client process, or one synthetic program) covers.
@@ -109,7 +116,11 @@ struct Plan {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
+    let result = match &args.serve {
+        Some(socket) => serve(socket),
+        None => run(&args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("pv3d-bench: {e:#}");
@@ -207,22 +218,32 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn pv3d_binary(args: &Args) -> anyhow::Result<PathBuf> {
-    let path = match &args.pv3d {
-        Some(p) => p.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("locating this program's folder")?
-            .join("pv3d"),
-    };
-    if !path.is_file() {
-        bail!(
-            "no pv3d binary at {}: build it with `cargo build --release -p host-renderer` \
-             (the same profile as pv3d-bench), or pass --pv3d PATH",
+/// The pv3d server's vtest loop, in the child process `--serve` starts.
+fn serve(socket: &Path) -> anyhow::Result<()> {
+    let gpu = Gpu::new()
+        .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
+    VtestServer::bind(socket, gpu, ServeOptions::default())?.run()?;
+    Ok(())
+}
+
+/// The command starting the pv3d server: `--pv3d PATH` (`PATH serve`), else
+/// this program's `--serve`.
+fn pv3d_command(args: &Args) -> anyhow::Result<Pv3dCommand> {
+    match &args.pv3d {
+        Some(path) if !path.is_file() => bail!(
+            "no pv3d binary at {}: build it with `cargo build --release -p host-renderer`, \
+             or leave out --pv3d to serve from pv3d-bench itself",
             path.display()
-        );
+        ),
+        Some(path) => Ok(Pv3dCommand {
+            program: path.clone(),
+            args: vec!["serve".into(), "--socket".into()],
+        }),
+        None => Ok(Pv3dCommand {
+            program: std::env::current_exe().context("locating this program")?,
+            args: vec!["--serve".into()],
+        }),
     }
-    Ok(path)
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
@@ -233,7 +254,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             format!("unknown configuration {name:?}: use native, reference or pv3d")
         })?);
     }
-    if args.reps == 0 {
+    let reps = args.reps.unwrap_or(if args.quick { 1 } else { 3 });
+    if reps == 0 {
         bail!("--reps must be at least 1");
     }
     let plan = Plan {
@@ -252,7 +274,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let groups = groups(args)?;
     preflight(&groups, &configs)?;
     let pv3d = if configs.contains(&Config::Pv3d) {
-        Some(pv3d_binary(args)?)
+        Some(pv3d_command(args)?)
     } else {
         None
     };
@@ -274,13 +296,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
         dir: tmp.path(),
         logs: &logs,
         xdg: &xdg,
-        pv3d: pv3d.as_deref(),
+        pv3d: pv3d.as_ref(),
         reference: None,
         pv3d_server: None,
     };
 
     let mut results = Results::default();
-    for rep in 1..=args.reps {
+    for rep in 1..=reps {
         for group in &groups {
             for &config in group.configs().iter().filter(|c| configs.contains(c)) {
                 let t = Instant::now();
@@ -290,8 +312,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 };
                 run_group(&desk, group, config, server, &plan, &mut results);
                 eprintln!(
-                    "[rep {rep}/{}] {:<40} {:<9} {:5.1} s",
-                    args.reps,
+                    "[rep {rep}/{reps}] {:<40} {:<9} {:5.1} s",
                     group.label(),
                     config.name(),
                     t.elapsed().as_secs_f64()
@@ -301,7 +322,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
 
     let table = report::markdown(&results, &configs);
-    let header = describe(args, pv3d.as_deref(), started.elapsed());
+    let header = describe(args, reps, pv3d.as_ref(), started.elapsed());
     let doc = format!("{header}\n{table}");
     std::fs::write(args.out.join("table.md"), &doc)?;
     let csv = report::csv(&results);
@@ -324,7 +345,7 @@ struct Servers<'a> {
     dir: &'a Path,
     logs: &'a Path,
     xdg: &'a Path,
-    pv3d: Option<&'a Path>,
+    pv3d: Option<&'a Pv3dCommand>,
     reference: Option<Server>,
     pv3d_server: Option<Server>,
 }
@@ -345,7 +366,7 @@ impl Servers<'_> {
             *slot = None;
             let server = match (config, self.pv3d) {
                 (Config::Reference, _) => Server::reference(self.dir, self.logs, self.xdg)?,
-                (_, Some(bin)) => Server::pv3d(bin, self.dir, self.logs, self.xdg)?,
+                (_, Some(cmd)) => Server::pv3d(cmd, self.dir, self.logs, self.xdg)?,
                 (_, None) => bail!("no pv3d binary"),
             };
             *slot = Some(server);
@@ -440,7 +461,7 @@ fn run_group(
 }
 
 /// The machine, the command line and the run's settings, as Markdown.
-fn describe(args: &Args, pv3d: Option<&Path>, took: Duration) -> String {
+fn describe(args: &Args, reps: u32, pv3d: Option<&Pv3dCommand>, took: Duration) -> String {
     let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");
     let model = cpuinfo
@@ -457,7 +478,7 @@ fn describe(args: &Args, pv3d: Option<&Path>, took: Duration) -> String {
     let kernel = read("/proc/sys/kernel/osrelease");
     let cmd: Vec<String> = std::env::args().collect();
     let profile = match pv3d {
-        Some(p) if p.components().any(|c| c.as_os_str() == "debug") => {
+        Some(p) if p.program.components().any(|c| c.as_os_str() == "debug") => {
             " (dev profile: our code at opt-level 1 with debug assertions; numbers understate pv3d)"
         }
         _ => "",
@@ -473,8 +494,8 @@ fn describe(args: &Args, pv3d: Option<&Path>, took: Duration) -> String {
          process.\n",
         kernel.trim(),
         cmd.join(" "),
-        pv3d.map_or_else(|| "not run".to_string(), |p| p.display().to_string()),
-        args.reps,
+        pv3d.map_or_else(|| "not run".to_string(), |p| p.to_string()),
+        reps,
         if args.quick { ", --quick" } else { "" },
         took.as_secs_f64()
     )

@@ -69,6 +69,10 @@ impl Server {
         let log = std::fs::File::create(&log_path)?;
         let child = cmd
             .env("XDG_RUNTIME_DIR", xdg)
+            // A developer's RUST_BACKTRACE=1 makes wgpu-core's debug-build lock
+            // tracing capture a backtrace per lock: not what a user runs.
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE")
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))

@@ -160,9 +160,4 @@ impl Results {
             None => *w.failures.entry(config).or_default() += 1,
         }
     }
-
-    /// The workload called `name`.
-    pub fn get(&self, name: &str) -> Option<&Workload> {
-        self.workloads.iter().find(|w| w.name == name)
-    }
 }

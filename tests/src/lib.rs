@@ -1,4 +1,9 @@
-//! Shared helpers for pv3d's end-to-end tests: where the capture corpus lives.
+//! Shared helpers for pv3d's end-to-end tests and benchmarks: where the
+//! capture corpus lives, real GL clients ([`gl_client`]) and a Rust vtest
+//! client ([`vtest_client`]).
+
+pub mod gl_client;
+pub mod vtest_client;
 
 use std::path::PathBuf;
 

@@ -10,12 +10,10 @@
 //! MiB over 1000 cycles on lavapipe). Anything leaked per cycle from 8 KiB up
 //! (a page-mapped shm and its texture) exceeds it; a leaked fd fails at once.
 
-mod vtest_client;
-
 use guest_protocol::vtest::{ClientConnection, Limits};
+use pv3d_tests::vtest_client::*;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use vtest_client::*;
 
 /// Environment variable naming the socket in a child process.
 const CHILD_ENV: &str = "PV3D_CYCLE_CHILD_SOCKET";

@@ -7,14 +7,13 @@
 //!
 //! Needs root, Xvfb, glxgears, libfaketime, xwd and xwininfo (see gl_client).
 
-mod gl_client;
 mod glxgears;
 
-use gl_client::{spawn_client, MountTarget, Xvfb};
 use glxgears::*;
 use guest_protocol::capture::Capture;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d_tests::gl_client::{self, spawn_client, MountTarget, Xvfb};
 use std::io::{Read as _, Write as _};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -139,12 +138,12 @@ fn hostile_neighbour_cannot_disturb_glxgears() {
         .unwrap()
         .spawn()
         .unwrap();
-    let xvfb = Xvfb::start("400x400x24");
+    let xvfb = Xvfb::start("400x400x24").unwrap();
     let target = MountTarget::prepare();
 
     // The reference: glxgears alone.
     let out = dir.path().join("alone.txt");
-    let mut alone = spawn_client(&sock, &xvfb, &xdg, &argv, &out);
+    let mut alone = spawn_client(&sock, &xvfb, &xdg, &argv, &out).unwrap();
     let reference = displayed_frame(&xvfb, &mut alone, &out);
     alone.kill();
     let s = wait_stats(&server, Duration::from_secs(60), idle);
@@ -152,7 +151,7 @@ fn hostile_neighbour_cannot_disturb_glxgears() {
 
     // glxgears again, with the attacker beside it.
     let out = dir.path().join("attacked.txt");
-    let mut gears = spawn_client(&sock, &xvfb, &xdg, &argv, &out);
+    let mut gears = spawn_client(&sock, &xvfb, &xdg, &argv, &out).unwrap();
     assert_eq!(displayed_frame(&xvfb, &mut gears, &out), reference);
     let stop = Arc::new(AtomicBool::new(false));
     let sent = Arc::new(AtomicU64::new(0));

@@ -4,8 +4,6 @@
 //! again, and other clients (contexts) never notice. Checked on the renderer
 //! (exact errors) and through a real `pv3d serve` (observable effects).
 
-mod vtest_client;
-
 use guest_protocol::virgl::bits::{BlendFlags, BlendLogicOp, RtBlend};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Blend, Command, CreateObject, Encoder, Format, ObjectType, Surface};
@@ -14,8 +12,8 @@ use guest_protocol::wire::Dwords;
 use host_renderer::core::error::{CommandError, CreateResourceError, SubmitError};
 use host_renderer::vtest::ServeOptions;
 use host_renderer::{CtxId, Gpu, Quotas, Renderer, ResId, ResourceInfo};
+use pv3d_tests::vtest_client::*;
 use std::os::unix::fs::FileExt as _;
-use vtest_client::*;
 
 fn target() -> ResourceInfo {
     ResourceInfo {

@@ -4,8 +4,6 @@
 //! each the attacker is either still served or dropped with a logged reason,
 //! the server keeps serving a neighbour, and every counter returns to idle.
 
-mod vtest_client;
-
 use guest_protocol::virgl::enums::{bind, TextureTarget};
 use guest_protocol::virgl::Format;
 use guest_protocol::vtest::{
@@ -13,11 +11,11 @@ use guest_protocol::vtest::{
 };
 use host_renderer::vtest::{ServeOptions, ServerHandle};
 use host_renderer::RendererBackend;
+use pv3d_tests::vtest_client::*;
 use std::io::{Read as _, Write as _};
 use std::os::unix::fs::FileExt as _;
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
-use vtest_client::*;
 
 /// A neighbour renders exactly, then everything is back to idle.
 fn neighbour_and_idle(server: &ServerHandle) {

@@ -3,7 +3,6 @@
 //! finite draw (millions of instances) and a limit far below its run time.
 
 mod draw_setup;
-mod vtest_client;
 
 use draw_setup::{full_draw, gpu, pixel, setup, triangle_stream, TRIANGLE};
 use guest_protocol::virgl::enums::{bind, CullFace, TextureTarget};
@@ -15,12 +14,12 @@ use guest_protocol::vtest::{
 use guest_protocol::wire::Dwords;
 use host_renderer::vtest::ServeOptions;
 use host_renderer::{CtxId, Renderer};
-use std::os::unix::fs::FileExt as _;
-use std::time::{Duration, Instant};
-use vtest_client::{
+use pv3d_tests::vtest_client::{
     busy_wait, clear_stream, create_target, get2, handshake, le, shm_bytes, start_with, submit,
     wait_idle, W,
 };
+use std::os::unix::fs::FileExt as _;
+use std::time::{Duration, Instant};
 
 /// Instances of the full-target triangle in the heavy draw.
 const HEAVY: u32 = 1 << 19;

@@ -10,12 +10,10 @@
 //! Needs root (for `unshare -m`), Xvfb and the clients; without them the test
 //! fails and says what is missing (./scripts/test installs them).
 
-mod gl_client;
-
-use gl_client::{spawn_client, MountTarget, Xvfb};
 use host_renderer::core::caps::caps_v2;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d_tests::gl_client::{self, spawn_client, MountTarget, Xvfb};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -60,7 +58,7 @@ fn run_until(
     let out = dir.join(format!("{}.txt", argv[0]));
     let xdg = dir.join(format!("xdg-{}", argv[0]));
     std::fs::create_dir_all(&xdg).unwrap();
-    let mut client = spawn_client(sock, xvfb, &xdg, argv, &out);
+    let mut client = spawn_client(sock, xvfb, &xdg, argv, &out).unwrap();
     // Generous: a loaded 2-core machine.
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
@@ -93,7 +91,7 @@ fn serve_real_gl_clients_report_our_caps() {
         .unwrap()
         .spawn()
         .unwrap();
-    let xvfb = Xvfb::start("320x240x24");
+    let xvfb = Xvfb::start("320x240x24").unwrap();
     let target = MountTarget::prepare();
 
     let (es_status, es) = run_until(&sock, &xvfb, dir.path(), &["es2_info"], |_| false);

@@ -10,11 +10,9 @@
 //! Needs root (for `unshare -m`), Xvfb and glmark2-es2; without them the
 //! test fails and says what is missing (./scripts/test installs them).
 
-mod gl_client;
-
-use gl_client::{run_client, MountTarget, Xvfb};
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d_tests::gl_client::{self, run_client, MountTarget, Xvfb};
 use std::time::{Duration, Instant};
 
 const PREFIX: &str = "glmark2-es2-validate-";
@@ -72,7 +70,7 @@ fn serve_glmark2_validate_scenes_through_pv3d() {
         .unwrap()
         .spawn()
         .unwrap();
-    let xvfb = Xvfb::start("800x600x24");
+    let xvfb = Xvfb::start("800x600x24").unwrap();
     let target = MountTarget::prepare();
     let xdg = dir.path().join("xdg");
     std::fs::create_dir(&xdg).unwrap();
@@ -88,7 +86,8 @@ fn serve_glmark2_validate_scenes_through_pv3d() {
             &["glmark2-es2", "--off-screen", "--validate", "-b", scene],
             &out_path,
             Duration::from_secs(120),
-        );
+        )
+        .unwrap();
         let secs = start.elapsed().as_secs_f64();
         let text = std::fs::read_to_string(&out_path).unwrap_or_default();
         let prefix = format!("[{scene}] ");

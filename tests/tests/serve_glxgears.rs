@@ -19,14 +19,13 @@
 //! glmark2-es2; without them the tests fail and say what is missing
 //! (./scripts/test installs them).
 
-mod gl_client;
 mod glxgears;
 
-use gl_client::{spawn_client, spawn_native, MountTarget, Xvfb};
 use glxgears::*;
 use host_renderer::replay::{read_png, Tolerance};
 use host_renderer::vtest::{ServeOptions, Server, ServerHandle};
 use host_renderer::Gpu;
+use pv3d_tests::gl_client::{self, spawn_client, spawn_native, MountTarget, Xvfb};
 use std::path::Path;
 use std::time::Duration;
 
@@ -51,9 +50,9 @@ fn serve_glxgears_frame_matches_llvmpipe() {
 
     // Natively, with llvmpipe.
     let native = {
-        let xvfb = Xvfb::start("400x400x24");
+        let xvfb = Xvfb::start("400x400x24").unwrap();
         let out = dir.path().join("native.txt");
-        let mut client = spawn_native(&xvfb, &xdg, &argv, &out);
+        let mut client = spawn_native(&xvfb, &xdg, &argv, &out).unwrap();
         let frame = displayed_frame(&xvfb, &mut client, &out);
         client.kill();
         frame
@@ -69,10 +68,10 @@ fn serve_glxgears_frame_matches_llvmpipe() {
         },
     );
     let window = {
-        let xvfb = Xvfb::start("400x400x24");
+        let xvfb = Xvfb::start("400x400x24").unwrap();
         let target = MountTarget::prepare();
         let out = dir.path().join("pv3d.txt");
-        let mut client = spawn_client(&sock, &xvfb, &xdg, &argv, &out);
+        let mut client = spawn_client(&sock, &xvfb, &xdg, &argv, &out).unwrap();
         let frame = displayed_frame(&xvfb, &mut client, &out);
         client.kill();
         drop(target);
@@ -121,13 +120,13 @@ fn serve_survives_killing_one_of_two_clients() {
     let xdg = dir.path().join("xdg");
     std::fs::create_dir(&xdg).unwrap();
     let (sock, server) = server(dir.path(), ServeOptions::default());
-    let xvfb = Xvfb::start("800x600x24");
+    let xvfb = Xvfb::start("800x600x24").unwrap();
     let target = MountTarget::prepare();
 
     // A: glxgears, rendering until killed (the clock frozen, so that a drawn
     // frame is seen twice in a row).
     let a_out = dir.path().join("a-glxgears.txt");
-    let mut a = spawn_client(&sock, &xvfb, &xdg, &gears, &a_out);
+    let mut a = spawn_client(&sock, &xvfb, &xdg, &gears, &a_out).unwrap();
     displayed_frame(&xvfb, &mut a, &a_out);
     let with_a = server.stats();
     assert_eq!(with_a.clients, 1, "{with_a:?}");
@@ -135,7 +134,7 @@ fn serve_survives_killing_one_of_two_clients() {
     // B: a validated glmark2 scene; A is killed once B holds resources too.
     let b_out = dir.path().join("b-glmark2.txt");
     let argv = ["glmark2-es2", "--off-screen", "--validate", "-b", "build"];
-    let mut b = spawn_client(&sock, &xvfb, &xdg, &argv, &b_out);
+    let mut b = spawn_client(&sock, &xvfb, &xdg, &argv, &b_out).unwrap();
     let both = wait_stats(&server, FIRST_FRAME, |s| {
         s.clients == 2 && s.resources > with_a.resources
     });

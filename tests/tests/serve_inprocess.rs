@@ -5,15 +5,13 @@
 //! disconnect in the middle of a message, and two clients at once with the
 //! same handles.
 
-mod vtest_client;
-
 use guest_protocol::vtest::{ClientConnection, Limits, Request};
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d_tests::vtest_client::*;
 use std::io::Write as _;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Barrier};
-use vtest_client::*;
 
 #[test]
 fn serve_one_client_frames_transfers_and_cleanup() {

@@ -4,15 +4,13 @@
 //! capture that guest_protocol's reader parses record by record and that
 //! `replay_capture` replays with every read-back matching.
 
-mod vtest_client;
-
 use guest_protocol::capture::{json, Capture, RecordKind, S_IFREG};
 use guest_protocol::vtest::{Limits, Request, VCmd};
 use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::vtest::ServeOptions;
 use host_renderer::Gpu;
+use pv3d_tests::vtest_client::*;
 use std::path::{Path, PathBuf};
-use vtest_client::*;
 
 /// Serves `sessions` clients one after the other, recording into `name`;
 /// returns the temp dir (kept alive) and the capture path.

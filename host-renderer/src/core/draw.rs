@@ -680,22 +680,11 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             keys.push(key);
             continue;
         }
-        let hit = ex.caches.pipelines.contains_key(&key);
-        ex.caches.pipeline_stats.count(hit);
-        let pipeline = if let Some(p) = ex.caches.pipelines.get(&key) {
-            p.clone()
-        } else {
+        let pipeline = ex.caches.pipelines.get_or_build(key, |key| {
             let (p, err) =
-                gpu.scoped(|| build_pipeline(device, &key, &bgl, &vs_c.module, &fs_c.module));
-            if let Some(e) = err {
-                return Err(CommandError::Wgpu(e));
-            }
-            if ex.caches.pipelines.len() > 4096 {
-                ex.caches.pipelines.clear();
-            }
-            ex.caches.pipelines.insert(key, p.clone());
-            p
-        };
+                gpu.scoped(|| build_pipeline(device, key, &bgl, &vs_c.module, &fs_c.module));
+            err.map_or(Ok(p), |e| Err(CommandError::Wgpu(e)))
+        })?;
         pipelines.push(pipeline);
     }
 

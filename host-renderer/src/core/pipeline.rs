@@ -100,6 +100,51 @@ pub struct PipelineKey {
 // DepthStencilState and ColorTargetState hold f32s (bias); they are compared
 // bitwise by wgpu's own Hash/Eq impls.
 
+/// Render pipelines (or anything else, for benchmarks) by [`PipelineKey`]:
+/// emptied when it would exceed [`PipelineCache::CAPACITY`], lookups counted.
+pub struct PipelineCache<V = wgpu::RenderPipeline> {
+    map: HashMap<PipelineKey, V>,
+    stats: CacheStats,
+}
+
+impl<V> Default for PipelineCache<V> {
+    fn default() -> Self {
+        PipelineCache {
+            map: HashMap::new(),
+            stats: CacheStats::default(),
+        }
+    }
+}
+
+impl<V: Clone> PipelineCache<V> {
+    /// Entries kept before the cache starts over.
+    pub const CAPACITY: usize = 4096;
+
+    /// The entry for `key`, made by `build` (and kept) on a miss.
+    pub fn get_or_build<E>(
+        &mut self,
+        key: PipelineKey,
+        build: impl FnOnce(&PipelineKey) -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(hit) = self.map.get(&key) {
+            self.stats.count(true);
+            return Ok(hit.clone());
+        }
+        self.stats.count(false);
+        let value = build(&key)?;
+        if self.map.len() >= Self::CAPACITY {
+            self.map.clear();
+        }
+        self.map.insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// Hit and miss counts.
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+}
+
 /// The renderer's caches.
 #[derive(Default)]
 pub struct Caches {
@@ -108,7 +153,7 @@ pub struct Caches {
     /// Shaders by text and options (errors cached too).
     pub shaders: HashMap<ShaderKey, Result<Arc<CompiledShader>, String>>,
     /// Render pipelines.
-    pub pipelines: HashMap<PipelineKey, wgpu::RenderPipeline>,
+    pub pipelines: PipelineCache,
     /// Bind group layouts by entries.
     pub layouts: HashMap<(wgpu::ShaderStages, Vec<(u32, EntryKind)>), wgpu::BindGroupLayout>,
     /// Dummy textures for unbound units, by dimension.
@@ -121,8 +166,6 @@ pub struct Caches {
     pub raw: super::vk::RawCache,
     /// Shader cache counters.
     pub shader_stats: CacheStats,
-    /// Pipeline cache counters.
-    pub pipeline_stats: CacheStats,
     next_id: u64,
 }
 
@@ -285,11 +328,11 @@ impl Caches {
         tracing::info!(
             shader_hits = self.shader_stats.hits,
             shader_misses = self.shader_stats.misses,
-            pipeline_hits = self.pipeline_stats.hits,
-            pipeline_misses = self.pipeline_stats.misses,
+            pipeline_hits = self.pipelines.stats().hits,
+            pipeline_misses = self.pipelines.stats().misses,
             "cache hit rates: shaders {:.1}%, pipelines {:.1}%",
             self.shader_stats.hit_rate(),
-            self.pipeline_stats.hit_rate()
+            self.pipelines.stats().hit_rate()
         );
     }
 }

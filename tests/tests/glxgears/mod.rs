@@ -5,8 +5,8 @@
 // Each test binary that includes this module uses part of it.
 #![allow(dead_code)]
 
-use crate::gl_client::{Client, Xvfb};
 use host_renderer::vtest::{ServerHandle, ServerStats};
+use pv3d_tests::gl_client::{Client, Xvfb};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,8 +1,6 @@
-//! Driving an in-process `pv3d serve` with guest_protocol's
-//! `ClientConnection` as Mesa drives it: shared by serve_inprocess.rs and
-//! serve_record.rs.
-
-#![allow(dead_code)]
+//! Driving a vtest server (an in-process `pv3d serve`, or any server's
+//! socket) with guest_protocol's `ClientConnection` as Mesa drives it: used
+//! by the serve_* tests and by `pv3d-bench`'s synthetic workloads.
 
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::enums::{bind, clear_bits, TextureTarget, TransferDirection};
@@ -20,10 +18,14 @@ use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 use std::time::{Duration, Instant};
 
+/// Width and height of the test window buffer.
 pub const W: u32 = 16;
+/// Its size in bytes (B8G8R8X8).
 pub const SIZE: u32 = W * W * 4;
+/// Its resource handle.
 pub const HANDLE: u32 = 1;
 
+/// An in-process server with default options on a socket in a new temp dir.
 pub fn start() -> (tempfile::TempDir, ServerHandle) {
     start_with(|_| ServeOptions::default())
 }
@@ -45,6 +47,7 @@ pub fn start_with(
     (dir, server)
 }
 
+/// A little-endian wire dword.
 pub fn le(v: u32) -> Le32 {
     Le32::new(v)
 }
@@ -90,6 +93,7 @@ pub fn handshake(c: &mut ClientConnection, name: &[u8]) {
     }
 }
 
+/// Reads one reply: `Some(busy)` if it is a busy-wait reply.
 pub fn busy_reply(c: &mut ClientConnection) -> Option<bool> {
     match c.read_reply().unwrap().frame.reply {
         Reply::ResourceBusyWait(b) => Some(b.busy.get() != 0),
@@ -97,6 +101,7 @@ pub fn busy_reply(c: &mut ClientConnection) -> Option<bool> {
     }
 }
 
+/// RESOURCE_BUSY_WAIT on `handle` (blocking if `wait`); whether it is busy.
 pub fn busy_wait(c: &mut ClientConnection, handle: u32, wait: bool) -> bool {
     c.send_request(&Request::ResourceBusyWait(ResourceBusyWait {
         handle: le(handle),
@@ -106,6 +111,20 @@ pub fn busy_wait(c: &mut ClientConnection, handle: u32, wait: bool) -> bool {
     busy_reply(c).expect("a busy-wait reply")
 }
 
+/// RESOURCE_CREATE2 of `rc`; returns its shm (`rc.data_size` bytes).
+pub fn create_resource(c: &mut ClientConnection, rc: ResourceCreate2) -> File {
+    c.send_request(&Request::ResourceCreate2(rc)).unwrap();
+    let mut msg = c.read_reply().unwrap();
+    assert_eq!(msg.frame.reply, Reply::Fd);
+    let fd = msg.fds.pop().expect("the shm fd");
+    let file = File::from(fd);
+    assert_eq!(
+        file.metadata().unwrap().len(),
+        u64::from(rc.data_size.get())
+    );
+    file
+}
+
 /// RESOURCE_CREATE2 of a 16×16 B8G8R8X8 window buffer; returns its shm.
 pub fn create_target(c: &mut ClientConnection) -> File {
     create_target_as(c, HANDLE)
@@ -113,33 +132,31 @@ pub fn create_target(c: &mut ClientConnection) -> File {
 
 /// [`create_target`] with another handle.
 pub fn create_target_as(c: &mut ClientConnection, handle: u32) -> File {
-    let rc = ResourceCreate2 {
-        handle: le(handle),
-        target: le(TextureTarget::TEXTURE_2D.0),
-        format: le(Format::B8G8R8X8_UNORM.0),
-        bind: le(bind::RENDER_TARGET | bind::SAMPLER_VIEW | bind::DISPLAY_TARGET),
-        width: le(W),
-        height: le(W),
-        depth: le(1),
-        array_size: le(1),
-        last_level: le(0),
-        nr_samples: le(0),
-        data_size: le(SIZE),
-    };
-    c.send_request(&Request::ResourceCreate2(rc)).unwrap();
-    let mut msg = c.read_reply().unwrap();
-    assert_eq!(msg.frame.reply, Reply::Fd);
-    let fd = msg.fds.pop().expect("the shm fd");
-    let file = File::from(fd);
-    assert_eq!(file.metadata().unwrap().len(), u64::from(SIZE));
-    file
+    create_resource(
+        c,
+        ResourceCreate2 {
+            handle: le(handle),
+            target: le(TextureTarget::TEXTURE_2D.0),
+            format: le(Format::B8G8R8X8_UNORM.0),
+            bind: le(bind::RENDER_TARGET | bind::SAMPLER_VIEW | bind::DISPLAY_TARGET),
+            width: le(W),
+            height: le(W),
+            depth: le(1),
+            array_size: le(1),
+            last_level: le(0),
+            nr_samples: le(0),
+            data_size: le(SIZE),
+        },
+    )
 }
 
+/// SUBMIT_CMD of an encoded stream.
 pub fn submit(c: &mut ClientConnection, e: &Encoder) {
     let dwords = Dwords::new(e.as_bytes()).unwrap();
     c.send_request(&Request::SubmitCmd(dwords)).unwrap();
 }
 
+/// Sub-context 1 with the window buffer bound as surface 10, cleared to `rgb`.
 pub fn clear_stream(rgb: [f32; 3]) -> Encoder {
     clear_stream_on(HANDLE, rgb)
 }
@@ -173,6 +190,7 @@ pub fn clear_stream_on(res: u32, rgb: [f32; 3]) -> Encoder {
     e
 }
 
+/// TRANSFER_GET2 of the whole window buffer into its shm.
 pub fn get2(c: &mut ClientConnection) {
     get2_of(c, HANDLE);
 }
@@ -194,6 +212,7 @@ pub fn get2_of(c: &mut ClientConnection, handle: u32) {
     .unwrap();
 }
 
+/// The window buffer's shm contents.
 pub fn shm_bytes(file: &File) -> Vec<u8> {
     let mut out = vec![0u8; SIZE as usize];
     file.read_exact_at(&mut out, 0).unwrap();

@@ -1,6 +1,5 @@
-//! Running real Mesa 22.3 GL clients (virpipe) through an in-process vtest
-//! server: shared by serve_gl_client.rs, serve_glmark2.rs and
-//! serve_glxgears.rs.
+//! Running real Mesa 22.3 GL clients: through a vtest server (virpipe) or
+//! natively on llvmpipe. Used by the serve_* tests and by `pv3d-bench`.
 //!
 //! Each client gets its own private mount namespace (`unshare -m`) in which
 //! our socket is bind-mounted over `/tmp/.virgl_test` (Mesa 22.3 ignores
@@ -8,17 +7,15 @@
 //! Xvfb started here on a display Xvfb picks (`-displayfd`). Only the
 //! processes started here are stopped, by their pid.
 
-// Each test binary that includes this module uses part of it.
-#![allow(dead_code)]
-
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 const VIRGL_TEST: &str = "/tmp/.virgl_test";
 
-fn have(tool: &str) -> bool {
+/// Whether `tool` is a command on `$PATH`.
+pub fn have(tool: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .stdout(Stdio::null())
@@ -26,7 +23,8 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn is_root() -> bool {
+/// Whether this process runs as root (`unshare -m` needs it).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -50,8 +48,8 @@ pub fn require(clients: &[&str]) {
     );
 }
 
-/// Kills and reaps a child we started (by its pid, via `Child`).
-struct Reaper(Child);
+/// Kills and reaps a child we started (by its pid, via `Child`) when dropped.
+pub struct Reaper(pub Child);
 
 impl Drop for Reaper {
     fn drop(&mut self) {
@@ -75,7 +73,7 @@ static PICKING_DISPLAY: std::sync::Mutex<()> = std::sync::Mutex::new(());
 impl Xvfb {
     /// Starts Xvfb with one screen of `geometry` (e.g. `"320x240x24"`) on a
     /// free display it picks and reports on stdout.
-    pub fn start(geometry: &str) -> Xvfb {
+    pub fn start(geometry: &str) -> io::Result<Xvfb> {
         let _picking = PICKING_DISPLAY.lock().unwrap_or_else(|e| e.into_inner());
         let mut child = Command::new("Xvfb")
             .args(["-displayfd", "1", "-screen", "0", geometry])
@@ -86,19 +84,25 @@ impl Xvfb {
             .arg("-noreset")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
+            .spawn()?;
+        let stdout = child.stdout.take();
         let child = Reaper(child);
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        assert!(line.trim().parse::<u32>().is_ok(), "Xvfb said {line:?}");
-        Xvfb {
+        if let Some(stdout) = stdout {
+            BufReader::new(stdout).read_line(&mut line)?;
+        }
+        if line.trim().parse::<u32>().is_err() {
+            return Err(io::Error::other(format!(
+                "Xvfb did not report a display (said {line:?})"
+            )));
+        }
+        Ok(Xvfb {
             child,
             display: format!(":{}", line.trim()),
-        }
+        })
     }
 
+    /// The display, e.g. `":3"`.
     pub fn display(&self) -> &str {
         &self.display
     }
@@ -130,6 +134,7 @@ pub struct MountTarget(());
 static MOUNT_TARGET: std::sync::Mutex<(usize, bool)> = std::sync::Mutex::new((0, false));
 
 impl MountTarget {
+    /// Makes sure the mount target exists (creating a placeholder if needed).
     pub fn prepare() -> MountTarget {
         let mut state = MOUNT_TARGET.lock().unwrap_or_else(|e| e.into_inner());
         if state.0 == 0 {
@@ -199,8 +204,14 @@ impl Client {
 /// Starts `argv` as a virpipe client of the server listening on `sock`, on
 /// `xvfb`'s display, with `XDG_RUNTIME_DIR=xdg`, stdout and stderr both to
 /// `out`. (A `MountTarget` must be held while it runs.)
-pub fn spawn_client(sock: &Path, xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &Path) -> Client {
-    let out = std::fs::File::create(out).unwrap();
+pub fn spawn_client(
+    sock: &Path,
+    xvfb: &Xvfb,
+    xdg: &Path,
+    argv: &[&str],
+    out: &Path,
+) -> io::Result<Client> {
+    let out = std::fs::File::create(out)?;
     let child = Command::new("unshare")
         .args(["-m", "--propagation", "private", "--", "sh", "-c"])
         .arg(r#"mount --bind "$PV3D_SOCK" /tmp/.virgl_test || exit 93; exec "$@""#)
@@ -212,29 +223,30 @@ pub fn spawn_client(sock: &Path, xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &P
         .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .env("GALLIUM_DRIVER", "virpipe")
         .env("VTEST_SOCKET_NAME", sock)
-        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stdout(Stdio::from(out.try_clone()?))
         .stderr(Stdio::from(out))
-        .spawn()
-        .unwrap();
-    Client(Reaper(child))
+        .spawn()?;
+    Ok(Client(Reaper(child)))
 }
 
 /// Starts `argv` natively with Mesa's llvmpipe (no vtest), on `xvfb`'s
 /// display, with `XDG_RUNTIME_DIR=xdg`, stdout and stderr both to `out`: the
 /// reference a client run through pv3d is compared with.
-pub fn spawn_native(xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &Path) -> Client {
-    let out = std::fs::File::create(out).unwrap();
-    let child = Command::new(argv[0])
-        .args(&argv[1..])
+pub fn spawn_native(xvfb: &Xvfb, xdg: &Path, argv: &[&str], out: &Path) -> io::Result<Client> {
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty argv"))?;
+    let out = std::fs::File::create(out)?;
+    let child = Command::new(program)
+        .args(args)
         .env("DISPLAY", xvfb.display())
         .env("XDG_RUNTIME_DIR", xdg)
         .env("LIBGL_ALWAYS_SOFTWARE", "1")
         .env("GALLIUM_DRIVER", "llvmpipe")
-        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stdout(Stdio::from(out.try_clone()?))
         .stderr(Stdio::from(out))
-        .spawn()
-        .unwrap();
-    Client(Reaper(child))
+        .spawn()?;
+    Ok(Client(Reaper(child)))
 }
 
 /// Runs `argv` as [`spawn_client`] does and waits up to `limit` for it;
@@ -246,6 +258,6 @@ pub fn run_client(
     argv: &[&str],
     out: &Path,
     limit: Duration,
-) -> Option<ExitStatus> {
-    spawn_client(sock, xvfb, xdg, argv, out).wait(limit)
+) -> io::Result<Option<ExitStatus>> {
+    Ok(spawn_client(sock, xvfb, xdg, argv, out)?.wait(limit))
 }

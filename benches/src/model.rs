@@ -1,0 +1,163 @@
+//! What the harness measures: configurations, units and the samples of each
+//! workload.
+
+use crate::stats::{summarize, Summary};
+use std::collections::BTreeMap;
+
+/// Where the GL (or guest) program runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Config {
+    /// On the host driver directly (llvmpipe): what a passthrough GPU gives.
+    Native,
+    /// Mesa virgl through virglrenderer's `virgl_test_server`.
+    Reference,
+    /// Mesa virgl through `pv3d serve`.
+    Pv3d,
+}
+
+impl Config {
+    /// Every configuration, in run order.
+    pub const ALL: [Config; 3] = [Config::Native, Config::Reference, Config::Pv3d];
+
+    /// Its name in tables, CSV and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Config::Native => "native",
+            Config::Reference => "reference",
+            Config::Pv3d => "pv3d",
+        }
+    }
+
+    /// The configuration called `name`.
+    pub fn from_name(name: &str) -> Option<Config> {
+        Config::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// The unit of a workload's figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Frames per second.
+    Fps,
+    /// Draw calls per second.
+    DrawsPerSec,
+    /// Megabytes (10^6 bytes) per second.
+    MegabytesPerSec,
+    /// Microseconds per operation.
+    Micros,
+    /// Milliseconds per operation.
+    Millis,
+}
+
+impl Unit {
+    /// Its name in tables and CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Fps => "FPS",
+            Unit::DrawsPerSec => "draws/s",
+            Unit::MegabytesPerSec => "MB/s",
+            Unit::Micros => "us",
+            Unit::Millis => "ms",
+        }
+    }
+
+    /// Whether a larger figure is better (rates) or worse (times).
+    pub fn higher_is_better(self) -> bool {
+        matches!(self, Unit::Fps | Unit::DrawsPerSec | Unit::MegabytesPerSec)
+    }
+
+    /// How many times faster `a` is than `b` (> 1: `a` is better).
+    pub fn speedup(self, a: f64, b: f64) -> f64 {
+        if self.higher_is_better() {
+            a / b
+        } else {
+            b / a
+        }
+    }
+}
+
+/// One repetition of one workload under one configuration.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// The figure, in the workload's unit.
+    pub value: f64,
+    /// CPU time of the client process per frame (or operation), in ms.
+    pub client_cpu_ms: Option<f64>,
+    /// CPU time of the server process per frame (or operation), in ms.
+    pub server_cpu_ms: Option<f64>,
+}
+
+/// Everything measured for one workload.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Its name (`glmark2-es2-build`, `synthetic-draws`, ...).
+    pub name: String,
+    /// Its unit.
+    pub unit: Unit,
+    /// Samples by configuration.
+    pub samples: BTreeMap<Config, Vec<Sample>>,
+    /// Runs that gave no figure, by configuration.
+    pub failures: BTreeMap<Config, u32>,
+}
+
+impl Workload {
+    /// Median and range of the figure under `config`.
+    pub fn summary(&self, config: Config) -> Option<Summary> {
+        let values: Vec<f64> = self.samples.get(&config)?.iter().map(|s| s.value).collect();
+        summarize(&values)
+    }
+
+    /// Median CPU ms per frame of the client and of the server under `config`.
+    pub fn cpu(&self, config: Config) -> (Option<f64>, Option<f64>) {
+        let Some(samples) = self.samples.get(&config) else {
+            return (None, None);
+        };
+        let median = |f: fn(&Sample) -> Option<f64>| {
+            let v: Vec<f64> = samples.iter().filter_map(f).collect();
+            summarize(&v).map(|s| s.median)
+        };
+        (median(|s| s.client_cpu_ms), median(|s| s.server_cpu_ms))
+    }
+
+    /// How many times faster `config` is than `baseline` (medians).
+    pub fn speedup(&self, config: Config, baseline: Config) -> Option<f64> {
+        let a = self.summary(config)?.median;
+        let b = self.summary(baseline)?.median;
+        let r = self.unit.speedup(a, b);
+        r.is_finite().then_some(r)
+    }
+}
+
+/// All workloads, in the order they were first recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Results {
+    /// The workloads.
+    pub workloads: Vec<Workload>,
+}
+
+impl Results {
+    fn entry(&mut self, name: &str, unit: Unit) -> &mut Workload {
+        let i = match self.workloads.iter().position(|w| w.name == name) {
+            Some(i) => i,
+            None => {
+                self.workloads.push(Workload {
+                    name: name.to_string(),
+                    unit,
+                    samples: BTreeMap::new(),
+                    failures: BTreeMap::new(),
+                });
+                self.workloads.len() - 1
+            }
+        };
+        &mut self.workloads[i]
+    }
+
+    /// Records one repetition's sample (`None`: the run gave no figure).
+    pub fn record(&mut self, name: &str, unit: Unit, config: Config, sample: Option<Sample>) {
+        let w = self.entry(name, unit);
+        match sample {
+            Some(s) => w.samples.entry(config).or_default().push(s),
+            None => *w.failures.entry(config).or_default() += 1,
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The results as a Markdown table (with geometric means per workload
+//! family) and as CSV.
+
+use crate::model::{Config, Results, Workload};
+use crate::stats::geomean;
+use std::fmt::Write as _;
+
+/// Header of the CSV file.
+pub const CSV_HEADER: &str = "workload,config,median,min,max,unit";
+
+/// One row per workload and configuration that has samples.
+pub fn csv(results: &Results) -> String {
+    let mut out = format!("{CSV_HEADER}\n");
+    for w in &results.workloads {
+        for config in Config::ALL {
+            if let Some(s) = w.summary(config) {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{}",
+                    w.name,
+                    config.name(),
+                    s.median,
+                    s.min,
+                    s.max,
+                    w.unit.name()
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Three significant digits, without exponent.
+fn num(v: f64) -> String {
+    let digits = if v.abs() >= 100.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else if v.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
+    format!("{v:.digits$}")
+}
+
+fn cell(w: &Workload, config: Config, measured: &[Config]) -> String {
+    match w.summary(config) {
+        Some(s) => format!("{} ({}–{})", num(s.median), num(s.min), num(s.max)),
+        None if w.failures.contains_key(&config) => "fail".to_string(),
+        None if measured.contains(&config) && config != Config::Native => "fail".to_string(),
+        None => "—".to_string(),
+    }
+}
+
+fn ratio(w: &Workload, a: Config, b: Config) -> String {
+    w.speedup(a, b)
+        .map_or_else(|| "—".to_string(), |r| format!("{r:.2}×"))
+}
+
+fn cpu(w: &Workload, config: Config) -> String {
+    match w.cpu(config) {
+        (Some(c), Some(s)) => format!("{} + {}", num(c), num(s)),
+        (Some(c), None) => num(c),
+        _ => "—".to_string(),
+    }
+}
+
+/// The table of every workload: medians (min–max) per configuration,
+/// speed ratios (> 1: faster) and CPU ms per frame of client + server,
+/// then a geometric-mean summary per family.
+pub fn markdown(results: &Results, measured: &[Config]) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "| workload | unit | native | reference | pv3d | ref/native | pv3d/native | pv3d/ref \
+         | CPU ms/frame native | reference (client + server) | pv3d (client + server) |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for w in &results.workloads {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            w.name,
+            w.unit.name(),
+            cell(w, Config::Native, measured),
+            cell(w, Config::Reference, measured),
+            cell(w, Config::Pv3d, measured),
+            ratio(w, Config::Reference, Config::Native),
+            ratio(w, Config::Pv3d, Config::Native),
+            ratio(w, Config::Pv3d, Config::Reference),
+            cpu(w, Config::Native),
+            cpu(w, Config::Reference),
+            cpu(w, Config::Pv3d),
+        );
+    }
+    out.push('\n');
+    out.push_str(&summary(results));
+    out
+}
+
+/// Geometric means of the speed ratios per family (`glmark2-es2-`,
+/// `glmark2-`, `synthetic-`), the slowest workload against native, and
+/// whether pv3d meets its target on glmark2-es2.
+pub fn summary(results: &Results) -> String {
+    let mut out = String::new();
+    for (family, prefix) in [
+        ("glmark2-es2", "glmark2-es2-"),
+        ("glmark2 (desktop GL)", "glmark2-"),
+        ("synthetic", "synthetic-"),
+    ] {
+        let members: Vec<&Workload> = results
+            .workloads
+            .iter()
+            .filter(|w| w.name.starts_with(prefix))
+            .filter(|w| prefix != "glmark2-" || !w.name.starts_with("glmark2-es2-"))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let gm = |a: Config, b: Config| {
+            let r: Vec<f64> = members.iter().filter_map(|w| w.speedup(a, b)).collect();
+            geomean(&r).map(|g| (g, r.len()))
+        };
+        let show = |g: Option<(f64, usize)>| {
+            g.map_or_else(|| "—".to_string(), |(g, n)| format!("{g:.2}× ({n})"))
+        };
+        let worst = members
+            .iter()
+            .filter_map(|w| Some((w.speedup(Config::Pv3d, Config::Native)?, &w.name)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let _ = writeln!(
+            out,
+            "- **{family}** geomean (workloads): reference/native {}, pv3d/native {}, \
+             pv3d/reference {}{}",
+            show(gm(Config::Reference, Config::Native)),
+            show(gm(Config::Pv3d, Config::Native)),
+            show(gm(Config::Pv3d, Config::Reference)),
+            worst.map_or_else(String::new, |(r, n)| format!(
+                "; slowest pv3d/native: {n} {r:.2}×"
+            ))
+        );
+        if prefix == "glmark2-es2-" {
+            let native = gm(Config::Pv3d, Config::Native).map(|g| g.0);
+            let reference = gm(Config::Pv3d, Config::Reference).map(|g| g.0);
+            let met = native.is_some_and(|g| g >= 1.0)
+                && reference.is_some_and(|g| g >= 1.2)
+                && worst.is_some_and(|(r, _)| r >= 0.9);
+            let _ = writeln!(
+                out,
+                "- pv3d target on glmark2-es2 (≥ 1.0× native geomean, ≥ 1.2× reference, \
+                 no scene below 0.9× native): **{}**",
+                if met { "met" } else { "not met" }
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Sample, Unit};
+
+    fn sample(value: f64) -> Option<Sample> {
+        Some(Sample {
+            value,
+            client_cpu_ms: Some(1.0),
+            server_cpu_ms: None,
+        })
+    }
+
+    #[test]
+    fn csv_rows_and_ratios() {
+        let mut r = Results::default();
+        for (c, v) in [
+            (Config::Native, 100.0),
+            (Config::Pv3d, 50.0),
+            (Config::Pv3d, 70.0),
+        ] {
+            r.record("glmark2-es2-clear", Unit::Fps, c, sample(v));
+        }
+        r.record("glmark2-es2-clear", Unit::Fps, Config::Reference, None);
+        r.record(
+            "synthetic-submit-fence-latency",
+            Unit::Micros,
+            Config::Reference,
+            sample(20.0),
+        );
+        r.record(
+            "synthetic-submit-fence-latency",
+            Unit::Micros,
+            Config::Pv3d,
+            sample(10.0),
+        );
+        assert_eq!(
+            csv(&r),
+            "workload,config,median,min,max,unit\n\
+             glmark2-es2-clear,native,100,100,100,FPS\n\
+             glmark2-es2-clear,pv3d,60,50,70,FPS\n\
+             synthetic-submit-fence-latency,reference,20,20,20,us\n\
+             synthetic-submit-fence-latency,pv3d,10,10,10,us\n"
+        );
+        let md = markdown(&r, &Config::ALL);
+        assert!(md.contains("| glmark2-es2-clear | FPS | 100 (100–100) | fail | 60.0 (50.0–70.0) | — | 0.60× | — |"), "{md}");
+        // A lower time is a speed-up.
+        assert!(
+            md.contains("| 20.0 (20.0–20.0) | 10.0 (10.0–10.0) | — | — | 2.00× |"),
+            "{md}"
+        );
+        assert!(md.contains("pv3d/native 0.60× (1)"), "{md}");
+        assert!(md.contains("**not met**"), "{md}");
+    }
+}

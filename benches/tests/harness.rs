@@ -1,0 +1,85 @@
+//! `pv3d-bench` end to end, kept cheap for CI: one short workload of each
+//! kind (a glmark2-es2 scene, a glmark2 desktop scene, glxgears, three
+//! synthetic programs), one repetition, under all three configurations.
+//! Checks the CSV (header, one row per workload and configuration, sane
+//! figures), the Markdown table and the chart. Needs what the harness
+//! needs (root, Xvfb, glmark2, mesa-utils, virgl-server, lavapipe);
+//! ./scripts/test installs them.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+const GL_WORKLOADS: [&str; 3] = ["glmark2-es2-clear", "glmark2-build", "glxgears"];
+const SYNTHETIC: [(&str, &str); 3] = [
+    ("synthetic-draws-state-changes", "draws/s"),
+    ("synthetic-texture-upload-64x64", "MB/s"),
+    ("synthetic-submit-fence-latency", "us"),
+];
+
+#[test]
+fn one_repetition_of_each_kind_gives_the_three_way_table() {
+    pv3d_tests::gl_client::require(&["glmark2-es2", "glmark2", "glxgears", "virgl_test_server"]);
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-bench-test-")
+        .tempdir()
+        .unwrap();
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir(&xdg).unwrap();
+    let out = dir.path().join("results");
+    let csv_path = dir.path().join("bench.csv");
+    let only: Vec<&str> = GL_WORKLOADS
+        .iter()
+        .copied()
+        .chain(SYNTHETIC.iter().map(|s| s.0))
+        .collect();
+    let run = Command::new(env!("CARGO_BIN_EXE_pv3d-bench"))
+        .args(["--reps", "1", "--scene-secs", "0.5", "--gears-secs", "7"])
+        .args(["--synthetic-secs", "0.2", "--only", &only.join(",")])
+        .arg("--out")
+        .arg(&out)
+        .arg("--csv")
+        .arg(&csv_path)
+        .env("XDG_RUNTIME_DIR", &xdg)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{}\n{stdout}\n{stderr}", run.status);
+
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(
+        csv,
+        std::fs::read_to_string(out.join("results.csv")).unwrap()
+    );
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("workload,config,median,min,max,unit"));
+    let mut rows = BTreeMap::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 6, "{line}");
+        let [median, min, max] = [f[2], f[3], f[4]].map(|v| v.parse::<f64>().unwrap());
+        assert!(min > 0.0 && min <= median && median <= max, "{line}");
+        rows.insert((f[0].to_string(), f[1].to_string()), f[5].to_string());
+    }
+    let mut expected = BTreeMap::new();
+    for w in GL_WORKLOADS {
+        for config in ["native", "reference", "pv3d"] {
+            expected.insert((w.to_string(), config.to_string()), "FPS".to_string());
+        }
+    }
+    for (w, unit) in SYNTHETIC {
+        for config in ["reference", "pv3d"] {
+            expected.insert((w.to_string(), config.to_string()), unit.to_string());
+        }
+    }
+    assert_eq!(rows, expected, "{stderr}");
+
+    let table = std::fs::read_to_string(out.join("table.md")).unwrap();
+    assert!(stdout.contains(&table), "the table is printed");
+    for w in only {
+        assert!(table.contains(&format!("| {w} |")), "{w} missing:\n{table}");
+    }
+    assert!(table.contains("| workload | unit | native | reference | pv3d |"));
+    let chart = std::fs::read_to_string(out.join("chart.svg")).unwrap();
+    assert!(chart.starts_with("<svg") && chart.contains("glmark2-es2-clear (vs native)"));
+}

@@ -31,7 +31,7 @@ const PIXELS_BY_RUST_REPLAY: &[(&str, &str)] = &[(
 )];
 
 /// Captures that do not replay yet, with the reason.
-const KNOWN: &[(&str, &str)] = &[("piglit-gl-1.0-logicop", "logic ops are not implemented")];
+const KNOWN: &[(&str, &str)] = &[];
 
 #[test]
 fn serve_passes_the_reference_replayer() {

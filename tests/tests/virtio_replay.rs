@@ -1,14 +1,10 @@
 //! Captures replayed through the virtio-gpu device (`Via::Virtio`: guest
 //! driver, split rings in guest RAM, device thread) must give exactly the
 //! comparison the direct replay gives, and match the reference for
-//! glxgears-60frames, every win320x240, *-validate-* and piglit capture except
-//! the renderer's known failure (logic ops), which fails the same way.
+//! glxgears-60frames, every win320x240, *-validate-* and piglit capture.
 
 use host_renderer::replay::{replay_capture, ReplayOptions, Via};
 use host_renderer::Gpu;
-
-/// Captures that fail on every path for a renderer reason.
-const KNOWN: &[&str] = &["piglit-gl-1.0-logicop"];
 
 #[test]
 fn captures_match_through_the_virtio_ring() {
@@ -20,12 +16,7 @@ fn captures_match_through_the_virtio_ring() {
     };
     let (mut checked, mut compared) = (0, 0);
     for path in pv3d_tests::all_captures() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .trim_end_matches(".vtrec.zst")
-            .to_owned();
+        let name = pv3d_tests::capture_name(&path);
         let wanted = name == "glxgears-60frames"
             || name.contains("win320x240")
             || name.contains("-validate-")
@@ -41,13 +32,7 @@ fn captures_match_through_the_virtio_ring() {
             (b.submits, b.commands, b.command_errors),
             "{name}"
         );
-        let known = KNOWN.contains(&name.as_str());
-        assert_eq!(
-            b.mismatches() > 0,
-            known,
-            "{name}: {} mismatches",
-            b.mismatches()
-        );
+        assert_eq!(b.mismatches(), 0, "{name}: read-backs mismatch");
         checked += 1;
         compared += b.transfers.len();
     }

@@ -167,6 +167,8 @@ impl Renderer {
                 max: self.quotas.resources,
             });
         }
+        // Before sizing: the size scales with it.
+        resource::sample_count(info)?;
         let bytes = resource::host_bytes(&self.gpu, info);
         let total = self.memory_used.saturating_add(bytes);
         if total > self.quotas.resource_memory {

@@ -123,17 +123,22 @@ pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
     (alt != f).then_some(alt)
 }
 
+/// The samples per pixel `info` asks for, if it is a count we create.
+pub fn sample_count(info: &ResourceInfo) -> Result<u32, CreateResourceError> {
+    match info.nr_samples {
+        0 | 1 => Ok(1),
+        n if n == MSAA_SAMPLES => Ok(n),
+        n => Err(CreateResourceError::Multisample(n)),
+    }
+}
+
 /// Creates the host object for `info` after checking every field.
 pub fn create(
     gpu: &Gpu,
     id: ResId,
     info: &ResourceInfo,
 ) -> Result<ResourceKind, CreateResourceError> {
-    let samples = match info.nr_samples {
-        0 | 1 => 1,
-        n if n == MSAA_SAMPLES => n,
-        n => return Err(CreateResourceError::Multisample(n)),
-    };
+    let samples = sample_count(info)?;
     let limits = &gpu.limits;
     let check = |what: &'static str, value: u32, max: u32| {
         if value == 0 || value > max {

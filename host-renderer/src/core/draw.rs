@@ -17,6 +17,7 @@ use super::format::{render_mask, render_swizzled, swz};
 use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
+use super::uniforms::UniformSlice;
 use super::vk;
 use guest_protocol::virgl::enums::{CullFace, PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
@@ -119,6 +120,11 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         return Err(unsupported("indirect / stream-output draws"));
     }
     let gpu = ex.gpu;
+    if ex.work.uniforms.is_full() {
+        if let Some(e) = ex.work.flush_writes(gpu) {
+            return Err(CommandError::Wgpu(e));
+        }
+    }
     let sub = ex.sub();
     let rast = sub
         .rasterizer
@@ -708,33 +714,21 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     .enumerate()
     {
         let mut buffers = Vec::new();
+        let mut uniform = |binding: u32, data: &[u8], size: u64| {
+            let slice = ex
+                .work
+                .uniforms
+                .alloc(gpu, ex.work.submissions, data, size)
+                .ok_or(CommandError::Draw("uniform arena".into()))?;
+            buffers.push((binding, slice));
+            Ok::<_, CommandError>(())
+        };
         for cb in &c.interface.constant_buffers {
-            let size = cb.size.max(16).div_ceil(16) * 16;
-            let mut data = vec![0u8; size as usize];
-            if cb.index == 0 {
-                let n = consts.len().min(data.len());
-                if let (Some(d), Some(s)) = (data.get_mut(..n), consts.get(..n)) {
-                    d.copy_from_slice(s);
-                }
-            }
-            buffers.push((
-                cb.binding.binding,
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: None,
-                    contents: &data,
-                    usage: wgpu::BufferUsages::UNIFORM,
-                }),
-            ));
+            let data: &[u8] = if cb.index == 0 { consts } else { &[] };
+            uniform(cb.binding.binding, data, cb.size)?;
         }
         if let Some(du) = c.interface.driver_uniforms {
-            buffers.push((
-                du.binding,
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: None,
-                    contents: &driver,
-                    usage: wgpu::BufferUsages::UNIFORM,
-                }),
-            ));
+            uniform(du.binding, &driver, driver.len() as u64)?;
         }
         let mut tex_views = Vec::new();
         let mut samps = Vec::new();
@@ -779,7 +773,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         for (b, buf) in &buffers {
             entries.push(wgpu::BindGroupEntry {
                 binding: *b,
-                resource: buf.as_entire_binding(),
+                resource: buf.binding(),
             });
         }
         for (b, v) in &tex_views {
@@ -1032,7 +1026,7 @@ const LOGICOP_COPY: u8 = 12;
 /// The resources of one stage bound by a draw, kept for the raw path.
 #[derive(Default)]
 struct RawStage {
-    buffers: Vec<(u32, wgpu::Buffer)>,
+    buffers: Vec<(u32, UniformSlice)>,
     views: Vec<(u32, wgpu::TextureView)>,
     samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
 }

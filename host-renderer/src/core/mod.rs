@@ -21,6 +21,7 @@ pub mod renderer;
 pub mod resource;
 pub mod state;
 pub mod transfer;
+pub mod uniforms;
 pub mod vertex;
 pub mod vk;
 pub mod work;

@@ -251,7 +251,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
 
     let fs_c = ex
         .caches
-        .shader(&gpu.device, &fs.text, &fs_opts)
+        .shader_of(&gpu.device, &fs, &fs_opts)
         .map_err(|message| CommandError::Shader {
             handle: 0,
             message: format!("FS: {message}"),
@@ -264,7 +264,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     };
     let vs_c = ex
         .caches
-        .shader(&gpu.device, &vs.text, &vs_opts)
+        .shader_of(&gpu.device, &vs, &vs_opts)
         .map_err(|message| CommandError::Shader {
             handle: 0,
             message: format!("VS: {message}"),

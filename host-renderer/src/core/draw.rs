@@ -9,6 +9,7 @@
 //! keeps the winding), 8-bit indices (widened), restart indices other than
 //! all-ones (rewritten), per-vertex-element buffers (no offset/stride limits).
 
+use super::bind_groups::BindGroupKey;
 use super::clear::{begin_pass, fb_size, pass_key, Loads};
 use super::context::{SamplerViewObj, SurfaceObj};
 use super::error::CommandError;
@@ -769,37 +770,31 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             r.buffers.clone_from(&buffers);
             r.views.clone_from(&tex_views);
         }
-        let mut entries: Vec<wgpu::BindGroupEntry<'_>> = Vec::new();
-        for (b, buf) in &buffers {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: buf.binding(),
-            });
-        }
-        for (b, v) in &tex_views {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: wgpu::BindingResource::TextureView(v),
-            });
-        }
-        for (b, s) in &samps {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: wgpu::BindingResource::Sampler(s),
-            });
-        }
-        let layout = bgl.get(g).ok_or(CommandError::Draw("layout".into()))?;
-        let (group, err) = gpu.scoped(|| {
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout,
-                entries: &entries,
-            })
-        });
-        if let Some(e) = err {
-            return Err(CommandError::Wgpu(e));
-        }
-        groups.push(group);
+        // Dynamic offsets go in binding order.
+        buffers.sort_by_key(|b| b.0);
+        let offsets = buffers
+            .iter()
+            .map(|(_, s)| u32::try_from(s.offset))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| CommandError::Draw("uniform offset".into()))?;
+        let key = BindGroupKey {
+            layout: bgl
+                .get(g)
+                .ok_or(CommandError::Draw("layout".into()))?
+                .clone(),
+            buffers: buffers
+                .iter()
+                .map(|(b, s)| (*b, s.buffer.clone(), s.size))
+                .collect(),
+            views: tex_views,
+            samplers: samps,
+        };
+        let group = ex
+            .caches
+            .bind_groups
+            .get(gpu, &key)
+            .map_err(CommandError::Wgpu)?;
+        groups.push((group, offsets));
     }
     let generated = match &indices {
         Indices::Generated(list) => {
@@ -874,8 +869,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     }
     for pipeline in &pipelines {
         pass.set_pipeline(pipeline);
-        for (i, g) in groups.iter().enumerate() {
-            pass.set_bind_group(i as u32, g, &[]);
+        for (i, (g, offsets)) in groups.iter().enumerate() {
+            pass.set_bind_group(i as u32, g, offsets);
         }
         for (i, (buf, off)) in vertex_bind.iter().enumerate() {
             pass.set_vertex_buffer(i as u32, buf.slice(*off..));
@@ -1035,13 +1030,13 @@ struct RawStage {
 /// them for the raw draw recorded after the pass.
 fn bind_for_raw(
     pass: &mut wgpu::RenderPass<'static>,
-    groups: &[wgpu::BindGroup],
+    groups: &[(wgpu::BindGroup, Vec<u32>)],
     vertex_bind: &[(wgpu::Buffer, u64)],
     indices: &Indices,
     generated: Option<&wgpu::Buffer>,
 ) {
-    for (i, g) in groups.iter().enumerate() {
-        pass.set_bind_group(i as u32, g, &[]);
+    for (i, (g, offsets)) in groups.iter().enumerate() {
+        pass.set_bind_group(i as u32, g, offsets);
     }
     for (i, (buf, off)) in vertex_bind.iter().enumerate() {
         pass.set_vertex_buffer(i as u32, buf.slice(*off..));

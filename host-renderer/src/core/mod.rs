@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod backing;
+pub mod bind_groups;
 pub mod blit;
 pub mod caps;
 pub mod clear;

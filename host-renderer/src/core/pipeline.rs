@@ -161,6 +161,8 @@ pub struct Caches {
     pub dummies: HashMap<wgpu::TextureViewDimension, wgpu::TextureView>,
     /// Default sampler for unbound units.
     pub default_sampler: Option<wgpu::Sampler>,
+    /// Draw bind groups.
+    pub bind_groups: super::bind_groups::BindGroupCache,
     /// Query sets.
     pub queries: super::query::Queries,
     /// Raw Vulkan pipelines and samplers (logic ops).
@@ -259,7 +261,7 @@ impl Caches {
                         ty: match kind {
                             EntryKind::Uniform => wgpu::BindingType::Buffer {
                                 ty: wgpu::BufferBindingType::Uniform,
-                                has_dynamic_offset: false,
+                                has_dynamic_offset: true,
                                 min_binding_size: None,
                             },
                             EntryKind::Texture(dim, class, _) => wgpu::BindingType::Texture {

@@ -30,17 +30,6 @@ pub struct UniformSlice {
     pub size: u64,
 }
 
-impl UniformSlice {
-    /// The slice as a bind group resource.
-    pub fn binding(&self) -> wgpu::BindingResource<'_> {
-        wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-            buffer: &self.buffer,
-            offset: self.offset,
-            size: wgpu::BufferSize::new(self.size),
-        })
-    }
-}
-
 /// One arena buffer and the bytes staged for it.
 struct Chunk {
     buffer: wgpu::Buffer,

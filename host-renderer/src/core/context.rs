@@ -7,6 +7,7 @@
 
 use super::error::CommandError;
 use super::ids::{CtxId, ResId};
+use super::pipeline::ShaderMemo;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::shader::ShaderAssembler;
 use guest_protocol::virgl::{
@@ -33,6 +34,8 @@ pub struct ShaderObj {
     pub stage: ShaderStage,
     /// The text (without its NUL).
     pub text: Arc<str>,
+    /// What it last compiled to.
+    pub compiled: ShaderMemo,
 }
 
 /// A surface (render target view).

@@ -9,6 +9,7 @@
 //! keeps the winding), 8-bit indices (widened), restart indices other than
 //! all-ones (rewritten), per-vertex-element buffers (no offset/stride limits).
 
+use super::bind_groups::BindGroupKey;
 use super::clear::{begin_pass, fb_size, pass_key, Loads};
 use super::context::{SamplerViewObj, SurfaceObj};
 use super::error::CommandError;
@@ -17,6 +18,7 @@ use super::format::{render_mask, render_swizzled, swz};
 use super::ids::ResId;
 use super::pipeline::{EntryKind, PipelineKey};
 use super::state;
+use super::uniforms::UniformSlice;
 use super::vk;
 use guest_protocol::virgl::enums::{CullFace, PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
@@ -119,6 +121,11 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         return Err(unsupported("indirect / stream-output draws"));
     }
     let gpu = ex.gpu;
+    if ex.work.uniforms.is_full() {
+        if let Some(e) = ex.work.flush_writes(gpu) {
+            return Err(CommandError::Wgpu(e));
+        }
+    }
     let sub = ex.sub();
     let rast = sub
         .rasterizer
@@ -245,7 +252,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
 
     let fs_c = ex
         .caches
-        .shader(&gpu.device, &fs.text, &fs_opts)
+        .shader_of(&gpu.device, &fs, &fs_opts)
         .map_err(|message| CommandError::Shader {
             handle: 0,
             message: format!("FS: {message}"),
@@ -258,7 +265,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     };
     let vs_c = ex
         .caches
-        .shader(&gpu.device, &vs.text, &vs_opts)
+        .shader_of(&gpu.device, &vs, &vs_opts)
         .map_err(|message| CommandError::Shader {
             handle: 0,
             message: format!("VS: {message}"),
@@ -708,33 +715,21 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     .enumerate()
     {
         let mut buffers = Vec::new();
+        let mut uniform = |binding: u32, data: &[u8], size: u64| {
+            let slice = ex
+                .work
+                .uniforms
+                .alloc(gpu, ex.work.submissions, data, size)
+                .ok_or(CommandError::Draw("uniform arena".into()))?;
+            buffers.push((binding, slice));
+            Ok::<_, CommandError>(())
+        };
         for cb in &c.interface.constant_buffers {
-            let size = cb.size.max(16).div_ceil(16) * 16;
-            let mut data = vec![0u8; size as usize];
-            if cb.index == 0 {
-                let n = consts.len().min(data.len());
-                if let (Some(d), Some(s)) = (data.get_mut(..n), consts.get(..n)) {
-                    d.copy_from_slice(s);
-                }
-            }
-            buffers.push((
-                cb.binding.binding,
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: None,
-                    contents: &data,
-                    usage: wgpu::BufferUsages::UNIFORM,
-                }),
-            ));
+            let data: &[u8] = if cb.index == 0 { consts } else { &[] };
+            uniform(cb.binding.binding, data, cb.size)?;
         }
         if let Some(du) = c.interface.driver_uniforms {
-            buffers.push((
-                du.binding,
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: None,
-                    contents: &driver,
-                    usage: wgpu::BufferUsages::UNIFORM,
-                }),
-            ));
+            uniform(du.binding, &driver, driver.len() as u64)?;
         }
         let mut tex_views = Vec::new();
         let mut samps = Vec::new();
@@ -775,37 +770,31 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             r.buffers.clone_from(&buffers);
             r.views.clone_from(&tex_views);
         }
-        let mut entries: Vec<wgpu::BindGroupEntry<'_>> = Vec::new();
-        for (b, buf) in &buffers {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: buf.as_entire_binding(),
-            });
-        }
-        for (b, v) in &tex_views {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: wgpu::BindingResource::TextureView(v),
-            });
-        }
-        for (b, s) in &samps {
-            entries.push(wgpu::BindGroupEntry {
-                binding: *b,
-                resource: wgpu::BindingResource::Sampler(s),
-            });
-        }
-        let layout = bgl.get(g).ok_or(CommandError::Draw("layout".into()))?;
-        let (group, err) = gpu.scoped(|| {
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout,
-                entries: &entries,
-            })
-        });
-        if let Some(e) = err {
-            return Err(CommandError::Wgpu(e));
-        }
-        groups.push(group);
+        // Dynamic offsets go in binding order.
+        buffers.sort_by_key(|b| b.0);
+        let offsets = buffers
+            .iter()
+            .map(|(_, s)| u32::try_from(s.offset))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| CommandError::Draw("uniform offset".into()))?;
+        let key = BindGroupKey {
+            layout: bgl
+                .get(g)
+                .ok_or(CommandError::Draw("layout".into()))?
+                .clone(),
+            buffers: buffers
+                .iter()
+                .map(|(b, s)| (*b, s.buffer.clone(), s.size))
+                .collect(),
+            views: tex_views,
+            samplers: samps,
+        };
+        let group = ex
+            .caches
+            .bind_groups
+            .get(gpu, &key)
+            .map_err(CommandError::Wgpu)?;
+        groups.push((group, offsets));
     }
     let generated = match &indices {
         Indices::Generated(list) => {
@@ -880,8 +869,8 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     }
     for pipeline in &pipelines {
         pass.set_pipeline(pipeline);
-        for (i, g) in groups.iter().enumerate() {
-            pass.set_bind_group(i as u32, g, &[]);
+        for (i, (g, offsets)) in groups.iter().enumerate() {
+            pass.set_bind_group(i as u32, g, offsets);
         }
         for (i, (buf, off)) in vertex_bind.iter().enumerate() {
             pass.set_vertex_buffer(i as u32, buf.slice(*off..));
@@ -1032,7 +1021,7 @@ const LOGICOP_COPY: u8 = 12;
 /// The resources of one stage bound by a draw, kept for the raw path.
 #[derive(Default)]
 struct RawStage {
-    buffers: Vec<(u32, wgpu::Buffer)>,
+    buffers: Vec<(u32, UniformSlice)>,
     views: Vec<(u32, wgpu::TextureView)>,
     samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
 }
@@ -1041,13 +1030,13 @@ struct RawStage {
 /// them for the raw draw recorded after the pass.
 fn bind_for_raw(
     pass: &mut wgpu::RenderPass<'static>,
-    groups: &[wgpu::BindGroup],
+    groups: &[(wgpu::BindGroup, Vec<u32>)],
     vertex_bind: &[(wgpu::Buffer, u64)],
     indices: &Indices,
     generated: Option<&wgpu::Buffer>,
 ) {
-    for (i, g) in groups.iter().enumerate() {
-        pass.set_bind_group(i as u32, g, &[]);
+    for (i, (g, offsets)) in groups.iter().enumerate() {
+        pass.set_bind_group(i as u32, g, offsets);
     }
     for (i, (buf, off)) in vertex_bind.iter().enumerate() {
         pass.set_vertex_buffer(i as u32, buf.slice(*off..));

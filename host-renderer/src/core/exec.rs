@@ -8,7 +8,7 @@ use super::context::{
 use super::error::CommandError;
 use super::gpu::Gpu;
 use super::ids::ResId;
-use super::pipeline::Caches;
+use super::pipeline::{Caches, ShaderMemo};
 use super::resource::{Resource, ResourceTable};
 use super::transfer::{self, SliceSource, TransferBox};
 use super::work::Work;
@@ -476,6 +476,7 @@ impl Exec<'_> {
                 Object::Shader(Arc::new(ShaderObj {
                     stage: chunk.stage,
                     text: Arc::from(text.as_ref()),
+                    compiled: ShaderMemo::default(),
                 }))
             }
             CreateObject::VertexElements { elements, .. } => {

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod backing;
+pub mod bind_groups;
 pub mod blit;
 pub mod caps;
 pub mod clear;
@@ -21,6 +22,7 @@ pub mod renderer;
 pub mod resource;
 pub mod state;
 pub mod transfer;
+pub mod uniforms;
 pub mod vertex;
 pub mod vk;
 pub mod work;

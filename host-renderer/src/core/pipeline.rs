@@ -3,6 +3,7 @@
 //! one) and the blitter's pipelines. Hit rates are logged through `tracing`.
 
 use super::blit::Blitter;
+use super::context::ShaderObj;
 use shader_translate::interface::{TextureClass, DRIVER_UNIFORMS_BINDING};
 use shader_translate::{Interface, Options};
 use std::collections::HashMap;
@@ -160,6 +161,8 @@ pub struct Caches {
     pub dummies: HashMap<wgpu::TextureViewDimension, wgpu::TextureView>,
     /// Default sampler for unbound units.
     pub default_sampler: Option<wgpu::Sampler>,
+    /// Draw bind groups.
+    pub bind_groups: super::bind_groups::BindGroupCache,
     /// Query sets.
     pub queries: super::query::Queries,
     /// Raw Vulkan pipelines and samplers (logic ops).
@@ -169,7 +172,37 @@ pub struct Caches {
     next_id: u64,
 }
 
+/// The shader a shader object last compiled to, with the options used: draws
+/// that keep using it skip hashing its text.
+#[derive(Default)]
+pub struct ShaderMemo(parking_lot::Mutex<Option<(Options, Arc<CompiledShader>)>>);
+
+impl std::fmt::Debug for ShaderMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShaderMemo")
+    }
+}
+
 impl Caches {
+    /// The compiled shader of `obj` under `options`: its memo when the
+    /// options match, else [`Caches::shader`] (remembered in the memo).
+    pub fn shader_of(
+        &mut self,
+        device: &wgpu::Device,
+        obj: &ShaderObj,
+        options: &Options,
+    ) -> Result<Arc<CompiledShader>, String> {
+        if let Some((o, hit)) = &*obj.compiled.0.lock() {
+            if o == options {
+                self.shader_stats.count(true);
+                return Ok(Arc::clone(hit));
+            }
+        }
+        let compiled = self.shader(device, &obj.text, options)?;
+        *obj.compiled.0.lock() = Some((options.clone(), Arc::clone(&compiled)));
+        Ok(compiled)
+    }
+
     /// The compiled shader for `text` under `options`.
     pub fn shader(
         &mut self,
@@ -228,7 +261,7 @@ impl Caches {
                         ty: match kind {
                             EntryKind::Uniform => wgpu::BindingType::Buffer {
                                 ty: wgpu::BufferBindingType::Uniform,
-                                has_dynamic_offset: false,
+                                has_dynamic_offset: true,
                                 min_binding_size: None,
                             },
                             EntryKind::Texture(dim, class, _) => wgpu::BindingType::Texture {

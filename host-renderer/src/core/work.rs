@@ -8,6 +8,7 @@
 
 use super::gpu::Gpu;
 use super::ids::ResId;
+use super::uniforms::UniformArena;
 use std::collections::HashSet;
 
 /// Identity of the attachments of an open render pass.
@@ -39,6 +40,8 @@ pub struct Work {
     /// Queue submissions made so far.
     pub submissions: u64,
     last: Option<wgpu::SubmissionIndex>,
+    /// Uniform data of the recorded draws, uploaded at each submit.
+    pub uniforms: UniformArena,
 }
 
 impl Work {
@@ -119,6 +122,7 @@ impl Work {
         }
         let mut buffers = std::mem::take(&mut self.finished);
         let (index, err) = gpu.scoped(|| {
+            self.uniforms.upload(gpu);
             buffers.extend(self.encoder.take().map(|e| e.finish()));
             gpu.submit(buffers)
         });
@@ -133,7 +137,10 @@ impl Work {
         if self.is_pending() {
             return self.flush(gpu);
         }
-        let (index, err) = gpu.scoped(|| gpu.submit([]));
+        let (index, err) = gpu.scoped(|| {
+            self.uniforms.upload(gpu);
+            gpu.submit([])
+        });
         self.submissions += 1;
         self.last = Some(index);
         err

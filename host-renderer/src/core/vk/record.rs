@@ -2,6 +2,7 @@
 
 use super::{pipeline, RawCache, RawDevice, MAX_CACHED};
 use crate::core::pipeline::PipelineKey;
+use crate::core::uniforms::UniformSlice;
 use ash::vk;
 use guest_protocol::virgl::SamplerState;
 use std::ops::Range;
@@ -9,8 +10,8 @@ use wgpu::hal::api::Vulkan;
 
 /// One resource bound to a shader binding of a raw draw.
 pub enum Binding<'a> {
-    /// Uniform buffer (whole).
-    Buffer(&'a wgpu::Buffer),
+    /// Uniform buffer range.
+    Buffer(&'a UniformSlice),
     /// Sampled texture view.
     View(&'a wgpu::TextureView),
     /// Sampler: the guest's state (None: default) and whether border
@@ -111,8 +112,9 @@ pub fn record(
                 Binding::Buffer(buf) => {
                     buffers.push(
                         vk::DescriptorBufferInfo::default()
-                            .buffer(raw_buffer(buf)?)
-                            .range(vk::WHOLE_SIZE),
+                            .buffer(raw_buffer(&buf.buffer)?)
+                            .offset(buf.offset)
+                            .range(buf.size),
                     );
                     slots.push((
                         binding,

@@ -26,13 +26,14 @@
 //! on its own [`Gpu`](crate::Gpu)** (wgpu device and queue); nothing is
 //! locked between clients. The server's own `Gpu` only answers caps. Chosen
 //! by measurement (`benches/benches/serve_threading.rs`, two clients each
-//! replaying a glmark2 capture; figures in BENCHMARKS.md): finishing both
-//! serialized — the best one renderer fed by every client can do — took
-//! about twice as long as on a device each, and two renderers sharing one
-//! device sat in between, because one queue executes every client's work in
-//! submission order (lavapipe runs a queue on one thread) and a read-back
-//! waits for the other client's earlier submissions too. A device costs
-//! about 17 ms to open on lavapipe, once per connection. Also:
+//! replaying a glmark2 capture with its read-backs, release build, idle
+//! 2-core machine, criterion medians; BENCHMARKS.md): both finished in
+//! 288 ms serialized — the best one renderer fed by every client can do —,
+//! 241 ms on two renderers sharing one device, and 173 ms on a device each:
+//! one queue executes every client's work in submission order, one
+//! submission at a time, and a read-back waits for the other client's
+//! earlier submissions too. A device costs
+//! about 10 ms to open on lavapipe, once per connection. Also:
 //!
 //! * in protocol 2 the client picks resource handles (each Mesa process
 //!   counts from 1) and its command streams name resources by them, so two

@@ -51,7 +51,6 @@ struct Scanout {
 }
 
 /// The request handler and the device state it keeps.
-#[derive(Debug)]
 pub(super) struct Handler {
     mem: GuestMemoryMmap,
     caps_v1: Vec<u8>,
@@ -62,6 +61,15 @@ pub(super) struct Handler {
     frame: Option<Frame>,
     cursor: Option<(u32, u32, u32)>,
     stats: Arc<DeviceStats>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handler")
+            .field("scanouts", &self.scanouts)
+            .field("cursor", &self.cursor)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Handler {

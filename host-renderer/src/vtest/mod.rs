@@ -95,8 +95,9 @@ struct Shared {
     snapshot: Option<Snapshot>,
     recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
-    /// Applied to every client's renderer.
-    quotas: crate::Quotas,
+    /// The command-buffer quota: buffers up to it are framed (the renderer
+    /// refuses those over its own quota).
+    cmdbuf_bytes: usize,
     /// The watchdog's limit on one client's GPU work.
     gpu_timeout: std::time::Duration,
 }

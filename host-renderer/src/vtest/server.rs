@@ -179,7 +179,7 @@ impl Server {
             counters: Counters::default(),
             snapshot: opts.snapshot.map(Snapshot::new),
             shm_quota: opts.shm_quota,
-            quotas: opts.quotas,
+            cmdbuf_bytes: opts.quotas.cmdbuf_bytes,
             gpu_timeout: opts.gpu_timeout,
         });
         Ok(Self {

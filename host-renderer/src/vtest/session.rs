@@ -105,7 +105,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         .map(|r| ConnRecorder::open(r, id, &stream));
     // Buffers up to the command-buffer quota are framed (never less than
     // Mesa's largest); the renderer refuses those over the quota.
-    let dwords = u32::try_from(shared.quotas.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
+    let dwords = u32::try_from(shared.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
     let limits = Limits {
         max_cmd_dwords: dwords.max(Limits::DEFAULT.max_cmd_dwords),
         ..Limits::DEFAULT

@@ -20,14 +20,19 @@
 //! * **Never** blocks on a guest except where the protocol asks for completion
 //!   (read-backs, busy-waits); never allocates from a guest size without a quota.
 //!
-//! [`vtest`] is the vtest server (`pv3d serve`), a drop-in for
-//! `virgl_test_server`.
+//! Every front end reaches the renderer through one trait,
+//! [`RendererBackend`] (`core/api.rs`):
 //!
-//! [`virtio`] is the virtio-gpu 3D device model a VMM embeds, with an
-//! in-process harness (guest driver, guest RAM, device thread).
+//! * [`vtest`] is the vtest server (`pv3d serve`), a drop-in for
+//!   `virgl_test_server`.
+//! * [`virtio`] is the virtio-gpu 3D device model a VMM embeds, with an
+//!   in-process harness (guest driver, guest RAM, device thread).
+//! * [`replay`] drives a renderer with the client side of a vtest capture
+//!   and compares read-backs with the reference server's.
 //!
-//! [`replay`] drives the renderer with the client side of a vtest capture and
-//! compares read-backs with the reference server's.
+//! [`NullRenderer`] implements the trait without a GPU for transport tests;
+//! [`wire`] converts the front ends' wire structs into renderer types, and
+//! [`picture`] turns guest frames into PNG files.
 
 #![cfg_attr(
     not(test),
@@ -35,11 +40,14 @@
 )]
 
 pub mod core;
+pub mod null;
+pub mod picture;
 pub mod replay;
 pub mod virtio;
 pub mod vtest;
+pub mod wire;
 
-pub use crate::core::api::RendererBackend;
+pub use crate::core::api::{BackendError, RendererBackend, SubmitReport};
 pub use crate::core::backing::{Backing, VecBacking};
 pub use crate::core::gpu::{Gpu, GpuOptions};
 pub use crate::core::ids::{CtxId, ResId};
@@ -47,3 +55,4 @@ pub use crate::core::layout::ResourceInfo;
 pub use crate::core::quota::Quotas;
 pub use crate::core::renderer::{Image, Renderer, SubmitStats};
 pub use crate::core::transfer::TransferBox;
+pub use crate::null::NullRenderer;

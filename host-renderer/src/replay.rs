@@ -3,20 +3,21 @@
 //! (captures/FORMAT.md, "Shared memory: how to replay").
 //!
 //! The client → server stream is decoded into vtest requests and mapped onto
-//! the [`Renderer`] API: RESOURCE_CREATE2 (with a host-memory shm of
-//! `data_size` bytes as backing), TRANSFER_PUT2/GET2, SUBMIT_CMD,
-//! RESOURCE_UNREF, RESOURCE_BUSY_WAIT. SHM_PRE_C2S records are written into our
+//! the renderer API ([`RendererBackend`]): RESOURCE_CREATE2 (with a
+//! host-memory shm of `data_size` bytes as backing), TRANSFER_PUT2/GET2,
+//! SUBMIT_CMD, RESOURCE_UNREF, RESOURCE_BUSY_WAIT. SHM_PRE_C2S records are written into our
 //! shm before the client bytes that follow them. For every shm we also keep the
 //! *reference* contents (all SHM records applied). At each server → client
 //! chunk, every page our TRANSFER_GET2s wrote since the last check is compared
 //! with the reference page; SHM_PRE_S2C pages that our server did not write are
 //! client data and are written into our shm.
 //!
-//! The same loop drives either target ([`Via`]): the renderer directly, or
-//! the virtio-gpu device through the in-process harness (`replay/virtio.rs`:
-//! RESOURCE_CREATE_3D, backing pages, SUBMIT_3D, TRANSFER_TO/FROM_HOST_3D),
-//! where the shm copies are synchronised with the guest pages around every
-//! request.
+//! The same loop drives either [`RendererBackend`] ([`Via`]): a
+//! [`Renderer`] called directly, or a [`DriverBackend`] that sends every call
+//! through the virtio guest driver to the device model of an in-process
+//! harness (RESOURCE_CREATE_3D, backing pages, SUBMIT_3D,
+//! TRANSFER_TO/FROM_HOST_3D), where the shm copies are synchronised with the
+//! guest pages around every request.
 //!
 //! Tolerance: the reference is llvmpipe through GL, we run lavapipe through
 //! Vulkan. Both rasterize with the same llvmpipe code, but shaders reach it
@@ -29,14 +30,13 @@
 //! of the reference, except at most [`Tolerance::max_outlier_fraction`] of its
 //! bytes, which may differ by any amount.
 
-use crate::core::backing::{check_range, Backing};
+use crate::core::backing::check_range;
 use crate::core::error::BackingError;
-use crate::core::transfer::TransferBox;
-use crate::{CtxId, Gpu, Renderer, ResId, ResourceInfo};
-
-mod virtio;
+use crate::picture::{self, PngError};
+use crate::virtio::{DeviceConfig, DriverBackend};
+use crate::{Backing, CtxId, Gpu, Renderer, RendererBackend, ResId, ResourceInfo, TransferBox};
 use guest_protocol::capture::{Capture, EventKind};
-use guest_protocol::virgl::{Box3, Format};
+use guest_protocol::virgl::Box3;
 use guest_protocol::vtest::{decode_request, Limits, Progress, Request, BUSY_WAIT_FLAG_WAIT};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
@@ -45,6 +45,8 @@ use std::sync::Arc;
 
 /// Page size of the capture's shm snapshots.
 const PAGE: u64 = 4096;
+/// The one context of each replayed connection.
+const CTX: CtxId = CtxId(1);
 
 /// When a transfer counts as matching.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -212,13 +214,8 @@ pub enum ReplayError {
     #[error("virtio harness: {0}")]
     Harness(#[from] crate::virtio::harness::HarnessError),
     /// Writing a PNG failed.
-    #[error("writing {path}: {message}")]
-    Png {
-        /// File.
-        path: PathBuf,
-        /// Cause.
-        message: String,
-    },
+    #[error("writing {0}")]
+    Png(#[from] PngError),
 }
 
 /// Our copy of one shm, recording which pages the renderer wrote and for
@@ -285,116 +282,8 @@ struct Get {
     offset: u64,
 }
 
-/// What the replay drives: the vtest requests it needs, in renderer terms.
-/// `handle`s are the capture's resource handles; errors are messages for
-/// the report.
-trait Target {
-    /// CREATE_RENDERER: the one context of the connection.
-    fn create_context(&mut self, name: &str) -> Result<(), String>;
-    /// A resource, with our shm copy as its backing when it has one.
-    fn create_resource(
-        &mut self,
-        handle: u32,
-        info: &ResourceInfo,
-        shm: Option<Arc<ReplayShm>>,
-    ) -> Result<(), String>;
-    /// RESOURCE_UNREF.
-    fn unref(&mut self, handle: u32);
-    /// Backing → resource.
-    fn transfer_in(&mut self, handle: u32, t: &TransferBox) -> Result<(), String>;
-    /// Resource → backing: the bytes land in the shm through `write_at`.
-    fn transfer_out(&mut self, handle: u32, t: &TransferBox) -> Result<(), String>;
-    /// SUBMIT_CMD: commands executed.
-    fn submit(&mut self, bytes: &[u8]) -> Result<u64, String>;
-    /// BUSY_WAIT with the wait flag.
-    fn wait_idle(&mut self);
-    /// Command errors so far, with the messages still known (newest last).
-    fn command_errors(&self) -> (u64, Vec<String>);
-    /// End of the connection.
-    fn finish(&mut self);
-}
-
-/// The renderer, called directly.
-struct Direct {
-    renderer: Renderer,
-    ctx: CtxId,
-}
-
-impl Target for Direct {
-    fn create_context(&mut self, name: &str) -> Result<(), String> {
-        self.renderer
-            .create_context(self.ctx, name)
-            .map_err(|e| e.to_string())
-    }
-
-    fn create_resource(
-        &mut self,
-        handle: u32,
-        info: &ResourceInfo,
-        shm: Option<Arc<ReplayShm>>,
-    ) -> Result<(), String> {
-        let id = ResId(handle);
-        self.renderer
-            .create_resource(id, info, shm.map(|b| b as Arc<dyn Backing>))
-            .map_err(|e| e.to_string())?;
-        self.renderer
-            .attach_resource(self.ctx, id)
-            .map_err(|e| e.to_string())
-    }
-
-    fn unref(&mut self, handle: u32) {
-        let _ = self.renderer.unref_resource(ResId(handle));
-    }
-
-    fn transfer_in(&mut self, handle: u32, t: &TransferBox) -> Result<(), String> {
-        self.renderer
-            .transfer_in(ResId(handle), t)
-            .map_err(|e| e.to_string())
-    }
-
-    fn transfer_out(&mut self, handle: u32, t: &TransferBox) -> Result<(), String> {
-        self.renderer
-            .transfer_out(ResId(handle), t)
-            .map_err(|e| e.to_string())
-    }
-
-    fn submit(&mut self, bytes: &[u8]) -> Result<u64, String> {
-        self.renderer
-            .submit(self.ctx, bytes)
-            .map(|s| s.commands)
-            .map_err(|e| e.to_string())
-    }
-
-    fn wait_idle(&mut self) {
-        self.renderer.wait_idle();
-    }
-
-    fn command_errors(&self) -> (u64, Vec<String>) {
-        self.renderer
-            .context_errors(self.ctx)
-            .map(|(errors, count)| {
-                let msgs = errors
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "submit {} {} @{}: {}",
-                            e.submit, e.opcode, e.offset, e.error
-                        )
-                    })
-                    .collect();
-                (count, msgs)
-            })
-            .unwrap_or_default()
-    }
-
-    fn finish(&mut self) {
-        self.renderer.log_stats();
-    }
-}
-
 struct Replayer<'o> {
-    target: Box<dyn Target>,
-    infos: HashMap<u32, ResourceInfo>,
+    renderer: Box<dyn RendererBackend>,
     shms: HashMap<u32, Shm>,
     gets: Vec<Get>,
     results: BTreeMap<usize, TransferResult>,
@@ -422,16 +311,12 @@ pub fn replay_capture(
         .to_owned();
     let mut total = ReplayReport::default();
     for (n, conn) in capture.connections().into_iter().enumerate() {
-        let target: Box<dyn Target> = match opts.via {
-            Via::Direct => Box::new(Direct {
-                renderer: Renderer::new(Arc::clone(gpu)),
-                ctx: CtxId(1),
-            }),
-            Via::Virtio => Box::new(virtio::VirtioTarget::start(gpu)?),
+        let renderer: Box<dyn RendererBackend> = match opts.via {
+            Via::Direct => Box::new(Renderer::new(Arc::clone(gpu))),
+            Via::Virtio => Box::new(DriverBackend::start(gpu, DeviceConfig::default())?),
         };
         let mut r = Replayer {
-            target,
-            infos: HashMap::new(),
+            renderer,
             shms: HashMap::new(),
             gets: Vec::new(),
             results: BTreeMap::new(),
@@ -475,8 +360,7 @@ pub fn replay_capture(
             }
         }
         r.compare()?;
-        r.finish()?;
-        r.target.finish();
+        r.finish();
         merge(&mut total, r.report);
     }
     Ok(total)
@@ -527,65 +411,57 @@ impl Replayer<'_> {
         let result: Result<(), String> = match *req {
             Request::CreateRenderer(c) => {
                 let name = c.name_str().unwrap_or("client");
-                self.target.create_context(name)
+                self.renderer
+                    .create_context(CTX, name)
+                    .map_err(|e| e.to_string())
             }
             Request::ResourceCreate2(rc) => {
-                let info = crate::vtest::resource_info(&rc.fields());
+                let info = ResourceInfo::from(&rc.fields());
                 self.create(rc.handle.get(), &info, rc.data_size.get())
             }
             Request::ResourceCreate(rc) => {
-                let info = crate::vtest::resource_info(&rc);
-                self.create(rc.handle.get(), &info, 0)
+                self.create(rc.handle.get(), &ResourceInfo::from(&rc), 0)
             }
             Request::ResourceUnref(u) => {
                 self.shms.remove(&u.handle.get());
-                self.infos.remove(&u.handle.get());
-                self.target.unref(u.handle.get());
-                Ok(())
+                self.renderer
+                    .unref_resource(ResId(u.handle.get()))
+                    .map_err(|e| e.to_string())
             }
-            Request::TransferPut2(t) | Request::TransferGet2(t) => {
-                let tb = TransferBox {
-                    level: t.level.get(),
-                    region: Box3 {
-                        x: t.x.get() as i32,
-                        y: t.y.get() as i32,
-                        z: t.z.get() as i32,
-                        w: t.width.get() as i32,
-                        h: t.height.get() as i32,
-                        d: t.depth.get() as i32,
-                    },
-                    stride: 0,
-                    layer_stride: 0,
-                    offset: u64::from(t.offset.get()),
-                };
+            Request::TransferPut2(t) => self
+                .renderer
+                .transfer_in(ResId(t.handle.get()), &TransferBox::from(&t), None)
+                .map_err(|e| e.to_string()),
+            Request::TransferGet2(t) => {
+                let tb = TransferBox::from(&t);
                 let id = ResId(t.handle.get());
-                if matches!(req, Request::TransferPut2(_)) {
-                    self.target.transfer_in(id.0, &tb)
-                } else {
-                    let index = self.gets.len();
-                    self.gets.push(Get {
-                        handle: id.0,
-                        info: self.infos.get(&id.0).copied(),
-                        region: tb.region,
-                        offset: tb.offset,
-                    });
-                    if let Some(shm) = self.shms.get(&id.0) {
-                        *shm.ours.current.lock() = index;
-                    }
-                    self.target.transfer_out(id.0, &tb)
+                let index = self.gets.len();
+                self.gets.push(Get {
+                    handle: id.0,
+                    info: self.renderer.resource_info(id).ok(),
+                    region: tb.region,
+                    offset: tb.offset,
+                });
+                if let Some(shm) = self.shms.get(&id.0) {
+                    *shm.ours.current.lock() = index;
                 }
+                self.renderer
+                    .transfer_out(id, &tb, None)
+                    .map_err(|e| e.to_string())
             }
             Request::SubmitCmd(cmds) => {
                 self.report.submits += 1;
-                let result = self.target.submit(cmds.as_bytes()).map(|commands| {
-                    self.report.commands += commands;
-                });
-                self.collect_command_errors();
-                result
+                let submitted = self.renderer.submit(CTX, cmds.as_bytes());
+                self.report.commands += submitted.commands;
+                self.report.command_errors += submitted.errors;
+                for failure in &submitted.failures {
+                    self.report.note(failure.to_string());
+                }
+                submitted.outcome.map_err(|e| e.to_string())
             }
             Request::ResourceBusyWait(w) => {
                 if w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0 {
-                    self.target.wait_idle();
+                    self.renderer.wait(None);
                 }
                 Ok(())
             }
@@ -594,15 +470,6 @@ impl Replayer<'_> {
         if let Err(e) = result {
             self.report.request_errors += 1;
             self.report.note(format!("{:?}: {e}", req.cmd()));
-        }
-    }
-
-    fn collect_command_errors(&mut self) {
-        let (count, messages) = self.target.command_errors();
-        let new = count.saturating_sub(self.report.command_errors);
-        self.report.command_errors = count;
-        for msg in messages.into_iter().rev().take(new as usize).rev() {
-            self.report.note(msg);
         }
     }
 
@@ -617,9 +484,13 @@ impl Replayer<'_> {
                 },
             );
         }
-        self.target.create_resource(handle, info, backing)?;
-        self.infos.insert(handle, *info);
-        Ok(())
+        let id = ResId(handle);
+        self.renderer
+            .create_resource(id, info, backing.map(|b| b as Arc<dyn Backing>))
+            .map_err(|e| e.to_string())?;
+        self.renderer
+            .attach_resource(CTX, id)
+            .map_err(|e| e.to_string())
     }
 
     /// Compares every page our server wrote since the last call.
@@ -687,9 +558,12 @@ impl Replayer<'_> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<(), ReplayError> {
+    /// End of the connection: its context goes, and the renderer with it.
+    fn finish(&mut self) {
         self.report.transfers.sort_by_key(|t| t.index);
-        Ok(())
+        if let Err(e) = self.renderer.destroy_context(CTX) {
+            tracing::warn!("replay {}: destroying the context: {e}", self.name);
+        }
     }
 
     /// Writes ours/reference/diff PNGs of a 4-byte-per-pixel read-back.
@@ -699,47 +573,23 @@ impl Replayer<'_> {
         index: usize,
         get: &Get,
     ) -> Result<Option<Vec<PathBuf>>, ReplayError> {
-        let Some(info) = get.info else {
-            return Ok(None);
-        };
-        let bgr = match info.format {
-            Format::B8G8R8A8_UNORM
-            | Format::B8G8R8X8_UNORM
-            | Format::B8G8R8A8_SRGB
-            | Format::B8G8R8X8_SRGB => true,
-            Format::R8G8B8A8_UNORM
-            | Format::R8G8B8X8_UNORM
-            | Format::R8G8B8A8_SRGB
-            | Format::R8G8B8X8_SRGB => false,
-            _ => return Ok(None),
-        };
-        let Some(shm) = self.shms.get(&get.handle) else {
+        let (Some(info), Some(shm)) = (get.info, self.shms.get(&get.handle)) else {
             return Ok(None);
         };
         let (w, h) = (get.region.w.max(0) as u32, get.region.h.max(0) as u32);
-        let (lw, _, _) = info.level_extent(0);
-        let stride = u64::from(lw) * 4;
+        let stride = u64::from(info.level_extent(0).0) * 4;
         let ours = shm.ours.bytes.lock();
-        let extract = |src: &[u8]| -> Vec<u8> {
-            let mut out = Vec::with_capacity((w * h * 4) as usize);
-            for y in 0..u64::from(h) {
-                let at = (get.offset + y * stride) as usize;
-                let row = src.get(at..at + (w * 4) as usize).unwrap_or_default();
-                for px in row.chunks_exact(4) {
-                    let (r, g, b, a) = match px {
-                        [b0, b1, b2, b3] if bgr => (*b2, *b1, *b0, *b3),
-                        [b0, b1, b2, b3] => (*b0, *b1, *b2, *b3),
-                        _ => (0, 0, 0, 0),
-                    };
-                    // X formats and alpha 0 would hide the picture: show opaque.
-                    out.extend_from_slice(&[r, g, b, 255]);
-                    let _ = a;
-                }
-            }
-            out
+        let pixels = |src: &[u8]| {
+            picture::opaque_rgba(info.format, w, h, |y, row| {
+                let at = (get.offset + u64::from(y) * stride) as usize;
+                src.get(at..at + row.len())
+                    .map(|bytes| row.copy_from_slice(bytes))
+                    .is_some()
+            })
         };
-        let a = extract(&ours);
-        let b = extract(&shm.reference);
+        let (Ok(a), Ok(b)) = (pixels(&ours), pixels(&shm.reference)) else {
+            return Ok(None);
+        };
         let diff: Vec<u8> = a
             .chunks_exact(4)
             .zip(b.chunks_exact(4))
@@ -761,50 +611,9 @@ impl Replayer<'_> {
         let mut files = Vec::new();
         for (suffix, data) in [("ours", &a), ("reference", &b), ("diff", &diff)] {
             let path = dir.join(format!("{}-{index:04}-{suffix}.png", self.name));
-            write_png(&path, w, h, data)?;
+            picture::write_png(&path, w, h, data)?;
             files.push(path);
         }
         Ok(Some(files))
     }
-}
-
-/// Writes an RGBA8 PNG.
-pub fn write_png(path: &Path, w: u32, h: u32, rgba: &[u8]) -> Result<(), ReplayError> {
-    let err = |e: &dyn std::fmt::Display| ReplayError::Png {
-        path: path.to_owned(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(|e| err(&e))?;
-    writer.write_image_data(rgba).map_err(|e| err(&e))?;
-    Ok(())
-}
-
-/// Reads an 8-bit RGBA PNG (as [`write_png`] and `pv3d serve --snapshot`
-/// write them): `(width, height, pixels)`.
-pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), ReplayError> {
-    let err = |e: &dyn std::fmt::Display| ReplayError::Png {
-        path: path.to_owned(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::open(path).map_err(|e| err(&e))?;
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .map_err(|e| err(&e))?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| err(&"image too large"))?;
-    let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| err(&e))?;
-    if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
-        return Err(err(&format_args!(
-            "{:?} {:?}, not 8-bit RGBA",
-            info.color_type, info.bit_depth
-        )));
-    }
-    buf.truncate(info.buffer_size());
-    Ok((info.width, info.height, buf))
 }

@@ -22,7 +22,8 @@
 mod glxgears;
 
 use glxgears::*;
-use host_renderer::replay::{read_png, Tolerance};
+use host_renderer::picture::read_png;
+use host_renderer::replay::Tolerance;
 use host_renderer::vtest::{ServeOptions, Server, ServerHandle};
 use host_renderer::Gpu;
 use pv3d_tests::gl_client::{self, spawn_client, spawn_native, MountTarget, Xvfb};
@@ -94,7 +95,7 @@ fn serve_glxgears_frame_matches_llvmpipe() {
     if !tol.accepts(&d) {
         let keep = dir.keep();
         let path = keep.join("native.png");
-        host_renderer::replay::write_png(&path, native.w, native.h, &native.rgba).unwrap();
+        host_renderer::picture::write_png(&path, native.w, native.h, &native.rgba).unwrap();
         panic!(
             "pv3d's glxgears frame differs from llvmpipe's beyond {tol:?}: {d:?} \
              (ours: {}, llvmpipe's: {})",

@@ -234,3 +234,66 @@ fn pipelined_fenced_submits() {
         assert!(hdr.fence().is_some());
     }
 }
+
+/// The renderer API through the guest driver ([`DriverBackend`]) answers as
+/// the renderer does: capsets, a texture written through its backing pages
+/// and read back both into the backing and as a scanout frame.
+#[test]
+fn driver_backend_speaks_the_renderer_api() {
+    use host_renderer::virtio::DriverBackend;
+    use host_renderer::{
+        Backing, CtxId, Renderer, RendererBackend, ResId, ResourceInfo, TransferBox, VecBacking,
+    };
+    use std::sync::Arc;
+
+    let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let mut b = DriverBackend::start(&gpu, DeviceConfig::default()).expect("harness");
+    let direct = Renderer::new(Arc::clone(&gpu));
+    for id in [1, 2] {
+        assert_eq!(
+            b.capset(id),
+            RendererBackend::capset(&direct, id),
+            "capset {id}"
+        );
+    }
+    let ctx = CtxId(1);
+    b.create_context(ctx, "driver-backend").unwrap();
+    let info = ResourceInfo::from(&ResourceCreate3d {
+        target: Le32::new(2),
+        format: Le32::new(Format::B8G8R8A8_UNORM.0),
+        bind: Le32::new(bind::RENDER_TARGET | bind::SAMPLER_VIEW),
+        width: Le32::new(8),
+        height: Le32::new(4),
+        depth: Le32::new(1),
+        array_size: Le32::new(1),
+        ..ResourceCreate3d::default()
+    });
+    let pixels: Vec<u8> = (0..8 * 4 * 4).map(|i| (i * 7) as u8).collect();
+    let backing = VecBacking::from_vec(pixels.clone());
+    b.create_resource(ResId(3), &info, Some(backing.clone() as Arc<dyn Backing>))
+        .unwrap();
+    b.attach_resource(ctx, ResId(3)).unwrap();
+    assert_eq!(b.resource_info(ResId(3)).unwrap(), info);
+    let t = TransferBox {
+        level: 0,
+        region: host_renderer::wire::region(0, 0, 0, 8, 4, 1),
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    b.transfer_in(ResId(3), &t, None).unwrap();
+    backing.with(|bytes| bytes.fill(0));
+    b.transfer_out(ResId(3), &t, None).unwrap();
+    assert_eq!(backing.snapshot(), pixels);
+    let image = b.read_image(ResId(3)).unwrap();
+    assert_eq!((image.width, image.height, image.stride), (8, 4, 32));
+    assert_eq!(image.data, pixels);
+    let report = b.submit(ctx, &[]);
+    assert_eq!((report.commands, report.errors), (0, 0));
+    report.outcome.unwrap();
+    // Refusals come back from the device as reply codes.
+    assert!(b.unref_resource(ResId(77)).is_err());
+    b.unref_resource(ResId(3)).unwrap();
+    assert!(b.resource_info(ResId(3)).is_err());
+    b.destroy_context(ctx).unwrap();
+}

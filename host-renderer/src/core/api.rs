@@ -1,16 +1,30 @@
-//! The seam front ends (vtest server, virtio-gpu device model) program
-//! against: one small trait, implemented by [`Renderer`], so a transport can
-//! be tested against a null or recording implementation.
+//! The seam every front end programs against: the vtest server, the
+//! virtio-gpu device model (in-process harness, vhost-user backend) and the
+//! capture replay reach a renderer only through [`RendererBackend`].
+//!
+//! It is built so that the renderer behind it may be [`Renderer`] in this
+//! process, [`NullRenderer`](crate::NullRenderer) in transport tests, a
+//! renderer reached through the virtio guest driver
+//! ([`DriverBackend`](crate::virtio::DriverBackend)), or one in another
+//! process: nothing borrowed from wgpu crosses it, ids are our newtypes,
+//! guest memory is an `Arc<dyn Backing>` the renderer copies through (never
+//! borrows), answers are owned values, and errors are the renderer's own
+//! enums inside [`BackendError`], whose [`BackendError::Transport`] says that
+//! the renderer could not be reached or did not say more.
 
 use super::backing::Backing;
+use super::context::ContextErrorRecord;
 use super::error::{
     CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
 };
+use super::gpu::Gpu;
 use super::ids::{CtxId, ResId};
-use super::layout::ResourceInfo;
-use super::renderer::{Image, Renderer, SubmitStats};
+use super::layout::{self, ResourceInfo};
+use super::renderer::{Image, Renderer};
 use super::transfer::TransferBox;
+use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Capability set ids (virtio-gpu `VIRTIO_GPU_CAPSET_VIRGL` / `VIRGL2`).
 pub mod capset {
@@ -20,39 +34,153 @@ pub mod capset {
     pub const VIRGL2: u32 = 2;
 }
 
-/// Everything a transport asks of the renderer.
+/// A call through the seam failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackendError<E> {
+    /// The renderer refused the call.
+    #[error(transparent)]
+    Renderer(#[from] E),
+    /// The renderer could not be reached, or answered through a transport
+    /// that carries no more than this message (a virtio-gpu reply code).
+    #[error("{0}")]
+    Transport(String),
+}
+
+/// What one submit did. The errors it recorded against its context are
+/// reported whether or not the buffer ran to its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct SubmitReport {
+    /// Commands decoded and run (0 when the buffer was refused or stopped
+    /// at a decode error).
+    pub commands: u64,
+    /// Errors this submit recorded against the context: failed commands,
+    /// late wgpu errors, a refused buffer.
+    pub errors: u64,
+    /// Those errors, in order, as far as the context still holds them (it
+    /// keeps a bounded list) and the renderer tells them (one behind a
+    /// transport may only count them).
+    pub failures: Vec<ContextErrorRecord>,
+    /// Why the buffer was refused or stopped early (commands before a
+    /// decode error were run).
+    pub outcome: Result<(), BackendError<SubmitError>>,
+}
+
+impl fmt::Display for ContextErrorRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "submit {} {} @{}: {}",
+            self.submit, self.opcode, self.offset, self.error
+        )
+    }
+}
+
+/// Everything a transport asks of a renderer: about fifteen calls in our
+/// own types. Front ends hold it as `Box<dyn RendererBackend>`: the command
+/// loop runs inside [`submit`](Self::submit), so the one indirect call per
+/// transport request is all the indirection costs.
 pub trait RendererBackend {
     /// The bytes of capability set `id` (see [`capset`]), `None` if unknown.
     fn capset(&self, id: u32) -> Option<Vec<u8>>;
-    /// Creates a context.
-    fn create_context(&mut self, ctx: CtxId, name: &str) -> Result<(), CreateContextError>;
-    /// Destroys a context.
-    fn destroy_context(&mut self, ctx: CtxId) -> Result<(), LookupError>;
-    /// Creates a resource, optionally backed by transport-owned memory.
+
+    /// Creates context `ctx`.
+    fn create_context(
+        &mut self,
+        ctx: CtxId,
+        name: &str,
+    ) -> Result<(), BackendError<CreateContextError>>;
+
+    /// Destroys a context and its objects (its resources stay).
+    fn destroy_context(&mut self, ctx: CtxId) -> Result<(), BackendError<LookupError>>;
+
+    /// Creates resource `id`, backed by transport-owned memory when given.
     fn create_resource(
         &mut self,
         id: ResId,
         info: &ResourceInfo,
         backing: Option<Arc<dyn Backing>>,
-    ) -> Result<(), CreateResourceError>;
-    /// Makes a resource visible to a context's command streams.
-    fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), LookupError>;
-    /// Drops a resource.
-    fn unref_resource(&mut self, id: ResId) -> Result<(), LookupError>;
-    /// Backing → resource.
-    fn transfer_in(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError>;
-    /// Resource → backing (complete on return).
-    fn transfer_out(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError>;
-    /// Executes a command buffer.
-    fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> Result<SubmitStats, SubmitError>;
-    /// Creates a fence that signals when all work so far is done.
+    ) -> Result<(), BackendError<CreateResourceError>>;
+
+    /// What resource `id` was created as.
+    fn resource_info(&self, id: ResId) -> Result<ResourceInfo, BackendError<LookupError>>;
+
+    /// Replaces a resource's backing (`None` detaches it).
+    fn set_backing(
+        &mut self,
+        id: ResId,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), BackendError<LookupError>>;
+
+    /// Makes a resource usable by a context's commands. An unknown context
+    /// is reported before an unknown resource.
+    fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>>;
+
+    /// Takes a resource away from a context. An unknown context is reported
+    /// before an unknown resource.
+    fn detach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>>;
+
+    /// Drops a resource and detaches it everywhere.
+    fn unref_resource(&mut self, id: ResId) -> Result<(), BackendError<LookupError>>;
+
+    /// Guest memory → resource: from `src`, or from the resource's backing
+    /// when `None`.
+    fn transfer_in(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        src: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>>;
+
+    /// Resource → guest memory: into `dst`, or into the resource's backing
+    /// when `None`. Complete when it returns.
+    fn transfer_out(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        dst: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>>;
+
+    /// Level 0, layer 0 of a texture, read back for display.
+    fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>>;
+
+    /// Decodes and executes a command buffer on `ctx`; failing commands are
+    /// recorded against the context and skipped.
+    fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport;
+
+    /// Creates fence `fence_id`: it signals when all work submitted so far
+    /// has finished.
     fn create_fence(&mut self, fence_id: u64);
-    /// Fences signalled since the last call.
+
+    /// Fences signalled since the last call, in signal order.
     fn poll_fences(&mut self) -> Vec<u64>;
-    /// True while submitted work is running; with `wait`, first waits for it.
-    fn busy(&mut self, wait: bool) -> bool;
-    /// A texture level for display.
-    fn scanout(&mut self, id: ResId) -> Result<Image, TransferError>;
+
+    /// Submits pending work and waits at most `timeout` (forever when
+    /// `None`) for all of this renderer's work: false if it is still
+    /// running then. Other renderers' work on a shared device is not waited
+    /// for.
+    fn wait(&mut self, timeout: Option<Duration>) -> bool;
+}
+
+/// Bytes of guest memory from `t.offset` that a transfer of `t` on a
+/// resource created as `info` covers in the guest layout; `None` when the
+/// box or the format is not valid there. For transports that mirror guest
+/// memory and copy back what a read-back wrote.
+pub fn transfer_span(gpu: &Gpu, info: &ResourceInfo, t: &TransferBox) -> Option<u64> {
+    if info.is_buffer() {
+        return u64::try_from(t.region.w).ok();
+    }
+    let desc = gpu.format_desc(info.format)?;
+    layout::texture_region(info, desc, t.level, &t.region, t.stride, t.layer_stride)
+        .ok()
+        .map(|r| r.guest_span())
+}
+
+/// True when `ctx` exists (a context's error list exists exactly as long
+/// as the context).
+fn has_context(r: &Renderer, ctx: CtxId) -> bool {
+    r.context_errors(ctx).is_some()
 }
 
 impl RendererBackend for Renderer {
@@ -64,12 +192,16 @@ impl RendererBackend for Renderer {
         }
     }
 
-    fn create_context(&mut self, ctx: CtxId, name: &str) -> Result<(), CreateContextError> {
-        Renderer::create_context(self, ctx, name)
+    fn create_context(
+        &mut self,
+        ctx: CtxId,
+        name: &str,
+    ) -> Result<(), BackendError<CreateContextError>> {
+        Ok(Renderer::create_context(self, ctx, name)?)
     }
 
-    fn destroy_context(&mut self, ctx: CtxId) -> Result<(), LookupError> {
-        Renderer::destroy_context(self, ctx)
+    fn destroy_context(&mut self, ctx: CtxId) -> Result<(), BackendError<LookupError>> {
+        Ok(Renderer::destroy_context(self, ctx)?)
     }
 
     fn create_resource(
@@ -77,28 +209,82 @@ impl RendererBackend for Renderer {
         id: ResId,
         info: &ResourceInfo,
         backing: Option<Arc<dyn Backing>>,
-    ) -> Result<(), CreateResourceError> {
-        Renderer::create_resource(self, id, info, backing)
+    ) -> Result<(), BackendError<CreateResourceError>> {
+        Ok(Renderer::create_resource(self, id, info, backing)?)
     }
 
-    fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), LookupError> {
-        Renderer::attach_resource(self, ctx, id)
+    fn resource_info(&self, id: ResId) -> Result<ResourceInfo, BackendError<LookupError>> {
+        Renderer::resource_info(self, id).ok_or(LookupError::NoResource(id).into())
     }
 
-    fn unref_resource(&mut self, id: ResId) -> Result<(), LookupError> {
-        Renderer::unref_resource(self, id)
+    fn set_backing(
+        &mut self,
+        id: ResId,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), BackendError<LookupError>> {
+        Ok(Renderer::set_backing(self, id, backing)?)
     }
 
-    fn transfer_in(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
-        Renderer::transfer_in(self, id, t)
+    fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>> {
+        if !has_context(self, ctx) {
+            return Err(LookupError::NoContext(ctx).into());
+        }
+        Ok(Renderer::attach_resource(self, ctx, id)?)
     }
 
-    fn transfer_out(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
-        Renderer::transfer_out(self, id, t)
+    fn detach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>> {
+        Renderer::detach_resource(self, ctx, id)?;
+        match Renderer::resource_info(self, id) {
+            Some(_) => Ok(()),
+            None => Err(LookupError::NoResource(id).into()),
+        }
     }
 
-    fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> Result<SubmitStats, SubmitError> {
-        Renderer::submit(self, ctx, commands)
+    fn unref_resource(&mut self, id: ResId) -> Result<(), BackendError<LookupError>> {
+        Ok(Renderer::unref_resource(self, id)?)
+    }
+
+    fn transfer_in(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        src: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>> {
+        Ok(match src {
+            Some(src) => self.write_from(id, t, src),
+            None => Renderer::transfer_in(self, id, t),
+        }?)
+    }
+
+    fn transfer_out(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        dst: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>> {
+        Ok(match dst {
+            Some(dst) => self.read_into(id, t, dst),
+            None => Renderer::transfer_out(self, id, t),
+        }?)
+    }
+
+    fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>> {
+        Ok(self.read_resource(id, 0, 0)?)
+    }
+
+    fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport {
+        let before = self.context_errors(ctx).map_or(0, |(_, n)| n);
+        let result = Renderer::submit(self, ctx, commands);
+        let (kept, after) = self.context_errors(ctx).unwrap_or_default();
+        // The context keeps its first errors: this submit's are the ones
+        // from position `before` on, as far as the list reaches.
+        let first = usize::try_from(before).unwrap_or(usize::MAX);
+        SubmitReport {
+            commands: result.as_ref().map_or(0, |s| s.commands),
+            errors: after.saturating_sub(before),
+            failures: kept.get(first..).unwrap_or_default().to_vec(),
+            outcome: result.map(|_| ()).map_err(BackendError::Renderer),
+        }
     }
 
     fn create_fence(&mut self, fence_id: u64) {
@@ -109,16 +295,13 @@ impl RendererBackend for Renderer {
         Renderer::poll_fences(self)
     }
 
-    fn busy(&mut self, wait: bool) -> bool {
-        if wait {
-            self.wait_idle();
-            false
-        } else {
-            self.is_busy()
+    fn wait(&mut self, timeout: Option<Duration>) -> bool {
+        match timeout {
+            Some(t) => self.wait_timeout(t),
+            None => match self.flush() {
+                Some(index) => self.gpu().wait(Some(&index), None),
+                None => true,
+            },
         }
-    }
-
-    fn scanout(&mut self, id: ResId) -> Result<Image, TransferError> {
-        self.read_resource(id, 0, 0)
     }
 }

@@ -1,16 +1,16 @@
 //! The device: queues in guest memory, the request loop, fenced completion
-//! and the VMM-facing API.
+//! and the VMM-facing API. Requests are handled by [`Handler`]; its typed
+//! replies become bytes here, once.
 
 use super::chain::Chain;
 use super::fence::{Fences, Timeline};
-use super::GuestPages;
-use crate::{Image, Renderer};
+use super::handler::{Frame, Handler, NUM_SCANOUTS};
+use crate::RendererBackend;
 use guest_protocol::le::Le32;
 use guest_protocol::virtio_gpu::{
     Config, CtrlHdr, CtrlType, GpuCommand, GpuResponse, HdrFields, CONTROLQ, CURSORQ,
     F_CONTEXT_INIT, F_EDID, F_VIRGL, MAX_RING_IDX,
 };
-use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,21 +54,6 @@ pub enum QueueError {
     Invalid(u16),
 }
 
-/// A frame for the VMM to show: RESOURCE_FLUSH of a scanned-out resource.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Frame {
-    /// The scanout it is shown on.
-    pub scanout: u32,
-    /// The resource.
-    pub resource_id: u32,
-    /// The flushed rectangle `(x, y, width, height)`.
-    pub rect: (u32, u32, u32, u32),
-    /// The part of the resource the scanout shows (SET_SCANOUT's rectangle).
-    pub source: (u32, u32, u32, u32),
-    /// The resource's level 0, read back.
-    pub image: Image,
-}
-
 /// Counters the device publishes (for embedders and the replay report).
 #[derive(Debug, Default)]
 pub struct DeviceStats {
@@ -89,75 +74,53 @@ pub type Interrupt = Box<dyn Fn(u16) + Send>;
 
 /// A response ready for the used ring.
 #[derive(Debug)]
-pub(super) struct Done {
+struct Done {
     queue: u16,
     chain: Chain,
     bytes: Vec<u8>,
 }
 
-/// Where a scanout shows what.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Scanout {
-    pub resource_id: u32,
-    pub rect: (u32, u32, u32, u32),
-}
-
 /// The virtio-gpu 3D device (see the module docs).
 pub struct VirtioGpu {
-    pub(super) renderer: Renderer,
-    pub(super) mem: GuestMemoryMmap,
-    pub(super) config: DeviceConfig,
+    renderer: Box<dyn RendererBackend + Send>,
+    handler: Handler,
+    mem: GuestMemoryMmap,
     queues: [Option<Queue>; 2],
     interrupt: Interrupt,
     fences: Fences<Done>,
-    pub(super) contexts: HashSet<u32>,
-    /// Resources: id → backing attached.
-    pub(super) resources: HashMap<u32, Option<Arc<GuestPages>>>,
-    pub(super) scanouts: [Option<Scanout>; 1],
-    pub(super) frame: Option<Frame>,
-    pub(super) cursor: Option<(u32, u32, u32)>,
-    pub(super) caps_v1: Vec<u8>,
-    pub(super) caps_v2: Vec<u8>,
-    pub(super) stats: Arc<DeviceStats>,
+    stats: Arc<DeviceStats>,
 }
 
 impl std::fmt::Debug for VirtioGpu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VirtioGpu")
-            .field("contexts", &self.contexts.len())
-            .field("resources", &self.resources.len())
+            .field("handler", &self.handler)
             .field("pending_fences", &self.fences.pending())
             .finish_non_exhaustive()
     }
 }
 
 impl VirtioGpu {
-    /// A device serving guest RAM `mem` with `renderer`; `interrupt` is
-    /// called (on the thread calling into the device) when a queue's used
-    /// ring got entries the driver wants to hear about.
+    /// A device serving guest RAM `mem` with `renderer` (a
+    /// [`Renderer`](crate::Renderer), or any [`RendererBackend`]);
+    /// `interrupt` is called (on the thread calling into the device) when a
+    /// queue's used ring got entries the driver wants to hear about.
     pub fn new(
-        renderer: Renderer,
+        renderer: impl RendererBackend + Send + 'static,
         mem: GuestMemoryMmap,
         config: DeviceConfig,
         interrupt: Interrupt,
     ) -> Self {
-        let caps_v1 = bytemuck::bytes_of(&renderer.caps_v1()).to_vec();
-        let caps_v2 = bytemuck::bytes_of(&renderer.caps_v2()).to_vec();
+        let stats = Arc::<DeviceStats>::default();
+        let handler = Handler::new(&renderer, mem.clone(), config, Arc::clone(&stats));
         Self {
-            renderer,
+            renderer: Box::new(renderer),
+            handler,
             mem,
-            config,
             queues: [None, None],
             interrupt,
             fences: Fences::default(),
-            contexts: HashSet::new(),
-            resources: HashMap::new(),
-            scanouts: [None],
-            frame: None,
-            cursor: None,
-            caps_v1,
-            caps_v2,
-            stats: Arc::default(),
+            stats,
         }
     }
 
@@ -173,7 +136,7 @@ impl VirtioGpu {
         Config {
             events_read: Le32::new(0),
             events_clear: Le32::new(0),
-            num_scanouts: Le32::new(self.scanouts.len() as u32),
+            num_scanouts: Le32::new(NUM_SCANOUTS as u32),
             num_capsets: Le32::new(NUM_CAPSETS),
         }
     }
@@ -185,12 +148,12 @@ impl VirtioGpu {
 
     /// The latest frame flushed to a scanout, if one came since the last call.
     pub fn take_frame(&mut self) -> Option<Frame> {
-        self.frame.take()
+        self.handler.take_frame()
     }
 
     /// The cursor: `(resource_id, x, y)` of the last UPDATE/MOVE_CURSOR.
     pub fn cursor(&self) -> Option<(u32, u32, u32)> {
-        self.cursor
+        self.handler.cursor()
     }
 
     /// Activates queue `idx` with the driver's ring addresses (guest-physical).
@@ -259,7 +222,7 @@ impl VirtioGpu {
     /// outstanding GPU work, then [`poll`](Self::poll)s.
     pub fn wait(&mut self, timeout: Duration) -> usize {
         if self.fences.pending() > 0 {
-            self.renderer.gpu().wait(None, Some(timeout));
+            self.renderer.wait(Some(timeout));
         }
         self.poll()
     }
@@ -282,6 +245,7 @@ impl VirtioGpu {
         done: &mut Vec<Done>,
     ) {
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        let room = chain.writable_len();
         let mut bytes = Vec::new();
         let decoded = match read {
             Ok(()) => GpuCommand::decode(&chain.request).map_err(|e| e.to_string()),
@@ -297,14 +261,11 @@ impl VirtioGpu {
                 } else {
                     GpuResponse::ErrUnspec
                 };
-                resp.encode(HdrFields::default(), &mut bytes);
+                encode(&resp, HdrFields::default(), room, &self.stats, &mut bytes);
                 None
             }
-            Ok((hdr, cmd)) => self.dispatch(idx, &hdr, cmd, &mut bytes),
+            Ok((hdr, cmd)) => self.dispatch(idx, &hdr, cmd, room, &mut bytes),
         };
-        if GpuResponse::decode(&bytes).is_ok_and(|(h, _)| h.ctrl_type().is_error()) {
-            self.stats.errors.fetch_add(1, Ordering::Relaxed);
-        }
         let d = Done {
             queue: idx,
             chain,
@@ -320,40 +281,47 @@ impl VirtioGpu {
         }
     }
 
-    /// Checks the fence, runs the command; returns the timeline when the
-    /// response must wait for the GPU.
+    /// Checks the fence, runs the command and encodes its reply into `out`
+    /// (`room` bytes fit); returns the timeline when the reply must wait for
+    /// the GPU.
     fn dispatch(
         &mut self,
         idx: u16,
         hdr: &CtrlHdr,
         cmd: GpuCommand<'_>,
+        room: u64,
         out: &mut Vec<u8>,
     ) -> Option<Timeline> {
         let fields = HdrFields::reply_to(hdr);
         if idx == CURSORQ {
-            let resp = self.cursor_command(cmd);
-            resp.encode(fields, out);
+            let resp = self.handler.cursor_command(&*self.renderer, cmd);
+            encode(&resp, fields, room, &self.stats, out);
             return None;
         }
-        let Some(fence_id) = hdr.fence() else {
-            self.execute(hdr, cmd, out);
-            return None;
-        };
-        let timeline = match hdr.ring() {
+        let fenced = match hdr.fence() {
             None => None,
-            Some(ring) if ring <= MAX_RING_IDX => Some((hdr.ctx_id.get(), ring)),
-            Some(_) => {
-                GpuResponse::ErrInvalidParameter.encode(fields, out);
-                return None;
+            Some(fence_id) => {
+                let timeline = match hdr.ring() {
+                    None => None,
+                    Some(ring) if ring <= MAX_RING_IDX => Some((hdr.ctx_id.get(), ring)),
+                    Some(_) => {
+                        let resp = GpuResponse::ErrInvalidParameter;
+                        encode(&resp, fields, room, &self.stats, out);
+                        return None;
+                    }
+                };
+                if let Err(e) = self.fences.accept(timeline, fence_id) {
+                    tracing::debug!("virtio-gpu: {e}");
+                    let resp = GpuResponse::ErrInvalidParameter;
+                    encode(&resp, fields, room, &self.stats, out);
+                    return None;
+                }
+                Some(timeline)
             }
         };
-        if let Err(e) = self.fences.accept(timeline, fence_id) {
-            tracing::debug!("virtio-gpu: {e}");
-            GpuResponse::ErrInvalidParameter.encode(fields, out);
-            return None;
-        }
-        self.execute(hdr, cmd, out);
-        Some(timeline)
+        let resp = self.handler.control(&mut *self.renderer, hdr, cmd);
+        encode(&resp, fields, room, &self.stats, out);
+        fenced
     }
 
     fn complete(&mut self, done: Vec<Done>) {
@@ -366,17 +334,7 @@ impl VirtioGpu {
             else {
                 continue;
             };
-            let len = if d.bytes.len() as u64 > d.chain.writable_len() {
-                // The response does not fit: say so in a header, if that fits.
-                let fields = GpuResponse::decode(&d.bytes)
-                    .map(|(h, _)| h.fields())
-                    .unwrap_or_default();
-                let mut err = Vec::new();
-                GpuResponse::ErrInvalidParameter.encode(fields, &mut err);
-                d.chain.respond(&self.mem, &err)
-            } else {
-                d.chain.respond(&self.mem, &d.bytes)
-            };
+            let len = d.chain.respond(&self.mem, &d.bytes);
             if q.add_used(&self.mem, d.chain.head, len).is_err() {
                 tracing::warn!("virtio-gpu: used ring of queue {} not writable", d.queue);
                 continue;
@@ -394,4 +352,27 @@ impl VirtioGpu {
             }
         }
     }
+}
+
+/// The one place a reply becomes bytes: `resp` encoded into `out`, or
+/// ERR_INVALID_PARAMETER with the same header fields when `resp` does not
+/// fit the chain's `room` writable bytes (nothing is written when even that
+/// does not fit); error replies are counted.
+fn encode(
+    resp: &GpuResponse<'_>,
+    fields: HdrFields,
+    room: u64,
+    stats: &DeviceStats,
+    out: &mut Vec<u8>,
+) {
+    let too_big = GpuResponse::ErrInvalidParameter;
+    let resp = if resp.encoded_len() as u64 <= room {
+        resp
+    } else {
+        &too_big
+    };
+    if !resp.is_ok() {
+        stats.errors.fetch_add(1, Ordering::Relaxed);
+    }
+    resp.encode(fields, out);
 }

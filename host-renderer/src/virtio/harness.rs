@@ -16,8 +16,9 @@
 //! * [`Harness::start`] spawns the device thread: it serves notifications
 //!   and, while fenced requests wait, blocks in the GPU driver for their work.
 
-use super::device::{DeviceConfig, DeviceStats, Frame, VirtioGpu, MAX_QUEUE_SIZE};
-use crate::{Gpu, Renderer};
+use super::device::{DeviceConfig, DeviceStats, VirtioGpu, MAX_QUEUE_SIZE};
+use super::handler::Frame;
+use crate::{Gpu, Renderer, RendererBackend};
 use guest_protocol::virtio_gpu::driver::{DriverError, Gpu3d};
 use guest_protocol::virtio_gpu::{Config, DEVICE_ID};
 use parking_lot::{Condvar, Mutex};
@@ -378,11 +379,19 @@ impl std::fmt::Debug for Harness {
 impl Harness {
     /// Starts a device on `gpu` (its own renderer) and initialises the driver.
     pub fn start(gpu: Arc<Gpu>, config: DeviceConfig) -> Result<Self, HarnessError> {
+        Self::with_renderer(Renderer::new(gpu), config)
+    }
+
+    /// Starts a device serving with `renderer` and initialises the driver.
+    pub fn with_renderer(
+        renderer: impl RendererBackend + Send + 'static,
+        config: DeviceConfig,
+    ) -> Result<Self, HarnessError> {
         let ram = GuestRam::get().ok_or(HarnessError::Ram)?;
         let irq = Arc::new(Irq::default());
         let device_irq = Arc::clone(&irq);
         let device = VirtioGpu::new(
-            Renderer::new(gpu),
+            renderer,
             ram.memory().clone(),
             config,
             Box::new(move |_queue| device_irq.raise()),

@@ -1,9 +1,10 @@
 //! The virtio-gpu 3D device model (virtio-gpu-3d.md) that a VMM embeds, and
 //! an in-process [`harness`] that drives it with a guest driver.
 //!
-//! * [`VirtioGpu`] owns one [`Renderer`](crate::Renderer) (virtio contexts
-//!   and resource ids are the guest's, global to the device) and guest RAM
-//!   (`vm-memory`). The VMM hands it the ring addresses the driver wrote
+//! * [`VirtioGpu`] owns one renderer, held as a
+//!   [`RendererBackend`](crate::RendererBackend) (virtio contexts and
+//!   resource ids are the guest's, global to the device; the renderer says
+//!   which exist), and guest RAM (`vm-memory`). The VMM hands it the ring addresses the driver wrote
 //!   ([`VirtioGpu::set_queue`]), calls [`VirtioGpu::notify`] on a queue
 //!   notification, and [`VirtioGpu::poll`] / [`VirtioGpu::wait`] while fenced
 //!   requests are outstanding; the device pops descriptor chains from the
@@ -26,19 +27,29 @@
 //!   (`ERR_INVALID_PARAMETER`, nothing executed).
 //! * Display: SET_SCANOUT binds a resource; RESOURCE_FLUSH of it reads level
 //!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`].
+//!
+//! `device.rs` is the queue, chain and fence plumbing and encodes replies;
+//! `handler.rs` maps each request onto the renderer and returns a typed
+//! reply. [`DriverBackend`] goes the other way: the renderer API spoken
+//! through the guest driver of a [`harness`].
 
 mod backing;
 mod chain;
-mod commands;
 mod device;
+mod driver_backend;
 mod edid;
 mod fence;
+mod handler;
 pub mod harness;
+#[cfg(test)]
+mod tests;
 
 pub use backing::{GuestPages, PagesError};
 pub use chain::{ChainError, MAX_REQUEST_BYTES};
 pub use device::{
-    DeviceConfig, DeviceStats, Frame, Interrupt, QueueError, VirtioGpu, F_VERSION_1,
-    MAX_QUEUE_SIZE, NUM_CAPSETS,
+    DeviceConfig, DeviceStats, Interrupt, QueueError, VirtioGpu, F_VERSION_1, MAX_QUEUE_SIZE,
+    NUM_CAPSETS,
 };
+pub use driver_backend::DriverBackend;
 pub use fence::FenceError;
+pub use handler::Frame;

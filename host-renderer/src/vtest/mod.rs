@@ -8,7 +8,7 @@
 //!   tests and embedding).
 //! * Protocol: CREATE_RENDERER first; PING / PROTOCOL_VERSION (we agree to
 //!   `min(wanted, 2)`, 1 becomes 0, as the reference); GET_CAPS2 / GET_CAPS
-//!   from [`crate::core::caps`]; RESOURCE_CREATE2 with a memfd of `data_size`
+//!   from the client's renderer; RESOURCE_CREATE2 with a memfd of `data_size`
 //!   bytes (mapped here as the resource's [`Backing`](crate::Backing), sent
 //!   with `SCM_RIGHTS`); TRANSFER_GET2/PUT2; SUBMIT_CMD (encoded transfers
 //!   read the shm); RESOURCE_BUSY_WAIT; RESOURCE_UNREF; and the protocol-0
@@ -23,8 +23,10 @@
 //! # Threading
 //!
 //! One thread per client, each with **its own [`Renderer`](crate::Renderer)
-//! on its own [`Gpu`](crate::Gpu)** (wgpu device and queue); nothing is
-//! locked between clients. The server's own `Gpu` only answers caps. Chosen
+//! on its own [`Gpu`](crate::Gpu)** (wgpu device and queue), held through
+//! the [`RendererBackend`](crate::RendererBackend) seam
+//! ([`Server::with_renderers`] gives clients other renderers); nothing is
+//! locked between clients. Chosen
 //! by measurement (`benches/benches/serve_threading.rs`, two clients each
 //! replaying a glmark2 capture with its read-backs, release build, idle
 //! 2-core machine, criterion medians; BENCHMARKS.md): both finished in
@@ -58,14 +60,15 @@ mod server;
 mod session;
 mod shm;
 mod snapshot;
+#[cfg(test)]
+mod tests;
 
 pub use server::{
-    ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
+    OpenRenderer, ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
 };
 pub use session::SessionError;
 pub use shm::ShmBacking;
 
-use crate::Gpu;
 use snapshot::Snapshot;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -85,17 +88,16 @@ pub fn default_socket_path() -> std::path::PathBuf {
 }
 
 /// What every client thread shares.
-#[derive(Debug)]
 struct Shared {
-    gpu: Arc<Gpu>,
-    caps_v1: Vec<u8>,
-    caps_v2: Vec<u8>,
+    /// Opens each client's renderer.
+    open: Box<OpenRenderer>,
     counters: Counters,
     snapshot: Option<Snapshot>,
     recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
-    /// Applied to every client's renderer.
-    quotas: crate::Quotas,
+    /// The command-buffer quota: buffers up to it are framed (the renderer
+    /// refuses those over its own quota).
+    cmdbuf_bytes: usize,
     /// The watchdog's limit on one client's GPU work.
     gpu_timeout: std::time::Duration,
 }
@@ -120,18 +122,10 @@ impl Counters {
     }
 }
 
-/// The renderer's description of the resource a vtest RESOURCE_CREATE(2) asks for
-/// (shared by the server and the capture replayer).
-pub fn resource_info(rc: &guest_protocol::vtest::ResourceCreate) -> crate::ResourceInfo {
-    crate::ResourceInfo::from_wire([
-        rc.target.get(),
-        rc.format.get(),
-        rc.bind.get(),
-        rc.width.get(),
-        rc.height.get(),
-        rc.depth.get(),
-        rc.array_size.get(),
-        rc.last_level.get(),
-        rc.nr_samples.get(),
-    ])
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("counters", &self.counters)
+            .finish_non_exhaustive()
+    }
 }

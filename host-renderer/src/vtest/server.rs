@@ -4,8 +4,8 @@ use super::record::Recorder;
 use super::session::{self, SessionStats};
 use super::snapshot::Snapshot;
 use super::{Counters, Shared};
-use crate::core::caps;
-use crate::{Gpu, Quotas};
+use crate::core::error::GpuInitError;
+use crate::{Gpu, Quotas, Renderer, RendererBackend};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -16,6 +16,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+/// Opens each new client's renderer, on the client's thread; an error
+/// drops that client.
+pub type OpenRenderer = dyn Fn() -> Result<Box<dyn RendererBackend>, GpuInitError> + Send + Sync;
 
 /// Default of [`ServeOptions::gpu_timeout`].
 pub const DEFAULT_GPU_TIMEOUT: Duration = Duration::from_secs(5);
@@ -118,7 +122,27 @@ struct Clients {
 
 impl Server {
     /// Binds `path`, replacing a stale socket file that nobody answers on.
+    /// Each client gets a [`Renderer`] with `opts.quotas` on a device of its
+    /// own ([`Gpu::new`]; see "Threading" in the module docs); `gpu`, the
+    /// caller's proof that a device opens, names the adapter in the log.
     pub fn bind(path: &Path, gpu: Arc<Gpu>, opts: ServeOptions) -> Result<Self, ServeError> {
+        tracing::info!(adapter = %gpu.adapter_info.name, "vtest clients render on their own devices");
+        let quotas = opts.quotas;
+        let open = move || -> Result<Box<dyn RendererBackend>, GpuInitError> {
+            let mut r = Renderer::new(Gpu::new()?);
+            r.set_quotas(quotas);
+            Ok(Box::new(r))
+        };
+        Self::with_renderers(path, opts, Box::new(open))
+    }
+
+    /// Binds `path` as [`Server::bind`] does; each client's renderer comes
+    /// from `open` (which applies any quotas itself).
+    pub fn with_renderers(
+        path: &Path,
+        opts: ServeOptions,
+        open: Box<OpenRenderer>,
+    ) -> Result<Self, ServeError> {
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_socket() => {
                 if UnixStream::connect(path).is_ok() {
@@ -151,13 +175,11 @@ impl Server {
         };
         let shared = Arc::new(Shared {
             recorder,
-            caps_v1: bytemuck::bytes_of(&caps::caps_v1(&gpu)).to_vec(),
-            caps_v2: bytemuck::bytes_of(&caps::caps_v2(&gpu)).to_vec(),
-            gpu,
+            open,
             counters: Counters::default(),
             snapshot: opts.snapshot.map(Snapshot::new),
             shm_quota: opts.shm_quota,
-            quotas: opts.quotas,
+            cmdbuf_bytes: opts.quotas.cmdbuf_bytes,
             gpu_timeout: opts.gpu_timeout,
         });
         Ok(Self {
@@ -275,7 +297,7 @@ fn accept_loop(
     clients: &Arc<Clients>,
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
-    tracing::info!(adapter = %shared.gpu.adapter_info.name, "vtest server listening");
+    tracing::info!("vtest server listening");
     loop {
         let stream = match listener.accept() {
             Ok((s, _)) => s,

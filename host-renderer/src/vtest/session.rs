@@ -1,20 +1,18 @@
-//! One client connection: its own [`Renderer`] (one virgl context), its
-//! resources and shared-memory mappings, and the request loop.
+//! One client connection: its own renderer (one virgl context), the
+//! shared-memory mappings of its resources, and the request loop.
 
 use super::record::ConnRecorder;
 use super::shm::ShmBacking;
 use super::snapshot::Frame;
 use super::Shared;
-use crate::core::backing::{Backing, VecBacking};
+use crate::core::api::capset;
 use crate::core::error::GpuInitError;
-use crate::core::transfer::TransferBox;
-use crate::{CtxId, Gpu, Renderer, ResId, ResourceInfo};
+use crate::{Backing, CtxId, RendererBackend, ResId, ResourceInfo, TransferBox, VecBacking};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::enums::bind;
-use guest_protocol::virgl::Box3;
 use guest_protocol::vtest::{
     BusyWaitReply, CapsVersion, ConnectionError, Limits, ProtocolVersion, Reply, Request,
-    ServerConnection, Transfer, Transfer2, BUSY_WAIT_FLAG_WAIT,
+    ServerConnection, BUSY_WAIT_FLAG_WAIT,
 };
 use std::collections::HashMap;
 use std::os::unix::net::UnixStream;
@@ -58,7 +56,7 @@ enum Answer {
     None,
     Ping,
     Version(u32),
-    Caps(CapsVersion),
+    Caps(CapsVersion, Vec<u8>),
     Busy(bool),
     /// The shm of the resource with this handle.
     Fd(u32, Arc<ShmBacking>),
@@ -81,15 +79,18 @@ pub struct SessionStats {
 struct Session<'s> {
     shared: &'s Shared,
     name: String,
-    renderer: Option<Renderer>,
+    /// The client's renderer (client handle = our `ResId`: one renderer per
+    /// client), from CREATE_RENDERER on.
+    renderer: Option<Box<dyn RendererBackend>>,
     version: u32,
-    /// Live resources (client handle = our `ResId`: one renderer per client).
-    handles: HashMap<u32, Option<Arc<ShmBacking>>>,
+    /// The shared memory of the resources that have it, by handle.
+    shms: HashMap<u32, Arc<ShmBacking>>,
     shm_bytes: u64,
+    /// Resources the renderer holds for this client.
+    resources: usize,
     published: usize,
     last_frame: Option<Frame>,
     stats: SessionStats,
-    command_errors: u64,
     /// This connection's part of the capture (`--record`).
     rec: Option<ConnRecorder>,
     /// When the GPU work not yet seen finished was submitted (watchdog).
@@ -104,7 +105,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         .map(|r| ConnRecorder::open(r, id, &stream));
     // Buffers up to the command-buffer quota are framed (never less than
     // Mesa's largest); the renderer refuses those over the quota.
-    let dwords = u32::try_from(shared.quotas.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
+    let dwords = u32::try_from(shared.cmdbuf_bytes.div_ceil(4)).unwrap_or(u32::MAX);
     let limits = Limits {
         max_cmd_dwords: dwords.max(Limits::DEFAULT.max_cmd_dwords),
         ..Limits::DEFAULT
@@ -115,12 +116,12 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         name: format!("client-{id}"),
         renderer: None,
         version: 0,
-        handles: HashMap::new(),
+        shms: HashMap::new(),
         shm_bytes: 0,
+        resources: 0,
         published: 0,
         last_frame: None,
         stats: SessionStats::default(),
-        command_errors: 0,
         rec,
         busy_since: None,
     };
@@ -165,13 +166,7 @@ impl Session<'_> {
                 Answer::Version(v) => Reply::ProtocolVersion(ProtocolVersion {
                     version: Le32::new(v),
                 }),
-                Answer::Caps(version) => {
-                    let caps = match version {
-                        CapsVersion::V1 => &self.shared.caps_v1,
-                        CapsVersion::V2 => &self.shared.caps_v2,
-                    };
-                    Reply::Caps { version, caps }
-                }
+                Answer::Caps(version, ref caps) => Reply::Caps { version, caps },
                 Answer::Busy(busy) => Reply::ResourceBusyWait(BusyWaitReply {
                     busy: Le32::new(u32::from(busy)),
                 }),
@@ -201,8 +196,7 @@ impl Session<'_> {
                 self.name = name.chars().take(64).collect();
             }
             // A device of its own: see "Threading" in the module docs.
-            let mut r = Renderer::new(Gpu::new()?);
-            r.set_quotas(self.shared.quotas);
+            let mut r = (self.shared.open)()?;
             r.create_context(CTX, &self.name)
                 .map_err(|e| protocol(format!("creating the context: {e}")))?;
             tracing::info!(name = %self.name, "client connected");
@@ -221,16 +215,16 @@ impl Session<'_> {
                 self.version = agreed;
                 Answer::Version(agreed)
             }
-            Request::GetCaps => Answer::Caps(CapsVersion::V1),
-            Request::GetCaps2 => Answer::Caps(CapsVersion::V2),
+            Request::GetCaps => caps(&**renderer, CapsVersion::V1)?,
+            Request::GetCaps2 => caps(&**renderer, CapsVersion::V2)?,
             Request::ResourceBusyWait(w) => Answer::Busy(watched_wait(
-                renderer,
+                &mut **renderer,
                 &mut self.busy_since,
                 self.shared.gpu_timeout,
                 w.flags.get() & BUSY_WAIT_FLAG_WAIT != 0,
             )?),
             Request::ResourceCreate2(rc) => {
-                let info = super::resource_info(&rc.fields());
+                let info = ResourceInfo::from(&rc.fields());
                 let shm = self.create(rc.handle.get(), &info, u64::from(rc.data_size.get()))?;
                 match shm {
                     Some(shm) => Answer::Fd(rc.handle.get(), shm),
@@ -238,8 +232,7 @@ impl Session<'_> {
                 }
             }
             Request::ResourceCreate(rc) => {
-                let info = super::resource_info(&rc);
-                self.create(rc.handle.get(), &info, 0)?;
+                self.create(rc.handle.get(), &ResourceInfo::from(&rc), 0)?;
                 Answer::None
             }
             Request::ResourceUnref(u) => {
@@ -247,38 +240,38 @@ impl Session<'_> {
                 if let Some(rec) = &mut self.rec {
                     rec.unref(handle);
                 }
-                if let Some(shm) = self.handles.remove(&handle) {
-                    self.shm_bytes = self
-                        .shm_bytes
-                        .saturating_sub(shm.as_ref().map_or(0, |s| s.len()));
-                    if let Err(e) = renderer.unref_resource(ResId(handle)) {
-                        tracing::debug!(name = %self.name, "unref {handle}: {e}");
+                match renderer.unref_resource(ResId(handle)) {
+                    Ok(()) => {
+                        self.resources = self.resources.saturating_sub(1);
+                        if let Some(shm) = self.shms.remove(&handle) {
+                            self.shm_bytes = self.shm_bytes.saturating_sub(shm.len());
+                        }
                     }
+                    Err(e) => self.note(Err(format!("RESOURCE_UNREF {handle}: {e}"))),
                 }
                 Answer::None
             }
             Request::TransferPut2(t) => {
-                let r = renderer.transfer_in(ResId(t.handle.get()), &transfer2_box(&t));
+                let r = renderer.transfer_in(ResId(t.handle.get()), &TransferBox::from(&t), None);
                 self.note(r.map_err(|e| format!("TRANSFER_PUT2 {}: {e}", t.handle.get())));
                 Answer::None
             }
             Request::TransferGet2(t) => {
                 watched_wait(
-                    renderer,
+                    &mut **renderer,
                     &mut self.busy_since,
                     self.shared.gpu_timeout,
                     true,
                 )?;
                 let id = ResId(t.handle.get());
-                let tb = transfer2_box(&t);
-                let r = renderer.transfer_out(id, &tb);
-                let ok = r.is_ok();
-                let info = renderer.resource_info(id);
+                let tb = TransferBox::from(&t);
+                let r = renderer.transfer_out(id, &tb, None);
+                let info = renderer.resource_info(id).ok().filter(|_| r.is_ok());
                 self.note(r.map_err(|e| format!("TRANSFER_GET2 {}: {e}", id.0)));
-                if let Some(info) = info.filter(|i| ok && i.bind & bind::DISPLAY_TARGET != 0) {
+                if let Some(info) = info.filter(|i| i.bind & bind::DISPLAY_TARGET != 0) {
                     self.stats.frames += 1;
                     if self.shared.snapshot.is_some() {
-                        if let Some(Some(shm)) = self.handles.get(&id.0) {
+                        if let Some(shm) = self.shms.get(&id.0) {
                             self.last_frame = Some(Frame {
                                 shm: Arc::clone(shm),
                                 info,
@@ -292,10 +285,10 @@ impl Session<'_> {
             }
             Request::TransferPut { transfer, data } => {
                 let src = VecBacking::from_vec(data.to_vec());
-                let r = renderer.write_from(
+                let r = renderer.transfer_in(
                     ResId(transfer.handle.get()),
-                    &transfer_box(&transfer),
-                    src.as_ref(),
+                    &TransferBox::from(&transfer),
+                    Some(src.as_ref()),
                 );
                 self.note(r.map_err(|e| format!("TRANSFER_PUT {}: {e}", transfer.handle.get())));
                 Answer::None
@@ -308,13 +301,17 @@ impl Session<'_> {
                     return Err(protocol(format!("TRANSFER_GET of {size} bytes")));
                 }
                 watched_wait(
-                    renderer,
+                    &mut **renderer,
                     &mut self.busy_since,
                     self.shared.gpu_timeout,
                     true,
                 )?;
                 let dst = VecBacking::zeroed(size as usize);
-                let r = renderer.read_into(ResId(t.handle.get()), &transfer_box(&t), dst.as_ref());
+                let r = renderer.transfer_out(
+                    ResId(t.handle.get()),
+                    &TransferBox::from(&t),
+                    Some(dst.as_ref()),
+                );
                 self.note(r.map_err(|e| format!("TRANSFER_GET {}: {e}", t.handle.get())));
                 Answer::Data(dst.snapshot())
             }
@@ -322,28 +319,17 @@ impl Session<'_> {
                 self.stats.submits += 1;
                 // The watchdog's clock starts at the first submit after the
                 // GPU was last seen idle.
-                if self.busy_since.is_some() && renderer.wait_timeout(Duration::ZERO) {
+                if self.busy_since.is_some() && renderer.wait(Some(Duration::ZERO)) {
                     self.busy_since = None;
                 }
                 self.busy_since.get_or_insert_with(Instant::now);
-                let r = renderer.submit(CTX, cmds.as_bytes());
-                let new_errors = renderer
-                    .context_errors(CTX)
-                    .map_or(0, |(_, n)| n.saturating_sub(self.command_errors));
-                if new_errors > 0 {
-                    if let Some((list, n)) = renderer.context_errors(CTX) {
-                        for e in list.iter().rev().take(new_errors as usize).rev() {
-                            let msg = format!(
-                                "submit {} {} @{}: {}",
-                                e.submit, e.opcode, e.offset, e.error
-                            );
-                            log_error(&self.name, self.stats.errors, &msg);
-                            self.stats.errors += 1;
-                        }
-                        self.command_errors = n;
-                    }
+                let report = renderer.submit(CTX, cmds.as_bytes());
+                for (n, failure) in report.failures.iter().enumerate() {
+                    let seen = self.stats.errors.saturating_add(n as u64);
+                    log_error(&self.name, seen, &failure.to_string());
                 }
-                self.note(r.map(|_| ()).map_err(|e| format!("SUBMIT_CMD: {e}")));
+                self.stats.errors = self.stats.errors.saturating_add(report.errors);
+                self.note(report.outcome.map_err(|e| format!("SUBMIT_CMD: {e}")));
                 Answer::None
             }
             // Protocol 3 (ids 15–24) is never agreed to.
@@ -381,26 +367,19 @@ impl Session<'_> {
         let Some(renderer) = self.renderer.as_mut() else {
             return Ok(shm);
         };
-        if self.handles.contains_key(&handle) {
-            self.note(Err(format!("RESOURCE_CREATE: handle {handle} exists")));
+        let id = ResId(handle);
+        let backing = shm.clone().map(|s| s as Arc<dyn Backing>);
+        if let Err(e) = renderer.create_resource(id, info, backing) {
+            self.note(Err(format!("RESOURCE_CREATE {handle}: {e}")));
             return Ok(shm);
         }
-        let backing = shm.clone().map(|s| s as Arc<dyn Backing>);
-        let r = renderer
-            .create_resource(ResId(handle), info, backing)
-            .map_err(|e| e.to_string())
-            .and_then(|()| {
-                renderer
-                    .attach_resource(CTX, ResId(handle))
-                    .map_err(|e| e.to_string())
-            });
-        match r {
-            Ok(()) => {
-                self.shm_bytes = self.shm_bytes.saturating_add(data_size);
-                self.handles.insert(handle, shm.clone());
-            }
-            Err(e) => self.note(Err(format!("RESOURCE_CREATE {handle}: {e}"))),
+        self.resources += 1;
+        if let Some(s) = &shm {
+            self.shm_bytes = self.shm_bytes.saturating_add(data_size);
+            self.shms.insert(handle, Arc::clone(s));
         }
+        let attached = renderer.attach_resource(CTX, id);
+        self.note(attached.map_err(|e| format!("RESOURCE_CREATE {handle}: {e}")));
         Ok(shm)
     }
 
@@ -411,9 +390,9 @@ impl Session<'_> {
         }
     }
 
-    /// Publishes the renderer's real resource count to the server counters.
+    /// Publishes the client's resource count to the server counters.
     fn publish(&mut self) {
-        let now = self.renderer.as_ref().map_or(0, Renderer::resource_count);
+        let now = self.resources;
         let c = &self.shared.counters.resources;
         if now > self.published {
             c.fetch_add(now - self.published, Ordering::Relaxed);
@@ -431,19 +410,30 @@ impl Session<'_> {
             }
         }
         if let Some(mut r) = self.renderer.take() {
-            for handle in self.handles.keys() {
-                let _ = r.unref_resource(ResId(*handle));
+            if let Err(e) = r.destroy_context(CTX) {
+                tracing::warn!(client = %self.name, "destroying the context: {e}");
             }
-            let _ = r.destroy_context(CTX);
-            // Let the GPU finish before the backings go away with the renderer.
-            if let Some(index) = r.flush() {
-                r.gpu().wait(Some(&index), None);
-            }
+            // Let the GPU finish before the backings go away; the
+            // client's resources go with its renderer.
+            r.wait(None);
         }
-        self.handles.clear();
+        self.shms.clear();
         self.shm_bytes = 0;
+        self.resources = 0;
         self.publish();
     }
+}
+
+/// GET_CAPS / GET_CAPS2: the renderer's capset.
+fn caps(renderer: &dyn RendererBackend, version: CapsVersion) -> Result<Answer, SessionError> {
+    let id = match version {
+        CapsVersion::V1 => capset::VIRGL,
+        CapsVersion::V2 => capset::VIRGL2,
+    };
+    let bytes = renderer
+        .capset(id)
+        .ok_or_else(|| protocol(format!("the renderer has no capset {id}")))?;
+    Ok(Answer::Caps(version, bytes))
 }
 
 fn protocol(msg: impl Into<String>) -> SessionError {
@@ -470,7 +460,7 @@ fn log_error(name: &str, seen: u64, msg: &str) {
 /// the session ends, which destroys the context (the client sees its
 /// connection close; see the README on the reference server).
 fn watched_wait(
-    renderer: &mut Renderer,
+    renderer: &mut dyn RendererBackend,
     since: &mut Option<Instant>,
     limit: Duration,
     wait: bool,
@@ -481,7 +471,7 @@ fn watched_wait(
     } else {
         Duration::ZERO
     };
-    if renderer.wait_timeout(left) {
+    if renderer.wait(Some(left)) {
         *since = None;
         return Ok(false);
     }
@@ -489,37 +479,4 @@ fn watched_wait(
         return Err(SessionError::GpuTimeout(limit));
     }
     Ok(true)
-}
-
-fn transfer2_box(t: &Transfer2) -> TransferBox {
-    TransferBox {
-        level: t.level.get(),
-        region: region(t.x, t.y, t.z, t.width, t.height, t.depth),
-        stride: 0,
-        layer_stride: 0,
-        offset: u64::from(t.offset.get()),
-    }
-}
-
-fn transfer_box(t: &Transfer) -> TransferBox {
-    TransferBox {
-        level: t.level.get(),
-        region: region(t.x, t.y, t.z, t.width, t.height, t.depth),
-        stride: t.stride.get(),
-        layer_stride: t.layer_stride.get(),
-        offset: 0,
-    }
-}
-
-/// A box from guest dwords (the renderer validates it; values past
-/// `i32::MAX` become negative and are rejected there).
-fn region(x: Le32, y: Le32, z: Le32, w: Le32, h: Le32, d: Le32) -> Box3 {
-    Box3 {
-        x: x.get() as i32,
-        y: y.get() as i32,
-        z: z.get() as i32,
-        w: w.get() as i32,
-        h: h.get() as i32,
-        d: d.get() as i32,
-    }
 }

@@ -5,10 +5,9 @@
 //! nothing extra.
 
 use super::shm::ShmBacking;
-use crate::core::backing::Backing;
-use crate::replay::write_png;
-use crate::ResourceInfo;
-use guest_protocol::virgl::{Box3, Format};
+use crate::picture::{opaque_rgba, write_png};
+use crate::{Backing, ResourceInfo};
+use guest_protocol::virgl::Box3;
 use parking_lot::Mutex;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,48 +42,19 @@ impl Snapshot {
     /// Writes `frame` as an opaque RGBA PNG; logs (never fails the session).
     pub fn write(&self, frame: &Frame) {
         let _guard = self.lock.lock();
-        match rgba(frame) {
-            Some((w, h, data)) => match write_png(&self.path, w, h, &data) {
-                Ok(()) => {
-                    tracing::info!("wrote the last frame ({w}x{h}) to {}", self.path.display())
-                }
-                Err(e) => tracing::warn!("snapshot: {e}"),
-            },
-            None => tracing::warn!(
-                "snapshot: format {:?} of the display target is not a 4-byte RGB format",
-                frame.info.format
-            ),
+        let (w, h) = (frame.region.w as u32, frame.region.h as u32);
+        let pitch = u64::from(frame.info.level_extent(0).0) * 4;
+        let pixels = opaque_rgba(frame.info.format, w, h, |y, row| {
+            let at = frame.offset + u64::from(y) * pitch;
+            frame.shm.read_at(at, row).is_ok()
+        });
+        let written = match pixels {
+            Ok(data) => write_png(&self.path, w, h, &data).map_err(|e| e.to_string()),
+            Err(e) => Err(format!("the display target: {e}")),
+        };
+        match written {
+            Ok(()) => tracing::info!("wrote the last frame ({w}x{h}) to {}", self.path.display()),
+            Err(e) => tracing::warn!("snapshot: {e}"),
         }
     }
-}
-
-/// The frame's pixels as RGBA8 (alpha forced to 255), row 0 first.
-fn rgba(frame: &Frame) -> Option<(u32, u32, Vec<u8>)> {
-    let bgr = match frame.info.format {
-        Format::B8G8R8A8_UNORM
-        | Format::B8G8R8X8_UNORM
-        | Format::B8G8R8A8_SRGB
-        | Format::B8G8R8X8_SRGB => true,
-        Format::R8G8B8A8_UNORM
-        | Format::R8G8B8X8_UNORM
-        | Format::R8G8B8A8_SRGB
-        | Format::R8G8B8X8_SRGB => false,
-        _ => return None,
-    };
-    let w = u32::try_from(frame.region.w).ok().filter(|w| *w > 0)?;
-    let h = u32::try_from(frame.region.h).ok().filter(|h| *h > 0)?;
-    let (level_w, _, _) = frame.info.level_extent(0);
-    let pitch = u64::from(level_w) * 4;
-    let mut row = vec![0u8; w as usize * 4];
-    let mut out = Vec::with_capacity(row.len() * h as usize);
-    for y in 0..u64::from(h) {
-        frame.shm.read_at(frame.offset + y * pitch, &mut row).ok()?;
-        for px in row.chunks_exact(4) {
-            if let [a, b, c, _] = *px {
-                let (r, g, b) = if bgr { (c, b, a) } else { (a, b, c) };
-                out.extend_from_slice(&[r, g, b, 255]);
-            }
-        }
-    }
-    Some((w, h, out))
 }

@@ -1,0 +1,464 @@
+//! What each control and cursor request does: the command mapped onto the
+//! renderer, the renderer's answer mapped onto a typed reply with the
+//! ERR_* code of every failure (virtio-gpu-3d.md §3), and the state only the
+//! device keeps (scanouts, cursor, the flushed frame). Which ids exist is the
+//! renderer's to say; the device encodes the replies
+//! ([`VirtioGpu`](super::VirtioGpu)).
+
+use super::device::{DeviceConfig, DeviceStats};
+use super::{edid, GuestPages};
+use crate::core::api::{capset, BackendError, RendererBackend};
+use crate::core::error::{
+    CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
+};
+use crate::wire;
+use crate::{Backing, CtxId, Image, ResId, ResourceInfo, TransferBox};
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::enums::{bind, TextureTarget};
+use guest_protocol::virgl::Format;
+use guest_protocol::virtio_gpu::{
+    CapsetId, CtrlHdr, DisplayOne, GpuCommand, GpuResponse as R, MemEntry, Rect, MAX_SCANOUTS,
+};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use vm_memory::GuestMemoryMmap;
+
+/// virtio 2D formats (same numbers as VIRGL_FORMAT), all 4 bytes per pixel.
+const FORMATS_2D: [u32; 8] = [1, 2, 3, 4, 67, 68, 121, 134];
+/// Scanouts the device has.
+pub const NUM_SCANOUTS: usize = 1;
+
+/// A frame for the VMM to show: RESOURCE_FLUSH of a scanned-out resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The scanout it is shown on.
+    pub scanout: u32,
+    /// The resource.
+    pub resource_id: u32,
+    /// The flushed rectangle `(x, y, width, height)`.
+    pub rect: (u32, u32, u32, u32),
+    /// The part of the resource the scanout shows (SET_SCANOUT's rectangle).
+    pub source: (u32, u32, u32, u32),
+    /// The resource's level 0, read back.
+    pub image: Image,
+}
+
+/// Where a scanout shows what.
+#[derive(Clone, Copy, Debug)]
+struct Scanout {
+    resource_id: u32,
+    rect: (u32, u32, u32, u32),
+}
+
+/// The request handler and the device state it keeps.
+pub(super) struct Handler {
+    mem: GuestMemoryMmap,
+    caps_v1: Vec<u8>,
+    caps_v2: Vec<u8>,
+    display: [DisplayOne; MAX_SCANOUTS],
+    edid: Vec<u8>,
+    scanouts: [Option<Scanout>; NUM_SCANOUTS],
+    frame: Option<Frame>,
+    cursor: Option<(u32, u32, u32)>,
+    stats: Arc<DeviceStats>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handler")
+            .field("scanouts", &self.scanouts)
+            .field("cursor", &self.cursor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Handler {
+    /// A handler for guest RAM `mem`, answering capsets from `renderer`.
+    pub fn new(
+        renderer: &dyn RendererBackend,
+        mem: GuestMemoryMmap,
+        config: DeviceConfig,
+        stats: Arc<DeviceStats>,
+    ) -> Self {
+        let mut display = [DisplayOne::default(); MAX_SCANOUTS];
+        display[0] = DisplayOne {
+            r: rect(0, 0, config.width, config.height),
+            enabled: Le32::new(1),
+            flags: Le32::new(0),
+        };
+        Self {
+            mem,
+            caps_v1: renderer.capset(capset::VIRGL).unwrap_or_default(),
+            caps_v2: renderer.capset(capset::VIRGL2).unwrap_or_default(),
+            display,
+            edid: edid::edid(config.width, config.height),
+            scanouts: [None; NUM_SCANOUTS],
+            frame: None,
+            cursor: None,
+            stats,
+        }
+    }
+
+    /// The latest frame flushed to a scanout, if one came since the last call.
+    pub fn take_frame(&mut self) -> Option<Frame> {
+        self.frame.take()
+    }
+
+    /// `(resource_id, x, y)` of the last UPDATE/MOVE_CURSOR.
+    pub fn cursor(&self) -> Option<(u32, u32, u32)> {
+        self.cursor
+    }
+
+    /// Runs one control-queue request.
+    pub fn control<'h>(
+        &'h mut self,
+        r: &mut dyn RendererBackend,
+        hdr: &CtrlHdr,
+        cmd: GpuCommand<'_>,
+    ) -> R<'h> {
+        let ctx = hdr.ctx_id.get();
+        match cmd {
+            GpuCommand::GetDisplayInfo(_) => R::OkDisplayInfo(&self.display),
+            GpuCommand::GetEdid(c) => {
+                if c.scanout.get() as usize >= NUM_SCANOUTS {
+                    R::ErrInvalidScanoutId
+                } else {
+                    R::OkEdid(&self.edid)
+                }
+            }
+            GpuCommand::GetCapsetInfo(c) => match c.capset_index.get() {
+                0 => R::OkCapsetInfo {
+                    capset_id: CapsetId::VIRGL,
+                    max_version: 1,
+                    max_size: self.caps_v1.len() as u32,
+                },
+                1 => R::OkCapsetInfo {
+                    capset_id: CapsetId::VIRGL2,
+                    max_version: 2,
+                    max_size: self.caps_v2.len() as u32,
+                },
+                _ => R::ErrInvalidParameter,
+            },
+            GpuCommand::GetCapset(c) => match CapsetId(c.capset_id.get()) {
+                CapsetId::VIRGL => R::OkCapset(&self.caps_v1),
+                CapsetId::VIRGL2 => R::OkCapset(&self.caps_v2),
+                _ => R::ErrInvalidParameter,
+            },
+            GpuCommand::ResourceCreate2d(c) => {
+                let format = c.format.get();
+                if !FORMATS_2D.contains(&format) {
+                    R::ErrInvalidParameter
+                } else {
+                    let info = ResourceInfo {
+                        target: TextureTarget::TEXTURE_2D,
+                        format: Format(format),
+                        bind: bind::RENDER_TARGET,
+                        width: c.width.get(),
+                        height: c.height.get(),
+                        depth: 1,
+                        array_size: 1,
+                        last_level: 0,
+                        nr_samples: 0,
+                    };
+                    create(r, c.resource_id.get(), &info)
+                }
+            }
+            GpuCommand::ResourceCreate3d(c) => {
+                create(r, c.resource_id.get(), &ResourceInfo::from(c))
+            }
+            GpuCommand::ResourceUnref(c) => {
+                let id = c.resource_id.get();
+                let answer = r.unref_resource(ResId(id));
+                if answer.is_ok() {
+                    for s in &mut self.scanouts {
+                        if s.is_some_and(|s| s.resource_id == id) {
+                            *s = None;
+                        }
+                    }
+                }
+                lookup_reply("RESOURCE_UNREF", answer)
+            }
+            GpuCommand::ResourceAttachBacking { cmd, entries } => {
+                self.attach_backing(r, cmd.resource_id.get(), entries)
+            }
+            GpuCommand::ResourceDetachBacking(c) => lookup_reply(
+                "RESOURCE_DETACH_BACKING",
+                r.set_backing(ResId(c.resource_id.get()), None),
+            ),
+            GpuCommand::SetScanout(c) => self.set_scanout(
+                r,
+                c.scanout_id.get(),
+                c.resource_id.get(),
+                rect_fields(&c.r),
+            ),
+            GpuCommand::ResourceFlush(c) => self.flush(r, c.resource_id.get(), rect_fields(&c.r)),
+            GpuCommand::TransferToHost2d(c) => {
+                let id = ResId(c.resource_id.get());
+                match r.resource_info(id) {
+                    Err(e) => lookup_error("TRANSFER_TO_HOST_2D", e),
+                    Ok(info) => {
+                        let t = wire::transfer_2d(c, info.width);
+                        transfer_reply(r.transfer_in(id, &t, None))
+                    }
+                }
+            }
+            GpuCommand::TransferToHost3d(c) => {
+                let id = ResId(c.resource_id.get());
+                transfer_reply(r.transfer_in(id, &TransferBox::from(c), None))
+            }
+            GpuCommand::TransferFromHost3d(c) => {
+                let id = ResId(c.resource_id.get());
+                transfer_reply(r.transfer_out(id, &TransferBox::from(c), None))
+            }
+            GpuCommand::CtxCreate(c) => {
+                let capset = c.capset_id();
+                if ctx == 0 {
+                    R::ErrInvalidContextId
+                } else if ![CapsetId(0), CapsetId::VIRGL, CapsetId::VIRGL2].contains(&capset) {
+                    R::ErrInvalidParameter
+                } else {
+                    let name = String::from_utf8_lossy(c.debug_name());
+                    match r.create_context(CtxId(ctx), &name) {
+                        Ok(()) => R::OkNoData,
+                        Err(BackendError::Renderer(CreateContextError::Exists(_))) => {
+                            R::ErrInvalidContextId
+                        }
+                        Err(BackendError::Renderer(CreateContextError::Quota { .. })) => {
+                            R::ErrOutOfMemory
+                        }
+                        Err(e) => {
+                            tracing::debug!("virtio-gpu: CTX_CREATE {ctx}: {e}");
+                            R::ErrUnspec
+                        }
+                    }
+                }
+            }
+            GpuCommand::CtxDestroy(_) => lookup_reply("CTX_DESTROY", r.destroy_context(CtxId(ctx))),
+            GpuCommand::CtxAttachResource(c) => lookup_reply(
+                "CTX_ATTACH_RESOURCE",
+                r.attach_resource(CtxId(ctx), ResId(c.resource_id.get())),
+            ),
+            GpuCommand::CtxDetachResource(c) => lookup_reply(
+                "CTX_DETACH_RESOURCE",
+                r.detach_resource(CtxId(ctx), ResId(c.resource_id.get())),
+            ),
+            GpuCommand::Submit3d { commands, .. } => self.submit(r, ctx, commands),
+            // Blob resources and UUIDs are not offered (no F_RESOURCE_BLOB,
+            // F_RESOURCE_UUID); cursor commands belong on the cursor queue.
+            GpuCommand::ResourceAssignUuid(_)
+            | GpuCommand::ResourceCreateBlob { .. }
+            | GpuCommand::SetScanoutBlob(_)
+            | GpuCommand::ResourceMapBlob(_)
+            | GpuCommand::ResourceUnmapBlob(_)
+            | GpuCommand::UpdateCursor(_)
+            | GpuCommand::MoveCursor(_) => R::ErrUnspec,
+        }
+    }
+
+    /// Runs one cursor-queue request.
+    pub fn cursor_command(&mut self, r: &dyn RendererBackend, cmd: GpuCommand<'_>) -> R<'static> {
+        match cmd {
+            GpuCommand::UpdateCursor(c) | GpuCommand::MoveCursor(c) => {
+                let id = c.resource_id.get();
+                let update = matches!(cmd, GpuCommand::UpdateCursor(_));
+                if c.pos.scanout_id.get() as usize >= NUM_SCANOUTS {
+                    return R::ErrInvalidScanoutId;
+                }
+                if update && id != 0 {
+                    if let Err(e) = r.resource_info(ResId(id)) {
+                        return lookup_error("UPDATE_CURSOR", e);
+                    }
+                }
+                let shown = match (update, self.cursor) {
+                    (true, _) => id,
+                    (false, Some((res, _, _))) => res,
+                    (false, None) => 0,
+                };
+                self.cursor = Some((shown, c.pos.x.get(), c.pos.y.get()));
+                R::OkNoData
+            }
+            _ => R::ErrUnspec,
+        }
+    }
+
+    /// ATTACH_BACKING: an unknown resource is reported before bad entries.
+    fn attach_backing(
+        &self,
+        r: &mut dyn RendererBackend,
+        id: u32,
+        entries: &[MemEntry],
+    ) -> R<'static> {
+        let id = ResId(id);
+        if let Err(e) = r.resource_info(id) {
+            return lookup_error("RESOURCE_ATTACH_BACKING", e);
+        }
+        match GuestPages::new(&self.mem, entries) {
+            Err(e) => {
+                tracing::debug!("virtio-gpu: ATTACH_BACKING {id}: {e}");
+                R::ErrInvalidParameter
+            }
+            Ok(pages) => {
+                let pages: Arc<dyn Backing> = Arc::new(pages);
+                lookup_reply("RESOURCE_ATTACH_BACKING", r.set_backing(id, Some(pages)))
+            }
+        }
+    }
+
+    fn submit(&self, r: &mut dyn RendererBackend, ctx: u32, commands: &[u8]) -> R<'static> {
+        let report = r.submit(CtxId(ctx), commands);
+        match &report.outcome {
+            Ok(()) => {}
+            Err(BackendError::Renderer(SubmitError::NoContext(_))) => {
+                return R::ErrInvalidContextId
+            }
+            // Decode errors stop the buffer and break the context's
+            // rendering, but are not reported through the response (QEMU
+            // answers OK too).
+            Err(e @ BackendError::Renderer(_)) => {
+                tracing::debug!("virtio-gpu: SUBMIT_3D on context {ctx}: {e}")
+            }
+            Err(e) => {
+                tracing::debug!("virtio-gpu: SUBMIT_3D on context {ctx}: {e}");
+                return R::ErrUnspec;
+            }
+        }
+        let s = &self.stats;
+        s.submits.fetch_add(1, Ordering::Relaxed);
+        s.commands.fetch_add(report.commands, Ordering::Relaxed);
+        s.command_errors.fetch_add(report.errors, Ordering::Relaxed);
+        R::OkNoData
+    }
+
+    fn set_scanout(
+        &mut self,
+        r: &dyn RendererBackend,
+        scanout: u32,
+        id: u32,
+        rect: (u32, u32, u32, u32),
+    ) -> R<'static> {
+        let Some(slot) = self.scanouts.get_mut(scanout as usize) else {
+            return R::ErrInvalidScanoutId;
+        };
+        if id == 0 {
+            *slot = None;
+            return R::OkNoData;
+        }
+        let info = match r.resource_info(ResId(id)) {
+            Ok(info) => info,
+            Err(e) => return lookup_error("SET_SCANOUT", e),
+        };
+        let inside = |o: u32, l: u32, max: u32| o.checked_add(l).is_some_and(|e| e <= max);
+        let (x, y, w, h) = rect;
+        if info.is_buffer() || !inside(x, w, info.width) || !inside(y, h, info.height) {
+            return R::ErrInvalidParameter;
+        }
+        *slot = Some(Scanout {
+            resource_id: id,
+            rect,
+        });
+        R::OkNoData
+    }
+
+    fn flush(
+        &mut self,
+        r: &mut dyn RendererBackend,
+        id: u32,
+        rect: (u32, u32, u32, u32),
+    ) -> R<'static> {
+        if let Err(e) = r.resource_info(ResId(id)) {
+            return lookup_error("RESOURCE_FLUSH", e);
+        }
+        let shown = self
+            .scanouts
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.filter(|s| s.resource_id == id).map(|s| (i, s.rect)));
+        if let Some((scanout, source)) = shown {
+            match r.read_image(ResId(id)) {
+                Ok(image) => {
+                    self.frame = Some(Frame {
+                        scanout: scanout as u32,
+                        resource_id: id,
+                        rect,
+                        source,
+                        image,
+                    })
+                }
+                Err(e) => {
+                    tracing::debug!("virtio-gpu: RESOURCE_FLUSH {id}: {e}");
+                    return R::ErrUnspec;
+                }
+            }
+        }
+        R::OkNoData
+    }
+}
+
+/// RESOURCE_CREATE_2D/3D.
+fn create(r: &mut dyn RendererBackend, id: u32, info: &ResourceInfo) -> R<'static> {
+    match r.create_resource(ResId(id), info, None) {
+        Ok(()) => R::OkNoData,
+        Err(BackendError::Renderer(CreateResourceError::Quota { .. })) => R::ErrOutOfMemory,
+        Err(BackendError::Renderer(
+            CreateResourceError::Exists(_) | CreateResourceError::ZeroId,
+        )) => R::ErrInvalidResourceId,
+        Err(e @ BackendError::Renderer(_)) => {
+            tracing::debug!("virtio-gpu: RESOURCE_CREATE {id}: {e}");
+            R::ErrInvalidParameter
+        }
+        Err(e) => {
+            tracing::debug!("virtio-gpu: RESOURCE_CREATE {id}: {e}");
+            R::ErrUnspec
+        }
+    }
+}
+
+/// The reply to a call that names a context or resource.
+fn lookup_reply(what: &str, answer: Result<(), BackendError<LookupError>>) -> R<'static> {
+    match answer {
+        Ok(()) => R::OkNoData,
+        Err(e) => lookup_error(what, e),
+    }
+}
+
+/// The error reply when a context or resource was not found.
+fn lookup_error(what: &str, e: BackendError<LookupError>) -> R<'static> {
+    match e {
+        BackendError::Renderer(LookupError::NoResource(_)) => R::ErrInvalidResourceId,
+        BackendError::Renderer(LookupError::NoContext(_)) => R::ErrInvalidContextId,
+        e => {
+            tracing::debug!("virtio-gpu: {what}: {e}");
+            R::ErrUnspec
+        }
+    }
+}
+
+/// The reply to a transfer.
+fn transfer_reply(answer: Result<(), BackendError<TransferError>>) -> R<'static> {
+    match answer {
+        Ok(()) => R::OkNoData,
+        Err(BackendError::Renderer(TransferError::NoResource(_))) => R::ErrInvalidResourceId,
+        Err(e @ BackendError::Renderer(TransferError::NoBacking(_)))
+        | Err(e @ BackendError::Transport(_)) => {
+            tracing::debug!("virtio-gpu: transfer: {e}");
+            R::ErrUnspec
+        }
+        Err(e) => {
+            tracing::debug!("virtio-gpu: transfer: {e}");
+            R::ErrInvalidParameter
+        }
+    }
+}
+
+fn rect(x: u32, y: u32, w: u32, h: u32) -> Rect {
+    Rect {
+        x: Le32::new(x),
+        y: Le32::new(y),
+        width: Le32::new(w),
+        height: Le32::new(h),
+    }
+}
+
+fn rect_fields(r: &Rect) -> (u32, u32, u32, u32) {
+    (r.x.get(), r.y.get(), r.width.get(), r.height.get())
+}

@@ -1,21 +1,21 @@
 //! The renderer API: contexts, resources, transfers, submits, fences, caps,
 //! read-back for display. It knows nothing of transports.
 
-use super::backing::{Backing, VecBacking};
-use super::caps;
-use super::context::{Context, ContextErrorRecord};
-use super::error::{
+use crate::core::base::backing::{Backing, VecBacking};
+use crate::core::base::error::{
     CommandError, CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
 };
-use super::exec::Exec;
-use super::gpu::Gpu;
-use super::ids::{CtxId, ResId};
-use super::layout::ResourceInfo;
-use super::pipeline::Caches;
-use super::quota::Quotas;
-use super::resource::{self, Resource, ResourceTable};
-use super::transfer::{self, TransferBox};
-use super::work::Work;
+use crate::core::base::ids::{CtxId, ResId};
+use crate::core::base::layout::ResourceInfo;
+use crate::core::base::quota::Quotas;
+use crate::core::exec::Exec;
+use crate::core::gpu::caps;
+use crate::core::gpu::Gpu;
+use crate::core::record::pipeline::Caches;
+use crate::core::record::transfer::{self, TransferBox};
+use crate::core::record::work::Work;
+use crate::core::resources::{self, Resource, ResourceTable};
+use crate::core::state::{Context, ContextErrorRecord};
 use guest_protocol::virgl::caps::{CapsV1, CapsV2};
 use guest_protocol::virgl::{opcode_name, Box3, Commands, Format};
 use parking_lot::Mutex;
@@ -168,8 +168,8 @@ impl Renderer {
             });
         }
         // Before sizing: the size scales with it.
-        resource::sample_count(info)?;
-        let bytes = resource::host_bytes(&self.gpu, info);
+        resources::sample_count(info)?;
+        let bytes = resources::host_bytes(&self.gpu, info);
         let total = self.memory_used.saturating_add(bytes);
         if total > self.quotas.resource_memory {
             return Err(CreateResourceError::Quota {
@@ -177,7 +177,7 @@ impl Renderer {
                 max: self.quotas.resource_memory.saturating_sub(self.memory_used),
             });
         }
-        let kind = resource::create(&self.gpu, id, info)?;
+        let kind = resources::create(&self.gpu, id, info)?;
         self.memory_used = total;
         self.sizes.insert(id, bytes);
         self.resources.insert(
@@ -254,7 +254,15 @@ impl Renderer {
             .get_mut(&id)
             .ok_or(TransferError::NoResource(id))?;
         let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
-        transfer::upload(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+        transfer::upload(
+            &self.gpu,
+            &mut self.work,
+            &self.caches.depth,
+            id,
+            r,
+            t,
+            backing.as_ref(),
+        )
     }
 
     /// Resource → backing (vtest TRANSFER_GET2, virtio TRANSFER_FROM_HOST_3D).
@@ -293,7 +301,7 @@ impl Renderer {
             .resources
             .get_mut(&id)
             .ok_or(TransferError::NoResource(id))?;
-        transfer::upload(&self.gpu, &mut self.work, id, r, t, src)
+        transfer::upload(&self.gpu, &mut self.work, &self.caches.depth, id, r, t, src)
     }
 
     /// Reads level `level`, layer `layer` of a texture for display, in the

@@ -3,11 +3,11 @@
 //! colour in the host format's channels: `A8`'s alpha clears red). The pass
 //! stays open so the draws that follow render into it.
 
-use super::context::{Framebuffer, SurfaceObj};
-use super::error::CommandError;
-use super::exec::Exec;
-use super::format::render_swizzled;
-use super::work::{OpenPass, PassKey};
+use crate::core::base::error::CommandError;
+use crate::core::base::format::render_swizzled;
+use crate::core::exec::Exec;
+use crate::core::record::work::{OpenPass, PassKey};
+use crate::core::state::{Framebuffer, SurfaceObj};
 use guest_protocol::virgl::enums::clear_bits;
 use guest_protocol::virgl::Clear;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //!
 //! Errors are mapped to vtest or virtio-gpu replies only at the transport edge.
 
-use super::ids::{CtxId, ResId};
+use crate::core::base::ids::{CtxId, ResId};
 use guest_protocol::virgl::{DecodeError, Format};
 
 /// Creating the wgpu device failed.

@@ -167,3 +167,71 @@ pub fn open(
     let (device, queue) = unsafe { adapter.create_device_from_hal(open, desc) }?;
     Ok((device, queue, raw))
 }
+
+/// The Vulkan device under wgpu, as far as the raw path uses it.
+pub struct RawDevice {
+    device: ash::Device,
+    push: ash::khr::push_descriptor::Device,
+    adapter: wgpu::Adapter,
+    features: RawFeatures,
+}
+
+impl std::fmt::Debug for RawDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawDevice")
+            .field("features", &self.features)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RawDevice {
+    /// The raw path of `device` (opened by [`open`] with `features`);
+    /// `None` when no raw feature is enabled.
+    pub fn new(
+        adapter: &wgpu::Adapter,
+        device: &wgpu::Device,
+        features: RawFeatures,
+    ) -> Option<Self> {
+        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
+            return None;
+        }
+        // SAFETY: the hal objects are only read here for handles that stay
+        // valid while `device` lives (every raw cache keeps a `wgpu::Device`).
+        let hal_device = unsafe { device.as_hal::<Vulkan>() }?;
+        // SAFETY: as above.
+        let hal_adapter = unsafe { adapter.as_hal::<Vulkan>() }?;
+        let raw = hal_device.raw_device().clone();
+        let push = ash::khr::push_descriptor::Device::new(
+            hal_adapter.shared_instance().raw_instance(),
+            &raw,
+        );
+        Some(Self {
+            device: raw,
+            push,
+            adapter: adapter.clone(),
+            features,
+        })
+    }
+
+    /// What the raw path can do.
+    pub fn features(&self) -> RawFeatures {
+        self.features
+    }
+
+    /// The Vulkan device.
+    pub(crate) fn device(&self) -> &ash::Device {
+        &self.device
+    }
+
+    /// Its push-descriptor commands.
+    pub(crate) fn push(&self) -> &ash::khr::push_descriptor::Device {
+        &self.push
+    }
+
+    /// The Vulkan format wgpu-hal uses for `f`.
+    pub(crate) fn format(&self, f: wgpu::TextureFormat) -> vk::Format {
+        // SAFETY: the hal adapter is only asked for a format mapping.
+        unsafe { self.adapter.as_hal::<Vulkan>() }
+            .map_or(vk::Format::UNDEFINED, |a| a.texture_format_as_raw(f))
+    }
+}

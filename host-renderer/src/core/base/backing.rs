@@ -4,7 +4,7 @@
 //! change at any time, so the renderer never borrows it: it copies bytes in and
 //! out through [`Backing`], one range at a time.
 
-use super::error::BackingError;
+use crate::core::base::error::BackingError;
 use parking_lot::Mutex;
 use std::sync::Arc;
 

@@ -3,8 +3,8 @@
 //! `R32Float` staging texture and a full-screen pass writes it with
 //! `frag_depth` (compare ALWAYS), restricted to the box by viewport and scissor.
 
-use super::gpu::Gpu;
-use super::layout::Region;
+use crate::core::base::layout::Region;
+use crate::core::gpu::Gpu;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 

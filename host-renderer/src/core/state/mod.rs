@@ -5,9 +5,9 @@
 //! so destroying a bound object keeps it alive until it is unbound, as Gallium
 //! expects.
 
-use super::error::CommandError;
-use super::ids::{CtxId, ResId};
-use super::pipeline::ShaderMemo;
+use crate::core::base::error::CommandError;
+use crate::core::base::ids::{CtxId, ResId};
+use crate::core::record::pipeline::ShaderMemo;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::shader::ShaderAssembler;
 use guest_protocol::virgl::{
@@ -56,7 +56,7 @@ pub struct SurfaceObj {
     /// The guest format has no alpha channel (blend DST_ALPHA reads as 1).
     pub alpha_is_one: bool,
     /// The guest channel each host channel stores
-    /// ([`FormatDesc::render_swizzle`](super::format::FormatDesc::render_swizzle)).
+    /// ([`FormatDesc::render_swizzle`](crate::core::base::format::FormatDesc::render_swizzle)).
     pub render_swizzle: [u8; 4],
     /// Size of the level.
     pub size: (u32, u32),
@@ -75,7 +75,7 @@ pub struct SamplerViewObj {
     pub view: wgpu::TextureView,
     /// Its dimension.
     pub dimension: wgpu::TextureViewDimension,
-    /// Format swizzle composed with the view swizzle ([`super::format::swz`] values).
+    /// Format swizzle composed with the view swizzle ([`crate::core::base::format::swz`] values).
     pub swizzle: [u8; 4],
     /// Depth format (sampled as depth).
     pub is_depth: bool,
@@ -314,7 +314,7 @@ impl Context {
             errors: Vec::new(),
             error_count: 0,
             submits: 0,
-            max_objects: super::quota::Quotas::DEFAULT.objects_per_context,
+            max_objects: crate::core::base::quota::Quotas::DEFAULT.objects_per_context,
         }
     }
 
@@ -343,9 +343,9 @@ impl Context {
 pub fn compose_swizzle(format_swizzle: [u8; 4], view: [u8; 4], view_has_alpha: bool) -> [u8; 4] {
     view.map(|s| match s {
         0..=2 => format_swizzle.get(usize::from(s)).copied().unwrap_or(4),
-        3 if !view_has_alpha => super::format::swz::ONE,
+        3 if !view_has_alpha => crate::core::base::format::swz::ONE,
         3 => format_swizzle.get(3).copied().unwrap_or(5),
-        4 => super::format::swz::ZERO,
-        _ => super::format::swz::ONE,
+        4 => crate::core::base::format::swz::ZERO,
+        _ => crate::core::base::format::swz::ONE,
     })
 }

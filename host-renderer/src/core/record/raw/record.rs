@@ -1,8 +1,9 @@
 //! Recording one raw draw: range checks, descriptors, and the commands.
 
-use super::{pipeline, RawCache, RawDevice, MAX_CACHED};
-use crate::core::pipeline::PipelineKey;
-use crate::core::uniforms::UniformSlice;
+use super::{pipeline, RawCache, MAX_CACHED};
+use crate::core::gpu::raw::RawDevice;
+use crate::core::record::pipeline::PipelineKey;
+use crate::core::record::uniforms::UniformSlice;
 use ash::vk;
 use guest_protocol::virgl::SamplerState;
 use std::ops::Range;
@@ -84,13 +85,13 @@ pub fn record(
     encoder: &mut wgpu::CommandEncoder,
     d: &RawDraw<'_>,
 ) -> Result<(), String> {
-    if d.logic_op.is_some() && !raw.features.logic_op {
+    if d.logic_op.is_some() && !raw.features().logic_op {
         return Err("logicOp is not enabled".into());
     }
-    if d.line_width > raw.features.max_line_width.max(1) {
+    if d.line_width > raw.features().max_line_width.max(1) {
         return Err("line wider than the device draws".into());
     }
-    if d.line_stipple.is_some() && !raw.features.line_stipple {
+    if d.line_stipple.is_some() && !raw.features().line_stipple {
         return Err("stippledBresenhamLines is not enabled".into());
     }
     check_ranges(d)?;
@@ -233,7 +234,7 @@ pub fn record(
     let barrier = [vk::MemoryBarrier::default()
         .src_access_mask(vk::AccessFlags::MEMORY_WRITE)
         .dst_access_mask(vk::AccessFlags::MEMORY_READ | vk::AccessFlags::MEMORY_WRITE)];
-    let dev = &raw.device;
+    let dev = &raw.device();
     // SAFETY: the closure records into the encoder's open command buffer;
     // every handle was taken from a live wgpu object that the preceding
     // submission's shadow pass keeps alive, and the raw pipeline/layout and
@@ -258,7 +259,7 @@ pub fn record(
             dev.cmd_begin_rendering(cb, &rendering);
             dev.cmd_bind_pipeline(cb, vk::PipelineBindPoint::GRAPHICS, pipeline);
             if !writes.is_empty() {
-                raw.push.cmd_push_descriptor_set(
+                raw.push().cmd_push_descriptor_set(
                     cb,
                     vk::PipelineBindPoint::GRAPHICS,
                     layout,

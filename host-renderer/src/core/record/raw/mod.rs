@@ -21,80 +21,21 @@
 //! stays true; global memory barriers before and after order the raw draw
 //! against wgpu's work on either side.
 
-pub mod open;
 pub mod pipeline;
 pub mod record;
 mod sampler;
 
-pub use open::RawFeatures;
 pub use record::{record, Binding, Call, RawDraw};
 
-use crate::core::pipeline::{EntryKind, PipelineKey};
+use crate::core::gpu::raw::RawDevice;
+use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
 use guest_protocol::virgl::SamplerState;
 use std::collections::HashMap;
 use std::sync::Arc;
-use wgpu::hal::api::Vulkan;
 
 /// Most raw pipelines (and samplers) kept before the cache is emptied.
 const MAX_CACHED: usize = 1024;
-
-/// The Vulkan device under wgpu, as far as the raw path uses it.
-pub struct RawDevice {
-    device: ash::Device,
-    push: ash::khr::push_descriptor::Device,
-    adapter: wgpu::Adapter,
-    features: RawFeatures,
-}
-
-impl std::fmt::Debug for RawDevice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawDevice")
-            .field("features", &self.features)
-            .finish_non_exhaustive()
-    }
-}
-
-impl RawDevice {
-    /// The raw path of `device` (opened by [`open::open`] with `features`);
-    /// `None` when no raw feature is enabled.
-    pub fn new(
-        adapter: &wgpu::Adapter,
-        device: &wgpu::Device,
-        features: RawFeatures,
-    ) -> Option<Self> {
-        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
-            return None;
-        }
-        // SAFETY: the hal objects are only read here for handles that stay
-        // valid while `device` lives (every raw cache keeps a `wgpu::Device`).
-        let hal_device = unsafe { device.as_hal::<Vulkan>() }?;
-        // SAFETY: as above.
-        let hal_adapter = unsafe { adapter.as_hal::<Vulkan>() }?;
-        let raw = hal_device.raw_device().clone();
-        let push = ash::khr::push_descriptor::Device::new(
-            hal_adapter.shared_instance().raw_instance(),
-            &raw,
-        );
-        Some(Self {
-            device: raw,
-            push,
-            adapter: adapter.clone(),
-            features,
-        })
-    }
-
-    /// What the raw path can do.
-    pub fn features(&self) -> RawFeatures {
-        self.features
-    }
-
-    fn format(&self, f: wgpu::TextureFormat) -> vk::Format {
-        // SAFETY: the hal adapter is only asked for a format mapping.
-        unsafe { self.adapter.as_hal::<Vulkan>() }
-            .map_or(vk::Format::UNDEFINED, |a| a.texture_format_as_raw(f))
-    }
-}
 
 /// Bind group entries of the vertex and fragment stage.
 type StageLayouts = [Vec<(u32, EntryKind)>; 2];
@@ -116,7 +57,7 @@ impl RawCache {
     /// Remembers the device its objects belong to (and keeps it alive).
     fn adopt(&mut self, raw: &RawDevice, device: &wgpu::Device) {
         if self.owner.is_none() {
-            self.owner = Some((raw.device.clone(), device.clone()));
+            self.owner = Some((raw.device().clone(), device.clone()));
         }
     }
 
@@ -196,7 +137,7 @@ impl RawCache {
         raw: &RawDevice,
         d: &RawDraw<'_>,
     ) -> Result<(vk::Pipeline, vk::PipelineLayout), String> {
-        let (_, layout) = self.layout(&raw.device, &d.key.layouts)?;
+        let (_, layout) = self.layout(&raw.device(), &d.key.layouts)?;
         let extra = pipeline::Extra {
             logic_op: match d.logic_op {
                 Some(func) => Some(pipeline::logic_op(func).ok_or("logic op out of range")?),
@@ -229,7 +170,7 @@ impl RawCache {
                 .filter(|f| f.has_stencil_aspect())
                 .map_or(vk::Format::UNDEFINED, |f| raw.format(f)),
         };
-        let p = pipeline::create(&raw.device, d.key, extra, layout, [&vs, &fs], &formats)?;
+        let p = pipeline::create(&raw.device(), d.key, extra, layout, [&vs, &fs], &formats)?;
         self.pipelines.insert(cache_key, p);
         Ok((p, layout))
     }
@@ -245,12 +186,12 @@ impl RawCache {
             return Ok(*s);
         }
         let desc = match state {
-            Some(s) => crate::core::state::sampler_descriptor(s, border),
+            Some(s) => crate::core::base::gallium::sampler_descriptor(s, border),
             None => wgpu::SamplerDescriptor::default(),
         };
         let info = sampler::info(&desc);
-        // SAFETY: `info` is complete; `raw.device` is alive.
-        let s = unsafe { raw.device.create_sampler(&info, None) }.map_err(|e| e.to_string())?;
+        // SAFETY: `info` is complete; the raw device is alive.
+        let s = unsafe { raw.device().create_sampler(&info, None) }.map_err(|e| e.to_string())?;
         self.samplers.insert(key, s);
         Ok(s)
     }

@@ -2,8 +2,8 @@
 //! translation options), render pipelines (keyed by everything that shapes
 //! one) and the blitter's pipelines. Hit rates are logged through `tracing`.
 
-use super::blit::Blitter;
-use super::context::ShaderObj;
+use crate::core::record::blit::Blitter;
+use crate::core::state::ShaderObj;
 use shader_translate::interface::{TextureClass, DRIVER_UNIFORMS_BINDING};
 use shader_translate::{Interface, Options};
 use std::collections::HashMap;
@@ -162,11 +162,13 @@ pub struct Caches {
     /// Default sampler for unbound units.
     pub default_sampler: Option<wgpu::Sampler>,
     /// Draw bind groups.
-    pub bind_groups: super::bind_groups::BindGroupCache,
+    pub bind_groups: crate::core::record::bind_groups::BindGroupCache,
     /// Query sets.
-    pub queries: super::query::Queries,
+    pub queries: crate::core::record::query::Queries,
+    /// Depth upload pipelines.
+    pub depth: crate::core::record::depth::DepthWriter,
     /// Raw Vulkan pipelines and samplers (logic ops).
-    pub raw: super::vk::RawCache,
+    pub raw: crate::core::record::raw::RawCache,
     /// Shader cache counters.
     pub shader_stats: CacheStats,
     next_id: u64,
@@ -297,7 +299,7 @@ impl Caches {
     /// A 1×1 (×6 for cubes) black opaque texture view for unbound units.
     pub fn dummy(
         &mut self,
-        gpu: &super::gpu::Gpu,
+        gpu: &crate::core::gpu::Gpu,
         dim: wgpu::TextureViewDimension,
     ) -> wgpu::TextureView {
         self.dummies

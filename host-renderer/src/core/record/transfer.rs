@@ -3,14 +3,15 @@
 //! differently. Read-backs are byte-for-byte what a GL host returns for the
 //! formats stored with identical bytes.
 
-use super::backing::{check_range, Backing};
-use super::error::{BackingError, TransferError};
-use super::format::{self, FormatDesc};
-use super::gpu::Gpu;
-use super::ids::ResId;
-use super::layout::{self, Region};
-use super::resource::{BufferRes, Resource, ResourceKind, TextureRes};
-use super::work::Work;
+use crate::core::base::backing::{check_range, Backing};
+use crate::core::base::error::{BackingError, TransferError};
+use crate::core::base::format::{self, FormatDesc};
+use crate::core::base::ids::ResId;
+use crate::core::base::layout::{self, Region};
+use crate::core::gpu::Gpu;
+use crate::core::record::depth::DepthWriter;
+use crate::core::record::work::Work;
+use crate::core::resources::{BufferRes, Resource, ResourceKind, TextureRes};
 use guest_protocol::virgl::Box3;
 
 /// Guest bytes held by the renderer (inline data of RESOURCE_INLINE_WRITE).
@@ -57,6 +58,7 @@ pub struct TransferBox {
 pub fn upload(
     gpu: &Gpu,
     work: &mut Work,
+    depth: &DepthWriter,
     id: ResId,
     res: &mut Resource,
     t: &TransferBox,
@@ -85,7 +87,7 @@ pub fn upload(
                 t.layer_stride,
             )?;
             check_range(t.offset, r.guest_span(), src.len())?;
-            upload_texture(gpu, work, id, tex, &r, t.offset, src)
+            upload_texture(gpu, work, depth, id, tex, &r, t.offset, src)
         }
     }
 }
@@ -192,6 +194,7 @@ fn covers_level(r: &Region) -> bool {
 fn upload_texture(
     gpu: &Gpu,
     work: &mut Work,
+    depth: &DepthWriter,
     id: ResId,
     tex: &TextureRes,
     r: &Region,
@@ -263,8 +266,7 @@ fn upload_texture(
             }
             work.mark(id);
             let encoder = work.encoder(gpu);
-            gpu.depth_writer
-                .write(gpu, encoder, &tex.texture, desc.host, r, &host);
+            depth.write(gpu, encoder, &tex.texture, desc.host, r, &host);
         });
         return err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)));
     }
@@ -451,7 +453,7 @@ pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferErr
         match rx.try_recv() {
             Ok(r) => break r,
             Err(std::sync::mpsc::TryRecvError::Empty) => {
-                gpu.wait(None, Some(super::gpu::WAIT_SLICE));
+                gpu.wait(None, Some(crate::core::gpu::WAIT_SLICE));
             }
             Err(e) => return Err(TransferError::Wgpu(e.to_string())),
         }

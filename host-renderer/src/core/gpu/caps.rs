@@ -16,7 +16,7 @@
 //! `max_samples` stays 1 until sampling, transfers and copies of them (and
 //! multisampled depth) are implemented too.
 
-use super::gpu::Gpu;
+use crate::core::gpu::Gpu;
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
 
@@ -42,7 +42,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let mut sampler = FormatMask::default();
     let mut render = FormatMask::default();
     let mut depth = FormatMask::default();
-    for desc in super::format::TABLE {
+    for desc in crate::core::base::format::TABLE {
         let s = gpu.format_support(desc.virgl);
         if s.sample {
             sampler.insert(desc.virgl.0);

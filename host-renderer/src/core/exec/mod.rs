@@ -1,18 +1,18 @@
 //! Executes decoded virgl commands against a context: object tables, bound
 //! state, transfers, clears; draws, blits and copies in their own modules.
 
-use super::context::{
+use crate::core::base::error::CommandError;
+use crate::core::base::ids::ResId;
+use crate::core::gpu::Gpu;
+use crate::core::record::pipeline::{Caches, ShaderMemo};
+use crate::core::record::transfer::{self, SliceSource, TransferBox};
+use crate::core::record::work::Work;
+use crate::core::record::{blit, clear, draw};
+use crate::core::resources::{Resource, ResourceTable};
+use crate::core::state::{
     compose_swizzle, Context, IndexBinding, Object, QueryObj, SamplerStateObj, SamplerViewObj,
     ShaderObj, SubContext, SurfaceObj, MAX_SAMPLER_UNITS, MAX_SUB_CONTEXTS,
 };
-use super::error::CommandError;
-use super::gpu::Gpu;
-use super::ids::ResId;
-use super::pipeline::{Caches, ShaderMemo};
-use super::resource::{Resource, ResourceTable};
-use super::transfer::{self, SliceSource, TransferBox};
-use super::work::Work;
-use super::{blit, clear, draw};
 use guest_protocol::virgl::enums::{ShaderStage, TextureTarget, TransferDirection};
 use guest_protocol::virgl::{Command, CreateObject, ObjectType};
 use parking_lot::Mutex;
@@ -373,17 +373,17 @@ impl Exec<'_> {
     ) -> Result<(), CommandError> {
         self.resource(res)?;
         let id = ResId(res);
-        let (gpu, work) = (self.gpu, &mut *self.work);
+        let (gpu, work, depth) = (self.gpu, &mut *self.work, &self.caches.depth);
         let r = self
             .resources
             .get_mut(&id)
             .ok_or(CommandError::NoResource(res))?;
         let backing = r.backing.clone();
         match data {
-            Some(bytes) => transfer::upload(gpu, work, id, r, t, &SliceSource(bytes))?,
+            Some(bytes) => transfer::upload(gpu, work, depth, id, r, t, &SliceSource(bytes))?,
             None => {
-                let b = backing.ok_or(super::error::TransferError::NoBacking(id))?;
-                transfer::upload(gpu, work, id, r, t, b.as_ref())?;
+                let b = backing.ok_or(crate::core::base::error::TransferError::NoBacking(id))?;
+                transfer::upload(gpu, work, depth, id, r, t, b.as_ref())?;
             }
         }
         Ok(())
@@ -396,7 +396,7 @@ impl Exec<'_> {
         let b = r
             .backing
             .clone()
-            .ok_or(super::error::TransferError::NoBacking(id))?;
+            .ok_or(crate::core::base::error::TransferError::NoBacking(id))?;
         let r = self
             .resources
             .get(&id)
@@ -673,7 +673,7 @@ impl Exec<'_> {
             .gpu
             .features
             .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
-        let desc = super::state::sampler_descriptor(s, border);
+        let desc = crate::core::base::gallium::sampler_descriptor(s, border);
         let (sampler, err) = self.gpu.scoped(|| self.gpu.device.create_sampler(&desc));
         if let Some(e) = err {
             return Err(CommandError::Wgpu(e));
@@ -684,15 +684,15 @@ impl Exec<'_> {
     fn query(&mut self, handle: u32, begin: bool) -> Result<(), CommandError> {
         let q = self.query_obj(handle)?;
         if begin {
-            super::query::begin(self, &q)
+            crate::core::record::query::begin(self, &q)
         } else {
-            super::query::end(self, &q)
+            crate::core::record::query::end(self, &q)
         }
     }
 
     fn query_result(&mut self, handle: u32) -> Result<(), CommandError> {
         let q = self.query_obj(handle)?;
-        super::query::get_result(self, &q)
+        crate::core::record::query::get_result(self, &q)
     }
 
     fn query_obj(&mut self, handle: u32) -> Result<Arc<Mutex<QueryObj>>, CommandError> {

@@ -5,12 +5,12 @@
 //! ranges, 8-bit indices and read-backs never need a GPU round trip. Textures
 //! live only on the GPU.
 
-use super::backing::Backing;
-use super::error::CreateResourceError;
-use super::format::FormatDesc;
-use super::gpu::{Gpu, MSAA_SAMPLES};
-use super::ids::ResId;
-use super::layout::ResourceInfo;
+use crate::core::base::backing::Backing;
+use crate::core::base::error::CreateResourceError;
+use crate::core::base::format::FormatDesc;
+use crate::core::base::ids::ResId;
+use crate::core::base::layout::ResourceInfo;
+use crate::core::gpu::{Gpu, MSAA_SAMPLES};
 use guest_protocol::virgl::enums::TextureTarget;
 use std::collections::HashMap;
 use std::sync::Arc;

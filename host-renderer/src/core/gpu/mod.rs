@@ -1,8 +1,11 @@
 //! The wgpu device: adapter choice, features, the uncaptured-error sink and
 //! error scopes, and which table formats this adapter really supports.
 
-use super::error::GpuInitError;
-use super::format::{self, usage, FormatDesc};
+pub mod caps;
+pub mod raw;
+
+use crate::core::base::error::GpuInitError;
+use crate::core::base::format::{self, usage, FormatDesc};
 use guest_protocol::virgl::Format;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -71,10 +74,8 @@ pub struct Gpu {
     pub features: wgpu::Features,
     /// The device's limits.
     pub limits: wgpu::Limits,
-    /// Writes depth data where wgpu forbids copies.
-    pub depth_writer: super::depth::DepthWriter,
     /// The raw Vulkan path (logic ops), when the device has it.
-    pub raw: Option<super::vk::RawDevice>,
+    pub raw: Option<raw::RawDevice>,
     formats: HashMap<Format, FormatSupport>,
     uncaptured: Arc<Mutex<Vec<String>>>,
     /// Held around every queue submission and device poll: wgpu-core 30
@@ -129,24 +130,24 @@ impl Gpu {
             trace: wgpu::Trace::Off,
         };
         let opened = if options.raw_vulkan {
-            super::vk::open::open(&adapter, &desc)
+            raw::open(&adapter, &desc)
         } else {
-            Err(super::vk::open::OpenError::Disabled)
+            Err(raw::OpenError::Disabled)
         };
         let (device, queue, raw_features) = match opened {
             Ok(opened) => opened,
             Err(e) => {
-                if !matches!(e, super::vk::open::OpenError::Disabled) {
+                if !matches!(e, raw::OpenError::Disabled) {
                     tracing::warn!(
                         "opening the device with raw Vulkan features failed ({e}); \
                          using wgpu's features only (logic ops will be refused)"
                     );
                 }
                 let (device, queue) = pollster::block_on(adapter.request_device(&desc))?;
-                (device, queue, super::vk::RawFeatures::default())
+                (device, queue, raw::RawFeatures::default())
             }
         };
-        let raw = super::vk::RawDevice::new(&adapter, &device, raw_features);
+        let raw = raw::RawDevice::new(&adapter, &device, raw_features);
         let uncaptured: Arc<Mutex<Vec<String>>> = Arc::default();
         let sink = Arc::clone(&uncaptured);
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -175,7 +176,6 @@ impl Gpu {
             adapter_info,
             features,
             limits: device_limits(limits),
-            depth_writer: super::depth::DepthWriter::default(),
             raw,
             formats,
             uncaptured,

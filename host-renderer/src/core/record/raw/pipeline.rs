@@ -2,7 +2,7 @@
 //! wgpu pipeline, plus a logic op, a wide Bresenham line width and/or GL line
 //! stipple.
 
-use crate::core::pipeline::{EntryKind, PipelineKey};
+use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
 use naga::back::spv;
 

@@ -6,9 +6,9 @@
 //! of the next submit, so a write to a resource that pending commands already
 //! use must first submit those commands ([`Work::before_write`]).
 
-use super::gpu::Gpu;
-use super::ids::ResId;
-use super::uniforms::UniformArena;
+use crate::core::base::ids::ResId;
+use crate::core::gpu::Gpu;
+use crate::core::record::uniforms::UniformArena;
 use std::collections::HashSet;
 
 /// Identity of the attachments of an open render pass.

@@ -1,12 +1,12 @@
 //! BLIT (scaled, filtered, format-converting copy; mipmap generation) and
 //! RESOURCE_COPY_REGION (raw copy).
 
-use super::error::CommandError;
-use super::exec::Exec;
-use super::format::{render_mask, swz};
-use super::ids::ResId;
-use super::resource::{srgb_twin, Resource, ResourceKind};
-use super::transfer;
+use crate::core::base::error::CommandError;
+use crate::core::base::format::{render_mask, swz};
+use crate::core::base::ids::ResId;
+use crate::core::exec::Exec;
+use crate::core::record::transfer;
+use crate::core::resources::{srgb_twin, Resource, ResourceKind};
 use guest_protocol::virgl::{Blit, Box3, CopyRegion};
 use std::collections::HashMap;
 use wgpu::util::DeviceExt;
@@ -164,7 +164,10 @@ impl Blitter {
     }
 }
 
-fn texture_of(r: &Resource, handle: u32) -> Result<&super::resource::TextureRes, CommandError> {
+fn texture_of(
+    r: &Resource,
+    handle: u32,
+) -> Result<&crate::core::resources::TextureRes, CommandError> {
     r.texture().ok_or(CommandError::WrongResource {
         res: handle,
         what: "texture",
@@ -526,14 +529,28 @@ pub fn copy_region(ex: &mut Exec<'_>, c: &CopyRegion) -> Result<(), CommandError
             "copy between incompatible formats",
         ));
     }
-    let region = super::layout::texture_region(&src_r.info, st.desc, c.src_level, &src_box, 0, 0)?;
+    let region = crate::core::base::layout::texture_region(
+        &src_r.info,
+        st.desc,
+        c.src_level,
+        &src_box,
+        0,
+        0,
+    )?;
     let dst_box = Box3 {
         x: c.dst[0] as i32,
         y: c.dst[1] as i32,
         z: c.dst[2] as i32,
         ..src_box
     };
-    let dregion = super::layout::texture_region(&dst_r.info, dt.desc, c.dst_level, &dst_box, 0, 0)?;
+    let dregion = crate::core::base::layout::texture_region(
+        &dst_r.info,
+        dt.desc,
+        c.dst_level,
+        &dst_box,
+        0,
+        0,
+    )?;
     let (src_tex, dst_tex) = (st.texture.clone(), dt.texture.clone());
     let extent = region.copy_extent(st.desc);
     let gpu = ex.gpu;

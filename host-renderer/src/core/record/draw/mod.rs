@@ -9,17 +9,19 @@
 //! keeps the winding), 8-bit indices (widened), restart indices other than
 //! all-ones (rewritten), per-vertex-element buffers (no offset/stride limits).
 
-use super::bind_groups::BindGroupKey;
-use super::clear::{begin_pass, fb_size, pass_key, Loads};
-use super::context::{SamplerViewObj, SurfaceObj};
-use super::error::CommandError;
-use super::exec::Exec;
-use super::format::{render_mask, render_swizzled, swz};
-use super::ids::ResId;
-use super::pipeline::{EntryKind, PipelineKey};
-use super::state;
-use super::uniforms::UniformSlice;
-use super::vk;
+mod vertex_convert;
+
+use crate::core::base::error::CommandError;
+use crate::core::base::format::{render_mask, render_swizzled, swz};
+use crate::core::base::gallium;
+use crate::core::base::ids::ResId;
+use crate::core::exec::Exec;
+use crate::core::record::bind_groups::BindGroupKey;
+use crate::core::record::clear::{begin_pass, fb_size, pass_key, Loads};
+use crate::core::record::pipeline::{EntryKind, PipelineKey};
+use crate::core::record::raw;
+use crate::core::record::uniforms::UniformSlice;
+use crate::core::state::{SamplerViewObj, SurfaceObj};
 use guest_protocol::virgl::enums::{CullFace, PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Format, Rasterizer};
 use shader_translate::interface::{DriverUniforms, Usage};
@@ -473,7 +475,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         let stride = u64::from(vb.stride.get());
         let offset = u64::from(vb.offset.get()) + u64::from(e.src_offset.get());
         if cpu_vertices {
-            let l = super::vertex::layout(fmt).ok_or(unsupported("vertex element format"))?;
+            let l = vertex_convert::layout(fmt).ok_or(unsupported("vertex element format"))?;
             let (first, count) = if divisor == 0 {
                 vertex_range
             } else {
@@ -485,7 +487,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
                     value: count,
                 });
             }
-            let data = super::vertex::convert(&l, &b.shadow, offset, stride, first, count.max(1));
+            let data = vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1));
             let buf = gpu
                 .device
                 .create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -929,7 +931,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
             _,
         ) => (
             Some((buffer, *offset, *format)),
-            vk::Call::Indexed {
+            raw::Call::Indexed {
                 indices: *first..first.saturating_add(d.count),
                 base_vertex,
                 instances,
@@ -937,7 +939,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         ),
         (Indices::Generated(list), Some(buf)) => (
             Some((buf, 0, wgpu::IndexFormat::Uint32)),
-            vk::Call::Indexed {
+            raw::Call::Indexed {
                 indices: 0..list.len() as u32,
                 base_vertex,
                 instances,
@@ -945,7 +947,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         ),
         _ => (
             None,
-            vk::Call::Plain {
+            raw::Call::Plain {
                 vertices: d.start..d.start.saturating_add(d.count),
                 instances,
             },
@@ -957,16 +959,20 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
     let bindings = raw_bindings.each_ref().map(|st| {
         let mut list = Vec::new();
-        list.extend(st.buffers.iter().map(|(n, b)| (*n, vk::Binding::Buffer(b))));
-        list.extend(st.views.iter().map(|(n, v)| (*n, vk::Binding::View(v))));
+        list.extend(
+            st.buffers
+                .iter()
+                .map(|(n, b)| (*n, raw::Binding::Buffer(b))),
+        );
+        list.extend(st.views.iter().map(|(n, v)| (*n, raw::Binding::View(v))));
         list.extend(
             st.samplers
                 .iter()
-                .map(|(n, s)| (*n, vk::Binding::Sampler(*s, border))),
+                .map(|(n, s)| (*n, raw::Binding::Sampler(*s, border))),
         );
         list
     });
-    let mut raw_draw = vk::RawDraw {
+    let mut raw_draw = raw::RawDraw {
         key: keys
             .first()
             .ok_or(CommandError::Draw("no pipeline".into()))?,
@@ -995,7 +1001,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
         ex.work.record_separately(gpu, |encoder| {
             keys.iter().try_for_each(|key| {
                 raw_draw.key = key;
-                vk::record(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
+                raw::record(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
             })
         })
     });
@@ -1272,15 +1278,15 @@ fn depth_state(
     let (write, compare) = match dsa {
         Some(d) if d.depth_alpha.depth_enabled() && has_depth => (
             d.depth_alpha.depth_writemask(),
-            state::compare(d.depth_alpha.depth_func()),
+            gallium::compare(d.depth_alpha.depth_func()),
         ),
         _ => (false, wgpu::CompareFunction::Always),
     };
     let face = |f: &guest_protocol::virgl::bits::StencilFace| wgpu::StencilFaceState {
-        compare: state::compare(f.func()),
-        fail_op: state::stencil_op(f.fail_op()),
-        depth_fail_op: state::stencil_op(f.zfail_op()),
-        pass_op: state::stencil_op(f.zpass_op()),
+        compare: gallium::compare(f.func()),
+        fail_op: gallium::stencil_op(f.fail_op()),
+        depth_fail_op: gallium::stencil_op(f.zfail_op()),
+        pass_op: gallium::stencil_op(f.zpass_op()),
     };
     let stencil = match dsa {
         Some(d) if d.front.enabled() && has_stencil => {
@@ -1330,13 +1336,13 @@ fn color_target(
     let (blend, mask) = match rt {
         Some(rt) => {
             let alpha = wgpu::BlendComponent {
-                src_factor: state::blend_factor(rt.alpha_src_factor(), one),
-                dst_factor: state::blend_factor(rt.alpha_dst_factor(), one),
-                operation: state::blend_op(rt.alpha_func()),
+                src_factor: gallium::blend_factor(rt.alpha_src_factor(), one),
+                dst_factor: gallium::blend_factor(rt.alpha_dst_factor(), one),
+                operation: gallium::blend_op(rt.alpha_func()),
             };
             let color = if s.render_swizzle[0] == swz::A {
                 // Factors for the alpha channel, applied to host red.
-                let f = |f| state::blend_factor(state::alpha_channel_factor(f), one);
+                let f = |f| gallium::blend_factor(gallium::alpha_channel_factor(f), one);
                 wgpu::BlendComponent {
                     src_factor: f(rt.alpha_src_factor()),
                     dst_factor: f(rt.alpha_dst_factor()),
@@ -1344,9 +1350,9 @@ fn color_target(
                 }
             } else {
                 wgpu::BlendComponent {
-                    src_factor: state::blend_factor(rt.rgb_src_factor(), one),
-                    dst_factor: state::blend_factor(rt.rgb_dst_factor(), one),
-                    operation: state::blend_op(rt.rgb_func()),
+                    src_factor: gallium::blend_factor(rt.rgb_src_factor(), one),
+                    dst_factor: gallium::blend_factor(rt.rgb_dst_factor(), one),
+                    operation: gallium::blend_op(rt.rgb_func()),
                 }
             };
             let blend = rt

@@ -6,11 +6,11 @@
 //! DONE); u32 result_size (8); u64 result }` at the query's offset in its
 //! buffer resource.
 
-use super::context::QueryObj;
-use super::error::CommandError;
-use super::exec::Exec;
-use super::ids::ResId;
-use super::transfer;
+use crate::core::base::error::CommandError;
+use crate::core::base::ids::ResId;
+use crate::core::exec::Exec;
+use crate::core::record::transfer;
+use crate::core::state::QueryObj;
 use guest_protocol::virgl::enums::QueryType;
 use parking_lot::Mutex;
 use std::sync::Arc;
@@ -93,7 +93,7 @@ fn is_time(t: QueryType) -> bool {
 }
 
 /// Checks that a query's type is implemented on this device.
-pub fn check_type(gpu: &super::gpu::Gpu, t: QueryType) -> Result<(), CommandError> {
+pub fn check_type(gpu: &crate::core::gpu::Gpu, t: QueryType) -> Result<(), CommandError> {
     if is_occlusion(t)
         || (is_time(t)
             && gpu
@@ -248,7 +248,7 @@ pub fn get_result(ex: &mut Exec<'_>, q: &Arc<Mutex<QueryObj>>) -> Result<(), Com
     let b = ex
         .resources
         .get_mut(&id)
-        .and_then(super::resource::Resource::buffer_mut)
+        .and_then(crate::core::resources::Resource::buffer_mut)
         .ok_or(CommandError::WrongResource {
             res,
             what: "query buffer",

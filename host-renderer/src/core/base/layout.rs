@@ -2,8 +2,8 @@
 //! linear backing layout (vtest-protocol.md §6.2) and the checked region of a
 //! transfer.
 
-use super::error::TransferError;
-use super::format::FormatDesc;
+use crate::core::base::error::TransferError;
+use crate::core::base::format::FormatDesc;
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Box3, Format};
 
@@ -276,7 +276,7 @@ pub fn texture_region(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::format::lookup;
+    use crate::core::base::format::lookup;
 
     fn info(
         target: TextureTarget,

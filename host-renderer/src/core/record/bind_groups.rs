@@ -2,7 +2,7 @@
 //! layout, arena chunks, views and samplers as an earlier one reuses its
 //! bind group (uniform slices move through dynamic offsets).
 
-use super::gpu::Gpu;
+use crate::core::gpu::Gpu;
 use std::collections::HashMap;
 
 /// Cached bind groups kept before the cache starts over (each holds its

@@ -10,12 +10,13 @@ use crate::core::base::layout::ResourceInfo;
 use crate::core::base::quota::Quotas;
 use crate::core::exec::Exec;
 use crate::core::gpu::caps;
-use crate::core::gpu::Gpu;
-use crate::core::record::pipeline::Caches;
+use crate::core::gpu::device::Gpu;
+use crate::core::record::caches::Caches;
 use crate::core::record::transfer::{self, TransferBox};
 use crate::core::record::work::Work;
-use crate::core::resources::{self, Resource, ResourceTable};
-use crate::core::state::{Context, ContextErrorRecord};
+use crate::core::resources::create;
+use crate::core::resources::table::{Resource, ResourceTable};
+use crate::core::state::context::{Context, ContextErrorRecord};
 use guest_protocol::virgl::caps::{CapsV1, CapsV2};
 use guest_protocol::virgl::{opcode_name, Box3, Commands, Format};
 use parking_lot::Mutex;
@@ -168,8 +169,8 @@ impl Renderer {
             });
         }
         // Before sizing: the size scales with it.
-        resources::sample_count(info)?;
-        let bytes = resources::host_bytes(&self.gpu, info);
+        create::sample_count(info)?;
+        let bytes = create::host_bytes(&self.gpu, info);
         let total = self.memory_used.saturating_add(bytes);
         if total > self.quotas.resource_memory {
             return Err(CreateResourceError::Quota {
@@ -177,7 +178,7 @@ impl Renderer {
                 max: self.quotas.resource_memory.saturating_sub(self.memory_used),
             });
         }
-        let kind = resources::create(&self.gpu, id, info)?;
+        let kind = create::create(&self.gpu, id, info)?;
         self.memory_used = total;
         self.sizes.insert(id, bytes);
         self.resources.insert(
@@ -249,31 +250,24 @@ impl Renderer {
 
     /// Backing → resource (vtest TRANSFER_PUT2, virtio TRANSFER_TO_HOST_3D).
     pub fn transfer_in(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
-        let r = self
-            .resources
-            .get_mut(&id)
-            .ok_or(TransferError::NoResource(id))?;
-        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
-        transfer::upload(
-            &self.gpu,
-            &mut self.work,
-            &self.caches.depth,
-            id,
-            r,
-            t,
-            backing.as_ref(),
-        )
+        let backing = self.backing(id)?;
+        self.write_from(id, t, backing.as_ref())
     }
 
     /// Resource → backing (vtest TRANSFER_GET2, virtio TRANSFER_FROM_HOST_3D).
     /// Complete when it returns.
     pub fn transfer_out(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
+        let backing = self.backing(id)?;
+        self.read_into(id, t, backing.as_ref())
+    }
+
+    /// The backing of resource `id`.
+    fn backing(&self, id: ResId) -> Result<Arc<dyn Backing>, TransferError> {
         let r = self
             .resources
             .get(&id)
             .ok_or(TransferError::NoResource(id))?;
-        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
-        transfer::download(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+        r.backing.clone().ok_or(TransferError::NoBacking(id))
     }
 
     /// Resource → `dst` memory of the caller's (transfers without a backing).
@@ -301,7 +295,15 @@ impl Renderer {
             .resources
             .get_mut(&id)
             .ok_or(TransferError::NoResource(id))?;
-        transfer::upload(&self.gpu, &mut self.work, &self.caches.depth, id, r, t, src)
+        transfer::upload(
+            &self.gpu,
+            &mut self.work,
+            &mut self.caches.depth,
+            id,
+            r,
+            t,
+            src,
+        )
     }
 
     /// Reads level `level`, layer `layer` of a texture for display, in the

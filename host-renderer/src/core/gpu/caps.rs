@@ -16,7 +16,7 @@
 //! `max_samples` stays 1 until sampling, transfers and copies of them (and
 //! multisampled depth) are implemented too.
 
-use crate::core::gpu::Gpu;
+use super::device::Gpu;
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
 

@@ -3,9 +3,10 @@
 //! `R32Float` staging texture and a full-screen pass writes it with
 //! `frag_depth` (compare ALWAYS), restricted to the box by viewport and scissor.
 
+use super::bind_groups::{entry, texture, uniform};
+use super::shader_pass::{keep, ShaderPass};
 use crate::core::base::layout::Region;
-use crate::core::gpu::Gpu;
-use parking_lot::Mutex;
+use crate::core::gpu::device::Gpu;
 use std::collections::HashMap;
 
 const WGSL: &str = r"
@@ -19,24 +20,33 @@ const WGSL: &str = r"
 }
 ";
 
-/// Pipelines by depth format.
+/// The depth-writing program and its pipelines by depth format.
 #[derive(Default)]
 pub struct DepthWriter {
-    inner: Mutex<Option<Inner>>,
+    program: Option<ShaderPass>,
+    pipelines: HashMap<wgpu::TextureFormat, wgpu::RenderPipeline>,
 }
 
-struct Inner {
-    module: wgpu::ShaderModule,
-    bgl: wgpu::BindGroupLayout,
-    layout: wgpu::PipelineLayout,
-    pipelines: HashMap<wgpu::TextureFormat, wgpu::RenderPipeline>,
+/// The depth-writing program: staged depth and the box origin.
+fn program(device: &wgpu::Device) -> ShaderPass {
+    let fragment = wgpu::ShaderStages::FRAGMENT;
+    let float = wgpu::TextureSampleType::Float { filterable: false };
+    ShaderPass::new(
+        device,
+        "depth upload",
+        WGSL,
+        &[
+            entry(0, fragment, texture(wgpu::TextureViewDimension::D2, float)),
+            entry(1, fragment, uniform(false)),
+        ],
+    )
 }
 
 impl DepthWriter {
     /// Records into `encoder` the passes writing `depth` (f32 per texel,
     /// `r.layers` layers of `r.height` rows of `r.width`) into `texture`.
     pub fn write(
-        &self,
+        &mut self,
         gpu: &Gpu,
         encoder: &mut wgpu::CommandEncoder,
         texture: &wgpu::Texture,
@@ -45,80 +55,24 @@ impl DepthWriter {
         depth: &[u8],
     ) {
         let device = &gpu.device;
-        let mut guard = self.inner.lock();
-        let inner = guard.get_or_insert_with(|| {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some("depth upload"),
-                source: wgpu::ShaderSource::Wgsl(WGSL.into()),
-            });
-            let bgl = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some("depth upload"),
-                entries: &[
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 0,
-                        visibility: wgpu::ShaderStages::FRAGMENT,
-                        ty: wgpu::BindingType::Texture {
-                            sample_type: wgpu::TextureSampleType::Float { filterable: false },
-                            view_dimension: wgpu::TextureViewDimension::D2,
-                            multisampled: false,
-                        },
-                        count: None,
-                    },
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 1,
-                        visibility: wgpu::ShaderStages::FRAGMENT,
-                        ty: wgpu::BindingType::Buffer {
-                            ty: wgpu::BufferBindingType::Uniform,
-                            has_dynamic_offset: false,
-                            min_binding_size: None,
-                        },
-                        count: None,
-                    },
-                ],
-            });
-            let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some("depth upload"),
-                bind_group_layouts: &[Some(&bgl)],
-                immediate_size: 0,
-            });
-            Inner {
-                module,
-                bgl,
-                layout,
-                pipelines: HashMap::new(),
-            }
-        });
-        let pipeline = inner
+        let program = self.program.get_or_insert_with(|| program(device));
+        let pipeline = self
             .pipelines
             .entry(format)
             .or_insert_with(|| {
-                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some("depth upload"),
-                    layout: Some(&inner.layout),
-                    vertex: wgpu::VertexState {
-                        module: &inner.module,
-                        entry_point: Some("vs"),
-                        compilation_options: Default::default(),
-                        buffers: &[],
-                    },
-                    primitive: wgpu::PrimitiveState::default(),
-                    depth_stencil: Some(wgpu::DepthStencilState {
+                program.pipeline(
+                    device,
+                    "depth upload",
+                    wgpu::PrimitiveState::default(),
+                    Some(wgpu::DepthStencilState {
                         format,
                         depth_write_enabled: Some(true),
                         depth_compare: Some(wgpu::CompareFunction::Always),
                         stencil: wgpu::StencilState::default(),
                         bias: wgpu::DepthBiasState::default(),
                     }),
-                    multisample: wgpu::MultisampleState::default(),
-                    fragment: Some(wgpu::FragmentState {
-                        module: &inner.module,
-                        entry_point: Some("fs"),
-                        compilation_options: Default::default(),
-                        targets: &[],
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                })
+                    &[],
+                )
             })
             .clone();
         let size = wgpu::Extent3d {
@@ -171,10 +125,9 @@ impl DepthWriter {
                 array_layer_count: Some(1),
                 ..Default::default()
             });
-            let bind = device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout: &inner.bgl,
-                entries: &[
+            let bind = program.bind_group(
+                device,
+                &[
                     wgpu::BindGroupEntry {
                         binding: 0,
                         resource: wgpu::BindingResource::TextureView(&src),
@@ -184,20 +137,14 @@ impl DepthWriter {
                         resource: ubuf.as_entire_binding(),
                     },
                 ],
-            });
+            );
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("depth upload"),
                 color_attachments: &[],
                 depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
                     view: &dst,
-                    depth_ops: Some(wgpu::Operations {
-                        load: wgpu::LoadOp::Load,
-                        store: wgpu::StoreOp::Store,
-                    }),
-                    stencil_ops: format.has_stencil_aspect().then_some(wgpu::Operations {
-                        load: wgpu::LoadOp::Load,
-                        store: wgpu::StoreOp::Store,
-                    }),
+                    depth_ops: Some(keep()),
+                    stencil_ops: format.has_stencil_aspect().then(keep),
                 }),
                 timestamp_writes: None,
                 occlusion_query_set: None,

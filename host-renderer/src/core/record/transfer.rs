@@ -7,11 +7,11 @@ use crate::core::base::backing::{check_range, Backing};
 use crate::core::base::error::{BackingError, TransferError};
 use crate::core::base::format::{self, FormatDesc};
 use crate::core::base::ids::ResId;
-use crate::core::base::layout::{self, Region};
-use crate::core::gpu::Gpu;
+use crate::core::base::layout::{self, Region, ResourceInfo};
+use crate::core::gpu::device::Gpu;
 use crate::core::record::depth::DepthWriter;
 use crate::core::record::work::Work;
-use crate::core::resources::{BufferRes, Resource, ResourceKind, TextureRes};
+use crate::core::resources::table::{BufferRes, Resource, ResourceKind, TextureRes};
 use guest_protocol::virgl::Box3;
 
 /// Guest bytes held by the renderer (inline data of RESOURCE_INLINE_WRITE).
@@ -58,7 +58,7 @@ pub struct TransferBox {
 pub fn upload(
     gpu: &Gpu,
     work: &mut Work,
-    depth: &DepthWriter,
+    depth: &mut DepthWriter,
     id: ResId,
     res: &mut Resource,
     t: &TransferBox,
@@ -78,16 +78,10 @@ pub fn upload(
             sync_buffer(gpu, work, id, b, x, w)
         }
         ResourceKind::Texture(tex) => {
-            let r = layout::texture_region(
-                &info,
-                tex.desc,
-                t.level,
-                &t.region,
-                t.stride,
-                t.layer_stride,
-            )?;
-            check_range(t.offset, r.guest_span(), src.len())?;
-            upload_texture(gpu, work, depth, id, tex, &r, t.offset, src)
+            let r = guest_region(&info, tex, t, src.len())?;
+            check_upload(tex.desc, &r)?;
+            let texels = read_texels(tex.desc, &r, t.offset, src)?;
+            upload_texture(gpu, work, depth, id, tex, &r, &texels)
         }
     }
 }
@@ -113,18 +107,22 @@ pub fn download(
             Ok(())
         }
         ResourceKind::Texture(tex) => {
-            let r = layout::texture_region(
-                &res.info,
-                tex.desc,
-                t.level,
-                &t.region,
-                t.stride,
-                t.layer_stride,
-            )?;
-            check_range(t.offset, r.guest_span(), dst.len())?;
+            let r = guest_region(&res.info, tex, t, dst.len())?;
             download_texture(gpu, work, id, tex, &r, t.offset, dst)
         }
     }
+}
+
+/// The texture region `t` names, checked against guest memory of `len` bytes.
+fn guest_region(
+    info: &ResourceInfo,
+    tex: &TextureRes,
+    t: &TransferBox,
+    len: u64,
+) -> Result<Region, TransferError> {
+    let r = layout::texture_region(info, tex.desc, t.level, &t.region, t.stride, t.layer_stride)?;
+    check_range(t.offset, r.guest_span(), len)?;
+    Ok(r)
 }
 
 /// Checks a buffer transfer box: returns `(x, w)` in bytes.
@@ -191,29 +189,43 @@ fn covers_level(r: &Region) -> bool {
     r.origin.x == 0 && r.origin.y == 0 && (r.width, r.height) == r.level_size
 }
 
-fn upload_texture(
-    gpu: &Gpu,
-    work: &mut Work,
-    depth: &DepthWriter,
-    id: ResId,
-    tex: &TextureRes,
-    r: &Region,
-    offset: u64,
-    src: &dyn Backing,
-) -> Result<(), TransferError> {
-    let desc = tex.desc;
-    let packed_ds = format::is_packed_depth_stencil(desc);
-    let via_shader = matches!(
-        desc.host,
-        wgpu::TextureFormat::Depth32Float | wgpu::TextureFormat::Depth32FloatStencil8
-    );
-    if desc.is_depth_stencil() && !via_shader && !covers_level(r) {
+/// Refuses texture uploads wgpu cannot make: partial depth/stencil copies
+/// (except the depths written by a pass) and partial packed-stencil uploads.
+fn check_upload(desc: &FormatDesc, r: &Region) -> Result<(), TransferError> {
+    if desc.is_depth_stencil() && !depth_via_shader(desc) && !covers_level(r) {
         // wgpu copies into depth/stencil must cover the whole subresource.
         return Err(unsupported(desc, "partial depth/stencil copy"));
     }
-    if packed_ds && !covers_level(r) {
+    if format::is_packed_depth_stencil(desc) && !covers_level(r) {
         return Err(unsupported(desc, "partial stencil upload"));
     }
+    Ok(())
+}
+
+/// Depth formats wgpu cannot copy into: written by a pass instead.
+fn depth_via_shader(desc: &FormatDesc) -> bool {
+    matches!(
+        desc.host,
+        wgpu::TextureFormat::Depth32Float | wgpu::TextureFormat::Depth32FloatStencil8
+    )
+}
+
+/// A region's texels in host bytes (packed depth/stencil formats: the
+/// depth, with the stencil bytes apart).
+struct Texels {
+    host: Vec<u8>,
+    stencil: Vec<u8>,
+}
+
+/// Reads region `r` of guest memory `src` (from `offset`) row by row and
+/// converts it to host bytes.
+fn read_texels(
+    desc: &FormatDesc,
+    r: &Region,
+    offset: u64,
+    src: &dyn Backing,
+) -> Result<Texels, TransferError> {
+    let packed_ds = format::is_packed_depth_stencil(desc);
     let rows = u64::from(r.block_rows);
     let host_len = r.host_row_bytes * rows * u64::from(r.layers);
     let mut host = vec![0u8; host_len as usize];
@@ -242,50 +254,60 @@ fn upload_texture(
             }
         }
     }
+    Ok(Texels { host, stencil })
+}
+
+/// Writes `texels` into region `r` of `tex`: a queue write, or for depth
+/// formats wgpu cannot copy into, the depth writer's pass (and a queue write
+/// of the stencil aspect).
+fn upload_texture(
+    gpu: &Gpu,
+    work: &mut Work,
+    depth: &mut DepthWriter,
+    id: ResId,
+    tex: &TextureRes,
+    r: &Region,
+    texels: &Texels,
+) -> Result<(), TransferError> {
+    let desc = tex.desc;
     if let Some(e) = work.before_write(gpu, id) {
         tracing::warn!("flush before write to {id}: {e}");
     }
-    if via_shader {
-        let ((), err) = gpu.scoped(|| {
-            if packed_ds {
-                gpu.queue.write_texture(
-                    wgpu::TexelCopyTextureInfo {
-                        texture: &tex.texture,
-                        mip_level: r.level,
-                        origin: r.origin,
-                        aspect: wgpu::TextureAspect::StencilOnly,
-                    },
-                    &stencil,
-                    wgpu::TexelCopyBufferLayout {
-                        offset: 0,
-                        bytes_per_row: Some(r.width),
-                        rows_per_image: Some(r.height),
-                    },
-                    r.copy_extent(desc),
-                );
-            }
-            work.mark(id);
-            let encoder = work.encoder(gpu);
-            depth.write(gpu, encoder, &tex.texture, desc.host, r, &host);
-        });
-        return err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)));
-    }
-    let ((), err) = gpu.scoped(|| {
+    let write = |aspect, data: &[u8], bytes_per_row, rows_per_image| {
         gpu.queue.write_texture(
             wgpu::TexelCopyTextureInfo {
                 texture: &tex.texture,
                 mip_level: r.level,
                 origin: r.origin,
-                aspect: wgpu::TextureAspect::All,
+                aspect,
             },
-            &host,
+            data,
             wgpu::TexelCopyBufferLayout {
                 offset: 0,
-                bytes_per_row: Some(r.host_row_bytes as u32),
-                rows_per_image: Some(r.block_rows),
+                bytes_per_row: Some(bytes_per_row),
+                rows_per_image: Some(rows_per_image),
             },
             r.copy_extent(desc),
-        )
+        );
+    };
+    let ((), err) = gpu.scoped(|| {
+        if !depth_via_shader(desc) {
+            let bytes_per_row = r.host_row_bytes as u32;
+            write(
+                wgpu::TextureAspect::All,
+                &texels.host,
+                bytes_per_row,
+                r.block_rows,
+            );
+            return;
+        }
+        if format::is_packed_depth_stencil(desc) {
+            let stencil = wgpu::TextureAspect::StencilOnly;
+            write(stencil, &texels.stencil, r.width, r.height);
+        }
+        work.mark(id);
+        let encoder = work.encoder(gpu);
+        depth.write(gpu, encoder, &tex.texture, desc.host, r, &texels.host);
     });
     err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)))
 }
@@ -453,7 +475,7 @@ pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferErr
         match rx.try_recv() {
             Ok(r) => break r,
             Err(std::sync::mpsc::TryRecvError::Empty) => {
-                gpu.wait(None, Some(crate::core::gpu::WAIT_SLICE));
+                gpu.wait(None, Some(crate::core::gpu::device::WAIT_SLICE));
             }
             Err(e) => return Err(TransferError::Wgpu(e.to_string())),
         }

@@ -9,7 +9,7 @@
 //! commands reading it have been submitted; a chunk that unsubmitted commands
 //! read is never reused.
 
-use crate::core::gpu::Gpu;
+use crate::core::gpu::device::Gpu;
 
 /// Size of one arena chunk (a larger allocation gets a chunk of its own).
 const CHUNK_SIZE: u64 = 1 << 20;

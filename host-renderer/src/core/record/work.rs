@@ -7,7 +7,7 @@
 //! use must first submit those commands ([`Work::before_write`]).
 
 use crate::core::base::ids::ResId;
-use crate::core::gpu::Gpu;
+use crate::core::gpu::device::Gpu;
 use crate::core::record::uniforms::UniformArena;
 use std::collections::HashSet;
 

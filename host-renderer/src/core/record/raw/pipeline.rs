@@ -200,25 +200,7 @@ fn create_with(
             .module(fs)
             .name(name),
     ];
-    let mut bindings = Vec::new();
-    let mut attributes = Vec::new();
-    for (i, &(stride, step, format, location)) in key.vertex.iter().enumerate() {
-        bindings.push(
-            vk::VertexInputBindingDescription::default()
-                .binding(i as u32)
-                .stride(u32::try_from(stride).map_err(|_| "vertex stride")?)
-                .input_rate(match step {
-                    wgpu::VertexStepMode::Vertex => vk::VertexInputRate::VERTEX,
-                    wgpu::VertexStepMode::Instance => vk::VertexInputRate::INSTANCE,
-                }),
-        );
-        attributes.push(
-            vk::VertexInputAttributeDescription::default()
-                .binding(i as u32)
-                .location(location)
-                .format(vertex_format(format).ok_or("vertex format")?),
-        );
-    }
+    let (bindings, attributes) = vertex_input(key)?;
     let vertex = vk::PipelineVertexInputStateCreateInfo::default()
         .vertex_binding_descriptions(&bindings)
         .vertex_attribute_descriptions(&attributes);
@@ -284,29 +266,7 @@ fn create_with(
     let multisample = vk::PipelineMultisampleStateCreateInfo::default()
         .rasterization_samples(vk::SampleCountFlags::from_raw(key.samples))
         .sample_mask(&mask);
-    // With a logic op, blending is off for every attachment (as in GL).
-    let attachments: Vec<vk::PipelineColorBlendAttachmentState> = key
-        .targets
-        .iter()
-        .map(|t| match t {
-            Some(t) => {
-                let state = vk::PipelineColorBlendAttachmentState::default()
-                    .color_write_mask(vk::ColorComponentFlags::from_raw(t.write_mask.bits()));
-                match t.blend.filter(|_| extra.logic_op.is_none()) {
-                    Some(b) => state
-                        .blend_enable(true)
-                        .color_blend_op(blend_op(b.color.operation))
-                        .src_color_blend_factor(blend_factor(b.color.src_factor))
-                        .dst_color_blend_factor(blend_factor(b.color.dst_factor))
-                        .alpha_blend_op(blend_op(b.alpha.operation))
-                        .src_alpha_blend_factor(blend_factor(b.alpha.src_factor))
-                        .dst_alpha_blend_factor(blend_factor(b.alpha.dst_factor)),
-                    None => state,
-                }
-            }
-            None => vk::PipelineColorBlendAttachmentState::default(),
-        })
-        .collect();
+    let attachments = blend_attachments(key, extra);
     let mut blend = vk::PipelineColorBlendStateCreateInfo::default().attachments(&attachments);
     if let Some(op) = extra.logic_op {
         blend = blend.logic_op_enable(true).logic_op(op);
@@ -343,6 +303,67 @@ fn create_with(
         .first()
         .copied()
         .ok_or_else(|| "no pipeline".into())
+}
+
+/// Vertex buffer bindings and attributes: one buffer per attribute.
+fn vertex_input(
+    key: &PipelineKey,
+) -> Result<
+    (
+        Vec<vk::VertexInputBindingDescription>,
+        Vec<vk::VertexInputAttributeDescription>,
+    ),
+    String,
+> {
+    let mut bindings = Vec::new();
+    let mut attributes = Vec::new();
+    for (i, &(stride, step, format, location)) in key.vertex.iter().enumerate() {
+        bindings.push(
+            vk::VertexInputBindingDescription::default()
+                .binding(i as u32)
+                .stride(u32::try_from(stride).map_err(|_| "vertex stride")?)
+                .input_rate(match step {
+                    wgpu::VertexStepMode::Vertex => vk::VertexInputRate::VERTEX,
+                    wgpu::VertexStepMode::Instance => vk::VertexInputRate::INSTANCE,
+                }),
+        );
+        attributes.push(
+            vk::VertexInputAttributeDescription::default()
+                .binding(i as u32)
+                .location(location)
+                .format(vertex_format(format).ok_or("vertex format")?),
+        );
+    }
+    Ok((bindings, attributes))
+}
+
+/// Colour blend state per target; with a logic op, blending is off for
+/// every attachment (as in GL).
+fn blend_attachments(
+    key: &PipelineKey,
+    extra: Extra,
+) -> Vec<vk::PipelineColorBlendAttachmentState> {
+    key.targets
+        .iter()
+        .map(|t| match t {
+            Some(t) => {
+                let state = vk::PipelineColorBlendAttachmentState::default()
+                    .color_write_mask(vk::ColorComponentFlags::from_raw(t.write_mask.bits()));
+                match t.blend.filter(|_| extra.logic_op.is_none()) {
+                    Some(b) => state
+                        .blend_enable(true)
+                        .color_blend_op(blend_op(b.color.operation))
+                        .src_color_blend_factor(blend_factor(b.color.src_factor))
+                        .dst_color_blend_factor(blend_factor(b.color.dst_factor))
+                        .alpha_blend_op(blend_op(b.alpha.operation))
+                        .src_alpha_blend_factor(blend_factor(b.alpha.src_factor))
+                        .dst_alpha_blend_factor(blend_factor(b.alpha.dst_factor)),
+                    None => state,
+                }
+            }
+            None => vk::PipelineColorBlendAttachmentState::default(),
+        })
+        .collect()
 }
 
 fn blend_factor(f: wgpu::BlendFactor) -> vk::BlendFactor {

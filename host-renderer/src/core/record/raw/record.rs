@@ -1,81 +1,12 @@
-//! Recording one raw draw: range checks, descriptors, and the commands.
+//! Recording one raw draw: feature and range checks, descriptors, buffers,
+//! attachments, and the commands.
 
-use super::{pipeline, RawCache, MAX_CACHED};
+use super::cache::RawCache;
+use super::draw::{Binding, Call, RawDraw};
+use super::pipeline;
 use crate::core::gpu::raw::RawDevice;
-use crate::core::record::pipeline::PipelineKey;
-use crate::core::record::uniforms::UniformSlice;
 use ash::vk;
-use guest_protocol::virgl::SamplerState;
-use std::ops::Range;
 use wgpu::hal::api::Vulkan;
-
-/// One resource bound to a shader binding of a raw draw.
-pub enum Binding<'a> {
-    /// Uniform buffer range.
-    Buffer(&'a UniformSlice),
-    /// Sampled texture view.
-    View(&'a wgpu::TextureView),
-    /// Sampler: the guest's state (None: default) and whether border
-    /// addressing is available.
-    Sampler(Option<SamplerState>, bool),
-}
-
-/// The vertices a raw draw reads.
-pub enum Call {
-    /// Non-indexed.
-    Plain {
-        /// Vertex range.
-        vertices: Range<u32>,
-        /// Instance range.
-        instances: Range<u32>,
-    },
-    /// Indexed from the bound index buffer.
-    Indexed {
-        /// Index range.
-        indices: Range<u32>,
-        /// Added to each index.
-        base_vertex: i32,
-        /// Instance range.
-        instances: Range<u32>,
-    },
-}
-
-/// Everything one raw draw needs; every value already checked by the draw
-/// code exactly as for the wgpu path.
-pub struct RawDraw<'a> {
-    /// The wgpu pipeline key this pipeline mirrors.
-    pub key: &'a PipelineKey,
-    /// `PIPE_LOGICOP_*`, or none (the key's blending).
-    pub logic_op: Option<u8>,
-    /// Line width in whole pixels (1: GL's default lines).
-    pub line_width: u32,
-    /// GL line stipple: factor (1–256) and pattern.
-    pub line_stipple: Option<(u32, u16)>,
-    /// Shader id and module of the vertex and fragment stage.
-    pub shaders: [(u64, &'a naga::Module); 2],
-    /// Bindings of the vertex and fragment stage (their own numbers).
-    pub bindings: [Vec<(u32, Binding<'a>)>; 2],
-    /// Vertex buffers and offsets, one per key vertex entry.
-    pub vertex: &'a [(wgpu::Buffer, u64)],
-    /// Index buffer, offset and format.
-    pub index: Option<(&'a wgpu::Buffer, u64, wgpu::IndexFormat)>,
-    /// What to draw.
-    pub call: Call,
-    /// x, y, width, height, near, far.
-    pub viewport: [f32; 6],
-    /// x, y, width, height (inside the attachments).
-    pub scissor: [u32; 4],
-    /// Stencil reference.
-    pub stencil_ref: u32,
-    /// Blend constant.
-    pub blend_constant: [f32; 4],
-    /// Colour attachments per slot.
-    pub colors: Vec<Option<&'a wgpu::TextureView>>,
-    /// Depth/stencil attachment.
-    pub depth: Option<&'a wgpu::TextureView>,
-    /// Attachment size.
-    pub size: (u32, u32),
-}
 
 /// Records `d` into `encoder`, which must be fresh (no wgpu command on it).
 pub fn record(
@@ -85,115 +16,17 @@ pub fn record(
     encoder: &mut wgpu::CommandEncoder,
     d: &RawDraw<'_>,
 ) -> Result<(), String> {
-    if d.logic_op.is_some() && !raw.features().logic_op {
-        return Err("logicOp is not enabled".into());
-    }
-    if d.line_width > raw.features().max_line_width.max(1) {
-        return Err("line wider than the device draws".into());
-    }
-    if d.line_stipple.is_some() && !raw.features().line_stipple {
-        return Err("stippledBresenhamLines is not enabled".into());
-    }
+    check_features(raw, d)?;
     check_ranges(d)?;
-    if cache.pipelines.len() >= MAX_CACHED || cache.samplers.len() >= MAX_CACHED {
-        cache.clear();
-    }
+    cache.make_room();
     cache.adopt(raw, device);
     let (pipeline, layout) = cache.pipeline(raw, d)?;
-
-    // Descriptor payloads first (the writes point into these vectors).
-    let mut buffers = Vec::new();
-    let mut images = Vec::new();
-    let mut slots = Vec::new();
-    for (stage, list) in d.bindings.iter().enumerate() {
-        for (binding, b) in list {
-            let binding =
-                pipeline::shared_binding(stage as u32, *binding).ok_or("binding out of range")?;
-            match b {
-                Binding::Buffer(buf) => {
-                    buffers.push(
-                        vk::DescriptorBufferInfo::default()
-                            .buffer(raw_buffer(&buf.buffer)?)
-                            .offset(buf.offset)
-                            .range(buf.size),
-                    );
-                    slots.push((
-                        binding,
-                        vk::DescriptorType::UNIFORM_BUFFER,
-                        buffers.len() - 1,
-                    ));
-                }
-                Binding::View(v) => {
-                    // The layouts wgpu-hal gives sampled textures.
-                    let layout = if v.texture().format().is_depth_stencil_format() {
-                        vk::ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL
-                    } else {
-                        vk::ImageLayout::SHADER_READ_ONLY_OPTIMAL
-                    };
-                    images.push(
-                        vk::DescriptorImageInfo::default()
-                            .image_view(raw_view(v)?)
-                            .image_layout(layout),
-                    );
-                    slots.push((binding, vk::DescriptorType::SAMPLED_IMAGE, images.len() - 1));
-                }
-                Binding::Sampler(s, border) => {
-                    let sampler = cache.sampler(raw, s.as_ref(), *border)?;
-                    images.push(vk::DescriptorImageInfo::default().sampler(sampler));
-                    slots.push((binding, vk::DescriptorType::SAMPLER, images.len() - 1));
-                }
-            }
-        }
-    }
-    let mut writes = Vec::new();
-    for &(binding, ty, i) in &slots {
-        let w = vk::WriteDescriptorSet::default()
-            .dst_binding(binding)
-            .descriptor_type(ty);
-        writes.push(if ty == vk::DescriptorType::UNIFORM_BUFFER {
-            w.buffer_info(buffers.get(i..=i).ok_or("descriptor")?)
-        } else {
-            w.image_info(images.get(i..=i).ok_or("descriptor")?)
-        });
-    }
-    let mut vertex_buffers = Vec::new();
-    let mut vertex_offsets = Vec::new();
-    for (b, off) in d.vertex {
-        vertex_buffers.push(raw_buffer(b)?);
-        vertex_offsets.push(*off);
-    }
-    let index = match d.index {
-        Some((b, off, f)) => Some((
-            raw_buffer(b)?,
-            off,
-            match f {
-                wgpu::IndexFormat::Uint16 => vk::IndexType::UINT16,
-                wgpu::IndexFormat::Uint32 => vk::IndexType::UINT32,
-            },
-        )),
-        None => None,
-    };
-    let mut colors = Vec::new();
-    for c in &d.colors {
-        let mut a = vk::RenderingAttachmentInfo::default();
-        if let Some(v) = c {
-            a = a
-                .image_view(raw_view(v)?)
-                .image_layout(vk::ImageLayout::COLOR_ATTACHMENT_OPTIMAL)
-                .load_op(vk::AttachmentLoadOp::LOAD)
-                .store_op(vk::AttachmentStoreOp::STORE);
-        }
-        colors.push(a);
-    }
+    // Descriptor payloads first (the writes point into them).
+    let descriptors = Descriptors::new(raw, cache, d)?;
+    let writes = descriptors.writes()?;
+    let buffers = Buffers::new(d)?;
+    let (colors, zs) = attachments(d)?;
     let depth_format = d.key.depth_stencil.as_ref().map(|ds| ds.format);
-    let zs = match d.depth {
-        Some(v) => vk::RenderingAttachmentInfo::default()
-            .image_view(raw_view(v)?)
-            .image_layout(vk::ImageLayout::DEPTH_STENCIL_ATTACHMENT_OPTIMAL)
-            .load_op(vk::AttachmentLoadOp::LOAD)
-            .store_op(vk::AttachmentStoreOp::STORE),
-        None => vk::RenderingAttachmentInfo::default(),
-    };
     let mut rendering = vk::RenderingInfo::default()
         .render_area(vk::Rect2D {
             offset: vk::Offset2D { x: 0, y: 0 },
@@ -210,31 +43,11 @@ pub fn record(
     if depth_format.is_some_and(|f| f.has_stencil_aspect()) {
         rendering = rendering.stencil_attachment(&zs);
     }
-    let [vx, vy, vw, vh, near, far] = d.viewport;
-    // The same y flip wgpu-hal applies to every viewport it sets.
-    let viewport = vk::Viewport {
-        x: vx,
-        y: vy + vh,
-        width: vw,
-        height: -vh,
-        min_depth: near,
-        max_depth: far,
-    };
-    let [sx, sy, sw, sh] = d.scissor;
-    let scissor = vk::Rect2D {
-        offset: vk::Offset2D {
-            x: i32::try_from(sx).map_err(|_| "scissor")?,
-            y: i32::try_from(sy).map_err(|_| "scissor")?,
-        },
-        extent: vk::Extent2D {
-            width: sw,
-            height: sh,
-        },
-    };
+    let (viewport, scissor) = viewport_and_scissor(d)?;
     let barrier = [vk::MemoryBarrier::default()
         .src_access_mask(vk::AccessFlags::MEMORY_WRITE)
         .dst_access_mask(vk::AccessFlags::MEMORY_READ | vk::AccessFlags::MEMORY_WRITE)];
-    let dev = &raw.device();
+    let dev = raw.device();
     // SAFETY: the closure records into the encoder's open command buffer;
     // every handle was taken from a live wgpu object that the preceding
     // submission's shadow pass keeps alive, and the raw pipeline/layout and
@@ -247,15 +60,18 @@ pub fn record(
             };
             let cb = e.raw_handle();
             let all = vk::PipelineStageFlags::ALL_COMMANDS;
-            dev.cmd_pipeline_barrier(
-                cb,
-                all,
-                all,
-                vk::DependencyFlags::empty(),
-                &barrier,
-                &[],
-                &[],
-            );
+            let full_barrier = || {
+                dev.cmd_pipeline_barrier(
+                    cb,
+                    all,
+                    all,
+                    vk::DependencyFlags::empty(),
+                    &barrier,
+                    &[],
+                    &[],
+                );
+            };
+            full_barrier();
             dev.cmd_begin_rendering(cb, &rendering);
             dev.cmd_bind_pipeline(cb, vk::PipelineBindPoint::GRAPHICS, pipeline);
             if !writes.is_empty() {
@@ -267,10 +83,10 @@ pub fn record(
                     &writes,
                 );
             }
-            if !vertex_buffers.is_empty() {
-                dev.cmd_bind_vertex_buffers(cb, 0, &vertex_buffers, &vertex_offsets);
+            if !buffers.vertex.is_empty() {
+                dev.cmd_bind_vertex_buffers(cb, 0, &buffers.vertex, &buffers.offsets);
             }
-            if let Some((b, off, ty)) = index {
+            if let Some((b, off, ty)) = buffers.index {
                 dev.cmd_bind_index_buffer(cb, b, off, ty);
             }
             dev.cmd_set_viewport(cb, 0, &[viewport]);
@@ -302,15 +118,7 @@ pub fn record(
                 ),
             }
             dev.cmd_end_rendering(cb);
-            dev.cmd_pipeline_barrier(
-                cb,
-                all,
-                all,
-                vk::DependencyFlags::empty(),
-                &barrier,
-                &[],
-                &[],
-            );
+            full_barrier();
             true
         })
     };
@@ -319,6 +127,185 @@ pub fn record(
     } else {
         Err("command encoder not recording".into())
     }
+}
+
+/// The device features `d` needs are enabled.
+fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), String> {
+    if d.logic_op.is_some() && !raw.features().logic_op {
+        return Err("logicOp is not enabled".into());
+    }
+    if d.line_width > raw.features().max_line_width.max(1) {
+        return Err("line wider than the device draws".into());
+    }
+    if d.line_stipple.is_some() && !raw.features().line_stipple {
+        return Err("stippledBresenhamLines is not enabled".into());
+    }
+    Ok(())
+}
+
+/// The push-descriptor payloads of a draw's bindings.
+struct Descriptors {
+    buffers: Vec<vk::DescriptorBufferInfo>,
+    images: Vec<vk::DescriptorImageInfo>,
+    /// Binding in the shared set, type, index into `buffers` or `images`.
+    slots: Vec<(u32, vk::DescriptorType, usize)>,
+}
+
+impl Descriptors {
+    fn new(raw: &RawDevice, cache: &mut RawCache, d: &RawDraw<'_>) -> Result<Self, String> {
+        let mut out = Self {
+            buffers: Vec::new(),
+            images: Vec::new(),
+            slots: Vec::new(),
+        };
+        for (stage, list) in d.bindings.iter().enumerate() {
+            for (binding, b) in list {
+                let binding = pipeline::shared_binding(stage as u32, *binding)
+                    .ok_or("binding out of range")?;
+                let (ty, at) = match b {
+                    Binding::Buffer(buf) => {
+                        out.buffers.push(
+                            vk::DescriptorBufferInfo::default()
+                                .buffer(raw_buffer(&buf.buffer)?)
+                                .offset(buf.offset)
+                                .range(buf.size),
+                        );
+                        (vk::DescriptorType::UNIFORM_BUFFER, out.buffers.len())
+                    }
+                    Binding::View(v) => {
+                        // The layouts wgpu-hal gives sampled textures.
+                        let layout = if v.texture().format().is_depth_stencil_format() {
+                            vk::ImageLayout::DEPTH_STENCIL_READ_ONLY_OPTIMAL
+                        } else {
+                            vk::ImageLayout::SHADER_READ_ONLY_OPTIMAL
+                        };
+                        out.images.push(
+                            vk::DescriptorImageInfo::default()
+                                .image_view(raw_view(v)?)
+                                .image_layout(layout),
+                        );
+                        (vk::DescriptorType::SAMPLED_IMAGE, out.images.len())
+                    }
+                    Binding::Sampler(s, border) => {
+                        let sampler = cache.sampler(raw, s.as_ref(), *border)?;
+                        out.images
+                            .push(vk::DescriptorImageInfo::default().sampler(sampler));
+                        (vk::DescriptorType::SAMPLER, out.images.len())
+                    }
+                };
+                out.slots.push((binding, ty, at - 1));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The descriptor writes, pointing into `self`.
+    fn writes(&self) -> Result<Vec<vk::WriteDescriptorSet<'_>>, String> {
+        let mut writes = Vec::new();
+        for &(binding, ty, i) in &self.slots {
+            let w = vk::WriteDescriptorSet::default()
+                .dst_binding(binding)
+                .descriptor_type(ty);
+            writes.push(if ty == vk::DescriptorType::UNIFORM_BUFFER {
+                w.buffer_info(self.buffers.get(i..=i).ok_or("descriptor")?)
+            } else {
+                w.image_info(self.images.get(i..=i).ok_or("descriptor")?)
+            });
+        }
+        Ok(writes)
+    }
+}
+
+/// The vertex and index buffers of a draw as Vulkan handles.
+struct Buffers {
+    vertex: Vec<vk::Buffer>,
+    offsets: Vec<u64>,
+    index: Option<(vk::Buffer, u64, vk::IndexType)>,
+}
+
+impl Buffers {
+    fn new(d: &RawDraw<'_>) -> Result<Self, String> {
+        let mut vertex = Vec::new();
+        let mut offsets = Vec::new();
+        for (b, off) in d.vertex {
+            vertex.push(raw_buffer(b)?);
+            offsets.push(*off);
+        }
+        let index = match d.index {
+            Some((b, off, f)) => Some((
+                raw_buffer(b)?,
+                off,
+                match f {
+                    wgpu::IndexFormat::Uint16 => vk::IndexType::UINT16,
+                    wgpu::IndexFormat::Uint32 => vk::IndexType::UINT32,
+                },
+            )),
+            None => None,
+        };
+        Ok(Self {
+            vertex,
+            offsets,
+            index,
+        })
+    }
+}
+
+/// The colour attachments by slot and the depth/stencil attachment, loaded
+/// and stored in the layouts wgpu left them in.
+fn attachments(
+    d: &RawDraw<'_>,
+) -> Result<
+    (
+        Vec<vk::RenderingAttachmentInfo<'static>>,
+        vk::RenderingAttachmentInfo<'static>,
+    ),
+    String,
+> {
+    let attachment = |v: &wgpu::TextureView, layout| -> Result<_, String> {
+        Ok(vk::RenderingAttachmentInfo::default()
+            .image_view(raw_view(v)?)
+            .image_layout(layout)
+            .load_op(vk::AttachmentLoadOp::LOAD)
+            .store_op(vk::AttachmentStoreOp::STORE))
+    };
+    let mut colors = Vec::new();
+    for c in &d.colors {
+        colors.push(match c {
+            Some(v) => attachment(v, vk::ImageLayout::COLOR_ATTACHMENT_OPTIMAL)?,
+            None => vk::RenderingAttachmentInfo::default(),
+        });
+    }
+    let zs = match d.depth {
+        Some(v) => attachment(v, vk::ImageLayout::DEPTH_STENCIL_ATTACHMENT_OPTIMAL)?,
+        None => vk::RenderingAttachmentInfo::default(),
+    };
+    Ok((colors, zs))
+}
+
+/// The viewport (with the y flip wgpu-hal applies to every viewport it
+/// sets) and the scissor rectangle.
+fn viewport_and_scissor(d: &RawDraw<'_>) -> Result<(vk::Viewport, vk::Rect2D), String> {
+    let [vx, vy, vw, vh, near, far] = d.viewport;
+    let viewport = vk::Viewport {
+        x: vx,
+        y: vy + vh,
+        width: vw,
+        height: -vh,
+        min_depth: near,
+        max_depth: far,
+    };
+    let [sx, sy, sw, sh] = d.scissor;
+    let scissor = vk::Rect2D {
+        offset: vk::Offset2D {
+            x: i32::try_from(sx).map_err(|_| "scissor")?,
+            y: i32::try_from(sy).map_err(|_| "scissor")?,
+        },
+        extent: vk::Extent2D {
+            width: sw,
+            height: sh,
+        },
+    };
+    Ok((viewport, scissor))
 }
 
 /// The checks wgpu makes before a draw (Vulkan makes none): every vertex and

@@ -37,3 +37,6 @@ pub mod validate;
 pub use base::{backing, error, ids, layout, quota};
 pub use gpu::caps;
 pub use record::transfer;
+
+#[cfg(test)]
+mod layers;

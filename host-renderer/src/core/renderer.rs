@@ -3,7 +3,8 @@
 
 use crate::core::base::backing::{Backing, VecBacking};
 use crate::core::base::error::{
-    CommandError, CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
+    CommandError, CreateContextError, CreateResourceError, ErrorChain, LookupError, QuotaError,
+    SubmitError, TransferError, WgpuError,
 };
 use crate::core::base::ids::{CtxId, ResId};
 use crate::core::base::layout::ResourceInfo;
@@ -332,8 +333,9 @@ impl Renderer {
         let stride =
             u64::from(w.div_ceil(desc.block_dims().0)) * u64::from(desc.guest_block_bytes());
         let rows = u64::from(h.div_ceil(desc.block_dims().1));
-        let size = usize::try_from(stride * rows)
-            .map_err(|_| TransferError::Wgpu("image too large".into()))?;
+        let size = usize::try_from(stride * rows).map_err(|_| TransferError::TooLarge {
+            bytes: stride * rows,
+        })?;
         let dst = VecBacking::zeroed(size);
         let t = TransferBox {
             level,
@@ -374,7 +376,11 @@ impl Renderer {
                 bytes: bytes.len(),
                 max,
             };
-            context.record(0, "SUBMIT", CommandError::Quota(error.to_string()));
+            let quota = QuotaError::CommandBuffer {
+                bytes: bytes.len(),
+                max,
+            };
+            context.record(0, "SUBMIT", CommandError::Quota(quota));
             return Err(error);
         }
         if context.submits % 1000 == 0 {
@@ -408,7 +414,7 @@ impl Renderer {
             }
         }
         let flush_err = self.work.flush(&self.gpu);
-        let late: Vec<String> = flush_err
+        let late: Vec<WgpuError> = flush_err
             .into_iter()
             .chain(self.gpu.take_uncaptured())
             .collect();
@@ -493,7 +499,7 @@ impl Renderer {
         if let Some(e) = self.work.flush(&self.gpu) {
             match ctx.and_then(|c| self.contexts.get_mut(&c)) {
                 Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
-                None => tracing::warn!("wgpu error on flush: {e}"),
+                None => tracing::warn!("{}", ErrorChain(&e)),
             }
         }
     }

@@ -2,7 +2,7 @@
 //! binding state objects, and the query commands that name query objects.
 
 use super::Exec;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, QuotaError, ShaderError};
 use crate::core::record::query;
 use crate::core::state::objects::{Object, QueryObj, ShaderMemo, ShaderObj};
 use crate::core::state::sub_context::SubContext;
@@ -25,10 +25,9 @@ impl Exec<'_> {
             .get(&self.ctx.current)
             .is_some_and(|s| s.objects.contains_key(&handle));
         if !replaces && self.ctx.object_count() >= self.ctx.max_objects {
-            return Err(CommandError::Quota(format!(
-                "{} objects per context",
-                self.ctx.max_objects
-            )));
+            return Err(CommandError::Quota(QuotaError::ObjectsPerContext {
+                max: self.ctx.max_objects,
+            }));
         }
         let gpu = self.gpu;
         let object = match *obj {
@@ -42,7 +41,8 @@ impl Exec<'_> {
                     .push(chunk)
                     .map_err(|e| CommandError::Shader {
                         handle,
-                        message: e.to_string(),
+                        stage: chunk.stage,
+                        source: ShaderError::Assemble(e),
                     })?;
                 let Some(text) = text else { return Ok(()) };
                 Object::Shader(Arc::new(ShaderObj {

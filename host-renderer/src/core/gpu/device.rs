@@ -2,7 +2,7 @@
 //! error scopes, and which table formats this adapter really supports.
 
 use super::raw;
-use crate::core::base::error::GpuInitError;
+use crate::core::base::error::{ErrorChain, GpuInitError, WgpuError, WgpuOp};
 use crate::core::base::format::{self, usage, FormatDesc};
 use guest_protocol::virgl::Format;
 use parking_lot::Mutex;
@@ -75,7 +75,7 @@ pub struct Gpu {
     /// The raw Vulkan path (logic ops), when the device has it.
     pub raw: Option<raw::RawDevice>,
     formats: HashMap<Format, FormatSupport>,
-    uncaptured: Arc<Mutex<Vec<String>>>,
+    uncaptured: Arc<Mutex<Vec<WgpuError>>>,
     /// Held around every queue submission and device poll: wgpu-core 30
     /// panics ("If the queue is empty, the current submission index …")
     /// when a timed wait reads the fence while another thread's maintenance
@@ -94,9 +94,6 @@ impl std::fmt::Debug for Gpu {
             .finish_non_exhaustive()
     }
 }
-
-/// A wgpu error captured by an error scope or the uncaptured handler.
-pub type WgpuErrorText = String;
 
 impl Gpu {
     /// Opens the first Vulkan adapter (lavapipe where there is no GPU) and
@@ -146,13 +143,14 @@ impl Gpu {
             }
         };
         let raw = raw::RawDevice::new(&adapter, &device, raw_features);
-        let uncaptured: Arc<Mutex<Vec<String>>> = Arc::default();
+        let uncaptured: Arc<Mutex<Vec<WgpuError>>> = Arc::default();
         let sink = Arc::clone(&uncaptured);
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
-            tracing::warn!("uncaptured wgpu error: {e}");
+            let e = WgpuError::new(WgpuOp::Uncaptured, e);
+            tracing::warn!("{}", ErrorChain(&e));
             let mut list = sink.lock();
             if list.len() < 64 {
-                list.push(e.to_string());
+                list.push(e);
             }
         }));
         let formats = format::TABLE
@@ -206,8 +204,9 @@ impl Gpu {
     }
 
     /// Runs `f` inside a validation + out-of-memory + internal error scope
-    /// and returns its value with the first error caught.
-    pub fn scoped<T>(&self, f: impl FnOnce() -> T) -> (T, Option<WgpuErrorText>) {
+    /// and returns its value with the first error caught, as an error of
+    /// `op`.
+    pub fn scoped<T>(&self, op: WgpuOp, f: impl FnOnce() -> T) -> (T, Option<WgpuError>) {
         let internal = self.device.push_error_scope(wgpu::ErrorFilter::Internal);
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
@@ -217,12 +216,25 @@ impl Gpu {
             pollster::block_on(oom.pop()),
             pollster::block_on(internal.pop()),
         ];
-        let first = errors.into_iter().flatten().next().map(|e| e.to_string());
+        let first = errors
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|e| WgpuError::new(op, e));
         (value, first)
     }
 
+    /// [`Gpu::scoped`] as a `Result`: `f`'s value unless wgpu reported an
+    /// error.
+    pub fn checked<T>(&self, op: WgpuOp, f: impl FnOnce() -> T) -> Result<T, WgpuError> {
+        match self.scoped(op, f) {
+            (value, None) => Ok(value),
+            (_, Some(e)) => Err(e),
+        }
+    }
+
     /// Errors that reached the uncaptured handler since the last call.
-    pub fn take_uncaptured(&self) -> Vec<WgpuErrorText> {
+    pub fn take_uncaptured(&self) -> Vec<WgpuError> {
         std::mem::take(&mut *self.uncaptured.lock())
     }
 
@@ -315,5 +327,42 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
             && ff
                 .flags
                 .contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_RESOLVE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_errors_keep_wgpu_cause() {
+        let gpu = Gpu::new().expect("a wgpu device (lavapipe)");
+        let (_, err) = gpu.scoped(WgpuOp::CreateTexture, || {
+            gpu.device.create_texture(&wgpu::TextureDescriptor {
+                label: None,
+                size: wgpu::Extent3d {
+                    width: 0,
+                    height: 1,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: wgpu::TextureFormat::Rgba8Unorm,
+                usage: wgpu::TextureUsages::TEXTURE_BINDING,
+                view_formats: &[],
+            })
+        });
+        let err = err.expect("a zero-sized texture is a validation error");
+        assert_eq!(err.op(), WgpuOp::CreateTexture);
+        assert_eq!(err.to_string(), "wgpu validation error creating a texture");
+        let line = ErrorChain(&err).to_string();
+        assert!(
+            line.starts_with("wgpu validation error creating a texture: In Device::create_texture"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.len() > 80, "the cause is there: {line}");
+        assert!(gpu.take_uncaptured().is_empty());
     }
 }

@@ -5,6 +5,7 @@
 //! through dynamic offsets), and what units the guest left empty bind.
 
 use super::pipeline::EntryKind;
+use crate::core::base::error::{WgpuError, WgpuOp};
 use crate::core::gpu::device::Gpu;
 use shader_translate::interface::TextureClass;
 use std::collections::HashMap;
@@ -191,7 +192,7 @@ pub struct BindGroupCache {
 
 impl BindGroupCache {
     /// The bind group for `key`, created on a miss (wgpu errors returned).
-    pub fn get(&mut self, gpu: &Gpu, key: &BindGroupKey) -> Result<wgpu::BindGroup, String> {
+    pub fn get(&mut self, gpu: &Gpu, key: &BindGroupKey) -> Result<wgpu::BindGroup, WgpuError> {
         if let Some(g) = self.groups.get(key) {
             return Ok(g.clone());
         }
@@ -218,16 +219,13 @@ impl BindGroupCache {
                 resource: wgpu::BindingResource::Sampler(sampler),
             });
         }
-        let (group, err) = gpu.scoped(|| {
+        let group = gpu.checked(WgpuOp::CreateBindGroup, || {
             gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: None,
                 layout: &key.layout,
                 entries: &entries,
             })
-        });
-        if let Some(e) = err {
-            return Err(e);
-        }
+        })?;
         if self.groups.len() >= MAX_CACHED {
             self.groups.clear();
         }

@@ -5,7 +5,7 @@
 use super::copy::{copy_texture, CopySide};
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::format::{render_mask, swz, FormatDesc};
 use crate::core::base::ids::ResId;
 use crate::core::resources::create::srgb_twin;
@@ -29,7 +29,7 @@ fn resolve_source(
     let src = t.texture.clone();
     let gpu = rec.gpu;
     rec.work.mark(ResId(handle));
-    let (resolved, err) = gpu.scoped(|| {
+    let resolved = gpu.checked(WgpuOp::Resolve, || {
         let twin = srgb_twin(src.format());
         let resolved = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some("resolved"),
@@ -50,11 +50,8 @@ fn resolve_source(
         // A pass with no draw: the resolve happens as it ends.
         color_pass(rec.work.encoder(gpu), "resolve", &from, Some(&to));
         resolved
-    });
-    match err {
-        Some(e) => Err(CommandError::Wgpu(e)),
-        None => Ok(Some(resolved)),
-    }
+    })?;
+    Ok(Some(resolved))
 }
 
 /// Executes BLIT.
@@ -229,7 +226,7 @@ fn draw_blit(
     let device = &gpu.device;
     let [dx, dy, dw, dh] = region.dst;
     let (lw, lh) = region.dst_level_size;
-    let ((), err) = gpu.scoped(|| {
+    gpu.checked(WgpuOp::Blit, || {
         let blitter = &mut rec.caches.blitter;
         let pipeline = blitter.pipeline(device, views.dst_desc.host, mask);
         let sampler = blitter.sampler(device, linear);
@@ -257,6 +254,6 @@ fn draw_blit(
             pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
         }
         pass.draw(0..4, 0..1);
-    });
-    err.map_or(Ok(()), |e| Err(CommandError::Wgpu(e)))
+    })
+    .map_err(CommandError::from)
 }

@@ -3,7 +3,7 @@
 
 use super::recorder::Recorder;
 use super::transfer;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::texture_region;
 use crate::core::resources::table::{Resource, ResourceKind};
@@ -44,8 +44,10 @@ pub(crate) fn copy_texture(
     rec.work.mark(src.id);
     rec.work.mark(dst.id);
     let enc = rec.work.encoder(gpu);
-    let ((), err) = gpu.scoped(|| enc.copy_texture_to_texture(src.info(), dst.info(), extent));
-    err.map_or(Ok(()), |e| Err(CommandError::Wgpu(e)))
+    gpu.checked(WgpuOp::Copy, || {
+        enc.copy_texture_to_texture(src.info(), dst.info(), extent)
+    })
+    .map_err(CommandError::from)
 }
 
 /// Executes RESOURCE_COPY_REGION.

@@ -4,7 +4,7 @@
 
 use super::recorder::Recorder;
 use super::work::{OpenPass, PassKey};
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::state::objects::SurfaceObj;
 use crate::core::state::sub_context::Framebuffer;
 use std::sync::Arc;
@@ -89,7 +89,7 @@ pub(crate) fn begin_pass(
     let gpu = rec.gpu;
     let occlusion = rec.caches.queries.occlusion_set().cloned();
     let encoder = rec.work.encoder(gpu);
-    let (pass, err) = gpu.scoped(|| {
+    let pass = gpu.checked(WgpuOp::BeginPass, || {
         encoder
             .begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: None,
@@ -100,10 +100,7 @@ pub(crate) fn begin_pass(
                 multiview_mask: None,
             })
             .forget_lifetime()
-    });
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    })?;
     rec.work.set_pass(OpenPass { key, pass, size });
     Ok(())
 }

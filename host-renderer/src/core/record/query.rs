@@ -8,7 +8,7 @@
 
 use super::recorder::Recorder;
 use super::transfer;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::Resource;
@@ -107,8 +107,8 @@ fn write_timestamp(rec: &mut Recorder<'_>, q: &Arc<Mutex<QueryObj>>) -> Result<(
     let set = pool.set.clone();
     q.lock().slots.push(slot);
     let enc = rec.work.encoder(gpu);
-    let ((), err) = gpu.scoped(|| enc.write_timestamp(&set, slot));
-    err.map_or(Ok(()), |e| Err(CommandError::Wgpu(e)))
+    gpu.checked(WgpuOp::Timestamp, || enc.write_timestamp(&set, slot))
+        .map_err(CommandError::from)
 }
 
 /// GET_QUERY_RESULT: resolves, waits, and writes the result into the
@@ -182,15 +182,12 @@ fn read_slots(
         mapped_at_creation: false,
     });
     let enc = rec.work.encoder(gpu);
-    let ((), err) = gpu.scoped(|| {
+    gpu.checked(WgpuOp::ResolveQueries, || {
         for (i, &slot) in slots.iter().enumerate() {
             enc.resolve_query_set(&set, slot..slot + 1, &resolve, i as u64 * align);
         }
         enc.copy_buffer_to_buffer(&resolve, 0, &read, 0, size);
-    });
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    })?;
     if let Some(e) = rec.work.flush(gpu) {
         return Err(CommandError::Wgpu(e));
     }

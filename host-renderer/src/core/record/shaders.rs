@@ -17,7 +17,7 @@ pub type ShaderKey = (Arc<str>, Options);
 /// Compiled shaders by text and options.
 #[derive(Default)]
 pub struct ShaderCache {
-    shaders: HashMap<ShaderKey, Result<Arc<CompiledShader>, String>>,
+    shaders: HashMap<ShaderKey, Result<Arc<CompiledShader>, shader_translate::Error>>,
     stats: CacheStats,
     next_id: u64,
 }
@@ -30,7 +30,7 @@ impl ShaderCache {
         device: &wgpu::Device,
         obj: &ShaderObj,
         options: &Options,
-    ) -> Result<Arc<CompiledShader>, String> {
+    ) -> Result<Arc<CompiledShader>, shader_translate::Error> {
         if let Some(hit) = obj.compiled.get(options) {
             self.stats.count(true);
             return Ok(hit);
@@ -46,7 +46,7 @@ impl ShaderCache {
         device: &wgpu::Device,
         text: &Arc<str>,
         options: &Options,
-    ) -> Result<Arc<CompiledShader>, String> {
+    ) -> Result<Arc<CompiledShader>, shader_translate::Error> {
         let key = (Arc::clone(text), options.clone());
         if let Some(hit) = self.shaders.get(&key) {
             self.stats.count(true);
@@ -55,24 +55,22 @@ impl ShaderCache {
         self.stats.count(false);
         self.next_id += 1;
         let id = self.next_id;
-        let result = shader_translate::translate(text, options)
-            .map_err(|e| e.to_string())
-            .map(|t| {
-                if tracing::enabled!(tracing::Level::TRACE) {
-                    tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
-                }
-                let naga = Arc::new(t.module);
-                let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: None,
-                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
-                });
-                Arc::new(CompiledShader {
-                    id,
-                    module,
-                    naga,
-                    interface: t.interface,
-                })
+        let result = shader_translate::translate(text, options).map(|t| {
+            if tracing::enabled!(tracing::Level::TRACE) {
+                tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
+            }
+            let naga = Arc::new(t.module);
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: None,
+                source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
             });
+            Arc::new(CompiledShader {
+                id,
+                module,
+                naga,
+                interface: t.interface,
+            })
+        });
         if self.shaders.len() > CAPACITY {
             self.shaders.clear();
         }

@@ -4,7 +4,7 @@
 //! formats stored with identical bytes.
 
 use crate::core::base::backing::{check_range, Backing};
-use crate::core::base::error::{BackingError, TransferError};
+use crate::core::base::error::{BackingError, ErrorChain, Shared, TransferError, WgpuOp};
 use crate::core::base::format::{self, FormatDesc};
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::{self, Region, ResourceInfo};
@@ -172,10 +172,12 @@ pub fn sync_buffer(
         return Ok(());
     }
     if let Some(e) = work.before_write(gpu, id) {
-        tracing::warn!("flush before write to {id}: {e}");
+        tracing::warn!("flush before write to {id}: {}", ErrorChain(&e));
     }
-    let ((), err) = gpu.scoped(|| gpu.queue.write_buffer(&b.gpu, start, bytes));
-    err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)))
+    gpu.checked(WgpuOp::WriteBuffer, || {
+        gpu.queue.write_buffer(&b.gpu, start, bytes)
+    })
+    .map_err(TransferError::from)
 }
 
 fn unsupported(desc: &FormatDesc, what: &'static str) -> TransferError {
@@ -271,7 +273,7 @@ fn upload_texture(
 ) -> Result<(), TransferError> {
     let desc = tex.desc;
     if let Some(e) = work.before_write(gpu, id) {
-        tracing::warn!("flush before write to {id}: {e}");
+        tracing::warn!("flush before write to {id}: {}", ErrorChain(&e));
     }
     let write = |aspect, data: &[u8], bytes_per_row, rows_per_image| {
         gpu.queue.write_texture(
@@ -290,7 +292,7 @@ fn upload_texture(
             r.copy_extent(desc),
         );
     };
-    let ((), err) = gpu.scoped(|| {
+    gpu.checked(WgpuOp::WriteTexture, || {
         if !depth_via_shader(desc) {
             let bytes_per_row = r.host_row_bytes as u32;
             write(
@@ -308,8 +310,8 @@ fn upload_texture(
         work.mark(id);
         let encoder = work.encoder(gpu);
         depth.write(gpu, encoder, &tex.texture, desc.host, r, &texels.host);
-    });
-    err.map_or(Ok(()), |e| Err(TransferError::Wgpu(e)))
+    })
+    .map_err(TransferError::from)
 }
 
 /// One aspect read back from the GPU: rows of `padded` bytes.
@@ -384,7 +386,7 @@ fn download_texture(
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let ((), err) = gpu.scoped(|| {
+        gpu.checked(WgpuOp::Readback, || {
             work.encoder(gpu).copy_texture_to_buffer(
                 wgpu::TexelCopyTextureInfo {
                     texture: &tex.texture,
@@ -402,10 +404,7 @@ fn download_texture(
                 },
                 extent,
             );
-        });
-        if let Some(e) = err {
-            return Err(TransferError::Wgpu(e));
-        }
+        })?;
         copies.push((buffer, padded, rows_per_layer));
     }
     if let Some(e) = work.flush(gpu) {
@@ -477,13 +476,15 @@ pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferErr
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 gpu.wait(None, Some(crate::core::gpu::device::WAIT_SLICE));
             }
-            Err(e) => return Err(TransferError::Wgpu(e.to_string())),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                return Err(TransferError::MapDropped)
+            }
         }
     };
-    mapped.map_err(|e| TransferError::Wgpu(e.to_string()))?;
+    mapped.map_err(TransferError::Map)?;
     let data = slice
         .get_mapped_range()
-        .map_err(|e| TransferError::Wgpu(e.to_string()))?
+        .map_err(|e| TransferError::MapRange(Shared::new(e)))?
         .to_vec();
     buffer.unmap();
     Ok(data)

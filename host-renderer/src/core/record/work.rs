@@ -6,6 +6,7 @@
 //! of the next submit, so a write to a resource that pending commands already
 //! use must first submit those commands ([`Work::before_write`]).
 
+use crate::core::base::error::{WgpuError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::uniforms::UniformArena;
@@ -100,7 +101,7 @@ impl Work {
     }
 
     /// Call before a queue write to `res`: submits pending commands that use it.
-    pub fn before_write(&mut self, gpu: &Gpu, res: ResId) -> Option<String> {
+    pub fn before_write(&mut self, gpu: &Gpu, res: ResId) -> Option<WgpuError> {
         if self.used.contains(&res) {
             self.flush(gpu)
         } else {
@@ -114,14 +115,14 @@ impl Work {
     }
 
     /// Submits everything recorded; returns the first wgpu error, if any.
-    pub fn flush(&mut self, gpu: &Gpu) -> Option<String> {
+    pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
         self.pass = None;
         self.used.clear();
         if !self.is_pending() {
             return None;
         }
         let mut buffers = std::mem::take(&mut self.finished);
-        let (index, err) = gpu.scoped(|| {
+        let (index, err) = gpu.scoped(WgpuOp::Submit, || {
             self.uniforms.upload(gpu);
             buffers.extend(self.encoder.take().map(|e| e.finish()));
             gpu.submit(buffers)
@@ -133,11 +134,11 @@ impl Work {
 
     /// Submits pending work that writes queue data only (no commands): makes
     /// `write_buffer`/`write_texture` calls take effect.
-    pub fn flush_writes(&mut self, gpu: &Gpu) -> Option<String> {
+    pub fn flush_writes(&mut self, gpu: &Gpu) -> Option<WgpuError> {
         if self.is_pending() {
             return self.flush(gpu);
         }
-        let (index, err) = gpu.scoped(|| {
+        let (index, err) = gpu.scoped(WgpuOp::Submit, || {
             self.uniforms.upload(gpu);
             gpu.submit([])
         });

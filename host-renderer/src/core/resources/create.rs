@@ -2,7 +2,7 @@
 //! field checked first, and the host memory it will take.
 
 use super::table::{BufferRes, ResourceKind, TextureRes};
-use crate::core::base::error::CreateResourceError;
+use crate::core::base::error::{CreateResourceError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::ResourceInfo;
 use crate::core::gpu::device::{Gpu, MSAA_SAMPLES};
@@ -88,7 +88,7 @@ fn create_buffer(
     check("buffer size", info.width, max)?;
     let size = u64::from(info.width);
     let gpu_size = size.div_ceil(4) * 4;
-    let (buffer, err) = gpu.scoped(|| {
+    let buffer = gpu.checked(WgpuOp::CreateBuffer, || {
         gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(&format!("res{}", id.0)),
             size: gpu_size,
@@ -99,10 +99,7 @@ fn create_buffer(
                 | wgpu::BufferUsages::UNIFORM,
             mapped_at_creation: false,
         })
-    });
-    if let Some(e) = err {
-        return Err(CreateResourceError::Wgpu(e));
-    }
+    })?;
     Ok(BufferRes {
         gpu: buffer,
         shadow: vec![0; gpu_size as usize],
@@ -200,7 +197,7 @@ fn create_texture(
     }
     let twin = srgb_twin(desc.host);
     let view_formats = twin.as_slice();
-    let (texture, err) = gpu.scoped(|| {
+    let texture = gpu.checked(WgpuOp::CreateTexture, || {
         gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some(&format!("res{}", id.0)),
             size,
@@ -211,10 +208,7 @@ fn create_texture(
             usage,
             view_formats,
         })
-    });
-    if let Some(e) = err {
-        return Err(CreateResourceError::Wgpu(e));
-    }
+    })?;
     Ok(TextureRes {
         texture,
         desc,

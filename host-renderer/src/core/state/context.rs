@@ -2,10 +2,11 @@
 //! recorded against it (virgl-protocol.md §1.2).
 
 use super::sub_context::SubContext;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, ErrorChain};
 use crate::core::base::ids::{CtxId, ResId};
 use crate::core::base::quota::Quotas;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 /// Errors kept per context (older ones are counted, not kept).
 pub const MAX_KEPT_ERRORS: usize = 64;
@@ -21,8 +22,22 @@ pub struct ContextErrorRecord {
     pub offset: usize,
     /// The opcode's name.
     pub opcode: &'static str,
-    /// What went wrong.
+    /// What went wrong (its `source` chain says why).
     pub error: CommandError,
+}
+
+impl fmt::Display for ContextErrorRecord {
+    /// `submit N OPCODE @offset: what failed: why: …` on one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "submit {} {} @{}: {}",
+            self.submit,
+            self.opcode,
+            self.offset,
+            ErrorChain(&self.error)
+        )
+    }
 }
 
 /// A renderer context.
@@ -73,7 +88,13 @@ impl Context {
 
     /// Records an error.
     pub fn record(&mut self, offset: usize, opcode: &'static str, error: CommandError) {
-        tracing::debug!(ctx = self.id.0, offset, opcode, "command failed: {error}");
+        tracing::debug!(
+            ctx = self.id.0,
+            offset,
+            opcode,
+            "command failed: {}",
+            ErrorChain(&error)
+        );
         self.error_count += 1;
         if self.errors.len() < MAX_KEPT_ERRORS {
             self.errors.push(ContextErrorRecord {

@@ -3,7 +3,7 @@
 //! polygon stipple that can be drawn), gathered into a [`BoundDraw`] that
 //! borrows the sub-context (nothing is copied per draw).
 
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, DrawError};
 use crate::core::state::objects::ShaderObj;
 use crate::core::state::sub_context::{StageState, SubContext};
 use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
@@ -62,21 +62,21 @@ pub fn bound_draw<'a>(
 ) -> Result<Option<BoundDraw<'a>>, CommandError> {
     let rast = sub
         .rasterizer
-        .ok_or(CommandError::Draw("no rasterizer bound".into()))?;
+        .ok_or(CommandError::Draw(DrawError::NoRasterizer))?;
     if rast.flags.rasterizer_discard() {
         return Ok(None);
     }
-    let stage = |i: usize, missing: &str| {
+    let stage = |i: usize, missing: DrawError| {
         sub.stages
             .get(i)
             .and_then(|s| Some((s, s.shader.as_deref()?)))
-            .ok_or_else(|| CommandError::Draw(missing.into()))
+            .ok_or(CommandError::Draw(missing))
     };
-    let (vs, vs_shader) = stage(0, "no vertex shader bound")?;
-    let (fs, fs_shader) = stage(1, "no fragment shader bound")?;
+    let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;
+    let (fs, fs_shader) = stage(1, DrawError::NoFragmentShader)?;
     let fb = &sub.fb;
     if fb.cbufs.iter().all(Option::is_none) && fb.zsurf.is_none() {
-        return Err(CommandError::Draw("no framebuffer attachment".into()));
+        return Err(CommandError::Draw(DrawError::NoAttachment));
     }
     let fb_size = fb.size();
     let mut attachment_samples = fb
@@ -87,9 +87,7 @@ pub fn bound_draw<'a>(
         .map(|s| s.samples);
     let samples = attachment_samples.next().unwrap_or(1);
     if attachment_samples.any(|n| n != samples) {
-        return Err(CommandError::Draw(
-            "framebuffer attachments differ in sample count".into(),
-        ));
+        return Err(CommandError::Draw(DrawError::SampleCounts));
     }
     let stipple = polygon_stipple(&rast, sub, d.mode)?;
     Ok(Some(BoundDraw {

@@ -2,7 +2,7 @@
 //! sampler states, each field checked against its resource and the device
 //! before the wgpu view or sampler is made.
 
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::format::swz;
 use crate::core::base::gallium::sampler_descriptor;
 use crate::core::base::ids::ResId;
@@ -41,7 +41,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
     }
     let desc = gpu.view_desc(s.format, tex.desc);
     let (w, h, _) = r.info.level_extent(level);
-    let (view, err) = gpu.scoped(|| {
+    let view = gpu.checked(WgpuOp::CreateView, || {
         tex.texture.create_view(&wgpu::TextureViewDescriptor {
             label: None,
             format: Some(desc.host),
@@ -53,10 +53,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
             base_array_layer: layer,
             array_layer_count: Some(1),
         })
-    });
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    })?;
     Ok(SurfaceObj {
         desc: *s,
         res: ResId(s.res),
@@ -141,7 +138,7 @@ pub fn sampler_view(
     } else {
         wgpu::TextureAspect::All
     };
-    let (view, err) = gpu.scoped(|| {
+    let view = gpu.checked(WgpuOp::CreateView, || {
         tex.texture.create_view(&wgpu::TextureViewDescriptor {
             label: None,
             format: Some(view_desc.host),
@@ -157,10 +154,7 @@ pub fn sampler_view(
             },
             array_layer_count: Some(layer_count),
         })
-    });
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    })?;
     let s = v.swizzle;
     let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
     Ok(SamplerViewObj {
@@ -186,10 +180,7 @@ pub fn sampler_state(gpu: &Gpu, s: &SamplerState) -> Result<SamplerStateObj, Com
         .features
         .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
     let desc = sampler_descriptor(s, border);
-    let (sampler, err) = gpu.scoped(|| gpu.device.create_sampler(&desc));
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    let sampler = gpu.checked(WgpuOp::CreateSampler, || gpu.device.create_sampler(&desc))?;
     Ok(SamplerStateObj { desc: *s, sampler })
 }
 

@@ -5,7 +5,7 @@
 //! the raw Vulkan path.
 
 use super::pipelines::view_dimension;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, DrawError};
 use crate::core::record::bind_groups::BindGroupKey;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::uniforms::UniformSlice;
@@ -53,16 +53,8 @@ pub(super) fn bind(
         groups: Vec::new(),
         raw: Default::default(),
     };
-    for (g, ((shader, stage), layout)) in shaders
-        .into_iter()
-        .zip([bound.vs, bound.fs])
-        .zip(layouts)
-        .enumerate()
-    {
-        let raw = out
-            .raw
-            .get_mut(g)
-            .ok_or(CommandError::Draw("layout".into()))?;
+    let stages = shaders.into_iter().zip([bound.vs, bound.fs]).zip(layouts);
+    for (((shader, stage), layout), raw) in stages.zip(&mut out.raw) {
         let group = stage_group(rec, shader, stage, &driver, layout, raw)?;
         out.groups.push(group);
     }
@@ -86,7 +78,7 @@ fn stage_group(
     let mut uniform = |binding: u32, data: &[u8], size: u64| {
         let slice = uniforms
             .alloc(gpu, submissions, data, size)
-            .ok_or(CommandError::Draw("uniform arena".into()))?;
+            .ok_or(CommandError::Draw(DrawError::UniformArena))?;
         buffers.push((binding, slice));
         Ok::<_, CommandError>(())
     };
@@ -107,11 +99,7 @@ fn stage_group(
                 rec.work.mark(v.res);
                 v.view.clone()
             }
-            Some(_) => {
-                return Err(CommandError::Draw(format!(
-                    "sampler view {unit} has the wrong dimension"
-                )))
-            }
+            Some(_) => return Err(CommandError::Draw(DrawError::ViewDimension(unit))),
             None => rec.caches.unbound.dummy(gpu, dim),
         };
         tex_views.push((t.texture.binding, view));
@@ -119,11 +107,7 @@ fn stage_group(
             let state = stage.samplers.get(unit).cloned().flatten();
             let sampler = match &state {
                 Some(st) if st.desc.flags.compare_mode() == t.comparison => st.sampler.clone(),
-                Some(_) => {
-                    return Err(CommandError::Draw(format!(
-                        "sampler {unit} compare mode mismatch"
-                    )))
-                }
+                Some(_) => return Err(CommandError::Draw(DrawError::CompareMode(unit))),
                 None => rec.caches.unbound.sampler(&gpu.device),
             };
             samps.push((s.binding, sampler));
@@ -138,7 +122,7 @@ fn stage_group(
         .iter()
         .map(|(_, s)| u32::try_from(s.offset))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| CommandError::Draw("uniform offset".into()))?;
+        .map_err(|_| CommandError::Draw(DrawError::UniformOffset))?;
     let key = BindGroupKey {
         layout: layout.clone(),
         buffers: buffers
@@ -152,6 +136,6 @@ fn stage_group(
         .caches
         .bind_groups
         .get(gpu, &key)
-        .map_err(CommandError::Wgpu)?;
+        .map_err(CommandError::from)?;
     Ok((group, offsets))
 }

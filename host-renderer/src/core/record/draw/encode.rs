@@ -11,7 +11,7 @@ use super::pipelines::Pipelines;
 use super::shaders::Shaders;
 use super::vertices::VertexSetup;
 use super::viewport::{scissor, Viewport};
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, DrawError, WgpuOp};
 use crate::core::base::format::{render_swizzled, swz};
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::raw::draw::{Binding, Call, RawDraw};
@@ -178,7 +178,7 @@ fn record_in_pass(
         begin_pass(rec, fb, &Loads::load(fb))?;
     }
     let Some(open) = rec.work.pass_for(&key) else {
-        return Err(CommandError::Draw("render pass".into()));
+        return Err(CommandError::Draw(DrawError::RenderPass));
     };
     let pass = &mut open.pass;
     // One occlusion slot spans every variant of the draw.
@@ -261,7 +261,7 @@ fn draw_raw(
     let mut raw_draw = RawDraw {
         key: keys
             .first()
-            .ok_or(CommandError::Draw("no pipeline".into()))?,
+            .ok_or(CommandError::Draw(DrawError::NoPipeline))?,
         logic_op: p.fixed.logic_op,
         line_width: p.fixed.line_width,
         line_stipple: p.fixed.line_stipple,
@@ -283,16 +283,13 @@ fn draw_raw(
         size: p.bound.fb_size,
     };
     let caches = &mut *rec.caches;
-    let (result, err) = gpu.scoped(|| {
+    let result = gpu.checked(WgpuOp::RawDraw, || {
         rec.work.record_separately(gpu, |encoder| {
             keys.iter().try_for_each(|key| {
                 raw_draw.key = key;
                 record_raw(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
             })
         })
-    });
-    if let Some(e) = err {
-        return Err(CommandError::Wgpu(e));
-    }
+    })?;
     result.map_err(CommandError::Vulkan)
 }

@@ -6,7 +6,7 @@
 
 use super::assemble::assemble;
 use super::primitive::Primitive;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::recorder::Recorder;
 use crate::core::validate::draw::BoundDraw;
@@ -113,9 +113,10 @@ fn from_index_buffer(
     d: &DrawVbo,
     cpu: bool,
 ) -> Result<Indices, CommandError> {
-    let ib = bound.sub.index_buffer.ok_or(CommandError::Draw(
-        "indexed draw without index buffer".into(),
-    ))?;
+    let ib = bound
+        .sub
+        .index_buffer
+        .ok_or(CommandError::Draw(DrawError::NoIndexBuffer))?;
     let r = rec.resource(ib.res)?;
     let b = r.buffer().ok_or(CommandError::WrongResource {
         res: ib.res,

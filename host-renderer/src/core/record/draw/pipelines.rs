@@ -6,7 +6,7 @@ use super::fixed::Fixed;
 use super::primitive::{fill_variants, Primitive};
 use super::shaders::Shaders;
 use super::vertices::VertexSetup;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::CompiledShader;
@@ -75,8 +75,10 @@ pub(super) fn pipelines(
         let bgl = &out.layouts;
         let (vs, fs) = (&shaders.vs.module, &shaders.fs.module);
         let pipeline = rec.caches.pipelines.get_or_build(key, |key| {
-            let (p, err) = gpu.scoped(|| build_pipeline(device, key, bgl, vs, fs));
-            err.map_or(Ok(p), |e| Err(CommandError::Wgpu(e)))
+            gpu.checked(WgpuOp::CreatePipeline, || {
+                build_pipeline(device, key, bgl, vs, fs)
+            })
+            .map_err(CommandError::from)
         })?;
         out.wgpu.push(pipeline);
     }

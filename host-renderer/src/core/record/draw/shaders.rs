@@ -3,9 +3,9 @@
 //! render-target swizzles), then the fragment shader and the vertex shader
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
-use crate::core::state::objects::{CompiledShader, SamplerViewObj};
+use crate::core::state::objects::{CompiledShader, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
@@ -27,30 +27,15 @@ pub(super) fn compile(
     rec: &mut Recorder<'_>,
     bound: &BoundDraw<'_>,
 ) -> Result<Shaders, CommandError> {
-    let device = &rec.gpu.device;
     let fs_opts = fragment_options(bound);
-    let fs = rec
-        .caches
-        .shaders
-        .shader_of(device, bound.fs_shader, &fs_opts)
-        .map_err(|message| CommandError::Shader {
-            handle: 0,
-            message: format!("FS: {message}"),
-        })?;
+    let fs = compiled(rec, bound.fs_shader, &fs_opts)?;
     let vs_opts = Options {
         samplers: sampler_options(&bound.vs.views),
         output_swizzles: Options::default().output_swizzles,
         next_stage_inputs: fs.interface.inputs.clone(),
         ..fs_opts.clone()
     };
-    let vs = rec
-        .caches
-        .shaders
-        .shader_of(device, bound.vs_shader, &vs_opts)
-        .map_err(|message| CommandError::Shader {
-            handle: 0,
-            message: format!("VS: {message}"),
-        })?;
+    let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
     let fs_has_flat = fs.interface.inputs.iter().any(|v| {
         matches!(
             v.usage,
@@ -65,6 +50,22 @@ pub(super) fn compile(
         fs,
         fs_has_flat,
     })
+}
+
+/// Shader object `obj` compiled under `options` (or found in the cache).
+fn compiled(
+    rec: &mut Recorder<'_>,
+    obj: &ShaderObj,
+    options: &Options,
+) -> Result<Arc<CompiledShader>, CommandError> {
+    rec.caches
+        .shaders
+        .shader_of(&rec.gpu.device, obj, options)
+        .map_err(|e| CommandError::Shader {
+            handle: obj.handle,
+            stage: obj.stage,
+            source: ShaderError::Translate(Shared::new(e)),
+        })
 }
 
 /// The fragment shader's translation options (the vertex shader's start

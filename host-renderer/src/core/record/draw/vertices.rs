@@ -5,7 +5,7 @@
 
 use super::indices::IndexSetup;
 use super::vertex_convert;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::CompiledShader;
@@ -105,7 +105,7 @@ pub(super) fn setup(
             .vertex_buffers
             .get(slot)
             .copied()
-            .ok_or(CommandError::Draw(format!("vertex buffer {slot} unbound")))?;
+            .ok_or(CommandError::Draw(DrawError::VertexBufferUnbound(slot)))?;
         let res = vb.res.get();
         let r = rec.resource(res)?;
         let b = r.buffer().ok_or(CommandError::WrongResource {
@@ -165,9 +165,7 @@ pub(super) fn setup(
     }
     for loc in &inputs.used {
         if !out.key.iter().any(|k| k.3 == *loc) {
-            return Err(CommandError::Draw(format!(
-                "vertex input {loc} has no element"
-            )));
+            return Err(CommandError::Draw(DrawError::InputWithoutElement(*loc)));
         }
     }
     Ok(out)

@@ -4,6 +4,7 @@
 
 use super::draw::RawDraw;
 use super::{pipeline, sampler};
+use crate::core::base::error::RawError;
 use crate::core::gpu::raw::RawDevice;
 use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
@@ -17,7 +18,7 @@ const MAX_CACHED: usize = 1024;
 /// Bind group entries of the vertex and fragment stage.
 type StageLayouts = [Vec<(u32, EntryKind)>; 2];
 /// SPIR-V of a shader (or why naga could not write it).
-type Spirv = Result<Arc<Vec<u32>>, String>;
+type Spirv = Result<Arc<Vec<u32>>, RawError>;
 
 /// Raw objects of one renderer (keyed like its wgpu caches), destroyed when
 /// it is dropped.
@@ -77,7 +78,7 @@ impl RawCache {
         &mut self,
         device: &ash::Device,
         layouts: &StageLayouts,
-    ) -> Result<(vk::DescriptorSetLayout, vk::PipelineLayout), String> {
+    ) -> Result<(vk::DescriptorSetLayout, vk::PipelineLayout), RawError> {
         if let Some(l) = self.layouts.get(layouts) {
             return Ok(*l);
         }
@@ -90,7 +91,10 @@ impl RawCache {
             Err(e) => {
                 // SAFETY: `set` was created above and is used by nothing.
                 unsafe { device.destroy_descriptor_set_layout(set, None) };
-                return Err(e.to_string());
+                return Err(RawError::Vulkan {
+                    what: "vkCreatePipelineLayout",
+                    result: e,
+                });
             }
         };
         self.layouts.insert(layouts.clone(), (set, layout));
@@ -102,7 +106,7 @@ impl RawCache {
         id: u64,
         module: &naga::Module,
         fragment: bool,
-    ) -> Result<Arc<Vec<u32>>, String> {
+    ) -> Result<Arc<Vec<u32>>, RawError> {
         self.spirv
             .entry((id, fragment))
             .or_insert_with(|| {
@@ -120,11 +124,13 @@ impl RawCache {
         &mut self,
         raw: &RawDevice,
         d: &RawDraw<'_>,
-    ) -> Result<(vk::Pipeline, vk::PipelineLayout), String> {
+    ) -> Result<(vk::Pipeline, vk::PipelineLayout), RawError> {
         let (_, layout) = self.layout(raw.device(), &d.key.layouts)?;
         let extra = pipeline::Extra {
             logic_op: match d.logic_op {
-                Some(func) => Some(pipeline::logic_op(func).ok_or("logic op out of range")?),
+                Some(func) => {
+                    Some(pipeline::logic_op(func).ok_or(RawError::OutOfRange("logic op"))?)
+                }
                 None => None,
             },
             line_width: d.line_width,
@@ -164,7 +170,7 @@ impl RawCache {
         raw: &RawDevice,
         state: Option<&SamplerState>,
         border: bool,
-    ) -> Result<vk::Sampler, String> {
+    ) -> Result<vk::Sampler, RawError> {
         let key = state.map(|s| (SamplerState { handle: 0, ..*s }, border));
         if let Some(s) = self.samplers.get(&key) {
             return Ok(*s);
@@ -175,7 +181,12 @@ impl RawCache {
         };
         let info = sampler::info(&desc);
         // SAFETY: `info` is complete; the raw device is alive.
-        let s = unsafe { raw.device().create_sampler(&info, None) }.map_err(|e| e.to_string())?;
+        let s = unsafe { raw.device().create_sampler(&info, None) }.map_err(|result| {
+            RawError::Vulkan {
+                what: "vkCreateSampler",
+                result,
+            }
+        })?;
         self.samplers.insert(key, s);
         Ok(s)
     }

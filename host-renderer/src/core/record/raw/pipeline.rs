@@ -2,6 +2,7 @@
 //! wgpu pipeline, plus a logic op, a wide Bresenham line width and/or GL line
 //! stipple.
 
+use crate::core::base::error::{RawError, Shared};
 use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
 use naga::back::spv;
@@ -43,7 +44,7 @@ pub fn logic_op(func: u8) -> Option<vk::LogicOp> {
 pub fn set_layout(
     device: &ash::Device,
     layouts: &[Vec<(u32, EntryKind)>; 2],
-) -> Result<vk::DescriptorSetLayout, String> {
+) -> Result<vk::DescriptorSetLayout, RawError> {
     let mut bindings = Vec::new();
     for (stage, (entries, flags)) in layouts
         .iter()
@@ -51,7 +52,8 @@ pub fn set_layout(
         .enumerate()
     {
         for &(binding, kind) in entries {
-            let binding = shared_binding(stage as u32, binding).ok_or("binding out of range")?;
+            let binding =
+                shared_binding(stage as u32, binding).ok_or(RawError::OutOfRange("binding"))?;
             bindings.push(
                 vk::DescriptorSetLayoutBinding::default()
                     .binding(binding)
@@ -69,17 +71,20 @@ pub fn set_layout(
         .flags(vk::DescriptorSetLayoutCreateFlags::PUSH_DESCRIPTOR_KHR)
         .bindings(&bindings);
     // SAFETY: `info` is complete and `device` is alive.
-    unsafe { device.create_descriptor_set_layout(&info, None) }.map_err(|e| e.to_string())
+    unsafe { device.create_descriptor_set_layout(&info, None) }.map_err(|result| RawError::Vulkan {
+        what: "vkCreateDescriptorSetLayout",
+        result,
+    })
 }
 
 /// SPIR-V for `module`'s entry point of `stage`, bindings moved into set 0.
-pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>, String> {
+pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>, RawError> {
     let info = naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
         naga::valid::Capabilities::all(),
     )
     .validate(module)
-    .map_err(|e| e.into_inner().to_string())?;
+    .map_err(|e| RawError::Validation(Shared::new(e)))?;
     let group = if stage == naga::ShaderStage::Vertex {
         0
     } else {
@@ -88,7 +93,8 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
     let mut binding_map = spv::BindingMap::default();
     for (_, var) in module.global_variables.iter() {
         if let Some(rb) = var.binding {
-            let binding = shared_binding(group, rb.binding).ok_or("binding out of range")?;
+            let binding =
+                shared_binding(group, rb.binding).ok_or(RawError::OutOfRange("binding"))?;
             binding_map.insert(
                 rb,
                 spv::BindingInfo {
@@ -103,7 +109,7 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
         .entry_points
         .iter()
         .find(|e| e.stage == stage)
-        .ok_or("no entry point")?;
+        .ok_or(RawError::Missing("entry point"))?;
     // The options wgpu-hal uses where they matter for results.
     let options = spv::Options {
         lang_version: (1, 3),
@@ -121,7 +127,8 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
         shader_stage: stage,
         entry_point: entry.name.clone(),
     };
-    spv::write_vec(module, &info, &options, Some(&pipeline)).map_err(|e| e.to_string())
+    spv::write_vec(module, &info, &options, Some(&pipeline))
+        .map_err(|e| RawError::Spirv(Shared::new(e)))
 }
 
 /// Attachment formats of a pipeline (colour per slot, depth, stencil).
@@ -153,7 +160,7 @@ pub fn create(
     layout: vk::PipelineLayout,
     code: [&[u32]; 2],
     formats: &Formats,
-) -> Result<vk::Pipeline, String> {
+) -> Result<vk::Pipeline, RawError> {
     let mut modules = Vec::new();
     for words in code {
         let info = vk::ShaderModuleCreateInfo::default().code(words);
@@ -162,7 +169,10 @@ pub fn create(
             Ok(m) => modules.push(m),
             Err(e) => {
                 destroy_modules(device, &modules);
-                return Err(e.to_string());
+                return Err(RawError::Vulkan {
+                    what: "vkCreateShaderModule",
+                    result: e,
+                });
             }
         }
     }
@@ -186,9 +196,9 @@ fn create_with(
     layout: vk::PipelineLayout,
     modules: &[vk::ShaderModule],
     formats: &Formats,
-) -> Result<vk::Pipeline, String> {
+) -> Result<vk::Pipeline, RawError> {
     let (&[vs, fs], name) = (modules, c"main") else {
-        return Err("two shader modules expected".into());
+        return Err(RawError::Missing("vertex or fragment shader module"));
     };
     let stages = [
         vk::PipelineShaderStageCreateInfo::default()
@@ -298,11 +308,14 @@ fn create_with(
     // modules and layout are alive.
     let pipelines =
         unsafe { device.create_graphics_pipelines(vk::PipelineCache::null(), &[info], None) }
-            .map_err(|(_, e)| e.to_string())?;
+            .map_err(|(_, result)| RawError::Vulkan {
+                what: "vkCreateGraphicsPipelines",
+                result,
+            })?;
     pipelines
         .first()
         .copied()
-        .ok_or_else(|| "no pipeline".into())
+        .ok_or(RawError::Missing("pipeline"))
 }
 
 /// Vertex buffer bindings and attributes: one buffer per attribute.
@@ -313,7 +326,7 @@ fn vertex_input(
         Vec<vk::VertexInputBindingDescription>,
         Vec<vk::VertexInputAttributeDescription>,
     ),
-    String,
+    RawError,
 > {
     let mut bindings = Vec::new();
     let mut attributes = Vec::new();
@@ -321,7 +334,7 @@ fn vertex_input(
         bindings.push(
             vk::VertexInputBindingDescription::default()
                 .binding(i as u32)
-                .stride(u32::try_from(stride).map_err(|_| "vertex stride")?)
+                .stride(u32::try_from(stride).map_err(|_| RawError::OutOfRange("vertex stride"))?)
                 .input_rate(match step {
                     wgpu::VertexStepMode::Vertex => vk::VertexInputRate::VERTEX,
                     wgpu::VertexStepMode::Instance => vk::VertexInputRate::INSTANCE,
@@ -331,7 +344,7 @@ fn vertex_input(
             vk::VertexInputAttributeDescription::default()
                 .binding(i as u32)
                 .location(location)
-                .format(vertex_format(format).ok_or("vertex format")?),
+                .format(vertex_format(format).ok_or(RawError::OutOfRange("vertex format"))?),
         );
     }
     Ok((bindings, attributes))

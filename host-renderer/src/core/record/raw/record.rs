@@ -4,6 +4,7 @@
 use super::cache::RawCache;
 use super::draw::{Binding, Call, RawDraw};
 use super::pipeline;
+use crate::core::base::error::RawError;
 use crate::core::gpu::raw::RawDevice;
 use ash::vk;
 use wgpu::hal::api::Vulkan;
@@ -15,7 +16,7 @@ pub fn record(
     device: &wgpu::Device,
     encoder: &mut wgpu::CommandEncoder,
     d: &RawDraw<'_>,
-) -> Result<(), String> {
+) -> Result<(), RawError> {
     check_features(raw, d)?;
     check_ranges(d)?;
     cache.make_room();
@@ -125,20 +126,20 @@ pub fn record(
     if recorded {
         Ok(())
     } else {
-        Err("command encoder not recording".into())
+        Err(RawError::NotRecording)
     }
 }
 
 /// The device features `d` needs are enabled.
-fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), String> {
+fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), RawError> {
     if d.logic_op.is_some() && !raw.features().logic_op {
-        return Err("logicOp is not enabled".into());
+        return Err(RawError::NotEnabled("logicOp"));
     }
     if d.line_width > raw.features().max_line_width.max(1) {
-        return Err("line wider than the device draws".into());
+        return Err(RawError::LineTooWide);
     }
     if d.line_stipple.is_some() && !raw.features().line_stipple {
-        return Err("stippledBresenhamLines is not enabled".into());
+        return Err(RawError::NotEnabled("stippledBresenhamLines"));
     }
     Ok(())
 }
@@ -152,7 +153,7 @@ struct Descriptors {
 }
 
 impl Descriptors {
-    fn new(raw: &RawDevice, cache: &mut RawCache, d: &RawDraw<'_>) -> Result<Self, String> {
+    fn new(raw: &RawDevice, cache: &mut RawCache, d: &RawDraw<'_>) -> Result<Self, RawError> {
         let mut out = Self {
             buffers: Vec::new(),
             images: Vec::new(),
@@ -161,7 +162,7 @@ impl Descriptors {
         for (stage, list) in d.bindings.iter().enumerate() {
             for (binding, b) in list {
                 let binding = pipeline::shared_binding(stage as u32, *binding)
-                    .ok_or("binding out of range")?;
+                    .ok_or(RawError::OutOfRange("binding"))?;
                 let (ty, at) = match b {
                     Binding::Buffer(buf) => {
                         out.buffers.push(
@@ -200,16 +201,24 @@ impl Descriptors {
     }
 
     /// The descriptor writes, pointing into `self`.
-    fn writes(&self) -> Result<Vec<vk::WriteDescriptorSet<'_>>, String> {
+    fn writes(&self) -> Result<Vec<vk::WriteDescriptorSet<'_>>, RawError> {
         let mut writes = Vec::new();
         for &(binding, ty, i) in &self.slots {
             let w = vk::WriteDescriptorSet::default()
                 .dst_binding(binding)
                 .descriptor_type(ty);
             writes.push(if ty == vk::DescriptorType::UNIFORM_BUFFER {
-                w.buffer_info(self.buffers.get(i..=i).ok_or("descriptor")?)
+                w.buffer_info(
+                    self.buffers
+                        .get(i..=i)
+                        .ok_or(RawError::Missing("descriptor"))?,
+                )
             } else {
-                w.image_info(self.images.get(i..=i).ok_or("descriptor")?)
+                w.image_info(
+                    self.images
+                        .get(i..=i)
+                        .ok_or(RawError::Missing("descriptor"))?,
+                )
             });
         }
         Ok(writes)
@@ -224,7 +233,7 @@ struct Buffers {
 }
 
 impl Buffers {
-    fn new(d: &RawDraw<'_>) -> Result<Self, String> {
+    fn new(d: &RawDraw<'_>) -> Result<Self, RawError> {
         let mut vertex = Vec::new();
         let mut offsets = Vec::new();
         for (b, off) in d.vertex {
@@ -250,18 +259,13 @@ impl Buffers {
     }
 }
 
+/// A dynamic-rendering attachment.
+type Attachment = vk::RenderingAttachmentInfo<'static>;
+
 /// The colour attachments by slot and the depth/stencil attachment, loaded
 /// and stored in the layouts wgpu left them in.
-fn attachments(
-    d: &RawDraw<'_>,
-) -> Result<
-    (
-        Vec<vk::RenderingAttachmentInfo<'static>>,
-        vk::RenderingAttachmentInfo<'static>,
-    ),
-    String,
-> {
-    let attachment = |v: &wgpu::TextureView, layout| -> Result<_, String> {
+fn attachments(d: &RawDraw<'_>) -> Result<(Vec<Attachment>, Attachment), RawError> {
+    let attachment = |v: &wgpu::TextureView, layout| -> Result<_, RawError> {
         Ok(vk::RenderingAttachmentInfo::default()
             .image_view(raw_view(v)?)
             .image_layout(layout)
@@ -284,7 +288,7 @@ fn attachments(
 
 /// The viewport (with the y flip wgpu-hal applies to every viewport it
 /// sets) and the scissor rectangle.
-fn viewport_and_scissor(d: &RawDraw<'_>) -> Result<(vk::Viewport, vk::Rect2D), String> {
+fn viewport_and_scissor(d: &RawDraw<'_>) -> Result<(vk::Viewport, vk::Rect2D), RawError> {
     let [vx, vy, vw, vh, near, far] = d.viewport;
     let viewport = vk::Viewport {
         x: vx,
@@ -297,8 +301,8 @@ fn viewport_and_scissor(d: &RawDraw<'_>) -> Result<(vk::Viewport, vk::Rect2D), S
     let [sx, sy, sw, sh] = d.scissor;
     let scissor = vk::Rect2D {
         offset: vk::Offset2D {
-            x: i32::try_from(sx).map_err(|_| "scissor")?,
-            y: i32::try_from(sy).map_err(|_| "scissor")?,
+            x: i32::try_from(sx).map_err(|_| RawError::OutOfRange("scissor"))?,
+            y: i32::try_from(sy).map_err(|_| RawError::OutOfRange("scissor"))?,
         },
         extent: vk::Extent2D {
             width: sw,
@@ -310,7 +314,7 @@ fn viewport_and_scissor(d: &RawDraw<'_>) -> Result<(vk::Viewport, vk::Rect2D), S
 
 /// The checks wgpu makes before a draw (Vulkan makes none): every vertex and
 /// instance the draw fetches, and every index it reads, lies in its buffer.
-fn check_ranges(d: &RawDraw<'_>) -> Result<(), String> {
+fn check_ranges(d: &RawDraw<'_>) -> Result<(), RawError> {
     let instances = match &d.call {
         Call::Plain { instances, .. } | Call::Indexed { instances, .. } => instances,
     };
@@ -329,7 +333,7 @@ fn check_ranges(d: &RawDraw<'_>) -> Result<(), String> {
             .and_then(|v| v.checked_add(format.size()))
             .and_then(|v| v.checked_add(*offset));
         if end.is_none_or(|end| end > buf.size()) {
-            return Err("vertex or instance range past its buffer".into());
+            return Err(RawError::VertexRange);
         }
     }
     if let (Some((buf, offset, format)), Call::Indexed { indices, .. }) = (&d.index, &d.call) {
@@ -341,18 +345,19 @@ fn check_ranges(d: &RawDraw<'_>) -> Result<(), String> {
             .checked_mul(size)
             .and_then(|v| v.checked_add(*offset));
         if end.is_none_or(|end| end > buf.size()) {
-            return Err("index range past the index buffer".into());
+            return Err(RawError::IndexRange);
         }
     }
     Ok(())
 }
 
-fn raw_buffer(b: &wgpu::Buffer) -> Result<vk::Buffer, String> {
+fn raw_buffer(b: &wgpu::Buffer) -> Result<vk::Buffer, RawError> {
     // SAFETY: the handle is only recorded while `b` is kept alive (module docs).
-    unsafe { b.as_hal::<Vulkan>().map(|h| h.raw_handle()) }.ok_or_else(|| "buffer".into())
+    unsafe { b.as_hal::<Vulkan>().map(|h| h.raw_handle()) }.ok_or(RawError::NoHandle("buffer"))
 }
 
-fn raw_view(v: &wgpu::TextureView) -> Result<vk::ImageView, String> {
+fn raw_view(v: &wgpu::TextureView) -> Result<vk::ImageView, RawError> {
     // SAFETY: as for buffers.
-    unsafe { v.as_hal::<Vulkan>().map(|h| h.raw_handle()) }.ok_or_else(|| "texture view".into())
+    unsafe { v.as_hal::<Vulkan>().map(|h| h.raw_handle()) }
+        .ok_or(RawError::NoHandle("texture view"))
 }

@@ -48,14 +48,20 @@ pub fn check_type(gpu: &Gpu, t: QueryType) -> Result<(), CommandError> {
     }
 }
 
+/// The type of query `q`, if implemented on this device.
+fn query_type(gpu: &Gpu, q: &Mutex<QueryObj>) -> Result<QueryType, CommandError> {
+    let ty = q.lock().desc.kind.query_type();
+    check_type(gpu, ty)?;
+    Ok(ty)
+}
+
 /// BEGIN_QUERY.
 pub(crate) fn begin(
     rec: &mut Recorder<'_>,
     sub: &mut SubContext,
     q: &Arc<Mutex<QueryObj>>,
 ) -> Result<(), CommandError> {
-    let ty = q.lock().desc.kind.query_type();
-    check_type(rec.gpu, ty)?;
+    let ty = query_type(rec.gpu, q)?;
     {
         let mut obj = q.lock();
         let pool = if is_occlusion(ty) {
@@ -83,8 +89,7 @@ pub(crate) fn end(
     sub: &mut SubContext,
     q: &Arc<Mutex<QueryObj>>,
 ) -> Result<(), CommandError> {
-    let ty = q.lock().desc.kind.query_type();
-    check_type(rec.gpu, ty)?;
+    let ty = query_type(rec.gpu, q)?;
     q.lock().active = false;
     if is_occlusion(ty) {
         if sub

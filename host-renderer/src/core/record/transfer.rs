@@ -321,6 +321,19 @@ struct Readback {
     rows_per_layer: u64,
 }
 
+/// A region read back: the main aspect (depth, stencil or colour) and, for
+/// packed depth/stencil formats, the stencil; where the region starts in
+/// them (whole levels are read for depth/stencil formats).
+struct Readbacks {
+    aspects: Vec<Readback>,
+    x0: u32,
+    y0: u32,
+    /// Bytes per texel (block) of the main aspect.
+    main_bpp: u32,
+    /// The main aspect is a stencil.
+    stencil_only: bool,
+}
+
 fn download_texture(
     gpu: &Gpu,
     work: &mut Work,
@@ -330,6 +343,19 @@ fn download_texture(
     offset: u64,
     dst: &dyn Backing,
 ) -> Result<(), TransferError> {
+    let read = read_back(gpu, work, id, tex, r)?;
+    write_rows(tex.desc, r, &read, offset, dst)
+}
+
+/// Copies region `r` of `tex` (each aspect) into read-back buffers, submits,
+/// waits and maps them.
+fn read_back(
+    gpu: &Gpu,
+    work: &mut Work,
+    id: ResId,
+    tex: &TextureRes,
+    r: &Region,
+) -> Result<Readbacks, TransferError> {
     let desc = tex.desc;
     // Depth/stencil copies must cover whole subresources: read the level, crop.
     let whole = desc.is_depth_stencil();
@@ -364,7 +390,8 @@ fn download_texture(
     } else {
         wgpu::TextureAspect::All
     };
-    let main_bpp = if depth_aspect == wgpu::TextureAspect::StencilOnly {
+    let stencil_only = depth_aspect == wgpu::TextureAspect::StencilOnly;
+    let main_bpp = if stencil_only {
         1
     } else {
         desc.host_block_bytes()
@@ -418,26 +445,36 @@ fn download_texture(
             rows_per_layer,
         });
     }
+    Ok(Readbacks {
+        aspects: reads,
+        x0,
+        y0,
+        main_bpp,
+        stencil_only,
+    })
+}
+
+/// Writes the rows of region `r` from `read` into guest memory `dst` (from
+/// `offset`), in the guest's layout.
+fn write_rows(
+    desc: &FormatDesc,
+    r: &Region,
+    read: &Readbacks,
+    offset: u64,
+    dst: &dyn Backing,
+) -> Result<(), TransferError> {
+    let (bw, bh) = desc.block_dims();
+    let (x0, y0) = (read.x0, read.y0);
     let mut guest_row = vec![0u8; r.guest_row_bytes as usize];
-    let main_skip = u64::from(x0 / bw) * u64::from(main_bpp);
+    let main_skip = u64::from(x0 / bw) * u64::from(read.main_bpp);
     for layer in 0..u64::from(r.layers) {
         for y in 0..u64::from(r.block_rows) {
             guest_row.fill(0);
-            fn src_row(rb: &Readback, row: u64, skip: u64, bytes: u64) -> &[u8] {
-                let start = row * rb.padded + skip;
-                rb.data
-                    .get(start as usize..(start + bytes) as usize)
-                    .unwrap_or_default()
-            }
-            if let Some(main) = reads.first() {
-                let bytes = u64::from(r.width.div_ceil(bw)) * u64::from(main_bpp);
-                let s = src_row(
-                    main,
-                    layer * main.rows_per_layer + y + u64::from(y0 / bh),
-                    main_skip,
-                    bytes,
-                );
-                if depth_aspect == wgpu::TextureAspect::StencilOnly {
+            if let Some(main) = read.aspects.first() {
+                let bytes = u64::from(r.width.div_ceil(bw)) * u64::from(read.main_bpp);
+                let row = layer * main.rows_per_layer + y + u64::from(y0 / bh);
+                let s = row_bytes(main, row, main_skip, bytes);
+                if read.stencil_only {
                     if let Some(d) = guest_row.get_mut(..s.len()) {
                         d.copy_from_slice(s);
                     }
@@ -445,13 +482,9 @@ fn download_texture(
                     format::host_row_to_guest(desc, s, &mut guest_row);
                 }
             }
-            if let Some(stencil) = reads.get(1) {
-                let s = src_row(
-                    stencil,
-                    layer * stencil.rows_per_layer + y + u64::from(y0 / bh),
-                    u64::from(x0),
-                    u64::from(r.width),
-                );
+            if let Some(stencil) = read.aspects.get(1) {
+                let row = layer * stencil.rows_per_layer + y + u64::from(y0 / bh);
+                let s = row_bytes(stencil, row, u64::from(x0), u64::from(r.width));
                 format::stencil_row_to_guest(desc, s, &mut guest_row);
             }
             let at = offset + layer * r.guest_layer_stride + y * r.guest_stride;
@@ -459,6 +492,14 @@ fn download_texture(
         }
     }
     Ok(())
+}
+
+/// `bytes` bytes of row `row` of `rb`, from byte `skip` (empty if outside).
+fn row_bytes(rb: &Readback, row: u64, skip: u64, bytes: u64) -> &[u8] {
+    let start = row * rb.padded + skip;
+    rb.data
+        .get(start as usize..(start + bytes) as usize)
+        .unwrap_or_default()
 }
 
 /// Maps `buffer` for reading, waits, and copies its contents out.

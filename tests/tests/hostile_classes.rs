@@ -17,7 +17,7 @@ use guest_protocol::virgl::{
     ObjectType, Query, SamplerView, StageSlots, Surface, Transfer3d,
 };
 use guest_protocol::wire::{Dwords, F64Bits};
-use host_renderer::core::error::{CommandError, CreateResourceError, TransferError};
+use host_renderer::core::error::{CommandError, CreateResourceError, ErrorChain, TransferError};
 use host_renderer::{CtxId, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
 
 const CTX: CtxId = CtxId(1);
@@ -597,6 +597,16 @@ fn resource_bound_as_its_own_sampler_and_render_target() {
     // Refused (as WebGPU forbids it) or rendered; either way recorded
     // against this context and not escaped.
     assert!(errors.len() <= 2, "{errors:?}");
+    // Each is logged on one line that says what failed and why: a wgpu
+    // error carries wgpu-core's report as its cause.
+    for r in g.r.context_errors(CTX).unwrap().0 {
+        let line = r.to_string();
+        assert!(!line.contains('\n'), "{line}");
+        if matches!(r.error, CommandError::Wgpu(_)) {
+            let cause = ErrorChain(&r.error).to_string();
+            assert!(cause.len() > r.error.to_string().len(), "{line}");
+        }
+    }
     for err in &errors {
         assert!(
             matches!(

@@ -9,7 +9,7 @@ use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Blend, Command, CreateObject, Encoder, Format, ObjectType, Surface};
 use guest_protocol::vtest::{ClientConnection, Limits};
 use guest_protocol::wire::Dwords;
-use host_renderer::core::error::{CommandError, CreateResourceError, SubmitError};
+use host_renderer::core::error::{CommandError, CreateResourceError, QuotaError, SubmitError};
 use host_renderer::vtest::ServeOptions;
 use host_renderer::{CtxId, Gpu, Quotas, Renderer, ResId, ResourceInfo};
 use pv3d_tests::vtest_client::*;
@@ -107,7 +107,9 @@ fn renderer_quotas_refuse_before_allocating() {
     assert_eq!(s.errors, 1);
     assert_eq!(
         errors(&r, a),
-        vec![CommandError::Quota("2 objects per context".into())]
+        vec![CommandError::Quota(QuotaError::ObjectsPerContext {
+            max: 2
+        })]
     );
     // Sub-contexts share the context's quota.
     let s = r

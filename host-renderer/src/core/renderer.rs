@@ -1,21 +1,23 @@
 //! The renderer API: contexts, resources, transfers, submits, fences, caps,
 //! read-back for display. It knows nothing of transports.
 
-use super::backing::{Backing, VecBacking};
-use super::caps;
-use super::context::{Context, ContextErrorRecord};
-use super::error::{
-    CommandError, CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
+use crate::core::base::backing::{Backing, VecBacking};
+use crate::core::base::error::{
+    CommandError, CreateContextError, CreateResourceError, ErrorChain, LookupError, QuotaError,
+    SubmitError, TransferError, WgpuError,
 };
-use super::exec::Exec;
-use super::gpu::Gpu;
-use super::ids::{CtxId, ResId};
-use super::layout::ResourceInfo;
-use super::pipeline::Caches;
-use super::quota::Quotas;
-use super::resource::{self, Resource, ResourceTable};
-use super::transfer::{self, TransferBox};
-use super::work::Work;
+use crate::core::base::ids::{CtxId, ResId};
+use crate::core::base::layout::ResourceInfo;
+use crate::core::base::quota::Quotas;
+use crate::core::exec::Exec;
+use crate::core::gpu::caps;
+use crate::core::gpu::device::Gpu;
+use crate::core::record::caches::Caches;
+use crate::core::record::transfer::{self, TransferBox};
+use crate::core::record::work::Work;
+use crate::core::resources::create;
+use crate::core::resources::table::{Resource, ResourceTable};
+use crate::core::state::context::{Context, ContextErrorRecord};
 use guest_protocol::virgl::caps::{CapsV1, CapsV2};
 use guest_protocol::virgl::{opcode_name, Box3, Commands, Format};
 use parking_lot::Mutex;
@@ -168,8 +170,8 @@ impl Renderer {
             });
         }
         // Before sizing: the size scales with it.
-        resource::sample_count(info)?;
-        let bytes = resource::host_bytes(&self.gpu, info);
+        create::sample_count(info)?;
+        let bytes = create::host_bytes(&self.gpu, info);
         let total = self.memory_used.saturating_add(bytes);
         if total > self.quotas.resource_memory {
             return Err(CreateResourceError::Quota {
@@ -177,7 +179,7 @@ impl Renderer {
                 max: self.quotas.resource_memory.saturating_sub(self.memory_used),
             });
         }
-        let kind = resource::create(&self.gpu, id, info)?;
+        let kind = create::create(&self.gpu, id, info)?;
         self.memory_used = total;
         self.sizes.insert(id, bytes);
         self.resources.insert(
@@ -249,23 +251,24 @@ impl Renderer {
 
     /// Backing → resource (vtest TRANSFER_PUT2, virtio TRANSFER_TO_HOST_3D).
     pub fn transfer_in(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
-        let r = self
-            .resources
-            .get_mut(&id)
-            .ok_or(TransferError::NoResource(id))?;
-        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
-        transfer::upload(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+        let backing = self.backing(id)?;
+        self.write_from(id, t, backing.as_ref())
     }
 
     /// Resource → backing (vtest TRANSFER_GET2, virtio TRANSFER_FROM_HOST_3D).
     /// Complete when it returns.
     pub fn transfer_out(&mut self, id: ResId, t: &TransferBox) -> Result<(), TransferError> {
+        let backing = self.backing(id)?;
+        self.read_into(id, t, backing.as_ref())
+    }
+
+    /// The backing of resource `id`.
+    fn backing(&self, id: ResId) -> Result<Arc<dyn Backing>, TransferError> {
         let r = self
             .resources
             .get(&id)
             .ok_or(TransferError::NoResource(id))?;
-        let backing = r.backing.clone().ok_or(TransferError::NoBacking(id))?;
-        transfer::download(&self.gpu, &mut self.work, id, r, t, backing.as_ref())
+        r.backing.clone().ok_or(TransferError::NoBacking(id))
     }
 
     /// Resource → `dst` memory of the caller's (transfers without a backing).
@@ -293,7 +296,15 @@ impl Renderer {
             .resources
             .get_mut(&id)
             .ok_or(TransferError::NoResource(id))?;
-        transfer::upload(&self.gpu, &mut self.work, id, r, t, src)
+        transfer::upload(
+            &self.gpu,
+            &mut self.work,
+            &mut self.caches.depth,
+            id,
+            r,
+            t,
+            src,
+        )
     }
 
     /// Reads level `level`, layer `layer` of a texture for display, in the
@@ -322,8 +333,9 @@ impl Renderer {
         let stride =
             u64::from(w.div_ceil(desc.block_dims().0)) * u64::from(desc.guest_block_bytes());
         let rows = u64::from(h.div_ceil(desc.block_dims().1));
-        let size = usize::try_from(stride * rows)
-            .map_err(|_| TransferError::Wgpu("image too large".into()))?;
+        let size = usize::try_from(stride * rows).map_err(|_| TransferError::TooLarge {
+            bytes: stride * rows,
+        })?;
         let dst = VecBacking::zeroed(size);
         let t = TransferBox {
             level,
@@ -364,7 +376,11 @@ impl Renderer {
                 bytes: bytes.len(),
                 max,
             };
-            context.record(0, "SUBMIT", CommandError::Quota(error.to_string()));
+            let quota = QuotaError::CommandBuffer {
+                bytes: bytes.len(),
+                max,
+            };
+            context.record(0, "SUBMIT", CommandError::Quota(quota));
             return Err(error);
         }
         if context.submits % 1000 == 0 {
@@ -398,7 +414,7 @@ impl Renderer {
             }
         }
         let flush_err = self.work.flush(&self.gpu);
-        let late: Vec<String> = flush_err
+        let late: Vec<WgpuError> = flush_err
             .into_iter()
             .chain(self.gpu.take_uncaptured())
             .collect();
@@ -483,7 +499,7 @@ impl Renderer {
         if let Some(e) = self.work.flush(&self.gpu) {
             match ctx.and_then(|c| self.contexts.get_mut(&c)) {
                 Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
-                None => tracing::warn!("wgpu error on flush: {e}"),
+                None => tracing::warn!("{}", ErrorChain(&e)),
             }
         }
     }

@@ -1,0 +1,165 @@
+//! A format's description: its host format, the conversion between guest
+//! and host bytes, its swizzles and the uses the host implements.
+
+use guest_protocol::virgl::Format;
+use wgpu::TextureFormat as Tf;
+
+/// How a guest texel becomes a host texel and back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Conversion {
+    /// Identical bytes.
+    Same,
+    /// Three components of `comp` bytes → four; the fourth is `fill`
+    /// (little-endian bytes of "one" in that component type).
+    Pad3 {
+        /// Bytes per component (1, 2 or 4).
+        comp: u32,
+        /// The added component's value, `comp` low bytes used.
+        fill: u32,
+    },
+    /// `Z32_UNORM` ↔ `Depth32Float`.
+    Z32Unorm,
+    /// 24-bit unorm depth in bits `shift..shift+24` of a dword ↔ `Depth32Float`;
+    /// with `stencil_shift`, an 8-bit stencil too (combined depth/stencil format).
+    Z24 {
+        /// Bit position of the depth.
+        shift: u32,
+        /// Bit position of the stencil, if the format has one.
+        stencil_shift: Option<u32>,
+    },
+    /// `Z32_FLOAT_S8X24_UINT`: f32 depth then a dword whose low byte is stencil.
+    Z32FloatS8,
+}
+
+/// Swizzle source: host channel 0..=3, or a constant.
+pub mod swz {
+    /// Host red.
+    pub const R: u8 = 0;
+    /// Host green.
+    pub const G: u8 = 1;
+    /// Host blue.
+    pub const B: u8 = 2;
+    /// Host alpha.
+    pub const A: u8 = 3;
+    /// Constant 0.
+    pub const ZERO: u8 = 4;
+    /// Constant 1.
+    pub const ONE: u8 = 5;
+    /// Identity.
+    pub const RGBA: [u8; 4] = [R, G, B, A];
+    /// X formats: alpha reads as one.
+    pub const RGB1: [u8; 4] = [R, G, B, ONE];
+}
+
+/// What a format may be used for (before checking the adapter).
+pub mod usage {
+    /// Sampled texture.
+    pub const SAMPLE: u8 = 1;
+    /// Colour render target.
+    pub const RENDER: u8 = 2;
+    /// Depth/stencil attachment.
+    pub const DEPTH: u8 = 4;
+}
+
+/// One supported virgl format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatDesc {
+    /// The guest's format.
+    pub virgl: Format,
+    /// The host texture format.
+    pub host: Tf,
+    /// Byte conversion between them.
+    pub conv: Conversion,
+    /// How the guest's R, G, B, A read from the host texture ([`swz`]).
+    pub swizzle: [u8; 4],
+    /// [`usage`] bits.
+    pub usage: u8,
+}
+
+impl FormatDesc {
+    /// Block width and height in texels (1×1 for uncompressed formats).
+    pub fn block_dims(&self) -> (u32, u32) {
+        self.host.block_dimensions()
+    }
+
+    /// Bytes of one block in the guest's memory.
+    pub fn guest_block_bytes(&self) -> u32 {
+        match self.conv {
+            Conversion::Same => self.host_block_bytes(),
+            Conversion::Pad3 { comp, .. } => comp * 3,
+            Conversion::Z32Unorm | Conversion::Z24 { .. } => 4,
+            Conversion::Z32FloatS8 => 8,
+        }
+    }
+
+    /// Bytes of one block in the host texture (depth aspect for depth formats).
+    pub fn host_block_bytes(&self) -> u32 {
+        match self.host {
+            Tf::Depth16Unorm => 2,
+            Tf::Depth32Float | Tf::Depth32FloatStencil8 | Tf::Depth24Plus => 4,
+            Tf::Depth24PlusStencil8 => 4,
+            Tf::Stencil8 => 1,
+            f => f.block_copy_size(None).unwrap_or(4),
+        }
+    }
+
+    /// True for depth and/or stencil formats.
+    pub fn is_depth_stencil(&self) -> bool {
+        self.host.is_depth_stencil_format()
+    }
+
+    /// True when the guest format has a stencil part.
+    pub fn has_stencil(&self) -> bool {
+        self.host.has_stencil_aspect()
+    }
+
+    /// True when the guest format has a depth part.
+    pub fn has_depth(&self) -> bool {
+        self.host.has_depth_aspect()
+    }
+
+    /// True for `X` formats (no alpha channel in the guest format).
+    pub fn alpha_is_one(&self) -> bool {
+        matches!(self.swizzle, [_, _, _, swz::ONE])
+    }
+
+    /// When rendering, the guest channel ([`swz::R`]..=[`swz::A`]) each
+    /// host channel stores: host channel `h` stores the first guest channel
+    /// that reads it ([`Self::swizzle`]), else guest channel `h`; host alpha
+    /// always carries the guest's alpha (blend factors read it even where
+    /// it is not stored). `A8`: `[A, G, B, A]`; `L8A8`: `[R, A, B, A]`;
+    /// identity for RGBA, X, R, RG, L and I formats.
+    pub fn render_swizzle(&self) -> [u8; 4] {
+        let mut out = swz::RGBA;
+        for (host, stored) in (0u8..).zip(out.iter_mut()).take(3) {
+            if let Some(guest) = (0u8..).zip(self.swizzle).find(|&(_, s)| s == host) {
+                *stored = guest.0;
+            }
+        }
+        out
+    }
+}
+
+/// Applies a [`FormatDesc::render_swizzle`] to a guest colour (clear
+/// colour, blend constant, colour mask bits): channel `h` of the result is
+/// channel `swizzle[h]` of `guest`.
+pub fn render_swizzled<T: Copy>(swizzle: [u8; 4], guest: [T; 4]) -> [T; 4] {
+    let [r, g, b, a] = guest;
+    swizzle.map(|s| match s {
+        swz::R => r,
+        swz::G => g,
+        swz::B => b,
+        _ => a,
+    })
+}
+
+/// A guest colour write mask (`PIPE_MASK_R` = 1 … `PIPE_MASK_A` = 8, as
+/// `wgpu::ColorWrites`) in host channels under a
+/// [`FormatDesc::render_swizzle`]: `A8`'s alpha bit enables red.
+pub fn render_mask(swizzle: [u8; 4], mask: u8) -> u8 {
+    let guest = [1u8, 2, 4, 8].map(|bit| mask & bit != 0);
+    (0..4)
+        .zip(render_swizzled(swizzle, guest))
+        .filter(|&(_, on)| on)
+        .fold(0, |m, (host, _)| m | 1 << host)
+}

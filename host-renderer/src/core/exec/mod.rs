@@ -1,0 +1,195 @@
+//! Layer 6, execution: each decoded virgl command dispatched against the
+//! submitting context: state and object commands change its sub-context,
+//! transfers move data, and clears, draws, blits, copies and queries are
+//! recorded through `record`.
+//!
+//! Uses every layer below (`base` … `record`).
+
+mod objects;
+mod state;
+mod transfers;
+
+use crate::core::base::error::CommandError;
+use crate::core::gpu::device::Gpu;
+use crate::core::record::caches::Caches;
+use crate::core::record::recorder::Recorder;
+use crate::core::record::work::Work;
+use crate::core::record::{blit, clear, copy, draw};
+use crate::core::resources::table::{Resource, ResourceTable};
+use crate::core::state::context::Context;
+use crate::core::state::sub_context::SubContext;
+use crate::core::validate::resource::attached;
+use guest_protocol::virgl::Command;
+
+/// Everything a command may touch.
+pub(crate) struct Exec<'a> {
+    /// The device.
+    pub gpu: &'a Gpu,
+    /// Pending GPU work.
+    pub work: &'a mut Work,
+    /// All resources.
+    pub resources: &'a mut ResourceTable,
+    /// Shader and pipeline caches.
+    pub caches: &'a mut Caches,
+    /// The submitting context.
+    pub ctx: &'a mut Context,
+}
+
+impl Exec<'_> {
+    /// The current sub-context.
+    pub fn sub(&mut self) -> &mut SubContext {
+        let current = self.ctx.current;
+        self.ctx.subs.entry(current).or_default()
+    }
+
+    /// The recording parts and the current sub-context, borrowed together.
+    pub fn split(&mut self) -> (Recorder<'_>, &mut SubContext) {
+        let ctx = &mut *self.ctx;
+        let sub = ctx.subs.entry(ctx.current).or_default();
+        let rec = Recorder {
+            gpu: self.gpu,
+            work: &mut *self.work,
+            resources: &mut *self.resources,
+            caches: &mut *self.caches,
+            attached: &ctx.resources,
+        };
+        (rec, sub)
+    }
+
+    /// A resource attached to this context.
+    pub fn resource(&self, handle: u32) -> Result<&Resource, CommandError> {
+        attached(self.resources, &self.ctx.resources, handle)
+    }
+
+    /// Executes one command.
+    pub fn run(&mut self, cmd: &Command<'_>) -> Result<(), CommandError> {
+        let unsupported = |what| Err(CommandError::Unsupported(what));
+        match *cmd {
+            Command::Nop(_)
+            | Command::EndTransfers(_)
+            | Command::LinkShader(_)
+            | Command::SetTessState { .. }
+            | Command::SetMinSamples(_)
+            | Command::SetDebugFlags(_)
+            | Command::SendStringMarker { .. }
+            | Command::SetTweaks { .. }
+            | Command::TextureBarrier(_)
+            | Command::MemoryBarrier(_)
+            | Command::SetClipState(_) => Ok(()),
+            Command::CreateObject(ref obj) => self.create_object(obj),
+            Command::BindObject {
+                object_type,
+                handle,
+            } => self.bind_object(object_type, handle),
+            Command::DestroyObject { handle, .. } => {
+                self.sub().objects.remove(&handle);
+                Ok(())
+            }
+            Command::SetSubCtx(id) => self.set_sub_context(id),
+            Command::CreateSubCtx(id) => self.create_sub_context(id),
+            Command::DestroySubCtx(id) => self.destroy_sub_context(id),
+            Command::BindShader { handle, stage } => self.bind_shader(handle, stage),
+            Command::SetViewportState {
+                start_slot,
+                viewports,
+            } => {
+                if start_slot == 0 {
+                    self.sub().viewport = viewports.first().copied();
+                }
+                Ok(())
+            }
+            Command::SetFramebufferState { zsurf, cbufs } => self.set_framebuffer(zsurf, cbufs),
+            Command::SetFramebufferStateNoAttach { size, .. } => {
+                self.sub().fb.no_attach = (u32::from(size.lo()), u32::from(size.hi()));
+                Ok(())
+            }
+            Command::SetVertexBuffers(buffers) => {
+                self.sub().vertex_buffers = buffers.to_vec();
+                Ok(())
+            }
+            Command::SetIndexBuffer(ib) => self.set_index_buffer(&ib),
+            Command::SetConstantBuffer { stage, data, .. } => {
+                self.set_constant_buffer(stage, data.as_bytes())
+            }
+            Command::SetSamplerViews(slots) => self.set_sampler_views(&slots),
+            Command::BindSamplerStates(slots) => self.bind_sampler_states(&slots),
+            Command::SetStencilRef(r) => {
+                self.sub().stencil_ref = (r.front(), r.back());
+                Ok(())
+            }
+            Command::SetBlendColor(c) => {
+                self.sub().blend_color = c.map(|v| v.get());
+                Ok(())
+            }
+            Command::SetScissorState {
+                start_slot,
+                scissors,
+            } => {
+                if let Some(s) = scissors.first().filter(|_| start_slot == 0) {
+                    let (x0, y0, x1, y1) = s.rect();
+                    self.sub().scissor = Some((x0.into(), y0.into(), x1.into(), y1.into()));
+                }
+                Ok(())
+            }
+            Command::SetSampleMask(m) => {
+                self.sub().sample_mask = m;
+                Ok(())
+            }
+            Command::SetPolygonStipple(rows) => {
+                self.sub().polygon_stipple = rows.map(|r| r.get());
+                Ok(())
+            }
+            Command::SetStreamoutTargets { targets, .. } => {
+                refuse_unless(targets.is_empty(), "stream output")
+            }
+            Command::SetShaderBuffers { buffers, .. }
+            | Command::SetAtomicBuffers { buffers, .. } => refuse_unless(
+                buffers.iter().all(|b| b.res.get() == 0),
+                "shader storage buffers",
+            ),
+            Command::SetShaderImages { images, .. } => {
+                refuse_unless(images.iter().all(|b| b.res.get() == 0), "shader images")
+            }
+            Command::SetUniformBuffer { res, .. } => {
+                refuse_unless(res == 0, "uniform buffer objects")
+            }
+            Command::SetRenderCondition { handle, .. } => {
+                refuse_unless(handle == 0, "conditional rendering")
+            }
+            Command::BeginQuery { handle } => self.query(handle, true),
+            Command::EndQuery { handle } => self.query(handle, false),
+            Command::GetQueryResult { handle, .. } => self.query_result(handle),
+            Command::Clear(ref c) => {
+                let (mut rec, sub) = self.split();
+                clear::clear(&mut rec, &sub.fb, c)
+            }
+            Command::DrawVbo(ref d) => {
+                let (mut rec, sub) = self.split();
+                draw::draw(&mut rec, sub, d)
+            }
+            Command::Blit(ref b) => blit::blit(&mut self.split().0, b),
+            Command::ResourceCopyRegion(ref c) => copy::copy_region(&mut self.split().0, c),
+            Command::Transfer3d(ref t) => self.transfer3d(t),
+            Command::CopyTransfer3d(ref t) => self.copy_transfer3d(t),
+            Command::ResourceInlineWrite(ref w) => self.inline_write(w),
+            Command::ClearTexture { .. } => unsupported("CLEAR_TEXTURE"),
+            Command::GetQueryResultQbo(_) => unsupported("query buffer objects"),
+            Command::LaunchGrid(_) => unsupported("compute"),
+            Command::PipeResourceCreate(_) | Command::PipeResourceSetType { .. } => {
+                unsupported("blob resources")
+            }
+            Command::GetMemoryInfo { .. } => unsupported("GET_MEMORY_INFO"),
+            Command::Video { .. } => unsupported("video"),
+        }
+    }
+}
+
+/// `Ok` when `supported`, else an `Unsupported(what)` error: for commands
+/// accepted only when they bind nothing.
+fn refuse_unless(supported: bool, what: &'static str) -> Result<(), CommandError> {
+    if supported {
+        Ok(())
+    } else {
+        Err(CommandError::Unsupported(what))
+    }
+}

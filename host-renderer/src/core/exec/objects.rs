@@ -1,0 +1,153 @@
+//! Object commands: creating objects (within the context's object quota),
+//! binding state objects, and the query commands that name query objects.
+
+use super::Exec;
+use crate::core::base::error::{CommandError, QuotaError, ShaderError};
+use crate::core::record::query;
+use crate::core::state::objects::{Object, QueryObj, ShaderMemo, ShaderObj};
+use crate::core::state::sub_context::SubContext;
+use crate::core::validate::objects::{sampler_state, sampler_view, surface};
+use guest_protocol::virgl::{CreateObject, ObjectType};
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+impl Exec<'_> {
+    /// CREATE_OBJECT.
+    pub(super) fn create_object(&mut self, obj: &CreateObject<'_>) -> Result<(), CommandError> {
+        let handle = obj.handle();
+        if handle == 0 {
+            return Err(CommandError::ZeroHandle);
+        }
+        // The context's object quota, before anything is built.
+        let replaces = self
+            .ctx
+            .subs
+            .get(&self.ctx.current)
+            .is_some_and(|s| s.objects.contains_key(&handle));
+        if !replaces && self.ctx.object_count() >= self.ctx.max_objects {
+            return Err(CommandError::Quota(QuotaError::ObjectsPerContext {
+                max: self.ctx.max_objects,
+            }));
+        }
+        let gpu = self.gpu;
+        let object = match *obj {
+            CreateObject::Blend(b) => Object::Blend(b),
+            CreateObject::Rasterizer(r) => Object::Rasterizer(r),
+            CreateObject::Dsa(d) => Object::Dsa(d),
+            CreateObject::Shader(ref chunk) => {
+                let text = self
+                    .sub()
+                    .assembler
+                    .push(chunk)
+                    .map_err(|e| CommandError::Shader {
+                        handle,
+                        stage: chunk.stage,
+                        source: ShaderError::Assemble(e),
+                    })?;
+                let Some(text) = text else { return Ok(()) };
+                Object::Shader(Arc::new(ShaderObj {
+                    handle,
+                    stage: chunk.stage,
+                    text: Arc::from(text.as_ref()),
+                    compiled: ShaderMemo::default(),
+                }))
+            }
+            CreateObject::VertexElements { elements, .. } => {
+                Object::VertexElements(Arc::from(elements.to_vec()))
+            }
+            CreateObject::SamplerView(v) => {
+                Object::SamplerView(Arc::new(sampler_view(gpu, self.resource(v.res)?, &v)?))
+            }
+            CreateObject::SamplerState(s) => {
+                Object::SamplerState(Arc::new(sampler_state(gpu, &s)?))
+            }
+            CreateObject::Surface(s) | CreateObject::MsaaSurface { surface: s, .. } => {
+                Object::Surface(Arc::new(surface(gpu, self.resource(s.res)?, &s)?))
+            }
+            CreateObject::Query(q) => Object::Query(Arc::new(Mutex::new(QueryObj {
+                desc: q,
+                result: 0,
+                active: false,
+                slots: Vec::new(),
+            }))),
+            CreateObject::StreamoutTarget { .. } => Object::StreamoutTarget,
+        };
+        self.sub().insert(handle, object)
+    }
+
+    /// BIND_OBJECT (state objects; handle 0 unbinds).
+    pub(super) fn bind_object(&mut self, ty: ObjectType, handle: u32) -> Result<(), CommandError> {
+        let sub = self.sub();
+        match ty {
+            ObjectType::BLEND => {
+                sub.blend = bound(sub, handle, "blend", |o| match o {
+                    Object::Blend(b) => Some(*b),
+                    _ => None,
+                })?;
+            }
+            ObjectType::RASTERIZER => {
+                sub.rasterizer = bound(sub, handle, "rasterizer", |o| match o {
+                    Object::Rasterizer(b) => Some(*b),
+                    _ => None,
+                })?;
+            }
+            ObjectType::DSA => {
+                sub.dsa = bound(sub, handle, "dsa", |o| match o {
+                    Object::Dsa(b) => Some(*b),
+                    _ => None,
+                })?;
+            }
+            ObjectType::VERTEX_ELEMENTS => {
+                sub.vertex_elements = bound(sub, handle, "vertex elements", |o| match o {
+                    Object::VertexElements(b) => Some(Arc::clone(b)),
+                    _ => None,
+                })?;
+            }
+            _ => {
+                return Err(CommandError::OutOfRange {
+                    what: "bindable object type",
+                    value: u64::from(ty.0),
+                })
+            }
+        }
+        Ok(())
+    }
+
+    /// BEGIN_QUERY (`begin`) or END_QUERY.
+    pub(super) fn query(&mut self, handle: u32, begin: bool) -> Result<(), CommandError> {
+        let q = self.query_obj(handle)?;
+        let (mut rec, sub) = self.split();
+        if begin {
+            query::begin(&mut rec, sub, &q)
+        } else {
+            query::end(&mut rec, sub, &q)
+        }
+    }
+
+    /// GET_QUERY_RESULT.
+    pub(super) fn query_result(&mut self, handle: u32) -> Result<(), CommandError> {
+        let q = self.query_obj(handle)?;
+        query::get_result(&mut self.split().0, &q)
+    }
+
+    fn query_obj(&mut self, handle: u32) -> Result<Arc<Mutex<QueryObj>>, CommandError> {
+        self.sub().get(handle, "query", |o| match o {
+            Object::Query(q) => Some(Arc::clone(q)),
+            _ => None,
+        })
+    }
+}
+
+/// A bound object: `None` for handle 0.
+fn bound<T>(
+    sub: &SubContext,
+    handle: u32,
+    what: &'static str,
+    pick: impl FnOnce(&Object) -> Option<T>,
+) -> Result<Option<T>, CommandError> {
+    if handle == 0 {
+        Ok(None)
+    } else {
+        sub.get(handle, what, pick).map(Some)
+    }
+}

@@ -1,0 +1,183 @@
+//! State commands: the framebuffer, index and constant buffers, sampler
+//! slots, bound shaders, and the sub-context in use.
+
+use super::Exec;
+use crate::core::base::error::CommandError;
+use crate::core::state::context::MAX_SUB_CONTEXTS;
+use crate::core::state::objects::Object;
+use crate::core::state::sub_context::{IndexBinding, StageState, SubContext};
+use crate::core::validate::bindings::{stage_index, write_slots};
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::enums::ShaderStage;
+use guest_protocol::virgl::{IndexBuffer, StageSlots};
+use std::sync::Arc;
+
+impl Exec<'_> {
+    /// SET_FRAMEBUFFER_STATE.
+    pub(super) fn set_framebuffer(
+        &mut self,
+        zsurf: u32,
+        cbufs: &[Le32],
+    ) -> Result<(), CommandError> {
+        let surf = |sub: &SubContext, h: u32| {
+            if h == 0 {
+                return Ok(None);
+            }
+            sub.get(h, "surface", |o| match o {
+                Object::Surface(s) => Some(Arc::clone(s)),
+                _ => None,
+            })
+            .map(Some)
+        };
+        let sub = self.sub();
+        let z = surf(sub, zsurf)?;
+        let c = cbufs
+            .iter()
+            .map(|h| surf(sub, h.get()))
+            .collect::<Result<Vec<_>, _>>()?;
+        sub.fb.zsurf = z;
+        sub.fb.cbufs = c;
+        Ok(())
+    }
+
+    /// SET_INDEX_BUFFER.
+    pub(super) fn set_index_buffer(&mut self, ib: &IndexBuffer) -> Result<(), CommandError> {
+        self.sub().index_buffer = match ib.layout {
+            Some((index_size, offset)) if ib.res != 0 => {
+                if !matches!(index_size, 1 | 2 | 4) {
+                    return Err(CommandError::OutOfRange {
+                        what: "index size",
+                        value: u64::from(index_size),
+                    });
+                }
+                Some(IndexBinding {
+                    res: ib.res,
+                    index_size,
+                    offset,
+                })
+            }
+            _ => None,
+        };
+        Ok(())
+    }
+
+    /// SET_CONSTANT_BUFFER: `bytes` become constant buffer 0 of `stage`.
+    pub(super) fn set_constant_buffer(
+        &mut self,
+        stage: ShaderStage,
+        bytes: &[u8],
+    ) -> Result<(), CommandError> {
+        let i = stage_index(stage)?;
+        if let Some(s) = self.sub().stages.get_mut(i) {
+            s.constants.clear();
+            s.constants.extend_from_slice(bytes);
+        }
+        Ok(())
+    }
+
+    /// SET_SAMPLER_VIEWS.
+    pub(super) fn set_sampler_views(&mut self, slots: &StageSlots<'_>) -> Result<(), CommandError> {
+        let pick = |o: &Object| match o {
+            Object::SamplerView(v) => Some(Arc::clone(v)),
+            _ => None,
+        };
+        bind_slots(self.sub(), slots, "sampler view", pick, |s| &mut s.views)
+    }
+
+    /// BIND_SAMPLER_STATES.
+    pub(super) fn bind_sampler_states(
+        &mut self,
+        slots: &StageSlots<'_>,
+    ) -> Result<(), CommandError> {
+        let pick = |o: &Object| match o {
+            Object::SamplerState(v) => Some(Arc::clone(v)),
+            _ => None,
+        };
+        bind_slots(self.sub(), slots, "sampler state", pick, |s| {
+            &mut s.samplers
+        })
+    }
+
+    /// BIND_SHADER.
+    pub(super) fn bind_shader(
+        &mut self,
+        handle: u32,
+        stage: ShaderStage,
+    ) -> Result<(), CommandError> {
+        let i = stage_index(stage)?;
+        let sub = self.sub();
+        let shader = if handle == 0 {
+            None
+        } else {
+            // A shader of another stage is no shader for this one (the
+            // reference checks the same).
+            Some(sub.get(handle, "shader", |o| match o {
+                Object::Shader(s) if s.stage == stage => Some(Arc::clone(s)),
+                _ => None,
+            })?)
+        };
+        if let Some(s) = sub.stages.get_mut(i) {
+            s.shader = shader;
+        }
+        Ok(())
+    }
+
+    /// SET_SUB_CTX (the reference ignores unknown ids).
+    pub(super) fn set_sub_context(&mut self, id: u32) -> Result<(), CommandError> {
+        if self.ctx.subs.contains_key(&id) {
+            self.ctx.current = id;
+        }
+        Ok(())
+    }
+
+    /// CREATE_SUB_CTX.
+    pub(super) fn create_sub_context(&mut self, id: u32) -> Result<(), CommandError> {
+        if !self.ctx.subs.contains_key(&id) {
+            if self.ctx.subs.len() >= MAX_SUB_CONTEXTS {
+                return Err(CommandError::OutOfRange {
+                    what: "sub-context count",
+                    value: self.ctx.subs.len() as u64,
+                });
+            }
+            self.ctx.subs.insert(id, SubContext::default());
+        }
+        Ok(())
+    }
+
+    /// DESTROY_SUB_CTX (sub-context 0 stays).
+    pub(super) fn destroy_sub_context(&mut self, id: u32) -> Result<(), CommandError> {
+        if id != 0 {
+            self.ctx.subs.remove(&id);
+            if self.ctx.current == id {
+                self.ctx.current = 0;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Looks up the objects `slots` names (`what`, taken by `pick`; handle 0
+/// unbinds) and writes them into the slot table `table` of their stage.
+fn bind_slots<T>(
+    sub: &mut SubContext,
+    slots: &StageSlots<'_>,
+    what: &'static str,
+    pick: impl Fn(&Object) -> Option<T>,
+    table: impl FnOnce(&mut StageState) -> &mut Vec<Option<T>>,
+) -> Result<(), CommandError> {
+    let i = stage_index(slots.stage)?;
+    let start = slots.start_slot as usize;
+    let mut found = Vec::with_capacity(slots.handles.len());
+    for h in slots.handles {
+        let h = h.get();
+        found.push(if h == 0 {
+            None
+        } else {
+            Some(sub.get(h, what, &pick)?)
+        });
+    }
+    if let Some(s) = sub.stages.get_mut(i) {
+        write_slots(table(s), start, found)?;
+    }
+    Ok(())
+}

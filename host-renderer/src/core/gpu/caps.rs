@@ -1,0 +1,132 @@
+//! The capability sets the host advertises: exactly what is implemented and
+//! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
+//!
+//! Logic ops have no caps bit (every GL guest assumes them): they are drawn
+//! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
+//! device without it refuses such draws with an `Unsupported` context error
+//! rather than drawing them wrong. Aliased lines are as wide as the raw path
+//! draws them exactly (Bresenham `wideLines`; 1 without it) and the guest
+//! clamps to the range advertised; smooth lines stay 1 pixel wide. Line
+//! stipple (no caps bit either) is drawn with stippled Bresenham lines where
+//! the device has them and refused with `Unsupported` where it cannot be
+//! exact.
+//!
+//! Multisampled (4×) colour render targets are accepted, drawn to and
+//! resolved by blits, for captures made against hosts that advertise them;
+//! `max_samples` stays 1 until sampling, transfers and copies of them (and
+//! multisampled depth) are implemented too.
+
+use super::device::Gpu;
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
+
+/// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
+/// Mesa converts the other modes itself.
+pub const PRIM_MASK: u32 = 0x3b;
+/// GLSL level: float-only TGSI.
+pub const GLSL_LEVEL: u32 = 120;
+/// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
+pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
+
+fn le(v: u32) -> Le32 {
+    Le32::new(v)
+}
+
+fn f(v: f32) -> Le32 {
+    Le32::new(v.to_bits())
+}
+
+/// Builds `virgl_caps_v2` from what `gpu` supports.
+pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
+    let limits = &gpu.limits;
+    let mut sampler = FormatMask::default();
+    let mut render = FormatMask::default();
+    let mut depth = FormatMask::default();
+    for desc in crate::core::base::format::TABLE {
+        let s = gpu.format_support(desc.virgl);
+        if s.sample {
+            sampler.insert(desc.virgl.0);
+        }
+        if s.render {
+            render.insert(desc.virgl.0);
+        }
+        if s.depth {
+            depth.insert(desc.virgl.0);
+        }
+    }
+    let v1 = CapsV1 {
+        max_version: le(2),
+        sampler,
+        render,
+        depthstencil: depth,
+        vertexbuffer: FormatMask::default(),
+        // Occlusion queries and polygon stipple are implemented and tested
+        // (renderer_commands.rs).
+        bset: le(bset::OCCLUSION_QUERY | bset::POLY_STIPPLE),
+        glsl_level: le(GLSL_LEVEL),
+        max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
+        max_streamout_buffers: le(0),
+        max_dual_source_render_targets: le(0),
+        max_render_targets: le(1),
+        max_samples: le(1),
+        prim_mask: le(PRIM_MASK),
+        max_tbo_size: le(0),
+        max_uniform_blocks: le(0),
+        max_viewports: le(1),
+        max_texture_gather_components: le(0),
+    };
+    let mut caps = CapsV2 {
+        v1,
+        ..CapsV2::default()
+    };
+    caps.min_aliased_point_size = f(1.0);
+    caps.max_aliased_point_size = f(1.0);
+    caps.min_smooth_point_size = f(1.0);
+    caps.max_smooth_point_size = f(1.0);
+    caps.min_aliased_line_width = f(1.0);
+    let widest = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    caps.max_aliased_line_width = f(widest as f32);
+    caps.min_smooth_line_width = f(1.0);
+    caps.max_smooth_line_width = f(1.0);
+    caps.max_texture_lod_bias = f(15.0);
+    caps.max_vertex_outputs = le(limits.max_inter_stage_shader_variables.min(32));
+    caps.max_vertex_attribs = le(limits.max_vertex_attributes.min(16));
+    caps.min_texel_offset = le((-8i32) as u32);
+    caps.max_texel_offset = le(7);
+    caps.uniform_buffer_offset_alignment = le(limits.min_uniform_buffer_offset_alignment);
+    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH);
+    caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
+    caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
+    caps.max_texture_3d_size = le(limits.max_texture_dimension_3d);
+    caps.max_texture_cube_size = le(limits.max_texture_dimension_2d);
+    caps.host_feature_check_version = le(HOST_FEATURE_CHECK_VERSION);
+    caps.supported_readback_formats = sampler;
+    caps.scanout = render;
+    caps.renderer = renderer_string(&gpu.adapter_info.name);
+    caps.max_anisotropy = f(1.0);
+    caps.max_texture_image_units = le(limits.max_sampled_textures_per_shader_stage.min(16));
+    let cbuf = limits.max_uniform_buffer_binding_size.min(65536) as u32;
+    caps.max_const_buffer_size = [le(cbuf); 6];
+    caps.max_uniform_block_size = le(cbuf);
+    caps
+}
+
+/// `virgl_caps_v1`: the first 308 bytes of v2 with `max_version = 1`.
+pub fn caps_v1(gpu: &Gpu) -> CapsV1 {
+    let mut v1 = caps_v2(gpu).v1;
+    v1.max_version = le(1);
+    v1
+}
+
+/// `"pv3d wgpu <adapter>"`, NUL-terminated, cut to 63 bytes.
+fn renderer_string(adapter: &str) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    let text = format!("pv3d wgpu {adapter}");
+    for (d, s) in out.iter_mut().take(63).zip(text.bytes()) {
+        *d = s;
+    }
+    out
+}

@@ -1,0 +1,237 @@
+//! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
+//! lacks (logic ops, wide Bresenham lines) and what the raw path records with
+//! (dynamic rendering, push descriptors) are enabled where the adapter has
+//! them.
+
+use ash::vk;
+use std::ffi::CStr;
+use wgpu::hal::api::Vulkan;
+
+/// Vulkan features enabled for the raw path (default: no raw path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RawFeatures {
+    /// `VkPhysicalDeviceFeatures::logicOp`.
+    pub logic_op: bool,
+    /// Widest aliased line in whole pixels (`wideLines` with Bresenham line
+    /// rasterization, as GL draws aliased lines); 0 or 1: no wide lines.
+    pub max_line_width: u32,
+    /// GL line stipple (`stippledBresenhamLines`).
+    pub line_stipple: bool,
+}
+
+impl RawFeatures {
+    /// True when lines wider than one pixel can be drawn.
+    pub fn wide_lines(&self) -> bool {
+        self.max_line_width > 1
+    }
+}
+
+/// `VK_EXT_line_rasterization` (ash names only its KHR promotion).
+const EXT_LINE_RASTERIZATION: &CStr = c"VK_EXT_line_rasterization";
+
+/// Why the hal-level device creation failed (the caller falls back to wgpu's).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The caller asked for wgpu's features only.
+    #[error("the raw Vulkan path is disabled")]
+    Disabled,
+    /// The adapter is not a Vulkan one.
+    #[error("adapter is not a Vulkan adapter")]
+    NotVulkan,
+    /// A Vulkan call failed.
+    #[error("Vulkan: {0}")]
+    Vulkan(vk::Result),
+    /// wgpu-hal refused the raw device.
+    #[error("wgpu-hal: {0}")]
+    Hal(#[from] wgpu::hal::DeviceError),
+    /// wgpu refused the hal device.
+    #[error("wgpu: {0}")]
+    Wgpu(#[from] wgpu::RequestDeviceError),
+}
+
+/// Creates the device with wgpu's own extensions and features plus the raw
+/// path's, when the adapter offers Vulkan 1.3, dynamic rendering, push
+/// descriptors and `logicOp` or Bresenham `wideLines`; otherwise with
+/// wgpu's only.
+pub fn open(
+    adapter: &wgpu::Adapter,
+    desc: &wgpu::DeviceDescriptor<'_>,
+) -> Result<(wgpu::Device, wgpu::Queue, RawFeatures), OpenError> {
+    // SAFETY: the hal adapter is used only inside this function, while
+    // `adapter` is alive, and nothing it owns is destroyed here.
+    let hal = unsafe { adapter.as_hal::<Vulkan>() }.ok_or(OpenError::NotVulkan)?;
+    let instance = hal.shared_instance().raw_instance();
+    let phys = hal.raw_physical_device();
+    // SAFETY: `phys` was enumerated from `instance`.
+    let props = unsafe { instance.get_physical_device_properties(phys) };
+    // SAFETY: as above.
+    let core = unsafe { instance.get_physical_device_features(phys) };
+    // SAFETY: as above.
+    let exts = unsafe { instance.enumerate_device_extension_properties(phys) }
+        .map_err(OpenError::Vulkan)?;
+    let has_ext = |name: &CStr| {
+        exts.iter()
+            .any(|e| e.extension_name_as_c_str().is_ok_and(|n| n == name))
+    };
+    let line_ext = [ash::khr::line_rasterization::NAME, EXT_LINE_RASTERIZATION]
+        .into_iter()
+        .find(|&n| has_ext(n));
+    let mut dynamic = vk::PhysicalDeviceDynamicRenderingFeatures::default();
+    let mut lines = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default();
+    let mut features2 = vk::PhysicalDeviceFeatures2::default().push_next(&mut dynamic);
+    if line_ext.is_some() {
+        features2 = features2.push_next(&mut lines);
+    }
+    // SAFETY: `phys` belongs to `instance`; the chain holds valid structs of
+    // extensions the device has.
+    unsafe { instance.get_physical_device_features2(phys, &mut features2) };
+    let raw_ok = props.api_version >= vk::API_VERSION_1_3
+        && dynamic.dynamic_rendering == vk::TRUE
+        && has_ext(ash::khr::push_descriptor::NAME);
+    let bresenham = raw_ok && line_ext.is_some() && lines.bresenham_lines == vk::TRUE;
+    let wide_ok = bresenham && core.wide_lines == vk::TRUE;
+    let widest = props.limits.line_width_range[1];
+    let raw = RawFeatures {
+        logic_op: raw_ok && core.logic_op == vk::TRUE,
+        max_line_width: if wide_ok && widest.is_finite() {
+            widest.clamp(1.0, 255.0) as u32
+        } else {
+            1
+        },
+        line_stipple: bresenham && lines.stippled_bresenham_lines == vk::TRUE,
+    };
+    let line_state = raw.wide_lines() || raw.line_stipple;
+    let any = raw.logic_op || line_state;
+
+    let mut extensions = hal.required_device_extensions(desc.required_features);
+    let mut wanted = Vec::new();
+    if any {
+        wanted.push(ash::khr::push_descriptor::NAME);
+    }
+    if line_state {
+        wanted.extend(line_ext);
+    }
+    for name in wanted {
+        if !extensions.contains(&name) {
+            extensions.push(name);
+        }
+    }
+    let mut phd = hal.physical_device_features(&extensions, desc.required_features);
+    let mut enabled = phd.get_core();
+    if raw.logic_op {
+        enabled.logic_op = vk::TRUE;
+    }
+    if raw.wide_lines() {
+        enabled.wide_lines = vk::TRUE;
+    }
+    let mut dynamic_on =
+        vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);
+    let mut lines_on = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default()
+        .bresenham_lines(true)
+        .stippled_bresenham_lines(raw.line_stipple);
+    let names: Vec<*const std::ffi::c_char> = extensions.iter().map(|s| s.as_ptr()).collect();
+    // wgpu-hal itself always uses queue family 0, queue 0.
+    let priorities = [1.0f32];
+    let queues = [vk::DeviceQueueCreateInfo::default()
+        .queue_family_index(0)
+        .queue_priorities(&priorities)];
+    let mut info = vk::DeviceCreateInfo::default()
+        .queue_create_infos(&queues)
+        .enabled_extension_names(&names);
+    if any {
+        info = info.push_next(&mut dynamic_on);
+    }
+    if line_state {
+        info = info.push_next(&mut lines_on);
+    }
+    let info = phd.add_to_device_create(info).enabled_features(&enabled);
+    // SAFETY: `info` lists extensions and features the adapter reported, and
+    // every pointer in it lives until the call returns.
+    let device = unsafe { instance.create_device(phys, &info, None) }.map_err(OpenError::Vulkan)?;
+    // SAFETY: `device` was created from this adapter with `extensions` and
+    // wgpu's features enabled; ownership passes to wgpu-hal (no callback).
+    let open = unsafe {
+        hal.device_from_raw(
+            device,
+            None,
+            &extensions,
+            desc.required_features,
+            &desc.required_limits,
+            &desc.memory_hints,
+            0,
+            0,
+        )
+    }?;
+    drop(hal);
+    // SAFETY: `open` was created from this adapter's hal adapter.
+    let (device, queue) = unsafe { adapter.create_device_from_hal(open, desc) }?;
+    Ok((device, queue, raw))
+}
+
+/// The Vulkan device under wgpu, as far as the raw path uses it.
+pub struct RawDevice {
+    device: ash::Device,
+    push: ash::khr::push_descriptor::Device,
+    adapter: wgpu::Adapter,
+    features: RawFeatures,
+}
+
+impl std::fmt::Debug for RawDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawDevice")
+            .field("features", &self.features)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RawDevice {
+    /// The raw path of `device` (opened by [`open`] with `features`);
+    /// `None` when no raw feature is enabled.
+    pub fn new(
+        adapter: &wgpu::Adapter,
+        device: &wgpu::Device,
+        features: RawFeatures,
+    ) -> Option<Self> {
+        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
+            return None;
+        }
+        // SAFETY: the hal objects are only read here for handles that stay
+        // valid while `device` lives (every raw cache keeps a `wgpu::Device`).
+        let hal_device = unsafe { device.as_hal::<Vulkan>() }?;
+        // SAFETY: as above.
+        let hal_adapter = unsafe { adapter.as_hal::<Vulkan>() }?;
+        let raw = hal_device.raw_device().clone();
+        let push = ash::khr::push_descriptor::Device::new(
+            hal_adapter.shared_instance().raw_instance(),
+            &raw,
+        );
+        Some(Self {
+            device: raw,
+            push,
+            adapter: adapter.clone(),
+            features,
+        })
+    }
+
+    /// What the raw path can do.
+    pub fn features(&self) -> RawFeatures {
+        self.features
+    }
+
+    /// The Vulkan device.
+    pub(crate) fn device(&self) -> &ash::Device {
+        &self.device
+    }
+
+    /// Its push-descriptor commands.
+    pub(crate) fn push(&self) -> &ash::khr::push_descriptor::Device {
+        &self.push
+    }
+
+    /// The Vulkan format wgpu-hal uses for `f`.
+    pub(crate) fn format(&self, f: wgpu::TextureFormat) -> vk::Format {
+        // SAFETY: the hal adapter is only asked for a format mapping.
+        unsafe { self.adapter.as_hal::<Vulkan>() }
+            .map_or(vk::Format::UNDEFINED, |a| a.texture_format_as_raw(f))
+    }
+}

@@ -1,0 +1,259 @@
+//! BLIT: a scaled, filtered, format-converting copy (and mipmap generation),
+//! as a plain texture copy where sizes and formats match, else drawn by the
+//! blitter; multisampled sources are resolved first.
+
+use super::copy::{copy_texture, CopySide};
+use super::recorder::Recorder;
+use super::shader_pass::color_pass;
+use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::base::format::{render_mask, swz, FormatDesc};
+use crate::core::base::ids::ResId;
+use crate::core::resources::create::srgb_twin;
+use crate::core::resources::table::TextureRes;
+use crate::core::validate::blit::{blit_region, BlitRegion};
+use crate::core::validate::resource::texture;
+use guest_protocol::virgl::Blit;
+use wgpu::util::DeviceExt;
+
+/// Resolves a multisampled resource `handle` into a new single-sampled
+/// texture of its size and format (GL: a blit from a multisampled buffer
+/// reads the average of its samples); `None` when it is single-sampled.
+fn resolve_source(
+    rec: &mut Recorder<'_>,
+    handle: u32,
+) -> Result<Option<wgpu::Texture>, CommandError> {
+    let t = texture(rec.resource(handle)?, handle)?;
+    if t.texture.sample_count() <= 1 {
+        return Ok(None);
+    }
+    let src = t.texture.clone();
+    let gpu = rec.gpu;
+    rec.work.mark(ResId(handle));
+    let resolved = gpu.checked(WgpuOp::Resolve, || {
+        let twin = srgb_twin(src.format());
+        let resolved = gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("resolved"),
+            size: src.size(),
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: src.format(),
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_SRC,
+            view_formats: twin.as_slice(),
+        });
+        let (from, to) = (
+            src.create_view(&wgpu::TextureViewDescriptor::default()),
+            resolved.create_view(&wgpu::TextureViewDescriptor::default()),
+        );
+        // A pass with no draw: the resolve happens as it ends.
+        color_pass(rec.work.encoder(gpu), "resolve", &from, Some(&to));
+        resolved
+    })?;
+    Ok(Some(resolved))
+}
+
+/// Executes BLIT.
+pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError> {
+    let resolved = resolve_source(rec, b.src.res)?;
+    let src_r = rec.resource(b.src.res)?;
+    let dst_r = rec.resource(b.dst.res)?;
+    let (src_t, dst_t) = (texture(src_r, b.src.res)?, texture(dst_r, b.dst.res)?);
+    if dst_t.texture.sample_count() > 1 {
+        return Err(CommandError::Unsupported(
+            "blits into multisampled resources",
+        ));
+    }
+    let src_texture = resolved.unwrap_or_else(|| src_t.texture.clone());
+    let region = blit_region(b, &src_r.info, &dst_r.info)?;
+    let color_mask = b.flags.mask() & 0xf;
+    let depth_blit = src_t.desc.is_depth_stencil() || dst_t.desc.is_depth_stencil();
+    let same_format = src_t.desc.host == dst_t.desc.host && b.src.format == b.dst.format;
+    if region.same_size()
+        && same_format
+        && (depth_blit || color_mask == 0xf)
+        && !b.flags.scissor_enable()
+    {
+        let [sx, sy, w, h] = region.src;
+        let [dx, dy, ..] = region.dst;
+        let dst_texture = dst_t.texture.clone();
+        let src = CopySide {
+            id: ResId(b.src.res),
+            texture: &src_texture,
+            level: b.src.level,
+            origin: wgpu::Origin3d {
+                x: sx,
+                y: sy,
+                z: region.src_z,
+            },
+        };
+        let dst = CopySide {
+            id: ResId(b.dst.res),
+            texture: &dst_texture,
+            level: b.dst.level,
+            origin: wgpu::Origin3d {
+                x: dx,
+                y: dy,
+                z: region.dst_z,
+            },
+        };
+        let size = wgpu::Extent3d {
+            width: w,
+            height: h,
+            depth_or_array_layers: 1,
+        };
+        return copy_texture(rec, &src, &dst, size);
+    }
+    if depth_blit {
+        return Err(CommandError::Unsupported("scaled or converting depth blit"));
+    }
+    if color_mask == 0 {
+        return Ok(());
+    }
+    if !dst_t.renderable || src_t.dimension != wgpu::TextureDimension::D2 {
+        return Err(CommandError::Unsupported(
+            "blit to a non-renderable or from a 3D texture",
+        ));
+    }
+    let views = BlitViews::new(rec, b, &region, (&src_texture, src_t), dst_t);
+    draw_blit(rec, b, &region, &views)
+}
+
+/// The views and formats a drawn blit reads and writes.
+struct BlitViews {
+    src: wgpu::TextureView,
+    dst: wgpu::TextureView,
+    src_desc: &'static FormatDesc,
+    dst_desc: &'static FormatDesc,
+}
+
+impl BlitViews {
+    /// The source level and layer as a sampled 2D view, the destination's as
+    /// a render target, each in the blit's format where it shares the
+    /// texture's storage.
+    fn new(
+        rec: &Recorder<'_>,
+        b: &Blit,
+        region: &BlitRegion,
+        (src_texture, src_t): (&wgpu::Texture, &TextureRes),
+        dst_t: &TextureRes,
+    ) -> Self {
+        let src_desc = rec.gpu.view_desc(b.src.format, src_t.desc);
+        let dst_desc = rec.gpu.view_desc(b.dst.format, dst_t.desc);
+        let view = |t: &wgpu::Texture, format, usage, level, layer| {
+            t.create_view(&wgpu::TextureViewDescriptor {
+                format: Some(format),
+                dimension: Some(wgpu::TextureViewDimension::D2),
+                usage: Some(usage),
+                base_mip_level: level,
+                mip_level_count: Some(1),
+                base_array_layer: layer,
+                array_layer_count: Some(1),
+                ..Default::default()
+            })
+        };
+        Self {
+            src: view(
+                src_texture,
+                src_desc.host,
+                wgpu::TextureUsages::TEXTURE_BINDING,
+                b.src.level,
+                region.src_z,
+            ),
+            dst: view(
+                &dst_t.texture,
+                dst_desc.host,
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+                b.dst.level,
+                region.dst_z,
+            ),
+            src_desc,
+            dst_desc,
+        }
+    }
+}
+
+/// The blitter's parameters: the source rectangle in normalized
+/// coordinates, oriented as the destination, and both swizzles.
+fn blit_params(region: &BlitRegion, views: &BlitViews) -> [u32; 16] {
+    let [sx, sy, sw, sh] = region.src;
+    let (fw, fh) = (
+        region.src_level_size.0 as f32,
+        region.src_level_size.1 as f32,
+    );
+    let mut u = [sx as f32 / fw, (sx + sw) as f32 / fw];
+    let mut v = [sy as f32 / fh, (sy + sh) as f32 / fh];
+    if region.flip_x {
+        u.swap(0, 1);
+    }
+    if region.flip_y {
+        v.swap(0, 1);
+    }
+    // Guest colour from the source: X formats read alpha as one, unless the
+    // destination has no alpha either (its stored alpha byte is kept as is).
+    let (src_desc, dst_desc) = (views.src_desc, views.dst_desc);
+    let mut src_swizzle = src_desc.swizzle;
+    if src_desc.alpha_is_one() && dst_desc.alpha_is_one() {
+        src_swizzle[3] = swz::A;
+    }
+    let dst_swizzle = dst_desc.render_swizzle();
+    let mut params = [0u32; 16];
+    for (p, v) in params.iter_mut().zip(
+        [u[0], v[0], u[1], v[1]]
+            .map(f32::to_bits)
+            .into_iter()
+            .chain(src_swizzle.map(u32::from))
+            .chain(dst_swizzle.map(u32::from)),
+    ) {
+        *p = v;
+    }
+    params
+}
+
+/// Draws the blit with the blitter.
+fn draw_blit(
+    rec: &mut Recorder<'_>,
+    b: &Blit,
+    region: &BlitRegion,
+    views: &BlitViews,
+) -> Result<(), CommandError> {
+    let params = blit_params(region, views);
+    let color_mask = b.flags.mask() & 0xf;
+    let mask = render_mask(views.dst_desc.render_swizzle(), color_mask);
+    let linear = b.flags.filter() == 1;
+    let gpu = rec.gpu;
+    let device = &gpu.device;
+    let [dx, dy, dw, dh] = region.dst;
+    let (lw, lh) = region.dst_level_size;
+    gpu.checked(WgpuOp::Blit, || {
+        let blitter = &mut rec.caches.blitter;
+        let pipeline = blitter.pipeline(device, views.dst_desc.host, mask);
+        let sampler = blitter.sampler(device, linear);
+        let ubuf = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("blit params"),
+            contents: bytemuck::cast_slice(&params),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        let bind = blitter.bind_group(device, &views.src, &sampler, &ubuf);
+        rec.work.mark(ResId(b.src.res));
+        rec.work.mark(ResId(b.dst.res));
+        let mut pass = color_pass(rec.work.encoder(gpu), "blit", &views.dst, None);
+        pass.set_pipeline(&pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);
+        if b.flags.scissor_enable() {
+            let (x0, y0) = (u32::from(b.scissor_min.lo()), u32::from(b.scissor_min.hi()));
+            let (x1, y1) = (
+                u32::from(b.scissor_max.lo()).min(lw),
+                u32::from(b.scissor_max.hi()).min(lh),
+            );
+            if x1 <= x0 || y1 <= y0 {
+                return;
+            }
+            pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
+        }
+        pass.draw(0..4, 0..1);
+    })
+    .map_err(CommandError::from)
+}

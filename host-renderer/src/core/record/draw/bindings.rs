@@ -1,0 +1,141 @@
+//! The draw's bind groups, one per stage in shader-translate's binding
+//! scheme: constant buffer 0 and the driver uniforms from the uniform arena
+//! (dynamic offsets), the bound views (or a dummy of the right dimension)
+//! and samplers (or the default one); each bound resource is also kept for
+//! the raw Vulkan path.
+
+use super::pipelines::view_dimension;
+use crate::core::base::error::{CommandError, DrawError};
+use crate::core::record::bind_groups::BindGroupKey;
+use crate::core::record::recorder::Recorder;
+use crate::core::record::uniforms::UniformSlice;
+use crate::core::state::objects::CompiledShader;
+use crate::core::state::sub_context::StageState;
+use crate::core::validate::draw::BoundDraw;
+use shader_translate::interface::DriverUniforms;
+
+/// The draw's bind groups and what they bind.
+pub(super) struct Bindings {
+    /// Per stage: the bind group and its dynamic offsets.
+    pub groups: Vec<(wgpu::BindGroup, Vec<u32>)>,
+    /// Per stage: the bound resources, for the raw path.
+    pub raw: [RawStage; 2],
+}
+
+/// The resources of one stage bound by a draw, kept for the raw path.
+#[derive(Default)]
+pub(super) struct RawStage {
+    /// Uniform buffers by binding.
+    pub buffers: Vec<(u32, UniformSlice)>,
+    /// Sampled views by binding.
+    pub views: Vec<(u32, wgpu::TextureView)>,
+    /// Sampler states by binding (`None`: the default sampler).
+    pub samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
+}
+
+/// Binds both stages of `bound` (compiled as `vs` and `fs`, laid out as
+/// `layouts`), with the driver uniforms of a viewport flipped by `flip_y`.
+pub(super) fn bind(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    shaders: [&CompiledShader; 2],
+    layouts: &[wgpu::BindGroupLayout; 2],
+    flip_y: f32,
+) -> Result<Bindings, CommandError> {
+    let driver = DriverUniforms {
+        flip_y,
+        fb_height: bound.fb_size.1 as f32,
+        alpha_ref: bound.sub.dsa.map_or(0.0, |d| d.alpha_ref.get()),
+        polygon_stipple: bound.sub.polygon_stipple,
+    }
+    .to_bytes();
+    let mut out = Bindings {
+        groups: Vec::new(),
+        raw: Default::default(),
+    };
+    let stages = shaders.into_iter().zip([bound.vs, bound.fs]).zip(layouts);
+    for (((shader, stage), layout), raw) in stages.zip(&mut out.raw) {
+        let group = stage_group(rec, shader, stage, &driver, layout, raw)?;
+        out.groups.push(group);
+    }
+    Ok(out)
+}
+
+/// The bind group of one stage and its dynamic offsets; its resources are
+/// also noted in `raw`.
+fn stage_group(
+    rec: &mut Recorder<'_>,
+    c: &CompiledShader,
+    stage: &StageState,
+    driver: &[u8],
+    layout: &wgpu::BindGroupLayout,
+    raw: &mut RawStage,
+) -> Result<(wgpu::BindGroup, Vec<u32>), CommandError> {
+    let gpu = rec.gpu;
+    let mut buffers = Vec::new();
+    let submissions = rec.work.submissions;
+    let uniforms = &mut rec.work.uniforms;
+    let mut uniform = |binding: u32, data: &[u8], size: u64| {
+        let slice = uniforms
+            .alloc(gpu, submissions, data, size)
+            .ok_or(CommandError::Draw(DrawError::UniformArena))?;
+        buffers.push((binding, slice));
+        Ok::<_, CommandError>(())
+    };
+    for cb in &c.interface.constant_buffers {
+        let data: &[u8] = if cb.index == 0 { &stage.constants } else { &[] };
+        uniform(cb.binding.binding, data, cb.size)?;
+    }
+    if let Some(du) = c.interface.driver_uniforms {
+        uniform(du.binding, driver, driver.len() as u64)?;
+    }
+    let mut tex_views = Vec::new();
+    let mut samps = Vec::new();
+    for t in &c.interface.textures {
+        let unit = t.unit as usize;
+        let dim = view_dimension(t.dimension, t.arrayed);
+        let view = match stage.views.get(unit).cloned().flatten() {
+            Some(v) if v.dimension == dim => {
+                rec.work.mark(v.res);
+                v.view.clone()
+            }
+            Some(_) => return Err(CommandError::Draw(DrawError::ViewDimension(unit))),
+            None => rec.caches.unbound.dummy(gpu, dim),
+        };
+        tex_views.push((t.texture.binding, view));
+        if let Some(s) = t.sampler {
+            let state = stage.samplers.get(unit).cloned().flatten();
+            let sampler = match &state {
+                Some(st) if st.desc.flags.compare_mode() == t.comparison => st.sampler.clone(),
+                Some(_) => return Err(CommandError::Draw(DrawError::CompareMode(unit))),
+                None => rec.caches.unbound.sampler(&gpu.device),
+            };
+            samps.push((s.binding, sampler));
+            raw.samplers.push((s.binding, state.map(|st| st.desc)));
+        }
+    }
+    raw.buffers.clone_from(&buffers);
+    raw.views.clone_from(&tex_views);
+    // Dynamic offsets go in binding order.
+    buffers.sort_by_key(|b| b.0);
+    let offsets = buffers
+        .iter()
+        .map(|(_, s)| u32::try_from(s.offset))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| CommandError::Draw(DrawError::UniformOffset))?;
+    let key = BindGroupKey {
+        layout: layout.clone(),
+        buffers: buffers
+            .iter()
+            .map(|(b, s)| (*b, s.buffer.clone(), s.size))
+            .collect(),
+        views: tex_views,
+        samplers: samps,
+    };
+    let group = rec
+        .caches
+        .bind_groups
+        .get(gpu, &key)
+        .map_err(CommandError::from)?;
+    Ok((group, offsets))
+}

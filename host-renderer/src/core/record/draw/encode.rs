@@ -1,0 +1,295 @@
+//! Recording a prepared draw: the generated index buffer, the viewport and
+//! scissor checks, the occlusion slot, then the draw in the framebuffer's
+//! open render pass, or, for the raw Vulkan path, the binds that put every
+//! resource into the states the raw commands expect followed by the raw draw
+//! in an encoder of its own.
+
+use super::bindings::Bindings;
+use super::fixed::Fixed;
+use super::indices::{IndexSetup, Indices};
+use super::pipelines::Pipelines;
+use super::shaders::Shaders;
+use super::vertices::VertexSetup;
+use super::viewport::{scissor, Viewport};
+use crate::core::base::error::{CommandError, DrawError, WgpuOp};
+use crate::core::base::format::{render_swizzled, swz};
+use crate::core::record::pass::{begin_pass, pass_key, Loads};
+use crate::core::record::raw::draw::{Binding, Call, RawDraw};
+use crate::core::record::raw::record::record as record_raw;
+use crate::core::record::recorder::Recorder;
+use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::DrawVbo;
+use wgpu::util::DeviceExt;
+
+/// A draw with everything it binds prepared.
+pub(super) struct Prepared<'a> {
+    /// The bound state.
+    pub bound: &'a BoundDraw<'a>,
+    /// The command.
+    pub d: &'a DrawVbo,
+    /// Its shaders.
+    pub shaders: &'a Shaders,
+    /// Its indices.
+    pub index: &'a IndexSetup,
+    /// Its vertex buffers.
+    pub vertex: &'a VertexSetup,
+    /// Its fixed-function state.
+    pub fixed: &'a Fixed,
+    /// Its pipelines.
+    pub pipelines: &'a Pipelines,
+    /// Its bind groups.
+    pub bindings: &'a Bindings,
+    /// Its viewport.
+    pub viewport: &'a Viewport,
+    /// Primitives are rotated for the provoking vertex (for the trace).
+    pub rotate: bool,
+}
+
+/// The index buffer bound (buffer, offset, format), if any.
+type IndexBuffer<'b> = Option<(&'b wgpu::Buffer, u64, wgpu::IndexFormat)>;
+
+/// Records the draw `p`.
+pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), CommandError> {
+    let (bound, d) = (p.bound, p.d);
+    let gpu = rec.gpu;
+    let generated = match &p.index.indices {
+        Indices::Generated(list) => {
+            if list.is_empty() {
+                return Ok(());
+            }
+            Some(
+                gpu.device
+                    .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                        label: None,
+                        contents: bytemuck::cast_slice(list),
+                        usage: wgpu::BufferUsages::INDEX,
+                    }),
+            )
+        }
+        _ => None,
+    };
+    let vp = p.viewport.rect;
+    let stages = [p.bound.vs, p.bound.fs];
+    tracing::trace!(
+        "draw mode {:?} start {} count {} indexed {} bias {} ib {:?} vbufs {:?} {:?} vp {:?} consts vs {} fs {} rotate {}",
+        d.mode, d.start, d.count, d.indexed, d.index_bias, bound.sub.index_buffer, p.vertex.key,
+        p.vertex.bind.iter().map(|v| v.1).collect::<Vec<_>>(), (vp, p.viewport.flip_y),
+        stages[0].constants.len(), stages[1].constants.len(), p.rotate
+    );
+    if p.viewport.is_empty() {
+        return Ok(());
+    }
+    if !p.viewport.in_bounds(gpu.limits.max_texture_dimension_2d) {
+        return Err(CommandError::OutOfRange {
+            what: "viewport",
+            value: vp[2].max(vp[3]) as u64,
+        });
+    }
+    let scissor = scissor(bound);
+    if scissor[2] == 0 || scissor[3] == 0 {
+        return Ok(());
+    }
+    let (index, call) = index_and_call(p.index, generated.as_ref(), d);
+    record_in_pass(rec, p, scissor, index, &call)?;
+    if p.fixed.raw_needed {
+        draw_raw(rec, p, scissor, index, call)
+    } else {
+        Ok(())
+    }
+}
+
+/// Where the draw's indices come from, and what it draws.
+fn index_and_call<'b>(
+    index: &'b IndexSetup,
+    generated: Option<&'b wgpu::Buffer>,
+    d: &DrawVbo,
+) -> (IndexBuffer<'b>, Call) {
+    let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
+    let base_vertex = index.base_vertex;
+    match (&index.indices, generated) {
+        (
+            Indices::Guest {
+                buffer,
+                format,
+                offset,
+                first,
+            },
+            _,
+        ) => (
+            Some((buffer, *offset, *format)),
+            Call::Indexed {
+                indices: *first..first.saturating_add(d.count),
+                base_vertex,
+                instances,
+            },
+        ),
+        (Indices::Generated(list), Some(buf)) => (
+            Some((buf, 0, wgpu::IndexFormat::Uint32)),
+            Call::Indexed {
+                indices: 0..list.len() as u32,
+                base_vertex,
+                instances,
+            },
+        ),
+        _ => (
+            None,
+            Call::Plain {
+                vertices: d.start..d.start.saturating_add(d.count),
+                instances,
+            },
+        ),
+    }
+}
+
+/// The blend constant: one per pass, swizzled for the first colour buffer.
+fn blend_constant(bound: &BoundDraw<'_>) -> [f64; 4] {
+    let constant_swizzle = bound
+        .sub
+        .fb
+        .cbufs
+        .iter()
+        .flatten()
+        .next()
+        .map_or(swz::RGBA, |s| s.render_swizzle);
+    render_swizzled(constant_swizzle, bound.sub.blend_color.map(f64::from))
+}
+
+/// Records into the framebuffer's render pass (beginning one if needed):
+/// the wgpu draws, or for a raw draw only the binds that make wgpu put the
+/// bound resources into the states the raw commands expect (see `raw`).
+fn record_in_pass(
+    rec: &mut Recorder<'_>,
+    p: &Prepared<'_>,
+    [sx, sy, sw, sh]: [u32; 4],
+    index: IndexBuffer<'_>,
+    call: &Call,
+) -> Result<(), CommandError> {
+    let fb = &p.bound.sub.fb;
+    let occlusion_slot = match &p.bound.sub.active_occlusion {
+        Some(q) => {
+            let slot = rec.caches.queries.occlusion(&rec.gpu.device).alloc()?;
+            q.lock().slots.push(slot);
+            Some(slot)
+        }
+        None => None,
+    };
+    let key = pass_key(fb);
+    if rec.work.pass_for(&key).is_none() {
+        begin_pass(rec, fb, &Loads::load(fb))?;
+    }
+    let Some(open) = rec.work.pass_for(&key) else {
+        return Err(CommandError::Draw(DrawError::RenderPass));
+    };
+    let pass = &mut open.pass;
+    // One occlusion slot spans every variant of the draw.
+    if let Some(slot) = occlusion_slot {
+        pass.begin_occlusion_query(slot);
+    }
+    let bind = |pass: &mut wgpu::RenderPass<'static>| {
+        for (i, (g, offsets)) in p.bindings.groups.iter().enumerate() {
+            pass.set_bind_group(i as u32, g, offsets);
+        }
+        for (i, (buf, off)) in p.vertex.bind.iter().enumerate() {
+            pass.set_vertex_buffer(i as u32, buf.slice(*off..));
+        }
+        if let Some((buffer, offset, format)) = index {
+            pass.set_index_buffer(buffer.slice(offset..), format);
+        }
+    };
+    if p.fixed.raw_needed {
+        bind(pass);
+    }
+    let [vx, vy, vw, vh, near, far] = p.viewport.rect;
+    let [r, g, b, a] = blend_constant(p.bound);
+    for pipeline in &p.pipelines.wgpu {
+        pass.set_pipeline(pipeline);
+        bind(pass);
+        pass.set_viewport(vx, vy, vw, vh, near, far);
+        pass.set_scissor_rect(sx, sy, sw, sh);
+        pass.set_stencil_reference(u32::from(p.bound.sub.stencil_ref.0));
+        pass.set_blend_constant(wgpu::Color { r, g, b, a });
+        match call {
+            Call::Indexed {
+                indices,
+                base_vertex,
+                instances,
+            } => pass.draw_indexed(indices.clone(), *base_vertex, instances.clone()),
+            Call::Plain {
+                vertices,
+                instances,
+            } => pass.draw(vertices.clone(), instances.clone()),
+        }
+    }
+    if occlusion_slot.is_some() {
+        pass.end_occlusion_query();
+    }
+    Ok(())
+}
+
+/// Records the raw draw, one per pipeline variant, in an encoder of its own.
+fn draw_raw(
+    rec: &mut Recorder<'_>,
+    p: &Prepared<'_>,
+    scissor: [u32; 4],
+    index: IndexBuffer<'_>,
+    call: Call,
+) -> Result<(), CommandError> {
+    let gpu = rec.gpu;
+    let Some(raw) = gpu.raw.as_ref() else {
+        return Err(CommandError::Unsupported(
+            "logic ops or GL lines without the raw Vulkan path",
+        ));
+    };
+    let [r, g, b, a] = blend_constant(p.bound);
+    let border = gpu
+        .features
+        .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
+    let bindings = p.bindings.raw.each_ref().map(|st| {
+        let mut list = Vec::new();
+        list.extend(st.buffers.iter().map(|(n, b)| (*n, Binding::Buffer(b))));
+        list.extend(st.views.iter().map(|(n, v)| (*n, Binding::View(v))));
+        list.extend(
+            st.samplers
+                .iter()
+                .map(|(n, s)| (*n, Binding::Sampler(*s, border))),
+        );
+        list
+    });
+    let (vs, fs) = (&p.shaders.vs, &p.shaders.fs);
+    let fb = &p.bound.sub.fb;
+    let keys = &p.pipelines.raw_keys;
+    let mut raw_draw = RawDraw {
+        key: keys
+            .first()
+            .ok_or(CommandError::Draw(DrawError::NoPipeline))?,
+        logic_op: p.fixed.logic_op,
+        line_width: p.fixed.line_width,
+        line_stipple: p.fixed.line_stipple,
+        shaders: [(vs.id, &vs.naga), (fs.id, &fs.naga)],
+        bindings,
+        vertex: &p.vertex.bind,
+        index,
+        call,
+        viewport: p.viewport.rect,
+        scissor,
+        stencil_ref: u32::from(p.bound.sub.stencil_ref.0),
+        blend_constant: [r as f32, g as f32, b as f32, a as f32],
+        colors: fb
+            .cbufs
+            .iter()
+            .map(|c| c.as_ref().map(|s| &s.view))
+            .collect(),
+        depth: fb.zsurf.as_ref().map(|s| &s.view),
+        size: p.bound.fb_size,
+    };
+    let caches = &mut *rec.caches;
+    let result = gpu.checked(WgpuOp::RawDraw, || {
+        rec.work.record_separately(gpu, |encoder| {
+            keys.iter().try_for_each(|key| {
+                raw_draw.key = key;
+                record_raw(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
+            })
+        })
+    })?;
+    result.map_err(CommandError::Vulkan)
+}

@@ -1,0 +1,277 @@
+//! The draw's fixed-function state: winding, culling, depth/stencil and
+//! blending per colour target (in the host format's channels), and the GL
+//! rules that need the raw Vulkan path (logic ops, wide and stippled lines).
+
+use super::primitive::Primitive;
+use crate::core::base::error::CommandError;
+use crate::core::base::format::{render_mask, swz};
+use crate::core::base::gallium;
+use crate::core::gpu::device::Gpu;
+use crate::core::state::objects::SurfaceObj;
+use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
+use guest_protocol::virgl::{DrawVbo, Rasterizer};
+
+/// The draw's fixed-function state.
+pub(super) struct Fixed {
+    /// Front face winding.
+    pub front_face: wgpu::FrontFace,
+    /// Face culled.
+    pub cull: Option<wgpu::Face>,
+    /// Depth/stencil state (with a depth/stencil attachment).
+    pub depth_stencil: Option<wgpu::DepthStencilState>,
+    /// Colour target states by slot.
+    pub targets: Vec<Option<wgpu::ColorTargetState>>,
+    /// `PIPE_LOGICOP_*` other than COPY (raw path).
+    pub logic_op: Option<u8>,
+    /// Aliased line width in whole pixels (raw path above 1).
+    pub line_width: u32,
+    /// GL line stipple: factor and pattern (raw path).
+    pub line_stipple: Option<(u32, u16)>,
+    /// The draw goes through the raw Vulkan path.
+    pub raw_needed: bool,
+}
+
+impl Fixed {
+    /// The fixed-function state of `d` with `bound` state, drawn as `prim`;
+    /// refuses what neither wgpu nor the raw path can draw exactly.
+    pub(super) fn new(
+        gpu: &Gpu,
+        bound: &BoundDraw<'_>,
+        d: &DrawVbo,
+        prim: &Primitive,
+    ) -> Result<Self, CommandError> {
+        let rast = &bound.rast;
+        let (fb, blend) = (&bound.sub.fb, bound.sub.blend);
+        // `front_ccw` is the winding in the guest's clip space as wgpu sees
+        // it: Mesa already inverts it for FBOs (whose y we flip in the
+        // shader), so it maps straight through (verified on window and FBO
+        // captures).
+        let front_face = if rast.flags.front_ccw() {
+            wgpu::FrontFace::Ccw
+        } else {
+            wgpu::FrontFace::Cw
+        };
+        let depth_stencil = fb
+            .zsurf
+            .as_ref()
+            .map(|z| depth_state(z, bound.sub.dsa.as_ref(), rast));
+        let targets = fb
+            .cbufs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.as_ref().map(|s| {
+                    let rt = blend.map(|b| {
+                        if b.flags.independent_blend_enable() {
+                            b.rt.get(i).copied().unwrap_or(b.rt[0])
+                        } else {
+                            b.rt[0]
+                        }
+                    });
+                    color_target(s, rt)
+                })
+            })
+            .collect();
+        // A logic op other than COPY (plain writes) goes through the raw
+        // Vulkan path; without it the draw is refused rather than drawn wrong.
+        let logic_op = blend
+            .filter(|b| b.flags.logicop_enable())
+            .map(|b| b.logicop.logicop_func().0)
+            .filter(|&f| f != LOGICOP_COPY);
+        if logic_op.is_some() && !gpu.raw.as_ref().is_some_and(|r| r.features().logic_op) {
+            return Err(CommandError::Unsupported(
+                "logic ops (the device has no Vulkan logicOp)",
+            ));
+        }
+        let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
+        let raw_needed = logic_op.is_some() || line_width > 1 || line_stipple.is_some();
+        if raw_needed && bound.sub.active_occlusion.is_some() {
+            return Err(CommandError::Unsupported(
+                "logic ops or GL lines inside an occlusion query",
+            ));
+        }
+        Ok(Self {
+            front_face,
+            cull: prim.cull(rast),
+            depth_stencil,
+            targets,
+            logic_op,
+            line_width,
+            line_stipple,
+            raw_needed,
+        })
+    }
+}
+
+/// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).
+const LOGICOP_COPY: u8 = 12;
+
+/// Line width and stipple. Lines wider than a pixel go through the raw
+/// path where the device draws them; elsewhere the caps advertise width 1
+/// and the guest clamps. GL line stipple (the factor is sent minus one) is
+/// exact where the guest's lines reach Vulkan unsplit: stipple restarts with
+/// every line of a list.
+fn lines(
+    gpu: &Gpu,
+    rast: &Rasterizer,
+    d: &DrawVbo,
+    prim: &Primitive,
+) -> Result<(u32, Option<(u32, u16)>), CommandError> {
+    let draws_lines = matches!(
+        prim.topology,
+        wgpu::PrimitiveTopology::LineList | wgpu::PrimitiveTopology::LineStrip
+    ) || (prim.is_tri
+        && [rast.flags.fill_front(), rast.flags.fill_back()].contains(&PolygonMode::LINE));
+    let max_line_width = gpu
+        .raw
+        .as_ref()
+        .map_or(1, |r| r.features().max_line_width.max(1));
+    let line_width = if draws_lines && !rast.flags.line_smooth() {
+        aliased_line_width(rast.line_width.get(), max_line_width)
+    } else {
+        1
+    };
+    let line_stipple = (draws_lines
+        && rast.flags.line_stipple_enable()
+        && rast.stipple.line_stipple_pattern() != u16::MAX)
+        .then(|| {
+            (
+                u32::from(rast.stipple.line_stipple_factor()) + 1,
+                rast.stipple.line_stipple_pattern(),
+            )
+        });
+    if line_stipple.is_some() {
+        // Also in the guest's vertex order: the provoking-vertex rotation of
+        // flat-shaded lines would run the pattern backwards.
+        let unsplit = !prim.cpu
+            && (d.mode == PrimMode::LINES
+                || (d.mode == PrimMode::LINE_STRIP
+                    && prim.topology == wgpu::PrimitiveTopology::LineStrip));
+        if !unsplit {
+            return Err(CommandError::Unsupported(
+                "line stipple on loops, polygon edges, or flat-shaded or split lines",
+            ));
+        }
+        if !gpu.raw.as_ref().is_some_and(|r| r.features().line_stipple) {
+            return Err(CommandError::Unsupported(
+                "line stipple (the device has no stippled Bresenham lines)",
+            ));
+        }
+    }
+    Ok((line_width, line_stipple))
+}
+
+/// GL's width of an aliased line: `width` rounded, at least 1, at most `max`.
+fn aliased_line_width(width: f32, max: u32) -> u32 {
+    let rounded = if width.is_finite() {
+        width.round()
+    } else {
+        1.0
+    };
+    (rounded.clamp(1.0, 255.0) as u32).min(max)
+}
+
+/// The depth/stencil state of attachment `z` under `dsa`, with the
+/// rasterizer's polygon offset as depth bias.
+fn depth_state(
+    z: &SurfaceObj,
+    dsa: Option<&guest_protocol::virgl::Dsa>,
+    rast: &Rasterizer,
+) -> wgpu::DepthStencilState {
+    let has_depth = z.host_format.has_depth_aspect();
+    let has_stencil = z.host_format.has_stencil_aspect();
+    let (write, compare) = match dsa {
+        Some(d) if d.depth_alpha.depth_enabled() && has_depth => (
+            d.depth_alpha.depth_writemask(),
+            gallium::compare(d.depth_alpha.depth_func()),
+        ),
+        _ => (false, wgpu::CompareFunction::Always),
+    };
+    let face = |f: &guest_protocol::virgl::bits::StencilFace| wgpu::StencilFaceState {
+        compare: gallium::compare(f.func()),
+        fail_op: gallium::stencil_op(f.fail_op()),
+        depth_fail_op: gallium::stencil_op(f.zfail_op()),
+        pass_op: gallium::stencil_op(f.zpass_op()),
+    };
+    let stencil = match dsa {
+        Some(d) if d.front.enabled() && has_stencil => {
+            let front = face(&d.front);
+            let back = if d.back.enabled() {
+                face(&d.back)
+            } else {
+                front
+            };
+            wgpu::StencilState {
+                front,
+                back,
+                read_mask: u32::from(d.front.valuemask()),
+                write_mask: u32::from(d.front.writemask()),
+            }
+        }
+        _ => wgpu::StencilState::default(),
+    };
+    let offset = rast.flags.offset_tri();
+    let bias = if offset {
+        wgpu::DepthBiasState {
+            constant: rast.offset_units.get().round() as i32,
+            slope_scale: rast.offset_scale.get(),
+            clamp: rast.offset_clamp.get(),
+        }
+    } else {
+        wgpu::DepthBiasState::default()
+    };
+    wgpu::DepthStencilState {
+        format: z.host_format,
+        depth_write_enabled: Some(write),
+        depth_compare: Some(compare),
+        stencil,
+        bias,
+    }
+}
+
+/// The colour target of surface `s` under blend state `rt`, in the host
+/// format's channels: the colour mask follows the surface's render swizzle,
+/// and when host red stores the guest's alpha (`A8`) the host colour
+/// equation is the guest's alpha equation.
+fn color_target(
+    s: &SurfaceObj,
+    rt: Option<guest_protocol::virgl::bits::RtBlend>,
+) -> wgpu::ColorTargetState {
+    let one = s.alpha_is_one;
+    let (blend, mask) = match rt {
+        Some(rt) => {
+            let alpha = wgpu::BlendComponent {
+                src_factor: gallium::blend_factor(rt.alpha_src_factor(), one),
+                dst_factor: gallium::blend_factor(rt.alpha_dst_factor(), one),
+                operation: gallium::blend_op(rt.alpha_func()),
+            };
+            let color = if s.render_swizzle[0] == swz::A {
+                // Factors for the alpha channel, applied to host red.
+                let f = |f| gallium::blend_factor(gallium::alpha_channel_factor(f), one);
+                wgpu::BlendComponent {
+                    src_factor: f(rt.alpha_src_factor()),
+                    dst_factor: f(rt.alpha_dst_factor()),
+                    operation: alpha.operation,
+                }
+            } else {
+                wgpu::BlendComponent {
+                    src_factor: gallium::blend_factor(rt.rgb_src_factor(), one),
+                    dst_factor: gallium::blend_factor(rt.rgb_dst_factor(), one),
+                    operation: gallium::blend_op(rt.rgb_func()),
+                }
+            };
+            let blend = rt
+                .blend_enable()
+                .then_some(wgpu::BlendState { color, alpha });
+            (blend, rt.colormask())
+        }
+        None => (None, 0xf),
+    };
+    let mask = render_mask(s.render_swizzle, mask);
+    wgpu::ColorTargetState {
+        format: s.host_format,
+        blend,
+        write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
+    }
+}

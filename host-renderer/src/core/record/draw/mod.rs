@@ -1,0 +1,98 @@
+//! DRAW_VBO: translate the bound shaders for the bound state, build (or find)
+//! the pipeline, bind everything in shader-translate's binding scheme, and
+//! draw into the open render pass of the framebuffer.
+//!
+//! GL conventions handled here: the viewport (negative y scale for window
+//! framebuffers, flip through the driver uniforms otherwise), depth range,
+//! front face, flat shading with GL's *last* provoking vertex (emulated by
+//! rotating each primitive's indices so the last vertex comes first, which
+//! keeps the winding), 8-bit indices (widened), restart indices other than
+//! all-ones (rewritten), per-vertex-element buffers (no offset/stride limits).
+//!
+//! One draw goes through these phases, each in its own module, in order:
+//!
+//! 1. `validate::draw`: the draw's counts, then the bound state it needs
+//!    ([`BoundDraw`](crate::core::validate::draw::BoundDraw), borrowed from
+//!    the sub-context);
+//! 2. `shaders`: translation options and the compiled shaders;
+//! 3. `primitive`: topology, and whether indices are made on the CPU;
+//! 4. `vertices` (inputs), `indices`, then `vertices` (buffers);
+//! 5. `fixed`: fixed-function state, and whether the raw path draws it;
+//! 6. `pipelines`: bind group layouts and pipelines;
+//! 7. `viewport` and `bindings`: driver uniforms and bind groups;
+//! 8. `encode`: the draw in the render pass, or the raw Vulkan draw.
+//!
+//! Every phase may refuse the draw with a context error, or find that it
+//! draws nothing; checks run in the order the guest's errors are reported.
+
+mod assemble;
+mod bindings;
+mod encode;
+mod fixed;
+mod indices;
+mod pipelines;
+mod primitive;
+mod shaders;
+mod vertex_convert;
+mod vertices;
+mod viewport;
+
+use crate::core::base::error::CommandError;
+use crate::core::record::recorder::Recorder;
+use crate::core::state::sub_context::SubContext;
+use crate::core::validate::draw::{bound_draw, draw_counts};
+use guest_protocol::virgl::DrawVbo;
+
+/// Executes DRAW_VBO with the sub-context's state.
+pub(crate) fn draw(
+    rec: &mut Recorder<'_>,
+    sub: &SubContext,
+    d: &DrawVbo,
+) -> Result<(), CommandError> {
+    if !draw_counts(d)? {
+        return Ok(());
+    }
+    if rec.work.uniforms.is_full() {
+        if let Some(e) = rec.work.flush_writes(rec.gpu) {
+            return Err(CommandError::Wgpu(e));
+        }
+    }
+    let Some(bound) = bound_draw(sub, d)? else {
+        return Ok(());
+    };
+    let shaders = shaders::compile(rec, &bound)?;
+    let Some(mut prim) = primitive::Primitive::new(&bound, d, &shaders) else {
+        return Ok(());
+    };
+    let inputs = vertices::Inputs::new(&bound, &shaders.vs);
+    prim.cpu |= inputs.cpu;
+    let Some(index) = indices::setup(rec, &bound, d, &mut prim, inputs.cpu)? else {
+        return Ok(());
+    };
+    let vertex = vertices::setup(rec, &bound, d, &inputs, &index)?;
+    let fixed = fixed::Fixed::new(rec.gpu, &bound, d, &prim)?;
+    let pipelines = pipelines::pipelines(rec, &bound, &shaders, &prim, &vertex, &fixed)?;
+    let viewport = viewport::Viewport::new(&bound);
+    let bindings = bindings::bind(
+        rec,
+        &bound,
+        [&shaders.vs, &shaders.fs],
+        &pipelines.layouts,
+        viewport.flip_y,
+    )?;
+    encode::record(
+        rec,
+        &encode::Prepared {
+            bound: &bound,
+            d,
+            shaders: &shaders,
+            index: &index,
+            vertex: &vertex,
+            fixed: &fixed,
+            pipelines: &pipelines,
+            bindings: &bindings,
+            viewport: &viewport,
+            rotate: prim.rotate,
+        },
+    )
+}

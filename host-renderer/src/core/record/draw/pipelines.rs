@@ -1,0 +1,194 @@
+//! The draw's pipelines: bind group layouts from the shaders' interfaces,
+//! then one pipeline per fill-mode variant, from the cache (or, for the raw
+//! Vulkan path, the keys its own pipelines are built from).
+
+use super::fixed::Fixed;
+use super::primitive::{fill_variants, Primitive};
+use super::shaders::Shaders;
+use super::vertices::VertexSetup;
+use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::record::pipeline::{EntryKind, PipelineKey};
+use crate::core::record::recorder::Recorder;
+use crate::core::state::objects::CompiledShader;
+use crate::core::validate::draw::BoundDraw;
+
+/// What a draw is drawn with.
+pub(super) struct Pipelines {
+    /// Bind group layouts of the vertex and fragment stage.
+    pub layouts: [wgpu::BindGroupLayout; 2],
+    /// wgpu pipelines, one per variant (empty for raw draws).
+    pub wgpu: Vec<wgpu::RenderPipeline>,
+    /// Keys of the raw pipelines, one per variant (raw draws only).
+    pub raw_keys: Vec<PipelineKey>,
+}
+
+/// The layouts and pipelines of a draw.
+pub(super) fn pipelines(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    shaders: &Shaders,
+    prim: &Primitive,
+    vertex: &VertexSetup,
+    fixed: &Fixed,
+) -> Result<Pipelines, CommandError> {
+    let gpu = rec.gpu;
+    let device = &gpu.device;
+    let entries = [stage_entries(&shaders.vs), stage_entries(&shaders.fs)];
+    let [vs_entries, fs_entries] = &entries;
+    let layouts = [
+        rec.caches
+            .layouts
+            .layout(device, wgpu::ShaderStages::VERTEX, vs_entries),
+        rec.caches
+            .layouts
+            .layout(device, wgpu::ShaderStages::FRAGMENT, fs_entries),
+    ];
+    let mut out = Pipelines {
+        layouts,
+        wgpu: Vec::new(),
+        raw_keys: Vec::new(),
+    };
+    let rast = &bound.rast;
+    for (polygon_mode, cull) in fill_variants(rast, prim.is_tri, fixed.cull, gpu.features)? {
+        let key = PipelineKey {
+            vs: shaders.vs.id,
+            fs: shaders.fs.id,
+            vertex: vertex.key.clone(),
+            topology: prim.topology,
+            strip_index: prim.strip_index,
+            front_face: fixed.front_face,
+            cull,
+            polygon_mode,
+            unclipped_depth: !rast.flags.depth_clip()
+                && gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL),
+            depth_stencil: fixed.depth_stencil.clone(),
+            targets: fixed.targets.clone(),
+            samples: bound.samples,
+            sample_mask: u64::from(bound.sub.sample_mask),
+            layouts: entries.clone(),
+        };
+        // Raw draws use raw pipelines (cached in `raw`), built from the key.
+        if fixed.raw_needed {
+            out.raw_keys.push(key);
+            continue;
+        }
+        let bgl = &out.layouts;
+        let (vs, fs) = (&shaders.vs.module, &shaders.fs.module);
+        let pipeline = rec.caches.pipelines.get_or_build(key, |key| {
+            gpu.checked(WgpuOp::CreatePipeline, || {
+                build_pipeline(device, key, bgl, vs, fs)
+            })
+            .map_err(CommandError::from)
+        })?;
+        out.wgpu.push(pipeline);
+    }
+    Ok(out)
+}
+
+/// The bind group entries of a stage, from its interface, in binding order.
+fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
+    let mut l = Vec::new();
+    for cb in &shader.interface.constant_buffers {
+        l.push((cb.binding.binding, EntryKind::Uniform));
+    }
+    if let Some(du) = shader.interface.driver_uniforms {
+        l.push((du.binding, EntryKind::Uniform));
+    }
+    for t in &shader.interface.textures {
+        let dim = view_dimension(t.dimension, t.arrayed);
+        l.push((
+            t.texture.binding,
+            EntryKind::Texture(dim, t.class, t.multisampled),
+        ));
+        if let Some(s) = t.sampler {
+            l.push((s.binding, EntryKind::Sampler(t.comparison)));
+        }
+    }
+    l.sort_by_key(|e| e.0);
+    l
+}
+
+/// The view dimension a texture of the shader's `dim` is bound as.
+pub(super) fn view_dimension(
+    dim: naga::ImageDimension,
+    arrayed: bool,
+) -> wgpu::TextureViewDimension {
+    use wgpu::TextureViewDimension as V;
+    match (dim, arrayed) {
+        (naga::ImageDimension::D1, false) | (naga::ImageDimension::D2, false) => V::D2,
+        (naga::ImageDimension::D1, true) | (naga::ImageDimension::D2, true) => V::D2Array,
+        (naga::ImageDimension::D3, _) => V::D3,
+        (naga::ImageDimension::Cube, false) => V::Cube,
+        (naga::ImageDimension::Cube, true) => V::CubeArray,
+    }
+}
+
+fn build_pipeline(
+    device: &wgpu::Device,
+    key: &PipelineKey,
+    bgl: &[wgpu::BindGroupLayout; 2],
+    vs: &wgpu::ShaderModule,
+    fs: &wgpu::ShaderModule,
+) -> wgpu::RenderPipeline {
+    let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: None,
+        bind_group_layouts: &[Some(&bgl[0]), Some(&bgl[1])],
+        immediate_size: 0,
+    });
+    let attrs: Vec<[wgpu::VertexAttribute; 1]> = key
+        .vertex
+        .iter()
+        .map(|&(_, _, format, loc)| {
+            [wgpu::VertexAttribute {
+                format,
+                offset: 0,
+                shader_location: loc,
+            }]
+        })
+        .collect();
+    let buffers: Vec<Option<wgpu::VertexBufferLayout<'_>>> = key
+        .vertex
+        .iter()
+        .zip(&attrs)
+        .map(|(&(stride, step, _, _), a)| {
+            Some(wgpu::VertexBufferLayout {
+                array_stride: stride,
+                step_mode: step,
+                attributes: a,
+            })
+        })
+        .collect();
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: None,
+        layout: Some(&layout),
+        vertex: wgpu::VertexState {
+            module: vs,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            buffers: &buffers,
+        },
+        primitive: wgpu::PrimitiveState {
+            topology: key.topology,
+            strip_index_format: key.strip_index,
+            front_face: key.front_face,
+            cull_mode: key.cull,
+            unclipped_depth: key.unclipped_depth,
+            polygon_mode: key.polygon_mode,
+            conservative: false,
+        },
+        depth_stencil: key.depth_stencil.clone(),
+        multisample: wgpu::MultisampleState {
+            count: key.samples,
+            mask: key.sample_mask,
+            alpha_to_coverage_enabled: false,
+        },
+        fragment: Some(wgpu::FragmentState {
+            module: fs,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            targets: &key.targets,
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}

@@ -1,0 +1,108 @@
+//! The draw's primitives: the wgpu topology for the guest's mode, whether
+//! indices are rewritten on the CPU (modes wgpu lacks, GL's last provoking
+//! vertex), and the fill-mode variants a triangle draw needs.
+
+use super::shaders::Shaders;
+use crate::core::base::error::CommandError;
+use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::enums::{CullFace, PrimMode};
+use guest_protocol::virgl::{DrawVbo, Rasterizer};
+
+/// How the draw's primitives reach wgpu.
+pub(super) struct Primitive {
+    /// The guest's mode.
+    pub mode: PrimMode,
+    /// Triangles (or other filled primitives) rather than points or lines.
+    pub is_tri: bool,
+    /// Each primitive is rotated so GL's provoking vertex comes first.
+    pub rotate: bool,
+    /// Indices are generated or rewritten on the CPU.
+    pub cpu: bool,
+    /// The topology drawn (CPU-assembled draws: the list it assembles to).
+    pub topology: wgpu::PrimitiveTopology,
+    /// The guest's mode is a strip wgpu draws natively.
+    pub is_strip: bool,
+    /// Strip restart index format (strips drawn from indices).
+    pub strip_index: Option<wgpu::IndexFormat>,
+}
+
+impl Primitive {
+    /// The primitives of `d`; `None` when the rasterizer culls every one.
+    pub(super) fn new(bound: &BoundDraw<'_>, d: &DrawVbo, shaders: &Shaders) -> Option<Self> {
+        let rast = &bound.rast;
+        let flat_last = rast.flags.flatshade() && !rast.flags.flatshade_first();
+        let mode = d.mode;
+        let native = match mode {
+            PrimMode::POINTS => Some((wgpu::PrimitiveTopology::PointList, false)),
+            PrimMode::LINES => Some((wgpu::PrimitiveTopology::LineList, false)),
+            PrimMode::LINE_STRIP => Some((wgpu::PrimitiveTopology::LineStrip, true)),
+            PrimMode::TRIANGLES => Some((wgpu::PrimitiveTopology::TriangleList, false)),
+            PrimMode::TRIANGLE_STRIP => Some((wgpu::PrimitiveTopology::TriangleStrip, true)),
+            _ => None,
+        };
+        let is_tri = !matches!(
+            mode,
+            PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+        );
+        if is_tri && rast.flags.cull_face() == CullFace::FRONT_AND_BACK {
+            return None;
+        }
+        let rotate = flat_last && shaders.fs_has_flat && mode != PrimMode::POINTS;
+        let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
+        Some(Self {
+            mode,
+            is_tri,
+            rotate,
+            cpu: rotate || native.is_none(),
+            topology,
+            is_strip,
+            strip_index: None,
+        })
+    }
+
+    /// The face culled, if any (triangles only).
+    pub(super) fn cull(&self, rast: &Rasterizer) -> Option<wgpu::Face> {
+        match rast.flags.cull_face() {
+            CullFace::FRONT if self.is_tri => Some(wgpu::Face::Front),
+            CullFace::BACK if self.is_tri => Some(wgpu::Face::Back),
+            _ => None,
+        }
+    }
+}
+
+/// Pipeline variants `(fill mode, cull)` a draw needs: wgpu has one fill
+/// mode for both faces, so when GL's front and back modes differ (and
+/// neither face is culled) the draw is recorded twice, once per face.
+pub(super) fn fill_variants(
+    rast: &Rasterizer,
+    is_tri: bool,
+    cull: Option<wgpu::Face>,
+    features: wgpu::Features,
+) -> Result<Vec<(wgpu::PolygonMode, Option<wgpu::Face>)>, CommandError> {
+    use guest_protocol::virgl::enums::PolygonMode as P;
+    let f = rast.flags;
+    let mode = |m: P| -> Result<wgpu::PolygonMode, CommandError> {
+        let (wanted, feature) = match m {
+            P::LINE => (wgpu::PolygonMode::Line, wgpu::Features::POLYGON_MODE_LINE),
+            P::POINT => (wgpu::PolygonMode::Point, wgpu::Features::POLYGON_MODE_POINT),
+            _ => return Ok(wgpu::PolygonMode::Fill),
+        };
+        if features.contains(feature) {
+            Ok(wanted)
+        } else {
+            Err(CommandError::Unsupported("polygon mode"))
+        }
+    };
+    if !is_tri {
+        return Ok(vec![(wgpu::PolygonMode::Fill, cull)]);
+    }
+    Ok(match cull {
+        Some(wgpu::Face::Front) => vec![(mode(f.fill_back())?, cull)],
+        Some(wgpu::Face::Back) => vec![(mode(f.fill_front())?, cull)],
+        None if f.fill_front() == f.fill_back() => vec![(mode(f.fill_front())?, None)],
+        None => vec![
+            (mode(f.fill_front())?, Some(wgpu::Face::Back)),
+            (mode(f.fill_back())?, Some(wgpu::Face::Front)),
+        ],
+    })
+}

@@ -1,0 +1,201 @@
+//! The draw's vertex inputs: which elements the vertex shader reads, whether
+//! any needs decoding on the CPU (then all are decoded, into `Float32x4`
+//! buffers over the draw's vertex range), and one wgpu vertex buffer per
+//! element (so element offsets and strides need no shared buffer).
+
+use super::indices::IndexSetup;
+use super::vertex_convert;
+use crate::core::base::error::{CommandError, DrawError};
+use crate::core::base::ids::ResId;
+use crate::core::record::recorder::Recorder;
+use crate::core::state::objects::CompiledShader;
+use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::{DrawVbo, Format, VertexElement};
+use shader_translate::interface::Usage;
+use wgpu::util::DeviceExt;
+
+/// Vertices or instances decoded on the CPU at most per draw.
+const MAX_CPU_VERTICES: u64 = super::indices::MAX_CPU_INDICES;
+
+/// The vertex shader's inputs and how they are fed.
+pub(super) struct Inputs<'a> {
+    /// Locations the vertex shader reads.
+    pub used: Vec<u32>,
+    /// Some used element needs decoding on the CPU (so all are decoded).
+    pub cpu: bool,
+    /// The bound vertex elements.
+    pub elements: &'a [VertexElement],
+}
+
+impl<'a> Inputs<'a> {
+    /// The inputs of `vs` under the bound vertex elements and buffers.
+    pub(super) fn new(bound: &BoundDraw<'a>, vs: &CompiledShader) -> Self {
+        let elements: &[VertexElement] = bound.sub.vertex_elements.as_deref().unwrap_or(&[]);
+        let vbufs = &bound.sub.vertex_buffers;
+        let used: Vec<u32> = vs
+            .interface
+            .inputs
+            .iter()
+            .filter_map(|v| match v.usage {
+                Usage::Location { location, .. } => Some(location),
+                _ => None,
+            })
+            .collect();
+        let cpu = elements.iter().enumerate().any(|(i, e)| {
+            let vb = vbufs.get(e.vertex_buffer_index.get() as usize);
+            used.contains(&(i as u32))
+                && (vertex_format(Format(e.src_format.get())).is_none()
+                    || vb.is_some_and(|vb| {
+                        vb.stride.get() % 4 != 0
+                            || (vb.offset.get().wrapping_add(e.src_offset.get())) % 4 != 0
+                    }))
+        });
+        Self {
+            used,
+            cpu,
+            elements,
+        }
+    }
+}
+
+/// The draw's vertex buffers, one per used element.
+pub(super) struct VertexSetup {
+    /// Per buffer: stride, step mode, format, location (part of the pipeline key).
+    pub key: Vec<(u64, wgpu::VertexStepMode, wgpu::VertexFormat, u32)>,
+    /// Per buffer: the buffer and the offset bound.
+    pub bind: Vec<(wgpu::Buffer, u64)>,
+}
+
+/// Binds (or decodes) one buffer per used element.
+pub(super) fn setup(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    d: &DrawVbo,
+    inputs: &Inputs<'_>,
+    index: &IndexSetup,
+) -> Result<VertexSetup, CommandError> {
+    let gpu = rec.gpu;
+    let mut out = VertexSetup {
+        key: Vec::new(),
+        bind: Vec::new(),
+    };
+    for (i, e) in inputs.elements.iter().enumerate() {
+        let loc = i as u32;
+        if !inputs.used.contains(&loc) {
+            continue;
+        }
+        let fmt = Format(e.src_format.get());
+        let vf = if inputs.cpu {
+            wgpu::VertexFormat::Float32x4
+        } else {
+            vertex_format(fmt).ok_or(CommandError::Unsupported("vertex element format"))?
+        };
+        let divisor = e.instance_divisor.get();
+        if divisor > 1 {
+            return Err(CommandError::Unsupported("instance divisor above 1"));
+        }
+        let step = if divisor == 0 {
+            wgpu::VertexStepMode::Vertex
+        } else {
+            wgpu::VertexStepMode::Instance
+        };
+        let slot = e.vertex_buffer_index.get() as usize;
+        let vb = bound
+            .sub
+            .vertex_buffers
+            .get(slot)
+            .copied()
+            .ok_or(CommandError::Draw(DrawError::VertexBufferUnbound(slot)))?;
+        let res = vb.res.get();
+        let r = rec.resource(res)?;
+        let b = r.buffer().ok_or(CommandError::WrongResource {
+            res,
+            what: "vertex buffer",
+        })?;
+        let stride = u64::from(vb.stride.get());
+        let offset = u64::from(vb.offset.get()) + u64::from(e.src_offset.get());
+        if inputs.cpu {
+            let l = vertex_convert::layout(fmt)
+                .ok_or(CommandError::Unsupported("vertex element format"))?;
+            let (first, count) = if divisor == 0 {
+                index.vertex_range
+            } else {
+                (0, u64::from(d.start_instance) + u64::from(d.instance_count))
+            };
+            if count > MAX_CPU_VERTICES {
+                return Err(CommandError::OutOfRange {
+                    what: "instance range",
+                    value: count,
+                });
+            }
+            let data = vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1));
+            let buf = gpu
+                .device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some("converted vertices"),
+                    contents: &data,
+                    usage: wgpu::BufferUsages::VERTEX,
+                });
+            out.key.push((16, step, vf, loc));
+            out.bind.push((buf, 0));
+            continue;
+        }
+        if stride % 4 != 0
+            || offset % 4 != 0
+            || stride > u64::from(gpu.limits.max_vertex_buffer_array_stride)
+        {
+            return Err(CommandError::Unsupported(
+                "unaligned vertex buffer stride or offset",
+            ));
+        }
+        if offset >= b.size.div_ceil(4) * 4 {
+            return Err(CommandError::OutOfRange {
+                what: "vertex buffer offset",
+                value: offset,
+            });
+        }
+        out.key.push((stride, step, vf, loc));
+        out.bind.push((b.gpu.clone(), offset));
+        rec.work.mark(ResId(res));
+    }
+    if out.key.len() > gpu.limits.max_vertex_buffers as usize {
+        return Err(CommandError::Unsupported(
+            "more vertex elements than vertex buffers",
+        ));
+    }
+    for loc in &inputs.used {
+        if !out.key.iter().any(|k| k.3 == *loc) {
+            return Err(CommandError::Draw(DrawError::InputWithoutElement(*loc)));
+        }
+    }
+    Ok(out)
+}
+
+/// The wgpu vertex format reading `f` directly, if there is one.
+fn vertex_format(f: Format) -> Option<wgpu::VertexFormat> {
+    use wgpu::VertexFormat as V;
+    Some(match f {
+        Format::R32_FLOAT => V::Float32,
+        Format::R32G32_FLOAT => V::Float32x2,
+        Format::R32G32B32_FLOAT => V::Float32x3,
+        Format::R32G32B32A32_FLOAT => V::Float32x4,
+        Format::R16G16_FLOAT => V::Float16x2,
+        Format::R16G16B16A16_FLOAT => V::Float16x4,
+        Format::R8G8_UNORM => V::Unorm8x2,
+        Format::R8G8B8A8_UNORM => V::Unorm8x4,
+        Format::B8G8R8A8_UNORM => V::Unorm8x4Bgra,
+        Format::R8G8_SNORM => V::Snorm8x2,
+        Format::R8G8B8A8_SNORM => V::Snorm8x4,
+        Format::R16G16_UNORM => V::Unorm16x2,
+        Format::R16G16B16A16_UNORM => V::Unorm16x4,
+        Format::R16G16_SNORM => V::Snorm16x2,
+        Format::R16G16B16A16_SNORM => V::Snorm16x4,
+        Format::R10G10B10A2_UNORM => V::Unorm10_10_10_2,
+        Format::R8_UNORM => V::Unorm8,
+        Format::R8_SNORM => V::Snorm8,
+        Format::R16_UNORM => V::Unorm16,
+        Format::R16_SNORM => V::Snorm16,
+        Format::R16_FLOAT => V::Float16,
+        _ => return None,
+    })
+}

@@ -1,0 +1,35 @@
+//! Layer 5, recording: turning checked commands into GPU work.
+//!
+//! Inside the layer, lowest first (a module uses only those before it):
+//!
+//! 1. pending work: [`work`] (encoder, open pass, used resources) and
+//!    [`uniforms`] (the per-draw uniform arena);
+//! 2. what is kept between commands: [`pipeline`] keys and cache,
+//!    [`shaders`], [`bind_groups`], the renderer's own passes
+//!    ([`shader_pass`], [`blitter`], [`depth`]), [`query_pools`], and the
+//!    raw Vulkan path's objects ([`raw`]), all gathered in [`caches`];
+//! 3. [`recorder`]: the parts one command records with;
+//! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
+//!    [`blit`], [`query`] and [`draw`].
+//!
+//! Uses `base`, `gpu`, `resources`, `state` and `validate`.
+
+pub mod bind_groups;
+pub mod blit;
+pub mod blitter;
+pub mod caches;
+pub mod clear;
+pub mod copy;
+pub mod depth;
+pub mod draw;
+pub mod pass;
+pub mod pipeline;
+pub mod query;
+pub mod query_pools;
+pub mod raw;
+pub mod recorder;
+pub mod shader_pass;
+pub mod shaders;
+pub mod transfer;
+pub mod uniforms;
+pub mod work;

@@ -1,0 +1,106 @@
+//! The render pass open on the bound framebuffer: its attachment identity,
+//! and beginning one with per-attachment load operations. Draws record into
+//! the open pass while it renders to their framebuffer.
+
+use super::recorder::Recorder;
+use super::work::{OpenPass, PassKey};
+use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::state::objects::SurfaceObj;
+use crate::core::state::sub_context::Framebuffer;
+use std::sync::Arc;
+
+/// The attachment identity of a framebuffer.
+pub fn pass_key(fb: &Framebuffer) -> PassKey {
+    let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer);
+    PassKey {
+        colors: fb.cbufs.iter().map(|c| c.as_ref().map(id)).collect(),
+        depth: fb.zsurf.as_ref().map(id),
+    }
+}
+
+/// Per-attachment load operations for a new pass.
+pub struct Loads {
+    /// Colour clears by slot (`None` = load).
+    pub colors: Vec<Option<wgpu::Color>>,
+    /// Depth clear value.
+    pub depth: Option<f32>,
+    /// Stencil clear value.
+    pub stencil: Option<u32>,
+}
+
+impl Loads {
+    /// Load everything.
+    pub fn load(fb: &Framebuffer) -> Self {
+        Self {
+            colors: vec![None; fb.cbufs.len()],
+            depth: None,
+            stencil: None,
+        }
+    }
+}
+
+/// Ends any open pass and begins one on `fb` with `loads`, leaving it open.
+pub(crate) fn begin_pass(
+    rec: &mut Recorder<'_>,
+    fb: &Framebuffer,
+    loads: &Loads,
+) -> Result<(), CommandError> {
+    let key = pass_key(fb);
+    for s in fb.cbufs.iter().flatten().chain(fb.zsurf.iter()) {
+        rec.work.mark(s.res);
+    }
+    let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = fb
+        .cbufs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.as_ref().map(|s| wgpu::RenderPassColorAttachment {
+                view: &s.view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: match loads.colors.get(i).copied().flatten() {
+                        Some(color) => wgpu::LoadOp::Clear(color),
+                        None => wgpu::LoadOp::Load,
+                    },
+                    store: wgpu::StoreOp::Store,
+                },
+            })
+        })
+        .collect();
+    let depth = fb.zsurf.as_ref().map(|s| {
+        let has_depth = s.host_format.has_depth_aspect();
+        let has_stencil = s.host_format.has_stencil_aspect();
+        wgpu::RenderPassDepthStencilAttachment {
+            view: &s.view,
+            depth_ops: has_depth.then(|| wgpu::Operations {
+                load: loads.depth.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+                store: wgpu::StoreOp::Store,
+            }),
+            stencil_ops: has_stencil.then(|| wgpu::Operations {
+                load: loads
+                    .stencil
+                    .map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+                store: wgpu::StoreOp::Store,
+            }),
+        }
+    });
+    let size = fb.size();
+    let gpu = rec.gpu;
+    let occlusion = rec.caches.queries.occlusion_set().cloned();
+    let encoder = rec.work.encoder(gpu);
+    let pass = gpu.checked(WgpuOp::BeginPass, || {
+        encoder
+            .begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: None,
+                color_attachments: &colors,
+                depth_stencil_attachment: depth,
+                timestamp_writes: None,
+                occlusion_query_set: occlusion.as_ref(),
+                multiview_mask: None,
+            })
+            .forget_lifetime()
+    })?;
+    rec.work.set_pass(OpenPass { key, pass, size });
+    Ok(())
+}

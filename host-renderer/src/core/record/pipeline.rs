@@ -1,0 +1,127 @@
+//! Render pipelines by everything that shapes one ([`PipelineKey`]), and the
+//! hit/miss counters the renderer's caches keep.
+
+use shader_translate::interface::TextureClass;
+use std::collections::HashMap;
+
+/// Hit/miss counters of one cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that built a new entry.
+    pub misses: u64,
+}
+
+impl CacheStats {
+    /// Counts one lookup.
+    pub fn count(&mut self, hit: bool) {
+        if hit {
+            self.hits += 1;
+        } else {
+            self.misses += 1;
+        }
+    }
+
+    /// Hit rate in percent (100 when there was no lookup).
+    pub fn hit_rate(&self) -> f64 {
+        let total = self.hits + self.misses;
+        if total == 0 {
+            100.0
+        } else {
+            self.hits as f64 * 100.0 / total as f64
+        }
+    }
+}
+
+/// How one bind group entry of a stage is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// Uniform buffer.
+    Uniform,
+    /// Texture of a view dimension and sample type.
+    Texture(wgpu::TextureViewDimension, TextureClass, bool),
+    /// Sampler (comparison or filtering).
+    Sampler(bool),
+}
+
+/// Everything that shapes a render pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PipelineKey {
+    /// Vertex shader id.
+    pub vs: u64,
+    /// Fragment shader id.
+    pub fs: u64,
+    /// Per vertex buffer: stride, step mode, format, location.
+    pub vertex: Vec<(u64, wgpu::VertexStepMode, wgpu::VertexFormat, u32)>,
+    /// Topology.
+    pub topology: wgpu::PrimitiveTopology,
+    /// Strip index format.
+    pub strip_index: Option<wgpu::IndexFormat>,
+    /// Front face.
+    pub front_face: wgpu::FrontFace,
+    /// Cull mode.
+    pub cull: Option<wgpu::Face>,
+    /// Depth clip disabled.
+    pub unclipped_depth: bool,
+    /// Polygon fill mode.
+    pub polygon_mode: wgpu::PolygonMode,
+    /// Depth/stencil state.
+    pub depth_stencil: Option<wgpu::DepthStencilState>,
+    /// Colour targets.
+    pub targets: Vec<Option<wgpu::ColorTargetState>>,
+    /// Samples per pixel of the attachments.
+    pub samples: u32,
+    /// Sample mask.
+    pub sample_mask: u64,
+    /// Bind group layouts (VS, FS) by entry.
+    pub layouts: [Vec<(u32, EntryKind)>; 2],
+}
+
+// DepthStencilState and ColorTargetState hold f32s (bias); they are compared
+// bitwise by wgpu's own Hash/Eq impls.
+
+/// Render pipelines (or anything else, for benchmarks) by [`PipelineKey`]:
+/// emptied when it would exceed [`PipelineCache::CAPACITY`], lookups counted.
+pub struct PipelineCache<V = wgpu::RenderPipeline> {
+    map: HashMap<PipelineKey, V>,
+    stats: CacheStats,
+}
+
+impl<V> Default for PipelineCache<V> {
+    fn default() -> Self {
+        PipelineCache {
+            map: HashMap::new(),
+            stats: CacheStats::default(),
+        }
+    }
+}
+
+impl<V: Clone> PipelineCache<V> {
+    /// Entries kept before the cache starts over.
+    pub const CAPACITY: usize = 4096;
+
+    /// The entry for `key`, made by `build` (and kept) on a miss.
+    pub fn get_or_build<E>(
+        &mut self,
+        key: PipelineKey,
+        build: impl FnOnce(&PipelineKey) -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(hit) = self.map.get(&key) {
+            self.stats.count(true);
+            return Ok(hit.clone());
+        }
+        self.stats.count(false);
+        let value = build(&key)?;
+        if self.map.len() >= Self::CAPACITY {
+            self.map.clear();
+        }
+        self.map.insert(key, value.clone());
+        Ok(value)
+    }
+
+    /// Hit and miss counts.
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+}

@@ -1,0 +1,242 @@
+//! Queries (virgl-protocol.md §3.8): occlusion counters/predicates through a
+//! wgpu occlusion query set (one slot per draw while a query is active), and
+//! timestamps / time elapsed through encoder timestamps where the device has
+//! `TIMESTAMP_QUERY_INSIDE_ENCODERS`. GET_QUERY_RESULT resolves the query's
+//! slots, sums them and writes `virgl_host_query_state { u32 state (1 =
+//! DONE); u32 result_size (8); u64 result }` at the query's offset in its
+//! buffer resource.
+
+use super::recorder::Recorder;
+use super::transfer;
+use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::base::ids::ResId;
+use crate::core::gpu::device::Gpu;
+use crate::core::resources::table::Resource;
+use crate::core::state::objects::QueryObj;
+use crate::core::state::sub_context::SubContext;
+use guest_protocol::virgl::enums::QueryType;
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+/// `virgl_host_query_state.query_state` DONE.
+pub const QUERY_STATE_DONE: u32 = 1;
+
+fn is_occlusion(t: QueryType) -> bool {
+    matches!(
+        t,
+        QueryType::OCCLUSION_COUNTER
+            | QueryType::OCCLUSION_PREDICATE
+            | QueryType::OCCLUSION_PREDICATE_CONSERVATIVE
+    )
+}
+
+fn is_time(t: QueryType) -> bool {
+    matches!(t, QueryType::TIMESTAMP | QueryType::TIME_ELAPSED)
+}
+
+/// Checks that a query's type is implemented on this device.
+pub fn check_type(gpu: &Gpu, t: QueryType) -> Result<(), CommandError> {
+    if is_occlusion(t)
+        || (is_time(t)
+            && gpu
+                .features
+                .contains(wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS))
+    {
+        Ok(())
+    } else {
+        Err(CommandError::Unsupported("this query type"))
+    }
+}
+
+/// The type of query `q`, if implemented on this device.
+fn query_type(gpu: &Gpu, q: &Mutex<QueryObj>) -> Result<QueryType, CommandError> {
+    let ty = q.lock().desc.kind.query_type();
+    check_type(gpu, ty)?;
+    Ok(ty)
+}
+
+/// BEGIN_QUERY.
+pub(crate) fn begin(
+    rec: &mut Recorder<'_>,
+    sub: &mut SubContext,
+    q: &Arc<Mutex<QueryObj>>,
+) -> Result<(), CommandError> {
+    let ty = query_type(rec.gpu, q)?;
+    {
+        let mut obj = q.lock();
+        let pool = if is_occlusion(ty) {
+            rec.caches.queries.occlusion(&rec.gpu.device)
+        } else {
+            rec.caches.queries.timestamp(&rec.gpu.device)
+        };
+        pool.release(&mut obj.slots);
+        obj.active = true;
+        obj.result = 0;
+    }
+    if is_occlusion(ty) {
+        // Passes begun before the set existed cannot count: start a new one.
+        rec.work.end_pass();
+        sub.active_occlusion = Some(Arc::clone(q));
+    } else if ty == QueryType::TIME_ELAPSED {
+        write_timestamp(rec, q)?;
+    }
+    Ok(())
+}
+
+/// END_QUERY.
+pub(crate) fn end(
+    rec: &mut Recorder<'_>,
+    sub: &mut SubContext,
+    q: &Arc<Mutex<QueryObj>>,
+) -> Result<(), CommandError> {
+    let ty = query_type(rec.gpu, q)?;
+    q.lock().active = false;
+    if is_occlusion(ty) {
+        if sub
+            .active_occlusion
+            .as_ref()
+            .is_some_and(|a| Arc::ptr_eq(a, q))
+        {
+            sub.active_occlusion = None;
+        }
+    } else {
+        write_timestamp(rec, q)?;
+    }
+    Ok(())
+}
+
+fn write_timestamp(rec: &mut Recorder<'_>, q: &Arc<Mutex<QueryObj>>) -> Result<(), CommandError> {
+    let gpu = rec.gpu;
+    let pool = rec.caches.queries.timestamp(&gpu.device);
+    let slot = pool.alloc()?;
+    let set = pool.set.clone();
+    q.lock().slots.push(slot);
+    let enc = rec.work.encoder(gpu);
+    gpu.checked(WgpuOp::Timestamp, || enc.write_timestamp(&set, slot))
+        .map_err(CommandError::from)
+}
+
+/// GET_QUERY_RESULT: resolves, waits, and writes the result into the
+/// query's buffer.
+pub(crate) fn get_result(
+    rec: &mut Recorder<'_>,
+    q: &Arc<Mutex<QueryObj>>,
+) -> Result<(), CommandError> {
+    let (ty, slots, res, offset) = {
+        let o = q.lock();
+        (
+            o.desc.kind.query_type(),
+            o.slots.clone(),
+            o.desc.res,
+            o.desc.offset,
+        )
+    };
+    check_type(rec.gpu, ty)?;
+    rec.resource(res)?;
+    let gpu = rec.gpu;
+    let values = if slots.is_empty() {
+        Vec::new()
+    } else {
+        read_slots(rec, ty, &slots)?
+    };
+    let result = match ty {
+        QueryType::OCCLUSION_COUNTER => values.iter().sum(),
+        QueryType::OCCLUSION_PREDICATE | QueryType::OCCLUSION_PREDICATE_CONSERVATIVE => {
+            u64::from(values.iter().any(|&v| v > 0))
+        }
+        QueryType::TIMESTAMP => {
+            let period = f64::from(gpu.queue.get_timestamp_period());
+            values.last().map_or(0, |&t| (t as f64 * period) as u64)
+        }
+        _ => {
+            let period = f64::from(gpu.queue.get_timestamp_period());
+            match values.as_slice() {
+                [a, b, ..] => (b.saturating_sub(*a) as f64 * period) as u64,
+                _ => 0,
+            }
+        }
+    };
+    q.lock().result = result;
+    write_state(rec, res, offset, result)
+}
+
+/// Resolves `slots` of the query set of `ty`, waits, and reads them back.
+fn read_slots(
+    rec: &mut Recorder<'_>,
+    ty: QueryType,
+    slots: &[u32],
+) -> Result<Vec<u64>, CommandError> {
+    let gpu = rec.gpu;
+    let set = if is_occlusion(ty) {
+        rec.caches.queries.occlusion(&gpu.device).set.clone()
+    } else {
+        rec.caches.queries.timestamp(&gpu.device).set.clone()
+    };
+    let align = wgpu::QUERY_RESOLVE_BUFFER_ALIGNMENT;
+    let size = align * slots.len() as u64;
+    let resolve = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("query resolve"),
+        size,
+        usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    });
+    let read = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("query read"),
+        size,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let enc = rec.work.encoder(gpu);
+    gpu.checked(WgpuOp::ResolveQueries, || {
+        for (i, &slot) in slots.iter().enumerate() {
+            enc.resolve_query_set(&set, slot..slot + 1, &resolve, i as u64 * align);
+        }
+        enc.copy_buffer_to_buffer(&resolve, 0, &read, 0, size);
+    })?;
+    if let Some(e) = rec.work.flush(gpu) {
+        return Err(CommandError::Wgpu(e));
+    }
+    let data = transfer::map_read(gpu, &read)?;
+    Ok((0..slots.len())
+        .map(|i| {
+            let at = i * align as usize;
+            data.get(at..at + 8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map_or(0, u64::from_le_bytes)
+        })
+        .collect())
+}
+
+/// Writes `virgl_host_query_state` with `result` at `offset` of buffer `res`.
+fn write_state(
+    rec: &mut Recorder<'_>,
+    res: u32,
+    offset: u32,
+    result: u64,
+) -> Result<(), CommandError> {
+    let mut state = Vec::with_capacity(16);
+    state.extend_from_slice(&QUERY_STATE_DONE.to_le_bytes());
+    state.extend_from_slice(&8u32.to_le_bytes());
+    state.extend_from_slice(&result.to_le_bytes());
+    let id = ResId(res);
+    let b = rec
+        .resources
+        .get_mut(&id)
+        .and_then(Resource::buffer_mut)
+        .ok_or(CommandError::WrongResource {
+            res,
+            what: "query buffer",
+        })?;
+    let at = u64::from(offset);
+    if at + 16 > b.size {
+        return Err(CommandError::OutOfRange {
+            what: "query offset",
+            value: at,
+        });
+    }
+    if let Some(d) = b.shadow.get_mut(at as usize..at as usize + 16) {
+        d.copy_from_slice(&state);
+    }
+    transfer::sync_buffer(rec.gpu, rec.work, id, b, at, 16)?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! What one raw draw is made of: its pipeline key and extra state, bindings,
+//! buffers and the call, every value already checked by the draw code
+//! exactly as for the wgpu path.
+
+use crate::core::record::pipeline::PipelineKey;
+use crate::core::record::uniforms::UniformSlice;
+use guest_protocol::virgl::SamplerState;
+use std::ops::Range;
+
+/// One resource bound to a shader binding of a raw draw.
+pub enum Binding<'a> {
+    /// Uniform buffer range.
+    Buffer(&'a UniformSlice),
+    /// Sampled texture view.
+    View(&'a wgpu::TextureView),
+    /// Sampler: the guest's state (None: default) and whether border
+    /// addressing is available.
+    Sampler(Option<SamplerState>, bool),
+}
+
+/// The vertices a raw draw reads.
+pub enum Call {
+    /// Non-indexed.
+    Plain {
+        /// Vertex range.
+        vertices: Range<u32>,
+        /// Instance range.
+        instances: Range<u32>,
+    },
+    /// Indexed from the bound index buffer.
+    Indexed {
+        /// Index range.
+        indices: Range<u32>,
+        /// Added to each index.
+        base_vertex: i32,
+        /// Instance range.
+        instances: Range<u32>,
+    },
+}
+
+/// Everything one raw draw needs; every value already checked by the draw
+/// code exactly as for the wgpu path.
+pub struct RawDraw<'a> {
+    /// The wgpu pipeline key this pipeline mirrors.
+    pub key: &'a PipelineKey,
+    /// `PIPE_LOGICOP_*`, or none (the key's blending).
+    pub logic_op: Option<u8>,
+    /// Line width in whole pixels (1: GL's default lines).
+    pub line_width: u32,
+    /// GL line stipple: factor (1–256) and pattern.
+    pub line_stipple: Option<(u32, u16)>,
+    /// Shader id and module of the vertex and fragment stage.
+    pub shaders: [(u64, &'a naga::Module); 2],
+    /// Bindings of the vertex and fragment stage (their own numbers).
+    pub bindings: [Vec<(u32, Binding<'a>)>; 2],
+    /// Vertex buffers and offsets, one per key vertex entry.
+    pub vertex: &'a [(wgpu::Buffer, u64)],
+    /// Index buffer, offset and format.
+    pub index: Option<(&'a wgpu::Buffer, u64, wgpu::IndexFormat)>,
+    /// What to draw.
+    pub call: Call,
+    /// x, y, width, height, near, far.
+    pub viewport: [f32; 6],
+    /// x, y, width, height (inside the attachments).
+    pub scissor: [u32; 4],
+    /// Stencil reference.
+    pub stencil_ref: u32,
+    /// Blend constant.
+    pub blend_constant: [f32; 4],
+    /// Colour attachments per slot.
+    pub colors: Vec<Option<&'a wgpu::TextureView>>,
+    /// Depth/stencil attachment.
+    pub depth: Option<&'a wgpu::TextureView>,
+    /// Attachment size.
+    pub size: (u32, u32),
+}

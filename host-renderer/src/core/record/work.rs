@@ -1,0 +1,154 @@
+//! Work recorded but not yet submitted: finished command buffers, the current
+//! command encoder, the render pass open on it, and the resources its commands
+//! use.
+//!
+//! `Queue::write_buffer`/`write_texture` take effect before the command buffers
+//! of the next submit, so a write to a resource that pending commands already
+//! use must first submit those commands ([`Work::before_write`]).
+
+use crate::core::base::error::{WgpuError, WgpuOp};
+use crate::core::base::ids::ResId;
+use crate::core::gpu::device::Gpu;
+use crate::core::record::uniforms::UniformArena;
+use std::collections::HashSet;
+
+/// Identity of the attachments of an open render pass.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PassKey {
+    /// Colour attachments: (resource, level, layer) per slot.
+    pub colors: Vec<Option<(ResId, u32, u32)>>,
+    /// Depth/stencil attachment.
+    pub depth: Option<(ResId, u32, u32)>,
+}
+
+/// An open render pass and what it renders to.
+pub struct OpenPass {
+    /// Its attachments.
+    pub key: PassKey,
+    /// The pass.
+    pub pass: wgpu::RenderPass<'static>,
+    /// Size of the attachments.
+    pub size: (u32, u32),
+}
+
+/// Pending GPU work of the renderer.
+#[derive(Default)]
+pub struct Work {
+    finished: Vec<wgpu::CommandBuffer>,
+    encoder: Option<wgpu::CommandEncoder>,
+    pass: Option<OpenPass>,
+    used: HashSet<ResId>,
+    /// Queue submissions made so far.
+    pub submissions: u64,
+    last: Option<wgpu::SubmissionIndex>,
+    /// Uniform data of the recorded draws, uploaded at each submit.
+    pub uniforms: UniformArena,
+}
+
+impl Work {
+    /// Ends any open pass and returns the encoder, creating it if needed.
+    pub fn encoder(&mut self, gpu: &Gpu) -> &mut wgpu::CommandEncoder {
+        self.pass = None;
+        self.encoder.get_or_insert_with(|| {
+            gpu.device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
+        })
+    }
+
+    /// Ends the current encoder, then runs `record` on a fresh encoder of its
+    /// own and queues both in order: for raw hal commands, which wgpu does not
+    /// let share an encoder with its own commands.
+    pub fn record_separately<R>(
+        &mut self,
+        gpu: &Gpu,
+        record: impl FnOnce(&mut wgpu::CommandEncoder) -> R,
+    ) -> R {
+        self.pass = None;
+        if let Some(e) = self.encoder.take() {
+            self.finished.push(e.finish());
+        }
+        let mut encoder = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("raw") });
+        let r = record(&mut encoder);
+        self.finished.push(encoder.finish());
+        r
+    }
+
+    /// The open pass if it renders to `key`.
+    pub fn pass_for(&mut self, key: &PassKey) -> Option<&mut OpenPass> {
+        self.pass.as_mut().filter(|p| &p.key == key)
+    }
+
+    /// Installs a newly begun pass (the encoder is locked while it is open).
+    pub fn set_pass(&mut self, pass: OpenPass) {
+        self.pass = Some(pass);
+    }
+
+    /// Ends the open render pass, if any.
+    pub fn end_pass(&mut self) {
+        self.pass = None;
+    }
+
+    /// Notes that pending commands use `res`.
+    pub fn mark(&mut self, res: ResId) {
+        self.used.insert(res);
+    }
+
+    /// True when pending commands use `res`.
+    pub fn uses(&self, res: ResId) -> bool {
+        self.used.contains(&res)
+    }
+
+    /// Call before a queue write to `res`: submits pending commands that use it.
+    pub fn before_write(&mut self, gpu: &Gpu, res: ResId) -> Option<WgpuError> {
+        if self.used.contains(&res) {
+            self.flush(gpu)
+        } else {
+            None
+        }
+    }
+
+    /// True when commands are recorded but not submitted.
+    pub fn is_pending(&self) -> bool {
+        self.encoder.is_some() || !self.finished.is_empty()
+    }
+
+    /// Submits everything recorded; returns the first wgpu error, if any.
+    pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
+        self.pass = None;
+        self.used.clear();
+        if !self.is_pending() {
+            return None;
+        }
+        let mut buffers = std::mem::take(&mut self.finished);
+        let (index, err) = gpu.scoped(WgpuOp::Submit, || {
+            self.uniforms.upload(gpu);
+            buffers.extend(self.encoder.take().map(|e| e.finish()));
+            gpu.submit(buffers)
+        });
+        self.submissions += 1;
+        self.last = Some(index);
+        err
+    }
+
+    /// Submits pending work that writes queue data only (no commands): makes
+    /// `write_buffer`/`write_texture` calls take effect.
+    pub fn flush_writes(&mut self, gpu: &Gpu) -> Option<WgpuError> {
+        if self.is_pending() {
+            return self.flush(gpu);
+        }
+        let (index, err) = gpu.scoped(WgpuOp::Submit, || {
+            self.uniforms.upload(gpu);
+            gpu.submit([])
+        });
+        self.submissions += 1;
+        self.last = Some(index);
+        err
+    }
+
+    /// The index of the latest submission.
+    pub fn last_submission(&self) -> Option<&wgpu::SubmissionIndex> {
+        self.last.as_ref()
+    }
+}

@@ -1,0 +1,218 @@
+//! Creating a resource's host object from the guest's creation info, every
+//! field checked first, and the host memory it will take.
+
+use super::table::{BufferRes, ResourceKind, TextureRes};
+use crate::core::base::error::{CreateResourceError, WgpuOp};
+use crate::core::base::ids::ResId;
+use crate::core::base::layout::ResourceInfo;
+use crate::core::gpu::device::{Gpu, MSAA_SAMPLES};
+use guest_protocol::virgl::enums::TextureTarget;
+
+/// Largest buffer accepted.
+pub const MAX_BUFFER_BYTES: u64 = 256 << 20;
+
+/// Host bytes a resource will take (buffers twice: GPU copy and shadow),
+/// computed with saturating arithmetic from the guest's sizes.
+pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
+    if info.target == TextureTarget::BUFFER {
+        return u64::from(info.width).saturating_mul(2);
+    }
+    match gpu.format_desc(info.format) {
+        Some(desc) => {
+            let mut total = 0u64;
+            let (bw, bh) = desc.block_dims();
+            for level in 0..=info.last_level.min(31) {
+                let (w, h, _) = info.level_extent(level);
+                let blocks = u64::from(w.div_ceil(bw)) * u64::from(h.div_ceil(bh));
+                let bytes = blocks
+                    .saturating_mul(
+                        u64::from(desc.host_block_bytes()) + u64::from(desc.has_stencil()),
+                    )
+                    .saturating_mul(u64::from(info.slices(level)));
+                total = total.saturating_add(bytes);
+            }
+            total.saturating_mul(u64::from(info.nr_samples.max(1)))
+        }
+        None => 0,
+    }
+}
+
+/// The sRGB / linear twin of `f` that views may reinterpret it as.
+pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
+    let alt = if f.is_srgb() {
+        f.remove_srgb_suffix()
+    } else {
+        f.add_srgb_suffix()
+    };
+    (alt != f).then_some(alt)
+}
+
+/// The samples per pixel `info` asks for, if it is a count we create.
+pub fn sample_count(info: &ResourceInfo) -> Result<u32, CreateResourceError> {
+    match info.nr_samples {
+        0 | 1 => Ok(1),
+        n if n == MSAA_SAMPLES => Ok(n),
+        n => Err(CreateResourceError::Multisample(n)),
+    }
+}
+
+/// Creates the host object for `info` after checking every field.
+pub fn create(
+    gpu: &Gpu,
+    id: ResId,
+    info: &ResourceInfo,
+) -> Result<ResourceKind, CreateResourceError> {
+    let samples = sample_count(info)?;
+    if info.target == TextureTarget::BUFFER {
+        create_buffer(gpu, id, info).map(ResourceKind::Buffer)
+    } else {
+        create_texture(gpu, id, info, samples).map(ResourceKind::Texture)
+    }
+}
+
+/// `value` if it lies in `1..=max`.
+fn check(what: &'static str, value: u32, max: u32) -> Result<(), CreateResourceError> {
+    if value == 0 || value > max {
+        Err(CreateResourceError::BadSize { what, value, max })
+    } else {
+        Ok(())
+    }
+}
+
+fn create_buffer(
+    gpu: &Gpu,
+    id: ResId,
+    info: &ResourceInfo,
+) -> Result<BufferRes, CreateResourceError> {
+    let max = MAX_BUFFER_BYTES.min(gpu.limits.max_buffer_size) as u32;
+    check("buffer size", info.width, max)?;
+    let size = u64::from(info.width);
+    let gpu_size = size.div_ceil(4) * 4;
+    let buffer = gpu.checked(WgpuOp::CreateBuffer, || {
+        gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(&format!("res{}", id.0)),
+            size: gpu_size,
+            usage: wgpu::BufferUsages::COPY_DST
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::VERTEX
+                | wgpu::BufferUsages::INDEX
+                | wgpu::BufferUsages::UNIFORM,
+            mapped_at_creation: false,
+        })
+    })?;
+    Ok(BufferRes {
+        gpu: buffer,
+        shadow: vec![0; gpu_size as usize],
+        size,
+    })
+}
+
+fn create_texture(
+    gpu: &Gpu,
+    id: ResId,
+    info: &ResourceInfo,
+    samples: u32,
+) -> Result<TextureRes, CreateResourceError> {
+    let limits = &gpu.limits;
+    let desc = gpu
+        .format_desc(info.format)
+        .ok_or(CreateResourceError::UnsupportedFormat(info.format))?;
+    let support = gpu.format_support(info.format);
+    let (dimension, max_dim) = match info.target {
+        TextureTarget::TEXTURE_1D | TextureTarget::TEXTURE_1D_ARRAY => {
+            (wgpu::TextureDimension::D2, limits.max_texture_dimension_1d)
+        }
+        TextureTarget::TEXTURE_2D
+        | TextureTarget::RECT
+        | TextureTarget::TEXTURE_2D_ARRAY
+        | TextureTarget::CUBE
+        | TextureTarget::CUBE_ARRAY => {
+            (wgpu::TextureDimension::D2, limits.max_texture_dimension_2d)
+        }
+        TextureTarget::TEXTURE_3D => (wgpu::TextureDimension::D3, limits.max_texture_dimension_3d),
+        t => return Err(CreateResourceError::BadTarget(t.0)),
+    };
+    check("width", info.width, max_dim)?;
+    // 1D targets ignore the height; every other target needs a real one
+    // (a zero height is refused, not silently made 1).
+    let is_1d = matches!(
+        info.target,
+        TextureTarget::TEXTURE_1D | TextureTarget::TEXTURE_1D_ARRAY
+    );
+    if !is_1d {
+        check("height", info.height, max_dim)?;
+    }
+    let (_, h, _) = info.level_extent(0);
+    if info.target == TextureTarget::TEXTURE_3D {
+        check("depth", info.depth, max_dim)?;
+    }
+    let layers = info.host_layers();
+    check("array size", layers, limits.max_texture_array_layers)?;
+    if matches!(info.target, TextureTarget::CUBE | TextureTarget::CUBE_ARRAY)
+        && !layers.is_multiple_of(6)
+    {
+        return Err(CreateResourceError::BadSize {
+            what: "cube layers",
+            value: layers,
+            max: limits.max_texture_array_layers,
+        });
+    }
+    let size = wgpu::Extent3d {
+        width: info.width,
+        height: h,
+        depth_or_array_layers: if dimension == wgpu::TextureDimension::D3 {
+            info.depth
+        } else {
+            layers
+        },
+    };
+    let max_levels = size.max_mips(dimension);
+    check("mip levels", info.last_level.saturating_add(1), max_levels)?;
+    let (bw, bh) = desc.block_dims();
+    if !info.width.is_multiple_of(bw) || !h.is_multiple_of(bh) {
+        // wgpu wants level 0 of block-compressed textures in whole blocks.
+        return Err(CreateResourceError::BadSize {
+            what: "compressed size",
+            value: info.width,
+            max: max_dim,
+        });
+    }
+    let renderable = (support.render || support.depth) && dimension == wgpu::TextureDimension::D2;
+    let mut usage = wgpu::TextureUsages::COPY_DST
+        | wgpu::TextureUsages::COPY_SRC
+        | wgpu::TextureUsages::TEXTURE_BINDING;
+    if renderable {
+        usage |= wgpu::TextureUsages::RENDER_ATTACHMENT;
+    }
+    if samples > 1 {
+        // Multisampled colour render targets only: drawn to, cleared and
+        // resolved by blits (no sampling, transfers or copies).
+        let plain_2d = matches!(info.target, TextureTarget::TEXTURE_2D | TextureTarget::RECT)
+            && info.last_level == 0
+            && layers == 1;
+        if !plain_2d || !support.multisample {
+            return Err(CreateResourceError::Multisample(samples));
+        }
+        usage = wgpu::TextureUsages::RENDER_ATTACHMENT;
+    }
+    let twin = srgb_twin(desc.host);
+    let view_formats = twin.as_slice();
+    let texture = gpu.checked(WgpuOp::CreateTexture, || {
+        gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(&format!("res{}", id.0)),
+            size,
+            mip_level_count: info.last_level + 1,
+            sample_count: samples,
+            dimension,
+            format: desc.host,
+            usage,
+            view_formats,
+        })
+    })?;
+    Ok(TextureRes {
+        texture,
+        desc,
+        dimension,
+        renderable,
+    })
+}

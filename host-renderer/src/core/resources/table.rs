@@ -1,0 +1,82 @@
+//! The resource table: buffers and textures with their optional backing.
+//!
+//! Buffers keep a host shadow copy that is always current (every write goes
+//! through it, then to the GPU in 4-byte-aligned ranges), so unaligned guest
+//! ranges, 8-bit indices and read-backs never need a GPU round trip. Textures
+//! live only on the GPU.
+
+use crate::core::base::backing::Backing;
+use crate::core::base::format::FormatDesc;
+use crate::core::base::ids::ResId;
+use crate::core::base::layout::ResourceInfo;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A buffer resource.
+pub struct BufferRes {
+    /// GPU copy (size rounded up to 4 bytes).
+    pub gpu: wgpu::Buffer,
+    /// Host copy, always current; its length is the GPU size.
+    pub shadow: Vec<u8>,
+    /// Size the guest asked for.
+    pub size: u64,
+}
+
+/// A texture resource.
+pub struct TextureRes {
+    /// The wgpu texture.
+    pub texture: wgpu::Texture,
+    /// Its format entry.
+    pub desc: &'static FormatDesc,
+    /// wgpu dimension (1D resources are stored as 2D).
+    pub dimension: wgpu::TextureDimension,
+    /// Render-attachment usage is enabled.
+    pub renderable: bool,
+}
+
+/// What a resource holds.
+pub enum ResourceKind {
+    /// A buffer.
+    Buffer(BufferRes),
+    /// A texture.
+    Texture(TextureRes),
+}
+
+/// One resource.
+pub struct Resource {
+    /// As created.
+    pub info: ResourceInfo,
+    /// Transport-owned memory, if attached.
+    pub backing: Option<Arc<dyn Backing>>,
+    /// Buffer or texture.
+    pub kind: ResourceKind,
+}
+
+impl Resource {
+    /// The buffer part, if a buffer.
+    pub fn buffer(&self) -> Option<&BufferRes> {
+        match &self.kind {
+            ResourceKind::Buffer(b) => Some(b),
+            ResourceKind::Texture(_) => None,
+        }
+    }
+
+    /// The buffer part, mutable.
+    pub fn buffer_mut(&mut self) -> Option<&mut BufferRes> {
+        match &mut self.kind {
+            ResourceKind::Buffer(b) => Some(b),
+            ResourceKind::Texture(_) => None,
+        }
+    }
+
+    /// The texture part, if a texture.
+    pub fn texture(&self) -> Option<&TextureRes> {
+        match &self.kind {
+            ResourceKind::Texture(t) => Some(t),
+            ResourceKind::Buffer(_) => None,
+        }
+    }
+}
+
+/// All resources by id.
+pub type ResourceTable = HashMap<ResId, Resource>;

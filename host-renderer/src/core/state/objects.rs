@@ -1,0 +1,171 @@
+//! The objects of a sub-context's table (virgl-protocol.md §3, §4): state
+//! blocks by value, shaders, surfaces, views, samplers and queries behind
+//! `Arc`s, so a destroyed object that is still bound stays alive until it is
+//! unbound, as Gallium expects.
+
+use crate::core::base::ids::ResId;
+use guest_protocol::virgl::enums::ShaderStage;
+use guest_protocol::virgl::{
+    Blend, Dsa, Query, Rasterizer, SamplerState, SamplerView, VertexElement,
+};
+use shader_translate::{Interface, Options};
+use std::sync::Arc;
+
+/// A translated, compiled shader.
+pub struct CompiledShader {
+    /// Unique id (part of pipeline keys).
+    pub id: u64,
+    /// The wgpu module.
+    pub module: wgpu::ShaderModule,
+    /// The naga module it was made from (the raw Vulkan path writes SPIR-V).
+    pub naga: Arc<naga::Module>,
+    /// What it expects.
+    pub interface: Interface,
+}
+
+/// The shader a shader object last compiled to, with the options used: draws
+/// that keep using it skip hashing its text.
+#[derive(Default)]
+pub struct ShaderMemo(parking_lot::Mutex<Option<(Options, Arc<CompiledShader>)>>);
+
+impl ShaderMemo {
+    /// The remembered shader, if it was compiled under `options`.
+    pub fn get(&self, options: &Options) -> Option<Arc<CompiledShader>> {
+        match &*self.0.lock() {
+            Some((o, hit)) if o == options => Some(Arc::clone(hit)),
+            _ => None,
+        }
+    }
+
+    /// Remembers `compiled`, made under `options`.
+    pub fn set(&self, options: &Options, compiled: &Arc<CompiledShader>) {
+        *self.0.lock() = Some((options.clone(), Arc::clone(compiled)));
+    }
+}
+
+impl std::fmt::Debug for ShaderMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShaderMemo")
+    }
+}
+
+/// A shader object: its complete TGSI text.
+#[derive(Debug)]
+pub struct ShaderObj {
+    /// Its handle (for error messages).
+    pub handle: u32,
+    /// Stage it was created for.
+    pub stage: ShaderStage,
+    /// The text (without its NUL).
+    pub text: Arc<str>,
+    /// What it last compiled to.
+    pub compiled: ShaderMemo,
+}
+
+/// A surface (render target view).
+#[derive(Debug)]
+pub struct SurfaceObj {
+    /// The decoded object.
+    pub desc: guest_protocol::virgl::Surface,
+    /// Resource rendered to.
+    pub res: ResId,
+    /// Mip level.
+    pub level: u32,
+    /// Array layer (or 3D slice).
+    pub layer: u32,
+    /// The wgpu view (one level, one layer).
+    pub view: wgpu::TextureView,
+    /// Host format of the view.
+    pub host_format: wgpu::TextureFormat,
+    /// The guest format has no alpha channel (blend DST_ALPHA reads as 1).
+    pub alpha_is_one: bool,
+    /// The guest channel each host channel stores
+    /// ([`FormatDesc::render_swizzle`](crate::core::base::format::FormatDesc::render_swizzle)).
+    pub render_swizzle: [u8; 4],
+    /// Size of the level.
+    pub size: (u32, u32),
+    /// Samples per pixel of the resource.
+    pub samples: u32,
+}
+
+/// A sampler view.
+#[derive(Debug)]
+pub struct SamplerViewObj {
+    /// The decoded object.
+    pub desc: SamplerView,
+    /// Resource viewed.
+    pub res: ResId,
+    /// The wgpu view.
+    pub view: wgpu::TextureView,
+    /// Its dimension.
+    pub dimension: wgpu::TextureViewDimension,
+    /// Format swizzle composed with the view swizzle ([`crate::core::base::format::swz`] values).
+    pub swizzle: [u8; 4],
+    /// Depth format (sampled as depth).
+    pub is_depth: bool,
+}
+
+/// A sampler state.
+#[derive(Debug)]
+pub struct SamplerStateObj {
+    /// The decoded object.
+    pub desc: SamplerState,
+    /// The wgpu sampler.
+    pub sampler: wgpu::Sampler,
+}
+
+/// Query object state.
+#[derive(Debug)]
+pub struct QueryObj {
+    /// The decoded object.
+    pub desc: Query,
+    /// Result written on END_QUERY (occlusion: samples passed).
+    pub result: u64,
+    /// Between BEGIN and END.
+    pub active: bool,
+    /// Query-set slots holding this query's partial results.
+    pub slots: Vec<u32>,
+}
+
+/// An object in a sub-context's table.
+#[derive(Debug, Clone)]
+pub enum Object {
+    /// BLEND.
+    Blend(Blend),
+    /// RASTERIZER.
+    Rasterizer(Rasterizer),
+    /// DSA.
+    Dsa(Dsa),
+    /// SHADER.
+    Shader(Arc<ShaderObj>),
+    /// VERTEX_ELEMENTS.
+    VertexElements(Arc<[VertexElement]>),
+    /// SAMPLER_VIEW.
+    SamplerView(Arc<SamplerViewObj>),
+    /// SAMPLER_STATE.
+    SamplerState(Arc<SamplerStateObj>),
+    /// SURFACE.
+    Surface(Arc<SurfaceObj>),
+    /// QUERY.
+    Query(Arc<parking_lot::Mutex<QueryObj>>),
+    /// STREAMOUT_TARGET (accepted; stream output is not implemented).
+    StreamoutTarget,
+}
+
+impl Object {
+    /// Name for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Blend(_) => "blend",
+            Self::Rasterizer(_) => "rasterizer",
+            Self::Dsa(_) => "dsa",
+            Self::Shader(_) => "shader",
+            Self::VertexElements(_) => "vertex elements",
+            Self::SamplerView(_) => "sampler view",
+            Self::SamplerState(_) => "sampler state",
+            Self::Surface(_) => "surface",
+            Self::Query(_) => "query",
+            Self::StreamoutTarget => "streamout target",
+        }
+    }
+}

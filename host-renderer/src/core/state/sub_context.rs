@@ -1,0 +1,161 @@
+//! A sub-context: its object table and the state bound through it.
+
+use super::objects::{Object, QueryObj, SamplerStateObj, SamplerViewObj, ShaderObj, SurfaceObj};
+use crate::core::base::error::CommandError;
+use guest_protocol::virgl::enums::ShaderStage;
+use guest_protocol::virgl::shader::ShaderAssembler;
+use guest_protocol::virgl::{Blend, Dsa, Rasterizer, VertexBuffer, VertexElement, Viewport};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Stages with per-stage state (VS, FS, GS, TCS, TES, CS).
+pub const STAGES: usize = ShaderStage::COUNT as usize;
+/// Sampler units tracked per stage.
+pub const MAX_SAMPLER_UNITS: usize = 32;
+/// Objects per sub-context.
+pub const MAX_OBJECTS: usize = 1 << 16;
+
+/// The bound framebuffer.
+#[derive(Debug, Clone, Default)]
+pub struct Framebuffer {
+    /// Colour buffers (slots may be empty).
+    pub cbufs: Vec<Option<Arc<SurfaceObj>>>,
+    /// Depth/stencil buffer.
+    pub zsurf: Option<Arc<SurfaceObj>>,
+    /// SET_FRAMEBUFFER_STATE_NO_ATTACH size.
+    pub no_attach: (u32, u32),
+}
+
+impl Framebuffer {
+    /// Its size: the smallest attachment's, else the NO_ATTACH size.
+    pub fn size(&self) -> (u32, u32) {
+        let sizes = self
+            .cbufs
+            .iter()
+            .flatten()
+            .chain(self.zsurf.iter())
+            .map(|s| s.size);
+        sizes
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)))
+            .unwrap_or(self.no_attach)
+    }
+}
+
+/// SET_INDEX_BUFFER state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexBinding {
+    /// Buffer resource.
+    pub res: u32,
+    /// 1, 2 or 4.
+    pub index_size: u32,
+    /// Byte offset.
+    pub offset: u32,
+}
+
+/// One stage's bound resources.
+#[derive(Debug, Clone, Default)]
+pub struct StageState {
+    /// Bound shader.
+    pub shader: Option<Arc<ShaderObj>>,
+    /// Constant buffer 0 (SET_CONSTANT_BUFFER), little-endian bytes.
+    pub constants: Vec<u8>,
+    /// Sampler views by unit.
+    pub views: Vec<Option<Arc<SamplerViewObj>>>,
+    /// Sampler states by unit.
+    pub samplers: Vec<Option<Arc<SamplerStateObj>>>,
+}
+
+/// One sub-context: an object table and bound state.
+#[derive(Debug)]
+pub struct SubContext {
+    /// Objects by handle.
+    pub objects: HashMap<u32, Object>,
+    /// Shader text reassembly.
+    pub assembler: ShaderAssembler,
+    /// Bound blend state.
+    pub blend: Option<Blend>,
+    /// Bound rasterizer state.
+    pub rasterizer: Option<Rasterizer>,
+    /// Bound depth/stencil/alpha state.
+    pub dsa: Option<Dsa>,
+    /// Bound vertex elements.
+    pub vertex_elements: Option<Arc<[VertexElement]>>,
+    /// Per-stage state.
+    pub stages: [StageState; STAGES],
+    /// Framebuffer.
+    pub fb: Framebuffer,
+    /// Viewport 0.
+    pub viewport: Option<Viewport>,
+    /// Scissor 0 `(minx, miny, maxx, maxy)`.
+    pub scissor: Option<(u32, u32, u32, u32)>,
+    /// Vertex buffers by slot.
+    pub vertex_buffers: Vec<VertexBuffer>,
+    /// Index buffer.
+    pub index_buffer: Option<IndexBinding>,
+    /// Blend colour.
+    pub blend_color: [f32; 4],
+    /// Stencil reference (front, back).
+    pub stencil_ref: (u8, u8),
+    /// Sample mask.
+    pub sample_mask: u32,
+    /// Polygon stipple pattern (`SET_POLYGON_STIPPLE`), 32 rows.
+    pub polygon_stipple: [u32; 32],
+    /// The occlusion query counting draws, if any.
+    pub active_occlusion: Option<Arc<parking_lot::Mutex<QueryObj>>>,
+}
+
+impl Default for SubContext {
+    /// A fresh sub-context with Gallium's defaults (every sample, no
+    /// polygon stipple, nothing bound).
+    fn default() -> Self {
+        Self {
+            objects: HashMap::new(),
+            assembler: ShaderAssembler::default(),
+            blend: None,
+            rasterizer: None,
+            dsa: None,
+            vertex_elements: None,
+            stages: Default::default(),
+            fb: Framebuffer::default(),
+            viewport: None,
+            scissor: None,
+            vertex_buffers: Vec::new(),
+            index_buffer: None,
+            blend_color: [0.0; 4],
+            stencil_ref: (0, 0),
+            sample_mask: !0,
+            polygon_stipple: [u32::MAX; 32],
+            active_occlusion: None,
+        }
+    }
+}
+
+impl SubContext {
+    /// Adds or replaces an object.
+    pub fn insert(&mut self, handle: u32, obj: Object) -> Result<(), CommandError> {
+        if handle == 0 {
+            return Err(CommandError::ZeroHandle);
+        }
+        if self.objects.len() >= MAX_OBJECTS && !self.objects.contains_key(&handle) {
+            return Err(CommandError::OutOfRange {
+                what: "object count",
+                value: self.objects.len() as u64,
+            });
+        }
+        self.objects.insert(handle, obj);
+        Ok(())
+    }
+
+    /// Looks up an object, checking its kind with `pick`.
+    pub fn get<T>(
+        &self,
+        handle: u32,
+        what: &'static str,
+        pick: impl FnOnce(&Object) -> Option<T>,
+    ) -> Result<T, CommandError> {
+        self.objects
+            .get(&handle)
+            .and_then(pick)
+            .ok_or(CommandError::NoObject { what, handle })
+    }
+}

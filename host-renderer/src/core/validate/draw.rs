@@ -1,0 +1,128 @@
+//! DRAW_VBO at the edge: the draw's own counts, then the bound state it
+//! needs (rasterizer, both shaders, an attachment, one sample count, a
+//! polygon stipple that can be drawn), gathered into a [`BoundDraw`] that
+//! borrows the sub-context (nothing is copied per draw).
+
+use crate::core::base::error::{CommandError, DrawError};
+use crate::core::state::objects::ShaderObj;
+use crate::core::state::sub_context::{StageState, SubContext};
+use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
+use guest_protocol::virgl::{DrawVbo, Rasterizer};
+
+/// Vertex invocations (count × instances) one draw may ask for: a quota, so
+/// one guest cannot occupy a software rasterizer for minutes with one command
+/// (Mesa's draws in the corpus stay below 2^17).
+pub const MAX_DRAW_VERTICES: u64 = 1 << 26;
+
+/// Checks the draw's counts and kind: `false` when it draws nothing.
+pub fn draw_counts(d: &DrawVbo) -> Result<bool, CommandError> {
+    if d.count == 0 || d.instance_count == 0 {
+        return Ok(false);
+    }
+    let invocations = u64::from(d.count) * u64::from(d.instance_count);
+    if invocations > MAX_DRAW_VERTICES {
+        return Err(CommandError::OutOfRange {
+            what: "vertices × instances of one draw",
+            value: invocations,
+        });
+    }
+    if d.indirect.is_some() || d.count_from_so != 0 {
+        return Err(CommandError::Unsupported("indirect / stream-output draws"));
+    }
+    Ok(true)
+}
+
+/// The bound state a draw reads, checked.
+pub struct BoundDraw<'a> {
+    /// The sub-context (the state not checked here).
+    pub sub: &'a SubContext,
+    /// The rasterizer state.
+    pub rast: Rasterizer,
+    /// Vertex stage: its shader is bound.
+    pub vs: &'a StageState,
+    /// Fragment stage: its shader is bound.
+    pub fs: &'a StageState,
+    /// The vertex shader.
+    pub vs_shader: &'a ShaderObj,
+    /// The fragment shader.
+    pub fs_shader: &'a ShaderObj,
+    /// Framebuffer size.
+    pub fb_size: (u32, u32),
+    /// Samples per pixel of every attachment.
+    pub samples: u32,
+    /// Polygon stipple applies (filled polygons, a pattern that is not all ones).
+    pub stipple: bool,
+}
+
+/// The draw's bound state, checked; `None` when the rasterizer discards
+/// everything.
+pub fn bound_draw<'a>(
+    sub: &'a SubContext,
+    d: &DrawVbo,
+) -> Result<Option<BoundDraw<'a>>, CommandError> {
+    let rast = sub
+        .rasterizer
+        .ok_or(CommandError::Draw(DrawError::NoRasterizer))?;
+    if rast.flags.rasterizer_discard() {
+        return Ok(None);
+    }
+    let stage = |i: usize, missing: DrawError| {
+        sub.stages
+            .get(i)
+            .and_then(|s| Some((s, s.shader.as_deref()?)))
+            .ok_or(CommandError::Draw(missing))
+    };
+    let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;
+    let (fs, fs_shader) = stage(1, DrawError::NoFragmentShader)?;
+    let fb = &sub.fb;
+    if fb.cbufs.iter().all(Option::is_none) && fb.zsurf.is_none() {
+        return Err(CommandError::Draw(DrawError::NoAttachment));
+    }
+    let fb_size = fb.size();
+    let mut attachment_samples = fb
+        .cbufs
+        .iter()
+        .flatten()
+        .chain(&fb.zsurf)
+        .map(|s| s.samples);
+    let samples = attachment_samples.next().unwrap_or(1);
+    if attachment_samples.any(|n| n != samples) {
+        return Err(CommandError::Draw(DrawError::SampleCounts));
+    }
+    let stipple = polygon_stipple(&rast, sub, d.mode)?;
+    Ok(Some(BoundDraw {
+        sub,
+        rast,
+        vs,
+        fs,
+        vs_shader,
+        fs_shader,
+        fb_size,
+        samples,
+        stipple,
+    }))
+}
+
+/// Whether polygon stipple applies: to filled polygons only (GL), and the
+/// all-ones pattern changes nothing and needs no shader variant.
+fn polygon_stipple(
+    rast: &Rasterizer,
+    sub: &SubContext,
+    mode: PrimMode,
+) -> Result<bool, CommandError> {
+    let polygons = !matches!(
+        mode,
+        PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+    );
+    let filled = [rast.flags.fill_front(), rast.flags.fill_back()].map(|m| m == PolygonMode::FILL);
+    let stipple = rast.flags.poly_stipple_enable()
+        && polygons
+        && sub.polygon_stipple != [u32::MAX; 32]
+        && filled.contains(&true);
+    if stipple && filled.contains(&false) {
+        return Err(CommandError::Unsupported(
+            "polygon stipple with one face filled and one not",
+        ));
+    }
+    Ok(stipple)
+}

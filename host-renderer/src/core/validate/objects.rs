@@ -1,0 +1,197 @@
+//! Objects created from guest descriptors: surfaces, sampler views and
+//! sampler states, each field checked against its resource and the device
+//! before the wgpu view or sampler is made.
+
+use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::base::format::swz;
+use crate::core::base::gallium::sampler_descriptor;
+use crate::core::base::ids::ResId;
+use crate::core::gpu::device::Gpu;
+use crate::core::resources::table::Resource;
+use crate::core::state::objects::{SamplerStateObj, SamplerViewObj, SurfaceObj};
+use guest_protocol::virgl::enums::TextureTarget;
+use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
+
+/// A surface of `r` (resource `s.res`): one level and layer of a renderable
+/// texture, viewed in the surface's format where it shares the storage.
+pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, CommandError> {
+    let tex = r.texture().ok_or(CommandError::WrongResource {
+        res: s.res,
+        what: "surface",
+    })?;
+    if !tex.renderable {
+        return Err(CommandError::WrongResource {
+            res: s.res,
+            what: "render target",
+        });
+    }
+    let level = s.range0;
+    if level > r.info.last_level {
+        return Err(CommandError::OutOfRange {
+            what: "surface level",
+            value: u64::from(level),
+        });
+    }
+    let layer = s.range1 & 0xffff;
+    if layer >= r.info.host_layers() {
+        return Err(CommandError::OutOfRange {
+            what: "surface layer",
+            value: u64::from(layer),
+        });
+    }
+    let desc = gpu.view_desc(s.format, tex.desc);
+    let (w, h, _) = r.info.level_extent(level);
+    let view = gpu.checked(WgpuOp::CreateView, || {
+        tex.texture.create_view(&wgpu::TextureViewDescriptor {
+            label: None,
+            format: Some(desc.host),
+            dimension: Some(wgpu::TextureViewDimension::D2),
+            usage: Some(wgpu::TextureUsages::RENDER_ATTACHMENT),
+            aspect: wgpu::TextureAspect::All,
+            base_mip_level: level,
+            mip_level_count: Some(1),
+            base_array_layer: layer,
+            array_layer_count: Some(1),
+        })
+    })?;
+    Ok(SurfaceObj {
+        desc: *s,
+        res: ResId(s.res),
+        level,
+        layer,
+        view,
+        host_format: desc.host,
+        alpha_is_one: desc.alpha_is_one(),
+        render_swizzle: desc.render_swizzle(),
+        size: (w, h),
+        samples: tex.texture.sample_count(),
+    })
+}
+
+/// The view dimension of a view of `target` (0: the resource's own target).
+fn view_dimension(
+    v: &SamplerView,
+    resource_target: TextureTarget,
+) -> Result<wgpu::TextureViewDimension, CommandError> {
+    let target = if v.target().0 == 0 {
+        resource_target
+    } else {
+        v.target()
+    };
+    Ok(match target {
+        TextureTarget::TEXTURE_1D | TextureTarget::TEXTURE_2D | TextureTarget::RECT => {
+            wgpu::TextureViewDimension::D2
+        }
+        TextureTarget::TEXTURE_1D_ARRAY | TextureTarget::TEXTURE_2D_ARRAY => {
+            wgpu::TextureViewDimension::D2Array
+        }
+        TextureTarget::CUBE => wgpu::TextureViewDimension::Cube,
+        TextureTarget::CUBE_ARRAY => wgpu::TextureViewDimension::CubeArray,
+        TextureTarget::TEXTURE_3D => wgpu::TextureViewDimension::D3,
+        t => {
+            return Err(CommandError::OutOfRange {
+                what: "view target",
+                value: u64::from(t.0),
+            })
+        }
+    })
+}
+
+/// A sampler view of `r` (resource `v.res`): its levels and layers clamped
+/// to the resource, viewed in the view's format where it shares the storage,
+/// with the format's swizzle composed with the view's.
+pub fn sampler_view(
+    gpu: &Gpu,
+    r: &Resource,
+    v: &SamplerView,
+) -> Result<SamplerViewObj, CommandError> {
+    let Some(tex) = r.texture() else {
+        return Err(CommandError::Unsupported("buffer textures"));
+    };
+    if tex.texture.sample_count() > 1 {
+        return Err(CommandError::Unsupported("sampling multisampled textures"));
+    }
+    let dimension = view_dimension(v, r.info.target)?;
+    let first_layer = v.range0 & 0xffff;
+    let last_layer = (v.range0 >> 16).max(first_layer);
+    let first_level = v.range1 & 0xff;
+    let last_level = ((v.range1 >> 8) & 0xff)
+        .max(first_level)
+        .min(r.info.last_level);
+    if first_level > r.info.last_level || first_layer >= r.info.host_layers() {
+        return Err(CommandError::OutOfRange {
+            what: "view range",
+            value: u64::from(v.range1),
+        });
+    }
+    let view_desc = gpu.view_desc(v.view_format(), tex.desc);
+    let layer_count = match dimension {
+        wgpu::TextureViewDimension::D2 | wgpu::TextureViewDimension::D3 => 1,
+        wgpu::TextureViewDimension::Cube => 6,
+        _ => (last_layer - first_layer + 1).min(r.info.host_layers() - first_layer),
+    };
+    let is_depth = view_desc.is_depth_stencil();
+    let aspect = if is_depth && view_desc.has_depth() {
+        wgpu::TextureAspect::DepthOnly
+    } else if is_depth {
+        wgpu::TextureAspect::StencilOnly
+    } else {
+        wgpu::TextureAspect::All
+    };
+    let view = gpu.checked(WgpuOp::CreateView, || {
+        tex.texture.create_view(&wgpu::TextureViewDescriptor {
+            label: None,
+            format: Some(view_desc.host),
+            dimension: Some(dimension),
+            usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
+            aspect,
+            base_mip_level: first_level,
+            mip_level_count: Some(last_level - first_level + 1),
+            base_array_layer: if dimension == wgpu::TextureViewDimension::D3 {
+                0
+            } else {
+                first_layer
+            },
+            array_layer_count: Some(layer_count),
+        })
+    })?;
+    let s = v.swizzle;
+    let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
+    Ok(SamplerViewObj {
+        desc: *v,
+        res: ResId(v.res),
+        view,
+        dimension,
+        swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
+        is_depth,
+    })
+}
+
+/// A sampler state's wgpu sampler (its mip filter checked).
+pub fn sampler_state(gpu: &Gpu, s: &SamplerState) -> Result<SamplerStateObj, CommandError> {
+    let f = s.flags;
+    if f.min_mip_filter() > 2 {
+        return Err(CommandError::OutOfRange {
+            what: "min_mip_filter",
+            value: u64::from(f.min_mip_filter()),
+        });
+    }
+    let border = gpu
+        .features
+        .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
+    let desc = sampler_descriptor(s, border);
+    let sampler = gpu.checked(WgpuOp::CreateSampler, || gpu.device.create_sampler(&desc))?;
+    Ok(SamplerStateObj { desc: *s, sampler })
+}
+
+/// Composes a sampler view's swizzle with its format's: result channel `i`
+/// reads `format_swizzle[view_swizzle[i]]` (constants pass through).
+pub fn compose_swizzle(format_swizzle: [u8; 4], view: [u8; 4], view_has_alpha: bool) -> [u8; 4] {
+    view.map(|s| match s {
+        0..=2 => format_swizzle.get(usize::from(s)).copied().unwrap_or(4),
+        3 if !view_has_alpha => swz::ONE,
+        3 => format_swizzle.get(3).copied().unwrap_or(5),
+        4 => swz::ZERO,
+        _ => swz::ONE,
+    })
+}

@@ -333,8 +333,11 @@ impl RendererBackend for NullRenderer {
         }
         let (width, height, _) = info.level_extent(0);
         let stride = width.saturating_mul(4);
-        let size = usize::try_from(u64::from(stride) * u64::from(height))
-            .map_err(|_| TransferError::Wgpu("image too large".into()))?;
+        let size = usize::try_from(u64::from(stride) * u64::from(height)).map_err(|_| {
+            TransferError::TooLarge {
+                bytes: u64::from(stride) * u64::from(height),
+            }
+        })?;
         Ok(Image {
             width,
             height,

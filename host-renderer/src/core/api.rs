@@ -12,17 +12,16 @@
 //! enums inside [`BackendError`], whose [`BackendError::Transport`] says that
 //! the renderer could not be reached or did not say more.
 
-use super::backing::Backing;
-use super::context::ContextErrorRecord;
-use super::error::{
+use super::base::backing::Backing;
+use super::base::error::{
     CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
 };
+use super::base::ids::{CtxId, ResId};
+use super::base::layout::{self, ResourceInfo};
 use super::gpu::Gpu;
-use super::ids::{CtxId, ResId};
-use super::layout::{self, ResourceInfo};
+use super::record::transfer::TransferBox;
 use super::renderer::{Image, Renderer};
-use super::transfer::TransferBox;
-use std::fmt;
+use super::state::context::ContextErrorRecord;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -65,16 +64,6 @@ pub struct SubmitReport {
     /// Why the buffer was refused or stopped early (commands before a
     /// decode error were run).
     pub outcome: Result<(), BackendError<SubmitError>>,
-}
-
-impl fmt::Display for ContextErrorRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "submit {} {} @{}: {}",
-            self.submit, self.opcode, self.offset, self.error
-        )
-    }
 }
 
 /// Everything a transport asks of a renderer: about fifteen calls in our

@@ -48,11 +48,13 @@ pub struct Options {
     pub output_swizzles: [[Channel; 4]; MAX_COLOR_BUFFERS as usize],
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
-    /// FS input's interpolation and sampling (WebGPU requires them equal), and
-    /// FS inputs the VS does not write are added as zero outputs. Empty: VS
-    /// outputs are perspective/centre (flat for colours under `flatshade`),
-    /// which links with any FS whose varyings are `PERSPECTIVE` or `COLOR`
-    /// and that reads only what the VS writes.
+    /// FS input's location, interpolation and sampling (WebGPU requires them
+    /// equal), outputs the FS does not read are dropped, and FS inputs the VS
+    /// does not write are added as zero outputs. Empty: VS outputs are at
+    /// their fixed-table location ([`varying_location`](crate::interface::varying_location);
+    /// dropped outside it), perspective/centre (flat for colours under
+    /// `flatshade`), which links with any FS whose varyings all have a table
+    /// location, are `PERSPECTIVE` or `COLOR` and are written by the VS.
     pub next_stage_inputs: Vec<Varying>,
 }
 

@@ -1245,6 +1245,45 @@ fn gpu_indirect_temp_arrays_and_immediates() {
     }
 }
 
+/// Sixteen user varyings numbered as Mesa numbers them (`GENERIC[9..=24]`,
+/// beyond the fixed table) reach the fragment shader at the locations it
+/// chose, with unread outputs dropped and an unwritten input reading 0.
+#[test]
+fn gpu_varyings_beyond_the_fixed_table_link() {
+    let fs = tr(
+        "FRAG\nDCL IN[0], GENERIC[24], PERSPECTIVE\nDCL IN[1], GENERIC[9], PERSPECTIVE\n\
+         DCL IN[2], GENERIC[16], PERSPECTIVE\nDCL IN[3], GENERIC[30], PERSPECTIVE\nDCL OUT[0], COLOR\n\
+         MOV OUT[0].x, IN[0].xxxx\nMOV OUT[0].y, IN[1].xxxx\nMOV OUT[0].z, IN[2].xxxx\n\
+         MOV OUT[0].w, IN[3].xxxx\nEND\n",
+        &Options::default(),
+    );
+    let mut vs_text =
+        "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL CONST[0..15]\n".to_owned();
+    for k in 0..16 {
+        vs_text += &format!("DCL OUT[{}], GENERIC[{}]\n", k + 2, k + 9);
+    }
+    vs_text += "MOV OUT[0], IN[0]\nMOV OUT[1], CONST[0]\n";
+    for k in 0..16 {
+        vs_text += &format!("MOV OUT[{}], CONST[{k}]\n", k + 2);
+    }
+    vs_text += "END\n";
+    let vs = tr(
+        &vs_text,
+        &Options {
+            next_stage_inputs: fs.interface.inputs.clone(),
+            ..Options::default()
+        },
+    );
+    let mut draw = Draw::new(&vs, &fs, 2, 2);
+    draw.vs_res
+        .constants
+        .insert(0, (1..=16).map(|k| f([k as f32; 4])).collect());
+    for p in draw.run().remove(0) {
+        // GENERIC[9 + k] carries k + 1.
+        assert_eq!(fl(p), [16.0, 1.0, 8.0, 0.0]);
+    }
+}
+
 /// `TEX` in a vertex shader samples level 0 (no implicit derivatives there),
 /// whatever the sampler's LOD range.
 #[test]

@@ -622,6 +622,28 @@ fn gpu_fragment_coordinates_follow_the_properties() {
     }
 }
 
+/// `DDY` is the derivative along the shader's own fragment y: the y
+/// coordinate's derivative is +1 under either origin (Mesa scales `DDY` for
+/// the framebuffer's orientation on that basis); `DDX` of x is +1 too.
+#[test]
+fn gpu_ddy_follows_the_coordinate_origin() {
+    let vs = tr(PASS_VS, &Options::default());
+    for origin in ["LOWER_LEFT", "UPPER_LEFT"] {
+        for opcode in ["DDY", "DDY_FINE"] {
+            let text = format!(
+                "FRAG\nPROPERTY FS_COORD_ORIGIN {origin}\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\n\
+                   0: DDX OUT[0].xzw, IN[0].xxxx\n  1: {opcode} OUT[0].y, IN[0].yyyy\n  2: END\n"
+            );
+            let fs = tr(&text, &Options::default());
+            let mut draw = Draw::new(&vs, &fs, 4, 4);
+            draw.fs_res.driver.fb_height = 4.0;
+            for (i, p) in draw.run().remove(0).iter().enumerate() {
+                assert_eq!(fl(*p), [1.0; 4], "{origin} {opcode} pixel {i}");
+            }
+        }
+    }
+}
+
 /// `flip_y` = +1 keeps GL's NDC +y at memory row 0 (window framebuffers,
 /// negative viewport scale); −1 puts it at the last row (FBOs).
 #[test]

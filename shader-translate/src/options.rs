@@ -18,6 +18,10 @@ pub struct Options {
     /// [0, w], so the VS leaves it alone. When false the VS maps GL's [-w, w]
     /// to WebGPU's [0, w] (`z' = (z + w) / 2`).
     pub clip_halfz: bool,
+    /// FS only, rasterizer `light_twoside`: each `COLOR[i]` input reads
+    /// `BCOLOR[i]` (the VS's back colour, an extra input) on back-facing
+    /// primitives.
+    pub two_sided_color: bool,
     /// Rasterizer `clamp_vertex_color`: the VS clamps `COLOR`/`BCOLOR`
     /// outputs to [0, 1].
     pub clamp_vertex_color: bool,
@@ -63,6 +67,7 @@ impl Default for Options {
         Self {
             flatshade: false,
             clip_halfz: false,
+            two_sided_color: false,
             clamp_vertex_color: false,
             clamp_fragment_color: false,
             alpha_test: None,

@@ -41,6 +41,7 @@ fn options(path: &Path) -> Options {
         match key {
             "flatshade" => o.flatshade = flag(),
             "clip_halfz" => o.clip_halfz = flag(),
+            "two_sided_color" => o.two_sided_color = flag(),
             "clamp_vertex_color" => o.clamp_vertex_color = flag(),
             "clamp_fragment_color" => o.clamp_fragment_color = flag(),
             "color_buffers" => o.color_buffers = value.parse().unwrap(),

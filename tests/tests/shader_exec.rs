@@ -738,6 +738,53 @@ fn gpu_face_reports_the_winding() {
     }
 }
 
+/// With `two_sided_color` (rasterizer `light_twoside`), `COLOR[i]` reads the
+/// VS's `BCOLOR[i]` on back faces; without it, `COLOR[i]` on both; a VS
+/// without `BCOLOR[1]` gives 0 there.
+#[test]
+fn gpu_two_sided_color_picks_the_back_colour_on_back_faces() {
+    let ccw = vec![
+        [-1.0, -1.0, 0.0, 1.0],
+        [3.0, -1.0, 0.0, 1.0],
+        [-1.0, 3.0, 0.0, 1.0],
+    ];
+    let cw: Vec<_> = ccw.iter().rev().copied().collect();
+    let fs_text = "FRAG\nDCL IN[0], COLOR, COLOR\nDCL IN[1], COLOR[1], COLOR\nDCL OUT[0], COLOR\n\
+                   0: ADD OUT[0], IN[0], IN[1]\n  1: END\n";
+    let vs_text = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL OUT[2], COLOR[1]\n\
+                   DCL OUT[3], BCOLOR\nIMM[0] FLT32 {1.0, 2.0, 4.0, 8.0}\nIMM[1] FLT32 {16.0, 32.0, 64.0, 128.0}\n\
+                   0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IMM[0].xxxx\n  2: MOV OUT[2], IMM[0].yyyy\n\
+                   3: MOV OUT[3], IMM[1]\n  4: END\n";
+    for two_sided in [false, true] {
+        let opts = Options {
+            two_sided_color: two_sided,
+            ..Options::default()
+        };
+        let fs = tr(fs_text, &opts);
+        let vs = tr(
+            vs_text,
+            &Options {
+                next_stage_inputs: fs.interface.inputs.clone(),
+                ..opts.clone()
+            },
+        );
+        for (vertices, front) in [(&ccw, true), (&cw, false)] {
+            let mut draw = Draw::new(&vs, &fs, 1, 1);
+            draw.vertices = vertices.clone();
+            let want = if two_sided && !front {
+                [16.0, 32.0, 64.0, 128.0]
+            } else {
+                [3.0; 4]
+            };
+            assert_eq!(
+                fl(draw.run().remove(0)[0]),
+                want,
+                "two-sided {two_sided}, front {front}"
+            );
+        }
+    }
+}
+
 /// Colour 0 broadcast, fragment colour clamping and the alpha test.
 #[test]
 fn gpu_fragment_output_options() {

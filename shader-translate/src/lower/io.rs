@@ -172,6 +172,19 @@ impl Lowerer<'_> {
                 }
             }
         }
+        if self.options.two_sided_color {
+            // Each colour's back-face value, from the VS's BCOLOR.
+            let backs: Vec<SemanticId> = ids
+                .iter()
+                .filter(|id| id.name == Semantic::Color)
+                .map(|&id| SemanticId {
+                    name: Semantic::BColor,
+                    ..id
+                })
+                .filter(|back| !ids.contains(back))
+                .collect();
+            ids.extend(backs);
+        }
         let locations = fragment_varying_locations(&ids);
         self.io.fs_locations = ids.into_iter().zip(locations).collect();
     }
@@ -231,6 +244,7 @@ impl Lowerer<'_> {
                     decl.span,
                 ));
             }
+            let mut back_input = None;
             let (value, usage) = match id.name {
                 Semantic::Position => (
                     self.frag_coord_value(),
@@ -240,34 +254,29 @@ impl Lowerer<'_> {
                     self.front_facing_value(),
                     Usage::BuiltIn(BuiltIn::FrontFacing),
                 ),
-                name => {
-                    let location = self
-                        .io
-                        .fs_locations
-                        .iter()
-                        .find_map(|&(planned, location)| (planned == id).then_some(location))
-                        .ok_or_else(|| {
-                            Error::unsupported(
-                                format!("fragment shader input {name}[{}]", id.index),
-                                decl.span,
-                            )
-                        })?;
-                    let (interp, sampling) =
-                        self.interpolation(name, interpolation, sample_location);
-                    let binding = Self::location(location, Some(interp), sampling);
-                    let expr = self.argument(
-                        format!("in_{}{}", name.name().to_lowercase(), id.index),
-                        vec4,
-                        binding,
-                    );
-                    (
-                        Value::new(expr, Kind::Float),
-                        Usage::Location {
-                            location,
-                            interpolation: Some(interp),
-                            sampling,
-                        },
-                    )
+                Semantic::Color if self.options.two_sided_color => {
+                    let (front, usage) =
+                        self.varying_argument(id, interpolation, sample_location, decl.span)?;
+                    let back_id = SemanticId {
+                        name: Semantic::BColor,
+                        ..id
+                    };
+                    let (back, back_usage) =
+                        self.varying_argument(back_id, interpolation, sample_location, decl.span)?;
+                    back_input = Some(Varying {
+                        register,
+                        semantic: Some(back_id),
+                        usage: back_usage,
+                    });
+                    let bool_ty = self.ty(TypeInner::Scalar(naga::Scalar::BOOL));
+                    let facing = self.builtin_arg(BuiltIn::FrontFacing, bool_ty, "front_facing");
+                    let color = self.select(facing, front, back);
+                    (Value::new(color, Kind::Float), usage)
+                }
+                _ => {
+                    let (expr, usage) =
+                        self.varying_argument(id, interpolation, sample_location, decl.span)?;
+                    (Value::new(expr, Kind::Float), usage)
                 }
             };
             claim(&mut self.regs.inputs, register, value, decl.file, decl.span)?;
@@ -276,8 +285,44 @@ impl Lowerer<'_> {
                 semantic: Some(id),
                 usage,
             });
+            self.interface.inputs.extend(back_input);
         }
         Ok(())
+    }
+
+    /// The argument of FS varying `id` at its planned location, with the
+    /// declared interpolation.
+    fn varying_argument(
+        &mut self,
+        id: SemanticId,
+        interpolation: Option<Interpolation>,
+        sample_location: Option<SampleLocation>,
+        span: naga::Span,
+    ) -> Result<(Handle<Expression>, Usage), Error> {
+        let location = self
+            .io
+            .fs_locations
+            .iter()
+            .find_map(|&(planned, location)| (planned == id).then_some(location))
+            .ok_or_else(|| {
+                Error::unsupported(
+                    format!("fragment shader input {}[{}]", id.name, id.index),
+                    span,
+                )
+            })?;
+        let (interp, sampling) = self.interpolation(id.name, interpolation, sample_location);
+        let vec4 = self.vec4_ty(Kind::Float);
+        let expr = self.argument(
+            format!("in_{}{}", id.name.name().to_lowercase(), id.index),
+            vec4,
+            Self::location(location, Some(interp), sampling),
+        );
+        let usage = Usage::Location {
+            location,
+            interpolation: Some(interp),
+            sampling,
+        };
+        Ok((expr, usage))
     }
 
     /// `DCL OUT`: one `vec4<f32>` variable per register, collected for the

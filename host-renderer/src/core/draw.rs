@@ -186,6 +186,7 @@ pub fn draw(ex: &mut Exec<'_>, d: &DrawVbo) -> Result<(), CommandError> {
     let mut fs_opts = Options {
         flatshade: rast.flags.flatshade(),
         clip_halfz: rast.flags.clip_halfz(),
+        two_sided_color: rast.flags.light_twoside(),
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,

@@ -163,18 +163,24 @@ pub struct SamplerOptions {
     /// The view's format has no alpha (`B8G8R8X8`, `R8G8B8X8`, …) but is
     /// stored with one: alpha reads as 1.
     pub alpha_one: bool,
+    /// The view is of a depth format: a `FLOAT` view sampled without
+    /// comparison is bound as a depth texture (WebGPU cannot bind depth as
+    /// filterable float) and reads (depth, 0, 0, 1), before `swizzle`.
+    pub depth: bool,
 }
 
 impl SamplerOptions {
-    /// The identity swizzle, alpha as stored.
+    /// The identity swizzle, alpha as stored, a colour view.
     pub const IDENTITY: Self = Self {
         swizzle: Channel::RGBA,
         alpha_one: false,
+        depth: false,
     };
 
-    /// Whether texture results pass through unchanged.
+    /// Whether texture results pass through unchanged (no swizzle, alpha
+    /// as stored).
     pub fn is_identity(&self) -> bool {
-        *self == Self::IDENTITY
+        self.swizzle == Channel::RGBA && !self.alpha_one
     }
 }
 

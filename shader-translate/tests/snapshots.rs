@@ -49,6 +49,7 @@ fn options(path: &Path) -> Options {
             "polygon_stipple" => o.polygon_stipple = flag(),
             "sampler0_swizzle" => o.samplers[0].swizzle = swizzle(value),
             "sampler0_alpha_one" => o.samplers[0].alpha_one = flag(),
+            "sampler0_depth" => o.samplers[0].depth = flag(),
             other => match other
                 .strip_prefix("output")
                 .and_then(|k| k.strip_suffix("_swizzle"))

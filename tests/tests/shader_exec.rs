@@ -1176,40 +1176,7 @@ fn gpu_texture_opcodes() {
 #[test]
 fn gpu_shadow_and_integer_textures() {
     let gpu = gpu();
-    // A depth texture cleared to 0.5 (depth formats cannot be written by
-    // copies).
-    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
-        label: None,
-        size: wgpu::Extent3d {
-            width: 2,
-            height: 2,
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: wgpu::TextureFormat::Depth32Float,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
-        view_formats: &[],
-    });
-    let view = tex.create_view(&Default::default());
-    let mut encoder = gpu.device.create_command_encoder(&Default::default());
-    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-        label: None,
-        color_attachments: &[],
-        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-            view: &view,
-            depth_ops: Some(wgpu::Operations {
-                load: wgpu::LoadOp::Clear(0.5),
-                store: wgpu::StoreOp::Store,
-            }),
-            stencil_ops: None,
-        }),
-        timestamp_writes: None,
-        occlusion_query_set: None,
-        multiview_mask: None,
-    });
-    gpu.queue.submit([encoder.finish()]);
+    let view = depth_texture(gpu, 0.5).create_view(&Default::default());
     let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true);
     // LEQUAL: passes when the reference (z) is <= the stored depth.
     let coords = [
@@ -1277,6 +1244,75 @@ fn gpu_shadow_and_integer_textures() {
         &[[7.0, 0.0, 0.0, 1.0], [2_000_000_000.0, 1.0, 1.0, 2.0]],
         "TXF UINT",
     );
+}
+
+/// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
+/// written by copies).
+fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let view = tex.create_view(&Default::default());
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: None,
+        color_attachments: &[],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: &view,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(depth),
+                store: wgpu::StoreOp::Store,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    });
+    gpu.queue.submit([encoder.finish()]);
+    tex
+}
+
+/// A depth view sampled without comparison (`SamplerOptions::depth`): bound
+/// as a depth texture, `TEX` and `TXF` read (d, 0, 0, 1) before the view's
+/// swizzle (here GL_LUMINANCE's XXX1), on 2D and 1D targets.
+#[test]
+fn gpu_depth_views_sample_as_depth_texels() {
+    let gpu = gpu();
+    let view = depth_texture(gpu, 0.25).create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    let mut options = Options::default();
+    options.samplers[0].depth = true;
+    let coords = [f([0.25, 0.25, 0.0, 0.0]), f([0.75, 0.75, 0.0, 0.0])];
+    for (op, target) in [
+        ("TEX TEMP[3], TEMP[0], SAMP[0], 2D", "2D"),
+        ("TEX TEMP[3], TEMP[0], SAMP[0], 1D", "1D"),
+    ] {
+        let got = sample(op, target, "FLOAT", &coords, &options, &view, &smp);
+        close(&got, &[[0.25, 0.0, 0.0, 1.0]; 2], target);
+    }
+    options.samplers[0].swizzle = [Channel::R, Channel::R, Channel::R, Channel::One];
+    let got = sample(
+        "TXF TEMP[3], TEMP[1], SAMP[0], 2D",
+        "2D",
+        "FLOAT",
+        &coords,
+        &options,
+        &view,
+        &smp,
+    );
+    close(&got, &[[0.25, 0.25, 0.25, 1.0]; 2], "TXF 2D, XXX1");
 }
 
 /// Indirect addressing of a `TEMP` array (read and write) and of immediates,

@@ -85,6 +85,7 @@ fn sampler_options(
     for (o, v) in out.iter_mut().zip(views) {
         if let Some(v) = v {
             o.swizzle = v.swizzle.map(channel);
+            o.depth = v.is_depth;
         }
     }
     out

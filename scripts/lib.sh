@@ -24,11 +24,25 @@ PV3D_PACKAGES=(
     xvfb xauth x11-utils x11-apps libfaketime zstd
 )
 
+# What scripts/conformance adds: piglit and wflinfo (its renderer check) for
+# the runner, python3 for the runner and the tables.
+PV3D_CONFORMANCE_PACKAGES=(piglit waffle-utils python3)
+
 # Where captures live: $PV3D_CAPTURES, else shared/captures beside the checkout.
 pv3d_captures_dir() {
     if [ -n "${PV3D_CAPTURES:-}" ]; then
         echo "$PV3D_CAPTURES"
     else
         echo "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/captures"
+    fi
+}
+
+# Where the conformance runner (piglit-vtest.py) and piglit lists live:
+# $PV3D_CONFORMANCE, else shared/conformance beside the checkout.
+pv3d_conformance_dir() {
+    if [ -n "${PV3D_CONFORMANCE:-}" ]; then
+        echo "$PV3D_CONFORMANCE"
+    else
+        echo "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/conformance"
     fi
 }

@@ -25,9 +25,15 @@
 //!
 //! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`
 //! (missing components filled with (0, 0, 0, 1) by the vertex fetch).
-//! Varyings (VS outputs, FS inputs) are `vec4<f32>` at the location
-//! [`varying_location`] gives their semantic, the same in every shader, so a
-//! VS and an FS translated separately link. Locations go up to
+//! Varyings (VS outputs, FS inputs) are `vec4<f32>`. A fragment shader's
+//! varyings take the locations [`fragment_varying_locations`] gives: the
+//! fixed table of [`varying_location`], the same in every shader, when each
+//! of them has a place there (so a VS and an FS translated separately link),
+//! else consecutive locations in declaration order (Mesa numbers user
+//! varyings `GENERIC[9]` upwards, beyond the table's 16 generics, when a
+//! program uses many). A vertex shader translated with
+//! [`Options::next_stage_inputs`](crate::Options::next_stage_inputs) writes
+//! each output where the fragment shader reads it. Table locations go up to
 //! [`VARYING_LOCATIONS`] − 1: create the device with
 //! `max_inter_stage_shader_variables` ≥ [`VARYING_LOCATIONS`] (Vulkan drivers,
 //! lavapipe included, offer 31).
@@ -89,6 +95,22 @@ pub const fn varying_location(id: SemanticId) -> Option<u32> {
     } else {
         None
     }
+}
+
+/// Whether a semantic names a varying a vertex shader passes to a fragment
+/// shader through a location (rather than a built-in).
+pub const fn is_varying(name: Semantic) -> bool {
+    matches!(
+        name,
+        Semantic::Color | Semantic::BColor | Semantic::Generic | Semantic::TexCoord | Semantic::Fog
+    )
+}
+
+/// The locations of a fragment shader's varyings, given in declaration
+/// order: [`varying_location`] of each when all have one, else `0, 1, 2, …`.
+pub fn fragment_varying_locations(varyings: &[SemanticId]) -> Vec<u32> {
+    let table: Option<Vec<u32>> = varyings.iter().map(|&id| varying_location(id)).collect();
+    table.unwrap_or_else(|| (0u32..).take(varyings.len()).collect())
 }
 
 /// Per-draw values the translated shaders read from
@@ -153,8 +175,9 @@ pub enum Usage {
     },
     /// A built-in (position, depth, front-facing…).
     BuiltIn(BuiltIn),
-    /// Accepted and ignored (`PSIZE`, `EDGEFLAG`, `CLIPVERTEX` outputs; see
-    /// `docs/gl-conventions.md`).
+    /// Accepted and ignored: `PSIZE`, `EDGEFLAG`, `CLIPVERTEX` outputs (see
+    /// `docs/gl-conventions.md`), and VS varyings the linked fragment shader
+    /// does not read (or, unlinked, outside the fixed table).
     Dropped,
 }
 
@@ -397,6 +420,20 @@ mod tests {
             }
         }
         assert_eq!(seen.len() as u32, VARYING_LOCATIONS);
+    }
+
+    #[test]
+    fn fragment_varyings_keep_the_table_unless_one_is_outside_it() {
+        let id = |name, index| SemanticId { name, index };
+        let in_table = [id(Semantic::Color, 0), id(Semantic::Generic, 9)];
+        assert_eq!(fragment_varying_locations(&in_table), vec![0, 11]);
+        let beyond = [
+            id(Semantic::Generic, 9),
+            id(Semantic::Generic, 24),
+            id(Semantic::Color, 1),
+        ];
+        assert_eq!(fragment_varying_locations(&beyond), vec![0, 1, 2]);
+        assert!(fragment_varying_locations(&[]).is_empty());
     }
 
     #[test]

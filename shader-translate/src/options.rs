@@ -18,6 +18,10 @@ pub struct Options {
     /// [0, w], so the VS leaves it alone. When false the VS maps GL's [-w, w]
     /// to WebGPU's [0, w] (`z' = (z + w) / 2`).
     pub clip_halfz: bool,
+    /// FS only, rasterizer `light_twoside`: each `COLOR[i]` input reads
+    /// `BCOLOR[i]` (the VS's back colour, an extra input) on back-facing
+    /// primitives.
+    pub two_sided_color: bool,
     /// Rasterizer `clamp_vertex_color`: the VS clamps `COLOR`/`BCOLOR`
     /// outputs to [0, 1].
     pub clamp_vertex_color: bool,
@@ -48,11 +52,13 @@ pub struct Options {
     pub output_swizzles: [[Channel; 4]; MAX_COLOR_BUFFERS as usize],
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
-    /// FS input's interpolation and sampling (WebGPU requires them equal), and
-    /// FS inputs the VS does not write are added as zero outputs. Empty: VS
-    /// outputs are perspective/centre (flat for colours under `flatshade`),
-    /// which links with any FS whose varyings are `PERSPECTIVE` or `COLOR`
-    /// and that reads only what the VS writes.
+    /// FS input's location, interpolation and sampling (WebGPU requires them
+    /// equal), outputs the FS does not read are dropped, and FS inputs the VS
+    /// does not write are added as zero outputs. Empty: VS outputs are at
+    /// their fixed-table location ([`varying_location`](crate::interface::varying_location);
+    /// dropped outside it), perspective/centre (flat for colours under
+    /// `flatshade`), which links with any FS whose varyings all have a table
+    /// location, are `PERSPECTIVE` or `COLOR` and are written by the VS.
     pub next_stage_inputs: Vec<Varying>,
 }
 
@@ -61,6 +67,7 @@ impl Default for Options {
         Self {
             flatshade: false,
             clip_halfz: false,
+            two_sided_color: false,
             clamp_vertex_color: false,
             clamp_fragment_color: false,
             alpha_test: None,
@@ -156,18 +163,24 @@ pub struct SamplerOptions {
     /// The view's format has no alpha (`B8G8R8X8`, `R8G8B8X8`, …) but is
     /// stored with one: alpha reads as 1.
     pub alpha_one: bool,
+    /// The view is of a depth format: a `FLOAT` view sampled without
+    /// comparison is bound as a depth texture (WebGPU cannot bind depth as
+    /// filterable float) and reads (depth, 0, 0, 1), before `swizzle`.
+    pub depth: bool,
 }
 
 impl SamplerOptions {
-    /// The identity swizzle, alpha as stored.
+    /// The identity swizzle, alpha as stored, a colour view.
     pub const IDENTITY: Self = Self {
         swizzle: Channel::RGBA,
         alpha_one: false,
+        depth: false,
     };
 
-    /// Whether texture results pass through unchanged.
+    /// Whether texture results pass through unchanged (no swizzle, alpha
+    /// as stored).
     pub fn is_identity(&self) -> bool {
-        *self == Self::IDENTITY
+        self.swizzle == Channel::RGBA && !self.alpha_one
     }
 }
 

@@ -34,6 +34,11 @@ fn survive(text: &str, stats: &mut (usize, usize)) {
             flatshade: true,
             clamp_fragment_color: true,
             color_buffers: 3,
+            two_sided_color: true,
+            samplers: [shader_translate::SamplerOptions {
+                depth: true,
+                ..shader_translate::SamplerOptions::IDENTITY
+            }; limits::MAX_SAMPLERS as usize],
             ..Options::default()
         },
     ];

@@ -41,6 +41,7 @@ fn options(path: &Path) -> Options {
         match key {
             "flatshade" => o.flatshade = flag(),
             "clip_halfz" => o.clip_halfz = flag(),
+            "two_sided_color" => o.two_sided_color = flag(),
             "clamp_vertex_color" => o.clamp_vertex_color = flag(),
             "clamp_fragment_color" => o.clamp_fragment_color = flag(),
             "color_buffers" => o.color_buffers = value.parse().unwrap(),
@@ -48,6 +49,7 @@ fn options(path: &Path) -> Options {
             "polygon_stipple" => o.polygon_stipple = flag(),
             "sampler0_swizzle" => o.samplers[0].swizzle = swizzle(value),
             "sampler0_alpha_one" => o.samplers[0].alpha_one = flag(),
+            "sampler0_depth" => o.samplers[0].depth = flag(),
             other => match other
                 .strip_prefix("output")
                 .and_then(|k| k.strip_suffix("_swizzle"))

@@ -622,6 +622,28 @@ fn gpu_fragment_coordinates_follow_the_properties() {
     }
 }
 
+/// `DDY` is the derivative along the shader's own fragment y: the y
+/// coordinate's derivative is +1 under either origin (Mesa scales `DDY` for
+/// the framebuffer's orientation on that basis); `DDX` of x is +1 too.
+#[test]
+fn gpu_ddy_follows_the_coordinate_origin() {
+    let vs = tr(PASS_VS, &Options::default());
+    for origin in ["LOWER_LEFT", "UPPER_LEFT"] {
+        for opcode in ["DDY", "DDY_FINE"] {
+            let text = format!(
+                "FRAG\nPROPERTY FS_COORD_ORIGIN {origin}\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\n\
+                   0: DDX OUT[0].xzw, IN[0].xxxx\n  1: {opcode} OUT[0].y, IN[0].yyyy\n  2: END\n"
+            );
+            let fs = tr(&text, &Options::default());
+            let mut draw = Draw::new(&vs, &fs, 4, 4);
+            draw.fs_res.driver.fb_height = 4.0;
+            for (i, p) in draw.run().remove(0).iter().enumerate() {
+                assert_eq!(fl(*p), [1.0; 4], "{origin} {opcode} pixel {i}");
+            }
+        }
+    }
+}
+
 /// `flip_y` = +1 keeps GL's NDC +y at memory row 0 (window framebuffers,
 /// negative viewport scale); −1 puts it at the last row (FBOs).
 #[test]
@@ -713,6 +735,53 @@ fn gpu_face_reports_the_winding() {
             [want, 0.0, 0.0, 1.0],
             "flip_y {flip}"
         );
+    }
+}
+
+/// With `two_sided_color` (rasterizer `light_twoside`), `COLOR[i]` reads the
+/// VS's `BCOLOR[i]` on back faces; without it, `COLOR[i]` on both; a VS
+/// without `BCOLOR[1]` gives 0 there.
+#[test]
+fn gpu_two_sided_color_picks_the_back_colour_on_back_faces() {
+    let ccw = vec![
+        [-1.0, -1.0, 0.0, 1.0],
+        [3.0, -1.0, 0.0, 1.0],
+        [-1.0, 3.0, 0.0, 1.0],
+    ];
+    let cw: Vec<_> = ccw.iter().rev().copied().collect();
+    let fs_text = "FRAG\nDCL IN[0], COLOR, COLOR\nDCL IN[1], COLOR[1], COLOR\nDCL OUT[0], COLOR\n\
+                   0: ADD OUT[0], IN[0], IN[1]\n  1: END\n";
+    let vs_text = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL OUT[2], COLOR[1]\n\
+                   DCL OUT[3], BCOLOR\nIMM[0] FLT32 {1.0, 2.0, 4.0, 8.0}\nIMM[1] FLT32 {16.0, 32.0, 64.0, 128.0}\n\
+                   0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IMM[0].xxxx\n  2: MOV OUT[2], IMM[0].yyyy\n\
+                   3: MOV OUT[3], IMM[1]\n  4: END\n";
+    for two_sided in [false, true] {
+        let opts = Options {
+            two_sided_color: two_sided,
+            ..Options::default()
+        };
+        let fs = tr(fs_text, &opts);
+        let vs = tr(
+            vs_text,
+            &Options {
+                next_stage_inputs: fs.interface.inputs.clone(),
+                ..opts.clone()
+            },
+        );
+        for (vertices, front) in [(&ccw, true), (&cw, false)] {
+            let mut draw = Draw::new(&vs, &fs, 1, 1);
+            draw.vertices = vertices.clone();
+            let want = if two_sided && !front {
+                [16.0, 32.0, 64.0, 128.0]
+            } else {
+                [3.0; 4]
+            };
+            assert_eq!(
+                fl(draw.run().remove(0)[0]),
+                want,
+                "two-sided {two_sided}, front {front}"
+            );
+        }
     }
 }
 
@@ -1107,40 +1176,7 @@ fn gpu_texture_opcodes() {
 #[test]
 fn gpu_shadow_and_integer_textures() {
     let gpu = gpu();
-    // A depth texture cleared to 0.5 (depth formats cannot be written by
-    // copies).
-    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
-        label: None,
-        size: wgpu::Extent3d {
-            width: 2,
-            height: 2,
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format: wgpu::TextureFormat::Depth32Float,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
-        view_formats: &[],
-    });
-    let view = tex.create_view(&Default::default());
-    let mut encoder = gpu.device.create_command_encoder(&Default::default());
-    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-        label: None,
-        color_attachments: &[],
-        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-            view: &view,
-            depth_ops: Some(wgpu::Operations {
-                load: wgpu::LoadOp::Clear(0.5),
-                store: wgpu::StoreOp::Store,
-            }),
-            stencil_ops: None,
-        }),
-        timestamp_writes: None,
-        occlusion_query_set: None,
-        multiview_mask: None,
-    });
-    gpu.queue.submit([encoder.finish()]);
+    let view = depth_texture(gpu, 0.5).create_view(&Default::default());
     let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true);
     // LEQUAL: passes when the reference (z) is <= the stored depth.
     let coords = [
@@ -1210,6 +1246,75 @@ fn gpu_shadow_and_integer_textures() {
     );
 }
 
+/// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
+/// written by copies).
+fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let view = tex.create_view(&Default::default());
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: None,
+        color_attachments: &[],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: &view,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(depth),
+                store: wgpu::StoreOp::Store,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    });
+    gpu.queue.submit([encoder.finish()]);
+    tex
+}
+
+/// A depth view sampled without comparison (`SamplerOptions::depth`): bound
+/// as a depth texture, `TEX` and `TXF` read (d, 0, 0, 1) before the view's
+/// swizzle (here GL_LUMINANCE's XXX1), on 2D and 1D targets.
+#[test]
+fn gpu_depth_views_sample_as_depth_texels() {
+    let gpu = gpu();
+    let view = depth_texture(gpu, 0.25).create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    let mut options = Options::default();
+    options.samplers[0].depth = true;
+    let coords = [f([0.25, 0.25, 0.0, 0.0]), f([0.75, 0.75, 0.0, 0.0])];
+    for (op, target) in [
+        ("TEX TEMP[3], TEMP[0], SAMP[0], 2D", "2D"),
+        ("TEX TEMP[3], TEMP[0], SAMP[0], 1D", "1D"),
+    ] {
+        let got = sample(op, target, "FLOAT", &coords, &options, &view, &smp);
+        close(&got, &[[0.25, 0.0, 0.0, 1.0]; 2], target);
+    }
+    options.samplers[0].swizzle = [Channel::R, Channel::R, Channel::R, Channel::One];
+    let got = sample(
+        "TXF TEMP[3], TEMP[1], SAMP[0], 2D",
+        "2D",
+        "FLOAT",
+        &coords,
+        &options,
+        &view,
+        &smp,
+    );
+    close(&got, &[[0.25, 0.25, 0.25, 1.0]; 2], "TXF 2D, XXX1");
+}
+
 /// Indirect addressing of a `TEMP` array (read and write) and of immediates,
 /// indexed by the pixel: `ARL` from the fragment x.
 #[test]
@@ -1242,6 +1347,45 @@ fn gpu_indirect_temp_arrays_and_immediates() {
     for (k, g) in got.iter().enumerate() {
         let want: Vec<f32> = (0..4).map(|c| rows[k][c] + imms[k][c]).collect();
         assert_eq!(fl(*g).to_vec(), want, "pixel {k}");
+    }
+}
+
+/// Sixteen user varyings numbered as Mesa numbers them (`GENERIC[9..=24]`,
+/// beyond the fixed table) reach the fragment shader at the locations it
+/// chose, with unread outputs dropped and an unwritten input reading 0.
+#[test]
+fn gpu_varyings_beyond_the_fixed_table_link() {
+    let fs = tr(
+        "FRAG\nDCL IN[0], GENERIC[24], PERSPECTIVE\nDCL IN[1], GENERIC[9], PERSPECTIVE\n\
+         DCL IN[2], GENERIC[16], PERSPECTIVE\nDCL IN[3], GENERIC[30], PERSPECTIVE\nDCL OUT[0], COLOR\n\
+         MOV OUT[0].x, IN[0].xxxx\nMOV OUT[0].y, IN[1].xxxx\nMOV OUT[0].z, IN[2].xxxx\n\
+         MOV OUT[0].w, IN[3].xxxx\nEND\n",
+        &Options::default(),
+    );
+    let mut vs_text =
+        "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL CONST[0..15]\n".to_owned();
+    for k in 0..16 {
+        vs_text += &format!("DCL OUT[{}], GENERIC[{}]\n", k + 2, k + 9);
+    }
+    vs_text += "MOV OUT[0], IN[0]\nMOV OUT[1], CONST[0]\n";
+    for k in 0..16 {
+        vs_text += &format!("MOV OUT[{}], CONST[{k}]\n", k + 2);
+    }
+    vs_text += "END\n";
+    let vs = tr(
+        &vs_text,
+        &Options {
+            next_stage_inputs: fs.interface.inputs.clone(),
+            ..Options::default()
+        },
+    );
+    let mut draw = Draw::new(&vs, &fs, 2, 2);
+    draw.vs_res
+        .constants
+        .insert(0, (1..=16).map(|k| f([k as f32; 4])).collect());
+    for p in draw.run().remove(0) {
+        // GENERIC[9 + k] carries k + 1.
+        assert_eq!(fl(p), [16.0, 1.0, 8.0, 0.0]);
     }
 }
 

@@ -5,7 +5,7 @@ use super::expr::Kind;
 use super::reg::{Slot, TempArray};
 use super::Lowerer;
 use crate::ast::{
-    CoordOrigin, Declaration, File, PixelCenter, PropertyName, PropertyValue, SemanticId,
+    CoordOrigin, Declaration, File, PixelCenter, PropertyName, PropertyValue, SemanticId, Stage,
 };
 use crate::error::Error;
 use crate::interface::{constant_buffer_binding, ConstantBuffer};
@@ -85,6 +85,9 @@ impl Lowerer<'_> {
     /// the input values read by instructions.
     pub(crate) fn declare(&mut self) -> Result<(), Error> {
         self.properties()?;
+        if self.stage == Stage::Fragment {
+            self.plan_fragment_varyings();
+        }
         let mut extents = [0u32; limits::MAX_CONSTANT_BUFFERS as usize];
         let mut outputs = Vec::new();
         for decl in &self.program.declarations {

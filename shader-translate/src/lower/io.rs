@@ -7,10 +7,13 @@ use super::decl::{claim, grow, nth_semantic};
 use super::expr::Kind;
 use super::{Lowerer, Value};
 use crate::ast::{
-    DeclKind, Declaration, Interpolation, SampleLocation, Semantic, SemanticId, Stage,
+    DeclKind, Declaration, File, Interpolation, SampleLocation, Semantic, SemanticId, Stage,
 };
 use crate::error::Error;
-use crate::interface::{builtin_name, varying_location, SystemValue, Usage, Varying};
+use crate::interface::{
+    builtin_name, fragment_varying_locations, is_varying, varying_location, SystemValue, Usage,
+    Varying,
+};
 use crate::limits;
 use crate::options::Channel;
 use naga::{
@@ -61,6 +64,8 @@ pub(crate) struct Io {
     pub(crate) color0: Option<Handle<LocalVariable>>,
     /// The driver-uniform buffer, once used.
     pub(crate) driver: Option<Handle<GlobalVariable>>,
+    /// FS: the location of each varying input, chosen before any is declared.
+    fs_locations: Vec<(SemanticId, u32)>,
 }
 
 /// A declared output register.
@@ -141,6 +146,49 @@ impl Lowerer<'_> {
         (interp, sampling)
     }
 
+    /// FS: chooses the locations of all varying inputs
+    /// ([`fragment_varying_locations`]), before any is declared. Declarations
+    /// with registers beyond the limit are left to `declare_inputs` to reject.
+    pub(crate) fn plan_fragment_varyings(&mut self) {
+        let mut ids: Vec<SemanticId> = Vec::new();
+        for decl in &self.program.declarations {
+            let (
+                File::Input,
+                DeclKind::Input {
+                    semantic: Some(base),
+                    ..
+                },
+            ) = (decl.file, decl.kind)
+            else {
+                continue;
+            };
+            if decl.range.last >= limits::MAX_IO_REGS {
+                continue;
+            }
+            for register in decl.range.first..=decl.range.last {
+                let id = nth_semantic(base, decl, register);
+                if is_varying(id.name) && !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        if self.options.two_sided_color {
+            // Each colour's back-face value, from the VS's BCOLOR.
+            let backs: Vec<SemanticId> = ids
+                .iter()
+                .filter(|id| id.name == Semantic::Color)
+                .map(|&id| SemanticId {
+                    name: Semantic::BColor,
+                    ..id
+                })
+                .filter(|back| !ids.contains(back))
+                .collect();
+            ids.extend(backs);
+        }
+        let locations = fragment_varying_locations(&ids);
+        self.io.fs_locations = ids.into_iter().zip(locations).collect();
+    }
+
     /// `DCL IN`: vertex attributes (VS) or varyings and built-ins (FS),
     /// with the value each register reads.
     pub(crate) fn declare_inputs(&mut self, decl: &Declaration) -> Result<(), Error> {
@@ -196,6 +244,7 @@ impl Lowerer<'_> {
                     decl.span,
                 ));
             }
+            let mut back_input = None;
             let (value, usage) = match id.name {
                 Semantic::Position => (
                     self.frag_coord_value(),
@@ -205,29 +254,29 @@ impl Lowerer<'_> {
                     self.front_facing_value(),
                     Usage::BuiltIn(BuiltIn::FrontFacing),
                 ),
-                name => {
-                    let location = varying_location(id).ok_or_else(|| {
-                        Error::unsupported(
-                            format!("fragment shader input {name}[{}]", id.index),
-                            decl.span,
-                        )
-                    })?;
-                    let (interp, sampling) =
-                        self.interpolation(name, interpolation, sample_location);
-                    let binding = Self::location(location, Some(interp), sampling);
-                    let expr = self.argument(
-                        format!("in_{}{}", name.name().to_lowercase(), id.index),
-                        vec4,
-                        binding,
-                    );
-                    (
-                        Value::new(expr, Kind::Float),
-                        Usage::Location {
-                            location,
-                            interpolation: Some(interp),
-                            sampling,
-                        },
-                    )
+                Semantic::Color if self.options.two_sided_color => {
+                    let (front, usage) =
+                        self.varying_argument(id, interpolation, sample_location, decl.span)?;
+                    let back_id = SemanticId {
+                        name: Semantic::BColor,
+                        ..id
+                    };
+                    let (back, back_usage) =
+                        self.varying_argument(back_id, interpolation, sample_location, decl.span)?;
+                    back_input = Some(Varying {
+                        register,
+                        semantic: Some(back_id),
+                        usage: back_usage,
+                    });
+                    let bool_ty = self.ty(TypeInner::Scalar(naga::Scalar::BOOL));
+                    let facing = self.builtin_arg(BuiltIn::FrontFacing, bool_ty, "front_facing");
+                    let color = self.select(facing, front, back);
+                    (Value::new(color, Kind::Float), usage)
+                }
+                _ => {
+                    let (expr, usage) =
+                        self.varying_argument(id, interpolation, sample_location, decl.span)?;
+                    (Value::new(expr, Kind::Float), usage)
                 }
             };
             claim(&mut self.regs.inputs, register, value, decl.file, decl.span)?;
@@ -236,8 +285,44 @@ impl Lowerer<'_> {
                 semantic: Some(id),
                 usage,
             });
+            self.interface.inputs.extend(back_input);
         }
         Ok(())
+    }
+
+    /// The argument of FS varying `id` at its planned location, with the
+    /// declared interpolation.
+    fn varying_argument(
+        &mut self,
+        id: SemanticId,
+        interpolation: Option<Interpolation>,
+        sample_location: Option<SampleLocation>,
+        span: naga::Span,
+    ) -> Result<(Handle<Expression>, Usage), Error> {
+        let location = self
+            .io
+            .fs_locations
+            .iter()
+            .find_map(|&(planned, location)| (planned == id).then_some(location))
+            .ok_or_else(|| {
+                Error::unsupported(
+                    format!("fragment shader input {}[{}]", id.name, id.index),
+                    span,
+                )
+            })?;
+        let (interp, sampling) = self.interpolation(id.name, interpolation, sample_location);
+        let vec4 = self.vec4_ty(Kind::Float);
+        let expr = self.argument(
+            format!("in_{}{}", id.name.name().to_lowercase(), id.index),
+            vec4,
+            Self::location(location, Some(interp), sampling),
+        );
+        let usage = Usage::Location {
+            location,
+            interpolation: Some(interp),
+            sampling,
+        };
+        Ok((expr, usage))
     }
 
     /// `DCL OUT`: one `vec4<f32>` variable per register, collected for the
@@ -429,30 +514,34 @@ impl Lowerer<'_> {
             let usage = match o.semantic.name {
                 Semantic::Position => Usage::BuiltIn(BuiltIn::Position { invariant }),
                 Semantic::PSize | Semantic::EdgeFlag | Semantic::ClipVertex => Usage::Dropped,
-                name => {
-                    let location = varying_location(o.semantic).ok_or_else(|| {
-                        Error::unsupported(
-                            format!("vertex shader output {name}[{}]", o.semantic.index),
-                            o.span,
-                        )
-                    })?;
-                    let (interp, sampling) = self.linked_interpolation(o.semantic);
-                    let clamp = self.options.clamp_vertex_color
-                        && matches!(name, Semantic::Color | Semantic::BColor);
-                    self.io.members.push(Member {
-                        binding: Self::location(location, Some(interp), sampling),
-                        source: Source::Reg {
-                            var: o.var,
-                            clamp,
-                            swizzle: Channel::RGBA,
-                        },
-                    });
-                    Usage::Location {
-                        location,
-                        interpolation: Some(interp),
-                        sampling,
-                    }
+                name if !is_varying(name) => {
+                    return Err(Error::unsupported(
+                        format!("vertex shader output {name}[{}]", o.semantic.index),
+                        o.span,
+                    ))
                 }
+                name => match self.output_location(o.semantic) {
+                    // No fragment shader input reads it.
+                    None => Usage::Dropped,
+                    Some(location) => {
+                        let (interp, sampling) = self.linked_interpolation(o.semantic);
+                        let clamp = self.options.clamp_vertex_color
+                            && matches!(name, Semantic::Color | Semantic::BColor);
+                        self.io.members.push(Member {
+                            binding: Self::location(location, Some(interp), sampling),
+                            source: Source::Reg {
+                                var: o.var,
+                                clamp,
+                                swizzle: Channel::RGBA,
+                            },
+                        });
+                        Usage::Location {
+                            location,
+                            interpolation: Some(interp),
+                            sampling,
+                        }
+                    }
+                },
             };
             self.interface.outputs.push(Varying {
                 register: o.register,
@@ -473,7 +562,7 @@ impl Lowerer<'_> {
             else {
                 continue;
             };
-            if outputs.iter().any(|o| o.semantic == id) || varying_location(id) != Some(location) {
+            if outputs.iter().any(|o| o.semantic == id) {
                 continue;
             }
             self.io.members.push(Member {
@@ -482,6 +571,19 @@ impl Lowerer<'_> {
             });
         }
         Ok(())
+    }
+
+    /// VS output location: where the linked FS reads the varying; without a
+    /// linked FS, its [`varying_location`]. `None`: nothing reads it.
+    fn output_location(&self, id: SemanticId) -> Option<u32> {
+        let inputs = &self.options.next_stage_inputs;
+        if inputs.is_empty() {
+            return varying_location(id);
+        }
+        inputs.iter().find_map(|v| match v.usage {
+            Usage::Location { location, .. } if v.semantic == Some(id) => Some(location),
+            _ => None,
+        })
     }
 
     /// VS output interpolation: the linked FS input's, else the default.

@@ -204,10 +204,16 @@ impl Lowerer<'_> {
             .copied()
             .flatten()
             .unwrap_or(ReturnType::Float);
+        let depth_view = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .is_some_and(|o| o.depth);
         let class = match (shape.shadow, return_type) {
             (true, _) => TextureClass::Depth,
             (false, ReturnType::Sint) => TextureClass::Sint,
             (false, ReturnType::Uint) => TextureClass::Uint,
+            _ if depth_view => TextureClass::Depth,
             _ => TextureClass::Float,
         };
         let existing = self.units.bound.get(unit as usize).copied().flatten();
@@ -333,6 +339,10 @@ impl Lowerer<'_> {
                 inst.span,
             ));
         }
+        let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
+        if depth_texels && matches!(inst.opcode, O::Txb | O::Txl | O::Txd) {
+            return unsupported("WebGPU samples a depth texture only with implicit or zero LOD");
+        }
         let coord = self.src(inst, 0, Kind::Float)?;
         let lane = |l: &mut Self, i: u32| -> Handle<Expression> {
             let x = l.lane(coord, i);
@@ -385,6 +395,8 @@ impl Lowerer<'_> {
         });
         let texel = if shape.shadow {
             self.splat(sample)
+        } else if depth_texels {
+            self.depth_texel(sample)
         } else {
             sample
         };
@@ -496,12 +508,13 @@ impl Lowerer<'_> {
             sample,
             level,
         });
-        let kind = match bound.class {
-            TextureClass::Sint => Kind::Sint,
-            TextureClass::Uint => Kind::Uint,
-            _ => Kind::Float,
+        let (kind, texel) = match bound.class {
+            TextureClass::Sint => (Kind::Sint, load),
+            TextureClass::Uint => (Kind::Uint, load),
+            TextureClass::Depth => (Kind::Float, self.depth_texel(load)),
+            TextureClass::Float => (Kind::Float, load),
         };
-        Ok(Value::new(self.texture_swizzle(unit, load, kind), kind))
+        Ok(Value::new(self.texture_swizzle(unit, texel, kind), kind))
     }
 
     /// `TXQ`: (width, height, depth or layers, levels) at the level in `.x`.
@@ -555,6 +568,12 @@ impl Lowerer<'_> {
             self.compose(VectorSize::Quad, Kind::Uint, lanes),
             Kind::Uint,
         ))
+    }
+
+    /// A depth texture's scalar result as Gallium's texel: (d, 0, 0, 1).
+    fn depth_texel(&mut self, depth: Handle<Expression>) -> Handle<Expression> {
+        let (zero, one) = (self.f32c(0.0), self.f32c(1.0));
+        self.compose4(Kind::Float, [depth, zero, zero, one])
     }
 
     /// Applies the unit's swizzle options to a `vec4` texel of `kind`.

@@ -81,6 +81,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
     let mut options = Options {
         flatshade: rast.flags.flatshade(),
         clip_halfz: rast.flags.clip_halfz(),
+        two_sided_color: rast.flags.light_twoside(),
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,
@@ -118,6 +119,7 @@ fn sampler_options(
     for (o, v) in out.iter_mut().zip(views) {
         if let Some(v) = v {
             o.swizzle = v.swizzle.map(channel);
+            o.depth = v.is_depth;
         }
     }
     out

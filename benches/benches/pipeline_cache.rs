@@ -4,7 +4,7 @@
 //! as the draw code does.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use host_renderer::core::record::pipeline::{EntryKind, PipelineCache, PipelineKey};
+use host_renderer::internals::pipeline::{EntryKind, PipelineCache, PipelineKey};
 use shader_translate::interface::TextureClass;
 use std::convert::Infallible;
 use std::hash::BuildHasher as _;

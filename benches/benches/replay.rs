@@ -5,8 +5,8 @@
 //! that starts and draws its first frames).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions};
 use pv3d_tests::capture;
 
 /// Windowed glmark2-es2 scenes of the corpus (30 frames each, read back).

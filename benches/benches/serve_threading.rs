@@ -14,8 +14,8 @@
 //! a device per client adds to each connection.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions};
 use std::path::Path;
 use std::sync::Arc;
 

@@ -39,16 +39,35 @@
     warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)
 )]
 
-pub mod core;
-pub mod null;
+mod core;
+mod null;
 pub mod picture;
-pub mod replay;
 pub mod virtio;
 pub mod vtest;
-pub mod wire;
+mod wire;
 
-pub use crate::core::api::{BackendError, RendererBackend, SubmitReport};
-pub use crate::core::backing::{Backing, VecBacking};
+pub mod error {
+    //! The error of every renderer operation, with the guest's values in
+    //! the variants and the cause (wgpu's, naga's, the translator's) as its
+    //! `source`; [`ErrorChain`] prints an error with all its causes.
+    pub use crate::core::base::error::*;
+    pub use crate::core::state::context::ContextErrorRecord;
+}
+
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    //! Renderer internals for this workspace's own tests and benches only
+    //! (feature `internals`): the format table, the guest layout, the caps
+    //! and the pipeline cache. Not part of the API.
+    pub use crate::core::base::format;
+    pub use crate::core::base::layout;
+    pub use crate::core::gpu::caps;
+    pub use crate::core::record::pipeline;
+}
+
+pub use crate::core::api::{capset, BackendError, RendererBackend, SubmitReport};
+pub use crate::core::backing::{check_range, Backing, VecBacking};
 pub use crate::core::gpu::{Gpu, GpuOptions};
 pub use crate::core::ids::{CtxId, ResId};
 pub use crate::core::layout::ResourceInfo;

@@ -6,10 +6,9 @@
 //! Values are carried over as they are: the renderer validates them (a box
 //! coordinate past `i32::MAX` becomes negative and is refused there).
 
-use crate::{ResId, ResourceInfo, TransferBox};
-use guest_protocol::le::{Le32, Le64};
+use crate::{ResourceInfo, TransferBox};
 use guest_protocol::virgl::Box3;
-use guest_protocol::virtio_gpu::{Box3d, ResourceCreate3d, TransferHost3d, TransferToHost2d};
+use guest_protocol::virtio_gpu::{ResourceCreate3d, TransferHost3d, TransferToHost2d};
 use guest_protocol::vtest::{ResourceCreate, Transfer, Transfer2};
 
 impl From<&ResourceCreate> for ResourceInfo {
@@ -44,24 +43,6 @@ impl From<&ResourceCreate3d> for ResourceInfo {
             last_level: c.last_level,
             nr_samples: c.nr_samples,
         })
-    }
-}
-
-/// The RESOURCE_CREATE_3D that creates resource `id` as `info` (header and
-/// flags left for the driver).
-pub fn resource_create_3d(id: ResId, info: &ResourceInfo) -> ResourceCreate3d {
-    ResourceCreate3d {
-        resource_id: Le32::new(id.0),
-        target: Le32::new(info.target.0),
-        format: Le32::new(info.format.0),
-        bind: Le32::new(info.bind),
-        width: Le32::new(info.width),
-        height: Le32::new(info.height),
-        depth: Le32::new(info.depth),
-        array_size: Le32::new(info.array_size),
-        last_level: Le32::new(info.last_level),
-        nr_samples: Le32::new(info.nr_samples),
-        ..ResourceCreate3d::default()
     }
 }
 
@@ -153,36 +134,68 @@ pub fn transfer_2d(c: &TransferToHost2d, width: u32) -> TransferBox {
     }
 }
 
-/// The TRANSFER_TO/FROM_HOST_3D of `t` on resource `id` (header left for
-/// the driver).
-pub fn transfer_host_3d(id: ResId, t: &TransferBox) -> TransferHost3d {
-    let b = &t.region;
-    TransferHost3d {
-        box_: Box3d {
-            x: Le32::new(b.x as u32),
-            y: Le32::new(b.y as u32),
-            z: Le32::new(b.z as u32),
-            w: Le32::new(b.w as u32),
-            h: Le32::new(b.h as u32),
-            d: Le32::new(b.d as u32),
-        },
-        offset: Le64::new(t.offset),
-        resource_id: Le32::new(id.0),
-        level: Le32::new(t.level),
-        stride: Le32::new(t.stride),
-        layer_stride: Le32::new(t.layer_stride),
-        ..TransferHost3d::default()
+#[cfg(feature = "harness")]
+pub use driver_side::{resource_create_3d, transfer_host_3d};
+
+/// Renderer types → virtio-gpu wire structs, for the guest driver's side.
+#[cfg(feature = "harness")]
+mod driver_side {
+    use crate::{ResId, ResourceInfo, TransferBox};
+    use guest_protocol::le::{Le32, Le64};
+    use guest_protocol::virtio_gpu::{Box3d, ResourceCreate3d, TransferHost3d};
+
+    /// The RESOURCE_CREATE_3D that creates resource `id` as `info` (header and
+    /// flags left for the driver).
+    pub fn resource_create_3d(id: ResId, info: &ResourceInfo) -> ResourceCreate3d {
+        ResourceCreate3d {
+            resource_id: Le32::new(id.0),
+            target: Le32::new(info.target.0),
+            format: Le32::new(info.format.0),
+            bind: Le32::new(info.bind),
+            width: Le32::new(info.width),
+            height: Le32::new(info.height),
+            depth: Le32::new(info.depth),
+            array_size: Le32::new(info.array_size),
+            last_level: Le32::new(info.last_level),
+            nr_samples: Le32::new(info.nr_samples),
+            ..ResourceCreate3d::default()
+        }
+    }
+
+    /// The TRANSFER_TO/FROM_HOST_3D of `t` on resource `id` (header left for
+    /// the driver).
+    pub fn transfer_host_3d(id: ResId, t: &TransferBox) -> TransferHost3d {
+        let b = &t.region;
+        TransferHost3d {
+            box_: Box3d {
+                x: Le32::new(b.x as u32),
+                y: Le32::new(b.y as u32),
+                z: Le32::new(b.z as u32),
+                w: Le32::new(b.w as u32),
+                h: Le32::new(b.h as u32),
+                d: Le32::new(b.d as u32),
+            },
+            offset: Le64::new(t.offset),
+            resource_id: Le32::new(id.0),
+            level: Le32::new(t.level),
+            stride: Le32::new(t.stride),
+            layer_stride: Le32::new(t.layer_stride),
+            ..TransferHost3d::default()
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guest_protocol::le::Le32;
     use guest_protocol::virgl::enums::TextureTarget;
     use guest_protocol::virgl::Format;
 
     #[test]
+    #[cfg(feature = "harness")]
     fn virtio_structs_round_trip() {
+        use crate::ResId;
         let info = ResourceInfo {
             target: TextureTarget::TEXTURE_2D_ARRAY,
             format: Format::B8G8R8A8_UNORM,

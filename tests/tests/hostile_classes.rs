@@ -17,7 +17,7 @@ use guest_protocol::virgl::{
     ObjectType, Query, SamplerView, StageSlots, Surface, Transfer3d,
 };
 use guest_protocol::wire::{Dwords, F64Bits};
-use host_renderer::core::error::{CommandError, CreateResourceError, ErrorChain, TransferError};
+use host_renderer::error::{CommandError, CreateResourceError, ErrorChain, TransferError};
 use host_renderer::{CtxId, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
 
 const CTX: CtxId = CtxId(1);

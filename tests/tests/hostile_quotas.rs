@@ -9,7 +9,7 @@ use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Blend, Command, CreateObject, Encoder, Format, ObjectType, Surface};
 use guest_protocol::vtest::{ClientConnection, Limits};
 use guest_protocol::wire::Dwords;
-use host_renderer::core::error::{CommandError, CreateResourceError, QuotaError, SubmitError};
+use host_renderer::error::{CommandError, CreateResourceError, QuotaError, SubmitError};
 use host_renderer::vtest::ServeOptions;
 use host_renderer::{CtxId, Gpu, Quotas, Renderer, ResId, ResourceInfo};
 use pv3d_tests::vtest_client::*;

@@ -7,8 +7,8 @@ use guest_protocol::capture::{Capture, EventKind};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Box3, Format};
 use guest_protocol::vtest::{decode_request, Limits, Progress, Request};
-use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::{CtxId, Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
+use pv3d::replay::{replay_capture, ReplayOptions};
 use std::sync::Arc;
 
 struct Rng(u64);

@@ -2,13 +2,13 @@
 //! compares each TRANSFER_GET2 read-back with the reference server's pages.
 //!
 //! Expectations, as wgpu-test's per-adapter failure cases: every capture must
-//! replay within the tolerance documented in `host_renderer::replay`, except
+//! replay within the tolerance documented in `pv3d::replay`, except
 //! the ones listed in [`KNOWN`] with the reason (features not implemented).
 //! A listed capture that starts passing fails the test too, so the list
 //! stays honest.
 
-use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions};
 
 /// Captures that use features the renderer does not implement yet (none
 /// at the moment; the check below keeps this list honest).

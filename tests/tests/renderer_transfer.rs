@@ -6,8 +6,8 @@
 
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{Box3, Format};
-use host_renderer::core::base::format::{self, Conversion};
-use host_renderer::core::layout::{guest_level, guest_size};
+use host_renderer::internals::format::{self, Conversion};
+use host_renderer::internals::layout::{guest_level, guest_size};
 use host_renderer::{Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
 use std::sync::Arc;
 

@@ -10,7 +10,7 @@
 //! Needs root (for `unshare -m`), Xvfb and the clients; without them the test
 //! fails and says what is missing (./scripts/test installs them).
 
-use host_renderer::core::caps::caps_v2;
+use host_renderer::internals::caps::caps_v2;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
 use pv3d_tests::gl_client::{self, spawn_client, MountTarget, Xvfb};

@@ -7,7 +7,8 @@
 //!   the clock frozen (monotonic clocks left alone: Mesa's waits use them): `dt` is
 //!   always 0, every frame is the first one (angle 0), and which frame is
 //!   grabbed no longer matters. Ours is the frame the server read back last
-//!   (`--snapshot`, written when the client goes); llvmpipe's is its X window
+//!   (handed to the server's last-frame sink, as `pv3d serve --snapshot`
+//!   gets it, when the client goes); llvmpipe's is its X window
 //!   (`xwd`). The window of the pv3d run must also show exactly the snapshot.
 //! * Two clients at once, and one of them killed (`kill -9`, by pid) while
 //!   the other renders: the survivor (glmark2-es2's validated `build` scene)
@@ -22,12 +23,12 @@
 mod glxgears;
 
 use glxgears::*;
-use host_renderer::picture::read_png;
-use host_renderer::replay::Tolerance;
-use host_renderer::vtest::{ServeOptions, Server, ServerHandle};
+use host_renderer::vtest::{DisplayedFrame, FrameSink, ServeOptions, Server, ServerHandle};
 use host_renderer::Gpu;
+use pv3d::replay::Tolerance;
 use pv3d_tests::gl_client::{self, spawn_client, spawn_native, MountTarget, Xvfb};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn server(dir: &Path, opts: ServeOptions) -> (std::path::PathBuf, ServerHandle) {
@@ -60,11 +61,14 @@ fn serve_glxgears_frame_matches_llvmpipe() {
     };
 
     // Through pv3d: the frame the server read back last.
-    let snapshot = dir.path().join("snapshot.png");
+    let last_frame = Arc::new(Mutex::new(None::<DisplayedFrame>));
+    let sink = Arc::clone(&last_frame);
     let (sock, server) = server(
         dir.path(),
         ServeOptions {
-            snapshot: Some(snapshot.clone()),
+            last_frame: Some(FrameSink(Arc::new(move |f| {
+                *sink.lock().unwrap() = Some(f)
+            }))),
             ..ServeOptions::default()
         },
     );
@@ -84,8 +88,13 @@ fn serve_glxgears_frame_matches_llvmpipe() {
         idle(&stats),
         "the killed client's session lingers: {stats:?}"
     );
-    let (w, h, rgba) = read_png(&snapshot).unwrap_or_else(|e| panic!("no snapshot: {e}"));
-    let ours = Image { w, h, rgba };
+    let frame = last_frame.lock().unwrap().take();
+    let frame = frame.expect("the server handed over no last frame");
+    let ours = Image {
+        w: frame.width,
+        h: frame.height,
+        rgba: frame.rgba,
+    };
 
     assert_eq!((native.w, native.h), (300, 300), "native window size");
     assert_eq!((ours.w, ours.h), (native.w, native.h), "snapshot size");
@@ -94,13 +103,14 @@ fn serve_glxgears_frame_matches_llvmpipe() {
     eprintln!("pv3d vs llvmpipe: {d:?}");
     if !tol.accepts(&d) {
         let keep = dir.keep();
-        let path = keep.join("native.png");
-        host_renderer::picture::write_png(&path, native.w, native.h, &native.rgba).unwrap();
+        let (path, native_path) = (keep.join("pv3d.png"), keep.join("native.png"));
+        pv3d::png_file::write_png(&path, ours.w, ours.h, &ours.rgba).unwrap();
+        pv3d::png_file::write_png(&native_path, native.w, native.h, &native.rgba).unwrap();
         panic!(
             "pv3d's glxgears frame differs from llvmpipe's beyond {tol:?}: {d:?} \
              (ours: {}, llvmpipe's: {})",
-            keep.join("snapshot.png").display(),
-            path.display()
+            path.display(),
+            native_path.display()
         );
     }
     assert!(

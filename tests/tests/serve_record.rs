@@ -6,9 +6,9 @@
 
 use guest_protocol::capture::{json, Capture, RecordKind, S_IFREG};
 use guest_protocol::vtest::{Limits, Request, VCmd};
-use host_renderer::replay::{replay_capture, ReplayOptions};
 use host_renderer::vtest::ServeOptions;
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions};
 use pv3d_tests::vtest_client::*;
 use std::path::{Path, PathBuf};
 

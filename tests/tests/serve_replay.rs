@@ -2,7 +2,7 @@
 //! client) against the vtest server: every server → client byte must match
 //! the recording (caps excepted: ours differ, same length) and every page
 //! the server wrote into shared memory must equal the reference read-back
-//! within the replay tolerance (`host_renderer::replay`: 2 per channel).
+//! within the replay tolerance (`pv3d::replay`: 2 per channel).
 //!
 //! Every capture in the corpus is replayed. The answer to a non-waiting
 //! BUSY_WAIT is the GPU's real state at that moment, so it depends on timing;
@@ -16,9 +16,9 @@
 //! list stays honest.
 
 use guest_protocol::capture::{Capture, EventKind};
-use host_renderer::replay::Tolerance;
 use host_renderer::vtest::{ServeOptions, Server};
 use host_renderer::Gpu;
+use pv3d::replay::Tolerance;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 
 use guest_protocol::le::{Le32, Le64};
 use guest_protocol::virgl::enums::bind;
-use guest_protocol::virgl::Format;
+use guest_protocol::virgl::{Box3, Format};
 use guest_protocol::virtio_gpu::driver::{DmaBuffer, DriverError};
 use guest_protocol::virtio_gpu::*;
 use host_renderer::virtio::harness::{Harness, HarnessHal};
@@ -276,7 +276,14 @@ fn driver_backend_speaks_the_renderer_api() {
     assert_eq!(b.resource_info(ResId(3)).unwrap(), info);
     let t = TransferBox {
         level: 0,
-        region: host_renderer::wire::region(0, 0, 0, 8, 4, 1),
+        region: Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: 8,
+            h: 4,
+            d: 1,
+        },
         stride: 0,
         layer_stride: 0,
         offset: 0,

@@ -3,8 +3,8 @@
 //! comparison the direct replay gives, and match the reference for
 //! glxgears-60frames, every win320x240, *-validate-* and piglit capture.
 
-use host_renderer::replay::{replay_capture, ReplayOptions, Via};
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions, Via};
 
 #[test]
 fn captures_match_through_the_virtio_ring() {

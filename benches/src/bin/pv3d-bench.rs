@@ -231,7 +231,7 @@ fn serve(socket: &Path) -> anyhow::Result<()> {
 fn pv3d_command(args: &Args) -> anyhow::Result<Pv3dCommand> {
     match &args.pv3d {
         Some(path) if !path.is_file() => bail!(
-            "no pv3d binary at {}: build it with `cargo build --release -p host-renderer`, \
+            "no pv3d binary at {}: build it with `cargo build --release -p pv3d`, \
              or leave out --pv3d to serve from pv3d-bench itself",
             path.display()
         ),

@@ -17,8 +17,7 @@ use super::base::error::{
     CreateContextError, CreateResourceError, LookupError, SubmitError, TransferError,
 };
 use super::base::ids::{CtxId, ResId};
-use super::base::layout::{self, ResourceInfo};
-use super::gpu::Gpu;
+use super::base::layout::ResourceInfo;
 use super::record::transfer::TransferBox;
 use super::renderer::{Image, Renderer};
 use super::state::context::ContextErrorRecord;
@@ -150,20 +149,6 @@ pub trait RendererBackend {
     /// running then. Other renderers' work on a shared device is not waited
     /// for.
     fn wait(&mut self, timeout: Option<Duration>) -> bool;
-}
-
-/// Bytes of guest memory from `t.offset` that a transfer of `t` on a
-/// resource created as `info` covers in the guest layout; `None` when the
-/// box or the format is not valid there. For transports that mirror guest
-/// memory and copy back what a read-back wrote.
-pub fn transfer_span(gpu: &Gpu, info: &ResourceInfo, t: &TransferBox) -> Option<u64> {
-    if info.is_buffer() {
-        return u64::try_from(t.region.w).ok();
-    }
-    let desc = gpu.format_desc(info.format)?;
-    layout::texture_region(info, desc, t.level, &t.region, t.stride, t.layer_stride)
-        .ok()
-        .map(|r| r.guest_span())
 }
 
 /// True when `ctx` exists (a context's error list exists exactly as long

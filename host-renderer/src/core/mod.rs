@@ -35,7 +35,6 @@ pub mod state;
 pub mod validate;
 
 pub use base::{backing, error, ids, layout, quota};
-pub use gpu::caps;
 pub use record::transfer;
 
 #[cfg(test)]

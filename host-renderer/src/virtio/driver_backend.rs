@@ -20,8 +20,9 @@
 
 use super::harness::{Harness, HarnessError, HarnessHal};
 use super::DeviceConfig;
-use crate::core::api::{capset, transfer_span, BackendError, RendererBackend, SubmitReport};
+use crate::core::api::{capset, BackendError, RendererBackend, SubmitReport};
 use crate::core::error::{CreateContextError, CreateResourceError, LookupError, TransferError};
+use crate::core::layout;
 use crate::wire;
 use crate::{Backing, CtxId, Gpu, Image, ResId, ResourceInfo, TransferBox};
 use guest_protocol::le::Le32;
@@ -419,4 +420,18 @@ fn rect(w: u32, h: u32) -> Rect {
         width: Le32::new(w),
         height: Le32::new(h),
     }
+}
+
+/// Bytes of guest memory from `t.offset` that a transfer of `t` on a
+/// resource created as `info` covers in the guest layout; `None` when the
+/// box or the format is not valid there. For transports that mirror guest
+/// memory and copy back what a read-back wrote.
+fn transfer_span(gpu: &Gpu, info: &ResourceInfo, t: &TransferBox) -> Option<u64> {
+    if info.is_buffer() {
+        return u64::try_from(t.region.w).ok();
+    }
+    let desc = gpu.format_desc(info.format)?;
+    layout::texture_region(info, desc, t.level, &t.region, t.stride, t.layer_stride)
+        .ok()
+        .map(|r| r.guest_span())
 }

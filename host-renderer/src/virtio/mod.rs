@@ -36,12 +36,14 @@
 mod backing;
 mod chain;
 mod device;
+#[cfg(feature = "harness")]
 mod driver_backend;
 mod edid;
 mod fence;
 mod handler;
+#[cfg(feature = "harness")]
 pub mod harness;
-#[cfg(test)]
+#[cfg(all(test, feature = "harness"))]
 mod tests;
 
 pub use backing::{GuestPages, PagesError};
@@ -50,6 +52,7 @@ pub use device::{
     DeviceConfig, DeviceStats, Interrupt, QueueError, VirtioGpu, F_VERSION_1, MAX_QUEUE_SIZE,
     NUM_CAPSETS,
 };
+#[cfg(feature = "harness")]
 pub use driver_backend::DriverBackend;
 pub use fence::FenceError;
 pub use handler::Frame;

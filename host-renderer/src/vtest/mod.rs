@@ -55,21 +55,21 @@
 //! A client that disconnects at any byte (mid-message
 //! included) gets its resources, mappings and context freed by its thread.
 
+mod last_frame;
 mod record;
 mod server;
 mod session;
 mod shm;
-mod snapshot;
 #[cfg(test)]
 mod tests;
 
+pub use last_frame::{DisplayedFrame, FrameSink};
 pub use server::{
     OpenRenderer, ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
 };
 pub use session::SessionError;
 pub use shm::ShmBacking;
 
-use snapshot::Snapshot;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -92,7 +92,7 @@ struct Shared {
     /// Opens each client's renderer.
     open: Box<OpenRenderer>,
     counters: Counters,
-    snapshot: Option<Snapshot>,
+    last_frame: Option<FrameSink>,
     recorder: Option<Arc<record::Recorder>>,
     shm_quota: u64,
     /// The command-buffer quota: buffers up to it are framed (the renderer

@@ -2,7 +2,7 @@
 
 use super::record::Recorder;
 use super::session::{self, SessionStats};
-use super::snapshot::Snapshot;
+use super::FrameSink;
 use super::{Counters, Shared};
 use crate::core::error::GpuInitError;
 use crate::{Gpu, Quotas, Renderer, RendererBackend};
@@ -27,8 +27,8 @@ pub const DEFAULT_GPU_TIMEOUT: Duration = Duration::from_secs(5);
 /// Settings of a [`Server`].
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
-    /// Write the last frame a client displayed to this PNG when it disconnects.
-    pub snapshot: Option<PathBuf>,
+    /// Receives the last frame each client displayed, when it disconnects.
+    pub last_frame: Option<FrameSink>,
     /// Shared memory one client may hold (sum of its `data_size`s).
     pub shm_quota: u64,
     /// Per-client resource quotas and per-context object and command-buffer
@@ -46,7 +46,7 @@ pub struct ServeOptions {
 impl Default for ServeOptions {
     fn default() -> Self {
         Self {
-            snapshot: None,
+            last_frame: None,
             shm_quota: 4 << 30,
             quotas: Quotas::DEFAULT,
             gpu_timeout: DEFAULT_GPU_TIMEOUT,
@@ -177,7 +177,7 @@ impl Server {
             recorder,
             open,
             counters: Counters::default(),
-            snapshot: opts.snapshot.map(Snapshot::new),
+            last_frame: opts.last_frame,
             shm_quota: opts.shm_quota,
             cmdbuf_bytes: opts.quotas.cmdbuf_bytes,
             gpu_timeout: opts.gpu_timeout,

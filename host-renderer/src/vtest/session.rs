@@ -1,9 +1,9 @@
 //! One client connection: its own renderer (one virgl context), the
 //! shared-memory mappings of its resources, and the request loop.
 
+use super::last_frame::Frame;
 use super::record::ConnRecorder;
 use super::shm::ShmBacking;
-use super::snapshot::Frame;
 use super::Shared;
 use crate::core::api::capset;
 use crate::core::error::GpuInitError;
@@ -270,7 +270,7 @@ impl Session<'_> {
                 self.note(r.map_err(|e| format!("TRANSFER_GET2 {}: {e}", id.0)));
                 if let Some(info) = info.filter(|i| i.bind & bind::DISPLAY_TARGET != 0) {
                     self.stats.frames += 1;
-                    if self.shared.snapshot.is_some() {
+                    if self.shared.last_frame.is_some() {
                         if let Some(shm) = self.shms.get(&id.0) {
                             self.last_frame = Some(Frame {
                                 shm: Arc::clone(shm),
@@ -405,8 +405,8 @@ impl Session<'_> {
     /// Frees everything the client left: resources, mappings, the context.
     fn finish(&mut self) {
         if let Some(frame) = self.last_frame.take() {
-            if let Some(snap) = &self.shared.snapshot {
-                snap.write(&frame);
+            if let Some(sink) = &self.shared.last_frame {
+                sink.deliver(&self.name, &frame);
             }
         }
         if let Some(mut r) = self.renderer.take() {

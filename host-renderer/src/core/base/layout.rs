@@ -123,6 +123,7 @@ pub fn guest_level(info: &ResourceInfo, desc: &FormatDesc, level: u32) -> GuestL
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Total bytes of Mesa's layout for the whole resource.
 pub fn guest_size(info: &ResourceInfo, desc: &FormatDesc) -> u64 {
     let last = guest_level(info, desc, info.last_level);

@@ -9,4 +9,4 @@ pub mod caps;
 pub mod device;
 pub mod raw;
 
-pub use device::{FormatSupport, Gpu, GpuOptions, MSAA_SAMPLES, WAIT_SLICE};
+pub use device::{Gpu, GpuOptions};

@@ -85,7 +85,6 @@ pub(crate) fn begin_pass(
             }),
         }
     });
-    let size = fb.size();
     let gpu = rec.gpu;
     let occlusion = rec.caches.queries.occlusion_set().cloned();
     let encoder = rec.work.encoder(gpu);
@@ -101,6 +100,6 @@ pub(crate) fn begin_pass(
             })
             .forget_lifetime()
     })?;
-    rec.work.set_pass(OpenPass { key, pass, size });
+    rec.work.set_pass(OpenPass { key, pass });
     Ok(())
 }

@@ -27,8 +27,6 @@ pub struct OpenPass {
     pub key: PassKey,
     /// The pass.
     pub pass: wgpu::RenderPass<'static>,
-    /// Size of the attachments.
-    pub size: (u32, u32),
 }
 
 /// Pending GPU work of the renderer.
@@ -93,11 +91,6 @@ impl Work {
     /// Notes that pending commands use `res`.
     pub fn mark(&mut self, res: ResId) {
         self.used.insert(res);
-    }
-
-    /// True when pending commands use `res`.
-    pub fn uses(&self, res: ResId) -> bool {
-        self.used.contains(&res)
     }
 
     /// Call before a queue write to `res`: submits pending commands that use it.

@@ -90,6 +90,7 @@ impl Context {
     pub fn record(&mut self, offset: usize, opcode: &'static str, error: CommandError) {
         tracing::debug!(
             ctx = self.id.0,
+            name = self.name,
             offset,
             opcode,
             "command failed: {}",

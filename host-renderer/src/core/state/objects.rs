@@ -5,9 +5,7 @@
 
 use crate::core::base::ids::ResId;
 use guest_protocol::virgl::enums::ShaderStage;
-use guest_protocol::virgl::{
-    Blend, Dsa, Query, Rasterizer, SamplerState, SamplerView, VertexElement,
-};
+use guest_protocol::virgl::{Blend, Dsa, Query, Rasterizer, SamplerState, VertexElement};
 use shader_translate::{Interface, Options};
 use std::sync::Arc;
 
@@ -65,8 +63,6 @@ pub struct ShaderObj {
 /// A surface (render target view).
 #[derive(Debug)]
 pub struct SurfaceObj {
-    /// The decoded object.
-    pub desc: guest_protocol::virgl::Surface,
     /// Resource rendered to.
     pub res: ResId,
     /// Mip level.
@@ -91,8 +87,6 @@ pub struct SurfaceObj {
 /// A sampler view.
 #[derive(Debug)]
 pub struct SamplerViewObj {
-    /// The decoded object.
-    pub desc: SamplerView,
     /// Resource viewed.
     pub res: ResId,
     /// The wgpu view.
@@ -150,22 +144,4 @@ pub enum Object {
     Query(Arc<parking_lot::Mutex<QueryObj>>),
     /// STREAMOUT_TARGET (accepted; stream output is not implemented).
     StreamoutTarget,
-}
-
-impl Object {
-    /// Name for error messages.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Blend(_) => "blend",
-            Self::Rasterizer(_) => "rasterizer",
-            Self::Dsa(_) => "dsa",
-            Self::Shader(_) => "shader",
-            Self::VertexElements(_) => "vertex elements",
-            Self::SamplerView(_) => "sampler view",
-            Self::SamplerState(_) => "sampler state",
-            Self::Surface(_) => "surface",
-            Self::Query(_) => "query",
-            Self::StreamoutTarget => "streamout target",
-        }
-    }
 }

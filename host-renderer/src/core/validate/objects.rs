@@ -55,7 +55,6 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         })
     })?;
     Ok(SurfaceObj {
-        desc: *s,
         res: ResId(s.res),
         level,
         layer,
@@ -158,7 +157,6 @@ pub fn sampler_view(
     let s = v.swizzle;
     let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
     Ok(SamplerViewObj {
-        desc: *v,
         res: ResId(v.res),
         view,
         dimension,

@@ -17,7 +17,9 @@ pub use convert::{
     guest_row_to_host, guest_row_to_stencil, host_row_to_guest, is_packed_depth_stencil,
     stencil_row_to_guest,
 };
-pub use desc::{render_mask, render_swizzled, swz, usage, Conversion, FormatDesc};
+#[cfg(any(test, feature = "internals"))]
+pub use desc::Conversion;
+pub use desc::{render_mask, render_swizzled, swz, usage, FormatDesc};
 pub use table::{lookup, TABLE};
 
 #[cfg(test)]

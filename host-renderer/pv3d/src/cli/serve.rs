@@ -1,10 +1,15 @@
 //! `pv3d serve [--socket PATH]`: a drop-in vtest server for Mesa's virpipe.
 
 use anyhow::Context as _;
-use host_renderer::vtest::{default_socket_path, ServeOptions, Server, DEFAULT_GPU_TIMEOUT};
+use host_renderer::vtest::{
+    default_socket_path, DisplayedFrame, FrameSink, ServeOptions, Server, DEFAULT_GPU_TIMEOUT,
+};
 use host_renderer::{Gpu, Quotas};
+use parking_lot::Mutex;
+use pv3d::png_file::write_png;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `pv3d serve`.
 #[derive(Debug, clap::Args)]
@@ -55,7 +60,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
     let opts = ServeOptions {
-        snapshot: args.snapshot.clone(),
+        last_frame: args.snapshot.clone().map(snapshot_sink),
         shm_quota: args.shm_quota_mib.saturating_mul(1 << 20),
         quotas: Quotas {
             resource_memory: args.memory_quota_mib.saturating_mul(1 << 20),
@@ -73,4 +78,23 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     server.run()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A sink writing each client's last frame to `path` (clients that end
+/// together write one after the other; the last one to end stays).
+fn snapshot_sink(path: PathBuf) -> FrameSink {
+    let path = Mutex::new(path);
+    FrameSink(Arc::new(move |frame: DisplayedFrame| {
+        let path = path.lock();
+        match write_png(&path, frame.width, frame.height, &frame.rgba) {
+            Ok(()) => tracing::info!(
+                client = frame.client,
+                "wrote the last frame ({}x{}) to {}",
+                frame.width,
+                frame.height,
+                path.display()
+            ),
+            Err(e) => tracing::warn!(client = frame.client, "snapshot: {e}"),
+        }
+    }))
 }

@@ -30,14 +30,17 @@
 //! of the reference, except at most [`Tolerance::max_outlier_fraction`] of its
 //! bytes, which may differ by any amount.
 
-use crate::core::backing::check_range;
-use crate::core::error::BackingError;
-use crate::picture::{self, PngError};
-use crate::virtio::{DeviceConfig, DriverBackend};
-use crate::{Backing, CtxId, Gpu, Renderer, RendererBackend, ResId, ResourceInfo, TransferBox};
+use crate::png_file::{write_png, PngError};
 use guest_protocol::capture::{Capture, EventKind};
 use guest_protocol::virgl::Box3;
 use guest_protocol::vtest::{decode_request, Limits, Progress, Request, BUSY_WAIT_FLAG_WAIT};
+use host_renderer::check_range;
+use host_renderer::error::BackingError;
+use host_renderer::picture::opaque_rgba;
+use host_renderer::virtio::{DeviceConfig, DriverBackend};
+use host_renderer::{
+    Backing, CtxId, Gpu, Renderer, RendererBackend, ResId, ResourceInfo, TransferBox,
+};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -122,7 +125,7 @@ pub enum Via {
     #[default]
     Direct,
     /// The virtio-gpu device on its thread, through the guest driver and
-    /// split rings in guest RAM (`crate::virtio::harness`).
+    /// split rings in guest RAM (`host_renderer::virtio::harness`).
     Virtio,
 }
 
@@ -209,10 +212,10 @@ pub enum ReplayError {
     },
     /// No device.
     #[error(transparent)]
-    Gpu(#[from] crate::core::error::GpuInitError),
+    Gpu(#[from] host_renderer::error::GpuInitError),
     /// The virtio harness did not start.
     #[error("virtio harness: {0}")]
-    Harness(#[from] crate::virtio::harness::HarnessError),
+    Harness(#[from] host_renderer::virtio::harness::HarnessError),
     /// Writing a PNG failed.
     #[error("writing {0}")]
     Png(#[from] PngError),
@@ -580,7 +583,7 @@ impl Replayer<'_> {
         let stride = u64::from(info.level_extent(0).0) * 4;
         let ours = shm.ours.bytes.lock();
         let pixels = |src: &[u8]| {
-            picture::opaque_rgba(info.format, w, h, |y, row| {
+            opaque_rgba(info.format, w, h, |y, row| {
                 let at = (get.offset + u64::from(y) * stride) as usize;
                 src.get(at..at + row.len())
                     .map(|bytes| row.copy_from_slice(bytes))
@@ -611,7 +614,7 @@ impl Replayer<'_> {
         let mut files = Vec::new();
         for (suffix, data) in [("ours", &a), ("reference", &b), ("diff", &diff)] {
             let path = dir.join(format!("{}-{index:04}-{suffix}.png", self.name));
-            picture::write_png(&path, w, h, data)?;
+            write_png(&path, w, h, data)?;
             files.push(path);
         }
         Ok(Some(files))

@@ -2,8 +2,8 @@
 //! side of each capture and compares every read-back with the reference's.
 
 use anyhow::Context as _;
-use host_renderer::replay::{replay_capture, ReplayOptions, Tolerance, Via};
 use host_renderer::Gpu;
+use pv3d::replay::{replay_capture, ReplayOptions, Tolerance, Via};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,38 +1,45 @@
-//! The pv3d host renderer: replays Mesa's virgl command streams on wgpu.
+//! The pv3d host library a VMM links: replays Mesa's virgl command streams
+//! on wgpu, behind one renderer trait, with the front ends that carry them.
 //!
 //! # Contract
 //!
 //! * **Trusts nothing from a guest.** Every handle, size, box, offset, stride
 //!   and enum from a command stream or a transport request is checked before
 //!   it reaches wgpu (wgpu panics on out-of-range slices). Guest memory is only
-//!   ever copied through [`core::backing::Backing`], never borrowed.
+//!   ever copied through a [`Backing`], never borrowed.
 //! * **Errors stay with their context.** A failing command is recorded against
-//!   its context ([`core::renderer::Renderer::context_errors`]) and skipped; a
-//!   decode error stops the rest of that buffer only. wgpu validation errors are
-//!   caught with error scopes, and the device's uncaptured-error handler is
-//!   installed before anything is created, so wgpu never panics. Other contexts
-//!   keep rendering.
-//! * **Knows no transport.** [`core::renderer::Renderer`] speaks in our own ids
-//!   ([`core::ids::CtxId`], [`core::ids::ResId`]) and backing stores the
-//!   transport owns; vtest and virtio-gpu front ends map their messages onto it.
-//! * **Honest caps.** [`core::caps`] advertises the GL 2.1 / GLES 2.0 level and
+//!   its context ([`Renderer::context_errors`], [`SubmitReport`]) and skipped;
+//!   a decode error stops the rest of that buffer only. wgpu validation
+//!   errors are caught with error scopes, and the device's uncaptured-error
+//!   handler is installed before anything is created, so wgpu never panics.
+//!   Every [`error`] keeps its cause as its `source`. Other contexts keep
+//!   rendering.
+//! * **Knows no transport.** [`Renderer`] speaks in our own ids ([`CtxId`],
+//!   [`ResId`]) and backing stores the transport owns.
+//! * **Honest caps.** The capsets advertise the GL 2.1 / GLES 2.0 level and
 //!   only formats the table implements and the adapter supports.
 //! * **Never** blocks on a guest except where the protocol asks for completion
 //!   (read-backs, busy-waits); never allocates from a guest size without a quota.
 //!
-//! Every front end reaches the renderer through one trait,
-//! [`RendererBackend`] (`core/api.rs`):
+//! # What an embedder uses
 //!
-//! * [`vtest`] is the vtest server (`pv3d serve`), a drop-in for
+//! Every front end reaches a renderer through one trait, [`RendererBackend`],
+//! implemented by [`Renderer`] (wgpu) and [`NullRenderer`] (no GPU, for
+//! transport tests):
+//!
+//! * [`virtio::VirtioGpu`] is the virtio-gpu 3D device model a VMM embeds
+//!   (its module docs show the wiring, as a tested example).
+//! * [`vtest::Server`] is the vtest server (`pv3d serve`), a drop-in for
 //!   `virgl_test_server`.
-//! * [`virtio`] is the virtio-gpu 3D device model a VMM embeds, with an
-//!   in-process harness (guest driver, guest RAM, device thread).
-//! * [`replay`] drives a renderer with the client side of a vtest capture
-//!   and compares read-backs with the reference server's.
+//! * Configuration: [`Quotas`], [`GpuOptions`], [`vtest::ServeOptions`]
+//!   (watchdog), [`virtio::DeviceConfig`]; errors in [`error`].
 //!
-//! [`NullRenderer`] implements the trait without a GPU for transport tests;
-//! [`wire`] converts the front ends' wire structs into renderer types, and
-//! [`picture`] turns guest frames into PNG files.
+//! The renderer core is private; `docs/ARCHITECTURE.md` walks through it.
+//! The `pv3d` command line and the capture replay live in the `pv3d` crate
+//! (`host-renderer/pv3d`), so depending on this library pulls in no
+//! argument parser or image codec. Feature `harness` adds the in-process
+//! virtio harness (a guest driver on `virtio-drivers` over one guest RAM)
+//! for tests and tools.
 
 #![cfg_attr(
     not(test),

@@ -430,8 +430,8 @@ impl Renderer {
         }
     }
 
-    /// Errors recorded against a context (the most recent ones are dropped
-    /// once the list is full; see [`Context::error_count`]).
+    /// Errors recorded against a context, and how many were recorded in
+    /// all (the list keeps the first ones; later ones are only counted).
     pub fn context_errors(&self, ctx: CtxId) -> Option<(&[ContextErrorRecord], u64)> {
         self.contexts
             .get(&ctx)

@@ -1,5 +1,6 @@
 //! The virtio-gpu 3D device model (virtio-gpu-3d.md) that a VMM embeds, and
-//! an in-process [`harness`] that drives it with a guest driver.
+//! (feature `harness`) an in-process harness that drives it with a guest
+//! driver.
 //!
 //! * [`VirtioGpu`] owns one renderer, held as a
 //!   [`RendererBackend`](crate::RendererBackend) (virtio contexts and
@@ -28,10 +29,65 @@
 //! * Display: SET_SCANOUT binds a resource; RESOURCE_FLUSH of it reads level
 //!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`].
 //!
+//! # Embedding
+//!
+//! A VMM maps guest RAM, gives the device a renderer, wires the rings the
+//! driver set up and forwards queue notifications. Here the "driver" is
+//! three writes into guest RAM: one GET_DISPLAY_INFO request on the control
+//! queue.
+//!
+//! ```
+//! use host_renderer::virtio::{DeviceConfig, VirtioGpu};
+//! use host_renderer::NullRenderer;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use vm_memory::{Bytes, GuestAddress, GuestMemoryMmap};
+//!
+//! // Guest RAM as the VMM maps it: 1 MiB at guest address 0.
+//! let mem = GuestMemoryMmap::<()>::from_ranges(&[(GuestAddress(0), 1 << 20)]).unwrap();
+//! let irqs = Arc::new(AtomicU32::new(0));
+//! let raised = Arc::clone(&irqs);
+//! // `NullRenderer` renders nothing; a VMM passes `Renderer::new(Gpu::new()?)`.
+//! let mut gpu = VirtioGpu::new(
+//!     NullRenderer::default(),
+//!     mem.clone(),
+//!     DeviceConfig { width: 1280, height: 800 },
+//!     Box::new(move |_queue| {
+//!         raised.fetch_add(1, Ordering::Relaxed);
+//!     }),
+//! );
+//! assert_ne!(gpu.features() & 1, 0, "VIRTIO_GPU_F_VIRGL is offered");
+//!
+//! // The driver's control queue: descriptor table, available and used rings.
+//! let (desc, avail, used) = (0x1000, 0x2000, 0x3000);
+//! gpu.set_queue(0, 16, desc, avail, used).unwrap();
+//! // One request: a 24-byte header (GET_DISPLAY_INFO = 0x100) at 0x4000, and
+//! // a 408-byte reply buffer at 0x5000 the device may write.
+//! let w = |addr: u64, bytes: &[u8]| mem.write_slice(bytes, GuestAddress(addr)).unwrap();
+//! w(0x4000, &0x100u32.to_le_bytes());
+//! let descriptor = |addr: u64, len: u32, flags: u16, next: u16| {
+//!     [&addr.to_le_bytes()[..], &len.to_le_bytes(), &flags.to_le_bytes(), &next.to_le_bytes()]
+//!         .concat()
+//! };
+//! w(desc, &descriptor(0x4000, 24, 1, 1)); // NEXT
+//! w(desc + 16, &descriptor(0x5000, 408, 2, 0)); // WRITE
+//! w(avail + 4, &0u16.to_le_bytes()); // ring[0] = descriptor 0
+//! w(avail + 2, &1u16.to_le_bytes()); // idx = 1
+//!
+//! gpu.notify(0); // what the VMM does on the queue's notification
+//!
+//! let used_idx: u16 = mem.read_obj(GuestAddress(used + 2)).unwrap();
+//! let reply: u32 = mem.read_obj(GuestAddress(0x5000)).unwrap();
+//! let width: u32 = mem.read_obj(GuestAddress(0x5000 + 24 + 8)).unwrap();
+//! assert_eq!((used_idx, reply, width), (1, 0x1101, 1280)); // OK_DISPLAY_INFO
+//! assert_eq!(irqs.load(Ordering::Relaxed), 1);
+//! assert_eq!(gpu.poll(), 0, "no fenced request waits for the GPU");
+//! ```
+//!
 //! `device.rs` is the queue, chain and fence plumbing and encodes replies;
 //! `handler.rs` maps each request onto the renderer and returns a typed
-//! reply. [`DriverBackend`] goes the other way: the renderer API spoken
-//! through the guest driver of a [`harness`].
+//! reply. With feature `harness`, `DriverBackend` goes the other way: the
+//! renderer API spoken through the guest driver of a `harness::Harness`.
 
 mod backing;
 mod chain;

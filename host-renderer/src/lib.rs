@@ -26,6 +26,9 @@
 //! [`virtio`] is the virtio-gpu 3D device model a VMM embeds, with an
 //! in-process harness (guest driver, guest RAM, device thread).
 //!
+//! [`vhost_user`] serves that device model to QEMU as a vhost-user-gpu
+//! backend (`pv3d vhost-user`).
+//!
 //! [`replay`] drives the renderer with the client side of a vtest capture and
 //! compares read-backs with the reference server's.
 
@@ -36,6 +39,7 @@
 
 pub mod core;
 pub mod replay;
+pub mod vhost_user;
 pub mod virtio;
 pub mod vtest;
 

@@ -2,6 +2,7 @@
 //! of every failure (virtio-gpu-3d.md §3).
 
 use super::device::{Scanout, VirtioGpu};
+use super::display::CursorEvent;
 use super::{edid, GuestPages};
 use crate::core::error::{CreateResourceError, TransferError};
 use crate::{Backing, CtxId, ResId, ResourceInfo, TransferBox};
@@ -10,7 +11,7 @@ use guest_protocol::virgl::enums::{bind, TextureTarget};
 use guest_protocol::virgl::{Box3, Format};
 use guest_protocol::virtio_gpu::{
     CapsetId, CtrlHdr, DisplayOne, GpuCommand, GpuResponse as R, HdrFields, Rect, TransferHost3d,
-    MAX_SCANOUTS,
+    UpdateCursor, MAX_SCANOUTS,
 };
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -25,20 +26,20 @@ impl VirtioGpu {
         let ctx = hdr.ctx_id.get();
         let r: R<'_> = match cmd {
             GpuCommand::GetDisplayInfo(_) => {
-                let mut modes = [DisplayOne::default(); MAX_SCANOUTS];
-                modes[0] = DisplayOne {
-                    r: rect(0, 0, self.config.width, self.config.height),
-                    enabled: Le32::new(1),
-                    flags: Le32::new(0),
-                };
+                let modes = self.display_modes();
                 R::OkDisplayInfo(&modes).encode(fields, out);
                 return;
             }
             GpuCommand::GetEdid(c) => {
-                if c.scanout.get() as usize >= self.scanouts.len() {
+                let scanout = c.scanout.get();
+                if scanout as usize >= self.scanouts.len() {
                     R::ErrInvalidScanoutId
                 } else {
-                    let e = edid::edid(self.config.width, self.config.height);
+                    let e = self
+                        .display
+                        .as_mut()
+                        .and_then(|d| d.edid(scanout))
+                        .unwrap_or_else(|| edid::edid(self.config.width, self.config.height));
                     R::OkEdid(&e).encode(fields, out);
                     return;
                 }
@@ -223,6 +224,24 @@ impl VirtioGpu {
         r.encode(fields, out);
     }
 
+    /// GET_DISPLAY_INFO's modes: the display's for the scanouts the device
+    /// has (the others disabled), else the configured size.
+    fn display_modes(&mut self) -> [DisplayOne; MAX_SCANOUTS] {
+        let mut modes = [DisplayOne::default(); MAX_SCANOUTS];
+        let asked = self.display.as_mut().and_then(|d| d.display_info());
+        for (i, m) in modes.iter_mut().enumerate().take(self.scanouts.len()) {
+            *m = match asked.as_ref().and_then(|a| a.get(i)) {
+                Some(one) => *one,
+                None => DisplayOne {
+                    r: rect(0, 0, self.config.width, self.config.height),
+                    enabled: Le32::new(1),
+                    flags: Le32::new(0),
+                },
+            };
+        }
+        modes
+    }
+
     /// A cursor-queue request.
     pub(super) fn cursor_command(&mut self, cmd: GpuCommand<'_>) -> R<'static> {
         match cmd {
@@ -240,11 +259,40 @@ impl VirtioGpu {
                         (false, None) => 0,
                     };
                     self.cursor = Some((shown, c.pos.x.get(), c.pos.y.get()));
+                    self.show_cursor(update, c);
                     R::OkNoData
                 }
             }
             _ => R::ErrUnspec,
         }
+    }
+
+    /// Tells the display (if any) about a valid cursor request.
+    fn show_cursor(&mut self, update: bool, c: &UpdateCursor) {
+        let Some(display) = self.display.as_mut() else {
+            return;
+        };
+        let pos = (c.pos.scanout_id.get(), c.pos.x.get(), c.pos.y.get());
+        if !update {
+            display.cursor(CursorEvent::Move { pos });
+            return;
+        }
+        let id = c.resource_id.get();
+        let image = match id {
+            0 => None,
+            _ => match self.renderer.read_resource(ResId(id), 0, 0) {
+                Ok(image) => Some(image),
+                Err(e) => {
+                    tracing::debug!("virtio-gpu: UPDATE_CURSOR {id}: {e}");
+                    None
+                }
+            },
+        };
+        display.cursor(CursorEvent::Update {
+            pos,
+            hot: (c.hot_x.get(), c.hot_y.get()),
+            image: image.as_ref(),
+        });
     }
 
     fn create(&mut self, id: u32, info: &ResourceInfo) -> R<'static> {
@@ -298,6 +346,9 @@ impl VirtioGpu {
         };
         if id == 0 {
             *slot = None;
+            if let Some(d) = self.display.as_mut() {
+                d.set_scanout(scanout, None);
+            }
             return R::OkNoData;
         }
         let Some(info) = self.renderer.resource_info(ResId(id)) else {
@@ -311,6 +362,9 @@ impl VirtioGpu {
             resource_id: id,
             rect: r,
         });
+        if let Some(d) = self.display.as_mut() {
+            d.set_scanout(scanout, Some((r.2, r.3)));
+        }
         R::OkNoData
     }
 
@@ -326,13 +380,17 @@ impl VirtioGpu {
         if let Some((scanout, source)) = shown {
             match self.renderer.read_resource(ResId(id), 0, 0) {
                 Ok(image) => {
-                    self.frame = Some(super::Frame {
+                    let frame = super::Frame {
                         scanout: scanout as u32,
                         resource_id: id,
                         rect,
                         source,
                         image,
-                    })
+                    };
+                    if let Some(d) = self.display.as_mut() {
+                        d.show(&frame);
+                    }
+                    self.frame = Some(frame);
                 }
                 Err(e) => {
                     tracing::debug!("virtio-gpu: RESOURCE_FLUSH {id}: {e}");

@@ -2,9 +2,11 @@
 //! and the VMM-facing API.
 
 use super::chain::Chain;
+use super::display::Display;
 use super::fence::{Fences, Timeline};
+use super::queue::DeviceQueue;
 use super::GuestPages;
-use crate::{Image, Renderer};
+use crate::{CtxId, Image, Renderer, ResId};
 use guest_protocol::le::Le32;
 use guest_protocol::virtio_gpu::{
     Config, CtrlHdr, CtrlType, GpuCommand, GpuResponse, HdrFields, CONTROLQ, CURSORQ,
@@ -107,9 +109,10 @@ pub struct VirtioGpu {
     pub(super) renderer: Renderer,
     pub(super) mem: GuestMemoryMmap,
     pub(super) config: DeviceConfig,
-    queues: [Option<Queue>; 2],
+    queues: [Option<Box<dyn DeviceQueue>>; 2],
     interrupt: Interrupt,
     fences: Fences<Done>,
+    pub(super) display: Option<Box<dyn Display>>,
     pub(super) contexts: HashSet<u32>,
     /// Resources: id → backing attached.
     pub(super) resources: HashMap<u32, Option<Arc<GuestPages>>>,
@@ -150,6 +153,7 @@ impl VirtioGpu {
             queues: [None, None],
             interrupt,
             fences: Fences::default(),
+            display: None,
             contexts: HashSet::new(),
             resources: HashMap::new(),
             scanouts: [None],
@@ -219,8 +223,85 @@ impl VirtioGpu {
         if !q.is_valid(&self.mem) || q.size() != size {
             return Err(QueueError::Invalid(idx));
         }
-        *slot = Some(q);
+        *slot = Some(Box::new(q));
         Ok(())
+    }
+
+    /// Serves queue `idx` from rings the VMM keeps itself (a vhost-user
+    /// daemon's vrings); the device pops, answers and asks for interrupts
+    /// through `queue`.
+    pub fn attach_queue(
+        &mut self,
+        idx: u16,
+        queue: Box<dyn DeviceQueue>,
+    ) -> Result<(), QueueError> {
+        let slot = self
+            .queues
+            .get_mut(usize::from(idx))
+            .ok_or(QueueError::NoQueue(idx))?;
+        *slot = Some(queue);
+        Ok(())
+    }
+
+    /// Replaces guest RAM (the VMM's memory map changed). Backings already
+    /// attached keep the map they were checked against.
+    pub fn set_memory(&mut self, mem: GuestMemoryMmap) {
+        self.mem = mem;
+    }
+
+    /// Shows scanouts and the cursor on `display` and asks it for display
+    /// modes, instead of the device's own (see [`Display`]).
+    pub fn set_display(&mut self, display: Option<Box<dyn Display>>) {
+        self.display = display;
+    }
+
+    /// Device reset: every context and resource is destroyed, fenced
+    /// requests still waiting are dropped unanswered (their rings are being
+    /// reset), scanouts, cursor and fence timelines start afresh. Queues and
+    /// the display stay attached.
+    pub fn reset(&mut self) {
+        for ctx in std::mem::take(&mut self.contexts) {
+            let _ = self.renderer.destroy_context(CtxId(ctx));
+        }
+        for id in std::mem::take(&mut self.resources).into_keys() {
+            let _ = self.renderer.unref_resource(ResId(id));
+        }
+        self.fences = Fences::default();
+        self.scanouts = [None];
+        self.frame = None;
+        self.cursor = None;
+    }
+
+    /// The watchdog's way out of GPU work that does not finish: destroys
+    /// every context (their work is what hangs) and answers each fenced
+    /// request still waiting with `ERR_UNSPEC`; resources stay. Returns how
+    /// many requests were answered.
+    pub fn abandon_fences(&mut self) -> usize {
+        for ctx in std::mem::take(&mut self.contexts) {
+            let _ = self.renderer.destroy_context(CtxId(ctx));
+        }
+        let mut held = self.fences.take_all();
+        for d in &mut held {
+            let fields = GpuResponse::decode(&d.bytes)
+                .map(|(h, _)| h.fields())
+                .unwrap_or_default();
+            d.bytes.clear();
+            GpuResponse::ErrUnspec.encode(fields, &mut d.bytes);
+        }
+        let n = held.len();
+        self.stats.errors.fetch_add(n as u64, Ordering::Relaxed);
+        self.complete(held);
+        n
+    }
+
+    /// Contexts and resources the guest holds now.
+    pub fn objects(&self) -> (usize, usize) {
+        (self.contexts.len(), self.resources.len())
+    }
+
+    /// The renderer (for its gauges: resources, memory used).
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
     }
 
     /// Deactivates queue `idx` (device reset).
@@ -271,7 +352,7 @@ impl VirtioGpu {
 
     fn pop(&mut self, idx: u16) -> Option<(Chain, Result<(), super::ChainError>)> {
         let q = self.queues.get_mut(usize::from(idx))?.as_mut()?;
-        let chain = q.pop_descriptor_chain(&self.mem)?;
+        let chain = q.pop(&self.mem)?;
         Some(Chain::read(&self.mem, chain))
     }
 
@@ -388,7 +469,7 @@ impl VirtioGpu {
         for (idx, q) in [CONTROLQ, CURSORQ].into_iter().zip(self.queues.iter_mut()) {
             let wanted = raise.get(usize::from(idx)).copied().unwrap_or(false);
             if let (true, Some(q)) = (wanted, q.as_mut()) {
-                if q.needs_notification(&self.mem).unwrap_or(true) {
+                if q.needs_notification(&self.mem) {
                     (self.interrupt)(idx);
                 }
             }

@@ -25,15 +25,21 @@
 //!   A fence id that does not increase on its timeline is refused
 //!   (`ERR_INVALID_PARAMETER`, nothing executed).
 //! * Display: SET_SCANOUT binds a resource; RESOURCE_FLUSH of it reads level
-//!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`].
+//!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`], or
+//!   that a VMM's [`Display`] shows before the flush completes.
+//! * Queues: the device keeps the ring state itself ([`VirtioGpu::set_queue`])
+//!   or serves rings a VMM keeps ([`VirtioGpu::attach_queue`] with a
+//!   [`DeviceQueue`], as the vhost-user backend does with its vrings).
 
 mod backing;
 mod chain;
 mod commands;
 mod device;
+mod display;
 mod edid;
 mod fence;
 pub mod harness;
+mod queue;
 
 pub use backing::{GuestPages, PagesError};
 pub use chain::{ChainError, MAX_REQUEST_BYTES};
@@ -41,4 +47,6 @@ pub use device::{
     DeviceConfig, DeviceStats, Frame, Interrupt, QueueError, VirtioGpu, F_VERSION_1,
     MAX_QUEUE_SIZE, NUM_CAPSETS,
 };
+pub use display::{CursorEvent, Display};
 pub use fence::FenceError;
+pub use queue::DeviceQueue;

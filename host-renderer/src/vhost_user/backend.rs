@@ -26,7 +26,7 @@ use crate::{Gpu, Renderer};
 use guest_protocol::virtio_gpu::{CONTROLQ, CURSORQ};
 use parking_lot::Mutex;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -84,9 +84,16 @@ pub struct Summary {
 /// The backend (shared by the daemon's threads).
 pub struct Backend {
     state: Mutex<State>,
+    /// Guest RAM QEMU sent last, for the device's next event: taking the
+    /// device's lock in the protocol thread could wait on a worker that
+    /// waits on QEMU's display socket while QEMU waits for our reply.
+    new_memory: Mutex<Option<GuestMemoryMmap>>,
     features: u64,
     config: Vec<u8>,
     exit: (EventConsumer, EventNotifier),
+    /// The exit-event fds handed to the daemon's workers (see
+    /// [`Backend::close_exit_events`]).
+    exit_fds: Mutex<Vec<RawFd>>,
     timer_fd: RawFd,
     vrings: Arc<OnceLock<Vec<VringRwLock>>>,
     display_stats: Arc<DisplayStats>,
@@ -157,9 +164,11 @@ impl Backend {
                 last_frame: None,
                 summary: Summary::default(),
             }),
+            new_memory: Mutex::new(None),
             features,
             config,
             exit: new_event_consumer_and_notifier(EventFlag::NONBLOCK)?,
+            exit_fds: Mutex::new(Vec::new()),
             timer_fd,
             vrings,
             display_stats: Arc::default(),
@@ -170,6 +179,21 @@ impl Backend {
     /// The fence timer, for the daemon's epoll loop ([`FENCE_TIMER`]).
     pub fn timer_fd(&self) -> RawFd {
         self.timer_fd
+    }
+
+    /// Closes the exit-event fds the daemon's workers were given.
+    /// vhost-user-backend 0.24 (pinned) registers each with `into_raw_fd`
+    /// and never closes it: one fd per connection would leak. Call only
+    /// once the daemon, and with it every worker and epoll instance, is gone.
+    pub fn close_exit_events(&self) {
+        for fd in self.exit_fds.lock().drain(..) {
+            // SAFETY: `fd` is the consumer this backend handed to a worker,
+            // whose library code gave up ownership (`into_raw_fd`) and only
+            // registered it with its own epoll; that worker and epoll are
+            // dropped (the caller's contract), so nothing else owns or uses
+            // this descriptor number.
+            drop(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
     }
 
     /// Ends the connection: drops everything the guest held and the
@@ -322,10 +346,7 @@ impl VhostUserBackend for Backend {
     }
 
     fn update_memory(&self, mem: GuestMemoryAtomic<GuestMemoryMmap>) -> io::Result<()> {
-        let map = GuestMemoryMmap::clone(&mem.memory());
-        if let Some(d) = self.state.lock().device.as_mut() {
-            d.set_memory(map);
-        }
+        *self.new_memory.lock() = Some(GuestMemoryMmap::clone(&mem.memory()));
         Ok(())
     }
 
@@ -338,7 +359,9 @@ impl VhostUserBackend for Backend {
     }
 
     fn exit_event(&self, _thread_index: usize) -> Option<(EventConsumer, EventNotifier)> {
-        Some((self.exit.0.try_clone().ok()?, self.exit.1.try_clone().ok()?))
+        let consumer = self.exit.0.try_clone().ok()?;
+        self.exit_fds.lock().push(consumer.as_raw_fd());
+        Some((consumer, self.exit.1.try_clone().ok()?))
     }
 
     fn stop_vring(&self, _queue_index: u32) -> io::Result<()> {
@@ -366,17 +389,25 @@ impl VhostUserBackend for Backend {
         _thread_id: usize,
     ) -> io::Result<()> {
         let mut st = self.state.lock();
+        if let (Some(mem), Some(d)) = (self.new_memory.lock().take(), st.device.as_mut()) {
+            d.set_memory(mem);
+        }
         match device_event {
             CONTROLQ | CURSORQ => {
                 st.start(vrings, &self.vrings);
                 let vring = vrings.get(usize::from(device_event));
                 loop {
+                    let before = self.device_stats.requests.load(Ordering::Relaxed);
                     if let Some(d) = st.device.as_mut() {
                         d.notify(device_event);
                     }
+                    let served = self.device_stats.requests.load(Ordering::Relaxed) > before;
                     // With EVENT_IDX the driver kicks again only for entries
-                    // past the index published here: serve what came meanwhile.
-                    if !matches!(vring.map(VringT::enable_notification), Some(Ok(true))) {
+                    // past the index published here: serve what came
+                    // meanwhile. Not when nothing could be served (a stopped
+                    // ring, or a hostile avail index): that would spin.
+                    let more = matches!(vring.map(VringT::enable_notification), Some(Ok(true)));
+                    if !(served && more) {
                         break;
                     }
                 }

@@ -87,6 +87,14 @@ fn serve_one(listener: &mut Listener, options: &Options) -> Result<Summary, Serv
     for h in &handlers {
         h.send_exit_event();
     }
+    // Dropping the daemon joins its vring worker, which held the backend
+    // (and, through it, the vrings' fds).
+    drop((handlers, daemon));
+    if Arc::strong_count(&backend) == 1 {
+        backend.close_exit_events();
+    } else {
+        tracing::warn!("vhost-user: the vring worker still holds the backend");
+    }
     let (summary, frame) = backend.finish();
     if let (Some(path), Some(frame)) = (&options.snapshot, frame) {
         match frame_rgba(&frame) {

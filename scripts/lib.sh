@@ -34,7 +34,7 @@ PV3D_VM_BACKPORTS=(qemu-system-x86 qemu-system-common qemu-system-gui qemu-syste
 PV3D_VM_PACKAGES=(
     linux-image-amd64 busybox-static cpio kmod xz-utils gcc libc6-dev
     libgl1-mesa-dri libegl-mesa0 libgbm1 libegl-dev libgles-dev libvirglrenderer1
-    mesa-utils mesa-utils-extra glmark2-es2-drm kmscube
+    mesa-utils glmark2-es2-drm kmscube
 )
 
 # Installs what the VM needs (idempotent; adds the backports line, reusing

@@ -178,7 +178,11 @@ case "$mode" in
         sock="$run/vhost-user-gpu.sock"
         bcmd=${backend_cmd//\{sock\}/$sock}
         echo "guest-run: backend: $bcmd" >&2
-        case "$bcmd" in *exec\ *) ;; *) bcmd="exec $bcmd" ;; esac
+        case "$bcmd" in
+            *exec\ *) ;;
+            [A-Za-z_]*=*) bcmd="exec env $bcmd" ;;  # NAME=VALUE CMD...
+            *) bcmd="exec $bcmd" ;;
+        esac
         bash -c "$bcmd" > "$run/backend.log" 2>&1 &
         pids+=($!)
         for i in $(seq 100); do

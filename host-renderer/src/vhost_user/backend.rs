@@ -185,7 +185,7 @@ impl Backend {
     /// vhost-user-backend 0.24 (pinned) registers each with `into_raw_fd`
     /// and never closes it: one fd per connection would leak. Call only
     /// once the daemon, and with it every worker and epoll instance, is gone.
-    pub fn close_exit_events(&self) {
+    pub(super) fn close_exit_events(&self) {
         for fd in self.exit_fds.lock().drain(..) {
             // SAFETY: `fd` is the consumer this backend handed to a worker,
             // whose library code gave up ownership (`into_raw_fd`) and only
@@ -204,16 +204,12 @@ impl Backend {
         summary.requests = self.device_stats.requests.load(Ordering::Relaxed);
         summary.errors = self.device_stats.errors.load(Ordering::Relaxed);
         summary.frames = self.display_stats.updates.load(Ordering::Relaxed);
+        st.keep_frame();
         if let Some(mut device) = st.device.take() {
             summary.guest_objects = device.objects();
             device.reset();
             summary.renderer_resources = device.renderer().resource_count();
             summary.renderer_memory = device.renderer().memory_used();
-            if st.keep_frames {
-                if let Some(f) = device.take_frame() {
-                    st.last_frame = Some(f);
-                }
-            }
         }
         (summary, st.last_frame.take())
     }

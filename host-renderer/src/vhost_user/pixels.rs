@@ -57,6 +57,18 @@ pub fn bgra(image: &Image, rect: Rect, keep_alpha: bool) -> Option<Vec<u8>> {
         let start =
             usize::try_from(u64::from(row) * u64::from(image.stride) + u64::from(x) * 4).ok()?;
         let src = image.data.get(start..start.checked_add(row_bytes)?)?;
+        if pos == [0, 1, 2, 3] {
+            // Already B, G, R, A: copy the row (a scanout's common case).
+            let at = out.len();
+            out.extend_from_slice(src);
+            if !keep_alpha {
+                out.iter_mut()
+                    .skip(at + 3)
+                    .step_by(4)
+                    .for_each(|a| *a = 255);
+            }
+            continue;
+        }
         for px in src.chunks_exact(4) {
             let [b, g, r, a] = pos.map(|i| px.get(i).copied().unwrap_or(0));
             out.extend_from_slice(&[b, g, r, if keep_alpha { a } else { 255 }]);
@@ -93,6 +105,7 @@ mod tests {
         let px = [[1, 2, 3, 4]];
         let cases = [
             (Format::B8G8R8A8_UNORM, [1, 2, 3, 255]),
+            (Format::B8G8R8X8_UNORM, [1, 2, 3, 255]),
             (Format::R8G8B8A8_UNORM, [3, 2, 1, 255]),
             (Format::A8R8G8B8_UNORM, [4, 3, 2, 255]),
             (Format::X8B8G8R8_UNORM, [2, 3, 4, 255]),

@@ -268,6 +268,14 @@ fn reboot_and_reconnect_leave_nothing_behind() {
     };
     let (out, third) = run("kmscube < <(sleep 600)", &killed);
     assert_eq!(out.status, Some(124), "expected the timeout kill: {out}");
+    // guest-run.sh keeps the logs of a timed-out run; this one was meant to.
+    if let Some(run) = out
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("guest-run: logs kept in "))
+    {
+        let _ = std::fs::remove_dir_all(run.trim());
+    }
     assert!(
         third.get("frames") > 0,
         "kmscube showed nothing before the kill: {third:?}"

@@ -1,5 +1,6 @@
 //! A bar chart (SVG) of each workload's speed relative to its baseline:
-//! native where it was measured, else the reference server.
+//! native where it was measured, else the reference server (in a guest:
+//! QEMU's reference backend).
 
 use crate::model::{Config, Results};
 use plotters::prelude::*;
@@ -16,16 +17,16 @@ pub fn write_svg(results: &Results, path: &Path) -> anyhow::Result<()> {
         .workloads
         .iter()
         .map(|w| {
-            let base = if w.summary(Config::Native).is_some() {
-                Config::Native
+            // Bars: the reference and pv3d of the same kind (in a guest or not).
+            let (pair, base) = if w.in_vm() {
+                ([Config::VmReference, Config::VmPv3d], Config::VmReference)
+            } else if w.summary(Config::Native).is_some() {
+                ([Config::Reference, Config::Pv3d], Config::Native)
             } else {
-                Config::Reference
+                ([Config::Reference, Config::Pv3d], Config::Reference)
             };
             let label = format!("{} (vs {})", w.name, base.name());
-            (
-                label,
-                [Config::Reference, Config::Pv3d].map(|c| w.speedup(c, base)),
-            )
+            (label, pair.map(|c| w.speedup(c, base)))
         })
         .collect();
     let max = rows

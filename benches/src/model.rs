@@ -13,11 +13,21 @@ pub enum Config {
     Reference,
     /// Mesa virgl through `pv3d serve`.
     Pv3d,
+    /// A guest under QEMU on QEMU's vhost-user-gpu backend (virglrenderer).
+    VmReference,
+    /// A guest under QEMU on `pv3d vhost-user`.
+    VmPv3d,
 }
 
 impl Config {
     /// Every configuration, in run order.
-    pub const ALL: [Config; 3] = [Config::Native, Config::Reference, Config::Pv3d];
+    pub const ALL: [Config; 5] = [
+        Config::Native,
+        Config::Reference,
+        Config::Pv3d,
+        Config::VmReference,
+        Config::VmPv3d,
+    ];
 
     /// Its name in tables, CSV and on the command line.
     pub fn name(self) -> &'static str {
@@ -25,7 +35,14 @@ impl Config {
             Config::Native => "native",
             Config::Reference => "reference",
             Config::Pv3d => "pv3d",
+            Config::VmReference => "vm-reference",
+            Config::VmPv3d => "vm-pv3d",
         }
+    }
+
+    /// Whether it runs a guest under QEMU.
+    pub fn is_vm(self) -> bool {
+        matches!(self, Config::VmReference | Config::VmPv3d)
     }
 
     /// The configuration called `name`.
@@ -117,6 +134,14 @@ impl Workload {
             summarize(&v).map(|s| s.median)
         };
         (median(|s| s.client_cpu_ms), median(|s| s.server_cpu_ms))
+    }
+
+    /// Whether it was measured in a guest (VM configurations only).
+    pub fn in_vm(&self) -> bool {
+        self.samples
+            .keys()
+            .chain(self.failures.keys())
+            .any(|c| c.is_vm())
     }
 
     /// How many times faster `config` is than `baseline` (medians).

@@ -76,7 +76,7 @@ pub fn markdown(results: &Results, measured: &[Config]) -> String {
          | CPU ms/frame native | reference (client + server) | pv3d (client + server) |\n",
     );
     out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for w in &results.workloads {
+    for w in results.workloads.iter().filter(|w| !w.in_vm()) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -95,6 +95,45 @@ pub fn markdown(results: &Results, measured: &[Config]) -> String {
     }
     out.push('\n');
     out.push_str(&summary(results));
+    out.push_str(&vm_markdown(results));
+    out
+}
+
+/// The VM columns, when there are any: glmark2-es2-drm in a guest through
+/// QEMU's reference vhost-user-gpu backend and through pv3d's.
+pub fn vm_markdown(results: &Results) -> String {
+    let vm: Vec<&Workload> = results.workloads.iter().filter(|w| w.in_vm()).collect();
+    if vm.is_empty() {
+        return String::new();
+    }
+    let measured = [Config::VmReference, Config::VmPv3d];
+    let mut out = String::from(
+        "\nIn a guest (QEMU 10, TCG, vhost-user-gpu-pci): glmark2-es2-drm --off-screen\n\n\
+         | workload | unit | vm-reference | vm-pv3d | vm-pv3d/vm-reference |\n\
+         |---|---|---:|---:|---:|\n",
+    );
+    for w in &vm {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            w.name,
+            w.unit.name(),
+            cell(w, Config::VmReference, &measured),
+            cell(w, Config::VmPv3d, &measured),
+            ratio(w, Config::VmPv3d, Config::VmReference),
+        );
+    }
+    let r: Vec<f64> = vm
+        .iter()
+        .filter_map(|w| w.speedup(Config::VmPv3d, Config::VmReference))
+        .collect();
+    if let Some(g) = geomean(&r) {
+        let _ = writeln!(
+            out,
+            "\n- **in a guest** geomean vm-pv3d/vm-reference {g:.2}× ({})",
+            r.len()
+        );
+    }
     out
 }
 
@@ -209,5 +248,42 @@ mod tests {
         );
         assert!(md.contains("pv3d/native 0.60× (1)"), "{md}");
         assert!(md.contains("**not met**"), "{md}");
+    }
+
+    #[test]
+    fn vm_columns_have_their_own_table() {
+        let mut r = Results::default();
+        r.record("glmark2-es2-build", Unit::Fps, Config::Pv3d, sample(90.0));
+        r.record(
+            "vm-glmark2-es2-build",
+            Unit::Fps,
+            Config::VmReference,
+            sample(20.0),
+        );
+        r.record(
+            "vm-glmark2-es2-build",
+            Unit::Fps,
+            Config::VmPv3d,
+            sample(30.0),
+        );
+        r.record("vm-glmark2-es2-texture", Unit::Fps, Config::VmPv3d, None);
+        let md = markdown(&r, &Config::ALL);
+        let (host, vm) = md.split_once("In a guest").expect("a VM table");
+        assert!(
+            host.contains("| glmark2-es2-build |") && !host.contains("vm-glmark2"),
+            "{md}"
+        );
+        assert!(
+            vm.contains(
+                "| vm-glmark2-es2-build | FPS | 20.0 (20.0–20.0) | 30.0 (30.0–30.0) | 1.50× |"
+            ),
+            "{md}"
+        );
+        assert!(
+            vm.contains("| vm-glmark2-es2-texture | FPS | fail | fail | — |"),
+            "{md}"
+        );
+        assert!(vm.contains("vm-pv3d/vm-reference 1.50× (1)"), "{md}");
+        assert!(csv(&r).contains("vm-glmark2-es2-build,vm-pv3d,30,30,30,FPS"));
     }
 }

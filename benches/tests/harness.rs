@@ -83,3 +83,47 @@ fn one_repetition_of_each_kind_gives_the_three_way_table() {
     let chart = std::fs::read_to_string(out.join("chart.svg")).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("glmark2-es2-clear (vs native)"));
 }
+
+/// The VM columns: one short glmark2-es2-drm scene in a guest through
+/// QEMU's reference backend and through pv3d's, one boot each.
+#[test]
+fn vm_columns_compare_both_backends_in_a_guest() {
+    if !pv3d_tests::vm::require_vm() {
+        return;
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-bench-vm-test-")
+        .tempdir()
+        .unwrap();
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir(&xdg).unwrap();
+    let out = dir.path().join("results");
+    let run = Command::new(env!("CARGO_BIN_EXE_pv3d-bench"))
+        .args(["--reps", "1", "--scene-secs", "1", "--quick"])
+        .args([
+            "--configs",
+            "vm-reference,vm-pv3d",
+            "--only",
+            "vm-glmark2-es2-build",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .env("XDG_RUNTIME_DIR", &xdg)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{}\n{stdout}\n{stderr}", run.status);
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    for config in ["vm-reference", "vm-pv3d"] {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("vm-glmark2-es2-build,{config},")))
+            .unwrap_or_else(|| panic!("no {config} row:\n{csv}\n{stderr}"));
+        let median: f64 = row.split(',').nth(2).unwrap().parse().unwrap();
+        assert!(median > 0.0, "{row}");
+    }
+    let table = std::fs::read_to_string(out.join("table.md")).unwrap();
+    assert!(table.contains("| vm-glmark2-es2-build | FPS |"), "{table}");
+    assert!(table.contains("vm-pv3d/vm-reference"), "{table}");
+}

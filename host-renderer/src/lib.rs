@@ -29,6 +29,8 @@
 //!
 //! * [`virtio::VirtioGpu`] is the virtio-gpu 3D device model a VMM embeds
 //!   (its module docs show the wiring, as a tested example).
+//! * [`vhost_user`] serves that device model to QEMU as a vhost-user-gpu
+//!   backend (`pv3d vhost-user`).
 //! * [`vtest::Server`] is the vtest server (`pv3d serve`), a drop-in for
 //!   `virgl_test_server`.
 //! * Configuration: [`Quotas`], [`GpuOptions`], [`vtest::ServeOptions`]
@@ -49,6 +51,7 @@
 mod core;
 mod null;
 pub mod picture;
+pub mod vhost_user;
 pub mod virtio;
 pub mod vtest;
 mod wire;
@@ -73,7 +76,7 @@ pub mod internals {
     pub use crate::core::record::pipeline;
 }
 
-pub use crate::core::api::{capset, BackendError, RendererBackend, SubmitReport};
+pub use crate::core::api::{capset, BackendError, RendererBackend, SubmitReport, Usage};
 pub use crate::core::backing::{check_range, Backing, VecBacking};
 pub use crate::core::gpu::{Gpu, GpuOptions};
 pub use crate::core::ids::{CtxId, ResId};

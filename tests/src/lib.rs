@@ -1,8 +1,10 @@
 //! Shared helpers for pv3d's end-to-end tests and benchmarks: where the
-//! capture corpus lives, real GL clients ([`gl_client`]) and a Rust vtest
-//! client ([`vtest_client`]).
+//! capture corpus lives, real GL clients ([`gl_client`]), a Rust vtest
+//! client ([`vtest_client`]) and a real guest under QEMU driving pv3d's
+//! vhost-user backend ([`vm`]).
 
 pub mod gl_client;
+pub mod vm;
 pub mod vtest_client;
 
 use std::path::PathBuf;

@@ -6,7 +6,9 @@
 //! glxgears, and synthetic guest programs on our own encoder (see
 //! `pv3d_benches::synthetic`). Needs root (clients run in a private mount
 //! namespace, as the serve_* tests do), Xvfb, glmark2, mesa-utils and
-//! virgl-server.
+//! virgl-server. The VM columns (`--configs ...,vm-reference,vm-pv3d`):
+//! glmark2-es2-drm in a guest under QEMU through QEMU's and pv3d's
+//! vhost-user-gpu backends (`pv3d_benches::vm`).
 
 use anyhow::{bail, Context as _};
 use clap::Parser;
@@ -16,7 +18,7 @@ use pv3d_benches::client::{run_sampled, Desk, Limits};
 use pv3d_benches::model::{Config, Results, Sample, Unit};
 use pv3d_benches::servers::{Pv3dCommand, Server};
 use pv3d_benches::synthetic::{self, Synthetic};
-use pv3d_benches::{chart, gears, glmark, report};
+use pv3d_benches::{chart, gears, glmark, report, vm};
 use pv3d_tests::gl_client::{have, is_root, MountTarget, Xvfb};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,7 +55,8 @@ struct Args {
     /// Only the workloads whose name contains one of these (comma-separated).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Configurations to run (comma-separated): native, reference, pv3d.
+    /// Configurations to run (comma-separated): native, reference, pv3d,
+    /// and the VM columns vm-reference, vm-pv3d (a guest under QEMU per run).
     #[arg(long, value_delimiter = ',', default_value = "native,reference,pv3d")]
     configs: Vec<String>,
     /// Run `PATH serve` as the pv3d server [default: this program serves,
@@ -63,6 +66,10 @@ struct Args {
     /// (Internal) serve vtest on this socket, as `pv3d serve --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
     serve: Option<PathBuf>,
+    /// (Internal) serve vhost-user-gpu on this socket, as `pv3d vhost-user
+    /// --socket` does.
+    #[arg(long, hide = true, value_name = "SOCKET")]
+    vhost_user: Option<PathBuf>,
 }
 
 /// What one run (one client process, or one synthetic program) covers.
@@ -77,6 +84,8 @@ enum Group {
     Gears,
     /// A synthetic guest program (no native configuration).
     Synthetic(Synthetic),
+    /// glmark2-es2-drm running `scenes` in a guest (VM configurations only).
+    VmGlmark { scenes: Vec<String> },
 }
 
 impl Group {
@@ -87,13 +96,17 @@ impl Group {
             } => format!("{program} ({} scenes)", scenes.len()),
             Group::Gears => "glxgears".to_string(),
             Group::Synthetic(s) => s.name.to_string(),
+            Group::VmGlmark { scenes } => {
+                format!("glmark2-es2-drm in a VM ({} scenes)", scenes.len())
+            }
         }
     }
 
     fn configs(&self) -> &'static [Config] {
         match self {
             Group::Synthetic(_) => &[Config::Reference, Config::Pv3d],
-            _ => &Config::ALL,
+            Group::VmGlmark { .. } => &[Config::VmReference, Config::VmPv3d],
+            _ => &[Config::Native, Config::Reference, Config::Pv3d],
         }
     }
 
@@ -102,7 +115,7 @@ impl Group {
             Group::Glmark { program, .. } if *program == "glmark2" => &[("glmark2", "glmark2-x11")],
             Group::Glmark { .. } => &[("glmark2-es2", "glmark2-es2-x11")],
             Group::Gears => &[("glxgears", "mesa-utils")],
-            Group::Synthetic(_) => &[],
+            Group::Synthetic(_) | Group::VmGlmark { .. } => &[],
         }
     }
 }
@@ -116,9 +129,10 @@ struct Plan {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let result = match &args.serve {
-        Some(socket) => serve(socket),
-        None => run(&args),
+    let result = match (&args.serve, &args.vhost_user) {
+        (Some(socket), _) => serve(socket),
+        (_, Some(socket)) => serve_vhost_user(socket),
+        _ => run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -136,8 +150,22 @@ fn selected(args: &Args, name: &str) -> bool {
 /// Desktop-GL scenes a --quick run keeps (glmark2-es2 keeps all of them).
 const QUICK_DESKTOP_SCENES: [&str; 3] = ["build", "texture", "shading"];
 
-fn groups(args: &Args) -> anyhow::Result<Vec<Group>> {
+/// The workload name prefix of the VM runs.
+const VM_PREFIX: &str = "vm-glmark2-es2-";
+
+fn groups(args: &Args, configs: &[Config]) -> anyhow::Result<Vec<Group>> {
     let mut groups = Vec::new();
+    if configs.iter().any(|c| c.is_vm()) {
+        let count = if args.quick { 3 } else { vm::SCENES.len() };
+        let scenes: Vec<String> = vm::SCENES[..count]
+            .iter()
+            .filter(|s| selected(args, &format!("{VM_PREFIX}{s}")))
+            .map(|s| s.to_string())
+            .collect();
+        if !scenes.is_empty() {
+            groups.push(Group::VmGlmark { scenes });
+        }
+    }
     for (program, prefix) in [("glmark2-es2", "glmark2-es2-"), ("glmark2", "glmark2-")] {
         let wanted = |s: &String| {
             selected(args, &format!("{prefix}{s}"))
@@ -150,7 +178,8 @@ fn groups(args: &Args) -> anyhow::Result<Vec<Group>> {
                 .only
                 .iter()
                 .any(|o| o.starts_with(prefix) || prefix.starts_with(o.as_str()));
-        if !any {
+        let host = configs.iter().any(|c| !c.is_vm());
+        if !any || !host {
             continue;
         }
         if !have(program) {
@@ -173,11 +202,12 @@ fn groups(args: &Args) -> anyhow::Result<Vec<Group>> {
             });
         }
     }
-    if selected(args, "glxgears") {
+    let host = configs.iter().any(|c| !c.is_vm());
+    if host && selected(args, "glxgears") {
         groups.push(Group::Gears);
     }
     for s in synthetic::ALL {
-        if selected(args, s.name) {
+        if host && selected(args, s.name) {
             groups.push(Group::Synthetic(s));
         }
     }
@@ -208,7 +238,13 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
     if !missing.is_empty() {
         bail!("missing tools: {}", missing.join(", "));
     }
-    if virgl && !is_root() {
+    if configs.iter().any(|c| c.is_vm()) {
+        let missing = vm::missing_tools();
+        if !missing.is_empty() {
+            bail!("the VM configurations need {}", missing.join(", "));
+        }
+    }
+    if (virgl || configs.iter().any(|c| c.is_vm())) && !is_root() {
         bail!(
             "Mesa 22.3 finds the vtest socket only at /tmp/.virgl_test, so clients run in a \
              private mount namespace (unshare -m): run pv3d-bench as root, or only \
@@ -224,6 +260,30 @@ fn serve(socket: &Path) -> anyhow::Result<()> {
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
     VtestServer::bind(socket, gpu, ServeOptions::default())?.run()?;
     Ok(())
+}
+
+/// pv3d's vhost-user-gpu backend, in the child process guest-run.sh starts.
+fn serve_vhost_user(socket: &Path) -> anyhow::Result<()> {
+    let options = host_renderer::vhost_user::Options::default();
+    host_renderer::vhost_user::serve(socket, &options, |_| {})?;
+    Ok(())
+}
+
+/// The backend command line guest-run.sh starts for `vm-pv3d` (`{sock}`
+/// is its socket): `--pv3d PATH` (`PATH vhost-user`), else this program's
+/// `--vhost-user`.
+fn vm_backend(args: &Args) -> anyhow::Result<vm::Backend> {
+    let (program, sub) = match &args.pv3d {
+        Some(path) => (path.clone(), "vhost-user --socket"),
+        None => (
+            std::env::current_exe().context("locating this program")?,
+            "--vhost-user",
+        ),
+    };
+    Ok(vm::Backend::Pv3d(format!(
+        "'{}' {sub} {{sock}}",
+        program.display()
+    )))
 }
 
 /// The command starting the pv3d server: `--pv3d PATH` (`PATH serve`), else
@@ -251,7 +311,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let mut configs = Vec::new();
     for name in &args.configs {
         configs.push(Config::from_name(name).with_context(|| {
-            format!("unknown configuration {name:?}: use native, reference or pv3d")
+            format!(
+                "unknown configuration {name:?}: use native, reference, pv3d, vm-reference or vm-pv3d"
+            )
         })?);
     }
     let reps = args.reps.unwrap_or(if args.quick { 1 } else { 3 });
@@ -271,8 +333,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             3.0
         })),
     };
-    let groups = groups(args)?;
+    let groups = groups(args, &configs)?;
     preflight(&groups, &configs)?;
+    let vm_pv3d = vm_backend(args)?;
     let pv3d = if configs.contains(&Config::Pv3d) {
         Some(pv3d_command(args)?)
     } else {
@@ -307,10 +370,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
             for &config in group.configs().iter().filter(|c| configs.contains(c)) {
                 let t = Instant::now();
                 let server = match config {
-                    Config::Native => None,
-                    _ => Some(servers.get(config)?),
+                    Config::Reference | Config::Pv3d => Some(servers.get(config)?),
+                    _ => None,
                 };
-                run_group(&desk, group, config, server, &plan, &mut results);
+                run_group(&desk, group, config, server, &vm_pv3d, &plan, &mut results);
                 eprintln!(
                     "[rep {rep}/{reps}] {:<40} {:<9} {:5.1} s",
                     group.label(),
@@ -375,11 +438,37 @@ impl Servers<'_> {
     }
 }
 
+/// One guest run of glmark2-es2-drm on `backend`.
+fn run_vm(
+    backend: &vm::Backend,
+    scenes: &[String],
+    config: Config,
+    plan: &Plan,
+    logs: &Path,
+    results: &mut Results,
+) {
+    let log = logs.join(format!("glmark2-es2-drm-{}.txt", config.name()));
+    let lines = vm::glmark(backend, scenes, plan.scene_secs, &log)
+        .map_err(|e| eprintln!("pv3d-bench: glmark2-es2-drm under {}: {e:#}", config.name()))
+        .unwrap_or_default();
+    for scene in scenes {
+        let sample = lines.iter().find(|l| &l.0 == scene).map(|l| Sample {
+            value: l.1,
+            client_cpu_ms: None,
+            server_cpu_ms: None,
+        });
+        results.record(&format!("{VM_PREFIX}{scene}"), Unit::Fps, config, sample);
+    }
+}
+
+/// Runs `group` under `config`: `server` serves the vtest configurations,
+/// `vm_pv3d` is pv3d's backend for the VM ones.
 fn run_group(
     desk: &Desk,
     group: &Group,
     config: Config,
     server: Option<&Server>,
+    vm_pv3d: &vm::Backend,
     plan: &Plan,
     results: &mut Results,
 ) {
@@ -448,6 +537,13 @@ fn run_group(
             });
             results.record("glxgears", Unit::Fps, config, sample);
         }
+        Group::VmGlmark { scenes } => {
+            let backend = match config {
+                Config::VmPv3d => vm_pv3d,
+                _ => &vm::Backend::Reference,
+            };
+            run_vm(backend, scenes, config, plan, desk.dir, results);
+        }
         Group::Synthetic(s) => {
             let sample = match server {
                 Some(server) => s
@@ -488,7 +584,8 @@ fn describe(args: &Args, reps: u32, pv3d: Option<&Pv3dCommand>, took: Duration) 
          reference server, lavapipe (Vulkan) for pv3d.\n\n\
          Command: `{}`\n\n\
          pv3d: {}{profile}\n\n\
-         {} repetitions, interleaved native → reference → pv3d{}; took {:.0} s. Cells: median \
+         {} repetitions, interleaved native → reference → pv3d (→ vm-reference → vm-pv3d){}; \
+         took {:.0} s. Cells: median \
          (min–max). Ratios are speed-ups (> 1: faster), on medians. CPU: host CPU ms per frame \
          (synthetic: per operation, per MB for uploads) of the client process and of the server \
          process.\n",

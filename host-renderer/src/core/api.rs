@@ -65,6 +65,15 @@ pub struct SubmitReport {
     pub outcome: Result<(), BackendError<SubmitError>>,
 }
 
+/// What a renderer holds now, for leak checks once a client is gone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Resources that exist.
+    pub resources: usize,
+    /// Host memory they use (estimated from their layouts).
+    pub memory: u64,
+}
+
 /// Everything a transport asks of a renderer: about fifteen calls in our
 /// own types. Front ends hold it as `Box<dyn RendererBackend>`: the command
 /// loop runs inside [`submit`](Self::submit), so the one indirect call per
@@ -149,6 +158,12 @@ pub trait RendererBackend {
     /// running then. Other renderers' work on a shared device is not waited
     /// for.
     fn wait(&mut self, timeout: Option<Duration>) -> bool;
+
+    /// What the renderer holds now; `None` where it cannot tell (one
+    /// behind a transport).
+    fn usage(&self) -> Option<Usage> {
+        None
+    }
 }
 
 /// True when `ctx` exists (a context's error list exists exactly as long
@@ -277,5 +292,11 @@ impl RendererBackend for Renderer {
                 None => true,
             },
         }
+    }
+    fn usage(&self) -> Option<Usage> {
+        Some(Usage {
+            resources: self.resource_count(),
+            memory: self.memory_used(),
+        })
     }
 }

@@ -47,7 +47,8 @@ pub struct Chain {
 
 impl Chain {
     /// Reads `chain`. On error, `writable` still holds the writable buffers
-    /// (to answer with an error), unless one of them is outside guest memory.
+    /// (to answer with an error), unless one of them is outside guest memory;
+    /// of a chain that does not end, only the first.
     pub fn read(
         mem: &GuestMemoryMmap,
         chain: DescriptorChain<&GuestMemoryMmap>,
@@ -102,6 +103,9 @@ impl Chain {
         // The iterator stops early on a loop (after queue-size steps) or an
         // unreadable next descriptor: the last one still says "next".
         if last.is_none_or(|d| d.has_next()) {
+            // A loop repeats writable buffers: only the first is one the
+            // guest really gave (the error answer must fit it alone).
+            self.writable.truncate(1);
             return Err(ChainError::Unterminated);
         }
         if let Some(e) = first_error {

@@ -3,9 +3,11 @@
 //! replies become bytes here, once.
 
 use super::chain::Chain;
+use super::display::Display;
 use super::fence::{Fences, Timeline};
 use super::handler::{Frame, Handler, NUM_SCANOUTS};
-use crate::RendererBackend;
+use super::queue::DeviceQueue;
+use crate::{RendererBackend, Usage};
 use guest_protocol::le::Le32;
 use guest_protocol::virtio_gpu::{
     Config, CtrlHdr, CtrlType, GpuCommand, GpuResponse, HdrFields, CONTROLQ, CURSORQ,
@@ -85,7 +87,7 @@ pub struct VirtioGpu {
     renderer: Box<dyn RendererBackend + Send>,
     handler: Handler,
     mem: GuestMemoryMmap,
-    queues: [Option<Queue>; 2],
+    queues: [Option<Box<dyn DeviceQueue>>; 2],
     interrupt: Interrupt,
     fences: Fences<Done>,
     stats: Arc<DeviceStats>,
@@ -182,8 +184,76 @@ impl VirtioGpu {
         if !q.is_valid(&self.mem) || q.size() != size {
             return Err(QueueError::Invalid(idx));
         }
-        *slot = Some(q);
+        *slot = Some(Box::new(q));
         Ok(())
+    }
+
+    /// Serves queue `idx` from rings the VMM keeps itself (a vhost-user
+    /// daemon's vrings); the device pops, answers and asks for interrupts
+    /// through `queue`.
+    pub fn attach_queue(
+        &mut self,
+        idx: u16,
+        queue: Box<dyn DeviceQueue>,
+    ) -> Result<(), QueueError> {
+        let slot = self
+            .queues
+            .get_mut(usize::from(idx))
+            .ok_or(QueueError::NoQueue(idx))?;
+        *slot = Some(queue);
+        Ok(())
+    }
+
+    /// Replaces guest RAM (the VMM's memory map changed). Backings already
+    /// attached keep the map they were checked against.
+    pub fn set_memory(&mut self, mem: GuestMemoryMmap) {
+        self.handler.set_memory(mem.clone());
+        self.mem = mem;
+    }
+
+    /// Shows scanouts and the cursor on `display` and asks it for display
+    /// modes, instead of the device's own (see [`Display`]).
+    pub fn set_display(&mut self, display: Option<Box<dyn Display>>) {
+        self.handler.set_display(display);
+    }
+
+    /// Device reset: every context and resource the guest made is
+    /// destroyed, fenced requests still waiting are dropped unanswered
+    /// (their rings are being reset), scanouts, cursor and fence timelines
+    /// start afresh. Queues and the display stay attached.
+    pub fn reset(&mut self) {
+        self.handler.reset(&mut *self.renderer);
+        self.fences = Fences::default();
+    }
+
+    /// The watchdog's way out of GPU work that does not finish: destroys
+    /// every context (their work is what hangs) and answers each fenced
+    /// request still waiting with `ERR_UNSPEC`; resources stay. Returns how
+    /// many requests were answered.
+    pub fn abandon_fences(&mut self) -> usize {
+        self.handler.destroy_contexts(&mut *self.renderer);
+        let mut held = self.fences.take_all();
+        for d in &mut held {
+            let fields = GpuResponse::decode(&d.bytes)
+                .map(|(h, _)| h.fields())
+                .unwrap_or_default();
+            d.bytes.clear();
+            GpuResponse::ErrUnspec.encode(fields, &mut d.bytes);
+        }
+        let n = held.len();
+        self.stats.errors.fetch_add(n as u64, Ordering::Relaxed);
+        self.complete(held);
+        n
+    }
+
+    /// Contexts and resources the guest holds now.
+    pub fn objects(&self) -> (usize, usize) {
+        self.handler.objects()
+    }
+
+    /// What the renderer holds now (see [`RendererBackend::usage`]).
+    pub fn renderer_usage(&self) -> Option<Usage> {
+        self.renderer.usage()
     }
 
     /// Deactivates queue `idx` (device reset).
@@ -234,7 +304,7 @@ impl VirtioGpu {
 
     fn pop(&mut self, idx: u16) -> Option<(Chain, Result<(), super::ChainError>)> {
         let q = self.queues.get_mut(usize::from(idx))?.as_mut()?;
-        let chain = q.pop_descriptor_chain(&self.mem)?;
+        let chain = q.pop(&self.mem)?;
         Some(Chain::read(&self.mem, chain))
     }
 
@@ -294,7 +364,7 @@ impl VirtioGpu {
     ) -> Option<Timeline> {
         let fields = HdrFields::reply_to(hdr);
         if idx == CURSORQ {
-            let resp = self.handler.cursor_command(&*self.renderer, cmd);
+            let resp = self.handler.cursor_command(&mut *self.renderer, cmd);
             encode(&resp, fields, room, &self.stats, out);
             return None;
         }
@@ -346,7 +416,7 @@ impl VirtioGpu {
         for (idx, q) in [CONTROLQ, CURSORQ].into_iter().zip(self.queues.iter_mut()) {
             let wanted = raise.get(usize::from(idx)).copied().unwrap_or(false);
             if let (true, Some(q)) = (wanted, q.as_mut()) {
-                if q.needs_notification(&self.mem).unwrap_or(true) {
+                if q.needs_notification(&self.mem) {
                     (self.interrupt)(idx);
                 }
             }

@@ -96,6 +96,16 @@ impl<R> Fences<R> {
         out
     }
 
+    /// Every response still held, each timeline in order (the renderer
+    /// fences they waited for are forgotten).
+    pub fn take_all(&mut self) -> Vec<R> {
+        self.held
+            .drain()
+            .flat_map(|(_, q)| q)
+            .map(|h| h.response)
+            .collect()
+    }
+
     /// Responses still held.
     pub fn pending(&self) -> usize {
         self.held.values().map(VecDeque::len).sum()

@@ -6,6 +6,7 @@
 //! ([`VirtioGpu`](super::VirtioGpu)).
 
 use super::device::{DeviceConfig, DeviceStats};
+use super::display::{CursorEvent, Display};
 use super::{edid, GuestPages};
 use crate::core::api::{capset, BackendError, RendererBackend};
 use crate::core::error::{
@@ -17,8 +18,10 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::enums::{bind, TextureTarget};
 use guest_protocol::virgl::Format;
 use guest_protocol::virtio_gpu::{
-    CapsetId, CtrlHdr, DisplayOne, GpuCommand, GpuResponse as R, MemEntry, Rect, MAX_SCANOUTS,
+    CapsetId, CtrlHdr, DisplayOne, GpuCommand, GpuResponse as R, MemEntry, Rect, UpdateCursor,
+    MAX_SCANOUTS,
 };
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use vm_memory::GuestMemoryMmap;
@@ -57,6 +60,15 @@ pub(super) struct Handler {
     caps_v2: Vec<u8>,
     display: [DisplayOne; MAX_SCANOUTS],
     edid: Vec<u8>,
+    /// The VMM's display, when it has one (its modes and EDID are asked
+    /// for each request and answered from here).
+    vmm_display: Option<Box<dyn Display>>,
+    asked_modes: [DisplayOne; MAX_SCANOUTS],
+    asked_edid: Vec<u8>,
+    /// Contexts and resources the guest made (and has not destroyed), for
+    /// a device reset.
+    contexts: HashSet<u32>,
+    resources: HashSet<u32>,
     scanouts: [Option<Scanout>; NUM_SCANOUTS],
     frame: Option<Frame>,
     cursor: Option<(u32, u32, u32)>,
@@ -92,6 +104,11 @@ impl Handler {
             caps_v2: renderer.capset(capset::VIRGL2).unwrap_or_default(),
             display,
             edid: edid::edid(config.width, config.height),
+            vmm_display: None,
+            asked_modes: [DisplayOne::default(); MAX_SCANOUTS],
+            asked_edid: Vec::new(),
+            contexts: HashSet::new(),
+            resources: HashSet::new(),
             scanouts: [None; NUM_SCANOUTS],
             frame: None,
             cursor: None,
@@ -109,6 +126,44 @@ impl Handler {
         self.cursor
     }
 
+    /// Replaces guest RAM (for backings attached from now on).
+    pub fn set_memory(&mut self, mem: GuestMemoryMmap) {
+        self.mem = mem;
+    }
+
+    /// The VMM's display (see [`Display`]), or none.
+    pub fn set_display(&mut self, display: Option<Box<dyn Display>>) {
+        self.vmm_display = display;
+    }
+
+    /// Contexts and resources the guest holds now.
+    pub fn objects(&self) -> (usize, usize) {
+        (self.contexts.len(), self.resources.len())
+    }
+
+    /// Destroys every context the guest made (resources stay).
+    pub fn destroy_contexts(&mut self, r: &mut dyn RendererBackend) {
+        for ctx in std::mem::take(&mut self.contexts) {
+            if let Err(e) = r.destroy_context(CtxId(ctx)) {
+                tracing::debug!("virtio-gpu: destroying context {ctx}: {e}");
+            }
+        }
+    }
+
+    /// Device reset: every context and resource the guest made is
+    /// destroyed; scanouts, frame and cursor are forgotten.
+    pub fn reset(&mut self, r: &mut dyn RendererBackend) {
+        self.destroy_contexts(r);
+        for id in std::mem::take(&mut self.resources) {
+            if let Err(e) = r.unref_resource(ResId(id)) {
+                tracing::debug!("virtio-gpu: dropping resource {id}: {e}");
+            }
+        }
+        self.scanouts = [None; NUM_SCANOUTS];
+        self.frame = None;
+        self.cursor = None;
+    }
+
     /// Runs one control-queue request.
     pub fn control<'h>(
         &'h mut self,
@@ -118,12 +173,31 @@ impl Handler {
     ) -> R<'h> {
         let ctx = hdr.ctx_id.get();
         match cmd {
-            GpuCommand::GetDisplayInfo(_) => R::OkDisplayInfo(&self.display),
+            GpuCommand::GetDisplayInfo(_) => match self.vmm_display.as_mut() {
+                None => R::OkDisplayInfo(&self.display),
+                Some(d) => {
+                    let asked = d.display_info();
+                    self.asked_modes = self.display;
+                    for (i, m) in self.asked_modes.iter_mut().enumerate().take(NUM_SCANOUTS) {
+                        if let Some(one) = asked.as_ref().and_then(|a| a.get(i)) {
+                            *m = *one;
+                        }
+                    }
+                    R::OkDisplayInfo(&self.asked_modes)
+                }
+            },
             GpuCommand::GetEdid(c) => {
-                if c.scanout.get() as usize >= NUM_SCANOUTS {
+                let scanout = c.scanout.get();
+                if scanout as usize >= NUM_SCANOUTS {
                     R::ErrInvalidScanoutId
                 } else {
-                    R::OkEdid(&self.edid)
+                    match self.vmm_display.as_mut().and_then(|d| d.edid(scanout)) {
+                        None => R::OkEdid(&self.edid),
+                        Some(e) => {
+                            self.asked_edid = e;
+                            R::OkEdid(&self.asked_edid)
+                        }
+                    }
                 }
             }
             GpuCommand::GetCapsetInfo(c) => match c.capset_index.get() {
@@ -160,16 +234,17 @@ impl Handler {
                         last_level: 0,
                         nr_samples: 0,
                     };
-                    create(r, c.resource_id.get(), &info)
+                    self.create(r, c.resource_id.get(), &info)
                 }
             }
             GpuCommand::ResourceCreate3d(c) => {
-                create(r, c.resource_id.get(), &ResourceInfo::from(c))
+                self.create(r, c.resource_id.get(), &ResourceInfo::from(c))
             }
             GpuCommand::ResourceUnref(c) => {
                 let id = c.resource_id.get();
                 let answer = r.unref_resource(ResId(id));
                 if answer.is_ok() {
+                    self.resources.remove(&id);
                     for s in &mut self.scanouts {
                         if s.is_some_and(|s| s.resource_id == id) {
                             *s = None;
@@ -219,7 +294,10 @@ impl Handler {
                 } else {
                     let name = String::from_utf8_lossy(c.debug_name());
                     match r.create_context(CtxId(ctx), &name) {
-                        Ok(()) => R::OkNoData,
+                        Ok(()) => {
+                            self.contexts.insert(ctx);
+                            R::OkNoData
+                        }
                         Err(BackendError::Renderer(CreateContextError::Exists(_))) => {
                             R::ErrInvalidContextId
                         }
@@ -233,7 +311,13 @@ impl Handler {
                     }
                 }
             }
-            GpuCommand::CtxDestroy(_) => lookup_reply("CTX_DESTROY", r.destroy_context(CtxId(ctx))),
+            GpuCommand::CtxDestroy(_) => {
+                let answer = r.destroy_context(CtxId(ctx));
+                if answer.is_ok() {
+                    self.contexts.remove(&ctx);
+                }
+                lookup_reply("CTX_DESTROY", answer)
+            }
             GpuCommand::CtxAttachResource(c) => lookup_reply(
                 "CTX_ATTACH_RESOURCE",
                 r.attach_resource(CtxId(ctx), ResId(c.resource_id.get())),
@@ -256,7 +340,11 @@ impl Handler {
     }
 
     /// Runs one cursor-queue request.
-    pub fn cursor_command(&mut self, r: &dyn RendererBackend, cmd: GpuCommand<'_>) -> R<'static> {
+    pub fn cursor_command(
+        &mut self,
+        r: &mut dyn RendererBackend,
+        cmd: GpuCommand<'_>,
+    ) -> R<'static> {
         match cmd {
             GpuCommand::UpdateCursor(c) | GpuCommand::MoveCursor(c) => {
                 let id = c.resource_id.get();
@@ -275,10 +363,48 @@ impl Handler {
                     (false, None) => 0,
                 };
                 self.cursor = Some((shown, c.pos.x.get(), c.pos.y.get()));
+                self.show_cursor(r, update, c);
                 R::OkNoData
             }
             _ => R::ErrUnspec,
         }
+    }
+
+    /// Tells the VMM's display (if any) about a valid cursor request.
+    fn show_cursor(&mut self, r: &mut dyn RendererBackend, update: bool, c: &UpdateCursor) {
+        let Some(display) = self.vmm_display.as_mut() else {
+            return;
+        };
+        let pos = (c.pos.scanout_id.get(), c.pos.x.get(), c.pos.y.get());
+        if !update {
+            display.cursor(CursorEvent::Move { pos });
+            return;
+        }
+        let id = c.resource_id.get();
+        let image = match id {
+            0 => None,
+            _ => match r.read_image(ResId(id)) {
+                Ok(image) => Some(image),
+                Err(e) => {
+                    tracing::debug!("virtio-gpu: UPDATE_CURSOR {id}: {e}");
+                    None
+                }
+            },
+        };
+        display.cursor(CursorEvent::Update {
+            pos,
+            hot: (c.hot_x.get(), c.hot_y.get()),
+            image: image.as_ref(),
+        });
+    }
+
+    /// RESOURCE_CREATE_2D/3D.
+    fn create(&mut self, r: &mut dyn RendererBackend, id: u32, info: &ResourceInfo) -> R<'static> {
+        let reply = create(r, id, info);
+        if reply.is_ok() {
+            self.resources.insert(id);
+        }
+        reply
     }
 
     /// ATTACH_BACKING: an unknown resource is reported before bad entries.
@@ -341,6 +467,9 @@ impl Handler {
         };
         if id == 0 {
             *slot = None;
+            if let Some(d) = self.vmm_display.as_mut() {
+                d.set_scanout(scanout, None);
+            }
             return R::OkNoData;
         }
         let info = match r.resource_info(ResId(id)) {
@@ -356,6 +485,9 @@ impl Handler {
             resource_id: id,
             rect,
         });
+        if let Some(d) = self.vmm_display.as_mut() {
+            d.set_scanout(scanout, Some((w, h)));
+        }
         R::OkNoData
     }
 
@@ -376,13 +508,17 @@ impl Handler {
         if let Some((scanout, source)) = shown {
             match r.read_image(ResId(id)) {
                 Ok(image) => {
-                    self.frame = Some(Frame {
+                    let frame = Frame {
                         scanout: scanout as u32,
                         resource_id: id,
                         rect,
                         source,
                         image,
-                    })
+                    };
+                    if let Some(d) = self.vmm_display.as_mut() {
+                        d.show(&frame);
+                    }
+                    self.frame = Some(frame);
                 }
                 Err(e) => {
                     tracing::debug!("virtio-gpu: RESOURCE_FLUSH {id}: {e}");

@@ -27,7 +27,11 @@
 //!   A fence id that does not increase on its timeline is refused
 //!   (`ERR_INVALID_PARAMETER`, nothing executed).
 //! * Display: SET_SCANOUT binds a resource; RESOURCE_FLUSH of it reads level
-//!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`].
+//!   0 back as a [`Frame`] the VMM takes with [`VirtioGpu::take_frame`], or
+//!   that a VMM's [`Display`] shows before the flush completes.
+//! * Queues: the device keeps the ring state itself ([`VirtioGpu::set_queue`])
+//!   or serves rings a VMM keeps ([`VirtioGpu::attach_queue`] with a
+//!   [`DeviceQueue`], as the vhost-user backend does with its vrings).
 //!
 //! # Embedding
 //!
@@ -92,6 +96,7 @@
 mod backing;
 mod chain;
 mod device;
+mod display;
 #[cfg(feature = "harness")]
 mod driver_backend;
 mod edid;
@@ -99,6 +104,7 @@ mod fence;
 mod handler;
 #[cfg(feature = "harness")]
 pub mod harness;
+mod queue;
 #[cfg(all(test, feature = "harness"))]
 mod tests;
 
@@ -108,7 +114,9 @@ pub use device::{
     DeviceConfig, DeviceStats, Interrupt, QueueError, VirtioGpu, F_VERSION_1, MAX_QUEUE_SIZE,
     NUM_CAPSETS,
 };
+pub use display::{CursorEvent, Display};
 #[cfg(feature = "harness")]
 pub use driver_backend::DriverBackend;
 pub use fence::FenceError;
 pub use handler::Frame;
+pub use queue::DeviceQueue;

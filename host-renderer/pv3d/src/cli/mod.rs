@@ -1,9 +1,11 @@
 //! Subcommands of the `pv3d` binary.
 
 mod dump;
+mod limits;
 mod replay;
 mod serve;
 mod shader;
+mod vhost_user;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +28,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Translate a TGSI shader and print its WGSL (or interface with --info).
     Shader(shader::ShaderArgs),
+    /// Serve QEMU's vhost-user-gpu-pci: the virtio-gpu 3D device for a real VM.
+    VhostUser(vhost_user::VhostUserArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -35,5 +39,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay(args) => replay::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Shader(args) => shader::run(&args),
+        Command::VhostUser(args) => vhost_user::run(&args),
     }
 }

@@ -1,10 +1,9 @@
 //! `pv3d serve [--socket PATH]`: a drop-in vtest server for Mesa's virpipe.
 
+use super::limits::LimitArgs;
 use anyhow::Context as _;
-use host_renderer::vtest::{
-    default_socket_path, DisplayedFrame, FrameSink, ServeOptions, Server, DEFAULT_GPU_TIMEOUT,
-};
-use host_renderer::{Gpu, Quotas};
+use host_renderer::vtest::{default_socket_path, DisplayedFrame, FrameSink, ServeOptions, Server};
+use host_renderer::Gpu;
 use parking_lot::Mutex;
 use pv3d::png_file::write_png;
 use std::path::PathBuf;
@@ -25,26 +24,9 @@ pub struct ServeArgs {
     /// Shared memory one client may hold, in MiB.
     #[arg(long, default_value_t = 4096)]
     pub shm_quota_mib: u64,
-    /// Host memory one client's resources may use, in MiB; a resource past
-    /// it is refused (that client's other work goes on).
-    #[arg(long, default_value_t = Quotas::DEFAULT.resource_memory >> 20)]
-    pub memory_quota_mib: u64,
-    /// Resources one client may hold at once.
-    #[arg(long, default_value_t = Quotas::DEFAULT.resources)]
-    pub max_resources: usize,
-    /// Objects (state, shaders, surfaces, views, queries) one context may
-    /// hold.
-    #[arg(long, default_value_t = Quotas::DEFAULT.objects_per_context)]
-    pub max_objects: usize,
-    /// Largest command buffer a context may submit, in KiB (the default is
-    /// the largest Mesa builds); a larger one is refused unexecuted.
-    #[arg(long, default_value_t = Quotas::DEFAULT.cmdbuf_bytes >> 10)]
-    pub max_cmdbuf_kib: usize,
-    /// Watchdog: a client whose GPU work runs longer than this (measured
-    /// from its submission whenever the server waits for it) is dropped with
-    /// a logged reason and its context destroyed; other clients go on.
-    #[arg(long, default_value_t = DEFAULT_GPU_TIMEOUT.as_millis() as u64)]
-    pub gpu_timeout_ms: u64,
+    /// Quotas and watchdog.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Record every client session into this capture (captures/FORMAT.md;
     /// zstd-compressed when the name ends in `.zst`), for `pv3d replay` /
     /// `pv3d dump` or a bug report. A `.zst` file is rewritten whenever a
@@ -62,13 +44,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let opts = ServeOptions {
         last_frame: args.snapshot.clone().map(snapshot_sink),
         shm_quota: args.shm_quota_mib.saturating_mul(1 << 20),
-        quotas: Quotas {
-            resource_memory: args.memory_quota_mib.saturating_mul(1 << 20),
-            resources: args.max_resources,
-            objects_per_context: args.max_objects,
-            cmdbuf_bytes: args.max_cmdbuf_kib.saturating_mul(1 << 10),
-        },
-        gpu_timeout: std::time::Duration::from_millis(args.gpu_timeout_ms),
+        quotas: args.limits.quotas(),
+        gpu_timeout: args.limits.gpu_timeout(),
         record: args.record.clone(),
     };
     let server = Server::bind(&path, gpu, opts)?;
@@ -82,7 +59,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// A sink writing each client's last frame to `path` (clients that end
 /// together write one after the other; the last one to end stays).
-fn snapshot_sink(path: PathBuf) -> FrameSink {
+pub(super) fn snapshot_sink(path: PathBuf) -> FrameSink {
     let path = Mutex::new(path);
     FrameSink(Arc::new(move |frame: DisplayedFrame| {
         let path = path.lock();

@@ -2,8 +2,8 @@
 //! vhost-user-gpu backend, so QEMU (`-device vhost-user-gpu-pci`) drives it
 //! for a real guest. Only an adapter: rust-vmm's `vhost-user-backend`
 //! daemon owns the vhost-user protocol, guest RAM mappings (`vm-memory`)
-//! and vrings; [`backend`] lends the vrings to the device and runs it on the
-//! daemon's epoll thread; [`display`] shows its scanouts and cursor on QEMU's
+//! and vrings; `backend` lends the vrings to the device and runs it on the
+//! daemon's epoll thread; `display` shows its scanouts and cursor on QEMU's
 //! display socket.
 //!
 //! What QEMU is offered: `VIRTIO_F_VERSION_1`, `VIRTIO_GPU_F_VIRGL`,

@@ -28,6 +28,30 @@ pub enum PixelsError {
     Row(u32),
 }
 
+/// Where R, G, B and A sit in a 4-byte pixel of `format` (byte indices);
+/// `None` for formats that are not 8-bit RGB with 4 bytes per pixel.
+pub(crate) fn rgba_positions(format: Format) -> Option<[usize; 4]> {
+    Some(match format {
+        Format::R8G8B8A8_UNORM
+        | Format::R8G8B8X8_UNORM
+        | Format::R8G8B8A8_SRGB
+        | Format::R8G8B8X8_SRGB => [0, 1, 2, 3],
+        Format::B8G8R8A8_UNORM
+        | Format::B8G8R8X8_UNORM
+        | Format::B8G8R8A8_SRGB
+        | Format::B8G8R8X8_SRGB => [2, 1, 0, 3],
+        Format::A8R8G8B8_UNORM
+        | Format::X8R8G8B8_UNORM
+        | Format::A8R8G8B8_SRGB
+        | Format::X8R8G8B8_SRGB => [1, 2, 3, 0],
+        Format::A8B8G8R8_UNORM
+        | Format::X8B8G8R8_UNORM
+        | Format::A8B8G8R8_SRGB
+        | Format::X8B8G8R8_SRGB => [3, 2, 1, 0],
+        _ => return None,
+    })
+}
+
 /// `height` rows of `width` pixels of `format` as opaque RGBA8, row 0
 /// first; `row(y, buf)` fills `buf` with row `y`'s bytes in the guest's
 /// layout and says whether it could. Alpha is forced to 255: X formats and
@@ -38,32 +62,20 @@ pub fn opaque_rgba(
     height: u32,
     mut row: impl FnMut(u32, &mut [u8]) -> bool,
 ) -> Result<Vec<u8>, PixelsError> {
-    let bgr = match format {
-        Format::B8G8R8A8_UNORM
-        | Format::B8G8R8X8_UNORM
-        | Format::B8G8R8A8_SRGB
-        | Format::B8G8R8X8_SRGB => true,
-        Format::R8G8B8A8_UNORM
-        | Format::R8G8B8X8_UNORM
-        | Format::R8G8B8A8_SRGB
-        | Format::R8G8B8X8_SRGB => false,
-        _ => return Err(PixelsError::Format(format)),
-    };
+    let [r, g, b, _] = rgba_positions(format).ok_or(PixelsError::Format(format))?;
     let size = 1..=MAX_DIMENSION;
     if !size.contains(&width) || !size.contains(&height) {
         return Err(PixelsError::Size { width, height });
     }
     let mut bytes = vec![0u8; width as usize * 4];
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(bytes.len() * height as usize);
     for y in 0..height {
         if !row(y, &mut bytes) {
             return Err(PixelsError::Row(y));
         }
         for px in bytes.chunks_exact(4) {
-            if let [a, b, c, _] = *px {
-                let (r, g, b) = if bgr { (c, b, a) } else { (a, b, c) };
-                out.extend_from_slice(&[r, g, b, 255]);
-            }
+            let channel = |i: usize| px.get(i).copied().unwrap_or(0);
+            out.extend_from_slice(&[channel(r), channel(g), channel(b), 255]);
         }
     }
     Ok(out)
@@ -87,6 +99,10 @@ mod tests {
         assert_eq!(
             opaque_rgba(Format::R8G8B8X8_UNORM, 2, 1, read),
             Ok(vec![1, 2, 3, 255, 4, 5, 6, 255])
+        );
+        assert_eq!(
+            opaque_rgba(Format::A8B8G8R8_UNORM, 2, 1, read),
+            Ok(vec![0, 3, 2, 255, 7, 6, 5, 255])
         );
         assert_eq!(
             opaque_rgba(Format::R8_UNORM, 2, 1, read),

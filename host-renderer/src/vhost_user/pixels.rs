@@ -2,33 +2,9 @@
 //! pixels `x8r8g8b8` (`a8r8g8b8` for the cursor) in a little-endian u32,
 //! i.e. bytes B, G, R, X in memory, rows packed.
 
+use crate::picture::{opaque_rgba, rgba_positions};
 use crate::virtio::Frame;
 use crate::Image;
-use guest_protocol::virgl::Format;
-
-/// Where each of B, G, R, A sits in a 4-byte pixel of `format`; `None` for
-/// formats a scanout cannot show (not 8-bit RGB with 4 bytes per pixel).
-fn bgra_positions(format: Format) -> Option<[usize; 4]> {
-    Some(match format {
-        Format::B8G8R8A8_UNORM
-        | Format::B8G8R8X8_UNORM
-        | Format::B8G8R8A8_SRGB
-        | Format::B8G8R8X8_SRGB => [0, 1, 2, 3],
-        Format::R8G8B8A8_UNORM
-        | Format::R8G8B8X8_UNORM
-        | Format::R8G8B8A8_SRGB
-        | Format::R8G8B8X8_SRGB => [2, 1, 0, 3],
-        Format::A8R8G8B8_UNORM
-        | Format::X8R8G8B8_UNORM
-        | Format::A8R8G8B8_SRGB
-        | Format::X8R8G8B8_SRGB => [3, 2, 1, 0],
-        Format::A8B8G8R8_UNORM
-        | Format::X8B8G8R8_UNORM
-        | Format::A8B8G8R8_SRGB
-        | Format::X8B8G8R8_SRGB => [1, 2, 3, 0],
-        _ => return None,
-    })
-}
 
 /// A rectangle `(x, y, width, height)`.
 pub type Rect = (u32, u32, u32, u32);
@@ -46,7 +22,8 @@ pub fn intersect(a: Rect, b: Rect) -> Option<Rect> {
 /// packed; alpha forced to 255 unless `keep_alpha`. `None` when the format
 /// is not displayable or the rectangle leaves the image.
 pub fn bgra(image: &Image, rect: Rect, keep_alpha: bool) -> Option<Vec<u8>> {
-    let pos = bgra_positions(image.format)?;
+    let [r, g, b, a] = rgba_positions(image.format)?;
+    let pos = [b, g, r, a];
     let (x, y, w, h) = rect;
     if x.checked_add(w)? > image.width || y.checked_add(h)? > image.height {
         return None;
@@ -79,16 +56,33 @@ pub fn bgra(image: &Image, rect: Rect, keep_alpha: bool) -> Option<Vec<u8>> {
 
 /// The part of `frame` its scanout shows, as opaque RGBA rows (for a PNG).
 pub fn frame_rgba(frame: &Frame) -> Option<(u32, u32, Vec<u8>)> {
-    let mut px = bgra(&frame.image, frame.source, false)?;
-    for p in px.chunks_exact_mut(4) {
-        p.swap(0, 2);
+    let image = &frame.image;
+    let (x, y, width, height) = frame.source;
+    if x.checked_add(width)? > image.width || y.checked_add(height)? > image.height {
+        return None;
     }
-    Some((frame.source.2, frame.source.3, px))
+    let row_bytes = u64::from(width) * 4;
+    let rgba = opaque_rgba(image.format, width, height, |row, buf| {
+        let start = u64::from(y + row) * u64::from(image.stride) + u64::from(x) * 4;
+        let range = usize::try_from(start)
+            .ok()
+            .and_then(|s| Some(s..s.checked_add(usize::try_from(row_bytes).ok()?)?));
+        match range.and_then(|r| image.data.get(r)) {
+            Some(src) => {
+                buf.copy_from_slice(src);
+                true
+            }
+            None => false,
+        }
+    })
+    .ok()?;
+    Some((width, height, rgba))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guest_protocol::virgl::Format;
 
     fn image(format: Format, pixels: &[[u8; 4]], width: u32) -> Image {
         Image {
@@ -131,5 +125,22 @@ mod tests {
         assert!(bgra(&img, (0, 1, 1, u32::MAX), false).is_none());
         assert_eq!(intersect((0, 0, 4, 4), (2, 3, 9, 9)), Some((2, 3, 2, 1)));
         assert_eq!(intersect((0, 0, 4, 4), (4, 0, 1, 1)), None);
+    }
+
+    #[test]
+    fn frame_as_rgba_shows_its_source_rectangle() {
+        let px: Vec<[u8; 4]> = (0..6u8).map(|i| [i, 10 + i, 20 + i, 0]).collect();
+        let mut frame = Frame {
+            scanout: 0,
+            resource_id: 1,
+            rect: (0, 0, 3, 2),
+            source: (1, 1, 2, 1),
+            image: image(Format::B8G8R8X8_UNORM, &px, 3),
+        };
+        let (w, h, rgba) = frame_rgba(&frame).unwrap();
+        assert_eq!((w, h), (2, 1));
+        assert_eq!(rgba, [24, 14, 4, 255, 25, 15, 5, 255]);
+        frame.source = (2, 1, 2, 1);
+        assert!(frame_rgba(&frame).is_none());
     }
 }

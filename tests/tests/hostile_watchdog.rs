@@ -4,9 +4,9 @@
 
 mod draw_setup;
 
-use draw_setup::{full_draw, gpu, pixel, setup, triangle_stream, TRIANGLE};
-use guest_protocol::virgl::enums::{bind, CullFace, TextureTarget};
-use guest_protocol::virgl::{Command, DrawVbo, Encoder, Format};
+use draw_setup::{gpu, heavy_stream, pixel, setup, TRIANGLE};
+use guest_protocol::virgl::enums::{bind, TextureTarget};
+use guest_protocol::virgl::Format;
 use guest_protocol::vtest::{
     ClientConnection, Limits, Reply, Request, ResourceBusyWait, ResourceCreate2, Transfer2,
     BUSY_WAIT_FLAG_WAIT,
@@ -20,22 +20,6 @@ use pv3d_tests::vtest_client::{
 };
 use std::os::unix::fs::FileExt as _;
 use std::time::{Duration, Instant};
-
-/// Instances of the full-target triangle in the heavy draw.
-const HEAVY: u32 = 1 << 19;
-
-/// The triangle set-up, then the triangle drawn [`HEAVY`] times.
-fn heavy_stream() -> Vec<u8> {
-    let mut bytes = triangle_stream(true, true, CullFace::NONE);
-    let mut e = Encoder::new();
-    e.push(&Command::DrawVbo(DrawVbo {
-        instance_count: HEAVY,
-        ..full_draw()
-    }))
-    .unwrap();
-    bytes.extend_from_slice(e.as_bytes());
-    bytes
-}
 
 #[test]
 fn renderer_wait_timeout_sees_running_work() {

@@ -13,9 +13,16 @@
 //!   fence: each answered with an error, the device serving on;
 //! * lifecycle: stopping the vrings and resuming at their index keeps the
 //!   guest's resources; restarting them from 0 (a driver reset) drops them;
-//!   the disconnect leaves the renderer empty.
+//!   the disconnect leaves the renderer empty;
+//! * the watchdog: fenced GPU work still running past the limit gets the
+//!   VM's contexts destroyed and its request answered with an error, and
+//!   the device serves on.
 
+mod draw_setup;
+
+use draw_setup::{heavy_stream, TRIANGLE, W};
 use guest_protocol::le::{Le32, Le64};
+use guest_protocol::virgl::enums::{bind, TextureTarget};
 use guest_protocol::virgl::Format;
 use guest_protocol::virtio_gpu::*;
 use host_renderer::vhost_user::{serve, Options, Summary};
@@ -538,15 +545,25 @@ fn backend() -> (
     std::path::PathBuf,
     mpsc::Receiver<Summary>,
 ) {
+    backend_with(Options {
+        once: true,
+        ..Options::default()
+    })
+}
+
+/// A backend serving one VM with `options`, on a socket in a temp dir.
+fn backend_with(
+    options: Options,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    mpsc::Receiver<Summary>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("gpu.sock");
     let (tx, rx) = mpsc::channel();
     let path = sock.clone();
     std::thread::spawn(move || {
-        let options = Options {
-            once: true,
-            ..Options::default()
-        };
         serve(&path, &options, |s| {
             let _ = tx.send(*s);
         })
@@ -762,4 +779,128 @@ fn a_front_end_drives_the_backend() {
     assert_eq!(s.guest_objects, (0, 1), "{s:?}");
     assert_eq!((s.renderer_resources, s.renderer_memory), (0, 0), "{s:?}");
     assert!(s.errors >= 7 && s.frames >= 8, "{s:?}");
+}
+
+/// `hdr` of a request on context `ctx`, fenced with `fence` when given.
+fn on_ctx(ctx: u32, fence: Option<u64>) -> CtrlHdr {
+    CtrlHdr::new(
+        CtrlType::UNDEFINED,
+        HdrFields {
+            flags: if fence.is_some() { FLAG_FENCE } else { 0 },
+            fence_id: fence.unwrap_or(0),
+            ctx_id: ctx,
+            ..HdrFields::default()
+        },
+    )
+}
+
+fn create_3d(id: u32, target: TextureTarget, format: Format, bind: u32, w: u32) -> Vec<u8> {
+    enc(&GpuCommand::ResourceCreate3d(&ResourceCreate3d {
+        hdr: hdr(),
+        resource_id: Le32::new(id),
+        target: Le32::new(target.0),
+        format: Le32::new(format.0),
+        bind: Le32::new(bind),
+        width: Le32::new(w),
+        height: Le32::new(if target == TextureTarget::BUFFER {
+            1
+        } else {
+            w
+        }),
+        depth: Le32::new(1),
+        array_size: Le32::new(1),
+        ..ResourceCreate3d::default()
+    }))
+}
+
+fn ctx_attach(ctx: u32, id: u32) -> Vec<u8> {
+    enc(&GpuCommand::CtxAttachResource(&CtxResource {
+        hdr: on_ctx(ctx, None),
+        resource_id: Le32::new(id),
+        padding: Le32::new(0),
+    }))
+}
+
+#[test]
+fn the_watchdog_ends_gpu_work_that_runs_too_long() {
+    let (_dir, sock, summaries) = backend_with(Options {
+        once: true,
+        gpu_timeout: Duration::from_millis(50),
+        ..Options::default()
+    });
+    let mut vm = Vm::connect(&sock);
+    let ctx = 1;
+    let create_ctx = enc(&GpuCommand::CtxCreate(&CtxCreate::new(
+        on_ctx(ctx, None),
+        0,
+        b"watchdog",
+    )));
+    assert_eq!(vm.call(&create_ctx), CtrlType::RESP_OK_NODATA);
+    // draw_setup's target (1) and vertex buffer (2), the vertices uploaded
+    // from guest memory.
+    let rt = create_3d(
+        1,
+        TextureTarget::TEXTURE_2D,
+        Format::B8G8R8A8_UNORM,
+        bind::RENDER_TARGET,
+        W,
+    );
+    assert_eq!(vm.call(&rt), CtrlType::RESP_OK_NODATA);
+    let vertices: Vec<u8> = TRIANGLE.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let len = vertices.len() as u32;
+    let vb = create_3d(
+        2,
+        TextureTarget::BUFFER,
+        Format::R8_UNORM,
+        bind::VERTEX_BUFFER,
+        len,
+    );
+    assert_eq!(vm.call(&vb), CtrlType::RESP_OK_NODATA);
+    let at = vm.data(&vertices, 0);
+    assert_eq!(vm.call(&attach(2, &[(at, len)])), CtrlType::RESP_OK_NODATA);
+    for id in [1, 2] {
+        assert_eq!(vm.call(&ctx_attach(ctx, id)), CtrlType::RESP_OK_NODATA);
+    }
+    let upload = enc(&GpuCommand::TransferToHost3d(&TransferHost3d {
+        hdr: on_ctx(ctx, None),
+        box_: Box3d {
+            w: Le32::new(len),
+            h: Le32::new(1),
+            d: Le32::new(1),
+            ..Box3d::default()
+        },
+        resource_id: Le32::new(2),
+        ..TransferHost3d::default()
+    }));
+    assert_eq!(vm.call(&upload), CtrlType::RESP_OK_NODATA);
+
+    // The heavy draw, fenced: its answer waits for the GPU, which takes far
+    // longer than the limit, so the watchdog answers it.
+    let stream = heavy_stream();
+    let submit = |fence| {
+        enc(&GpuCommand::Submit3d {
+            cmd: &CmdSubmit {
+                hdr: on_ctx(ctx, Some(fence)),
+                size: Le32::new(stream.len() as u32),
+                padding: Le32::new(0),
+            },
+            commands: &stream,
+        })
+    };
+    let start = Instant::now();
+    assert_eq!(vm.call(&submit(1)), CtrlType::RESP_ERR_UNSPEC);
+    let answered = start.elapsed();
+    // The context is gone, the device serves on: the guest can make a new
+    // one, its resources are still there.
+    assert_eq!(vm.call(&submit(2)), CtrlType::RESP_ERR_INVALID_CONTEXT_ID);
+    assert_eq!(vm.call(&create_ctx), CtrlType::RESP_OK_NODATA);
+    assert_eq!(vm.call(&ctx_attach(ctx, 1)), CtrlType::RESP_OK_NODATA);
+
+    drop(vm);
+    let s = summaries
+        .recv_timeout(Duration::from_secs(120))
+        .expect("no summary after the disconnect");
+    eprintln!("watchdog answered the fenced submit after {answered:?}; {s:?}");
+    assert_eq!(s.watchdog, 1, "{s:?}");
+    assert_eq!((s.renderer_resources, s.renderer_memory), (0, 0), "{s:?}");
 }

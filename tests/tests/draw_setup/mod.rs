@@ -97,6 +97,23 @@ pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
     enc.push(&Command::BindShader { handle, stage }).unwrap();
 }
 
+/// Instances of the full-target triangle in [`heavy_stream`]'s draw.
+pub const HEAVY: u32 = 1 << 19;
+
+/// The triangle set-up, then the triangle drawn [`HEAVY`] times: finite
+/// GPU work that runs far longer than a watchdog limit set for a test.
+pub fn heavy_stream() -> Vec<u8> {
+    let mut bytes = triangle_stream(true, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    e.push(&Command::DrawVbo(DrawVbo {
+        instance_count: HEAVY,
+        ..full_draw()
+    }))
+    .unwrap();
+    bytes.extend_from_slice(e.as_bytes());
+    bytes
+}
+
 /// State for one draw of a triangle covering the whole target.
 pub fn triangle_stream(flat: bool, front_ccw: bool, cull: CullFace) -> Vec<u8> {
     draw_stream(&DrawSetup {

@@ -17,25 +17,46 @@ pub fn captures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/captures")
 }
 
-/// Every capture file (`*.vtrec` or `*.vtrec.zst`) in the corpus, sorted by name.
+/// Captures recorded by pv3d's developers against the reference server
+/// (`tests/captures`, README.md there): programs the shared corpus lacks.
+pub fn own_captures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures")
+}
+
+/// Every capture file (`*.vtrec` or `*.vtrec.zst`) in the shared corpus and
+/// in [`own_captures_dir`], sorted by name.
 ///
-/// Panics when the corpus is missing: a test that silently checked nothing
-/// would be worse than a failing one.
+/// Panics when the shared corpus is missing: a test that silently checked
+/// nothing would be worse than a failing one.
 pub fn all_captures() -> Vec<PathBuf> {
-    let dir = captures_dir();
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("capture corpus {} unreadable: {e}", dir.display()));
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".vtrec") || name.ends_with(".vtrec.zst")
-        })
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no captures in {}", dir.display());
+    let mut files = Vec::new();
+    for dir in [captures_dir(), own_captures_dir()] {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("capture corpus {} unreadable: {e}", dir.display()));
+        let captures = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.ends_with(".vtrec") || name.ends_with(".vtrec.zst")
+            });
+        let before = files.len();
+        files.extend(captures);
+        assert!(files.len() > before, "no captures in {}", dir.display());
+    }
+    files.sort_by_key(|p| p.file_name().map(|n| n.to_owned()));
     files
 }
+
+/// Captures whose read-backs do not match the reference yet, with what is
+/// known of why (`renderer_replay` fails when one of them starts to match,
+/// so the list stays honest).
+pub const KNOWN_MISMATCHES: &[(&str, &str)] = &[(
+    "glmark2-es2-win320x240-terrain",
+    "3 of 6 frames differ from the reference at scattered single pixels, by up \
+     to 10/255 (the picture is otherwise the same): its shaders hash positions \
+     with 40 FRC (fract) of large values, which magnify last-bit differences \
+     in the maths before them; fused MAD made no difference; not tracked down",
+)];
 
 /// A capture's name: its file name without `.vtrec(.zst)`.
 pub fn capture_name(path: &std::path::Path) -> String {

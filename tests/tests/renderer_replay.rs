@@ -3,16 +3,12 @@
 //!
 //! Expectations, as wgpu-test's per-adapter failure cases: every capture must
 //! replay within the tolerance documented in `pv3d::replay`, except
-//! the ones listed in [`KNOWN`] with the reason (features not implemented).
+//! the ones listed in `pv3d_tests::KNOWN_MISMATCHES` with the reason.
 //! A listed capture that starts passing fails the test too, so the list
 //! stays honest.
 
 use host_renderer::Gpu;
 use pv3d::replay::{replay_capture, ReplayOptions};
-
-/// Captures that use features the renderer does not implement yet (none
-/// at the moment; the check below keeps this list honest).
-const KNOWN: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_replays_within_tolerance() {
@@ -32,10 +28,12 @@ fn corpus_replays_within_tolerance() {
         compared += report.transfers.len();
         let ok =
             report.mismatches() == 0 && report.command_errors == 0 && report.request_errors == 0;
-        let known = KNOWN.iter().find(|(n, _)| *n == name);
+        let known = pv3d_tests::KNOWN_MISMATCHES
+            .iter()
+            .find(|(n, _)| *n == name);
         match (ok, known) {
             (true, Some((_, why))) => {
-                failures.push(format!("{name} passes now: remove it from KNOWN ({why})"))
+                failures.push(format!("{name} passes now: remove it from KNOWN_MISMATCHES ({why})"))
             }
             (false, None) => failures.push(format!(
                 "{name}: {} of {} read-backs mismatched (worst {}), {} command errors, {} request errors: {:?}",

@@ -1,5 +1,5 @@
 //! Every vertex and fragment shader in the capture corpus (`$PV3D_CAPTURES`,
-//! default `../shared/captures`) translates and validates, and every VS/FS
+//! default `../shared/captures`, and our own `tests/captures`) translates and validates, and every VS/FS
 //! pair a capture draws with links into a wgpu render pipeline on the Vulkan
 //! device (the `gpu_` test; it fails without a Vulkan adapter).
 //!
@@ -19,7 +19,6 @@ use guest_protocol::vtest::{Limits, Request};
 use shader_translate::interface::Usage;
 use shader_translate::{translate, Options};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// Shaders and pairs found in the corpus.
@@ -34,23 +33,11 @@ struct Corpus {
     pairs: BTreeSet<(String, String)>,
 }
 
-fn captures_dir() -> PathBuf {
-    std::env::var_os("PV3D_CAPTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/captures"))
-}
-
 /// Reads the whole corpus once.
 fn corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        let dir = captures_dir();
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("capture corpus {}: {e} (set PV3D_CAPTURES)", dir.display()))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().ends_with(".vtrec.zst"))
-            .collect();
-        paths.sort();
+        let paths = pv3d_tests::all_captures();
         let mut corpus = Corpus::default();
         for path in &paths {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -125,8 +112,9 @@ fn every_captured_shader_translates_and_validates() {
     let corpus = corpus();
     assert!(
         corpus.captures > 0 && !corpus.shaders.is_empty(),
-        "no shaders found in {}",
-        captures_dir().display()
+        "no shaders found in {} or {}",
+        pv3d_tests::captures_dir().display(),
+        pv3d_tests::own_captures_dir().display()
     );
     let option_sets = [
         Options::default(),

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 
 pv3d_vm_install
-cargo build --locked -p host-renderer --bin pv3d
+cargo build --locked -p pv3d --bin pv3d
 pv3d="${CARGO_TARGET_DIR:-$PWD/target}/debug/pv3d"
 out="$PWD/results/demo"
 mkdir -p "$out"

@@ -1,6 +1,7 @@
 //! The renderer executing hand-built command streams on the real device:
 //! clears, a flat-shaded draw (GL's last provoking vertex), culling with
-//! Gallium's winding, caps, and error isolation between contexts.
+//! Gallium's winding, instance divisors, caps, and error isolation between
+//! contexts.
 
 mod draw_setup;
 
@@ -9,7 +10,8 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, TextureTarget};
 use guest_protocol::virgl::{
-    Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface, Viewport,
+    Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface, VertexBuffer,
+    VertexElement, Viewport,
 };
 use host_renderer::{CtxId, Gpu, GpuOptions, Renderer, ResId, TransferBox, VecBacking};
 use std::sync::Arc;
@@ -27,6 +29,111 @@ fn flat_shading_uses_the_last_vertex() {
     for (x, y) in [(1, 1), (8, 8), (14, 14), (1, 14)] {
         assert_eq!(pixel(&mut r, x, y), [255, 0, 0, 255], "pixel {x},{y}");
     }
+}
+
+/// The colour of the last of `instances` full-target instances drawn from
+/// `start`, the colour an instance attribute of `divisor` from a buffer of
+/// red, green, blue, white (BGRA read back).
+fn last_instance_color(divisor: u32, start: u32, instances: u32) -> [u8; 4] {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let colors: [f32; 16] = [
+        1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0,
+    ];
+    let bytes: Vec<u8> = colors.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let len = bytes.len() as u32;
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
+        None,
+    )
+    .unwrap();
+    let whole = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: len as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(3), &whole, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let mut stream = triangle_stream(true, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    let elements = [
+        VertexElement {
+            src_offset: Le32::new(0),
+            instance_divisor: Le32::new(0),
+            vertex_buffer_index: Le32::new(0),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+        VertexElement {
+            src_offset: Le32::new(0),
+            instance_divisor: Le32::new(divisor),
+            vertex_buffer_index: Le32::new(1),
+            src_format: Le32::new(Format::R32G32B32A32_FLOAT.0),
+        },
+    ];
+    e.push(&Command::CreateObject(CreateObject::VertexElements {
+        handle: 20,
+        elements: &elements,
+    }))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::VERTEX_ELEMENTS,
+        handle: 20,
+    })
+    .unwrap();
+    let vbs = [
+        VertexBuffer {
+            stride: Le32::new(32),
+            offset: Le32::new(0),
+            res: Le32::new(2),
+        },
+        VertexBuffer {
+            stride: Le32::new(16),
+            offset: Le32::new(0),
+            res: Le32::new(3),
+        },
+    ];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        instance_count: instances,
+        start_instance: start,
+        ..full_draw()
+    }))
+    .unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    pixel(&mut r, 8, 8)
+}
+
+#[test]
+fn instance_divisors_repeat_attributes() {
+    let (red, green, blue, white) = (
+        [0, 0, 255, 255],
+        [0, 255, 0, 255],
+        [255, 0, 0, 255],
+        [255, 255, 255, 255],
+    );
+    // Divisor 1 (stepped by wgpu): instance 3 reads element 3.
+    assert_eq!(last_instance_color(1, 0, 4), white);
+    // Divisor 2: instance k reads element k / 2.
+    assert_eq!(last_instance_color(2, 0, 4), green);
+    assert_eq!(last_instance_color(2, 0, 1), red);
+    // From start instance 1: element 1 + k / 2, k = 3 → 2.
+    assert_eq!(last_instance_color(2, 1, 4), blue);
+    // Divisor 3, 4 instances: element 3 / 3 = 1.
+    assert_eq!(last_instance_color(3, 0, 4), green);
 }
 
 #[test]

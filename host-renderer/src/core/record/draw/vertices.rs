@@ -2,6 +2,11 @@
 //! any needs decoding on the CPU (then all are decoded, into `Float32x4`
 //! buffers over the draw's vertex range), and one wgpu vertex buffer per
 //! element (so element offsets and strides need no shared buffer).
+//!
+//! Instance divisors above 1 (`glVertexAttribDivisor`): wgpu steps an
+//! instance buffer once per instance, so such an element is decoded on the
+//! CPU and each of its values repeated `divisor` times (GL: instance `k` of
+//! a draw from `start_instance` reads element `start_instance + k / divisor`).
 
 use super::indices::IndexSetup;
 use super::vertex_convert;
@@ -45,6 +50,7 @@ impl<'a> Inputs<'a> {
             let vb = vbufs.get(e.vertex_buffer_index.get() as usize);
             used.contains(&(i as u32))
                 && (vertex_format(Format(e.src_format.get())).is_none()
+                    || e.instance_divisor.get() > 1
                     || vb.is_some_and(|vb| {
                         vb.stride.get() % 4 != 0
                             || (vb.offset.get().wrapping_add(e.src_offset.get())) % 4 != 0
@@ -91,9 +97,6 @@ pub(super) fn setup(
             vertex_format(fmt).ok_or(CommandError::Unsupported("vertex element format"))?
         };
         let divisor = e.instance_divisor.get();
-        if divisor > 1 {
-            return Err(CommandError::Unsupported("instance divisor above 1"));
-        }
         let step = if divisor == 0 {
             wgpu::VertexStepMode::Vertex
         } else {
@@ -117,10 +120,12 @@ pub(super) fn setup(
         if inputs.cpu {
             let l = vertex_convert::layout(fmt)
                 .ok_or(CommandError::Unsupported("vertex element format"))?;
+            let start = u64::from(d.start_instance);
+            let instances = u64::from(d.instance_count);
             let (first, count) = if divisor == 0 {
                 index.vertex_range
             } else {
-                (0, u64::from(d.start_instance) + u64::from(d.instance_count))
+                (0, start + instances)
             };
             if count > MAX_CPU_VERTICES {
                 return Err(CommandError::OutOfRange {
@@ -128,7 +133,14 @@ pub(super) fn setup(
                     value: count,
                 });
             }
-            let data = vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1));
+            let data = if divisor > 1 {
+                let values = start + instances.div_ceil(u64::from(divisor));
+                let decoded =
+                    vertex_convert::convert(&l, &b.shadow, offset, stride, 0, values.max(1));
+                repeat_per_instance(&decoded, start, count, divisor)
+            } else {
+                vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1))
+            };
             let buf = gpu
                 .device
                 .create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -171,6 +183,28 @@ pub(super) fn setup(
     Ok(out)
 }
 
+/// `Float32x4` values for instances `0..count` of a draw starting at
+/// instance `start`: instance `start + k` gets `decoded[start + k / divisor]`
+/// (those before `start` are never read and keep theirs).
+fn repeat_per_instance(decoded: &[u8], start: u64, count: u64, divisor: u32) -> Vec<u8> {
+    const VALUE: usize = 16;
+    let value = |i: u64| {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| decoded.get(i * VALUE..(i + 1) * VALUE))
+            .unwrap_or(&[0; VALUE])
+    };
+    let mut out = Vec::with_capacity(usize::try_from(count.max(1)).unwrap_or(0) * VALUE);
+    for i in 0..count.max(1) {
+        let source = match i.checked_sub(start) {
+            Some(k) => start + k / u64::from(divisor.max(1)),
+            None => i,
+        };
+        out.extend_from_slice(value(source));
+    }
+    out
+}
+
 /// The wgpu vertex format reading `f` directly, if there is one.
 fn vertex_format(f: Format) -> Option<wgpu::VertexFormat> {
     use wgpu::VertexFormat as V;
@@ -198,4 +232,21 @@ fn vertex_format(f: Format) -> Option<wgpu::VertexFormat> {
         Format::R16_FLOAT => V::Float16,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeat_per_instance;
+
+    #[test]
+    fn divisor_repeats_each_value_from_the_start_instance() {
+        let decoded: Vec<u8> = (0u8..4).flat_map(|v| [v; 16]).collect();
+        let out = repeat_per_instance(&decoded, 1, 6, 2);
+        let firsts: Vec<u8> = out.chunks(16).map(|c| c[0]).collect();
+        // Instance 0 is before the draw; 1+k reads element 1 + k/2.
+        assert_eq!(firsts, [0, 1, 1, 2, 2, 3]);
+        // Elements past the buffer's decoded values read as zero, not a panic.
+        let short = repeat_per_instance(&decoded[..16], 0, 3, 1);
+        assert_eq!(short.len(), 48);
+    }
 }

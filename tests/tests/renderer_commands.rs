@@ -136,6 +136,42 @@ fn instance_divisors_repeat_attributes() {
     assert_eq!(last_instance_color(3, 0, 4), green);
 }
 
+/// The centre pixel of the full-target triangle drawn at clip-space depth
+/// `z` (w = 1), with depth clipping on or off.
+fn center_at_depth(z: f32, depth_clip: bool) -> [u8; 4] {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    let mut vertices = TRIANGLE;
+    for v in vertices.chunks_mut(8) {
+        v[2] = z;
+    }
+    setup(&mut r, ctx, &vertices);
+    let stream = draw_stream(&DrawSetup {
+        depth_clip,
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    pixel(&mut r, 8, 8)
+}
+
+#[test]
+fn depth_clamp_keeps_what_depth_clipping_drops() {
+    let bits = Renderer::new(gpu()).caps_v2().v1.bset.get();
+    assert_ne!(
+        bits & bset::DEPTH_CLIP_DISABLE,
+        0,
+        "lavapipe can clamp depth"
+    );
+    let cleared = [0, 0, 0, 255];
+    // Inside the depth range: drawn either way.
+    assert_ne!(center_at_depth(0.5, true), cleared);
+    // Beyond the far plane: clipped, unless clipping is off (clamped).
+    assert_eq!(center_at_depth(2.0, true), cleared);
+    assert_ne!(center_at_depth(2.0, false), cleared);
+    assert_ne!(center_at_depth(-2.0, false), cleared);
+}
+
 #[test]
 fn smooth_shading_interpolates() {
     let mut r = Renderer::new(gpu());

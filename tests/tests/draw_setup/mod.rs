@@ -144,6 +144,8 @@ pub struct DrawSetup {
     pub stipple: Option<[u32; 32]>,
     /// Line stipple (factor − 1, pattern), enabled when given.
     pub line_stipple: Option<(u8, u16)>,
+    /// Rasterizer depth clipping (off: GL's depth clamp).
+    pub depth_clip: bool,
 }
 
 impl Default for DrawSetup {
@@ -160,6 +162,7 @@ impl Default for DrawSetup {
             count: 3,
             stipple: None,
             line_stipple: None,
+            depth_clip: true,
         }
     }
 }
@@ -179,6 +182,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         count,
         stipple,
         line_stipple,
+        depth_clip,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -220,7 +224,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     .unwrap();
     let flags = RasterizerFlags::new()
         .with_flatshade(flat)
-        .with_depth_clip(true)
+        .with_depth_clip(depth_clip)
         .with_front_ccw(front_ccw)
         .with_cull_face(cull)
         .with_half_pixel_center(true)

@@ -60,9 +60,16 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries and polygon stipple are implemented and tested
+        // Occlusion queries, polygon stipple and depth clamp (where the
+        // device can turn depth clipping off) are implemented and tested
         // (renderer_commands.rs).
-        bset: le(bset::OCCLUSION_QUERY | bset::POLY_STIPPLE),
+        bset: le(bset::OCCLUSION_QUERY
+            | bset::POLY_STIPPLE
+            | if gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL) {
+                bset::DEPTH_CLIP_DISABLE
+            } else {
+                0
+            }),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),

@@ -782,6 +782,120 @@ fn occlusion_queries_count_samples() {
 }
 
 #[test]
+fn conditional_rendering_follows_the_query_result() {
+    use guest_protocol::virgl::bits::QueryKind;
+    use guest_protocol::virgl::enums::{QueryType, RenderCondMode};
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, 64, 1),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    // Query 20 counts no samples, query 21 the full-target triangle's.
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    for (handle, draws) in [(20, false), (21, true)] {
+        e.push(&Command::CreateObject(CreateObject::Query(
+            guest_protocol::virgl::Query {
+                handle,
+                kind: QueryKind::new().with_query_type(QueryType::OCCLUSION_COUNTER),
+                offset: 32 * (handle - 20),
+                res: 3,
+            },
+        )))
+        .unwrap();
+        e.push(&Command::BeginQuery { handle }).unwrap();
+        if draws {
+            e.push(&Command::DrawVbo(full_draw())).unwrap();
+        }
+        e.push(&Command::EndQuery { handle }).unwrap();
+    }
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let black = [0, 0, 0, 255];
+    let blue = [255, 0, 0, 255];
+    let green = [0, 255, 0, 255];
+    for (handle, inverted, renders) in [
+        (21, false, true),
+        (20, false, false),
+        (20, true, true),
+        (21, true, false),
+    ] {
+        let mut e = Encoder::new();
+        e.push(&Command::SetSubCtx(1)).unwrap();
+        e.push(&Command::Clear(Clear {
+            buffers: clear_bits::color(0),
+            color: [0.0, 0.0, 0.0, 1.0].map(f32::to_bits),
+            depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+            stencil: 0,
+        }))
+        .unwrap();
+        e.push(&Command::SetRenderCondition {
+            handle,
+            condition: u32::from(inverted),
+            mode: RenderCondMode::WAIT,
+        })
+        .unwrap();
+        e.push(&Command::DrawVbo(full_draw())).unwrap();
+        let stats = r.submit(ctx, e.as_bytes()).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+        let want = if renders { blue } else { black };
+        assert_eq!(
+            pixel(&mut r, 8, 8),
+            want,
+            "draw, query {handle}, inverted {inverted}"
+        );
+        // A clear honours the condition too.
+        let mut e = Encoder::new();
+        e.push(&Command::SetSubCtx(1)).unwrap();
+        e.push(&Command::Clear(Clear {
+            buffers: clear_bits::color(0),
+            color: [0.0, 1.0, 0.0, 1.0].map(f32::to_bits),
+            depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+            stencil: 0,
+        }))
+        .unwrap();
+        r.submit(ctx, e.as_bytes()).unwrap();
+        let want = if renders { green } else { want };
+        assert_eq!(
+            pixel(&mut r, 8, 8),
+            want,
+            "clear, query {handle}, inverted {inverted}"
+        );
+        // Without a condition, everything renders again.
+        let mut e = Encoder::new();
+        e.push(&Command::SetSubCtx(1)).unwrap();
+        e.push(&Command::SetRenderCondition {
+            handle: 0,
+            condition: 0,
+            mode: RenderCondMode::WAIT,
+        })
+        .unwrap();
+        e.push(&Command::DrawVbo(full_draw())).unwrap();
+        r.submit(ctx, e.as_bytes()).unwrap();
+        assert_eq!(pixel(&mut r, 8, 8), blue);
+    }
+    // A condition on a handle that is no query is an error.
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::SetRenderCondition {
+        handle: 999,
+        condition: 0,
+        mode: RenderCondMode::WAIT,
+    })
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 1);
+    assert!(r.gpu().take_uncaptured().is_empty());
+}
+
+#[test]
 fn time_elapsed_queries_when_the_device_has_timestamps() {
     use guest_protocol::virgl::bits::QueryKind;
     use guest_protocol::virgl::enums::QueryType;

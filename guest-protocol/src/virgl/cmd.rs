@@ -123,7 +123,8 @@ pub enum Command<'a> {
     SetRenderCondition {
         /// Query handle (0 = unconditional).
         handle: u32,
-        /// Render when the query result equals this (bit 0).
+        /// Bit 0: Gallium's condition, set for GL's inverted modes: rendering
+        /// goes on when the query result is non-zero, or zero when set.
         condition: u32,
         /// How to wait.
         mode: RenderCondMode,

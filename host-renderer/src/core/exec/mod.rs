@@ -153,12 +153,18 @@ impl Exec<'_> {
             Command::SetUniformBuffer { res, .. } => {
                 refuse_unless(res == 0, "uniform buffer objects")
             }
-            Command::SetRenderCondition { handle, .. } => {
-                refuse_unless(handle == 0, "conditional rendering")
-            }
+            Command::SetRenderCondition {
+                handle, condition, ..
+            } => self.render_condition(handle, condition & 1 != 0),
             Command::BeginQuery { handle } => self.query(handle, true),
             Command::EndQuery { handle } => self.query(handle, false),
             Command::GetQueryResult { handle, .. } => self.query_result(handle),
+            Command::Clear(_) | Command::DrawVbo(_) if self.sub().render_condition_fails => Ok(()),
+            Command::Blit(ref b)
+                if b.flags.render_condition_enable() && self.sub().render_condition_fails =>
+            {
+                Ok(())
+            }
             Command::Clear(ref c) => {
                 let (mut rec, sub) = self.split();
                 clear::clear(&mut rec, &sub.fb, c)

@@ -130,6 +130,26 @@ impl Exec<'_> {
         query::get_result(&mut self.split().0, &q)
     }
 
+    /// SET_RENDER_CONDITION: with a query, waits for its result; rendering
+    /// goes on when the result is non-zero, or zero when `inverted`
+    /// (Gallium's condition bit: GL's *_INVERTED modes). Every mode waits:
+    /// the NO_WAIT modes allow it.
+    pub(super) fn render_condition(
+        &mut self,
+        handle: u32,
+        inverted: bool,
+    ) -> Result<(), CommandError> {
+        let fails = if handle == 0 {
+            false
+        } else {
+            let q = self.query_obj(handle)?;
+            let zero = query::value(&mut self.split().0, &q)? == 0;
+            zero != inverted
+        };
+        self.sub().render_condition_fails = fails;
+        Ok(())
+    }
+
     fn query_obj(&mut self, handle: u32) -> Result<Arc<Mutex<QueryObj>>, CommandError> {
         self.sub().get(handle, "query", |o| match o {
             Object::Query(q) => Some(Arc::clone(q)),

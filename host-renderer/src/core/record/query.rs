@@ -122,24 +122,31 @@ pub(crate) fn get_result(
     rec: &mut Recorder<'_>,
     q: &Arc<Mutex<QueryObj>>,
 ) -> Result<(), CommandError> {
-    let (ty, slots, res, offset) = {
+    let (res, offset) = {
         let o = q.lock();
-        (
-            o.desc.kind.query_type(),
-            o.slots.clone(),
-            o.desc.res,
-            o.desc.offset,
-        )
+        (o.desc.res, o.desc.offset)
+    };
+    rec.resource(res)?;
+    let result = value(rec, q)?;
+    q.lock().result = result;
+    write_state(rec, res, offset, result)
+}
+
+/// The query's result as GL reports it (samples, a boolean, nanoseconds):
+/// resolves its slots and waits for them.
+pub(crate) fn value(rec: &mut Recorder<'_>, q: &Arc<Mutex<QueryObj>>) -> Result<u64, CommandError> {
+    let (ty, slots) = {
+        let o = q.lock();
+        (o.desc.kind.query_type(), o.slots.clone())
     };
     check_type(rec.gpu, ty)?;
-    rec.resource(res)?;
     let gpu = rec.gpu;
     let values = if slots.is_empty() {
         Vec::new()
     } else {
         read_slots(rec, ty, &slots)?
     };
-    let result = match ty {
+    Ok(match ty {
         QueryType::OCCLUSION_COUNTER => values.iter().sum(),
         QueryType::OCCLUSION_PREDICATE | QueryType::OCCLUSION_PREDICATE_CONSERVATIVE => {
             u64::from(values.iter().any(|&v| v > 0))
@@ -155,9 +162,7 @@ pub(crate) fn get_result(
                 _ => 0,
             }
         }
-    };
-    q.lock().result = result;
-    write_state(rec, res, offset, result)
+    })
 }
 
 /// Resolves `slots` of the query set of `ty`, waits, and reads them back.

@@ -102,6 +102,9 @@ pub struct SubContext {
     pub polygon_stipple: [u32; 32],
     /// The occlusion query counting draws, if any.
     pub active_occlusion: Option<Arc<parking_lot::Mutex<QueryObj>>>,
+    /// SET_RENDER_CONDITION's query result says not to render: draws,
+    /// clears and blits that honour the condition are skipped.
+    pub render_condition_fails: bool,
 }
 
 impl Default for SubContext {
@@ -126,6 +129,7 @@ impl Default for SubContext {
             sample_mask: !0,
             polygon_stipple: [u32::MAX; 32],
             active_occlusion: None,
+            render_condition_fails: false,
         }
     }
 }

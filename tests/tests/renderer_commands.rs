@@ -172,6 +172,116 @@ fn depth_clamp_keeps_what_depth_clipping_drops() {
     assert_ne!(center_at_depth(-2.0, false), cleared);
 }
 
+/// Row 8 of two strips (x in −1..−0.5 red and 0.5..1 green) drawn as one
+/// indexed strip of `index_size`-byte indices, `restart` between them, with
+/// primitive restart on at `restart`; `mode` TRIANGLE_STRIP or TRIANGLES.
+fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4]> {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    let quad = |x0: f32, x1: f32, c: [f32; 3]| {
+        [[x0, -1.0], [x1, -1.0], [x0, 1.0], [x1, 1.0]]
+            .into_iter()
+            .flat_map(move |[x, y]| [x, y, 0.0, 1.0, c[0], c[1], c[2], 1.0])
+    };
+    let vertices: Vec<f32> = quad(-1.0, -0.5, [1.0, 0.0, 0.0])
+        .chain(quad(0.5, 1.0, [0.0, 1.0, 0.0]))
+        .collect();
+    setup(&mut r, ctx, &vertices);
+    let list: Vec<u32> = match mode {
+        PrimMode::TRIANGLE_STRIP => vec![0, 1, 2, 3, restart, 4, 5, 6, 7],
+        _ => vec![0, 1, 2, 4, restart, 1, 2, 3, 4, 5, 6, 5, 6, 7],
+    };
+    let bytes: Vec<u8> = list
+        .iter()
+        .flat_map(|&i| i.to_le_bytes()[..index_size as usize].to_vec())
+        .collect();
+    let len = bytes.len() as u32;
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
+        None,
+    )
+    .unwrap();
+    let whole = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: len as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(3), &whole, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let mut stream = draw_stream(&DrawSetup {
+        count: 0,
+        ..DrawSetup::default()
+    });
+    let mut e = Encoder::new();
+    e.push(&Command::SetIndexBuffer(
+        guest_protocol::virgl::IndexBuffer {
+            res: 3,
+            layout: Some((index_size, 0)),
+        },
+    ))
+    .unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        mode,
+        indexed: true,
+        count: list.len() as u32,
+        primitive_restart: true,
+        restart_index: restart,
+        max_index: 7,
+        ..full_draw()
+    }))
+    .unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    (0..W).map(|x| pixel(&mut r, x, 8)).collect()
+}
+
+#[test]
+fn primitive_restart_splits_strips_at_any_index() {
+    let (red, green, black) = ([0, 0, 255, 255], [0, 255, 0, 255], [0, 0, 0, 255]);
+    let want: Vec<[u8; 4]> = (0..W)
+        .map(|x| match x {
+            0..=3 => red,
+            12.. => green,
+            _ => black,
+        })
+        .collect();
+    for (size, restart) in [
+        (2, 0xffff),
+        (2, 9),
+        (4, u32::MAX),
+        (4, 1000),
+        (1, 0xff),
+        (1, 8),
+    ] {
+        assert_eq!(
+            restarted_strips(size, restart, PrimMode::TRIANGLE_STRIP),
+            want,
+            "{size}-byte indices, restart at {restart}"
+        );
+    }
+    // In a list, a restart drops the unfinished triangle (vertex 4 before
+    // it), and the triangles after it start afresh.
+    for (size, restart) in [(2, 0xffff), (2, 9), (4, 1000)] {
+        assert_eq!(
+            restarted_strips(size, restart, PrimMode::TRIANGLES),
+            want,
+            "triangle list, {size}-byte indices, restart at {restart}"
+        );
+    }
+}
+
 #[test]
 fn smooth_shading_interpolates() {
     let mut r = Renderer::new(gpu());

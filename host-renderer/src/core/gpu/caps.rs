@@ -60,12 +60,14 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries, conditional rendering (inverted too), polygon
-        // stipple and depth clamp (where the device can turn depth clipping
-        // off) are implemented and tested (renderer_commands.rs).
+        // Occlusion queries, conditional rendering (inverted too), primitive
+        // restart at any index, polygon stipple and depth clamp (where the
+        // device can turn depth clipping off) are implemented and tested
+        // (renderer_commands.rs).
         bset: le(bset::OCCLUSION_QUERY
             | bset::CONDITIONAL_RENDER
             | bset::CONDITIONAL_RENDER_INVERTED
+            | bset::PRIMITIVE_RESTART
             | bset::POLY_STIPPLE
             | if gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL) {
                 bset::DEPTH_CLIP_DISABLE

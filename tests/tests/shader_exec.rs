@@ -1414,3 +1414,50 @@ fn gpu_vertex_shader_texture_reads_level_0() {
     draw.vs_res.textures.insert(0, (&view, &smp));
     close(&[fl(draw.run().remove(0)[0])], &[texel(3, 1)], "VS TEX");
 }
+
+/// Mesa's native-integer TGSI (what it sends once the caps' GLSL level is
+/// 130) for `m[index][1][row]` of a `uniform mat4 m[3]`, from piglit's
+/// `vs-uniform-array-mat4-index-row-rd`: the byte offset of the column is
+/// computed with `SHL`/`UADD`/`USHR` on the integer uniform, `UARL` loads
+/// it, and `ISLT` masks select the row with `UCMP`. Every index and row
+/// reads the right element (at GLSL 1.20 Mesa applied the same integer
+/// opcodes to float-valued uniforms).
+#[test]
+fn gpu_native_integer_matrix_row_indexing() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0..14]\nDCL TEMP[0..11]\nDCL ADDR[0]\n\
+         IMM[0] UINT32 {6, 64, 4, 1065353216}\nIMM[1] UINT32 {3, 1, 2, 1065353216}\n\
+         IMM[2] UINT32 {0, 1065353216, 0, 0}\n\
+           0: SHL TEMP[3].x, CONST[0].xxxx, IMM[0].xxxx\n\
+           1: UADD TEMP[4].x, IMM[0].yyyy, TEMP[3].xxxx\n\
+           2: USHR TEMP[5].x, TEMP[4].xxxx, IMM[0].zzzz\n\
+           3: ISLT TEMP[6].xyz, CONST[1].xxxx, IMM[1].xyzx\n\
+           4: UARL ADDR[0].x, TEMP[5].xxxx\n\
+           5: MOV TEMP[7], CONST[ADDR[0].x]\n\
+           6: UCMP TEMP[8].xy, TEMP[6].xyzx, TEMP[7].zxzw, TEMP[7].wyzw\n\
+           7: UCMP TEMP[9].x, TEMP[6].zxxx, TEMP[8].yxxx, TEMP[8].xxxx\n\
+           8: FSEQ TEMP[10].x, TEMP[9].xxxx, CONST[2].xxxx\n\
+           9: UCMP TEMP[11], TEMP[10].xxxx, IMM[2].xyxy, IMM[2].yxxy\n\
+          10: MOV OUT[0], TEMP[11]\n\
+          11: MOV OUT[0].z, TEMP[9].xxxx\n\
+          12: END\n",
+        &Options::default(),
+    );
+    for index in 0..3i32 {
+        for row in 0..4i32 {
+            let want = (16 * index + 5 + row) as f32;
+            // index, row, expect, then the three matrices (1..=48) column by column.
+            let mut consts = vec![
+                i([index, 0, 0, 0]),
+                i([row, 0, 0, 0]),
+                f([want, 0.0, 0.0, 0.0]),
+            ];
+            consts.extend((0..12).map(|c| f([1.0, 2.0, 3.0, 4.0].map(|x| x + 4.0 * c as f32))));
+            let mut draw = Draw::new(&vs, &fs, 1, 1);
+            draw.fs_res.constants.insert(0, consts);
+            let got = fl(draw.run().remove(0).remove(0));
+            assert_eq!(got, [0.0, 1.0, want, 1.0], "m[{index}][1][{row}]");
+        }
+    }
+}

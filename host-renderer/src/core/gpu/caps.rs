@@ -1,6 +1,18 @@
 //! The capability sets the host advertises: exactly what is implemented and
 //! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
 //!
+//! The GLSL level is 130, not 120: Mesa's virgl driver reads it for
+//! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
+//! to TGSI with native integer and unsigned opcodes (`UARL`, `UCMP`,
+//! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
+//! (`shader_exec.rs`). Without them Mesa 22.3 applies integer opcodes to
+//! float-valued array indices at GLSL 1.20 and mis-indexes matrices and
+//! arrays. The GL version Mesa derives stays 2.1 (GL 3.0 needs features
+//! not advertised here), and at 2.1 Mesa clamps the shading language to
+//! GLSL 1.20; the level also enables extensions that are GLSL compiler
+//! features (`ARB_arrays_of_arrays`, `ARB_shading_language_420pack`,
+//! conservative depth as a hint) or need GLSL 1.30 to be used.
+//!
 //! Logic ops have no caps bit (every GL guest assumes them): they are drawn
 //! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
 //! device without it refuses such draws with an `Unsupported` context error
@@ -23,8 +35,8 @@ use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
-/// GLSL level: float-only TGSI.
-pub const GLSL_LEVEL: u32 = 120;
+/// GLSL level: native integers in TGSI (see the module documentation).
+pub const GLSL_LEVEL: u32 = 130;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
 pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
 

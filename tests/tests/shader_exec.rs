@@ -1461,3 +1461,49 @@ fn gpu_native_integer_matrix_row_indexing() {
         }
     }
 }
+
+/// User clip planes (`Options::clip_planes`): enabled planes clip against
+/// the `CLIPVERTEX` output when the VS writes one (here `POSITION.yxzw`),
+/// else against `POSITION`; disabled planes never clip, whatever their
+/// value; without enabled planes nothing is clipped.
+#[test]
+fn gpu_user_clip_planes_use_the_clip_vertex() {
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}\nMOV OUT[0], IMM[0]\nEND\n",
+        &Options::default(),
+    );
+    let with_cv = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], CLIPVERTEX\n\
+                   MOV OUT[0], IN[0]\nMOV OUT[1], IN[0].yxzw\nEND\n";
+    // Plane 0 keeps x ≥ 0 of the clip vertex; plane 1 (disabled) would
+    // reject everything.
+    let mut planes = [[0.0f32; 4]; 8];
+    planes[0] = [1.0, 0.0, 0.0, 0.0];
+    planes[1] = [0.0, 0.0, 0.0, -1.0];
+    let drawn = |vs_text: &str, enabled: u8| -> Vec<Vec<bool>> {
+        let opts = Options {
+            clip_planes: enabled,
+            ..Options::default()
+        };
+        let vs = tr(vs_text, &opts);
+        let mut draw = Draw::new(&vs, &fs, 4, 4);
+        draw.vs_res.driver.clip_planes = planes;
+        let pixels = draw.run().remove(0);
+        pixels
+            .chunks(4)
+            .map(|row| row.iter().map(|p| fl(*p) == [1.0, 2.0, 3.0, 4.0]).collect())
+            .collect()
+    };
+    // flip_y = +1: NDC +y is row 0, so the clip vertex's x (position y)
+    // ≥ 0 keeps the top two rows.
+    let top = vec![vec![true; 4], vec![true; 4], vec![false; 4], vec![false; 4]];
+    assert_eq!(drawn(with_cv, 0b01), top, "clip vertex");
+    // Without a clip vertex the position's x ≥ 0 keeps the right half.
+    let no_cv = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nMOV OUT[0], IN[0]\nEND\n";
+    let right = vec![vec![false, false, true, true]; 4];
+    assert_eq!(drawn(no_cv, 0b01), right, "position");
+    assert_eq!(
+        drawn(with_cv, 0),
+        vec![vec![true; 4]; 4],
+        "no plane enabled"
+    );
+}

@@ -127,6 +127,10 @@ pub struct DrawSetup {
     pub stipple: Option<[u32; 32]>,
     /// Line stipple (factor − 1, pattern), enabled when given.
     pub line_stipple: Option<(u8, u16)>,
+    /// Format of the target's surface.
+    pub format: Format,
+    /// Blend state of colour buffer 0 (its colour mask is forced to all).
+    pub blend: RtBlend,
 }
 
 impl Default for DrawSetup {
@@ -143,6 +147,8 @@ impl Default for DrawSetup {
             count: 3,
             stipple: None,
             line_stipple: None,
+            format: Format::B8G8R8A8_UNORM,
+            blend: RtBlend::new(),
         }
     }
 }
@@ -162,6 +168,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         count,
         stipple,
         line_stipple,
+        format,
+        blend,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -169,7 +177,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 10,
         res: target,
-        format: Format::B8G8R8A8_UNORM,
+        format,
         range0: 0,
         range1: 0,
     })))
@@ -188,7 +196,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     }))
     .unwrap();
     let mut rt = [RtBlend::new(); 8];
-    rt[0] = RtBlend::new().with_colormask(0xf);
+    rt[0] = blend.with_colormask(0xf);
     e.push(&Command::CreateObject(CreateObject::Blend(Blend {
         handle: 11,
         flags: BlendFlags::new().with_logicop_enable(logic_op.is_some()),

@@ -345,6 +345,7 @@ fn caps_are_the_gl21_level() {
     assert_eq!(caps.v1.max_version.get(), 2);
     assert_eq!(caps.v1.glsl_level.get(), 130);
     assert_eq!(caps.v1.prim_mask.get(), 0x3b);
+    assert_eq!(caps.v1.max_render_targets.get(), 8);
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER | cap::FB_NO_ATTACH

@@ -79,7 +79,10 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),
         max_dual_source_render_targets: le(0),
-        max_render_targets: le(1),
+        // Several colour buffers (ARB_draw_buffers): drawn with per-buffer
+        // output swizzles, and blend state per buffer when the guest's is
+        // independent (fixed.rs; shader_exec, piglit fbo-drawbuffers*).
+        max_render_targets: le(limits.max_color_attachments.min(8)),
         max_samples: le(1),
         prim_mask: le(PRIM_MASK),
         max_tbo_size: le(0),

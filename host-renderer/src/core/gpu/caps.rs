@@ -8,8 +8,10 @@
 //! (`shader_exec.rs`). Without them Mesa 22.3 applies integer opcodes to
 //! float-valued array indices at GLSL 1.20 and mis-indexes matrices and
 //! arrays. The GL version Mesa derives stays 2.1 (GL 3.0 needs features
-//! not advertised here), and at 2.1 Mesa clamps the shading language to
-//! GLSL 1.20; the level also enables extensions that are GLSL compiler
+//! not advertised here) and its `GL_SHADING_LANGUAGE_VERSION` says 1.20, so
+//! programs that check it (piglit's GLSL 1.30 tests do) stay at 1.20; Mesa's
+//! compiler still accepts a `#version 130` shader from a program that does
+//! not check. The level also enables extensions that are GLSL compiler
 //! features (`ARB_arrays_of_arrays`, `ARB_shading_language_420pack`,
 //! conservative depth as a hint) or need GLSL 1.30 to be used.
 //!
@@ -22,6 +24,8 @@
 //! stipple (no caps bit either) is drawn with stippled Bresenham lines where
 //! the device has them and refused with `Unsupported` where it cannot be
 //! exact.
+//!
+//! Up to eight colour buffers are advertised (`max_render_targets`).
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;

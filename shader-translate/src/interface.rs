@@ -17,7 +17,7 @@
 //! | binding | resource |
 //! | --- | --- |
 //! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>`; `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
-//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (144 bytes) |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (272 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
 //!
@@ -128,21 +128,26 @@ pub struct DriverUniforms {
     /// FS: the polygon stipple pattern (`SET_POLYGON_STIPPLE`), row `y` in
     /// Gallium's row order, bit `31 − x` for column `x`.
     pub polygon_stipple: [u32; 32],
+    /// VS: the user clip planes (`SET_CLIP_STATE`), read for the planes
+    /// [`Options::clip_planes`](crate::Options::clip_planes) enables.
+    pub clip_planes: [[f32; 4]; 8],
 }
 
 impl DriverUniforms {
     /// Size of the uniform buffer in bytes.
-    pub const SIZE: u64 = 144;
+    pub const SIZE: u64 = 272;
 
     /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
     /// `alpha_ref`, 4 bytes of padding, then the 32 stipple rows as
-    /// little-endian u32s (`array<vec4<u32>, 8>`).
-    pub fn to_bytes(&self) -> [u8; 144] {
-        let mut out = [0u8; 144];
+    /// little-endian u32s (`array<vec4<u32>, 8>`), then the 8 clip planes
+    /// as little-endian f32s (`array<vec4<f32>, 8>`).
+    pub fn to_bytes(&self) -> [u8; 272] {
+        let mut out = [0u8; 272];
         let floats = [self.flip_y, self.fb_height, self.alpha_ref, 0.0].map(f32::to_bits);
+        let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
         for (chunk, v) in out
             .chunks_exact_mut(4)
-            .zip(floats.iter().chain(&self.polygon_stipple))
+            .zip(floats.into_iter().chain(self.polygon_stipple).chain(planes))
         {
             chunk.copy_from_slice(&v.to_le_bytes());
         }
@@ -157,6 +162,7 @@ impl Default for DriverUniforms {
             fb_height: 0.0,
             alpha_ref: 0.0,
             polygon_stipple: [u32::MAX; 32],
+            clip_planes: [[0.0; 4]; 8],
         }
     }
 }
@@ -175,8 +181,10 @@ pub enum Usage {
     },
     /// A built-in (position, depth, front-facing…).
     BuiltIn(BuiltIn),
-    /// Accepted and ignored: `PSIZE`, `EDGEFLAG`, `CLIPVERTEX` outputs (see
-    /// `docs/gl-conventions.md`), and VS varyings the linked fragment shader
+    /// Accepted and ignored: `PSIZE`, `EDGEFLAG` outputs (see
+    /// `docs/gl-conventions.md`), `CLIPVERTEX` (read only for the clip
+    /// distances of [`Options::clip_planes`](crate::Options::clip_planes)),
+    /// and VS varyings the linked fragment shader
     /// does not read (or, unlinked, outside the fixed table).
     Dropped,
 }
@@ -302,6 +310,7 @@ pub(crate) const fn builtin_name(builtin: BuiltIn) -> &'static str {
         BuiltIn::SampleMask => "sample_mask",
         BuiltIn::VertexIndex => "vertex_index",
         BuiltIn::InstanceIndex => "instance_index",
+        BuiltIn::ClipDistances => "clip_distances",
         _ => "other",
     }
 }
@@ -443,6 +452,7 @@ mod tests {
             fb_height: 240.0,
             alpha_ref: 0.5,
             polygon_stipple: std::array::from_fn(|i| i as u32 * 3),
+            clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
         }
         .to_bytes();
         assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
@@ -450,5 +460,8 @@ mod tests {
         assert_eq!(bytes.get(8..12), Some(&0.5f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(16..20), Some(&0u32.to_le_bytes()[..]));
         assert_eq!(bytes.get(140..144), Some(&93u32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(144..148), Some(&0.0f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(256..260), Some(&7.0f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(268..272), Some(&(-2.5f32).to_le_bytes()[..]));
     }
 }

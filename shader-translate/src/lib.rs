@@ -60,11 +60,13 @@ pub use parse::parse;
 use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
 
 /// The naga capabilities modules are validated with: those every WebGPU
-/// device has (cube arrays, per-sample shading, `pack2x16float`), nothing
-/// optional.
+/// device has (cube arrays, per-sample shading, `pack2x16float`), and clip
+/// distances (wgpu's optional `CLIP_DISTANCES`), which only vertex shaders
+/// translated with [`Options::clip_planes`] use.
 pub const CAPABILITIES: Capabilities = Capabilities::CUBE_ARRAY_TEXTURES
     .union(Capabilities::MULTISAMPLED_SHADING)
-    .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32);
+    .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32)
+    .union(Capabilities::CLIP_DISTANCES);
 
 /// A translated shader.
 #[derive(Debug)]

@@ -36,6 +36,13 @@ pub struct Options {
     /// discards fragments whose bit in the driver uniforms' 32×32 stipple
     /// pattern (window position modulo 32) is 0.
     pub polygon_stipple: bool,
+    /// VS only, rasterizer `clip_plane_enable`: bit `i` enables user clip
+    /// plane `i`. When any is set the VS writes eight clip distances, plane
+    /// `i`'s being `dot(v, clip_planes[i])` (driver uniforms) for the
+    /// `CLIPVERTEX` output `v`, else the `POSITION` output, as the guest
+    /// wrote it (before the GL → WebGPU clip-space conversion); disabled
+    /// planes get 1 (never clipped).
+    pub clip_planes: u8,
     /// Number of bound colour buffers (at least 1): with
     /// `FS_COLOR0_WRITES_ALL_CBUFS`, colour 0 is written to locations
     /// `0..color_buffers`.
@@ -72,6 +79,7 @@ impl Default for Options {
             clamp_fragment_color: false,
             alpha_test: None,
             polygon_stipple: false,
+            clip_planes: 0,
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],

@@ -596,8 +596,9 @@ fn caps_are_the_gl21_level() {
     let r = Renderer::new(gpu());
     let caps = r.caps_v2();
     assert_eq!(caps.v1.max_version.get(), 2);
-    assert_eq!(caps.v1.glsl_level.get(), 120);
+    assert_eq!(caps.v1.glsl_level.get(), 130);
     assert_eq!(caps.v1.prim_mask.get(), 0x3b);
+    assert_eq!(caps.v1.max_render_targets.get(), 8);
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER | cap::FB_NO_ATTACH
@@ -622,7 +623,11 @@ fn caps_are_the_gl21_level() {
         Format::A8_UNORM,
         Format::L8_UNORM,
         Format::I8_UNORM,
+        // Stored as RGBA8.
         Format::L8A8_UNORM,
+        // X formats for GL_RGB10 (and GL_RGB12/16 on 16-bit-norm devices):
+        // without them Mesa picks a format with alpha and DST_ALPHA reads it.
+        Format::R10G10B10X2_UNORM,
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
@@ -631,7 +636,7 @@ fn caps_are_the_gl21_level() {
     let v2 = RendererBackend::capset(&r, 2).unwrap();
     assert_eq!(v2.len(), 1376);
     // glsl_level at byte 264, host_feature_check_version at 556.
-    assert_eq!(&v2[264..268], &120u32.to_le_bytes());
+    assert_eq!(&v2[264..268], &130u32.to_le_bytes());
     assert_eq!(
         &v2[556..560],
         &caps.host_feature_check_version.get().to_le_bytes()
@@ -1242,4 +1247,50 @@ fn viewports_larger_than_the_framebuffer_keep_their_mapping() {
     // Pixel (10, 15) is NDC (-0.34, 0.03) now, inside the triangle; squeezing
     // the viewport into the target would have left it at (0.31, -0.94).
     assert_eq!(pixel(&mut r, 10, 15), [255, 0, 0, 255]);
+}
+
+/// `L8A8` targets keep a real alpha channel: blending with `DST_ALPHA`
+/// reads the destination's alpha (it read 1 while they were stored as
+/// `RG8`), and the read-back is the guest's two bytes.
+#[test]
+fn luminance_alpha_blending_reads_the_destination_alpha() {
+    use guest_protocol::virgl::bits::RtBlend;
+    use guest_protocol::virgl::enums::{BlendFactor, BlendFunc};
+    let gpu = gpu();
+    let mut r = Renderer::new(Arc::clone(&gpu));
+    let ctx = CtxId(1);
+    // A white triangle covering the target.
+    let mut white = TRIANGLE;
+    for v in white.chunks_mut(8) {
+        v[4..].copy_from_slice(&[1.0; 4]);
+    }
+    setup(&mut r, ctx, &white);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::TEXTURE_2D, Format::L8A8_UNORM, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let blend = RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(BlendFactor::DST_ALPHA)
+        .with_rgb_dst_factor(BlendFactor::ZERO)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(BlendFactor::DST_ALPHA)
+        .with_alpha_dst_factor(BlendFactor::ZERO);
+    let stream = draw_stream(&DrawSetup {
+        target: 3,
+        format: Format::L8A8_UNORM,
+        clear: [0.8, 0.0, 0.0, 0.4],
+        blend,
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(3), 0, 0).unwrap();
+    // L = 1 · 0.4, A = 1 · 0.4.
+    assert_eq!(img.data[..2], [102, 102]);
+    assert!(gpu.take_uncaptured().is_empty());
 }

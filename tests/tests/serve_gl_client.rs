@@ -28,8 +28,10 @@ struct Versions {
 fn versions_for(glsl_level: u32) -> Versions {
     match glsl_level {
         // GLSL 1.20 is GL 2.1's; GLSL ES 3.00 needs GLSL 1.30-level integer
-        // support, so ES stays at 2.0.
-        120 => Versions {
+        // support, so ES stays at 2.0. At 130 (native integers in TGSI) the
+        // GL 3.0 features Mesa also requires are not advertised yet, so GL
+        // stays 2.1 and Mesa reports GLSL 1.20.
+        120 | 130 => Versions {
             gl: "2.1",
             glsl: "1.20",
             gles: "OpenGL ES 2.0",

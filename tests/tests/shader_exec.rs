@@ -1414,3 +1414,96 @@ fn gpu_vertex_shader_texture_reads_level_0() {
     draw.vs_res.textures.insert(0, (&view, &smp));
     close(&[fl(draw.run().remove(0)[0])], &[texel(3, 1)], "VS TEX");
 }
+
+/// Mesa's native-integer TGSI (what it sends once the caps' GLSL level is
+/// 130) for `m[index][1][row]` of a `uniform mat4 m[3]`, from piglit's
+/// `vs-uniform-array-mat4-index-row-rd`: the byte offset of the column is
+/// computed with `SHL`/`UADD`/`USHR` on the integer uniform, `UARL` loads
+/// it, and `ISLT` masks select the row with `UCMP`. Every index and row
+/// reads the right element (at GLSL 1.20 Mesa applied the same integer
+/// opcodes to float-valued uniforms).
+#[test]
+fn gpu_native_integer_matrix_row_indexing() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0..14]\nDCL TEMP[0..11]\nDCL ADDR[0]\n\
+         IMM[0] UINT32 {6, 64, 4, 1065353216}\nIMM[1] UINT32 {3, 1, 2, 1065353216}\n\
+         IMM[2] UINT32 {0, 1065353216, 0, 0}\n\
+           0: SHL TEMP[3].x, CONST[0].xxxx, IMM[0].xxxx\n\
+           1: UADD TEMP[4].x, IMM[0].yyyy, TEMP[3].xxxx\n\
+           2: USHR TEMP[5].x, TEMP[4].xxxx, IMM[0].zzzz\n\
+           3: ISLT TEMP[6].xyz, CONST[1].xxxx, IMM[1].xyzx\n\
+           4: UARL ADDR[0].x, TEMP[5].xxxx\n\
+           5: MOV TEMP[7], CONST[ADDR[0].x]\n\
+           6: UCMP TEMP[8].xy, TEMP[6].xyzx, TEMP[7].zxzw, TEMP[7].wyzw\n\
+           7: UCMP TEMP[9].x, TEMP[6].zxxx, TEMP[8].yxxx, TEMP[8].xxxx\n\
+           8: FSEQ TEMP[10].x, TEMP[9].xxxx, CONST[2].xxxx\n\
+           9: UCMP TEMP[11], TEMP[10].xxxx, IMM[2].xyxy, IMM[2].yxxy\n\
+          10: MOV OUT[0], TEMP[11]\n\
+          11: MOV OUT[0].z, TEMP[9].xxxx\n\
+          12: END\n",
+        &Options::default(),
+    );
+    for index in 0..3i32 {
+        for row in 0..4i32 {
+            let want = (16 * index + 5 + row) as f32;
+            // index, row, expect, then the three matrices (1..=48) column by column.
+            let mut consts = vec![
+                i([index, 0, 0, 0]),
+                i([row, 0, 0, 0]),
+                f([want, 0.0, 0.0, 0.0]),
+            ];
+            consts.extend((0..12).map(|c| f([1.0, 2.0, 3.0, 4.0].map(|x| x + 4.0 * c as f32))));
+            let mut draw = Draw::new(&vs, &fs, 1, 1);
+            draw.fs_res.constants.insert(0, consts);
+            let got = fl(draw.run().remove(0).remove(0));
+            assert_eq!(got, [0.0, 1.0, want, 1.0], "m[{index}][1][{row}]");
+        }
+    }
+}
+
+/// User clip planes (`Options::clip_planes`): enabled planes clip against
+/// the `CLIPVERTEX` output when the VS writes one (here `POSITION.yxzw`),
+/// else against `POSITION`; disabled planes never clip, whatever their
+/// value; without enabled planes nothing is clipped.
+#[test]
+fn gpu_user_clip_planes_use_the_clip_vertex() {
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}\nMOV OUT[0], IMM[0]\nEND\n",
+        &Options::default(),
+    );
+    let with_cv = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], CLIPVERTEX\n\
+                   MOV OUT[0], IN[0]\nMOV OUT[1], IN[0].yxzw\nEND\n";
+    // Plane 0 keeps x ≥ 0 of the clip vertex; plane 1 (disabled) would
+    // reject everything.
+    let mut planes = [[0.0f32; 4]; 8];
+    planes[0] = [1.0, 0.0, 0.0, 0.0];
+    planes[1] = [0.0, 0.0, 0.0, -1.0];
+    let drawn = |vs_text: &str, enabled: u8| -> Vec<Vec<bool>> {
+        let opts = Options {
+            clip_planes: enabled,
+            ..Options::default()
+        };
+        let vs = tr(vs_text, &opts);
+        let mut draw = Draw::new(&vs, &fs, 4, 4);
+        draw.vs_res.driver.clip_planes = planes;
+        let pixels = draw.run().remove(0);
+        pixels
+            .chunks(4)
+            .map(|row| row.iter().map(|p| fl(*p) == [1.0, 2.0, 3.0, 4.0]).collect())
+            .collect()
+    };
+    // flip_y = +1: NDC +y is row 0, so the clip vertex's x (position y)
+    // ≥ 0 keeps the top two rows.
+    let top = vec![vec![true; 4], vec![true; 4], vec![false; 4], vec![false; 4]];
+    assert_eq!(drawn(with_cv, 0b01), top, "clip vertex");
+    // Without a clip vertex the position's x ≥ 0 keeps the right half.
+    let no_cv = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nMOV OUT[0], IN[0]\nEND\n";
+    let right = vec![vec![false, false, true, true]; 4];
+    assert_eq!(drawn(no_cv, 0b01), right, "position");
+    assert_eq!(
+        drawn(with_cv, 0),
+        vec![vec![true; 4]; 4],
+        "no plane enabled"
+    );
+}

@@ -23,6 +23,8 @@ use naga::{
 
 /// `vec4<u32>`s holding the 32 stipple rows.
 const STIPPLE_VECTORS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(7);
+/// User clip planes (`vec4<f32>` each), and clip distances a VS writes.
+pub(crate) const CLIP_PLANES: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(7);
 
 /// A field of [`DriverUniforms`], by member index.
 #[derive(Clone, Copy)]
@@ -32,6 +34,8 @@ pub(crate) enum DriverField {
     AlphaRef = 2,
     /// `array<vec4<u32>, 8>`: the 32 polygon stipple rows.
     PolygonStipple = 4,
+    /// `array<vec4<f32>, 8>`: the user clip planes.
+    ClipPlanes = 5,
 }
 
 impl Lowerer<'_> {
@@ -71,6 +75,18 @@ impl Lowerer<'_> {
                     ty: stipple_ty,
                     binding: None,
                     offset: 16,
+                });
+                let plane_ty = self.vec4_ty(Kind::Float);
+                let planes_ty = self.ty(TypeInner::Array {
+                    base: plane_ty,
+                    size: naga::ArraySize::Constant(CLIP_PLANES),
+                    stride: 16,
+                });
+                members.push(StructMember {
+                    name: Some("clip_planes".to_owned()),
+                    ty: planes_ty,
+                    binding: None,
+                    offset: 144,
                 });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(
@@ -171,7 +187,46 @@ impl Lowerer<'_> {
                 self.bitcast(x, Kind::Uint)
             }
             Source::Zero => self.splat_f32(0.0),
+            Source::ClipDistances(var) => self.clip_distances(var),
         }
+    }
+
+    /// The eight clip distances of [`crate::Options::clip_planes`]:
+    /// `dot(v, clip_planes[i])` for the enabled planes (`v` the
+    /// `CLIPVERTEX` or `POSITION` register as written), 1 for the others.
+    fn clip_distances(&mut self, var: Option<Handle<naga::LocalVariable>>) -> Handle<Expression> {
+        let v = match var {
+            Some(var) => {
+                let ptr = self.local_ptr(var);
+                self.load(ptr)
+            }
+            None => self.splat_f32(0.0),
+        };
+        let driver = self.driver_var();
+        let base = self.global_ptr(driver);
+        let planes = self.lane(base, DriverField::ClipPlanes as u32);
+        let components = (0..CLIP_PLANES.get())
+            .map(|i| {
+                if self.options.clip_planes & (1 << i) == 0 {
+                    return self.f32c(1.0);
+                }
+                let plane = self.lane(planes, i);
+                let plane = self.load(plane);
+                self.math(MathFunction::Dot, &[v, plane])
+            })
+            .collect();
+        let ty = self.clip_distances_ty();
+        self.expr(Expression::Compose { ty, components })
+    }
+
+    /// `array<f32, 8>`, the type of the clip distances output.
+    pub(crate) fn clip_distances_ty(&mut self) -> Handle<Type> {
+        let f32_ty = self.scalar_ty(Kind::Float);
+        self.ty(TypeInner::Array {
+            base: f32_ty,
+            size: naga::ArraySize::Constant(CLIP_PLANES),
+            stride: 4,
+        })
     }
 
     /// GL clip space → WebGPU: `y *= flip_y`; `z = (z + w) / 2` unless

@@ -39,6 +39,9 @@ pub(crate) enum Source {
     SampleMask(Handle<LocalVariable>),
     /// A varying the next stage reads but this one does not write.
     Zero,
+    /// VS clip distances from this register (`CLIPVERTEX`, else
+    /// `POSITION`) and the enabled user clip planes.
+    ClipDistances(Option<Handle<LocalVariable>>),
 }
 
 /// One member of the entry point's result.
@@ -465,12 +468,15 @@ impl Lowerer<'_> {
         }
         let vec4 = self.vec4_ty(Kind::Float);
         let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
+        let clip_ty = self.clip_distances_ty();
         let mut members = Vec::with_capacity(self.io.members.len());
-        for (i, m) in (0u32..).zip(&self.io.members) {
-            let ty = match m.binding {
-                Binding::BuiltIn(BuiltIn::FragDepth) => f32_ty,
-                Binding::BuiltIn(BuiltIn::SampleMask) => u32_ty,
-                _ => vec4,
+        let mut offset = 0u32;
+        for m in &self.io.members {
+            let (ty, size) = match m.binding {
+                Binding::BuiltIn(BuiltIn::FragDepth) => (f32_ty, 16),
+                Binding::BuiltIn(BuiltIn::SampleMask) => (u32_ty, 16),
+                Binding::BuiltIn(BuiltIn::ClipDistances) => (clip_ty, 32),
+                _ => (vec4, 16),
             };
             let name = match m.binding {
                 Binding::BuiltIn(BuiltIn::Position { .. }) => "position".to_owned(),
@@ -481,12 +487,11 @@ impl Lowerer<'_> {
                 name: Some(name),
                 ty,
                 binding: Some(m.binding.clone()),
-                offset: i * 16,
+                offset,
             });
+            offset = offset.saturating_add(size);
         }
-        let span = u32::try_from(members.len())
-            .unwrap_or(u32::MAX)
-            .saturating_mul(16);
+        let span = offset;
         let ty = self.module.types.insert(
             Type {
                 name: Some("Output".to_owned()),
@@ -547,6 +552,17 @@ impl Lowerer<'_> {
                 register: o.register,
                 semantic: Some(o.semantic),
                 usage,
+            });
+        }
+        if self.options.clip_planes != 0 {
+            let vertex = outputs
+                .iter()
+                .find(|o| o.semantic.name == Semantic::ClipVertex)
+                .or(position)
+                .map(|o| o.var);
+            self.io.members.push(Member {
+                binding: Binding::BuiltIn(BuiltIn::ClipDistances),
+                source: Source::ClipDistances(vertex),
             });
         }
         // Varyings the linked fragment shader reads that this one never writes.

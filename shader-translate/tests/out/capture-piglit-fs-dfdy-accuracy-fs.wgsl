@@ -4,6 +4,7 @@ struct DriverUniforms {
     alpha_ref: f32,
     padding: f32,
     polygon_stipple: array<vec4<u32>, 8>,
+    clip_planes: array<vec4<f32>, 8>,
 }
 
 struct Output {

@@ -146,6 +146,10 @@ pub struct DrawSetup {
     pub line_stipple: Option<(u8, u16)>,
     /// Rasterizer depth clipping (off: GL's depth clamp).
     pub depth_clip: bool,
+    /// Format of the target's surface.
+    pub format: Format,
+    /// Blend state of colour buffer 0 (its colour mask is forced to all).
+    pub blend: RtBlend,
 }
 
 impl Default for DrawSetup {
@@ -163,6 +167,8 @@ impl Default for DrawSetup {
             stipple: None,
             line_stipple: None,
             depth_clip: true,
+            format: Format::B8G8R8A8_UNORM,
+            blend: RtBlend::new(),
         }
     }
 }
@@ -183,6 +189,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         stipple,
         line_stipple,
         depth_clip,
+        format,
+        blend,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -190,7 +198,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 10,
         res: target,
-        format: Format::B8G8R8A8_UNORM,
+        format,
         range0: 0,
         range1: 0,
     })))
@@ -209,7 +217,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     }))
     .unwrap();
     let mut rt = [RtBlend::new(); 8];
-    rt[0] = RtBlend::new().with_colormask(0xf);
+    rt[0] = blend.with_colormask(0xf);
     e.push(&Command::CreateObject(CreateObject::Blend(Blend {
         handle: 11,
         flags: BlendFlags::new().with_logicop_enable(logic_op.is_some()),

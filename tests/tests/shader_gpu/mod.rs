@@ -41,6 +41,7 @@ pub fn gpu() -> &'static Gpu {
             });
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("shader_exec"),
+            required_features: adapter.features() & wgpu::Features::CLIP_DISTANCES,
             required_limits: adapter.limits(),
             ..Default::default()
         }))

@@ -74,8 +74,7 @@ impl Exec<'_> {
             | Command::SendStringMarker { .. }
             | Command::SetTweaks { .. }
             | Command::TextureBarrier(_)
-            | Command::MemoryBarrier(_)
-            | Command::SetClipState(_) => Ok(()),
+            | Command::MemoryBarrier(_) => Ok(()),
             Command::CreateObject(ref obj) => self.create_object(obj),
             Command::BindObject {
                 object_type,
@@ -133,6 +132,10 @@ impl Exec<'_> {
             }
             Command::SetSampleMask(m) => {
                 self.sub().sample_mask = m;
+                Ok(())
+            }
+            Command::SetClipState(planes) => {
+                self.sub().clip_planes = planes.map(|p| p.map(|v| f32::from_bits(v.get())));
                 Ok(())
             }
             Command::SetPolygonStipple(rows) => {

@@ -1,6 +1,20 @@
 //! The capability sets the host advertises: exactly what is implemented and
 //! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
 //!
+//! The GLSL level is 130, not 120: Mesa's virgl driver reads it for
+//! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
+//! to TGSI with native integer and unsigned opcodes (`UARL`, `UCMP`,
+//! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
+//! (`shader_exec.rs`). Without them Mesa 22.3 applies integer opcodes to
+//! float-valued array indices at GLSL 1.20 and mis-indexes matrices and
+//! arrays. The GL version Mesa derives stays 2.1 (GL 3.0 needs features
+//! not advertised here) and its `GL_SHADING_LANGUAGE_VERSION` says 1.20, so
+//! programs that check it (piglit's GLSL 1.30 tests do) stay at 1.20; Mesa's
+//! compiler still accepts a `#version 130` shader from a program that does
+//! not check. The level also enables extensions that are GLSL compiler
+//! features (`ARB_arrays_of_arrays`, `ARB_shading_language_420pack`,
+//! conservative depth as a hint) or need GLSL 1.30 to be used.
+//!
 //! Logic ops have no caps bit (every GL guest assumes them): they are drawn
 //! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
 //! device without it refuses such draws with an `Unsupported` context error
@@ -10,6 +24,8 @@
 //! stipple (no caps bit either) is drawn with stippled Bresenham lines where
 //! the device has them and refused with `Unsupported` where it cannot be
 //! exact.
+//!
+//! Up to eight colour buffers are advertised (`max_render_targets`).
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
@@ -23,8 +39,8 @@ use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
-/// GLSL level: float-only TGSI.
-pub const GLSL_LEVEL: u32 = 120;
+/// GLSL level: native integers in TGSI (see the module documentation).
+pub const GLSL_LEVEL: u32 = 130;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
 pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
 
@@ -78,7 +94,10 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),
         max_dual_source_render_targets: le(0),
-        max_render_targets: le(1),
+        // Several colour buffers (ARB_draw_buffers): drawn with per-buffer
+        // output swizzles, and blend state per buffer when the guest's is
+        // independent (fixed.rs; shader_exec, piglit fbo-drawbuffers*).
+        max_render_targets: le(limits.max_color_attachments.min(8)),
         max_samples: le(1),
         prim_mask: le(PRIM_MASK),
         max_tbo_size: le(0),

@@ -25,7 +25,8 @@ const WANTED_FEATURES: wgpu::Features = wgpu::Features::TEXTURE_FORMAT_16BIT_NOR
     .union(wgpu::Features::INDIRECT_FIRST_INSTANCE)
     .union(wgpu::Features::DUAL_SOURCE_BLENDING)
     .union(wgpu::Features::TEXTURE_ADAPTER_SPECIFIC_FORMAT_FEATURES)
-    .union(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
+    .union(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER)
+    .union(wgpu::Features::CLIP_DISTANCES);
 
 /// How to open the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

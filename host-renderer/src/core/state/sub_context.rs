@@ -100,6 +100,8 @@ pub struct SubContext {
     pub sample_mask: u32,
     /// Polygon stipple pattern (`SET_POLYGON_STIPPLE`), 32 rows.
     pub polygon_stipple: [u32; 32],
+    /// User clip planes (`SET_CLIP_STATE`), as the guest sent them.
+    pub clip_planes: [[f32; 4]; 8],
     /// The occlusion query counting draws, if any.
     pub active_occlusion: Option<Arc<parking_lot::Mutex<QueryObj>>>,
     /// SET_RENDER_CONDITION's query result says not to render: draws,
@@ -128,6 +130,7 @@ impl Default for SubContext {
             stencil_ref: (0, 0),
             sample_mask: !0,
             polygon_stipple: [u32::MAX; 32],
+            clip_planes: [[0.0; 4]; 8],
             active_occlusion: None,
             render_condition_fails: false,
         }

@@ -40,6 +40,18 @@ pub fn guest_row_to_host(desc: &FormatDesc, src: &[u8], dst: &mut [u8]) {
                 a.copy_from_slice(fill.get(..comp).unwrap_or_default());
             }
         }
+        Conversion::LumAlpha { comp } => {
+            let comp = comp as usize;
+            for (s, d) in src
+                .chunks_exact(comp * 2)
+                .zip(dst.chunks_exact_mut(comp * 4))
+            {
+                let (l, a) = s.split_at(comp);
+                d.fill(0);
+                wr(d, 0, l);
+                wr(d, comp * 3, a);
+            }
+        }
         Conversion::Z32Unorm => {
             for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
                 let v = rd32(s);
@@ -80,6 +92,16 @@ pub fn host_row_to_guest(desc: &FormatDesc, src: &[u8], dst: &mut [u8]) {
                 .zip(dst.chunks_exact_mut(comp * 3))
             {
                 wr(d, 0, s.get(..comp * 3).unwrap_or_default());
+            }
+        }
+        Conversion::LumAlpha { comp } => {
+            let comp = comp as usize;
+            for (s, d) in src
+                .chunks_exact(comp * 4)
+                .zip(dst.chunks_exact_mut(comp * 2))
+            {
+                wr(d, 0, s.get(..comp).unwrap_or_default());
+                wr(d, comp, s.get(comp * 3..).unwrap_or_default());
             }
         }
         Conversion::Z32Unorm => {

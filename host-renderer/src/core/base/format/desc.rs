@@ -17,6 +17,13 @@ pub enum Conversion {
         /// The added component's value, `comp` low bytes used.
         fill: u32,
     },
+    /// Luminance and alpha of `comp` bytes each ↔ four components
+    /// (L, 0, 0, A): stored with a real alpha channel, so that blend
+    /// factors reading the destination's alpha see it.
+    LumAlpha {
+        /// Bytes per component.
+        comp: u32,
+    },
     /// `Z32_UNORM` ↔ `Depth32Float`.
     Z32Unorm,
     /// 24-bit unorm depth in bits `shift..shift+24` of a dword ↔ `Depth32Float`;
@@ -87,6 +94,7 @@ impl FormatDesc {
         match self.conv {
             Conversion::Same => self.host_block_bytes(),
             Conversion::Pad3 { comp, .. } => comp * 3,
+            Conversion::LumAlpha { comp } => comp * 2,
             Conversion::Z32Unorm | Conversion::Z24 { .. } => 4,
             Conversion::Z32FloatS8 => 8,
         }
@@ -127,8 +135,8 @@ impl FormatDesc {
     /// host channel stores: host channel `h` stores the first guest channel
     /// that reads it ([`Self::swizzle`]), else guest channel `h`; host alpha
     /// always carries the guest's alpha (blend factors read it even where
-    /// it is not stored). `A8`: `[A, G, B, A]`; `L8A8`: `[R, A, B, A]`;
-    /// identity for RGBA, X, R, RG, L and I formats.
+    /// it is not stored). `A8`: `[A, G, B, A]`; identity for RGBA, X, R,
+    /// RG, L, I and `L8A8` (stored as RGBA) formats.
     pub fn render_swizzle(&self) -> [u8; 4] {
         let mut out = swz::RGBA;
         for (host, stored) in (0u8..).zip(out.iter_mut()).take(3) {

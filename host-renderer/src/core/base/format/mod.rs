@@ -47,8 +47,8 @@ mod tests {
     fn render_swizzles_invert_the_read_swizzles() {
         let rs = |f| lookup(f).map(FormatDesc::render_swizzle);
         assert_eq!(rs(Format::A8_UNORM), Some([A, G, B, A]));
-        assert_eq!(rs(Format::L8A8_UNORM), Some([R, A, B, A]));
         for f in [
+            Format::L8A8_UNORM,
             Format::L8_UNORM,
             Format::I8_UNORM,
             Format::R8_UNORM,
@@ -73,6 +73,20 @@ mod tests {
         guest_row_to_host(f, &guest, &mut host);
         assert_eq!(host, [1, 2, 3, 0xff, 4, 5, 6, 0xff]);
         let mut back = [0; 6];
+        host_row_to_guest(f, &host, &mut back);
+        assert_eq!(back, guest);
+    }
+
+    #[test]
+    fn lum_alpha_is_stored_as_rgba() {
+        let f = lookup(Format::L8A8_UNORM).unwrap();
+        assert_eq!(f.guest_block_bytes(), 2);
+        assert_eq!(f.host_block_bytes(), 4);
+        let guest = [10, 20, 30, 40];
+        let mut host = [0xee; 8];
+        guest_row_to_host(f, &guest, &mut host);
+        assert_eq!(host, [10, 0, 0, 20, 30, 0, 0, 40]);
+        let mut back = [0; 4];
         host_row_to_guest(f, &host, &mut back);
         assert_eq!(back, guest);
     }

@@ -51,7 +51,14 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::L8_UNORM, Tf::R8Unorm, [R, R, R, ONE], SR),
     d(Format::A8_UNORM, Tf::R8Unorm, [ZERO, ZERO, ZERO, R], SR),
     d(Format::I8_UNORM, Tf::R8Unorm, [R, R, R, R], SR),
-    d(Format::L8A8_UNORM, Tf::Rg8Unorm, [R, R, R, G], SR),
+    // RGBA storage so that blending reads the destination's alpha.
+    c(
+        Format::L8A8_UNORM,
+        Tf::Rgba8Unorm,
+        Conversion::LumAlpha { comp: 1 },
+        [R, R, R, A],
+        SR,
+    ),
     d(Format::R8A8_UNORM, Tf::Rg8Unorm, [R, ZERO, ZERO, G], SAMPLE),
     // Three-byte formats: padded to four.
     c(
@@ -86,6 +93,7 @@ pub const TABLE: &[FormatDesc] = &[
     ),
     // 10-bit and packed float.
     d(Format::R10G10B10A2_UNORM, Tf::Rgb10a2Unorm, RGBA, SR),
+    d(Format::R10G10B10X2_UNORM, Tf::Rgb10a2Unorm, RGB1, SR),
     d(Format::R11G11B10_FLOAT, Tf::Rg11b10Ufloat, RGB1, SAMPLE),
     d(Format::R9G9B9E5_FLOAT, Tf::Rgb9e5Ufloat, RGB1, SAMPLE),
     // Half floats.
@@ -140,6 +148,7 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R16_UNORM, Tf::R16Unorm, [R, ZERO, ZERO, ONE], SR),
     d(Format::R16G16_UNORM, Tf::Rg16Unorm, [R, G, ZERO, ONE], SR),
     d(Format::R16G16B16A16_UNORM, Tf::Rgba16Unorm, RGBA, SR),
+    d(Format::R16G16B16X16_UNORM, Tf::Rgba16Unorm, RGB1, SR),
     d(
         Format::R16_SNORM,
         Tf::R16Snorm,

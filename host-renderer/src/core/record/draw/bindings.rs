@@ -47,6 +47,7 @@ pub(super) fn bind(
         fb_height: bound.fb_size.1 as f32,
         alpha_ref: bound.sub.dsa.map_or(0.0, |d| d.alpha_ref.get()),
         polygon_stipple: bound.sub.polygon_stipple,
+        clip_planes: bound.sub.clip_planes,
     }
     .to_bytes();
     let mut out = Bindings {

@@ -33,6 +33,7 @@ pub(super) fn compile(
         samplers: sampler_options(&bound.vs.views),
         output_swizzles: Options::default().output_swizzles,
         next_stage_inputs: fs.interface.inputs.clone(),
+        clip_planes: bound.rast.stipple.clip_plane_enable(),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -86,6 +87,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,
         polygon_stipple: bound.stipple,
+        clip_planes: 0,
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: sampler_options(&bound.fs.views),
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],

@@ -147,7 +147,10 @@ fn busy_reply_after_wait(c: &mut ClientConnection) -> Option<bool> {
         flags: le(BUSY_WAIT_FLAG_WAIT),
     }))
     .ok()?;
-    busy_reply(c)
+    match c.read_reply().ok()?.frame.reply {
+        guest_protocol::vtest::Reply::ResourceBusyWait(b) => Some(b.busy.get() != 0),
+        _ => None,
+    }
 }
 
 /// Front-end numbers: resident memory, open fds, live children.

@@ -182,6 +182,9 @@ pub fn allowed_syscalls() -> &'static [(&'static str, i64)] {
         ("membarrier", libc::SYS_membarrier),
         ("fcntl", libc::SYS_fcntl),
         ("sigaltstack", libc::SYS_sigaltstack),
+        ("set_robust_list", libc::SYS_set_robust_list),
+        ("rseq", libc::SYS_rseq),
+        ("prctl", libc::SYS_prctl),
     ]
 }
 
@@ -195,6 +198,8 @@ fn filter(sock: i32) -> Result<SeccompFilter, JailError> {
             // Reading an fd's flags only (std checks an fd is open before
             // closing it, in builds with debug assertions).
             "fcntl" => vec![arg_is(1, libc::F_GETFD as u64)?],
+            // Naming a thread only (llvmpipe's threads name themselves).
+            "prctl" => vec![arg_is(0, libc::PR_SET_NAME as u64)?],
             _ => vec![],
         };
         rules.insert(nr, only);

@@ -49,10 +49,7 @@ pub fn start_with(
 
 /// An in-process server whose clients each render in a worker process
 /// (`worker` is the program serving `pv3d worker`, with `env` added).
-pub fn start_isolated(
-    worker: &str,
-    env: &[(&str, &str)],
-) -> (tempfile::TempDir, ServerHandle) {
+pub fn start_isolated(worker: &str, env: &[(&str, &str)]) -> (tempfile::TempDir, ServerHandle) {
     use host_renderer::isolate::{Isolation, WorkerCommand};
     let dir = tempfile::Builder::new()
         .prefix("pv3d-isolated-")

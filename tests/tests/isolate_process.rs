@@ -23,7 +23,10 @@ fn workers() -> Vec<u32> {
 fn new_worker(before: &[u32]) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let fresh: Vec<u32> = workers().into_iter().filter(|p| !before.contains(p)).collect();
+        let fresh: Vec<u32> = workers()
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
         if let [pid] = fresh[..] {
             return pid;
         }
@@ -107,12 +110,11 @@ fn killing_one_worker_mid_frame_leaves_another_client_exact() {
         let mut frames = 0u32;
         loop {
             let e = clear_stream([1.0, 0.0, 0.0]);
-            let ok = guest_protocol::wire::Dwords::new(e.as_bytes())
-                .is_some_and(|d| {
-                    victim
-                        .send_request(&guest_protocol::vtest::Request::SubmitCmd(d))
-                        .is_ok()
-                });
+            let ok = guest_protocol::wire::Dwords::new(e.as_bytes()).is_some_and(|d| {
+                victim
+                    .send_request(&guest_protocol::vtest::Request::SubmitCmd(d))
+                    .is_ok()
+            });
             if !ok || busy_reply_after_wait(&mut victim).is_none() {
                 return frames;
             }
@@ -123,7 +125,12 @@ fn killing_one_worker_mid_frame_leaves_another_client_exact() {
     // dies in the middle of them.
     let bystander = std::thread::spawn(move || {
         for n in 0..6 {
-            client_session(&path, [0.0, 0.0, 1.0], [255, 0, 0], &format!("bystander-{n}"));
+            client_session(
+                &path,
+                [0.0, 0.0, 1.0],
+                [255, 0, 0],
+                &format!("bystander-{n}"),
+            );
         }
     });
     std::thread::sleep(Duration::from_millis(300));

@@ -131,7 +131,9 @@ impl Conn {
         if self.lost.is_some() {
             return None;
         }
-        let limit = self.answer_timeout.saturating_add(waits.unwrap_or_default());
+        let limit = self
+            .answer_timeout
+            .saturating_add(waits.unwrap_or_default());
         match self.exchange(msg, fds, lent, limit) {
             Ok(answer) => Some(answer),
             Err(why) => {

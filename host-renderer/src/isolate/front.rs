@@ -10,7 +10,7 @@ use crate::core::error::{
     CreateContextError, CreateResourceError, GpuInitError, LookupError, TransferError,
 };
 use crate::{
-    Backing, BackendError, CtxId, Image, Quotas, RendererBackend, ResId, ResourceInfo,
+    BackendError, Backing, CtxId, Image, Quotas, RendererBackend, ResId, ResourceInfo,
     SubmitReport, TransferBox, Usage,
 };
 use parking_lot::Mutex;
@@ -317,7 +317,12 @@ impl RendererBackend for ProcessRenderer {
     fn create_fence(&mut self, fence_id: u64) {
         let conn = self.conn.get_mut();
         if conn
-            .call(Writer::tagged(call::CREATE_FENCE).u64(fence_id), &[], None, None)
+            .call(
+                Writer::tagged(call::CREATE_FENCE).u64(fence_id),
+                &[],
+                None,
+                None,
+            )
             .is_some()
         {
             self.fences.insert(fence_id);
@@ -341,7 +346,9 @@ impl RendererBackend for ProcessRenderer {
     fn wait(&mut self, timeout: Option<Duration>) -> bool {
         let mut w = Writer::tagged(call::WAIT);
         match timeout {
-            Some(t) => w.bool(true).u64(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
+            Some(t) => w
+                .bool(true)
+                .u64(u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)),
             None => w.bool(false),
         };
         let conn = self.conn.get_mut();

@@ -30,7 +30,9 @@ const LANDLOCK: ABI = ABI::V6;
 
 /// Folders a Vulkan driver (the loader, its manifests, lavapipe and LLVM)
 /// reads while the device opens.
-const DRIVER_FILES: &[&str] = &["/usr", "/lib", "/lib64", "/etc", "/sys", "/proc", "/dev/dri"];
+const DRIVER_FILES: &[&str] = &[
+    "/usr", "/lib", "/lib64", "/etc", "/sys", "/proc", "/dev/dri",
+];
 
 /// The fd the worker writes its log to.
 const STDERR: i32 = 2;
@@ -106,7 +108,10 @@ pub(super) fn before_device() -> Result<(), JailError> {
         .handle_access(AccessNet::from_all(LANDLOCK))?
         .scope(Scope::from_all(LANDLOCK))?
         .create()?
-        .add_rules(path_beneath_rules(DRIVER_FILES, AccessFs::from_read(LANDLOCK)))?
+        .add_rules(path_beneath_rules(
+            DRIVER_FILES,
+            AccessFs::from_read(LANDLOCK),
+        ))?
         .restrict_self()?;
     Ok(())
 }

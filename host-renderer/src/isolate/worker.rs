@@ -8,7 +8,7 @@ use super::jail::{self, Limits};
 use super::proto::{backing, call, to_front, to_worker, MAX_ACCESS};
 use crate::core::error::BackingError;
 use crate::mapping::Mapping;
-use crate::{Backing, CtxId, Gpu, RendererBackend, ResId, Renderer};
+use crate::{Backing, CtxId, Gpu, Renderer, RendererBackend, ResId};
 use parking_lot::Mutex;
 use std::os::fd::OwnedFd;
 use std::sync::Arc;

@@ -2,8 +2,8 @@
 //! `pv3d worker` they start per client (per VM) in process mode.
 
 use host_renderer::isolate::{Isolation, Limits, WorkerCommand};
-use host_renderer::Quotas;
 use host_renderer::vtest::RendererFactory;
+use host_renderer::Quotas;
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -8,7 +8,8 @@
 //! 2. [`lock_down`], once the device is open: resource limits, the process
 //!    made undumpable, a second Landlock layer with no file access at all
 //!    (on this thread), and a seccomp-bpf allow-list on every thread
-//!    (TSYNC) that kills the process on any other system call.
+//!    (TSYNC) that kills the process on any other system call, and a
+//!    second filter answering the few [`refused_syscalls`] with `EACCES`.
 //!
 //! docs/SECURITY.md explains each allowed system call.
 
@@ -101,8 +102,20 @@ pub enum JailError {
     Backend(#[from] seccompiler::BackendError),
 }
 
-/// Step 1: read-only driver folders, no TCP, scoped sockets and signals.
+/// Step 1: one malloc arena, read-only driver folders, no TCP, scoped
+/// sockets and signals.
 pub(super) fn before_device() -> Result<(), JailError> {
+    // glibc reads /proc/sys/vm/overcommit_memory the first time it shrinks
+    // the heap of a thread's own arena, which the jail would punish: with
+    // one arena (the main one, trimmed with brk) it never does.
+    // SAFETY: mallopt only sets an allocator parameter; the process has
+    // one thread here, so no allocation runs concurrently.
+    if unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) } != 1 {
+        return Err(JailError::Limit {
+            what: "mallopt(M_ARENA_MAX)",
+            source: std::io::Error::other("refused"),
+        });
+    }
     Ruleset::default()
         .handle_access(AccessFs::from_all(LANDLOCK))?
         .handle_access(AccessNet::from_all(LANDLOCK))?
@@ -145,9 +158,40 @@ pub(super) fn lock_down(limits: &Limits, sock: i32) -> Result<(), JailError> {
         .handle_access(AccessFs::from_all(LANDLOCK))?
         .create()?
         .restrict_self()?;
+    // The refusing filter first: installing a filter takes a `prctl` the
+    // allow-list does not grant.
+    let refuse: BpfProgram = refused()?.try_into()?;
+    apply_filter_all_threads(&refuse)?;
     let program: BpfProgram = filter(sock)?.try_into()?;
     apply_filter_all_threads(&program)?;
     Ok(())
+}
+
+/// System calls answered `EACCES` without running (the kernel takes the
+/// strictest answer of all filters: these are allowed by [`filter`] and
+/// refused here): glibc's stdio asks `newfstatat(2, "", AT_EMPTY_PATH)`
+/// before a driver thread's first message on stderr, and prints the
+/// message anyway when refused (allowing it would let a worker stat any
+/// path: its dirfd is ignored for absolute paths); glibc's `qsort` asks
+/// `sysinfo` for the machine's memory and sorts in place when refused.
+pub fn refused_syscalls() -> &'static [(&'static str, i64)] {
+    &[
+        ("newfstatat", libc::SYS_newfstatat),
+        ("sysinfo", libc::SYS_sysinfo),
+    ]
+}
+
+fn refused() -> Result<SeccompFilter, JailError> {
+    let rules = refused_syscalls()
+        .iter()
+        .map(|&(_, nr)| (nr, Vec::new()))
+        .collect();
+    Ok(SeccompFilter::new(
+        rules,
+        SeccompAction::Allow,
+        SeccompAction::Errno(libc::EACCES as u32),
+        std::env::consts::ARCH.try_into()?,
+    )?)
 }
 
 /// `arg == value` on argument `index`.
@@ -190,16 +234,17 @@ pub fn allowed_syscalls() -> &'static [(&'static str, i64)] {
         ("set_robust_list", libc::SYS_set_robust_list),
         ("rseq", libc::SYS_rseq),
         ("prctl", libc::SYS_prctl),
+        ("lseek", libc::SYS_lseek),
     ]
 }
 
 fn filter(sock: i32) -> Result<SeccompFilter, JailError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
-    for &(name, nr) in allowed_syscalls() {
+    for &(name, nr) in allowed_syscalls().iter().chain(refused_syscalls()) {
         let only = match name {
             // Only on the worker's socket, only to its log.
             "recvmsg" | "sendmsg" => vec![arg_is(0, sock as u64)?],
-            "write" => vec![arg_is(0, STDERR as u64)?],
+            "write" | "lseek" => vec![arg_is(0, STDERR as u64)?],
             // Reading an fd's flags only (std checks an fd is open before
             // closing it, in builds with debug assertions).
             "fcntl" => vec![arg_is(1, libc::F_GETFD as u64)?],

@@ -39,7 +39,7 @@ mod proto;
 mod worker;
 
 pub use front::ProcessRenderer;
-pub use jail::{allowed_syscalls, JailError, Limits};
+pub use jail::{allowed_syscalls, refused_syscalls, JailError, Limits};
 pub use worker::{serve as serve_worker, WorkerError};
 
 use crate::vtest::OpenRenderer;

@@ -102,17 +102,19 @@ pub enum JailError {
     Backend(#[from] seccompiler::BackendError),
 }
 
-/// Step 1: one malloc arena, read-only driver folders, no TCP, scoped
+/// Step 1: no heap trimming, read-only driver folders, no TCP, scoped
 /// sockets and signals.
 pub(super) fn before_device() -> Result<(), JailError> {
     // glibc reads /proc/sys/vm/overcommit_memory the first time it shrinks
-    // the heap of a thread's own arena, which the jail would punish: with
-    // one arena (the main one, trimmed with brk) it never does.
+    // the heap of a thread's arena, which the jail would punish. Heaps
+    // (64 MiB at most) shrink only when their free top exceeds the trim
+    // threshold: at i32::MAX they never do (large blocks are still mapped
+    // and unmapped on their own).
     // SAFETY: mallopt only sets an allocator parameter; the process has
     // one thread here, so no allocation runs concurrently.
-    if unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) } != 1 {
+    if unsafe { libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX) } != 1 {
         return Err(JailError::Limit {
-            what: "mallopt(M_ARENA_MAX)",
+            what: "mallopt(M_TRIM_THRESHOLD)",
             source: std::io::Error::other("refused"),
         });
     }

@@ -23,7 +23,7 @@ const MAX_REQUEST: usize = 1 << 30;
 #[non_exhaustive]
 pub enum WorkerError {
     /// The socket failed.
-    #[error("worker socket: {0}")]
+    #[error("the worker's socket (stdin) failed")]
     Io(#[from] std::io::Error),
     /// The front end sent something that did not decode.
     #[error(transparent)]

@@ -1,6 +1,7 @@
 //! `--isolate` of `pv3d serve` and `pv3d vhost-user`, and the hidden
 //! `pv3d worker` they start per client (per VM) in process mode.
 
+use anyhow::Context as _;
 use host_renderer::isolate::{Isolation, Limits, WorkerCommand};
 use host_renderer::vtest::RendererFactory;
 use host_renderer::Quotas;
@@ -49,6 +50,9 @@ impl IsolateArgs {
 
 /// `pv3d worker`: serves the front end on stdin until it closes it.
 pub fn worker() -> anyhow::Result<ExitCode> {
-    host_renderer::isolate::serve_stdin()?;
+    host_renderer::isolate::serve_stdin().context(
+        "pv3d worker is started by `pv3d serve --isolate process` (or `pv3d vhost-user \
+         --isolate process`) with its socket as stdin; it is not run by hand",
+    )?;
     Ok(ExitCode::SUCCESS)
 }

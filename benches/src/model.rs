@@ -13,6 +13,9 @@ pub enum Config {
     Reference,
     /// Mesa virgl through `pv3d serve`.
     Pv3d,
+    /// Mesa virgl through `pv3d serve --isolate process` (a jailed render
+    /// worker per client).
+    Pv3dIsolated,
     /// A guest under QEMU on QEMU's vhost-user-gpu backend (virglrenderer).
     VmReference,
     /// A guest under QEMU on `pv3d vhost-user`.
@@ -21,10 +24,11 @@ pub enum Config {
 
 impl Config {
     /// Every configuration, in run order.
-    pub const ALL: [Config; 5] = [
+    pub const ALL: [Config; 6] = [
         Config::Native,
         Config::Reference,
         Config::Pv3d,
+        Config::Pv3dIsolated,
         Config::VmReference,
         Config::VmPv3d,
     ];
@@ -35,6 +39,7 @@ impl Config {
             Config::Native => "native",
             Config::Reference => "reference",
             Config::Pv3d => "pv3d",
+            Config::Pv3dIsolated => "pv3d-isolated",
             Config::VmReference => "vm-reference",
             Config::VmPv3d => "vm-pv3d",
         }

@@ -95,7 +95,50 @@ pub fn markdown(results: &Results, measured: &[Config]) -> String {
     }
     out.push('\n');
     out.push_str(&summary(results));
+    out.push_str(&isolated_markdown(results));
     out.push_str(&vm_markdown(results));
+    out
+}
+
+/// The cost of process isolation, when it was measured: `pv3d serve` with
+/// every client in a jailed worker against clients as threads.
+pub fn isolated_markdown(results: &Results) -> String {
+    let rows: Vec<&Workload> = results
+        .workloads
+        .iter()
+        .filter(|w| w.summary(Config::Pv3dIsolated).is_some())
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let measured = [Config::Pv3d, Config::Pv3dIsolated];
+    let mut out = String::from(
+        "\nProcess isolation (`pv3d serve --isolate process`):\n\n\
+         | workload | unit | pv3d | pv3d-isolated | isolated/threaded |\n\
+         |---|---|---:|---:|---:|\n",
+    );
+    for w in &rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            w.name,
+            w.unit.name(),
+            cell(w, Config::Pv3d, &measured),
+            cell(w, Config::Pv3dIsolated, &measured),
+            ratio(w, Config::Pv3dIsolated, Config::Pv3d),
+        );
+    }
+    let r: Vec<f64> = rows
+        .iter()
+        .filter_map(|w| w.speedup(Config::Pv3dIsolated, Config::Pv3d))
+        .collect();
+    if let Some(g) = geomean(&r) {
+        let _ = writeln!(
+            out,
+            "\n- geomean pv3d-isolated/pv3d {g:.2}× ({} workloads)",
+            r.len()
+        );
+    }
     out
 }
 

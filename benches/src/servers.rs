@@ -50,12 +50,19 @@ impl Server {
         Server::start(cmd, "virgl_test_server", socket, logs, xdg)
     }
 
-    /// The pv3d server `pv3d` starts (socket in `dir`, output in `logs`).
-    pub fn pv3d(pv3d: &Pv3dCommand, dir: &Path, logs: &Path, xdg: &Path) -> anyhow::Result<Server> {
-        let socket = dir.join("pv3d.sock");
+    /// The pv3d server `pv3d` starts, called `name` (socket in `dir`,
+    /// output in `logs`).
+    pub fn pv3d(
+        pv3d: &Pv3dCommand,
+        name: &str,
+        dir: &Path,
+        logs: &Path,
+        xdg: &Path,
+    ) -> anyhow::Result<Server> {
+        let socket = dir.join(format!("{name}.sock"));
         let mut cmd = Command::new(&pv3d.program);
         cmd.args(&pv3d.args).arg(&socket);
-        Server::start(cmd, "pv3d serve", socket, logs, xdg)
+        Server::start(cmd, &format!("{name} serve"), socket, logs, xdg)
     }
 
     fn start(

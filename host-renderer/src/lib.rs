@@ -49,6 +49,9 @@
 )]
 
 mod core;
+#[cfg(feature = "isolate")]
+pub mod isolate;
+mod mapping;
 mod null;
 pub mod picture;
 pub mod vhost_user;

@@ -47,6 +47,48 @@ pub fn start_with(
     (dir, server)
 }
 
+/// An in-process server whose clients each render in a worker process
+/// (`worker` is the program serving `pv3d worker`, with `env` added).
+pub fn start_isolated(worker: &str, env: &[(&str, &str)]) -> (tempfile::TempDir, ServerHandle) {
+    use host_renderer::isolate::{Isolation, WorkerCommand};
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-isolated-")
+        .tempdir()
+        .unwrap();
+    let opts = ServeOptions::default();
+    let iso = Isolation::new(WorkerCommand {
+        program: worker.into(),
+        args: Vec::new(),
+        env: env.iter().map(|(k, v)| (k.into(), v.into())).collect(),
+    });
+    let open = iso.opener(opts.quotas);
+    let server = Server::with_renderers(&dir.path().join("vtest.sock"), opts, open)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    (dir, server)
+}
+
+/// Pids of this process's children running `program`.
+pub fn children_running(program: &str) -> Vec<u32> {
+    let me = std::process::id().to_string();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut pids: Vec<u32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let ppid = status.lines().find_map(|l| l.strip_prefix("PPid:"));
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            ppid.map(str::trim) == Some(me.as_str())
+                && exe.is_some_and(|e| e == std::path::Path::new(program))
+        })
+        .collect();
+    pids.sort_unstable();
+    pids
+}
+
 /// A little-endian wire dword.
 pub fn le(v: u32) -> Le32 {
     Le32::new(v)

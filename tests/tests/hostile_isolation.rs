@@ -5,13 +5,17 @@
 //! exactly, the frame it displays with no attacker; the server never stops
 //! serving; afterwards the resource and memory counters are back to idle.
 //!
+//! Run twice: clients as threads of the server (the default), and each
+//! client in a jailed worker process (`--isolate process`).
+//!
 //! Needs root, Xvfb, glxgears, libfaketime, xwd and xwininfo (see gl_client).
 
 mod glxgears;
 
 use glxgears::*;
 use guest_protocol::capture::Capture;
-use host_renderer::vtest::{ServeOptions, Server};
+use host_renderer::isolate::{Isolation, WorkerCommand};
+use host_renderer::vtest::{ServeOptions, Server, ServerHandle};
 use host_renderer::Gpu;
 use pv3d_tests::gl_client::{self, spawn_client, MountTarget, Xvfb};
 use std::io::{Read as _, Write as _};
@@ -121,8 +125,47 @@ fn attacker(sock: PathBuf, stop: Arc<AtomicBool>, sent: Arc<AtomicU64>) {
     }
 }
 
+/// The render worker of process mode.
+const WORKER: &str = env!("CARGO_BIN_EXE_pv3d-test-worker");
+
+/// Where each client renders.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Thread,
+    Process,
+}
+
+fn serve(sock: &Path, mode: Mode) -> ServerHandle {
+    let server = match mode {
+        Mode::Thread => {
+            let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+            Server::bind(sock, gpu, ServeOptions::default())
+        }
+        Mode::Process => {
+            let opts = ServeOptions::default();
+            let iso = Isolation::new(WorkerCommand {
+                program: WORKER.into(),
+                args: Vec::new(),
+                env: Vec::new(),
+            });
+            let open = iso.opener(opts.quotas);
+            Server::with_renderers(sock, opts, open)
+        }
+    };
+    server.unwrap().spawn().unwrap()
+}
+
 #[test]
 fn hostile_neighbour_cannot_disturb_glxgears() {
+    hostile_neighbour(Mode::Thread);
+}
+
+#[test]
+fn hostile_neighbour_cannot_disturb_glxgears_isolated() {
+    hostile_neighbour(Mode::Process);
+}
+
+fn hostile_neighbour(mode: Mode) {
     gl_client::require(&["glxgears", "xwd", "xwininfo"]);
     let argv = frozen_glxgears();
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -132,12 +175,8 @@ fn hostile_neighbour_cannot_disturb_glxgears() {
         .unwrap();
     let xdg = dir.path().join("xdg");
     std::fs::create_dir(&xdg).unwrap();
-    let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
     let sock = dir.path().join("vtest.sock");
-    let server = Server::bind(&sock, gpu, ServeOptions::default())
-        .unwrap()
-        .spawn()
-        .unwrap();
+    let server = serve(&sock, mode);
     let xvfb = Xvfb::start("400x400x24").unwrap();
     let target = MountTarget::prepare();
 
@@ -179,7 +218,7 @@ fn hostile_neighbour_cannot_disturb_glxgears() {
 
     let end = wait_stats(&server, Duration::from_secs(60), idle);
     eprintln!(
-        "{frames} frames compared; attacker sent {} bytes over {} connections",
+        "{mode:?} mode: {frames} frames compared; attacker sent {} bytes over {} connections",
         sent.load(Ordering::Relaxed),
         end.served - 2
     );

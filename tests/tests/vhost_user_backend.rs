@@ -25,13 +25,17 @@ use guest_protocol::le::{Le32, Le64};
 use guest_protocol::virgl::enums::{bind, TextureTarget};
 use guest_protocol::virgl::Format;
 use guest_protocol::virtio_gpu::*;
+use host_renderer::isolate::{Isolation, WorkerCommand};
 use host_renderer::vhost_user::{serve, Options, Summary};
+use host_renderer::vtest::RendererFactory;
+use host_renderer::Quotas;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vhost::vhost_user::message::{VhostUserProtocolFeatures, VhostUserVirtioFeatures};
 use vhost::vhost_user::{Frontend, VhostUserFrontend};
@@ -540,13 +544,18 @@ fn upload(vm: &mut Vm, id: u32, format: Format, w: u32, h: u32, f: impl Fn(u32, 
     assert_eq!(vm.call(&transfer_2d(id, w, h)), CtrlType::RESP_OK_NODATA);
 }
 
-fn backend() -> (
+/// The backend on a socket in a temp dir; each VM's renderer comes from
+/// `renderers` (a worker process), else is in the backend's process.
+fn backend(
+    renderers: Option<RendererFactory>,
+) -> (
     tempfile::TempDir,
     std::path::PathBuf,
     mpsc::Receiver<Summary>,
 ) {
     backend_with(Options {
         once: true,
+        renderers,
         ..Options::default()
     })
 }
@@ -579,7 +588,24 @@ fn backend_with(
 
 #[test]
 fn a_front_end_drives_the_backend() {
-    let (_dir, sock, summaries) = backend();
+    drive(None);
+}
+
+/// The same with the VM's renderer in a jailed worker process: guest
+/// pages reach it through the backend (`--isolate process`).
+#[test]
+fn a_front_end_drives_the_backend_isolated() {
+    let worker = WorkerCommand {
+        program: env!("CARGO_BIN_EXE_pv3d-test-worker").into(),
+        args: Vec::new(),
+        env: Vec::new(),
+    };
+    let open = Isolation::new(worker).opener(Quotas::DEFAULT);
+    drive(Some(RendererFactory(Arc::from(open))));
+}
+
+fn drive(renderers: Option<RendererFactory>) {
+    let (_dir, sock, summaries) = backend(renderers);
     let mut vm = Vm::connect(&sock);
 
     // Display modes and EDID come from the display (QEMU).

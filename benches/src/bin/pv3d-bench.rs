@@ -56,6 +56,7 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Configurations to run (comma-separated): native, reference, pv3d,
+    /// pv3d-isolated (`pv3d serve --isolate process`),
     /// and the VM columns vm-reference, vm-pv3d (a guest under QEMU per run).
     #[arg(long, value_delimiter = ',', default_value = "native,reference,pv3d")]
     configs: Vec<String>,
@@ -66,6 +67,13 @@ struct Args {
     /// (Internal) serve vtest on this socket, as `pv3d serve --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
     serve: Option<PathBuf>,
+    /// (Internal) with --serve: each client in a render worker, as
+    /// `pv3d serve --isolate process` does.
+    #[arg(long, hide = true)]
+    isolated: bool,
+    /// (Internal) be a render worker, as `pv3d worker` is.
+    #[arg(long, hide = true)]
+    worker: bool,
     /// (Internal) serve vhost-user-gpu on this socket, as `pv3d vhost-user
     /// --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
@@ -104,9 +112,14 @@ impl Group {
 
     fn configs(&self) -> &'static [Config] {
         match self {
-            Group::Synthetic(_) => &[Config::Reference, Config::Pv3d],
+            Group::Synthetic(_) => &[Config::Reference, Config::Pv3d, Config::Pv3dIsolated],
             Group::VmGlmark { .. } => &[Config::VmReference, Config::VmPv3d],
-            _ => &[Config::Native, Config::Reference, Config::Pv3d],
+            _ => &[
+                Config::Native,
+                Config::Reference,
+                Config::Pv3d,
+                Config::Pv3dIsolated,
+            ],
         }
     }
 
@@ -130,7 +143,8 @@ struct Plan {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match (&args.serve, &args.vhost_user) {
-        (Some(socket), _) => serve(socket),
+        _ if args.worker => host_renderer::isolate::serve_stdin().map_err(Into::into),
+        (Some(socket), _) => serve(socket, args.isolated),
         (_, Some(socket)) => serve_vhost_user(socket),
         _ => run(&args),
     };
@@ -254,8 +268,16 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The pv3d server's vtest loop, in the child process `--serve` starts.
-fn serve(socket: &Path) -> anyhow::Result<()> {
+/// The pv3d server's vtest loop, in the child process `--serve` starts;
+/// `isolated`: each client renders in a worker (this program's `--worker`).
+fn serve(socket: &Path, isolated: bool) -> anyhow::Result<()> {
+    if isolated {
+        let opts = ServeOptions::default();
+        let command = host_renderer::isolate::WorkerCommand::this_program(&["--worker"])?;
+        let open = host_renderer::isolate::Isolation::new(command).opener(opts.quotas);
+        VtestServer::with_renderers(socket, opts, open)?.run()?;
+        return Ok(());
+    }
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
     VtestServer::bind(socket, gpu, ServeOptions::default())?.run()?;
@@ -288,20 +310,29 @@ fn vm_backend(args: &Args) -> anyhow::Result<vm::Backend> {
 
 /// The command starting the pv3d server: `--pv3d PATH` (`PATH serve`), else
 /// this program's `--serve`.
-fn pv3d_command(args: &Args) -> anyhow::Result<Pv3dCommand> {
+fn pv3d_command(args: &Args, isolated: bool) -> anyhow::Result<Pv3dCommand> {
     match &args.pv3d {
         Some(path) if !path.is_file() => bail!(
             "no pv3d binary at {}: build it with `cargo build --release -p pv3d`, \
              or leave out --pv3d to serve from pv3d-bench itself",
             path.display()
         ),
+        Some(path) if isolated => Ok(Pv3dCommand {
+            program: path.clone(),
+            args: ["serve", "--isolate", "process", "--socket"]
+                .map(String::from)
+                .to_vec(),
+        }),
         Some(path) => Ok(Pv3dCommand {
             program: path.clone(),
             args: vec!["serve".into(), "--socket".into()],
         }),
         None => Ok(Pv3dCommand {
             program: std::env::current_exe().context("locating this program")?,
-            args: vec!["--serve".into()],
+            args: match isolated {
+                true => vec!["--isolated".into(), "--serve".into()],
+                false => vec!["--serve".into()],
+            },
         }),
     }
 }
@@ -312,7 +343,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
     for name in &args.configs {
         configs.push(Config::from_name(name).with_context(|| {
             format!(
-                "unknown configuration {name:?}: use native, reference, pv3d, vm-reference or vm-pv3d"
+                "unknown configuration {name:?}: use native, reference, pv3d, pv3d-isolated, vm-reference or vm-pv3d"
             )
         })?);
     }
@@ -337,7 +368,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
     preflight(&groups, &configs)?;
     let vm_pv3d = vm_backend(args)?;
     let pv3d = if configs.contains(&Config::Pv3d) {
-        Some(pv3d_command(args)?)
+        Some(pv3d_command(args, false)?)
+    } else {
+        None
+    };
+    let pv3d_isolated = if configs.contains(&Config::Pv3dIsolated) {
+        Some(pv3d_command(args, true)?)
     } else {
         None
     };
@@ -360,8 +396,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
         logs: &logs,
         xdg: &xdg,
         pv3d: pv3d.as_ref(),
+        pv3d_isolated: pv3d_isolated.as_ref(),
         reference: None,
         pv3d_server: None,
+        isolated_server: None,
     };
 
     let mut results = Results::default();
@@ -370,7 +408,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             for &config in group.configs().iter().filter(|c| configs.contains(c)) {
                 let t = Instant::now();
                 let server = match config {
-                    Config::Reference | Config::Pv3d => Some(servers.get(config)?),
+                    Config::Reference | Config::Pv3d | Config::Pv3dIsolated => {
+                        Some(servers.get(config)?)
+                    }
                     _ => None,
                 };
                 run_group(&desk, group, config, server, &vm_pv3d, &plan, &mut results);
@@ -409,15 +449,22 @@ struct Servers<'a> {
     logs: &'a Path,
     xdg: &'a Path,
     pv3d: Option<&'a Pv3dCommand>,
+    pv3d_isolated: Option<&'a Pv3dCommand>,
     reference: Option<Server>,
     pv3d_server: Option<Server>,
+    isolated_server: Option<Server>,
 }
 
 impl Servers<'_> {
     fn get(&mut self, config: Config) -> anyhow::Result<&Server> {
-        let (slot, what) = match config {
-            Config::Reference => (&mut self.reference, "reference"),
-            _ => (&mut self.pv3d_server, "pv3d"),
+        let (slot, what, cmd) = match config {
+            Config::Reference => (&mut self.reference, "reference", None),
+            Config::Pv3dIsolated => (
+                &mut self.isolated_server,
+                "pv3d-isolated",
+                self.pv3d_isolated,
+            ),
+            _ => (&mut self.pv3d_server, "pv3d", self.pv3d),
         };
         let alive = slot
             .as_ref()
@@ -427,9 +474,9 @@ impl Servers<'_> {
                 eprintln!("pv3d-bench: the {what} server died; starting it again");
             }
             *slot = None;
-            let server = match (config, self.pv3d) {
+            let server = match (config, cmd) {
                 (Config::Reference, _) => Server::reference(self.dir, self.logs, self.xdg)?,
-                (_, Some(cmd)) => Server::pv3d(cmd, self.dir, self.logs, self.xdg)?,
+                (_, Some(cmd)) => Server::pv3d(cmd, what, self.dir, self.logs, self.xdg)?,
                 (_, None) => bail!("no pv3d binary"),
             };
             *slot = Some(server);

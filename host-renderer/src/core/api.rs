@@ -74,7 +74,7 @@ pub struct Usage {
     pub memory: u64,
 }
 
-/// Everything a transport asks of a renderer: about fifteen calls in our
+/// Everything a transport asks of a renderer: eighteen calls in our
 /// own types. Front ends hold it as `Box<dyn RendererBackend>`: the command
 /// loop runs inside [`submit`](Self::submit), so the one indirect call per
 /// transport request is all the indirection costs.
@@ -163,6 +163,94 @@ pub trait RendererBackend {
     /// behind a transport).
     fn usage(&self) -> Option<Usage> {
         None
+    }
+
+    /// Why the renderer is gone for good (its worker process died or broke
+    /// the protocol), `None` while it serves: every call fails from then on
+    /// with [`BackendError::Transport`], so a front end ends the client.
+    fn lost(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A boxed renderer is one (front ends hold `Box<dyn RendererBackend>`).
+impl<T: RendererBackend + ?Sized> RendererBackend for Box<T> {
+    fn capset(&self, id: u32) -> Option<Vec<u8>> {
+        (**self).capset(id)
+    }
+    fn create_context(
+        &mut self,
+        ctx: CtxId,
+        name: &str,
+    ) -> Result<(), BackendError<CreateContextError>> {
+        (**self).create_context(ctx, name)
+    }
+    fn destroy_context(&mut self, ctx: CtxId) -> Result<(), BackendError<LookupError>> {
+        (**self).destroy_context(ctx)
+    }
+    fn create_resource(
+        &mut self,
+        id: ResId,
+        info: &ResourceInfo,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), BackendError<CreateResourceError>> {
+        (**self).create_resource(id, info, backing)
+    }
+    fn resource_info(&self, id: ResId) -> Result<ResourceInfo, BackendError<LookupError>> {
+        (**self).resource_info(id)
+    }
+    fn set_backing(
+        &mut self,
+        id: ResId,
+        backing: Option<Arc<dyn Backing>>,
+    ) -> Result<(), BackendError<LookupError>> {
+        (**self).set_backing(id, backing)
+    }
+    fn attach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>> {
+        (**self).attach_resource(ctx, id)
+    }
+    fn detach_resource(&mut self, ctx: CtxId, id: ResId) -> Result<(), BackendError<LookupError>> {
+        (**self).detach_resource(ctx, id)
+    }
+    fn unref_resource(&mut self, id: ResId) -> Result<(), BackendError<LookupError>> {
+        (**self).unref_resource(id)
+    }
+    fn transfer_in(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        src: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>> {
+        (**self).transfer_in(id, t, src)
+    }
+    fn transfer_out(
+        &mut self,
+        id: ResId,
+        t: &TransferBox,
+        dst: Option<&dyn Backing>,
+    ) -> Result<(), BackendError<TransferError>> {
+        (**self).transfer_out(id, t, dst)
+    }
+    fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>> {
+        (**self).read_image(id)
+    }
+    fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport {
+        (**self).submit(ctx, commands)
+    }
+    fn create_fence(&mut self, fence_id: u64) {
+        (**self).create_fence(fence_id);
+    }
+    fn poll_fences(&mut self) -> Vec<u64> {
+        (**self).poll_fences()
+    }
+    fn wait(&mut self, timeout: Option<Duration>) -> bool {
+        (**self).wait(timeout)
+    }
+    fn usage(&self) -> Option<Usage> {
+        (**self).usage()
+    }
+    fn lost(&self) -> Option<String> {
+        (**self).lost()
     }
 }
 

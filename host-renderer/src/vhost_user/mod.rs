@@ -30,7 +30,7 @@ pub use display::{DisplayStats, SocketDisplay};
 pub use serve::{serve, ServeError};
 
 use crate::virtio::DeviceConfig;
-use crate::vtest::FrameSink;
+use crate::vtest::{FrameSink, RendererFactory};
 use crate::Quotas;
 use std::time::Duration;
 
@@ -49,6 +49,10 @@ pub struct Options {
     pub last_frame: Option<FrameSink>,
     /// Serve one VM, then return.
     pub once: bool,
+    /// Opens each VM's renderer (which applies `quotas` itself): a render
+    /// worker process per VM (`--isolate process`). `None`: a
+    /// [`Renderer`](crate::Renderer) in this process on a device of its own.
+    pub renderers: Option<RendererFactory>,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             config: DeviceConfig::default(),
             last_frame: None,
             once: false,
+            renderers: None,
         }
     }
 }

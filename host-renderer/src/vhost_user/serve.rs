@@ -7,7 +7,7 @@ use super::pixels::frame_rgba;
 use super::Options;
 use crate::error::GpuInitError;
 use crate::vtest::DisplayedFrame;
-use crate::{Gpu, Renderer};
+use crate::{Gpu, Renderer, RendererBackend};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use vhost::vhost_user::{Error as ProtocolError, Listener};
@@ -63,10 +63,18 @@ pub fn serve(
     }
 }
 
-/// One connection, from accept to disconnect.
+/// One connection, from accept to disconnect: its renderer comes from
+/// `options.renderers` (a worker process per VM), else is a [`Renderer`]
+/// on a fresh device.
 fn serve_one(listener: &mut Listener, options: &Options) -> Result<Summary, ServeError> {
-    let mut renderer = Renderer::new(Gpu::new()?);
-    renderer.set_quotas(options.quotas);
+    let renderer: Box<dyn RendererBackend + Send> = match &options.renderers {
+        Some(open) => (open.0)()?,
+        None => {
+            let mut r = Renderer::new(Gpu::new()?);
+            r.set_quotas(options.quotas);
+            Box::new(r)
+        }
+    };
     let backend = Arc::new(Backend::new(renderer, options)?);
     let mut daemon = VhostUserDaemon::new(
         "pv3d-vhost-user".into(),

@@ -65,7 +65,8 @@ mod tests;
 
 pub use last_frame::{DisplayedFrame, FrameSink};
 pub use server::{
-    OpenRenderer, ServeError, ServeOptions, Server, ServerHandle, ServerStats, DEFAULT_GPU_TIMEOUT,
+    OpenRenderer, RendererFactory, ServeError, ServeOptions, Server, ServerHandle, ServerStats,
+    DEFAULT_GPU_TIMEOUT,
 };
 pub use session::SessionError;
 pub use shm::ShmBacking;

@@ -19,7 +19,18 @@ use std::time::Duration;
 
 /// Opens each new client's renderer, on the client's thread; an error
 /// drops that client.
-pub type OpenRenderer = dyn Fn() -> Result<Box<dyn RendererBackend>, GpuInitError> + Send + Sync;
+pub type OpenRenderer =
+    dyn Fn() -> Result<Box<dyn RendererBackend + Send>, GpuInitError> + Send + Sync;
+
+/// A shared [`OpenRenderer`] (the vhost-user backend opens one per VM).
+#[derive(Clone)]
+pub struct RendererFactory(pub Arc<OpenRenderer>);
+
+impl std::fmt::Debug for RendererFactory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RendererFactory")
+    }
+}
 
 /// Default of [`ServeOptions::gpu_timeout`].
 pub const DEFAULT_GPU_TIMEOUT: Duration = Duration::from_secs(5);
@@ -128,7 +139,7 @@ impl Server {
     pub fn bind(path: &Path, gpu: Arc<Gpu>, opts: ServeOptions) -> Result<Self, ServeError> {
         tracing::info!(adapter = %gpu.adapter_info.name, "vtest clients render on their own devices");
         let quotas = opts.quotas;
-        let open = move || -> Result<Box<dyn RendererBackend>, GpuInitError> {
+        let open = move || -> Result<Box<dyn RendererBackend + Send>, GpuInitError> {
             let mut r = Renderer::new(Gpu::new()?);
             r.set_quotas(quotas);
             Ok(Box::new(r))

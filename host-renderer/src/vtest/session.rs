@@ -49,6 +49,9 @@ pub enum SessionError {
         "GPU work still running after the {0:?} watchdog limit (--gpu-timeout-ms): context reset"
     )]
     GpuTimeout(Duration),
+    /// The client's renderer is gone (its worker process died).
+    #[error("renderer lost: {0}")]
+    RendererLost(String),
 }
 
 /// What a request is answered with, owned so the request's borrow can end first.
@@ -157,7 +160,11 @@ impl Session<'_> {
                 None => return Ok(()),
                 Some(frame) => {
                     self.stats.requests += 1;
-                    self.handle(&frame.request)?
+                    let answer = self.handle(&frame.request)?;
+                    if let Some(why) = self.renderer.as_ref().and_then(|r| r.lost()) {
+                        return Err(SessionError::RendererLost(why));
+                    }
+                    answer
                 }
             };
             let reply = match answer {

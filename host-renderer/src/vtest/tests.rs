@@ -35,7 +35,7 @@ impl NullServer {
         std::fs::create_dir_all(&dir).unwrap();
         let log = CallLog::default();
         let shared = log.clone();
-        let open = move || -> Result<Box<dyn RendererBackend>, GpuInitError> {
+        let open = move || -> Result<Box<dyn RendererBackend + Send>, GpuInitError> {
             Ok(Box::new(NullRenderer::new(shared.clone())))
         };
         let handle = Server::with_renderers(

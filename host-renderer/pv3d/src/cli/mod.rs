@@ -1,6 +1,7 @@
 //! Subcommands of the `pv3d` binary.
 
 mod dump;
+mod isolate;
 mod limits;
 mod replay;
 mod serve;
@@ -30,6 +31,10 @@ enum Command {
     Shader(shader::ShaderArgs),
     /// Serve QEMU's vhost-user-gpu-pci: the virtio-gpu 3D device for a real VM.
     VhostUser(vhost_user::VhostUserArgs),
+    /// A render worker: started by `serve`/`vhost-user --isolate process`
+    /// with its socket as stdin; not for use by hand.
+    #[command(hide = true)]
+    Worker,
 }
 
 /// Runs the chosen subcommand.
@@ -40,5 +45,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&args),
         Command::Shader(args) => shader::run(&args),
         Command::VhostUser(args) => vhost_user::run(&args),
+        Command::Worker => isolate::worker(),
     }
 }

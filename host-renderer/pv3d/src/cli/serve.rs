@@ -1,5 +1,6 @@
 //! `pv3d serve [--socket PATH]`: a drop-in vtest server for Mesa's virpipe.
 
+use super::isolate::IsolateArgs;
 use super::limits::LimitArgs;
 use anyhow::Context as _;
 use host_renderer::vtest::{default_socket_path, DisplayedFrame, FrameSink, ServeOptions, Server};
@@ -27,6 +28,9 @@ pub struct ServeArgs {
     /// Quotas and watchdog.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Thread or process isolation.
+    #[command(flatten)]
+    pub isolate: IsolateArgs,
     /// Record every client session into this capture (captures/FORMAT.md;
     /// zstd-compressed when the name ends in `.zst`), for `pv3d replay` /
     /// `pv3d dump` or a bug report. A `.zst` file is rewritten whenever a
@@ -39,8 +43,6 @@ pub struct ServeArgs {
 /// cannot be taken or the device cannot be opened.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let path = args.socket.clone().unwrap_or_else(default_socket_path);
-    let gpu = Gpu::new()
-        .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
     let opts = ServeOptions {
         last_frame: args.snapshot.clone().map(snapshot_sink),
         shm_quota: args.shm_quota_mib.saturating_mul(1 << 20),
@@ -48,7 +50,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         gpu_timeout: args.limits.gpu_timeout(),
         record: args.record.clone(),
     };
-    let server = Server::bind(&path, gpu, opts)?;
+    let server = match args.isolate.factory(opts.quotas)? {
+        Some(open) => {
+            eprintln!("pv3d serve: each client renders in a jailed worker process");
+            Server::with_renderers(&path, opts, Box::new(move || (open.0)()))?
+        }
+        None => {
+            let gpu = Gpu::new()
+                .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
+            Server::bind(&path, gpu, opts)?
+        }
+    };
     eprintln!("pv3d serve: listening on {}", path.display());
     if let Some(rec) = &args.record {
         eprintln!("pv3d serve: recording to {}", rec.display());

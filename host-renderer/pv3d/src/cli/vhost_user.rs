@@ -3,6 +3,7 @@
 //! -device vhost-user-gpu-pci,chardev=gpu`, guest RAM shared:
 //! `-object memory-backend-memfd,share=on`).
 
+use super::isolate::IsolateArgs;
 use super::limits::LimitArgs;
 use super::serve::snapshot_sink;
 use anyhow::Context as _;
@@ -32,6 +33,9 @@ pub struct VhostUserArgs {
     /// Quotas (per VM) and watchdog.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Thread or process isolation (a worker per VM).
+    #[command(flatten)]
+    pub isolate: IsolateArgs,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -57,6 +61,7 @@ pub fn run(args: &VhostUserArgs) -> anyhow::Result<ExitCode> {
         },
         last_frame: args.snapshot.clone().map(snapshot_sink),
         once: args.once,
+        renderers: args.isolate.factory(args.limits.quotas())?,
     };
     eprintln!("pv3d vhost-user: listening on {}", args.socket.display());
     serve(&args.socket, &options, report).with_context(|| {

@@ -23,6 +23,13 @@ pub trait Backing: Send + Sync {
 
     /// Copies `src` into the backing at `offset`.
     fn write_at(&self, offset: u64, src: &[u8]) -> Result<(), BackingError>;
+
+    /// The file holding exactly these bytes from its offset 0, when they
+    /// are one (a vtest memfd): a renderer in another process maps it
+    /// rather than having every byte copied to it.
+    fn shared_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        None
+    }
 }
 
 /// Checks that `offset..offset+len` lies inside `size` bytes and returns it as `usize`s.

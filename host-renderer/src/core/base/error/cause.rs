@@ -179,6 +179,43 @@ impl<E: fmt::Display> PartialEq for Shared<E> {
 
 impl<E: fmt::Display> Eq for Shared<E> {}
 
+/// An error a renderer in another process (a render worker) reported: its
+/// causes (wgpu's, naga's, the translator's) cannot cross the process
+/// boundary, so it is kept as the one-line text of its chain, bounded and
+/// stripped of control characters (the worker is not trusted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remote(String);
+
+impl Remote {
+    /// Longest text kept, in bytes.
+    pub const MAX_LEN: usize = 1024;
+
+    /// `text` cut to [`Self::MAX_LEN`] bytes, control characters as spaces.
+    pub fn new(text: &str) -> Self {
+        let mut kept = String::with_capacity(text.len().min(Self::MAX_LEN));
+        for c in text.chars() {
+            if kept.len() + c.len_utf8() > Self::MAX_LEN {
+                break;
+            }
+            kept.push(if c.is_control() { ' ' } else { c });
+        }
+        Self(kept)
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Remote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (reported by the render worker)", self.0)
+    }
+}
+
+impl Error for Remote {}
+
 /// An error and every cause behind it on one line, `what failed: why: …`
 /// (line breaks inside a message become spaces): the form logs use.
 #[derive(Clone, Copy)]
@@ -220,6 +257,14 @@ mod tests {
     fn chains_are_one_line_with_every_cause() {
         let e = Outer(Inner);
         assert_eq!(ErrorChain(&e).to_string(), "outer line: inner cause");
+    }
+
+    #[test]
+    fn remote_text_is_bounded_and_printable() {
+        let r = Remote::new("bad\nline\u{1b}[31m");
+        assert_eq!(r.text(), "bad line [31m");
+        let long = "é".repeat(Remote::MAX_LEN);
+        assert!(Remote::new(&long).text().len() <= Remote::MAX_LEN);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! against the context), with the draw's, shader's, quota's and raw Vulkan
 //! path's own enums as causes, and the submit's ([`SubmitError`]).
 
-use super::cause::{Shared, WgpuError};
+use super::cause::{Remote, Shared, WgpuError};
 use super::resource::TransferError;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::shader::ShaderChunkError;
@@ -73,6 +73,9 @@ pub enum CommandError {
     /// The raw Vulkan path (logic ops, wide or stippled lines) failed.
     #[error(transparent)]
     Vulkan(#[from] RawError),
+    /// Reported by a renderer in another process, as text.
+    #[error(transparent)]
+    Remote(#[from] Remote),
 }
 
 /// Why a shader object could not be used.
@@ -231,4 +234,7 @@ pub enum SubmitError {
     /// The buffer did not decode; commands before the error were executed.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// Reported by a renderer in another process, as text.
+    #[error(transparent)]
+    Remote(#[from] Remote),
 }

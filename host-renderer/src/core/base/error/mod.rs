@@ -9,7 +9,7 @@ mod cause;
 mod command;
 mod resource;
 
-pub use cause::{ErrorChain, Shared, WgpuError, WgpuOp};
+pub use cause::{ErrorChain, Remote, Shared, WgpuError, WgpuOp};
 pub use command::{CommandError, DrawError, QuotaError, RawError, ShaderError, SubmitError};
 pub use resource::{
     BackingError, CreateContextError, CreateResourceError, GpuInitError, LookupError, TransferError,

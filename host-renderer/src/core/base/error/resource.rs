@@ -1,7 +1,7 @@
 //! Errors of the renderer's resource operations: opening the device,
 //! contexts, resources, backings and transfers.
 
-use super::cause::{Shared, WgpuError};
+use super::cause::{Remote, Shared, WgpuError};
 use crate::core::base::ids::{CtxId, ResId};
 use guest_protocol::virgl::Format;
 
@@ -15,6 +15,10 @@ pub enum GpuInitError {
     /// The adapter refused the device.
     #[error("requesting the wgpu device: {0}")]
     Device(#[from] wgpu::RequestDeviceError),
+    /// The render worker process (which opens its own device) did not
+    /// start or did not get ready.
+    #[error("starting the render worker: {0}")]
+    Worker(String),
 }
 
 /// A transport-owned backing store could not be read or written.
@@ -97,6 +101,9 @@ pub enum CreateResourceError {
     /// wgpu rejected the texture or buffer.
     #[error(transparent)]
     Wgpu(#[from] WgpuError),
+    /// Reported by a renderer in another process, as text.
+    #[error(transparent)]
+    Remote(#[from] Remote),
 }
 
 /// A transfer between a resource and memory failed.
@@ -184,6 +191,9 @@ pub enum TransferError {
         /// Bytes it would take.
         bytes: u64,
     },
+    /// Reported by a renderer in another process, as text.
+    #[error(transparent)]
+    Remote(#[from] Remote),
 }
 
 /// A resource operation named a context or resource that does not exist.

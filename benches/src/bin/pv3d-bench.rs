@@ -66,6 +66,9 @@ struct Args {
     /// (Internal) serve vtest on this socket, as `pv3d serve --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
     serve: Option<PathBuf>,
+    /// (Internal) with --serve: the stats file, as `pv3d serve --stats`.
+    #[arg(long, hide = true, value_name = "FILE")]
+    stats: Option<PathBuf>,
     /// (Internal) serve vhost-user-gpu on this socket, as `pv3d vhost-user
     /// --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
@@ -130,7 +133,7 @@ struct Plan {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match (&args.serve, &args.vhost_user) {
-        (Some(socket), _) => serve(socket),
+        (Some(socket), _) => serve(socket, args.stats.clone()),
         (_, Some(socket)) => serve_vhost_user(socket),
         _ => run(&args),
     };
@@ -255,10 +258,14 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
 }
 
 /// The pv3d server's vtest loop, in the child process `--serve` starts.
-fn serve(socket: &Path) -> anyhow::Result<()> {
+fn serve(socket: &Path, stats: Option<PathBuf>) -> anyhow::Result<()> {
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
-    VtestServer::bind(socket, gpu, ServeOptions::default())?.run()?;
+    let opts = ServeOptions {
+        stats,
+        ..ServeOptions::default()
+    };
+    VtestServer::bind(socket, gpu, opts)?.run()?;
     Ok(())
 }
 
@@ -297,11 +304,13 @@ fn pv3d_command(args: &Args) -> anyhow::Result<Pv3dCommand> {
         ),
         Some(path) => Ok(Pv3dCommand {
             program: path.clone(),
-            args: vec!["serve".into(), "--socket".into()],
+            args: vec!["serve".into()],
+            socket_flag: "--socket".into(),
         }),
         None => Ok(Pv3dCommand {
             program: std::env::current_exe().context("locating this program")?,
-            args: vec!["--serve".into()],
+            args: Vec::new(),
+            socket_flag: "--serve".into(),
         }),
     }
 }
@@ -456,6 +465,7 @@ fn run_vm(
             value: l.1,
             client_cpu_ms: None,
             server_cpu_ms: None,
+            errors: None,
         });
         results.record(&format!("{VM_PREFIX}{scene}"), Unit::Fps, config, sample);
     }
@@ -486,11 +496,19 @@ fn run_group(
                 ),
                 stop_after: None,
             };
-            let lines = run_sampled(desk, config, server, &argv, limits, glmark::parse_result)
+            let run = run_sampled(desk, config, server, &argv, limits, glmark::parse_result)
                 .map_err(|e| eprintln!("pv3d-bench: {program} under {}: {e:#}", config.name()))
-                .map(|r| r.0)
-                .unwrap_or_default();
+                .ok();
+            let lines = run.as_ref().map_or(&[][..], |r| &r.lines[..]);
+            if let Some(n) = run.as_ref().and_then(|r| r.errors_after).filter(|n| *n > 0) {
+                eprintln!(
+                    "pv3d-bench: {program} under {}: {n} context errors after its last scene",
+                    config.name()
+                );
+            }
             for scene in scenes {
+                // A scene's errors are those counted since the previous
+                // result line: its set-up and its frames.
                 let line = lines.iter().find(|l| &l.parsed.0 == scene);
                 let sample = line.map(|l| {
                     let frames = l.parsed.1 * plan.scene_secs;
@@ -498,6 +516,7 @@ fn run_group(
                         value: l.parsed.1,
                         client_cpu_ms: l.client_cpu_s.map(|s| s * 1e3 / frames),
                         server_cpu_ms: l.server_cpu_s.map(|s| s * 1e3 / frames),
+                        errors: l.errors,
                     }
                 });
                 results.record(&format!("{prefix}{scene}"), Unit::Fps, config, sample);
@@ -508,7 +527,7 @@ fn run_group(
                 timeout: Duration::from_secs_f64(plan.gears_secs + 30.0),
                 stop_after: Some(Duration::from_secs_f64(plan.gears_secs)),
             };
-            let lines = run_sampled(
+            let run = run_sampled(
                 desk,
                 config,
                 server,
@@ -517,13 +536,17 @@ fn run_group(
                 gears::parse_result,
             )
             .map_err(|e| eprintln!("pv3d-bench: glxgears under {}: {e:#}", config.name()))
-            .map(|r| r.0)
-            .unwrap_or_default();
-            let steady = if lines.len() > 1 {
-                &lines[1..]
-            } else {
-                &lines[..]
-            };
+            .ok();
+            let lines = run.as_ref().map_or(&[][..], |r| &r.lines[..]);
+            // Any error of the whole run fails it.
+            let errors = run.as_ref().and_then(|r| {
+                r.lines
+                    .iter()
+                    .map(|l| l.errors)
+                    .chain([r.errors_after])
+                    .sum::<Option<u64>>()
+            });
+            let steady = if lines.len() > 1 { &lines[1..] } else { lines };
             let parsed: Vec<(f64, f64)> = steady.iter().map(|l| l.parsed).collect();
             let frames: f64 = parsed.iter().map(|p| p.0).sum();
             let per_frame = |f: fn(&pv3d_benches::client::Line<(f64, f64)>) -> Option<f64>| {
@@ -534,6 +557,7 @@ fn run_group(
                 value,
                 client_cpu_ms: per_frame(|l| l.client_cpu_s),
                 server_cpu_ms: per_frame(|l| l.server_cpu_s),
+                errors,
             });
             results.record("glxgears", Unit::Fps, config, sample);
         }
@@ -551,6 +575,17 @@ fn run_group(
                     .map_err(|e| eprintln!("pv3d-bench: {} under {}: {e}", s.name, config.name())),
                 None => Err(()),
             };
+            if let Ok(Sample {
+                errors: Some(n @ 1..),
+                ..
+            }) = sample
+            {
+                eprintln!(
+                    "pv3d-bench: {} under {}: {n} context errors: FAILED",
+                    s.name,
+                    config.name()
+                );
+            }
             results.record(s.name, s.unit, config, sample.ok());
         }
     }

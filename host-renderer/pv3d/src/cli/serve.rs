@@ -33,6 +33,11 @@ pub struct ServeArgs {
     /// client disconnects; others are written as the bytes flow.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Append each client's counts (requests, submits, frames, renderer
+    /// errors) to this file: a line whenever its error count grows and one
+    /// when it disconnects (`client=ID errors=N ... state=live|end name=NAME`).
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
 }
 
 /// Serves clients until the process is stopped; exit 2 when the socket
@@ -47,6 +52,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         quotas: args.limits.quotas(),
         gpu_timeout: args.limits.gpu_timeout(),
         record: args.record.clone(),
+        stats: args.stats.clone(),
     };
     let server = Server::bind(&path, gpu, opts)?;
     eprintln!("pv3d serve: listening on {}", path.display());

@@ -259,6 +259,7 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
 
 /// The pv3d server's vtest loop, in the child process `--serve` starts.
 fn serve(socket: &Path, stats: Option<PathBuf>) -> anyhow::Result<()> {
+    pv3d::malloc::keep_freed_memory();
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
     let opts = ServeOptions {
@@ -271,6 +272,7 @@ fn serve(socket: &Path, stats: Option<PathBuf>) -> anyhow::Result<()> {
 
 /// pv3d's vhost-user-gpu backend, in the child process guest-run.sh starts.
 fn serve_vhost_user(socket: &Path) -> anyhow::Result<()> {
+    pv3d::malloc::keep_freed_memory();
     let options = host_renderer::vhost_user::Options::default();
     host_renderer::vhost_user::serve(socket, &options, |_| {})?;
     Ok(())

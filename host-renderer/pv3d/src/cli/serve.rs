@@ -43,6 +43,7 @@ pub struct ServeArgs {
 /// Serves clients until the process is stopped; exit 2 when the socket
 /// cannot be taken or the device cannot be opened.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    pv3d::malloc::keep_freed_memory();
     let path = args.socket.clone().unwrap_or_else(default_socket_path);
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;

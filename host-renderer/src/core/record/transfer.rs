@@ -191,8 +191,11 @@ pub fn sync_buffer(
     }
     gpu.checked(WgpuOp::WriteBuffer, || {
         gpu.queue.write_buffer(&b.gpu, start, bytes)
-    })
-    .map_err(TransferError::from)
+    })?;
+    match work.queued_write(gpu, bytes.len() as u64) {
+        Some(e) => Err(TransferError::Wgpu(e)),
+        None => Ok(()),
+    }
 }
 
 fn unsupported(desc: &FormatDesc, what: &'static str) -> TransferError {
@@ -325,8 +328,12 @@ fn upload_texture(
         work.mark(id);
         let encoder = work.encoder(gpu);
         depth.write(gpu, encoder, &tex.texture, desc.host, r, &texels.host);
-    })
-    .map_err(TransferError::from)
+    })?;
+    let bytes = (texels.host.len() + texels.stencil.len()) as u64;
+    match work.queued_write(gpu, bytes) {
+        Some(e) => Err(TransferError::Wgpu(e)),
+        None => Ok(()),
+    }
 }
 
 /// One aspect read back from the GPU: rows of `padded` bytes.

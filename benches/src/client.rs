@@ -29,6 +29,21 @@ pub struct Line<T> {
     pub client_cpu_s: Option<f64>,
     /// CPU seconds of the server over the same interval.
     pub server_cpu_s: Option<f64>,
+    /// Context errors the server counted over the same interval (`None`:
+    /// no server).
+    pub errors: Option<u64>,
+}
+
+/// What one run of a program gave.
+#[derive(Clone, Debug)]
+pub struct Sampled<T> {
+    /// Its result lines.
+    pub lines: Vec<Line<T>>,
+    /// Its whole output.
+    pub output: String,
+    /// Context errors after its last result line, until the server had
+    /// finished with it (`None`: no server).
+    pub errors_after: Option<u64>,
 }
 
 /// How long a run may take.
@@ -42,7 +57,8 @@ pub struct Limits {
 
 /// Runs `argv` under `config` (`server` serving it unless native), calling
 /// `parse` on every line it prints; returns the parsed lines with the CPU
-/// time client and server spent before each, and the program's whole output.
+/// time client and server spent and the context errors the server counted
+/// before each, and the program's whole output.
 pub fn run_sampled<T>(
     desk: &Desk,
     config: Config,
@@ -50,10 +66,12 @@ pub fn run_sampled<T>(
     argv: &[&str],
     limits: Limits,
     mut parse: impl FnMut(&str) -> Option<T>,
-) -> anyhow::Result<(Vec<Line<T>>, String)> {
+) -> anyhow::Result<Sampled<T>> {
     let out = desk
         .dir
         .join(format!("{}-{}.txt", sanitize(argv), config.name()));
+    let errors_before = server.and_then(Server::errors);
+    let mut errors_last = errors_before.map(|e| e.errors);
     let mut client = match (config, server) {
         (Config::Native, _) => spawn_native(desk.xvfb, desk.xdg, argv, &out),
         (_, Some(s)) => spawn_client(s.socket(), desk.xvfb, desk.xdg, argv, &out),
@@ -81,12 +99,15 @@ pub fn run_sampled<T>(
             if let Some(parsed) = parse(line) {
                 let now = (cpu_now(pid), server_pid.and_then(cpu_now));
                 let delta = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
+                let errors_now = server.and_then(|s| Some(s.errors()?.errors));
                 lines.push(Line {
                     parsed,
                     client_cpu_s: delta(now.0, last.0),
                     server_cpu_s: delta(now.1, last.1),
+                    errors: errors_since(errors_now, errors_last),
                 });
                 last = now;
+                errors_last = errors_now;
             }
         }
         let elapsed = start.elapsed();
@@ -100,7 +121,19 @@ pub fn run_sampled<T>(
         std::thread::sleep(Duration::from_millis(20));
     }
     stop(&mut client);
-    Ok((lines, text))
+    let settled = server
+        .zip(errors_before)
+        .and_then(|(s, b)| Some(s.settle(b)?.errors));
+    Ok(Sampled {
+        lines,
+        output: text,
+        errors_after: errors_since(settled, errors_last),
+    })
+}
+
+/// Errors counted between `before` and `now`.
+fn errors_since(now: Option<u64>, before: Option<u64>) -> Option<u64> {
+    Some(now?.saturating_sub(before?))
 }
 
 /// Stops a client by its pid: SIGTERM, SIGKILL if it lingers; reaps it.

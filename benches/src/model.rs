@@ -107,6 +107,9 @@ pub struct Sample {
     pub client_cpu_ms: Option<f64>,
     /// CPU time of the server process per frame (or operation), in ms.
     pub server_cpu_ms: Option<f64>,
+    /// Context errors the server counted during the run (`None`: not
+    /// counted, as natively or in a guest). A run with any is a failure.
+    pub errors: Option<u64>,
 }
 
 /// Everything measured for one workload.
@@ -118,13 +121,19 @@ pub struct Workload {
     pub unit: Unit,
     /// Samples by configuration.
     pub samples: BTreeMap<Config, Vec<Sample>>,
-    /// Runs that gave no figure, by configuration.
+    /// Runs that gave no figure (or had context errors), by configuration.
     pub failures: BTreeMap<Config, u32>,
+    /// Context errors of all runs, by configuration (only those with any).
+    pub errors: BTreeMap<Config, u64>,
 }
 
 impl Workload {
-    /// Median and range of the figure under `config`.
+    /// Median and range of the figure under `config`; `None` when a run
+    /// under it had context errors (it failed, whatever its speed).
     pub fn summary(&self, config: Config) -> Option<Summary> {
+        if self.errors.contains_key(&config) {
+            return None;
+        }
         let values: Vec<f64> = self.samples.get(&config)?.iter().map(|s| s.value).collect();
         summarize(&values)
     }
@@ -175,6 +184,7 @@ impl Results {
                     unit,
                     samples: BTreeMap::new(),
                     failures: BTreeMap::new(),
+                    errors: BTreeMap::new(),
                 });
                 self.workloads.len() - 1
             }
@@ -182,10 +192,18 @@ impl Results {
         &mut self.workloads[i]
     }
 
-    /// Records one repetition's sample (`None`: the run gave no figure).
+    /// Records one repetition's sample (`None`: the run gave no figure; a
+    /// sample with context errors is a failed run too).
     pub fn record(&mut self, name: &str, unit: Unit, config: Config, sample: Option<Sample>) {
         let w = self.entry(name, unit);
         match sample {
+            Some(Sample {
+                errors: Some(n @ 1..),
+                ..
+            }) => {
+                *w.errors.entry(config).or_default() += n;
+                *w.failures.entry(config).or_default() += 1;
+            }
             Some(s) => w.samples.entry(config).or_default().push(s),
             None => *w.failures.entry(config).or_default() += 1,
         }

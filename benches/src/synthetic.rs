@@ -102,8 +102,10 @@ struct Done {
 impl Synthetic {
     /// Runs it against `server` for about `budget`; `Err` with the reason
     /// when the server failed it (the vtest helpers panic on a bad reply).
+    /// The sample carries the context errors the server counted for it.
     pub fn run(&self, server: &Server, budget: Duration) -> Result<Sample, String> {
         let kind = self.kind;
+        let errors_before = server.errors();
         let socket = server.socket().to_path_buf();
         let pid = server.pid();
         // The vtest helpers report a bad reply by panicking: caught here,
@@ -118,6 +120,11 @@ impl Synthetic {
             run_kind(&mut c, &target, kind, pid, budget)
         });
         std::panic::set_hook(hook);
+        // The connection is closed: the server's count for it is final.
+        let errors = errors_before.and_then(|before| {
+            let after = server.settle(before)?;
+            Some(after.errors.saturating_sub(before.errors))
+        });
         let done = done.map_err(|p| {
             p.downcast_ref::<String>()
                 .cloned()
@@ -141,6 +148,7 @@ impl Synthetic {
             value,
             client_cpu_ms: done.client_cpu_s.map(|s| s * 1e3 / per),
             server_cpu_ms: done.server_cpu_s.map(|s| s * 1e3 / per),
+            errors,
         })
     }
 }

@@ -74,6 +74,9 @@ struct Args {
     /// (Internal) be a render worker, as `pv3d worker` is.
     #[arg(long, hide = true)]
     worker: bool,
+    /// (Internal) with --serve: the stats file, as `pv3d serve --stats`.
+    #[arg(long, hide = true, value_name = "FILE")]
+    stats: Option<PathBuf>,
     /// (Internal) serve vhost-user-gpu on this socket, as `pv3d vhost-user
     /// --socket` does.
     #[arg(long, hide = true, value_name = "SOCKET")]
@@ -144,7 +147,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match (&args.serve, &args.vhost_user) {
         _ if args.worker => host_renderer::isolate::serve_stdin().map_err(Into::into),
-        (Some(socket), _) => serve(socket, args.isolated),
+        (Some(socket), _) => serve(socket, args.isolated, args.stats.clone()),
         (_, Some(socket)) => serve_vhost_user(socket),
         _ => run(&args),
     };
@@ -270,9 +273,13 @@ fn preflight(groups: &[Group], configs: &[Config]) -> anyhow::Result<()> {
 
 /// The pv3d server's vtest loop, in the child process `--serve` starts;
 /// `isolated`: each client renders in a worker (this program's `--worker`).
-fn serve(socket: &Path, isolated: bool) -> anyhow::Result<()> {
+fn serve(socket: &Path, isolated: bool, stats: Option<PathBuf>) -> anyhow::Result<()> {
+    pv3d::malloc::keep_freed_memory();
+    let opts = ServeOptions {
+        stats,
+        ..ServeOptions::default()
+    };
     if isolated {
-        let opts = ServeOptions::default();
         let command = host_renderer::isolate::WorkerCommand::this_program(&["--worker"])?;
         let open = host_renderer::isolate::Isolation::new(command).opener(opts.quotas);
         VtestServer::with_renderers(socket, opts, open)?.run()?;
@@ -280,12 +287,13 @@ fn serve(socket: &Path, isolated: bool) -> anyhow::Result<()> {
     }
     let gpu = Gpu::new()
         .context("opening the wgpu device (a Vulkan driver, e.g. lavapipe, is needed)")?;
-    VtestServer::bind(socket, gpu, ServeOptions::default())?.run()?;
+    VtestServer::bind(socket, gpu, opts)?.run()?;
     Ok(())
 }
 
 /// pv3d's vhost-user-gpu backend, in the child process guest-run.sh starts.
 fn serve_vhost_user(socket: &Path) -> anyhow::Result<()> {
+    pv3d::malloc::keep_freed_memory();
     let options = host_renderer::vhost_user::Options::default();
     host_renderer::vhost_user::serve(socket, &options, |_| {})?;
     Ok(())
@@ -319,20 +327,21 @@ fn pv3d_command(args: &Args, isolated: bool) -> anyhow::Result<Pv3dCommand> {
         ),
         Some(path) if isolated => Ok(Pv3dCommand {
             program: path.clone(),
-            args: ["serve", "--isolate", "process", "--socket"]
-                .map(String::from)
-                .to_vec(),
+            args: ["serve", "--isolate", "process"].map(String::from).to_vec(),
+            socket_flag: "--socket".into(),
         }),
         Some(path) => Ok(Pv3dCommand {
             program: path.clone(),
-            args: vec!["serve".into(), "--socket".into()],
+            args: vec!["serve".into()],
+            socket_flag: "--socket".into(),
         }),
         None => Ok(Pv3dCommand {
             program: std::env::current_exe().context("locating this program")?,
             args: match isolated {
-                true => vec!["--isolated".into(), "--serve".into()],
-                false => vec!["--serve".into()],
+                true => vec!["--isolated".into()],
+                false => Vec::new(),
             },
+            socket_flag: "--serve".into(),
         }),
     }
 }
@@ -503,6 +512,7 @@ fn run_vm(
             value: l.1,
             client_cpu_ms: None,
             server_cpu_ms: None,
+            errors: None,
         });
         results.record(&format!("{VM_PREFIX}{scene}"), Unit::Fps, config, sample);
     }
@@ -533,11 +543,19 @@ fn run_group(
                 ),
                 stop_after: None,
             };
-            let lines = run_sampled(desk, config, server, &argv, limits, glmark::parse_result)
+            let run = run_sampled(desk, config, server, &argv, limits, glmark::parse_result)
                 .map_err(|e| eprintln!("pv3d-bench: {program} under {}: {e:#}", config.name()))
-                .map(|r| r.0)
-                .unwrap_or_default();
+                .ok();
+            let lines = run.as_ref().map_or(&[][..], |r| &r.lines[..]);
+            if let Some(n) = run.as_ref().and_then(|r| r.errors_after).filter(|n| *n > 0) {
+                eprintln!(
+                    "pv3d-bench: {program} under {}: {n} context errors after its last scene",
+                    config.name()
+                );
+            }
             for scene in scenes {
+                // A scene's errors are those counted since the previous
+                // result line: its set-up and its frames.
                 let line = lines.iter().find(|l| &l.parsed.0 == scene);
                 let sample = line.map(|l| {
                     let frames = l.parsed.1 * plan.scene_secs;
@@ -545,6 +563,7 @@ fn run_group(
                         value: l.parsed.1,
                         client_cpu_ms: l.client_cpu_s.map(|s| s * 1e3 / frames),
                         server_cpu_ms: l.server_cpu_s.map(|s| s * 1e3 / frames),
+                        errors: l.errors,
                     }
                 });
                 results.record(&format!("{prefix}{scene}"), Unit::Fps, config, sample);
@@ -555,7 +574,7 @@ fn run_group(
                 timeout: Duration::from_secs_f64(plan.gears_secs + 30.0),
                 stop_after: Some(Duration::from_secs_f64(plan.gears_secs)),
             };
-            let lines = run_sampled(
+            let run = run_sampled(
                 desk,
                 config,
                 server,
@@ -564,13 +583,17 @@ fn run_group(
                 gears::parse_result,
             )
             .map_err(|e| eprintln!("pv3d-bench: glxgears under {}: {e:#}", config.name()))
-            .map(|r| r.0)
-            .unwrap_or_default();
-            let steady = if lines.len() > 1 {
-                &lines[1..]
-            } else {
-                &lines[..]
-            };
+            .ok();
+            let lines = run.as_ref().map_or(&[][..], |r| &r.lines[..]);
+            // Any error of the whole run fails it.
+            let errors = run.as_ref().and_then(|r| {
+                r.lines
+                    .iter()
+                    .map(|l| l.errors)
+                    .chain([r.errors_after])
+                    .sum::<Option<u64>>()
+            });
+            let steady = if lines.len() > 1 { &lines[1..] } else { lines };
             let parsed: Vec<(f64, f64)> = steady.iter().map(|l| l.parsed).collect();
             let frames: f64 = parsed.iter().map(|p| p.0).sum();
             let per_frame = |f: fn(&pv3d_benches::client::Line<(f64, f64)>) -> Option<f64>| {
@@ -581,6 +604,7 @@ fn run_group(
                 value,
                 client_cpu_ms: per_frame(|l| l.client_cpu_s),
                 server_cpu_ms: per_frame(|l| l.server_cpu_s),
+                errors,
             });
             results.record("glxgears", Unit::Fps, config, sample);
         }
@@ -598,6 +622,17 @@ fn run_group(
                     .map_err(|e| eprintln!("pv3d-bench: {} under {}: {e}", s.name, config.name())),
                 None => Err(()),
             };
+            if let Ok(Sample {
+                errors: Some(n @ 1..),
+                ..
+            }) = sample
+            {
+                eprintln!(
+                    "pv3d-bench: {} under {}: {n} context errors: FAILED",
+                    s.name,
+                    config.name()
+                );
+            }
             results.record(s.name, s.unit, config, sample.ok());
         }
     }

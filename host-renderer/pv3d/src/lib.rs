@@ -7,6 +7,7 @@
 //!
 //! * [`replay`] drives a renderer with the client side of a vtest capture
 //!   and compares read-backs with the reference server's.
+//! * [`malloc`] keeps freed memory in the serving process for reuse.
 //! * [`png_file`] writes and reads the RGBA8 PNGs of snapshots and of
 //!   mismatching read-backs.
 
@@ -15,5 +16,6 @@
     warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)
 )]
 
+pub mod malloc;
 pub mod png_file;
 pub mod replay;

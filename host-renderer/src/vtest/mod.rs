@@ -60,6 +60,7 @@ mod record;
 mod server;
 mod session;
 mod shm;
+mod stats_file;
 #[cfg(test)]
 mod tests;
 
@@ -68,8 +69,9 @@ pub use server::{
     OpenRenderer, RendererFactory, ServeError, ServeOptions, Server, ServerHandle, ServerStats,
     DEFAULT_GPU_TIMEOUT,
 };
-pub use session::SessionError;
+pub use session::{SessionError, SessionStats};
 pub use shm::ShmBacking;
+pub use stats_file::StatsLine;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -95,6 +97,8 @@ struct Shared {
     counters: Counters,
     last_frame: Option<FrameSink>,
     recorder: Option<Arc<record::Recorder>>,
+    /// `--stats`: every client's counts.
+    stats_file: Option<stats_file::StatsFile>,
     shm_quota: u64,
     /// The command-buffer quota: buffers up to it are framed (the renderer
     /// refuses those over its own quota).

@@ -2,6 +2,7 @@
 
 use super::record::Recorder;
 use super::session::{self, SessionStats};
+use super::stats_file::StatsFile;
 use super::FrameSink;
 use super::{Counters, Shared};
 use crate::core::error::GpuInitError;
@@ -52,6 +53,10 @@ pub struct ServeOptions {
     /// Record every session into this capture (`.vtrec`, or `.vtrec.zst`
     /// when the name ends in `.zst`; captures/FORMAT.md).
     pub record: Option<PathBuf>,
+    /// Append every client's counts (requests, submits, frames, renderer
+    /// errors) to this file whenever its error count grows and when it
+    /// disconnects ([`StatsLine`](super::StatsLine)).
+    pub stats: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -62,6 +67,7 @@ impl Default for ServeOptions {
             quotas: Quotas::DEFAULT,
             gpu_timeout: DEFAULT_GPU_TIMEOUT,
             record: None,
+            stats: None,
         }
     }
 }
@@ -88,6 +94,14 @@ pub enum ServeError {
     #[error("cannot listen on {path}: {source} (check the directory exists and is writable, or pass --socket)")]
     Bind {
         /// Socket path.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The stats file could not be opened.
+    #[error("cannot open the stats file {path}: {source}")]
+    Stats {
+        /// Stats file path.
         path: PathBuf,
         /// Cause.
         source: std::io::Error,
@@ -184,8 +198,16 @@ impl Server {
             })?)),
             None => None,
         };
+        let stats_file = match &opts.stats {
+            Some(p) => Some(StatsFile::open(p).map_err(|source| ServeError::Stats {
+                path: p.clone(),
+                source,
+            })?),
+            None => None,
+        };
         let shared = Arc::new(Shared {
             recorder,
+            stats_file,
             open,
             counters: Counters::default(),
             last_frame: opts.last_frame,

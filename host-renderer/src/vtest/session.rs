@@ -4,6 +4,7 @@
 use super::last_frame::Frame;
 use super::record::ConnRecorder;
 use super::shm::ShmBacking;
+use super::stats_file::StatsLine;
 use super::Shared;
 use crate::core::api::capset;
 use crate::core::error::GpuInitError;
@@ -66,8 +67,8 @@ enum Answer {
     Data(Vec<u8>),
 }
 
-/// Counts of one finished session, for the log.
-#[derive(Clone, Copy, Debug, Default)]
+/// Counts of one session (so far, or when it ended).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SessionStats {
     /// Requests handled.
     pub requests: u64,
@@ -98,6 +99,8 @@ struct Session<'s> {
     rec: Option<ConnRecorder>,
     /// When the GPU work not yet seen finished was submitted (watchdog).
     busy_since: Option<Instant>,
+    /// The error count last written to the stats file.
+    reported_errors: u64,
 }
 
 /// Serves one client until it disconnects; cleans up in every case.
@@ -127,8 +130,9 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         stats: SessionStats::default(),
         rec,
         busy_since: None,
+        reported_errors: 0,
     };
-    let closed_by = match s.run(&mut conn) {
+    let closed_by = match s.run(&mut conn, id) {
         Ok(()) => {
             tracing::info!(client = id, name = %s.name, "client closed the connection");
             "client"
@@ -141,6 +145,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         }
     };
     s.finish();
+    s.report(id, true);
     if let Some(rec) = s.rec.take() {
         rec.close(closed_by, s.stats.requests);
     }
@@ -148,7 +153,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
 }
 
 impl Session<'_> {
-    fn run(&mut self, conn: &mut ServerConnection) -> Result<(), SessionError> {
+    fn run(&mut self, conn: &mut ServerConnection, id: u64) -> Result<(), SessionError> {
         loop {
             let rec = &mut self.rec;
             let next = conn.read_request_observed(|bytes| {
@@ -160,7 +165,11 @@ impl Session<'_> {
                 None => return Ok(()),
                 Some(frame) => {
                     self.stats.requests += 1;
-                    let answer = self.handle(&frame.request)?;
+                    let answer = self.handle(&frame.request);
+                    if self.stats.errors != self.reported_errors {
+                        self.report(id, false);
+                    }
+                    let answer = answer?;
                     if let Some(why) = self.renderer.as_ref().and_then(|r| r.lost()) {
                         return Err(SessionError::RendererLost(why));
                     }
@@ -388,6 +397,19 @@ impl Session<'_> {
         let attached = renderer.attach_resource(CTX, id);
         self.note(attached.map_err(|e| format!("RESOURCE_CREATE {handle}: {e}")));
         Ok(shm)
+    }
+
+    /// Writes the counts to the stats file (`--stats`), when there is one.
+    fn report(&mut self, id: u64, ended: bool) {
+        self.reported_errors = self.stats.errors;
+        if let Some(file) = &self.shared.stats_file {
+            file.write(&StatsLine {
+                client: id,
+                stats: self.stats,
+                ended,
+                name: self.name.clone(),
+            });
+        }
     }
 
     fn note(&mut self, r: Result<(), String>) {

@@ -29,6 +29,11 @@ struct NullServer {
 
 impl NullServer {
     fn start() -> Self {
+        Self::start_with(|_| ServeOptions::default())
+    }
+
+    /// A server with the options `opts` makes from its directory.
+    fn start_with(opts: impl FnOnce(&std::path::Path) -> ServeOptions) -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("pv3d-vtest-null-{}-{n}", std::process::id()));
@@ -38,14 +43,10 @@ impl NullServer {
         let open = move || -> Result<Box<dyn RendererBackend + Send>, GpuInitError> {
             Ok(Box::new(NullRenderer::new(shared.clone())))
         };
-        let handle = Server::with_renderers(
-            &dir.join("vtest.sock"),
-            ServeOptions::default(),
-            Box::new(open),
-        )
-        .unwrap()
-        .spawn()
-        .unwrap();
+        let handle = Server::with_renderers(&dir.join("vtest.sock"), opts(&dir), Box::new(open))
+            .unwrap()
+            .spawn()
+            .unwrap();
         Self {
             dir,
             handle: Some(handle),
@@ -306,4 +307,53 @@ fn renderer_refusals_keep_the_connection() {
     assert!(calls.contains(&Call::DestroyContext(CTX)));
     let st = s.server().stats();
     assert_eq!((st.resources, st.mappings), (0, 0));
+}
+
+#[test]
+fn the_stats_file_counts_each_clients_errors() {
+    use super::StatsLine;
+    let s = NullServer::start_with(|dir| ServeOptions {
+        stats: Some(dir.join("stats")),
+        ..ServeOptions::default()
+    });
+    let path = s.dir.join("stats");
+    let read = || -> Vec<StatsLine> {
+        std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect()
+    };
+    // A clean client: no line until it ends, then its totals.
+    let mut c = s.connect();
+    handshake(&mut c);
+    busy_wait(&mut c, true);
+    drop(c);
+    s.wait_idle();
+    let lines = read();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].ended && lines[0].stats.errors == 0 && lines[0].name == "null");
+    let first = lines[0].client;
+
+    // Two requests the renderer refuses: a line for each as it happens.
+    let mut c = s.connect();
+    handshake(&mut c);
+    c.send_request(&Request::TransferPut2(transfer2(99)))
+        .unwrap();
+    c.send_request(&Request::ResourceUnref(ResourceUnref { handle: le(98) }))
+        .unwrap();
+    busy_wait(&mut c, true);
+    let live: Vec<StatsLine> = read().into_iter().skip(1).collect();
+    assert_eq!(
+        live.iter()
+            .map(|l| (l.stats.errors, l.ended))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, false)]
+    );
+    assert!(live.iter().all(|l| l.client != first));
+    drop(c);
+    s.wait_idle();
+    let last = read().pop().unwrap();
+    assert!(last.ended);
+    assert_eq!((last.stats.errors, last.stats.requests), (2, 5));
 }

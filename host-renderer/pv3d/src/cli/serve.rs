@@ -37,11 +37,17 @@ pub struct ServeArgs {
     /// client disconnects; others are written as the bytes flow.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Append each client's counts (requests, submits, frames, renderer
+    /// errors) to this file: a line whenever its error count grows and one
+    /// when it disconnects (`client=ID errors=N ... state=live|end name=NAME`).
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
 }
 
 /// Serves clients until the process is stopped; exit 2 when the socket
 /// cannot be taken or the device cannot be opened.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    pv3d::malloc::keep_freed_memory();
     let path = args.socket.clone().unwrap_or_else(default_socket_path);
     let opts = ServeOptions {
         last_frame: args.snapshot.clone().map(snapshot_sink),
@@ -49,6 +55,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         quotas: args.limits.quotas(),
         gpu_timeout: args.limits.gpu_timeout(),
         record: args.record.clone(),
+        stats: args.stats.clone(),
     };
     let server = match args.isolate.factory(opts.quotas)? {
         Some(open) => {

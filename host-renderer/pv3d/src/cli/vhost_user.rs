@@ -52,6 +52,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 /// Serves VMs until stopped (or one with `--once`); exit 2 when the socket
 /// cannot be taken or no wgpu device opens.
 pub fn run(args: &VhostUserArgs) -> anyhow::Result<ExitCode> {
+    pv3d::malloc::keep_freed_memory();
     let options = Options {
         quotas: args.limits.quotas(),
         gpu_timeout: args.limits.gpu_timeout(),

@@ -9,6 +9,7 @@ pub mod backing;
 pub mod error;
 pub mod format;
 pub mod gallium;
+pub mod hash;
 pub mod ids;
 pub mod layout;
 pub mod quota;

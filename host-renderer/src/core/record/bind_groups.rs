@@ -6,6 +6,7 @@
 
 use super::pipeline::EntryKind;
 use crate::core::base::error::{WgpuError, WgpuOp};
+use crate::core::base::hash::FastMap;
 use crate::core::gpu::device::Gpu;
 use shader_translate::interface::TextureClass;
 use std::collections::HashMap;
@@ -72,7 +73,7 @@ impl EntryKind {
 /// Draw bind group layouts by stage and entries.
 #[derive(Default)]
 pub struct LayoutCache {
-    layouts: HashMap<(wgpu::ShaderStages, Vec<(u32, EntryKind)>), wgpu::BindGroupLayout>,
+    layouts: FastMap<(wgpu::ShaderStages, Vec<(u32, EntryKind)>), wgpu::BindGroupLayout>,
 }
 
 impl LayoutCache {
@@ -187,7 +188,7 @@ pub struct BindGroupKey {
 /// Bind groups by [`BindGroupKey`].
 #[derive(Default)]
 pub struct BindGroupCache {
-    groups: HashMap<BindGroupKey, wgpu::BindGroup>,
+    groups: FastMap<BindGroupKey, wgpu::BindGroup>,
 }
 
 impl BindGroupCache {

@@ -91,7 +91,6 @@ fn copy_buffer(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandErro
             .unwrap_or_default()
             .to_vec()
     };
-    let gpu = rec.gpu;
     let dst = rec
         .resources
         .get_mut(&dst_id)
@@ -106,7 +105,7 @@ fn copy_buffer(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandErro
     if let Some(d) = dst.shadow.get_mut(dx as usize..(dx + w) as usize) {
         d.copy_from_slice(&bytes);
     }
-    transfer::sync_buffer(gpu, rec.work, dst_id, dst, dx, w)?;
+    transfer::mark_dirty(dst, dx, w);
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub mod copy;
 pub mod depth;
 pub mod draw;
 pub mod pass;
+pub mod pass_state;
 pub mod pipeline;
 pub mod query;
 pub mod query_pools;

@@ -2,6 +2,7 @@
 //! and beginning one with per-attachment load operations. Draws record into
 //! the open pass while it renders to their framebuffer.
 
+use super::pass_state::PassState;
 use super::recorder::Recorder;
 use super::work::{OpenPass, PassKey};
 use crate::core::base::error::{CommandError, WgpuOp};
@@ -100,6 +101,10 @@ pub(crate) fn begin_pass(
             })
             .forget_lifetime()
     })?;
-    rec.work.set_pass(OpenPass { key, pass });
+    rec.work.set_pass(OpenPass {
+        key,
+        pass,
+        state: PassState::default(),
+    });
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Render pipelines by everything that shapes one ([`PipelineKey`]), and the
 //! hit/miss counters the renderer's caches keep.
 
+use crate::core::base::hash::FastMap;
 use shader_translate::interface::TextureClass;
-use std::collections::HashMap;
 
 /// Hit/miss counters of one cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -84,14 +84,18 @@ pub struct PipelineKey {
 /// Render pipelines (or anything else, for benchmarks) by [`PipelineKey`]:
 /// emptied when it would exceed [`PipelineCache::CAPACITY`], lookups counted.
 pub struct PipelineCache<V = wgpu::RenderPipeline> {
-    map: HashMap<PipelineKey, V>,
+    map: FastMap<PipelineKey, V>,
+    /// The key and value of the latest lookup: consecutive draws mostly
+    /// want the same pipeline, found then with one comparison.
+    last: Option<(PipelineKey, V)>,
     stats: CacheStats,
 }
 
 impl<V> Default for PipelineCache<V> {
     fn default() -> Self {
         PipelineCache {
-            map: HashMap::new(),
+            map: FastMap::default(),
+            last: None,
             stats: CacheStats::default(),
         }
     }
@@ -107,16 +111,26 @@ impl<V: Clone> PipelineCache<V> {
         key: PipelineKey,
         build: impl FnOnce(&PipelineKey) -> Result<V, E>,
     ) -> Result<V, E> {
-        if let Some(hit) = self.map.get(&key) {
+        if let Some((_, hit)) = self.last.as_ref().filter(|(k, _)| *k == key) {
             self.stats.count(true);
             return Ok(hit.clone());
         }
-        self.stats.count(false);
-        let value = build(&key)?;
-        if self.map.len() >= Self::CAPACITY {
-            self.map.clear();
-        }
-        self.map.insert(key, value.clone());
+        let value = match self.map.get(&key) {
+            Some(hit) => {
+                self.stats.count(true);
+                hit.clone()
+            }
+            None => {
+                self.stats.count(false);
+                let value = build(&key)?;
+                if self.map.len() >= Self::CAPACITY {
+                    self.map.clear();
+                }
+                self.map.insert(key.clone(), value.clone());
+                value
+            }
+        };
+        self.last = Some((key, value.clone()));
         Ok(value)
     }
 

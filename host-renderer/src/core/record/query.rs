@@ -242,6 +242,6 @@ fn write_state(
     if let Some(d) = b.shadow.get_mut(at as usize..at as usize + 16) {
         d.copy_from_slice(&state);
     }
-    transfer::sync_buffer(rec.gpu, rec.work, id, b, at, 16)?;
+    transfer::mark_dirty(b, at, 16);
     Ok(())
 }

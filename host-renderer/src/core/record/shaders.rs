@@ -3,9 +3,9 @@
 //! object remembering what it last compiled to.
 
 use super::pipeline::CacheStats;
+use crate::core::base::hash::FastMap;
 use crate::core::state::objects::{CompiledShader, ShaderObj};
 use shader_translate::Options;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Shaders kept before the cache starts over.
@@ -17,7 +17,7 @@ pub type ShaderKey = (Arc<str>, Options);
 /// Compiled shaders by text and options.
 #[derive(Default)]
 pub struct ShaderCache {
-    shaders: HashMap<ShaderKey, Result<Arc<CompiledShader>, shader_translate::Error>>,
+    shaders: FastMap<ShaderKey, Result<Arc<CompiledShader>, shader_translate::Error>>,
     stats: CacheStats,
     next_id: u64,
 }

@@ -75,7 +75,8 @@ pub fn upload(
                 .ok_or(TransferError::BadLevel { level: 0, last: 0 })?;
             src.read_at(start as u64, dst)?;
             let _ = end;
-            sync_buffer(gpu, work, id, b, x, w)
+            mark_dirty(b, x, w);
+            Ok(())
         }
         ResourceKind::Texture(tex) => {
             let r = guest_region(&info, tex, t, src.len())?;
@@ -153,17 +154,31 @@ fn buffer_range(b: &BufferRes, t: &TransferBox) -> Result<(u64, u64), TransferEr
     Ok((x, w))
 }
 
-/// Sends bytes `x..x+w` of the shadow to the GPU buffer (4-byte aligned).
+/// Notes that bytes `x..x+w` of the shadow changed: [`sync_buffer`] sends
+/// them to the GPU copy before a command reads it.
+pub fn mark_dirty(b: &BufferRes, x: u64, w: u64) {
+    let (start, end) = match b.dirty.get() {
+        Some((s, e)) => (s.min(x), e.max(x + w)),
+        None => (x, x + w),
+    };
+    b.dirty.set(Some((start, end)));
+}
+
+/// Sends the shadow's dirty bytes (4-byte aligned) to the GPU buffer: call
+/// before recording a command that reads the GPU copy of `b`. Pending
+/// commands that use the buffer are submitted first, so they still read what
+/// they were recorded with.
 pub fn sync_buffer(
     gpu: &Gpu,
     work: &mut Work,
     id: ResId,
     b: &BufferRes,
-    x: u64,
-    w: u64,
 ) -> Result<(), TransferError> {
+    let Some((x, x_end)) = b.dirty.take() else {
+        return Ok(());
+    };
     let start = x & !3;
-    let end = ((x + w).div_ceil(4) * 4).min(b.shadow.len() as u64);
+    let end = (x_end.div_ceil(4) * 4).min(b.shadow.len() as u64);
     let bytes = b
         .shadow
         .get(start as usize..end as usize)
@@ -176,8 +191,11 @@ pub fn sync_buffer(
     }
     gpu.checked(WgpuOp::WriteBuffer, || {
         gpu.queue.write_buffer(&b.gpu, start, bytes)
-    })
-    .map_err(TransferError::from)
+    })?;
+    match work.queued_write(gpu, bytes.len() as u64) {
+        Some(e) => Err(TransferError::Wgpu(e)),
+        None => Ok(()),
+    }
 }
 
 fn unsupported(desc: &FormatDesc, what: &'static str) -> TransferError {
@@ -310,8 +328,12 @@ fn upload_texture(
         work.mark(id);
         let encoder = work.encoder(gpu);
         depth.write(gpu, encoder, &tex.texture, desc.host, r, &texels.host);
-    })
-    .map_err(TransferError::from)
+    })?;
+    let bytes = (texels.host.len() + texels.stencil.len()) as u64;
+    match work.queued_write(gpu, bytes) {
+        Some(e) => Err(TransferError::Wgpu(e)),
+        None => Ok(()),
+    }
 }
 
 /// One aspect read back from the GPU: rows of `padded` bytes.

@@ -52,7 +52,15 @@ pub struct UniformArena {
     current: Option<usize>,
     /// Bytes allocated since the last upload.
     pending: u64,
+    /// The latest allocations `(offset, size)` in the current chunk since the
+    /// last upload, newest last (at most [`RECENT`]): a draw whose uniforms
+    /// equal one of them gets the same slice, so its bind group offsets stay
+    /// the same and the pass need not bind them again.
+    recent: Vec<(u64, u64)>,
 }
+
+/// How many recent allocations [`UniformArena::alloc`] compares against.
+const RECENT: usize = 8;
 
 impl UniformArena {
     /// Sub-allocates `size` bytes (rounded up to 16) holding `data`, cut or
@@ -68,13 +76,19 @@ impl UniformArena {
         let align = u64::from(gpu.limits.min_uniform_buffer_offset_alignment).max(16);
         let size = size.max(16).div_ceil(16) * 16;
         let data = data.get(..data.len().min(size as usize)).unwrap_or(data);
+        if let Some(slice) = self.find_recent(submissions, data, size) {
+            return Some(slice);
+        }
         let fits = |c: &Chunk| c.used.div_ceil(align) * align + size <= c.buffer.size();
         let index = match self
             .current
             .filter(|&i| self.chunks.get(i).is_some_and(fits))
         {
             Some(i) => i,
-            None => self.fresh_chunk(gpu, submissions, size)?,
+            None => {
+                self.recent.clear();
+                self.fresh_chunk(gpu, submissions, size)?
+            }
         };
         self.current = Some(index);
         let chunk = self.chunks.get_mut(index)?;
@@ -89,6 +103,37 @@ impl UniformArena {
         chunk.used = offset + size;
         chunk.last_use = submissions;
         self.pending = self.pending.saturating_add(size);
+        if self.recent.len() == RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push((offset, size));
+        Some(UniformSlice {
+            buffer: chunk.buffer.clone(),
+            offset,
+            size,
+        })
+    }
+
+    /// A recent allocation of the current chunk, for the same submission,
+    /// holding `data` zero-padded to `size` bytes.
+    fn find_recent(&self, submissions: u64, data: &[u8], size: u64) -> Option<UniformSlice> {
+        let chunk = self.chunks.get(self.current?)?;
+        if chunk.last_use != submissions {
+            return None;
+        }
+        let same = |&&(offset, len): &&(u64, u64)| {
+            let Some(start) = offset.checked_sub(chunk.staged_from) else {
+                return false;
+            };
+            let bytes = chunk.staged.get(start as usize..(start + len) as usize);
+            len == size
+                && bytes.is_some_and(|b| {
+                    b.get(..data.len()) == Some(data)
+                        && b.get(data.len()..)
+                            .is_some_and(|t| t.iter().all(|x| *x == 0))
+                })
+        };
+        let &(offset, size) = self.recent.iter().rev().find(same)?;
         Some(UniformSlice {
             buffer: chunk.buffer.clone(),
             offset,
@@ -139,6 +184,7 @@ impl UniformArena {
             c.staged_from = c.used;
         }
         self.pending = 0;
+        self.recent.clear();
     }
 }
 
@@ -165,5 +211,25 @@ mod tests {
         let c = arena.alloc(&gpu, 1, &[], CHUNK_SIZE).expect("c");
         assert_eq!((&c.buffer, c.offset), (&a.buffer, 0));
         assert!(!arena.is_full());
+    }
+
+    #[test]
+    fn equal_uniforms_of_one_submission_share_a_slice() {
+        let gpu = Gpu::new().expect("a wgpu device (lavapipe)");
+        let mut arena = UniformArena::default();
+        let a = arena.alloc(&gpu, 0, &[1; 20], 20).expect("a");
+        let b = arena.alloc(&gpu, 0, &[2; 16], 16).expect("b");
+        // Equal bytes (zero padding included) and size: the same slice.
+        let a2 = arena.alloc(&gpu, 0, &[1; 20], 32).expect("a2");
+        assert_eq!((&a2.buffer, a2.offset, a2.size), (&a.buffer, a.offset, 32));
+        let b2 = arena.alloc(&gpu, 0, &[2; 16], 16).expect("b2");
+        assert_eq!(b2.offset, b.offset);
+        // Other bytes, another size, or another submission: a new slice.
+        let c = arena.alloc(&gpu, 0, &[1; 21], 32).expect("c");
+        let d = arena.alloc(&gpu, 0, &[1; 20], 48).expect("d");
+        assert!(c.offset > b.offset && d.offset > c.offset);
+        arena.upload(&gpu);
+        let e = arena.alloc(&gpu, 1, &[1; 20], 32).expect("e");
+        assert!(e.offset > d.offset);
     }
 }

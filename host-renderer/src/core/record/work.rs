@@ -9,6 +9,7 @@
 use crate::core::base::error::{WgpuError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
+use crate::core::record::pass_state::PassState;
 use crate::core::record::uniforms::UniformArena;
 use std::collections::HashSet;
 
@@ -27,6 +28,8 @@ pub struct OpenPass {
     pub key: PassKey,
     /// The pass.
     pub pass: wgpu::RenderPass<'static>,
+    /// What its draws have bound so far.
+    pub state: PassState,
 }
 
 /// Pending GPU work of the renderer.
@@ -41,7 +44,16 @@ pub struct Work {
     last: Option<wgpu::SubmissionIndex>,
     /// Uniform data of the recorded draws, uploaded at each submit.
     pub uniforms: UniformArena,
+    /// Bytes of queue writes (`write_buffer`/`write_texture`) since the
+    /// last submit.
+    queued_bytes: u64,
 }
+
+/// Queue-write bytes past which [`Work::queued_write`] submits: wgpu stages
+/// each write in memory of its own until the next submit, so a guest that
+/// uploads without submitting would otherwise grow the staging without
+/// bound (measured: fresh pages faulted in for every upload).
+pub const MAX_QUEUED_WRITE_BYTES: u64 = 16 << 20;
 
 impl Work {
     /// Ends any open pass and returns the encoder, creating it if needed.
@@ -107,10 +119,23 @@ impl Work {
         self.encoder.is_some() || !self.finished.is_empty()
     }
 
+    /// Counts a queue write of `bytes` just made; submits when the writes
+    /// since the last submit pass [`MAX_QUEUED_WRITE_BYTES`], so that wgpu
+    /// can recycle their staging memory.
+    pub fn queued_write(&mut self, gpu: &Gpu, bytes: u64) -> Option<WgpuError> {
+        self.queued_bytes = self.queued_bytes.saturating_add(bytes);
+        if self.queued_bytes > MAX_QUEUED_WRITE_BYTES {
+            self.flush_writes(gpu)
+        } else {
+            None
+        }
+    }
+
     /// Submits everything recorded; returns the first wgpu error, if any.
     pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
         self.pass = None;
         self.used.clear();
+        self.queued_bytes = 0;
         if !self.is_pending() {
             return None;
         }
@@ -131,6 +156,7 @@ impl Work {
         if self.is_pending() {
             return self.flush(gpu);
         }
+        self.queued_bytes = 0;
         let (index, err) = gpu.scoped(WgpuOp::Submit, || {
             self.uniforms.upload(gpu);
             gpu.submit([])

@@ -104,6 +104,7 @@ fn create_buffer(
         gpu: buffer,
         shadow: vec![0; gpu_size as usize],
         size,
+        dirty: std::cell::Cell::new(None),
     })
 }
 

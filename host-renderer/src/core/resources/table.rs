@@ -1,14 +1,17 @@
 //! The resource table: buffers and textures with their optional backing.
 //!
 //! Buffers keep a host shadow copy that is always current (every write goes
-//! through it, then to the GPU in 4-byte-aligned ranges), so unaligned guest
-//! ranges, 8-bit indices and read-backs never need a GPU round trip. Textures
-//! live only on the GPU.
+//! through it), so unaligned guest ranges, 8-bit indices and read-backs never
+//! need a GPU round trip. Writes only widen the buffer's dirty range; it goes
+//! to the GPU copy (4-byte aligned) when a command that reads the GPU copy is
+//! recorded, so uploads between two draws cost one copy into the shadow and
+//! one queue write together. Textures live only on the GPU.
 
 use crate::core::base::backing::Backing;
 use crate::core::base::format::FormatDesc;
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::ResourceInfo;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,6 +23,8 @@ pub struct BufferRes {
     pub shadow: Vec<u8>,
     /// Size the guest asked for.
     pub size: u64,
+    /// Bytes `start..end` of the shadow not yet sent to the GPU copy.
+    pub dirty: Cell<Option<(u64, u64)>>,
 }
 
 /// A texture resource.

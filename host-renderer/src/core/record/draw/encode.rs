@@ -14,6 +14,7 @@ use super::viewport::{scissor, Viewport};
 use crate::core::base::error::{CommandError, DrawError, WgpuOp};
 use crate::core::base::format::{render_swizzled, swz};
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
+use crate::core::record::pass_state::PassState;
 use crate::core::record::raw::draw::{Binding, Call, RawDraw};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
@@ -180,34 +181,34 @@ fn record_in_pass(
     let Some(open) = rec.work.pass_for(&key) else {
         return Err(CommandError::Draw(DrawError::RenderPass));
     };
-    let pass = &mut open.pass;
+    let (pass, state) = (&mut open.pass, &mut open.state);
     // One occlusion slot spans every variant of the draw.
     if let Some(slot) = occlusion_slot {
         pass.begin_occlusion_query(slot);
     }
-    let bind = |pass: &mut wgpu::RenderPass<'static>| {
+    // Only what differs from the pass's previous draw is set (PassState).
+    let bind = |pass: &mut wgpu::RenderPass<'static>, state: &mut PassState| {
         for (i, (g, offsets)) in p.bindings.groups.iter().enumerate() {
-            pass.set_bind_group(i as u32, g, offsets);
+            state.bind_group(pass, i as u32, g, offsets);
         }
         for (i, (buf, off)) in p.vertex.bind.iter().enumerate() {
-            pass.set_vertex_buffer(i as u32, buf.slice(*off..));
+            state.vertex_buffer(pass, i as u32, buf, *off);
         }
         if let Some((buffer, offset, format)) = index {
-            pass.set_index_buffer(buffer.slice(offset..), format);
+            state.index_buffer(pass, buffer, offset, format);
         }
     };
     if p.fixed.raw_needed {
-        bind(pass);
+        bind(pass, state);
     }
-    let [vx, vy, vw, vh, near, far] = p.viewport.rect;
-    let [r, g, b, a] = blend_constant(p.bound);
+    let blend = blend_constant(p.bound);
     for pipeline in &p.pipelines.wgpu {
-        pass.set_pipeline(pipeline);
-        bind(pass);
-        pass.set_viewport(vx, vy, vw, vh, near, far);
-        pass.set_scissor_rect(sx, sy, sw, sh);
-        pass.set_stencil_reference(u32::from(p.bound.sub.stencil_ref.0));
-        pass.set_blend_constant(wgpu::Color { r, g, b, a });
+        state.pipeline(pass, pipeline);
+        bind(pass, state);
+        state.viewport(pass, p.viewport.rect);
+        state.scissor(pass, [sx, sy, sw, sh]);
+        state.stencil_ref(pass, u32::from(p.bound.sub.stencil_ref.0));
+        state.blend_constant(pass, blend);
         match call {
             Call::Indexed {
                 indices,

@@ -9,7 +9,9 @@ use super::primitive::Primitive;
 use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::recorder::Recorder;
+use crate::core::record::transfer;
 use crate::core::validate::draw::BoundDraw;
+use crate::core::validate::resource::attached;
 use guest_protocol::virgl::DrawVbo;
 
 /// Indices generated on the CPU at most per draw.
@@ -117,7 +119,8 @@ fn from_index_buffer(
         .sub
         .index_buffer
         .ok_or(CommandError::Draw(DrawError::NoIndexBuffer))?;
-    let r = rec.resource(ib.res)?;
+    // Fields borrowed apart: the GPU copy is synced through `rec.work`.
+    let r = attached(rec.resources, rec.attached, ib.res)?;
     let b = r.buffer().ok_or(CommandError::WrongResource {
         res: ib.res,
         what: "index buffer",
@@ -161,6 +164,7 @@ fn from_index_buffer(
         }
         Indices::Generated(list)
     } else {
+        transfer::sync_buffer(rec.gpu, rec.work, ResId(ib.res), b)?;
         Indices::Guest {
             buffer: b.gpu.clone(),
             format: if size == 2 {

@@ -13,8 +13,10 @@ use super::vertex_convert;
 use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::recorder::Recorder;
+use crate::core::record::transfer;
 use crate::core::state::objects::CompiledShader;
 use crate::core::validate::draw::BoundDraw;
+use crate::core::validate::resource::attached;
 use guest_protocol::virgl::{DrawVbo, Format, VertexElement};
 use shader_translate::interface::Usage;
 use wgpu::util::DeviceExt;
@@ -110,7 +112,8 @@ pub(super) fn setup(
             .copied()
             .ok_or(CommandError::Draw(DrawError::VertexBufferUnbound(slot)))?;
         let res = vb.res.get();
-        let r = rec.resource(res)?;
+        // Fields borrowed apart: the GPU copy is synced through `rec.work`.
+        let r = attached(rec.resources, rec.attached, res)?;
         let b = r.buffer().ok_or(CommandError::WrongResource {
             res,
             what: "vertex buffer",
@@ -166,6 +169,7 @@ pub(super) fn setup(
                 value: offset,
             });
         }
+        transfer::sync_buffer(gpu, rec.work, ResId(res), b)?;
         out.key.push((stride, step, vf, loc));
         out.bind.push((b.gpu.clone(), offset));
         rec.work.mark(ResId(res));

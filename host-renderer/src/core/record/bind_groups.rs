@@ -6,9 +6,9 @@
 
 use super::pipeline::EntryKind;
 use crate::core::base::error::{WgpuError, WgpuOp};
+use crate::core::base::hash::FastMap;
 use crate::core::gpu::device::Gpu;
 use shader_translate::interface::TextureClass;
-use crate::core::base::hash::FastMap;
 use std::collections::HashMap;
 
 /// A layout entry: `binding`, seen by `visibility`, holding `ty`.

@@ -1,8 +1,8 @@
 //! Render pipelines by everything that shapes one ([`PipelineKey`]), and the
 //! hit/miss counters the renderer's caches keep.
 
-use shader_translate::interface::TextureClass;
 use crate::core::base::hash::FastMap;
+use shader_translate::interface::TextureClass;
 
 /// Hit/miss counters of one cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

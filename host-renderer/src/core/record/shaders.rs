@@ -3,9 +3,9 @@
 //! object remembering what it last compiled to.
 
 use super::pipeline::CacheStats;
+use crate::core::base::hash::FastMap;
 use crate::core::state::objects::{CompiledShader, ShaderObj};
 use shader_translate::Options;
-use crate::core::base::hash::FastMap;
 use std::sync::Arc;
 
 /// Shaders kept before the cache starts over.

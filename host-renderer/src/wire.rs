@@ -189,13 +189,13 @@ mod driver_side {
 mod tests {
     use super::*;
     use guest_protocol::le::Le32;
-    use guest_protocol::virgl::enums::TextureTarget;
-    use guest_protocol::virgl::Format;
 
     #[test]
     #[cfg(feature = "harness")]
     fn virtio_structs_round_trip() {
         use crate::ResId;
+        use guest_protocol::virgl::enums::TextureTarget;
+        use guest_protocol::virgl::Format;
         let info = ResourceInfo {
             target: TextureTarget::TEXTURE_2D_ARRAY,
             format: Format::B8G8R8A8_UNORM,

@@ -3,13 +3,15 @@
 //! forbidden call (opening a file, a socket) kills it with SIGSYS; `kill -9`
 //! of one worker mid-frame leaves another client's frames exact and the
 //! server serving; spawn → render → kill cycles leak no memory, fds or
-//! processes in the front end.
+//! processes in the front end; a long run of uploads stays inside the
+//! allow-list.
 
-use guest_protocol::vtest::{ClientConnection, Limits};
+use guest_protocol::vtest::{ClientConnection, Limits, Request, Transfer2};
 use host_renderer::isolate::{hooks::FORBIDDEN_ENV, Isolation, ProcessRenderer, WorkerCommand};
 use host_renderer::vtest::ServerHandle;
 use host_renderer::Quotas;
 use pv3d_tests::vtest_client::*;
+use std::os::unix::fs::FileExt as _;
 use std::time::{Duration, Instant};
 
 const WORKER: &str = env!("CARGO_BIN_EXE_pv3d-test-worker");
@@ -66,6 +68,50 @@ fn a_worker_runs_under_seccomp_and_renders_exactly() {
     let s = wait_idle(&server);
     assert_eq!((s.clients, s.resources, s.mappings), (0, 0, 0), "{s:?}");
     wait_no_workers();
+    server.shutdown();
+}
+
+/// Thousands of texture uploads (what pv3d-bench's 64×64 upload program
+/// does): glibc grows a mapped block with `mremap` after about a thousand,
+/// which the allow-list once lacked (the worker was killed by SIGSYS).
+#[test]
+fn thousands_of_uploads_stay_inside_the_allow_list() {
+    let (_dir, server) = start_isolated(WORKER, &[]);
+    let mut c = ClientConnection::connect(server.path(), Limits::default()).unwrap();
+    handshake(&mut c, b"uploads\0");
+    let shm = create_target(&mut c);
+    shm.write_all_at(&vec![0x5a; SIZE as usize], 0).unwrap();
+    for _ in 0..5000 {
+        c.send_request(&Request::TransferPut2(Transfer2 {
+            handle: le(HANDLE),
+            level: le(0),
+            x: le(0),
+            y: le(0),
+            z: le(0),
+            width: le(W),
+            height: le(W),
+            depth: le(1),
+            data_size: le(SIZE),
+            offset: le(0),
+        }))
+        .unwrap();
+    }
+    // A round trip: every upload has read the shm before it is cleared.
+    assert!(!busy_wait(&mut c, HANDLE, true));
+    shm.write_all_at(&vec![0; SIZE as usize], 0).unwrap();
+    get2(&mut c);
+    // A dropped client would get no reply at all (the helper panics).
+    assert!(
+        !busy_wait(&mut c, HANDLE, true),
+        "idle after a waiting busy-wait"
+    );
+    assert!(
+        shm_bytes(&shm).iter().all(|&b| b == 0x5a),
+        "the upload read back"
+    );
+    drop(c);
+    let s = wait_idle(&server);
+    assert_eq!((s.clients, s.resources, s.mappings), (0, 0, 0), "{s:?}");
     server.shutdown();
 }
 

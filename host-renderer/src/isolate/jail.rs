@@ -213,6 +213,7 @@ pub fn allowed_syscalls() -> &'static [(&'static str, i64)] {
         ("close", libc::SYS_close),
         ("mmap", libc::SYS_mmap),
         ("munmap", libc::SYS_munmap),
+        ("mremap", libc::SYS_mremap),
         ("mprotect", libc::SYS_mprotect),
         ("madvise", libc::SYS_madvise),
         ("brk", libc::SYS_brk),

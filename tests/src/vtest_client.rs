@@ -239,7 +239,19 @@ pub fn get2(c: &mut ClientConnection) {
 
 /// [`get2`] of the target with handle `handle`.
 pub fn get2_of(c: &mut ClientConnection, handle: u32) {
-    c.send_request(&Request::TransferGet2(Transfer2 {
+    c.send_request(&Request::TransferGet2(whole_target(handle)))
+        .unwrap();
+}
+
+/// TRANSFER_PUT2 of the whole target `handle` from its shm.
+pub fn put2_of(c: &mut ClientConnection, handle: u32) {
+    c.send_request(&Request::TransferPut2(whole_target(handle)))
+        .unwrap();
+}
+
+/// The whole `W`×`W` target `handle`, from offset 0 of its shm.
+fn whole_target(handle: u32) -> Transfer2 {
+    Transfer2 {
         handle: le(handle),
         level: le(0),
         x: le(0),
@@ -250,8 +262,7 @@ pub fn get2_of(c: &mut ClientConnection, handle: u32) {
         depth: le(1),
         data_size: le(SIZE),
         offset: le(0),
-    }))
-    .unwrap();
+    }
 }
 
 /// The window buffer's shm contents.

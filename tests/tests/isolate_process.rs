@@ -6,7 +6,7 @@
 //! processes in the front end; a long run of uploads stays inside the
 //! allow-list.
 
-use guest_protocol::vtest::{ClientConnection, Limits, Request, Transfer2};
+use guest_protocol::vtest::{ClientConnection, Limits};
 use host_renderer::isolate::{hooks::FORBIDDEN_ENV, Isolation, ProcessRenderer, WorkerCommand};
 use host_renderer::vtest::ServerHandle;
 use host_renderer::Quotas;
@@ -82,19 +82,7 @@ fn thousands_of_uploads_stay_inside_the_allow_list() {
     let shm = create_target(&mut c);
     shm.write_all_at(&vec![0x5a; SIZE as usize], 0).unwrap();
     for _ in 0..5000 {
-        c.send_request(&Request::TransferPut2(Transfer2 {
-            handle: le(HANDLE),
-            level: le(0),
-            x: le(0),
-            y: le(0),
-            z: le(0),
-            width: le(W),
-            height: le(W),
-            depth: le(1),
-            data_size: le(SIZE),
-            offset: le(0),
-        }))
-        .unwrap();
+        put2_of(&mut c, HANDLE);
     }
     // A round trip: every upload has read the shm before it is cleared.
     assert!(!busy_wait(&mut c, HANDLE, true));

@@ -42,30 +42,7 @@ fn last_instance_color(divisor: u32, start: u32, instances: u32) -> [u8; 4] {
         1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0,
     ];
     let bytes: Vec<u8> = colors.iter().flat_map(|v| v.to_le_bytes()).collect();
-    let len = bytes.len() as u32;
-    r.create_resource(
-        ResId(3),
-        &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
-        None,
-    )
-    .unwrap();
-    let whole = TransferBox {
-        level: 0,
-        region: guest_protocol::virgl::Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: len as i32,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
-    r.write_from(ResId(3), &whole, VecBacking::from_vec(bytes).as_ref())
-        .unwrap();
-    r.attach_resource(ctx, ResId(3)).unwrap();
+    buffer_with(&mut r, ctx, ResId(3), bytes);
     let mut stream = triangle_stream(true, true, CullFace::NONE);
     let mut e = Encoder::new();
     let elements = [
@@ -195,30 +172,7 @@ fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4
         .iter()
         .flat_map(|&i| i.to_le_bytes()[..index_size as usize].to_vec())
         .collect();
-    let len = bytes.len() as u32;
-    r.create_resource(
-        ResId(3),
-        &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
-        None,
-    )
-    .unwrap();
-    let whole = TransferBox {
-        level: 0,
-        region: guest_protocol::virgl::Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: len as i32,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
-    r.write_from(ResId(3), &whole, VecBacking::from_vec(bytes).as_ref())
-        .unwrap();
-    r.attach_resource(ctx, ResId(3)).unwrap();
+    buffer_with(&mut r, ctx, ResId(3), bytes);
     let mut stream = draw_stream(&DrawSetup {
         count: 0,
         ..DrawSetup::default()

@@ -51,25 +51,27 @@ pub fn setup(r: &mut Renderer, ctx: CtxId, vertices: &[f32]) {
         None,
     )
     .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
     let bytes: Vec<u8> = vertices.iter().flat_map(|v| v.to_le_bytes()).collect();
+    buffer_with(r, ctx, ResId(2), bytes);
+}
+
+/// Creates buffer `id` holding `bytes` and attaches it to `ctx`.
+pub fn buffer_with(r: &mut Renderer, ctx: CtxId, id: ResId, bytes: Vec<u8>) {
+    let len = bytes.len() as u32;
     r.create_resource(
-        ResId(2),
-        &info(
-            TextureTarget::BUFFER,
-            Format::R8_UNORM,
-            bytes.len() as u32,
-            1,
-        ),
+        id,
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
         None,
     )
     .unwrap();
-    let t = TransferBox {
+    let whole = TransferBox {
         level: 0,
         region: guest_protocol::virgl::Box3 {
             x: 0,
             y: 0,
             z: 0,
-            w: bytes.len() as i32,
+            w: len as i32,
             h: 1,
             d: 1,
         },
@@ -77,10 +79,9 @@ pub fn setup(r: &mut Renderer, ctx: CtxId, vertices: &[f32]) {
         layer_stride: 0,
         offset: 0,
     };
-    r.write_from(ResId(2), &t, VecBacking::from_vec(bytes).as_ref())
+    r.write_from(id, &whole, VecBacking::from_vec(bytes).as_ref())
         .unwrap();
-    r.attach_resource(ctx, ResId(1)).unwrap();
-    r.attach_resource(ctx, ResId(2)).unwrap();
+    r.attach_resource(ctx, id).unwrap();
 }
 
 pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {

@@ -81,6 +81,7 @@ pub mod internals {
 
 pub use crate::core::api::{capset, BackendError, RendererBackend, SubmitReport, Usage};
 pub use crate::core::backing::{check_range, Backing, VecBacking};
+pub use crate::core::gpu::dmabuf::Dmabuf;
 pub use crate::core::gpu::{Gpu, GpuOptions};
 pub use crate::core::ids::{CtxId, ResId};
 pub use crate::core::layout::ResourceInfo;

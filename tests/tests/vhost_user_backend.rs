@@ -6,7 +6,8 @@
 //!
 //! * display: GET_DISPLAY_INFO and GET_EDID are answered from "QEMU's"
 //!   display; SET_SCANOUT + RESOURCE_FLUSH arrive as SCANOUT + UPDATE with
-//!   the resource's pixels (x8r8g8b8); the cursor as CURSOR_UPDATE /
+//!   the resource's pixels (x8r8g8b8), also with `--scanout dmabuf` on a
+//!   device that cannot export dmabufs; the cursor as CURSOR_UPDATE /
 //!   CURSOR_POS / CURSOR_POS_HIDE;
 //! * hostile rings: descriptors outside RAM, a looping chain, an indirect
 //!   table outside RAM, a backing past the end of RAM, a non-increasing
@@ -120,7 +121,7 @@ fn fake_qemu_display(mut sock: UnixStream, shown: mpsc::Sender<Shown>) {
         };
         let b = u32s(&body);
         match req {
-            1 => reply(&mut sock, &1u64.to_le_bytes()), // GET_PROTOCOL_FEATURES: EDID
+            1 => reply(&mut sock, &3u64.to_le_bytes()), // GET_PROTOCOL_FEATURES: EDID, DMABUF2
             2 => {}                                     // SET_PROTOCOL_FEATURES
             3 => {
                 // GET_DISPLAY_INFO: header + 16 modes, scanout 0 enabled.
@@ -528,15 +529,24 @@ fn cursor(update: bool, id: u32, x: u32, y: u32) -> Vec<u8> {
 
 /// A 2D resource `id` of `w`×`h` pixels `f(x, y)` in `format`, uploaded.
 fn upload(vm: &mut Vm, id: u32, format: Format, w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) {
+    upload_as(vm, &create_2d(id, format, w, h), id, (w, h), f);
+}
+
+/// Resource `id`, created by the request `create`, `w`×`h` pixels
+/// `f(x, y)` uploaded with TRANSFER_TO_HOST_2D.
+fn upload_as(
+    vm: &mut Vm,
+    create: &[u8],
+    id: u32,
+    (w, h): (u32, u32),
+    f: impl Fn(u32, u32) -> [u8; 4],
+) {
     let f = &f;
     let pixels: Vec<u8> = (0..h)
         .flat_map(|y| (0..w).flat_map(move |x| f(x, y)))
         .collect();
     let at = vm.data(&pixels, 0);
-    assert_eq!(
-        vm.call(&create_2d(id, format, w, h)),
-        CtrlType::RESP_OK_NODATA
-    );
+    assert_eq!(vm.call(create), CtrlType::RESP_OK_NODATA);
     assert_eq!(
         vm.call(&attach(id, &[(at, pixels.len() as u32)])),
         CtrlType::RESP_OK_NODATA
@@ -602,6 +612,63 @@ fn a_front_end_drives_the_backend_isolated() {
     };
     let open = Isolation::new(worker).opener(Quotas::DEFAULT);
     drive(Some(RendererFactory(Arc::from(open))));
+}
+
+/// `--scanout dmabuf` where the Vulkan device cannot export dmabufs
+/// (lavapipe): a resource created for scanout still reaches the display, as
+/// SCANOUT + UPDATE with its pixels, although QEMU offers DMABUF2 (the fake
+/// display panics on any dmabuf message).
+#[test]
+fn dmabuf_scanouts_fall_back_to_pixels_without_export() {
+    let (_dir, sock, summaries) = backend_with(Options {
+        once: true,
+        dmabuf_scanouts: true,
+        ..Options::default()
+    });
+    let mut vm = Vm::connect(&sock);
+    let side = 8;
+    let px = |x: u32, y: u32| [x as u8 * 20, y as u8 * 25, 90, 255];
+    let scanout_bind = bind::SCANOUT | bind::RENDER_TARGET | bind::SAMPLER_VIEW;
+    let create = create_3d(
+        1,
+        TextureTarget::TEXTURE_2D,
+        Format::B8G8R8X8_UNORM,
+        scanout_bind,
+        side,
+    );
+    upload_as(&mut vm, &create, 1, (side, side), px);
+    assert_eq!(
+        vm.call(&set_scanout(1, side, side)),
+        CtrlType::RESP_OK_NODATA
+    );
+    assert_eq!(
+        vm.next_shown(),
+        Shown::Scanout {
+            id: 0,
+            w: side,
+            h: side
+        }
+    );
+    assert_eq!(
+        vm.call(&flush(hdr(), 1, rect(0, 0, side, side))),
+        CtrlType::RESP_OK_NODATA
+    );
+    let want: Vec<u8> = (0..side)
+        .flat_map(|y| (0..side).flat_map(move |x| px(x, y)))
+        .collect();
+    assert_eq!(
+        vm.next_shown(),
+        Shown::Update {
+            id: 0,
+            rect: [0, 0, side, side],
+            pixels: want
+        }
+    );
+    drop(vm);
+    let s = summaries
+        .recv_timeout(Duration::from_secs(60))
+        .expect("no summary after the disconnect");
+    assert_eq!((s.frames, s.errors), (1, 0), "{s:?}");
 }
 
 fn drive(renderers: Option<RendererFactory>) {

@@ -18,6 +18,7 @@ use super::base::error::{
 };
 use super::base::ids::{CtxId, ResId};
 use super::base::layout::ResourceInfo;
+use super::gpu::dmabuf::Dmabuf;
 use super::record::transfer::TransferBox;
 use super::renderer::{Image, Renderer};
 use super::state::context::ContextErrorRecord;
@@ -142,6 +143,16 @@ pub trait RendererBackend {
     /// Level 0, layer 0 of a texture, read back for display.
     fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>>;
 
+    /// A new dmabuf of a scanout resource's level 0, for a display that
+    /// imports it instead of reading pixels back (wait for the renderer's
+    /// work before each frame is shown); `None` when the resource cannot
+    /// be exported. By default none can: a renderer behind a transport (or
+    /// a jailed worker, which has no device ioctls) shows pixels.
+    fn export_scanout(&mut self, id: ResId) -> Result<Option<Dmabuf>, BackendError<LookupError>> {
+        self.resource_info(id)?;
+        Ok(None)
+    }
+
     /// Decodes and executes a command buffer on `ctx`; failing commands are
     /// recorded against the context and skipped.
     fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport;
@@ -233,6 +244,9 @@ impl<T: RendererBackend + ?Sized> RendererBackend for Box<T> {
     }
     fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>> {
         (**self).read_image(id)
+    }
+    fn export_scanout(&mut self, id: ResId) -> Result<Option<Dmabuf>, BackendError<LookupError>> {
+        (**self).export_scanout(id)
     }
     fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport {
         (**self).submit(ctx, commands)
@@ -347,6 +361,10 @@ impl RendererBackend for Renderer {
 
     fn read_image(&mut self, id: ResId) -> Result<Image, BackendError<TransferError>> {
         Ok(self.read_resource(id, 0, 0)?)
+    }
+
+    fn export_scanout(&mut self, id: ResId) -> Result<Option<Dmabuf>, BackendError<LookupError>> {
+        Ok(Renderer::export_scanout(self, id)?)
     }
 
     fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport {

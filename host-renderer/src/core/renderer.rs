@@ -12,6 +12,7 @@ use crate::core::base::quota::Quotas;
 use crate::core::exec::Exec;
 use crate::core::gpu::caps;
 use crate::core::gpu::device::Gpu;
+use crate::core::gpu::dmabuf::Dmabuf;
 use crate::core::record::caches::Caches;
 use crate::core::record::transfer::{self, TransferBox};
 use crate::core::record::work::Work;
@@ -305,6 +306,25 @@ impl Renderer {
             t,
             src,
         )
+    }
+
+    /// A new dmabuf of a scanout resource's level 0; `None` when its memory
+    /// cannot leave the process (not created for scanout, or a device
+    /// without dmabuf export). The caller waits for the renderer's work
+    /// before a display reads it.
+    pub fn export_scanout(&self, id: ResId) -> Result<Option<Dmabuf>, LookupError> {
+        let r = self.resources.get(&id).ok_or(LookupError::NoResource(id))?;
+        let memory = r.texture().and_then(|t| t.scanout);
+        let (Some(memory), Some(exporter)) = (memory, self.gpu.dmabuf.as_ref()) else {
+            return Ok(None);
+        };
+        match exporter.export(&memory) {
+            Ok(dmabuf) => Ok(Some(dmabuf)),
+            Err(e) => {
+                tracing::warn!("exporting resource {id} as a dmabuf failed: {e}");
+                Ok(None)
+            }
+        }
     }
 
     /// Reads level `level`, layer `layer` of a texture for display, in the

@@ -98,6 +98,8 @@ pub struct Backend {
     vrings: Arc<OnceLock<Vec<VringRwLock>>>,
     display_stats: Arc<DisplayStats>,
     device_stats: Arc<DeviceStats>,
+    /// [`Options::dmabuf_scanouts`].
+    dmabuf_scanouts: bool,
 }
 
 impl std::fmt::Debug for Backend {
@@ -173,6 +175,7 @@ impl Backend {
             timer_fd,
             vrings,
             display_stats: Arc::default(),
+            dmabuf_scanouts: options.dmabuf_scanouts,
             device_stats,
         })
     }
@@ -352,7 +355,11 @@ impl VhostUserBackend for Backend {
     }
 
     fn set_gpu_socket(&self, socket: GpuBackend) -> io::Result<()> {
-        let display = SocketDisplay::new(socket, Arc::clone(&self.display_stats));
+        let display = SocketDisplay::new(
+            socket,
+            Arc::clone(&self.display_stats),
+            self.dmabuf_scanouts,
+        );
         if let Some(d) = self.state.lock().device.as_mut() {
             d.set_display(Some(Box::new(display)));
         }

@@ -53,6 +53,11 @@ pub struct Options {
     /// worker process per VM (`--isolate process`). `None`: a
     /// [`Renderer`](crate::Renderer) in this process on a device of its own.
     pub renderers: Option<RendererFactory>,
+    /// Show scanouts as dmabufs (DMABUF_SCANOUT) where the renderer can
+    /// export them; QEMU then needs a GL display (`gtk,gl=on`,
+    /// `egl-headless`, `dbus,gl=on`). False: pixels (SCANOUT + UPDATE),
+    /// which every QEMU display shows.
+    pub dmabuf_scanouts: bool,
 }
 
 impl Default for Options {
@@ -64,6 +69,7 @@ impl Default for Options {
             last_frame: None,
             once: false,
             renderers: None,
+            dmabuf_scanouts: false,
         }
     }
 }

@@ -10,7 +10,7 @@
 //! was handed over.
 
 use super::Frame;
-use crate::Image;
+use crate::{Dmabuf, Image};
 use guest_protocol::virtio_gpu::{DisplayOne, MAX_SCANOUTS};
 
 /// The cursor requests of the cursor queue, as the display sees them.
@@ -50,6 +50,26 @@ pub trait Display: Send {
 
     /// RESOURCE_FLUSH of a resource on a scanout: show `frame`.
     fn show(&mut self, frame: &Frame);
+
+    /// True when the display imports dmabufs: SET_SCANOUT of a resource the
+    /// renderer can export then goes to [`Display::set_scanout_dmabuf`], and
+    /// its flushes to [`Display::show_dmabuf`] without a read-back.
+    fn takes_dmabuf(&mut self) -> bool;
+
+    /// SET_SCANOUT: `scanout` shows the `(x, y, width, height)` rectangle
+    /// `source` of `dmabuf`. False when the display could not take it (the
+    /// device then shows the resource's pixels).
+    fn set_scanout_dmabuf(
+        &mut self,
+        scanout: u32,
+        source: (u32, u32, u32, u32),
+        dmabuf: Dmabuf,
+    ) -> bool;
+
+    /// RESOURCE_FLUSH of a dmabuf scanout, its GPU work done: show the
+    /// `(x, y, width, height)` rectangle `rect` of the scanout, returning
+    /// when the display has shown it.
+    fn show_dmabuf(&mut self, scanout: u32, rect: (u32, u32, u32, u32));
 
     /// A cursor request.
     fn cursor(&mut self, event: CursorEvent<'_>);

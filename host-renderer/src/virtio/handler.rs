@@ -21,10 +21,13 @@ use guest_protocol::virtio_gpu::{
     CapsetId, CtrlHdr, DisplayOne, GpuCommand, GpuResponse as R, MemEntry, Rect, UpdateCursor,
     MAX_SCANOUTS,
 };
+use scanout::Scanout;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use vm_memory::GuestMemoryMmap;
+
+mod scanout;
 
 /// virtio 2D formats (same numbers as VIRGL_FORMAT), all 4 bytes per pixel.
 const FORMATS_2D: [u32; 8] = [1, 2, 3, 4, 67, 68, 121, 134];
@@ -44,13 +47,6 @@ pub struct Frame {
     pub source: (u32, u32, u32, u32),
     /// The resource's level 0, read back.
     pub image: Image,
-}
-
-/// Where a scanout shows what.
-#[derive(Clone, Copy, Debug)]
-struct Scanout {
-    resource_id: u32,
-    rect: (u32, u32, u32, u32),
 }
 
 /// The request handler and the device state it keeps.
@@ -452,80 +448,6 @@ impl Handler {
         s.submits.fetch_add(1, Ordering::Relaxed);
         s.commands.fetch_add(report.commands, Ordering::Relaxed);
         s.command_errors.fetch_add(report.errors, Ordering::Relaxed);
-        R::OkNoData
-    }
-
-    fn set_scanout(
-        &mut self,
-        r: &dyn RendererBackend,
-        scanout: u32,
-        id: u32,
-        rect: (u32, u32, u32, u32),
-    ) -> R<'static> {
-        let Some(slot) = self.scanouts.get_mut(scanout as usize) else {
-            return R::ErrInvalidScanoutId;
-        };
-        if id == 0 {
-            *slot = None;
-            if let Some(d) = self.vmm_display.as_mut() {
-                d.set_scanout(scanout, None);
-            }
-            return R::OkNoData;
-        }
-        let info = match r.resource_info(ResId(id)) {
-            Ok(info) => info,
-            Err(e) => return lookup_error("SET_SCANOUT", e),
-        };
-        let inside = |o: u32, l: u32, max: u32| o.checked_add(l).is_some_and(|e| e <= max);
-        let (x, y, w, h) = rect;
-        if info.is_buffer() || !inside(x, w, info.width) || !inside(y, h, info.height) {
-            return R::ErrInvalidParameter;
-        }
-        *slot = Some(Scanout {
-            resource_id: id,
-            rect,
-        });
-        if let Some(d) = self.vmm_display.as_mut() {
-            d.set_scanout(scanout, Some((w, h)));
-        }
-        R::OkNoData
-    }
-
-    fn flush(
-        &mut self,
-        r: &mut dyn RendererBackend,
-        id: u32,
-        rect: (u32, u32, u32, u32),
-    ) -> R<'static> {
-        if let Err(e) = r.resource_info(ResId(id)) {
-            return lookup_error("RESOURCE_FLUSH", e);
-        }
-        let shown = self
-            .scanouts
-            .iter()
-            .enumerate()
-            .find_map(|(i, s)| s.filter(|s| s.resource_id == id).map(|s| (i, s.rect)));
-        if let Some((scanout, source)) = shown {
-            match r.read_image(ResId(id)) {
-                Ok(image) => {
-                    let frame = Frame {
-                        scanout: scanout as u32,
-                        resource_id: id,
-                        rect,
-                        source,
-                        image,
-                    };
-                    if let Some(d) = self.vmm_display.as_mut() {
-                        d.show(&frame);
-                    }
-                    self.frame = Some(frame);
-                }
-                Err(e) => {
-                    tracing::debug!("virtio-gpu: RESOURCE_FLUSH {id}: {e}");
-                    return R::ErrUnspec;
-                }
-            }
-        }
         R::OkNoData
     }
 }

@@ -36,6 +36,21 @@ pub struct VhostUserArgs {
     /// Thread or process isolation (a worker per VM).
     #[command(flatten)]
     pub isolate: IsolateArgs,
+    /// How scanouts reach QEMU's display: `pixels` (read back on each
+    /// flush; any QEMU display) or `dmabuf` (shared GPU memory without a
+    /// copy; needs a QEMU GL display such as `-display egl-headless` or
+    /// `gtk,gl=on`, and a Vulkan device that exports dmabufs, else pixels).
+    #[arg(long, value_enum, default_value_t = ScanoutMode::Pixels)]
+    pub scanout: ScanoutMode,
+}
+
+/// `--scanout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanoutMode {
+    /// SCANOUT + UPDATE with the pixels.
+    Pixels,
+    /// DMABUF_SCANOUT + DMABUF_UPDATE where the resource can be exported.
+    Dmabuf,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -63,6 +78,7 @@ pub fn run(args: &VhostUserArgs) -> anyhow::Result<ExitCode> {
         last_frame: args.snapshot.clone().map(snapshot_sink),
         once: args.once,
         renderers: args.isolate.factory(args.limits.quotas())?,
+        dmabuf_scanouts: args.scanout == ScanoutMode::Dmabuf,
     };
     eprintln!("pv3d vhost-user: listening on {}", args.socket.display());
     serve(&args.socket, &options, report).with_context(|| {

@@ -1,6 +1,7 @@
 //! The wgpu device: adapter choice, features, the uncaptured-error sink and
 //! error scopes, and which table formats this adapter really supports.
 
+use super::dmabuf::DmabufExporter;
 use super::raw;
 use crate::core::base::error::{ErrorChain, GpuInitError, WgpuError, WgpuOp};
 use crate::core::base::format::{self, usage, FormatDesc};
@@ -75,6 +76,8 @@ pub struct Gpu {
     pub limits: wgpu::Limits,
     /// The raw Vulkan path (logic ops), when the device has it.
     pub raw: Option<raw::RawDevice>,
+    /// Scanout memory as dmabufs, when the device can export them.
+    pub dmabuf: Option<DmabufExporter>,
     formats: HashMap<Format, FormatSupport>,
     uncaptured: Arc<Mutex<Vec<WgpuError>>>,
     /// Held around every queue submission and device poll: wgpu-core 30
@@ -144,6 +147,7 @@ impl Gpu {
             }
         };
         let raw = raw::RawDevice::new(&adapter, &device, raw_features);
+        let dmabuf = DmabufExporter::new(&adapter, &device, raw_features.dmabuf);
         let uncaptured: Arc<Mutex<Vec<WgpuError>>> = Arc::default();
         let sink = Arc::clone(&uncaptured);
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
@@ -174,6 +178,7 @@ impl Gpu {
             features,
             limits: device_limits(limits),
             raw,
+            dmabuf,
             formats,
             uncaptured,
             maintenance: Mutex::new(()),

@@ -1,7 +1,7 @@
 //! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
-//! lacks (logic ops, wide Bresenham lines) and what the raw path records with
-//! (dynamic rendering, push descriptors) are enabled where the adapter has
-//! them.
+//! lacks (logic ops, wide Bresenham lines, dmabuf export) and what the raw
+//! path records with (dynamic rendering, push descriptors) are enabled where
+//! the adapter has them.
 
 use ash::vk;
 use std::ffi::CStr;
@@ -17,6 +17,10 @@ pub struct RawFeatures {
     pub max_line_width: u32,
     /// GL line stipple (`stippledBresenhamLines`).
     pub line_stipple: bool,
+    /// `VK_KHR_external_memory_fd` and `VK_EXT_external_memory_dma_buf`:
+    /// scanout memory can be exported as dmabufs
+    /// ([`DmabufExporter`](super::dmabuf::DmabufExporter)).
+    pub dmabuf: bool,
 }
 
 impl RawFeatures {
@@ -99,6 +103,8 @@ pub fn open(
             1
         },
         line_stipple: bresenham && lines.stippled_bresenham_lines == vk::TRUE,
+        dmabuf: has_ext(ash::khr::external_memory_fd::NAME)
+            && has_ext(ash::ext::external_memory_dma_buf::NAME),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
     let any = raw.logic_op || line_state;
@@ -110,6 +116,10 @@ pub fn open(
     }
     if line_state {
         wanted.extend(line_ext);
+    }
+    if raw.dmabuf {
+        wanted.push(ash::khr::external_memory_fd::NAME);
+        wanted.push(ash::ext::external_memory_dma_buf::NAME);
     }
     for name in wanted {
         if !extensions.contains(&name) {

@@ -6,7 +6,8 @@ use crate::core::base::error::{CreateResourceError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::ResourceInfo;
 use crate::core::gpu::device::{Gpu, MSAA_SAMPLES};
-use guest_protocol::virgl::enums::TextureTarget;
+use crate::core::gpu::dmabuf::{drm_fourcc, ScanoutMemory};
+use guest_protocol::virgl::enums::{bind, TextureTarget};
 
 /// Largest buffer accepted.
 pub const MAX_BUFFER_BYTES: u64 = 256 << 20;
@@ -197,23 +198,79 @@ fn create_texture(
         usage = wgpu::TextureUsages::RENDER_ATTACHMENT;
     }
     let twin = srgb_twin(desc.host);
-    let view_formats = twin.as_slice();
+    let label = format!("res{}", id.0);
+    let texture_desc = wgpu::TextureDescriptor {
+        label: Some(&label),
+        size,
+        mip_level_count: info.last_level + 1,
+        sample_count: samples,
+        dimension,
+        format: desc.host,
+        usage,
+        view_formats: twin.as_slice(),
+    };
+    if info.bind & bind::SCANOUT != 0 && renderable {
+        if let Some((texture, memory)) = create_exportable(gpu, info, &texture_desc)? {
+            return Ok(TextureRes {
+                texture,
+                desc,
+                dimension,
+                renderable,
+                scanout: Some(memory),
+            });
+        }
+    }
     let texture = gpu.checked(WgpuOp::CreateTexture, || {
-        gpu.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some(&format!("res{}", id.0)),
-            size,
-            mip_level_count: info.last_level + 1,
-            sample_count: samples,
-            dimension,
-            format: desc.host,
-            usage,
-            view_formats,
-        })
+        gpu.device.create_texture(&texture_desc)
     })?;
     Ok(TextureRes {
         texture,
         desc,
         dimension,
         renderable,
+        scanout: None,
     })
+}
+
+/// A scanout texture on memory the device can export as a dmabuf, cleared
+/// to zero (exported memory is not cleared by wgpu); `None` where the
+/// device or the format cannot, and the texture is made the usual way.
+fn create_exportable(
+    gpu: &Gpu,
+    info: &ResourceInfo,
+    texture_desc: &wgpu::TextureDescriptor<'_>,
+) -> Result<Option<(wgpu::Texture, ScanoutMemory)>, CreateResourceError> {
+    let (Some(exporter), Some(fourcc)) = (gpu.dmabuf.as_ref(), drm_fourcc(info.format)) else {
+        return Ok(None);
+    };
+    let created = gpu.checked(WgpuOp::CreateTexture, || {
+        exporter.create_texture(&gpu.device, texture_desc, fourcc)
+    })?;
+    let (texture, memory) = match created {
+        Ok(Some(made)) => made,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            tracing::debug!("exportable scanout texture refused by Vulkan ({e}); not exported");
+            return Ok(None);
+        }
+    };
+    let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+    let mut encoder = gpu
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some("clear exported scanout"),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view: &view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        ..Default::default()
+    });
+    gpu.submit([encoder.finish()]);
+    Ok(Some((texture, memory)))
 }

@@ -11,6 +11,7 @@ use crate::core::base::backing::Backing;
 use crate::core::base::format::FormatDesc;
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::ResourceInfo;
+use crate::core::gpu::dmabuf::ScanoutMemory;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub struct TextureRes {
     pub dimension: wgpu::TextureDimension,
     /// Render-attachment usage is enabled.
     pub renderable: bool,
+    /// Its memory, when it can leave the process as a dmabuf (a scanout
+    /// resource on a device that exports them).
+    pub scanout: Option<ScanoutMemory>,
 }
 
 /// What a resource holds.

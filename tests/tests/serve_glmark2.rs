@@ -1,16 +1,22 @@
-//! glmark2-es2 (`--off-screen --validate -b SCENE`, Mesa 22.3 virpipe)
-//! through the vtest server, for every scene the capture corpus has a
-//! reference run of (`glmark2-es2-validate-SCENE.client.txt`, recorded
-//! through virglrenderer's own server): each scene must print exactly the
-//! validation result the reference printed (`Success`, or `Unknown` for
-//! scenes glmark2 has no reference image for), never `Failure`.
+//! glmark2-es2 (`--off-screen --validate`, Mesa 22.3 virpipe) through the
+//! vtest server:
+//!
+//! * for every scene the capture corpus has a reference run of
+//!   (`glmark2-es2-validate-SCENE.client.txt`, recorded through
+//!   virglrenderer's own server), each scene alone (`-b SCENE`) must print
+//!   exactly the validation result the reference printed (`Success`, or
+//!   `Unknown` for scenes glmark2 has no reference image for);
+//! * glmark2-es2's whole default benchmark list, run once natively
+//!   (llvmpipe) and once through pv3d: every scene that validates natively
+//!   validates through pv3d (this found the grid scenes, `conditionals`,
+//!   `function` and `loop`, drawing gl_FragCoord upside down).
 //!
 //! One Xvfb and one in-process server; a fresh client per scene, run one
 //! after another (see gl_client for the namespace and process handling).
 //! Needs root (for `unshare -m`), Xvfb and glmark2-es2; without them the
 //! test fails and says what is missing (./scripts/test installs them).
 
-use host_renderer::vtest::{ServeOptions, Server};
+use host_renderer::vtest::{ServeOptions, Server, ServerHandle};
 use host_renderer::Gpu;
 use pv3d_tests::gl_client::{self, run_client, MountTarget, Xvfb};
 use std::time::{Duration, Instant};
@@ -56,15 +62,27 @@ fn reference_scenes() -> Vec<(String, String)> {
     scenes
 }
 
-#[test]
-fn serve_glmark2_validate_scenes_through_pv3d() {
-    gl_client::require(&["glmark2-es2"]);
-    let scenes = reference_scenes();
+/// The validation lines (`[scene] options: Validation: RESULT`) of a
+/// glmark2 run's output.
+fn validation_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with('[') && l.contains(": Validation: "))
+        .map(str::trim_end)
+        .collect()
+}
+
+/// An in-process server on a socket in `dir`, with a display and the
+/// mount target for clients.
+fn setup(
+    dir: &tempfile::TempDir,
+) -> (
+    std::path::PathBuf,
+    ServerHandle,
+    Xvfb,
+    MountTarget,
+    std::path::PathBuf,
+) {
     let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
-    let dir = tempfile::Builder::new()
-        .prefix("pv3d-serve-glmark2-")
-        .tempdir()
-        .unwrap();
     let sock = dir.path().join("vtest.sock");
     let server = Server::bind(&sock, gpu, ServeOptions::default())
         .unwrap()
@@ -74,6 +92,73 @@ fn serve_glmark2_validate_scenes_through_pv3d() {
     let target = MountTarget::prepare();
     let xdg = dir.path().join("xdg");
     std::fs::create_dir(&xdg).unwrap();
+    (sock, server, xvfb, target, xdg)
+}
+
+#[test]
+fn what_validates_natively_validates_through_pv3d() {
+    gl_client::require(&["glmark2-es2"]);
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-serve-glmark2-all-")
+        .tempdir()
+        .unwrap();
+    let (sock, server, xvfb, target, xdg) = setup(&dir);
+    let argv = ["glmark2-es2", "--off-screen", "--validate"];
+    let limit = Duration::from_secs(300);
+    let native_out = dir.path().join("native.txt");
+    let native = gl_client::spawn_native(&xvfb, &xdg, &argv, &native_out)
+        .unwrap()
+        .wait(limit);
+    let ours_out = dir.path().join("pv3d.txt");
+    let ours = gl_client::run_client(&sock, &xvfb, &xdg, &argv, &ours_out, limit).unwrap();
+    drop(xvfb);
+    drop(target);
+    server.shutdown();
+    assert!(
+        native.is_some_and(|s| s.success()),
+        "native run: {native:?}"
+    );
+    assert!(ours.is_some_and(|s| s.success()), "through pv3d: {ours:?}");
+    let native_text = std::fs::read_to_string(&native_out).unwrap();
+    let ours_text = std::fs::read_to_string(&ours_out).unwrap();
+    let native_lines = validation_lines(&native_text);
+    let ours_lines = validation_lines(&ours_text);
+    let succeeded: Vec<&str> = native_lines
+        .iter()
+        .copied()
+        .filter(|l| l.ends_with(": Validation: Success"))
+        .collect();
+    assert!(
+        succeeded.len() >= 20,
+        "only {} scenes validated natively:\n{native_text}",
+        succeeded.len()
+    );
+    let missing: Vec<&str> = succeeded
+        .iter()
+        .copied()
+        .filter(|l| !ours_lines.contains(l))
+        .collect();
+    eprintln!(
+        "{} of {} natively validated scenes validate through pv3d",
+        succeeded.len() - missing.len(),
+        succeeded.len()
+    );
+    assert!(
+        missing.is_empty(),
+        "validated natively, not through pv3d:\n{}\n\npv3d's run:\n{ours_text}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn serve_glmark2_validate_scenes_through_pv3d() {
+    gl_client::require(&["glmark2-es2"]);
+    let scenes = reference_scenes();
+    let dir = tempfile::Builder::new()
+        .prefix("pv3d-serve-glmark2-")
+        .tempdir()
+        .unwrap();
+    let (sock, server, xvfb, target, xdg) = setup(&dir);
 
     let mut failures = Vec::new();
     for (scene, expected) in &scenes {

@@ -79,8 +79,13 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         // Occlusion queries, conditional rendering (inverted too), primitive
         // restart at any index, polygon stipple and depth clamp (where the
         // device can turn depth clipping off) are implemented and tested
-        // (renderer_commands.rs).
+        // (renderer_commands.rs). Fragment coordinate conventions: both
+        // origins and both pixel centres are translated (shader_exec). The
+        // guest's compiler writes the shader's own `FS_COORD_ORIGIN`
+        // whatever this bit says and, without it, also inverts y itself:
+        // the bit must be set for the property to mean what it says.
         bset: le(bset::OCCLUSION_QUERY
+            | bset::FRAGMENT_COORD_CONVENTIONS
             | bset::CONDITIONAL_RENDER
             | bset::CONDITIONAL_RENDER_INVERTED
             | bset::PRIMITIVE_RESTART

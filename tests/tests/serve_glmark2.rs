@@ -6,10 +6,11 @@
 //!   virglrenderer's own server), each scene alone (`-b SCENE`) must print
 //!   exactly the validation result the reference printed (`Success`, or
 //!   `Unknown` for scenes glmark2 has no reference image for);
-//! * glmark2-es2's whole default benchmark list, run once natively
-//!   (llvmpipe) and once through pv3d: every scene that validates natively
-//!   validates through pv3d (this found the grid scenes, `conditionals`,
-//!   `function` and `loop`, drawing gl_FragCoord upside down).
+//! * the whole default benchmark list of glmark2-es2 and of glmark2
+//!   (desktop GL), each run once natively (llvmpipe) and once through pv3d:
+//!   every scene that validates natively validates through pv3d (this found
+//!   the grid scenes, `conditionals`, `function` and `loop`, drawing
+//!   gl_FragCoord upside down).
 //!
 //! One Xvfb and one in-process server; a fresh client per scene, run one
 //! after another (see gl_client for the namespace and process handling).
@@ -97,57 +98,60 @@ fn setup(
 
 #[test]
 fn what_validates_natively_validates_through_pv3d() {
-    gl_client::require(&["glmark2-es2"]);
+    gl_client::require(&["glmark2-es2", "glmark2"]);
     let dir = tempfile::Builder::new()
         .prefix("pv3d-serve-glmark2-all-")
         .tempdir()
         .unwrap();
     let (sock, server, xvfb, target, xdg) = setup(&dir);
-    let argv = ["glmark2-es2", "--off-screen", "--validate"];
-    let limit = Duration::from_secs(300);
-    let native_out = dir.path().join("native.txt");
-    let native = gl_client::spawn_native(&xvfb, &xdg, &argv, &native_out)
-        .unwrap()
-        .wait(limit);
-    let ours_out = dir.path().join("pv3d.txt");
-    let ours = gl_client::run_client(&sock, &xvfb, &xdg, &argv, &ours_out, limit).unwrap();
+    let mut failures = Vec::new();
+    // The ES 2.0 build and the desktop GL 2.1 build of the same scenes.
+    for client in ["glmark2-es2", "glmark2"] {
+        let argv = [client, "--off-screen", "--validate"];
+        let limit = Duration::from_secs(300);
+        let native_out = dir.path().join(format!("{client}-native.txt"));
+        let native = gl_client::spawn_native(&xvfb, &xdg, &argv, &native_out)
+            .unwrap()
+            .wait(limit);
+        let ours_out = dir.path().join(format!("{client}-pv3d.txt"));
+        let ours = gl_client::run_client(&sock, &xvfb, &xdg, &argv, &ours_out, limit).unwrap();
+        assert!(
+            native.is_some_and(|s| s.success()),
+            "{client} natively: {native:?}"
+        );
+        let native_text = std::fs::read_to_string(&native_out).unwrap();
+        let ours_text = std::fs::read_to_string(&ours_out).unwrap();
+        let ours_lines = validation_lines(&ours_text);
+        let succeeded: Vec<&str> = validation_lines(&native_text)
+            .into_iter()
+            .filter(|l| l.ends_with(": Validation: Success"))
+            .collect();
+        assert!(
+            succeeded.len() >= 20,
+            "{client}: only {} scenes validated natively:\n{native_text}",
+            succeeded.len()
+        );
+        let missing: Vec<&str> = succeeded
+            .iter()
+            .copied()
+            .filter(|l| !ours_lines.contains(l))
+            .collect();
+        eprintln!(
+            "{client}: {} of {} natively validated scenes validate through pv3d",
+            succeeded.len() - missing.len(),
+            succeeded.len()
+        );
+        if !ours.is_some_and(|s| s.success()) || !missing.is_empty() {
+            failures.push(format!(
+                "{client} through pv3d ({ours:?}) did not validate:\n{}\n\nits run:\n{ours_text}",
+                missing.join("\n")
+            ));
+        }
+    }
     drop(xvfb);
     drop(target);
     server.shutdown();
-    assert!(
-        native.is_some_and(|s| s.success()),
-        "native run: {native:?}"
-    );
-    assert!(ours.is_some_and(|s| s.success()), "through pv3d: {ours:?}");
-    let native_text = std::fs::read_to_string(&native_out).unwrap();
-    let ours_text = std::fs::read_to_string(&ours_out).unwrap();
-    let native_lines = validation_lines(&native_text);
-    let ours_lines = validation_lines(&ours_text);
-    let succeeded: Vec<&str> = native_lines
-        .iter()
-        .copied()
-        .filter(|l| l.ends_with(": Validation: Success"))
-        .collect();
-    assert!(
-        succeeded.len() >= 20,
-        "only {} scenes validated natively:\n{native_text}",
-        succeeded.len()
-    );
-    let missing: Vec<&str> = succeeded
-        .iter()
-        .copied()
-        .filter(|l| !ours_lines.contains(l))
-        .collect();
-    eprintln!(
-        "{} of {} natively validated scenes validate through pv3d",
-        succeeded.len() - missing.len(),
-        succeeded.len()
-    );
-    assert!(
-        missing.is_empty(),
-        "validated natively, not through pv3d:\n{}\n\npv3d's run:\n{ours_text}",
-        missing.join("\n")
-    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! glmark2 and glmark2-es2: their scene list, the command line running every
-//! scene off-screen for a fixed time, and their result lines.
+//! scene off-screen for a fixed time, and their result lines; the command
+//! line checking one frame of every scene against glmark2's reference
+//! images (`--validate`), and its verdicts.
 
 use anyhow::{bail, Context as _};
 use std::process::Command;
@@ -35,6 +37,47 @@ pub fn argv(program: &str, scenes: &[String], secs: f64) -> Vec<String> {
         argv.push(format!("{s}:duration={secs}"));
     }
     argv
+}
+
+/// The arguments drawing one frame of each of `scenes` with its default
+/// options off-screen and checking it (`--validate`; the reference images
+/// are for glmark2's default 800x600).
+pub fn validate_argv(program: &str, scenes: &[String]) -> Vec<String> {
+    let mut argv = vec![
+        program.to_string(),
+        "--off-screen".to_string(),
+        "--validate".to_string(),
+    ];
+    for s in scenes {
+        argv.push("-b".to_string());
+        argv.push(s.clone());
+    }
+    argv
+}
+
+/// glmark2's verdict on a scene's frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validation {
+    /// It matched the reference image.
+    Success,
+    /// It did not: the frame is wrong.
+    Failure,
+    /// glmark2 has no reference for the scene.
+    Unknown,
+}
+
+/// `(scene, verdict)` of a validation line:
+/// `[build] <default>: Validation: Success`.
+pub fn parse_validation(line: &str) -> Option<(String, Validation)> {
+    let rest = line.trim().strip_prefix('[')?;
+    let (scene, rest) = rest.split_once(']')?;
+    let verdict = match rest.rsplit_once("Validation:")?.1.trim() {
+        "Success" => Validation::Success,
+        "Failure" => Validation::Failure,
+        "Unknown" => Validation::Unknown,
+        _ => return None,
+    };
+    Some((scene.to_string(), verdict))
 }
 
 /// `(scene, FPS)` of a result line: `[build] duration=1: FPS: 335 FrameTime: 2.989 ms`.
@@ -83,6 +126,28 @@ mod tests {
         assert_eq!(
             argv("glmark2-es2", &["clear".to_string()], 1.5),
             ["glmark2-es2", "--off-screen", "-b", "clear:duration=1.5"]
+        );
+    }
+
+    #[test]
+    fn validation_lines() {
+        let v = |l: &str| parse_validation(l);
+        assert_eq!(
+            v("[build] <default>: Validation: Success"),
+            Some(("build".to_string(), Validation::Success))
+        );
+        assert_eq!(
+            v("[loop] fragment-steps=5:vertex-steps=5: Validation: Failure"),
+            Some(("loop".to_string(), Validation::Failure))
+        );
+        assert_eq!(
+            v("[shadow] <default>: Validation: Unknown"),
+            Some(("shadow".to_string(), Validation::Unknown))
+        );
+        assert_eq!(v("[build] <default>: FPS: 335 FrameTime: 2.989 ms"), None);
+        assert_eq!(
+            validate_argv("glmark2-es2", &["build".to_string()]),
+            ["glmark2-es2", "--off-screen", "--validate", "-b", "build"]
         );
     }
 }

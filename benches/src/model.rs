@@ -2,7 +2,7 @@
 //! workload.
 
 use crate::stats::{summarize, Summary};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the GL (or guest) program runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -125,13 +125,29 @@ pub struct Workload {
     pub failures: BTreeMap<Config, u32>,
     /// Context errors of all runs, by configuration (only those with any).
     pub errors: BTreeMap<Config, u64>,
+    /// Configurations under which glmark2 `--validate` found the frame
+    /// wrong.
+    pub wrong_frames: BTreeSet<Config>,
 }
 
 impl Workload {
-    /// Median and range of the figure under `config`; `None` when a run
-    /// under it had context errors (it failed, whatever its speed).
+    /// Why the workload failed under `config` whatever its speed (context
+    /// errors, a wrong frame); `None` when it did not.
+    pub fn failed(&self, config: Config) -> Option<String> {
+        let mut why = Vec::new();
+        if let Some(n) = self.errors.get(&config) {
+            why.push(format!("{n} context errors"));
+        }
+        if self.wrong_frames.contains(&config) {
+            why.push("wrong frame (glmark2 --validate)".to_string());
+        }
+        (!why.is_empty()).then(|| why.join(", "))
+    }
+
+    /// Median and range of the figure under `config`; `None` when it failed
+    /// under it ([`Workload::failed`]).
     pub fn summary(&self, config: Config) -> Option<Summary> {
-        if self.errors.contains_key(&config) {
+        if self.failed(config).is_some() {
             return None;
         }
         let values: Vec<f64> = self.samples.get(&config)?.iter().map(|s| s.value).collect();
@@ -185,6 +201,7 @@ impl Results {
                     samples: BTreeMap::new(),
                     failures: BTreeMap::new(),
                     errors: BTreeMap::new(),
+                    wrong_frames: BTreeSet::new(),
                 });
                 self.workloads.len() - 1
             }
@@ -207,5 +224,11 @@ impl Results {
             Some(s) => w.samples.entry(config).or_default().push(s),
             None => *w.failures.entry(config).or_default() += 1,
         }
+    }
+
+    /// Records that glmark2 `--validate` found the workload's frame wrong
+    /// under `config`.
+    pub fn record_wrong_frame(&mut self, name: &str, unit: Unit, config: Config) {
+        self.entry(name, unit).wrong_frames.insert(config);
     }
 }

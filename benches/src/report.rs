@@ -6,11 +6,12 @@ use crate::stats::geomean;
 use std::fmt::Write as _;
 
 /// Header of the CSV file.
-pub const CSV_HEADER: &str = "workload,config,median,min,max,unit,errors";
+pub const CSV_HEADER: &str = "workload,config,median,min,max,unit,errors,wrong_frame";
 
-/// One row per workload and configuration that has samples or context
-/// errors: `errors` is the count of context errors of its runs (empty where
-/// not counted); a configuration with any has no figures (it failed).
+/// One row per workload and configuration that has samples or failed:
+/// `errors` is the count of context errors of its runs (empty where not
+/// counted), `wrong_frame` is 1 where glmark2 `--validate` found its frame
+/// wrong; a failed configuration has no figures.
 pub fn csv(results: &Results) -> String {
     let mut out = format!("{CSV_HEADER}\n");
     for w in &results.workloads {
@@ -26,12 +27,17 @@ pub fn csv(results: &Results) -> String {
             };
             let figures = match w.summary(config) {
                 Some(s) => format!("{},{},{}", s.median, s.min, s.max),
-                None if w.errors.contains_key(&config) => ",,".to_string(),
+                None if w.failed(config).is_some() => ",,".to_string(),
                 None => continue,
+            };
+            let wrong = if w.wrong_frames.contains(&config) {
+                "1"
+            } else {
+                ""
             };
             let _ = writeln!(
                 out,
-                "{},{},{figures},{},{errors}",
+                "{},{},{figures},{},{errors},{wrong}",
                 w.name,
                 config.name(),
                 w.unit.name()
@@ -56,8 +62,8 @@ fn num(v: f64) -> String {
 }
 
 fn cell(w: &Workload, config: Config, measured: &[Config]) -> String {
-    if let Some(n) = w.errors.get(&config) {
-        return format!("FAILED: {n} context errors");
+    if let Some(why) = w.failed(config) {
+        return format!("FAILED: {why}");
     }
     match w.summary(config) {
         Some(s) => format!("{} ({}–{})", num(s.median), num(s.min), num(s.max)),
@@ -240,14 +246,14 @@ pub fn summary(results: &Results) -> String {
         );
         let failed: Vec<&str> = members
             .iter()
-            .filter(|w| w.errors.contains_key(&Config::Pv3d))
+            .filter(|w| w.failed(Config::Pv3d).is_some())
             .map(|w| w.name.as_str())
             .collect();
         if !failed.is_empty() {
             let _ = writeln!(
                 out,
-                "- **{family}** with context errors through pv3d (FAILED, left out of the \
-                 geomeans): {}",
+                "- **{family}** with context errors or wrong frames through pv3d (FAILED, \
+                 left out of the geomeans): {}",
                 failed.join(", ")
             );
         }
@@ -308,11 +314,11 @@ mod tests {
         );
         assert_eq!(
             csv(&r),
-            "workload,config,median,min,max,unit,errors\n\
-             glmark2-es2-clear,native,100,100,100,FPS,\n\
-             glmark2-es2-clear,pv3d,60,50,70,FPS,\n\
-             synthetic-submit-fence-latency,reference,20,20,20,us,\n\
-             synthetic-submit-fence-latency,pv3d,10,10,10,us,\n"
+            "workload,config,median,min,max,unit,errors,wrong_frame\n\
+             glmark2-es2-clear,native,100,100,100,FPS,,\n\
+             glmark2-es2-clear,pv3d,60,50,70,FPS,,\n\
+             synthetic-submit-fence-latency,reference,20,20,20,us,,\n\
+             synthetic-submit-fence-latency,pv3d,10,10,10,us,,\n"
         );
         let md = markdown(&r, &Config::ALL);
         assert!(md.contains("| glmark2-es2-clear | FPS | 100 (100–100) | fail | 60.0 (50.0–70.0) | — | 0.60× | — |"), "{md}");
@@ -359,7 +365,7 @@ mod tests {
             "{md}"
         );
         assert!(vm.contains("vm-pv3d/vm-reference 1.50× (1)"), "{md}");
-        assert!(csv(&r).contains("vm-glmark2-es2-build,vm-pv3d,30,30,30,FPS,\n"));
+        assert!(csv(&r).contains("vm-glmark2-es2-build,vm-pv3d,30,30,30,FPS,,\n"));
     }
 
     #[test]
@@ -409,17 +415,48 @@ mod tests {
             md.contains("| glmark2-es2-refract | FPS | 10.0 (10.0–10.0) | 10.0 (10.0–10.0) | FAILED: 3 context errors | 1.00× | — | — |"),
             "{md}"
         );
-        assert!(md.contains("with context errors through pv3d (FAILED, left out of the geomeans): glmark2-es2-refract"), "{md}");
+        assert!(md.contains("with context errors or wrong frames through pv3d (FAILED, left out of the geomeans): glmark2-es2-refract"), "{md}");
         assert!(md.contains("pv3d/reference 1.20× (1)"), "{md}");
         assert!(md.contains("**not met**"), "{md}");
         let csv = csv(&r);
-        assert!(csv.contains("glmark2-es2-refract,pv3d,,,,FPS,3\n"), "{csv}");
         assert!(
-            csv.contains("glmark2-es2-build,pv3d,12,12,12,FPS,0\n"),
+            csv.contains("glmark2-es2-refract,pv3d,,,,FPS,3,\n"),
             "{csv}"
         );
         assert!(
-            csv.contains("glmark2-es2-refract,native,10,10,10,FPS,\n"),
+            csv.contains("glmark2-es2-build,pv3d,12,12,12,FPS,0,\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("glmark2-es2-refract,native,10,10,10,FPS,,\n"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_frame_fails_the_workload() {
+        let mut r = Results::default();
+        for config in [Config::Native, Config::Reference, Config::Pv3d] {
+            r.record("glmark2-es2-loop", Unit::Fps, config, sample(10.0));
+        }
+        // As fast as the others, but glmark2 --validate saw a wrong frame.
+        r.record_wrong_frame("glmark2-es2-loop", Unit::Fps, Config::Pv3d);
+        let w = &r.workloads[0];
+        assert_eq!(w.summary(Config::Pv3d), None);
+        assert!(w.summary(Config::Reference).is_some());
+        let md = markdown(&r, &Config::ALL);
+        assert!(
+            md.contains("| FAILED: wrong frame (glmark2 --validate) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("(FAILED, left out of the geomeans): glmark2-es2-loop"),
+            "{md}"
+        );
+        let csv = csv(&r);
+        assert!(csv.contains("glmark2-es2-loop,pv3d,,,,FPS,,1\n"), "{csv}");
+        assert!(
+            csv.contains("glmark2-es2-loop,reference,10,10,10,FPS,,\n"),
             "{csv}"
         );
     }

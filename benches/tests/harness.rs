@@ -2,7 +2,8 @@
 //! kind (a glmark2-es2 scene, a glmark2 desktop scene, glxgears, three
 //! synthetic programs), one repetition, under all three configurations.
 //! Checks the CSV (header, one row per workload and configuration, sane
-//! figures), the Markdown table and the chart. Needs what the harness
+//! figures, no wrong frame under glmark2 `--validate`), the Markdown table
+//! and the chart. Needs what the harness
 //! needs (root, Xvfb, glmark2, mesa-utils, virgl-server, lavapipe);
 //! ./scripts/test installs them.
 //!
@@ -55,6 +56,15 @@ fn one_repetition_of_each_kind_gives_the_three_way_table() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{}\n{stdout}\n{stderr}", run.status);
 
+    // One frame of each glmark2 scene was checked under every configuration.
+    for config in ["native", "reference", "pv3d"] {
+        for program in ["glmark2-es2", "glmark2"] {
+            let checked = format!("{program} --validate under {config}: ");
+            assert!(stderr.contains(&checked), "no `{checked}` line:\n{stderr}");
+        }
+    }
+    assert!(!stderr.contains(", wrong: "), "{stderr}");
+
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert_eq!(
         csv,
@@ -63,18 +73,20 @@ fn one_repetition_of_each_kind_gives_the_three_way_table() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("workload,config,median,min,max,unit,errors")
+        Some("workload,config,median,min,max,unit,errors,wrong_frame")
     );
     let mut rows = BTreeMap::new();
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(f.len(), 7, "{line}");
+        assert_eq!(f.len(), 8, "{line}");
         let [median, min, max] = [f[2], f[3], f[4]].map(|v| v.parse::<f64>().unwrap());
         assert!(min > 0.0 && min <= median && median <= max, "{line}");
         // Errors are counted through both servers (pv3d's stats file, the
         // reference's log), and these workloads have none.
         let counted = if f[1] == "native" { "" } else { "0" };
         assert_eq!(f[6], counted, "{line}");
+        // glmark2 --validate found no wrong frame.
+        assert_eq!(f[7], "", "{line}");
         rows.insert((f[0].to_string(), f[1].to_string()), f[5].to_string());
     }
     let mut expected = BTreeMap::new();

@@ -15,6 +15,7 @@ use clap::Parser;
 use host_renderer::vtest::{ServeOptions, Server as VtestServer};
 use host_renderer::Gpu;
 use pv3d_benches::client::{run_sampled, Desk, Limits};
+use pv3d_benches::glmark::Validation;
 use pv3d_benches::model::{Config, Results, Sample, Unit};
 use pv3d_benches::servers::{Pv3dCommand, Server};
 use pv3d_benches::synthetic::{self, Synthetic};
@@ -518,6 +519,61 @@ fn run_vm(
     }
 }
 
+/// The scenes whose frame glmark2 `--validate` finds wrong under `config`
+/// (one frame of each, before the timed run).
+fn wrong_frames(
+    desk: &Desk,
+    program: &str,
+    scenes: &[String],
+    config: Config,
+    server: Option<&Server>,
+) -> Vec<String> {
+    let argv = glmark::validate_argv(program, scenes);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let limits = Limits {
+        timeout: Duration::from_secs_f64(scenes.len() as f64 * 20.0 + 60.0),
+        stop_after: None,
+    };
+    let run = match run_sampled(
+        desk,
+        config,
+        server,
+        &argv,
+        limits,
+        glmark::parse_validation,
+    ) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!(
+                "pv3d-bench: {program} --validate under {}: {e:#}",
+                config.name()
+            );
+            return Vec::new();
+        }
+    };
+    let verdicts: Vec<&(String, Validation)> = run.lines.iter().map(|l| &l.parsed).collect();
+    let wrong: Vec<String> = verdicts
+        .iter()
+        .filter(|(_, v)| *v == Validation::Failure)
+        .map(|(scene, _)| scene.clone())
+        .collect();
+    let checked = verdicts
+        .iter()
+        .filter(|(_, v)| *v != Validation::Unknown)
+        .count();
+    eprintln!(
+        "pv3d-bench: {program} --validate under {}: {} of {checked} checkable scenes right{}",
+        config.name(),
+        checked - wrong.len(),
+        if wrong.is_empty() {
+            String::new()
+        } else {
+            format!(", wrong: {}", wrong.join(", "))
+        }
+    );
+    wrong
+}
+
 /// Runs `group` under `config`: `server` serves the vtest configurations,
 /// `vm_pv3d` is pv3d's backend for the VM ones.
 fn run_group(
@@ -535,6 +591,9 @@ fn run_group(
             prefix,
             scenes,
         } => {
+            for scene in wrong_frames(desk, program, scenes, config, server) {
+                results.record_wrong_frame(&format!("{prefix}{scene}"), Unit::Fps, config);
+            }
             let argv = glmark::argv(program, scenes, plan.scene_secs);
             let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
             let limits = Limits {

@@ -4,10 +4,10 @@
 
 use super::expr::Kind::{self, Float as F, Sint as I, Uint as U};
 use super::{Lowerer, Value};
-use crate::ast::{CoordOrigin, Instruction, Opcode as O, Stage};
+use crate::ast::{Instruction, Opcode as O, Stage};
 use crate::error::Error;
 use naga::{
-    BinaryOperator as B, DerivativeAxis, DerivativeControl, Expression, Handle, MathFunction as M,
+    BinaryOperator as B, DerivativeAxis, DerivativeControl, Expression, MathFunction as M,
     UnaryOperator, VectorSize,
 };
 
@@ -430,17 +430,15 @@ impl Lowerer<'_> {
             ));
         }
         let a = self.src(inst, 0, F)?;
-        let mut d: Handle<Expression> = self.expr(Expression::Derivative {
+        // `DDY` is along the rows of the framebuffer in memory, as WebGPU's
+        // is, whatever `FS_COORD_ORIGIN` says: the guest's compiler scales
+        // its argument by the framebuffer's y direction itself (Mesa's wpos
+        // lowering multiplies it by the y-transform's sign).
+        let d = self.expr(Expression::Derivative {
             axis,
             ctrl,
             expr: a,
         });
-        // `DDY` is along the y of the shader's fragment coordinates: upward
-        // under `FS_COORD_ORIGIN LOWER_LEFT`, against WebGPU's rows (Mesa
-        // scales it for the framebuffer's orientation on that basis).
-        if axis == DerivativeAxis::Y && self.io.props.origin == CoordOrigin::LowerLeft {
-            d = self.unary(UnaryOperator::Negate, d);
-        }
         Ok(Value::new(d, F))
     }
 }

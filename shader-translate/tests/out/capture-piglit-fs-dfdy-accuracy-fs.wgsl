@@ -43,16 +43,16 @@ fn main(@builtin(position) frag_coord: vec4<f32>) -> Output {
     temp2_.x = (_e33.xxxx * _e37.xxxx).x;
     let _e44 = temp2_;
     let _e46 = dpdy(_e44.xxxx);
-    temp3_.x = -(_e46).x;
-    let _e52 = temp3_;
-    temp4_.x = (_e52.xxxx + -(_e9.xxxx)).x;
-    let _e61 = temp4_;
-    let _e64 = temp4_;
-    temp5_.x = max(_e61.xxxx, -(_e64.xxxx)).x;
-    let _e74 = temp5_;
-    temp6_.x = select(vec4(0f), vec4(1f), (vec4<f32>(0.001f, 0.001f, 0.001f, 0.001f) < _e74.xxxx)).x;
-    let _e86 = temp6_;
-    out0_ = select(vec4<f32>(0f, 1f, 0f, 1f), vec4<f32>(1f, 0f, 0f, 1f), (-(_e86.xxxx) < vec4(0f)));
-    let _e96 = out0_;
-    return Output(_e96);
+    temp3_.x = _e46.x;
+    let _e51 = temp3_;
+    temp4_.x = (_e51.xxxx + -(_e9.xxxx)).x;
+    let _e60 = temp4_;
+    let _e63 = temp4_;
+    temp5_.x = max(_e60.xxxx, -(_e63.xxxx)).x;
+    let _e73 = temp5_;
+    temp6_.x = select(vec4(0f), vec4(1f), (vec4<f32>(0.001f, 0.001f, 0.001f, 0.001f) < _e73.xxxx)).x;
+    let _e85 = temp6_;
+    out0_ = select(vec4<f32>(0f, 1f, 0f, 1f), vec4<f32>(1f, 0f, 0f, 1f), (-(_e85.xxxx) < vec4(0f)));
+    let _e95 = out0_;
+    return Output(_e95);
 }

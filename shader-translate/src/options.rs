@@ -175,6 +175,14 @@ pub struct SamplerOptions {
     /// comparison is bound as a depth texture (WebGPU cannot bind depth as
     /// filterable float) and reads (depth, 0, 0, 1), before `swizzle`.
     pub depth: bool,
+    /// The bound sampler state selects neither a mip level nor a filter by
+    /// LOD: its mip filter is `NONE` and its minification and magnification
+    /// filters are equal. Every LOD then reads the view's first level with
+    /// the same filter, so a biased, explicit-LOD or gradient lookup
+    /// (`TXB`, `TXL`, `TXD`) equals the level-0 lookup; the translation
+    /// uses that for depth textures, which WebGPU samples (and compares)
+    /// only with implicit or zero LOD.
+    pub fixed_level: bool,
 }
 
 impl SamplerOptions {
@@ -183,6 +191,7 @@ impl SamplerOptions {
         swizzle: Channel::RGBA,
         alpha_one: false,
         depth: false,
+        fixed_level: false,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -1246,6 +1246,57 @@ fn gpu_shadow_and_integer_textures() {
     );
 }
 
+/// `TXB`, `TXL` and `TXD` on shadow and depth views: under a sampler that
+/// reads one level with one filter (`SamplerOptions::fixed_level`) they
+/// compare (or read) level 0 like `TEX` (piglit `glsl-fs-shadow2D-bias`);
+/// under any other sampler WebGPU cannot express them and the translation
+/// refuses them.
+#[test]
+fn gpu_depth_lookups_with_lod_under_a_fixed_level_sampler() {
+    let gpu = gpu();
+    let view = depth_texture(gpu, 0.5).create_view(&Default::default());
+    let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true);
+    let coords = [f([0.25, 0.25, 0.3, 2.0]), f([0.75, 0.75, 0.7, -1.0])];
+    let mut fixed = Options::default();
+    fixed.samplers[0].fixed_level = true;
+    fixed.samplers[0].depth = true;
+    for op in [
+        "TXB TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "TXL TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "TXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], SHADOW2D",
+    ] {
+        let got = sample(op, "SHADOW2D", "FLOAT", &coords, &fixed, &view, &smp);
+        close(&got, &[[1.0; 4], [0.0; 4]], op);
+        let text = format!(
+            "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+             DCL SVIEW[0], SHADOW2D, FLOAT\nDCL TEMP[0..3]\nMOV TEMP[0], IN[0]\n{op}\n\
+             MOV OUT[0], TEMP[3]\nEND\n"
+        );
+        let mut mipmapped = fixed.clone();
+        mipmapped.samplers[0].fixed_level = false;
+        let err = shader_translate::translate(&text, &mipmapped)
+            .err()
+            .unwrap_or_else(|| panic!("{op} translated under a mipmapping sampler"));
+        assert!(
+            matches!(err.kind(), shader_translate::ErrorKind::Unsupported(_)),
+            "{op}: {}",
+            err.render(&text)
+        );
+    }
+    // A depth view read without comparison, at an explicit LOD.
+    let plain = nearest(gpu, None, true);
+    let got = sample(
+        "TXL TEMP[3], TEMP[0], SAMP[0], 2D",
+        "2D",
+        "FLOAT",
+        &coords,
+        &fixed,
+        &view,
+        &plain,
+    );
+    close(&got, &[[0.5, 0.0, 0.0, 1.0]; 2], "TXL on a depth view");
+}
+
 /// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
 /// written by copies).
 fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {

@@ -321,13 +321,25 @@ impl Lowerer<'_> {
             ));
         }
         let fragment = self.stage == Stage::Fragment;
+        let lod_op = matches!(inst.opcode, O::Txb | O::Txl | O::Txd);
+        // Under a sampler that reads one level with one filter, a lookup
+        // with a bias, an explicit LOD or gradients is the level-0 lookup.
+        let fixed_level = lod_op
+            && self
+                .options
+                .samplers
+                .get(unit as usize)
+                .is_some_and(|o| o.fixed_level);
         match inst.opcode {
             O::Txb | O::Txl if shape.uses_w() => {
                 return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
             }
             O::Txb if !fragment => return unsupported("bias outside a fragment shader"),
-            O::Txl | O::Txd | O::Txb if shape.shadow => {
-                return unsupported("WebGPU compares depth only with implicit or zero LOD")
+            O::Txl | O::Txd | O::Txb if shape.shadow && !fixed_level => {
+                return unsupported(
+                    "WebGPU compares depth only with implicit or zero LOD, and the sampler \
+                     selects levels or filters by LOD",
+                )
             }
             O::Txp if shape.arrayed => return unsupported("projection of an array target"),
             _ => {}
@@ -340,9 +352,13 @@ impl Lowerer<'_> {
             ));
         }
         let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
-        if depth_texels && matches!(inst.opcode, O::Txb | O::Txl | O::Txd) {
-            return unsupported("WebGPU samples a depth texture only with implicit or zero LOD");
+        if depth_texels && lod_op && !fixed_level {
+            return unsupported(
+                "WebGPU samples a depth texture only with implicit or zero LOD, and the \
+                 sampler selects levels or filters by LOD",
+            );
         }
+        let depth_class = bound.class == TextureClass::Depth;
         let coord = self.src(inst, 0, Kind::Float)?;
         let lane = |l: &mut Self, i: u32| -> Handle<Expression> {
             let x = l.lane(coord, i);
@@ -368,6 +384,7 @@ impl Lowerer<'_> {
             self.convert(rounded, Kind::Sint)
         });
         let level = match inst.opcode {
+            _ if fixed_level && depth_class => SampleLevel::Zero,
             O::Tex | O::Txp if fragment => SampleLevel::Auto,
             O::Tex | O::Txp | O::TexLz => SampleLevel::Zero,
             O::Txb => SampleLevel::Bias(self.lane(coord, 3)),

@@ -5,7 +5,7 @@
 
 use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
-use crate::core::state::objects::{CompiledShader, SamplerViewObj, ShaderObj};
+use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
@@ -30,7 +30,7 @@ pub(super) fn compile(
     let fs_opts = fragment_options(bound);
     let fs = compiled(rec, bound.fs_shader, &fs_opts)?;
     let vs_opts = Options {
-        samplers: sampler_options(&bound.vs.views),
+        samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
         output_swizzles: Options::default().output_swizzles,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
@@ -89,7 +89,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         polygon_stipple: bound.stipple,
         clip_planes: 0,
         color_buffers: (fb.cbufs.len() as u32).max(1),
-        samplers: sampler_options(&bound.fs.views),
+        samplers: sampler_options(&bound.fs.views, &bound.fs.samplers),
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
     };
@@ -113,15 +113,28 @@ fn channel(s: u8) -> Channel {
     }
 }
 
-/// Per-unit sampler options: each bound view's swizzle.
+/// Per-unit sampler options: each bound view's swizzle and depth-ness, and
+/// for depth views whether the unit's sampler state reads one level with one
+/// filter at any LOD (mip filter `NONE`, equal minification and
+/// magnification filters; only depth lookups depend on it, so other views
+/// leave it unset and share their shader variants).
 fn sampler_options(
     views: &[Option<Arc<SamplerViewObj>>],
+    samplers: &[Option<Arc<SamplerStateObj>>],
 ) -> [SamplerOptions; MAX_SAMPLERS as usize] {
+    const MIPFILTER_NONE: u8 = 2;
     let mut out = [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize];
     for (o, v) in out.iter_mut().zip(views) {
         if let Some(v) = v {
             o.swizzle = v.swizzle.map(channel);
             o.depth = v.is_depth;
+        }
+    }
+    for (o, s) in out.iter_mut().zip(samplers) {
+        if let (true, Some(s)) = (o.depth, s) {
+            let f = s.desc.flags;
+            o.fixed_level =
+                f.min_mip_filter() == MIPFILTER_NONE && f.min_img_filter() == f.mag_img_filter();
         }
     }
     out

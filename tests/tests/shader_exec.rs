@@ -1401,6 +1401,30 @@ fn gpu_indirect_temp_arrays_and_immediates() {
     }
 }
 
+/// A 512-register `TEMP` array (piglit's `glsl-fs-giant-temp-array`):
+/// written and read back at indices from the pixel. Arrays are private
+/// variables; as function locals lavapipe compiled every dynamic index into
+/// a select ladder over all 512 elements and this draw took minutes.
+#[test]
+fn gpu_giant_indirect_temp_array() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL TEMP[0..511], ARRAY(1), LOCAL\n\
+         DCL TEMP[512]\nDCL ADDR[0]\nIMM[0] FLT32 {100.0, 1.0, 0.0, 0.0}\n\
+         MUL TEMP[512], IN[0].xxxx, IMM[0].xxxx\nARL ADDR[0].x, TEMP[512].xxxx\n\
+         MOV TEMP[ADDR[0].x](1), IN[0]\nMOV TEMP[0], IMM[0].yyyy\n\
+         MOV OUT[0], TEMP[ADDR[0].x](1)\nEND\n",
+        &Options::default(),
+    );
+    let mut draw = Draw::new(&vs, &fs, 6, 1);
+    let got = draw.run().remove(0);
+    for (k, g) in got.iter().enumerate() {
+        let x = k as f32 + 0.5;
+        // Pixel 0 writes index 50 then TEMP[0]; the others write 150, 250, ….
+        assert_eq!(fl(*g)[0], x, "pixel {k}");
+    }
+}
+
 /// Sixteen user varyings numbered as Mesa numbers them (`GENERIC[9..=24]`,
 /// beyond the fixed table) reach the fragment shader at the locations it
 /// chose, with unread outputs dropped and an unwritten input reading 0.

@@ -18,7 +18,7 @@
 mod shader_gpu;
 
 use shader_gpu::{gpu, tr, Draw, Gpu, CLEAR, V};
-use shader_translate::{Channel, CompareFunction, Options};
+use shader_translate::{Channel, ColorKind, CompareFunction, Options, Wrap};
 
 const SENTINEL: [f32; 4] = [1234.5, -99.25, 7.75, 0.125];
 
@@ -1297,6 +1297,105 @@ fn gpu_depth_lookups_with_lod_under_a_fixed_level_sampler() {
     close(&got, &[[0.5, 0.0, 0.0, 1.0]; 2], "TXL on a depth view");
 }
 
+/// `TEX`-family lookups on an integer view load the texel nearest
+/// filtering picks (`SamplerOptions::integer`): wrap modes per axis, the
+/// border colour, and the nearest mip level under a mipmapping sampler.
+#[test]
+fn gpu_integer_views_are_sampled_by_nearest_texel_loads() {
+    let gpu = gpu();
+    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend(words([x, y, 100, 7]));
+        }
+    }
+    let l1 = words([9; 4]).repeat(4);
+    let tex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0, l1]);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, false);
+    let run = |op: &str, coords: &[V], options: &Options| -> Vec<[f32; 4]> {
+        let op = format!("{op}\nU2F TEMP[3], TEMP[2]");
+        sample(&op, "2D", "UINT", coords, options, &view, &smp)
+    };
+    let tex_op = "TEX TEMP[2], TEMP[0], SAMP[0], 2D";
+    let mut options = Options::default();
+    // REPEAT (the default): fractions of the coordinates.
+    let got = run(
+        tex_op,
+        &[f([0.375, 0.625, 0.0, 0.0]), f([1.125, -0.125, 0.0, 0.0])],
+        &options,
+    );
+    close(
+        &got,
+        &[[1.0, 2.0, 100.0, 7.0], [0.0, 3.0, 100.0, 7.0]],
+        "REPEAT",
+    );
+    // Border on s, edge on t; mirrored repeat on s.
+    options.samplers[0].integer.wrap = [Wrap::ClampToBorder, Wrap::ClampToEdge, Wrap::Repeat];
+    options.samplers[0].integer.border = [11, 12, 13, 14];
+    let got = run(
+        tex_op,
+        &[f([1.5, 0.1, 0.0, 0.0]), f([0.9, 5.0, 0.0, 0.0])],
+        &options,
+    );
+    close(
+        &got,
+        &[[11.0, 12.0, 13.0, 14.0], [3.0, 3.0, 100.0, 7.0]],
+        "BORDER/EDGE",
+    );
+    options.samplers[0].integer.wrap[0] = Wrap::MirrorRepeat;
+    let got = run(tex_op, &[f([1.125, 0.125, 0.0, 0.0])], &options);
+    close(&got, &[[3.0, 0.0, 100.0, 7.0]], "MIRROR_REPEAT");
+    // NEAREST_MIPMAP_NEAREST: level ceil(lod + 1/2) - 1; without a mip
+    // filter always level 0.
+    let lod = |l: f32| f([0.375, 0.625, 0.0, l]);
+    let txl = "TXL TEMP[2], TEMP[0], SAMP[0], 2D";
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(&got, &[[1.0, 2.0, 100.0, 7.0]; 2], "TXL, no mip filter");
+    options.samplers[0].integer.mipmap = true;
+    options.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(
+        &got,
+        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
+        "TXL, nearest mip",
+    );
+}
+
+/// Integer colour buffers (`Options::color_kinds`) get the output
+/// register's bits as integers, neither clamped nor alpha-tested.
+#[test]
+fn gpu_integer_color_buffers_get_the_register_bits() {
+    let vs = tr(PASS_VS, &Options::default());
+    let mut opts = Options {
+        clamp_fragment_color: true,
+        alpha_test: Some(CompareFunction::Never),
+        ..Options::default()
+    };
+    opts.color_kinds[0] = ColorKind::Uint;
+    opts.color_kinds[1] = ColorKind::Sint;
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nDCL OUT[1], COLOR[1]\nDCL CONST[0..1]\n\
+         MOV OUT[0], CONST[0]\nMOV OUT[1], CONST[1]\nEND\n",
+        &opts,
+    );
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.targets = 2;
+    draw.formats = vec![
+        wgpu::TextureFormat::Rgba32Uint,
+        wgpu::TextureFormat::Rgba32Sint,
+    ];
+    let (u, s) = (
+        [1, 2, 4_000_000_000, u32::MAX],
+        i([-5, 0, 70_000, i32::MIN]),
+    );
+    draw.fs_res.constants.insert(0, vec![u, s]);
+    let got = draw.run();
+    assert_eq!(got[0][0], u, "Rgba32Uint");
+    assert_eq!(got[1][0], s, "Rgba32Sint");
+}
+
 /// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
 /// written by copies).
 fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {
@@ -1416,7 +1515,7 @@ fn gpu_giant_indirect_temp_array() {
          MOV OUT[0], TEMP[ADDR[0].x](1)\nEND\n",
         &Options::default(),
     );
-    let mut draw = Draw::new(&vs, &fs, 6, 1);
+    let draw = Draw::new(&vs, &fs, 6, 1);
     let got = draw.run().remove(0);
     for (k, g) in got.iter().enumerate() {
         let x = k as f32 + 0.5;

@@ -24,6 +24,7 @@ mod gl;
 mod io;
 mod reg;
 mod tex;
+mod tex_int;
 
 use crate::ast::{Instruction, Opcode, Program, Stage};
 use crate::error::Error;

@@ -6,6 +6,7 @@
 //! use 2D textures sampled at y = 0.5 (WebGPU 1D textures cannot have mip
 //! levels), RECT targets divide by the texture size. Per-unit swizzles from
 //! [`Options::samplers`](crate::Options::samplers) apply to every result.
+//! Integer views are read by loads (`tex_int`).
 
 use super::expr::Kind;
 use super::{Lowerer, Value};
@@ -24,17 +25,17 @@ const UNITS: usize = MAX_SAMPLERS as usize;
 
 /// How a target maps onto a WebGPU texture and its coordinate lanes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Shape {
-    dim: ImageDimension,
+pub(super) struct Shape {
+    pub(super) dim: ImageDimension,
     arrayed: bool,
     multisampled: bool,
     shadow: bool,
     /// Coordinate lanes the target uses (1 for 1D).
-    coords: u32,
+    pub(super) coords: u32,
     /// Unnormalised coordinates.
-    rect: bool,
+    pub(super) rect: bool,
     /// Lane holding the array layer.
-    layer: Option<u32>,
+    pub(super) layer: Option<u32>,
     /// Lane holding the depth reference.
     reference: Option<u32>,
 }
@@ -91,11 +92,11 @@ impl Shape {
 
 /// The globals bound for one unit.
 #[derive(Clone, Copy, Debug)]
-struct Bound {
+pub(super) struct Bound {
     target: TextureTarget,
     shape: Shape,
-    class: TextureClass,
-    image: Handle<GlobalVariable>,
+    pub(super) class: TextureClass,
+    pub(super) image: Handle<GlobalVariable>,
     sampler: Option<Handle<GlobalVariable>>,
 }
 
@@ -346,10 +347,7 @@ impl Lowerer<'_> {
         }
         let bound = self.bind(inst, unit, target, shape, true)?;
         if matches!(bound.class, TextureClass::Sint | TextureClass::Uint) {
-            return Err(Error::unsupported(
-                "sampling an integer texture (WebGPU can only load its texels: TXF)",
-                inst.span,
-            ));
+            return self.sample_integer(inst, unit, shape, bound);
         }
         let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
         if depth_texels && lod_op && !fixed_level {
@@ -446,7 +444,7 @@ impl Lowerer<'_> {
 
     /// The coordinate expression for `shape` from its lanes (1D padded to
     /// 2D with y = 0.5, or y = 0 for integer coordinates).
-    fn coordinate(
+    pub(super) fn coordinate(
         &mut self,
         shape: Shape,
         mut lanes: Vec<Handle<Expression>>,
@@ -594,7 +592,7 @@ impl Lowerer<'_> {
     }
 
     /// Applies the unit's swizzle options to a `vec4` texel of `kind`.
-    fn texture_swizzle(
+    pub(super) fn texture_swizzle(
         &mut self,
         unit: u32,
         texel: Handle<Expression>,

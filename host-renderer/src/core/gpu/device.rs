@@ -310,14 +310,22 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let usages = ff.allowed_usages;
     let copy = usages.contains(wgpu::TextureUsages::COPY_SRC);
     let sampled = usages.contains(wgpu::TextureUsages::TEXTURE_BINDING) && copy;
+    // GL neither filters nor blends integer formats: the shader loads their
+    // texels (`IntegerSampling`) and their colour targets never blend.
+    let integer = matches!(
+        f.host.sample_type(None, None),
+        Some(wgpu::TextureSampleType::Uint | wgpu::TextureSampleType::Sint)
+    );
     let filterable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::FILTERABLE)
-        || f.is_depth_stencil();
+        || f.is_depth_stencil()
+        || integer;
     let attach = usages.contains(wgpu::TextureUsages::RENDER_ATTACHMENT);
     let blendable = ff
         .flags
-        .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE);
+        .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
+        || integer;
     let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,

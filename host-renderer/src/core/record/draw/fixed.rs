@@ -269,9 +269,14 @@ fn color_target(
         None => (None, 0xf),
     };
     let mask = render_mask(s.render_swizzle, mask);
+    // GL never blends integer colour buffers (and WebGPU refuses to).
+    let integer = !matches!(
+        s.host_format.sample_type(None, None),
+        Some(wgpu::TextureSampleType::Float { .. })
+    );
     wgpu::ColorTargetState {
         format: s.host_format,
-        blend,
+        blend: if integer { None } else { blend },
         write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
     }
 }

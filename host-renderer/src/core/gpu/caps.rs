@@ -27,6 +27,12 @@
 //!
 //! Up to eight colour buffers are advertised (`max_render_targets`).
 //!
+//! The format masks come from the format table: with the integer colour
+//! formats sampled and rendered (`R32G32B32A32_UINT`/`SINT` among them, and
+//! `R10G10B10A2_UINT`) Mesa exposes `EXT_texture_integer` and
+//! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
+//! `Options::color_kinds`).
+//!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
 //! `max_samples` stays 1 until sampling, transfers and copies of them (and

@@ -585,6 +585,18 @@ fn caps_are_the_gl21_level() {
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
+    // Integer formats, sampled and rendered: Mesa's EXT_texture_integer
+    // (RGBA32 UINT and SINT) and ARB_texture_rgb10_a2ui.
+    for f in [
+        Format::R32G32B32A32_UINT,
+        Format::R32G32B32A32_SINT,
+        Format::R8G8B8A8_UINT,
+        Format::R16_SINT,
+        Format::R10G10B10A2_UINT,
+    ] {
+        assert!(caps.v1.sampler.contains(f.0), "{f:?} sampleable");
+        assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
+    }
     // The seam transports use serves the same bytes.
     use host_renderer::RendererBackend;
     let v2 = RendererBackend::capset(&r, 2).unwrap();

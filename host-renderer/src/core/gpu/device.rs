@@ -312,10 +312,7 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let sampled = usages.contains(wgpu::TextureUsages::TEXTURE_BINDING) && copy;
     // GL neither filters nor blends integer formats: the shader loads their
     // texels (`IntegerSampling`) and their colour targets never blend.
-    let integer = matches!(
-        f.host.sample_type(None, None),
-        Some(wgpu::TextureSampleType::Uint | wgpu::TextureSampleType::Sint)
-    );
+    let integer = format::is_integer(f.host);
     let filterable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::FILTERABLE)

@@ -4,7 +4,7 @@
 
 use super::primitive::Primitive;
 use crate::core::base::error::CommandError;
-use crate::core::base::format::{render_mask, swz};
+use crate::core::base::format::{is_integer, render_mask, swz};
 use crate::core::base::gallium;
 use crate::core::gpu::device::Gpu;
 use crate::core::state::objects::SurfaceObj;
@@ -270,13 +270,9 @@ fn color_target(
     };
     let mask = render_mask(s.render_swizzle, mask);
     // GL never blends integer colour buffers (and WebGPU refuses to).
-    let integer = !matches!(
-        s.host_format.sample_type(None, None),
-        Some(wgpu::TextureSampleType::Float { .. })
-    );
     wgpu::ColorTargetState {
         format: s.host_format,
-        blend: if integer { None } else { blend },
+        blend: blend.filter(|_| !is_integer(s.host_format)),
         write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
     }
 }

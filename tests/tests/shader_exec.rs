@@ -1396,6 +1396,161 @@ fn gpu_integer_color_buffers_get_the_register_bits() {
     assert_eq!(got[1][0], s, "Rgba32Sint");
 }
 
+/// A 2×2 cube array of two cubes (12 layers) with two levels: layer `k` is
+/// `(20k, 0, 0, 255)` at level 0 and `(20k, 255, 0, 255)` at level 1.
+fn cube_array(gpu: &Gpu) -> wgpu::TextureView {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 12,
+        },
+        mip_level_count: 2,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    });
+    for level in 0..2u32 {
+        let side = 2 >> level;
+        let data: Vec<u8> = (0..12u8)
+            .flat_map(|k| [k * 20, if level == 1 { 255 } else { 0 }, 0, 255].repeat(side * side))
+            .collect();
+        gpu.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &tex,
+                mip_level: level,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            &data,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(4 * side as u32),
+                rows_per_image: Some(side as u32),
+            },
+            wgpu::Extent3d {
+                width: side as u32,
+                height: side as u32,
+                depth_or_array_layers: 12,
+            },
+        );
+    }
+    tex.create_view(&wgpu::TextureViewDescriptor {
+        dimension: Some(wgpu::TextureViewDimension::CubeArray),
+        ..Default::default()
+    })
+}
+
+/// Cube arrays: `TEX` picks the face and the cube (layer lane w), `TXL2`
+/// takes its LOD from the second operand, and `TEX2` on a shadow cube
+/// array compares against the second operand's x.
+#[test]
+fn gpu_cube_arrays_sample_with_tex_txl2_and_tex2() {
+    let gpu = gpu();
+    let view = cube_array(gpu);
+    let red = |k: u8, g: f32| [f32::from(k * 20) / 255.0, g, 0.0, 1.0];
+    // +X of cube 0 (layer 0), -Y of cube 1 (layer 6 + 3), +Z of cube 1.
+    let coords = [
+        f([1.0, 0.1, 0.2, 0.0]),
+        f([0.1, -1.0, 0.2, 1.0]),
+        f([0.1, 0.2, 1.0, 1.0]),
+    ];
+    let got = sample(
+        "TEX TEMP[3], TEMP[0], SAMP[0], CUBEARRAY",
+        "CUBEARRAY",
+        "FLOAT",
+        &coords,
+        &Options::default(),
+        &view,
+        &nearest(gpu, None, true),
+    );
+    close(
+        &got,
+        &[red(0, 0.0), red(9, 0.0), red(10, 0.0)],
+        "TEX CUBE_ARRAY",
+    );
+    // LODs for pixels 0..3 in CONST[4..7].
+    let mut with_lods = coords.to_vec();
+    with_lods.push(f([0.0; 4]));
+    with_lods.extend([f([1.0; 4]), f([0.0; 4]), f([1.0; 4])]);
+    let got = sample(
+        "MOV TEMP[1], CONST[ADDR[0].x+4]\nTXL2 TEMP[3], TEMP[0], TEMP[1], SAMP[0], CUBEARRAY",
+        "CUBEARRAY",
+        "FLOAT",
+        &with_lods,
+        &Options::default(),
+        &view,
+        &nearest(gpu, None, false),
+    );
+    close(
+        &got[..3],
+        &[red(0, 1.0), red(9, 0.0), red(10, 1.0)],
+        "TXL2 CUBE_ARRAY",
+    );
+
+    // Shadow: every layer of a depth cube array holds 0.5; LEQUAL passes
+    // when the reference is <= 0.5.
+    let depth = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 12,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    for layer in 0..12 {
+        let target = depth.create_view(&wgpu::TextureViewDescriptor {
+            dimension: Some(wgpu::TextureViewDimension::D2),
+            base_array_layer: layer,
+            array_layer_count: Some(1),
+            ..Default::default()
+        });
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &target,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(0.5),
+                    store: wgpu::StoreOp::Store,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+    }
+    gpu.queue.submit([encoder.finish()]);
+    let depth_view = depth.create_view(&wgpu::TextureViewDescriptor {
+        dimension: Some(wgpu::TextureViewDimension::CubeArray),
+        ..Default::default()
+    });
+    let mut refs = coords[..2].to_vec();
+    refs.extend([f([0.0; 4]), f([0.0; 4])]);
+    refs.extend([f([0.3; 4]), f([0.7; 4])]);
+    let got = sample(
+        "MOV TEMP[1], CONST[ADDR[0].x+4]\nTEX2 TEMP[3], TEMP[0], TEMP[1], SAMP[0], SHADOWCUBEARRAY",
+        "SHADOWCUBEARRAY",
+        "FLOAT",
+        &refs,
+        &Options::default(),
+        &depth_view,
+        &nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true),
+    );
+    close(&got[..2], &[[1.0; 4], [0.0; 4]], "TEX2 SHADOWCUBE_ARRAY");
+}
+
 /// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
 /// written by copies).
 fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {

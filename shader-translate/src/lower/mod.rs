@@ -162,9 +162,18 @@ impl<'a> Lowerer<'a> {
             | O::Ret
             | O::End
             | O::Nop => self.flow(inst),
-            O::Tex | O::Txp | O::Txb | O::Txl | O::Txd | O::Txf | O::Txq | O::TexLz | O::TxfLz => {
-                self.texture(inst)
-            }
+            O::Tex
+            | O::Txp
+            | O::Txb
+            | O::Txl
+            | O::Txd
+            | O::Txf
+            | O::Txq
+            | O::TexLz
+            | O::TxfLz
+            | O::Tex2
+            | O::Txb2
+            | O::Txl2 => self.texture(inst),
             _ => self.alu(inst),
         }
     }

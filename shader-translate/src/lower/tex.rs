@@ -1,5 +1,7 @@
 //! Texture opcodes: `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ` (sampling),
-//! `TXF`, `TXF_LZ` (texel loads) and `TXQ` (size queries).
+//! `TEX2`, `TXB2`, `TXL2` (the same with the reference, bias or LOD in the
+//! second operand, for cube arrays and shadow cubes), `TXF`, `TXF_LZ`
+//! (texel loads) and `TXQ` (size queries).
 //!
 //! `SAMP[i]` and `SVIEW[i]` form unit `i`: one texture and one sampler
 //! binding. The instruction's target decides the texture type; 1D targets
@@ -53,14 +55,10 @@ impl Shape {
             T::Cube | T::ShadowCube => (Cube, 3, false, None, Some(3)),
             T::D1Array | T::Shadow1DArray => (D2, 1, true, Some(1), Some(2)),
             T::D2Array | T::Shadow2DArray | T::D2ArrayMsaa => (D2, 2, true, Some(2), Some(3)),
-            T::CubeArray => (Cube, 3, true, Some(3), None),
+            // The reference of a shadow cube array is the second operand's
+            // x (`TEX2`), lane 4 of the coordinate lanes.
+            T::CubeArray | T::ShadowCubeArray => (Cube, 3, true, Some(3), Some(4)),
             T::Buffer => return Err(Error::unsupported("texture buffers (BUFFER target)", span)),
-            T::ShadowCubeArray => {
-                return Err(Error::unsupported(
-                    "SHADOWCUBEARRAY targets (need TEX2)",
-                    span,
-                ))
-            }
         };
         let shadow = matches!(
             target,
@@ -70,6 +68,7 @@ impl Shape {
                 | T::Shadow1DArray
                 | T::Shadow2DArray
                 | T::ShadowCube
+                | T::ShadowCubeArray
         );
         Ok(Self {
             dim,
@@ -322,7 +321,7 @@ impl Lowerer<'_> {
             ));
         }
         let fragment = self.stage == Stage::Fragment;
-        let lod_op = matches!(inst.opcode, O::Txb | O::Txl | O::Txd);
+        let lod_op = matches!(inst.opcode, O::Txb | O::Txl | O::Txd | O::Txb2 | O::Txl2);
         // Under a sampler that reads one level with one filter, a lookup
         // with a bias, an explicit LOD or gradients is the level-0 lookup.
         let fixed_level = lod_op
@@ -335,8 +334,14 @@ impl Lowerer<'_> {
             O::Txb | O::Txl if shape.uses_w() => {
                 return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
             }
-            O::Txb if !fragment => return unsupported("bias outside a fragment shader"),
-            O::Txl | O::Txd | O::Txb if shape.shadow && !fixed_level => {
+            O::Txb | O::Txb2 if !fragment => return unsupported("bias outside a fragment shader"),
+            O::Tex2 | O::Txb2 | O::Txl2 if !shape.uses_w() => {
+                return unsupported("TEX2/TXB2/TXL2 are for targets with a fourth coordinate")
+            }
+            _ if shape.reference == Some(4) && inst.opcode != O::Tex2 => {
+                return unsupported("a shadow cube array is compared with TEX2")
+            }
+            _ if lod_op && shape.shadow && !fixed_level => {
                 return unsupported(
                     "WebGPU compares depth only with implicit or zero LOD, and the sampler \
                      selects levels or filters by LOD",
@@ -373,7 +378,11 @@ impl Lowerer<'_> {
             lanes = self.normalise(image, lanes);
         }
         let coordinate = self.coordinate(shape, lanes, Kind::Float);
-        let depth_ref = shape.reference.map(|r| lane(self, r));
+        let depth_ref = match shape.reference {
+            Some(4) => Some(self.src_scalar(inst, 1, Kind::Float, 0)?),
+            Some(r) => Some(lane(self, r)),
+            None => None,
+        };
         let array_index = shape.layer.map(|l| {
             let layer = self.lane(coord, l);
             let half = self.f32c(0.5);
@@ -383,10 +392,12 @@ impl Lowerer<'_> {
         });
         let level = match inst.opcode {
             _ if fixed_level && depth_class => SampleLevel::Zero,
-            O::Tex | O::Txp if fragment => SampleLevel::Auto,
-            O::Tex | O::Txp | O::TexLz => SampleLevel::Zero,
+            O::Tex | O::Txp | O::Tex2 if fragment => SampleLevel::Auto,
+            O::Tex | O::Txp | O::Tex2 | O::TexLz => SampleLevel::Zero,
             O::Txb => SampleLevel::Bias(self.lane(coord, 3)),
             O::Txl => SampleLevel::Exact(self.lane(coord, 3)),
+            O::Txb2 => SampleLevel::Bias(self.src_scalar(inst, 1, Kind::Float, 0)?),
+            O::Txl2 => SampleLevel::Exact(self.src_scalar(inst, 1, Kind::Float, 0)?),
             _ => {
                 let x = self.gradient(inst, 1, shape, image)?;
                 let y = self.gradient(inst, 2, shape, image)?;

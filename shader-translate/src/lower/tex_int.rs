@@ -178,6 +178,7 @@ impl Lowerer<'_> {
         let fragment = self.stage == Stage::Fragment;
         let lod = match inst.opcode {
             O::Txl => self.src_lane(inst, 0, 3)?,
+            O::Txl2 => self.src_lane(inst, 1, 0)?,
             O::Txd => {
                 let dx = self.src(inst, 1, Kind::Float)?;
                 let dy = self.src(inst, 2, Kind::Float)?;
@@ -201,11 +202,12 @@ impl Lowerer<'_> {
                 let dx = derivative(self, DerivativeAxis::X);
                 let dy = derivative(self, DerivativeAxis::Y);
                 let lod = self.lod_of(shape, image, &dx, &dy);
-                if inst.opcode == O::Txb {
-                    let bias = self.src_lane(inst, 0, 3)?;
-                    self.binary(B::Add, lod, bias)
-                } else {
-                    lod
+                match inst.opcode {
+                    O::Txb => {
+                        let bias = self.src_lane(inst, 0, 3)?;
+                        self.binary(B::Add, lod, bias)
+                    }
+                    _ => lod,
                 }
             }
             _ => self.f32c(0.0),

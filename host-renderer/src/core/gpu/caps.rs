@@ -95,6 +95,13 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
                 bset::DEPTH_CLIP_DISABLE
             } else {
                 0
+            }
+            // Cube map arrays: CubeArray views, sampled with TEX, TXB2,
+            // TXL2 and (shadow) TEX2 (shader_exec).
+            | if gpu.cube_arrays {
+                bset::CUBE_MAP_ARRAY
+            } else {
+                0
             }),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),

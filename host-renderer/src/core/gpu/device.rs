@@ -73,6 +73,8 @@ pub struct Gpu {
     pub features: wgpu::Features,
     /// The device's limits.
     pub limits: wgpu::Limits,
+    /// Cube array views can be bound (WebGPU downlevel `CUBE_ARRAY_TEXTURES`).
+    pub cube_arrays: bool,
     /// The raw Vulkan path (logic ops), when the device has it.
     pub raw: Option<raw::RawDevice>,
     formats: HashMap<Format, FormatSupport>,
@@ -159,6 +161,10 @@ impl Gpu {
             .map(|f| (f.virgl, support(&adapter, features, f)))
             .collect();
         let adapter_info = adapter.get_info();
+        let cube_arrays = adapter
+            .get_downlevel_capabilities()
+            .flags
+            .contains(wgpu::DownlevelFlags::CUBE_ARRAY_TEXTURES);
         tracing::info!(
             "wgpu adapter {} ({:?}, driver {}), features {:?}, raw Vulkan {:?}",
             adapter_info.name,
@@ -173,6 +179,7 @@ impl Gpu {
             adapter_info,
             features,
             limits: device_limits(limits),
+            cube_arrays,
             raw,
             formats,
             uncaptured,

@@ -585,6 +585,8 @@ fn caps_are_the_gl21_level() {
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
+    // Cube map arrays (lavapipe binds cube array views).
+    assert_ne!(caps.v1.bset.get() & bset::CUBE_MAP_ARRAY, 0);
     // Integer formats, sampled and rendered: Mesa's EXT_texture_integer
     // (RGBA32 UINT and SINT) and ARB_texture_rgb10_a2ui.
     for f in [

@@ -222,7 +222,8 @@ pub struct IntegerSampling {
     pub border: [u32; 4],
     /// The min filter picks the nearest mip level (else level 0 only).
     pub mipmap: bool,
-    /// The sampler's LOD bias, minimum and maximum LOD (`f32` bits).
+    /// The sampler's LOD bias, minimum and maximum LOD (`f32` bits; a
+    /// value that is not finite means no bias, no clamp).
     pub lod: [u32; 3],
 }
 

@@ -1361,6 +1361,16 @@ fn gpu_integer_views_are_sampled_by_nearest_texel_loads() {
         &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
         "TXL, nearest mip",
     );
+    // LOD parameters that are not finite (guest sampler state) translate
+    // as no bias and no clamp.
+    options.samplers[0].integer.lod =
+        [f32::NAN, f32::INFINITY, f32::NEG_INFINITY].map(f32::to_bits);
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(
+        &got,
+        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
+        "TXL, non-finite LOD state",
+    );
 }
 
 /// Integer colour buffers (`Options::color_kinds`) get the output

@@ -212,7 +212,13 @@ impl Lowerer<'_> {
             }
             _ => self.f32c(0.0),
         };
-        let [bias, min, max] = opts.lod.map(|bits| self.f32c(f32::from_bits(bits)));
+        // Module literals must be finite: NaN or infinite values mean no
+        // bias and no clamp.
+        let [bias, min, max] = opts.lod;
+        let [bias, min, max] = [(bias, 0.0), (min, -1000.0), (max, 1000.0)].map(|(bits, none)| {
+            let v = f32::from_bits(bits);
+            self.f32c(if v.is_finite() { v } else { none })
+        });
         let lod = self.binary(B::Add, lod, bias);
         let lod = self.math(M::Clamp, &[lod, min, max]);
         // NEAREST_MIPMAP_NEAREST: level ceil(lod + 1/2) - 1, at least 0.

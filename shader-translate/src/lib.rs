@@ -54,7 +54,9 @@ mod parse;
 
 pub use error::{Error, ErrorKind};
 pub use interface::Interface;
-pub use options::{Channel, CompareFunction, Options, SamplerOptions};
+pub use options::{
+    Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
+};
 pub use parse::parse;
 
 use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};

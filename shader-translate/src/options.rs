@@ -57,6 +57,12 @@ pub struct Options {
     /// (`A8` stored as `R8`: `[A, G, B, A]`, so GL's alpha lands in red);
     /// [`Channel::RGBA`] (the default) leaves the colour as it is.
     pub output_swizzles: [[Channel; 4]; MAX_COLOR_BUFFERS as usize],
+    /// FS only, per colour buffer (output location): the render target's
+    /// channel type. Integer targets get the output register's bits as
+    /// `vec4<i32>`/`vec4<u32>` (what Mesa writes there for integer
+    /// colours), never clamped; with an integer colour buffer 0 the alpha
+    /// test is skipped (GL).
+    pub color_kinds: [ColorKind; MAX_COLOR_BUFFERS as usize],
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
     /// FS input's location, interpolation and sampling (WebGPU requires them
@@ -83,9 +89,22 @@ impl Default for Options {
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
+            color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
         }
     }
+}
+
+/// The channel type of a colour render target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ColorKind {
+    /// Float, normalised or sRGB channels.
+    #[default]
+    Float,
+    /// Signed integer channels.
+    Sint,
+    /// Unsigned integer channels.
+    Uint,
 }
 
 /// A comparison function (`PIPE_FUNC_*` order).
@@ -175,6 +194,71 @@ pub struct SamplerOptions {
     /// comparison is bound as a depth texture (WebGPU cannot bind depth as
     /// filterable float) and reads (depth, 0, 0, 1), before `swizzle`.
     pub depth: bool,
+    /// The bound sampler state selects neither a mip level nor a filter by
+    /// LOD: its mip filter is `NONE` and its minification and magnification
+    /// filters are equal. Every LOD then reads the view's first level with
+    /// the same filter, so a biased, explicit-LOD or gradient lookup
+    /// (`TXB`, `TXL`, `TXD`) equals the level-0 lookup; the translation
+    /// uses that for depth textures, which WebGPU samples (and compares)
+    /// only with implicit or zero LOD.
+    pub fixed_level: bool,
+    /// How lookups on an integer view address its texels (see
+    /// [`IntegerSampling`]); ignored for other views.
+    pub integer: IntegerSampling,
+}
+
+/// The sampler state an integer view is read with. WebGPU cannot sample
+/// integer textures, so `TEX`, `TXP`, `TXB`, `TXL`, `TXD` and `TEX_LZ`
+/// load the texel GL's nearest filtering selects (GL makes an integer
+/// texture with another filter incomplete): the coordinates wrapped per
+/// axis, the level chosen by `NEAREST_MIPMAP_NEAREST` when `mipmap`, else
+/// the view's first level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct IntegerSampling {
+    /// Wrap modes of s, t and r.
+    pub wrap: [Wrap; 3],
+    /// The border colour's bits (read where a `ClampToBorder` axis is out
+    /// of range).
+    pub border: [u32; 4],
+    /// The min filter picks the nearest mip level (else level 0 only).
+    pub mipmap: bool,
+    /// The sampler's LOD bias, minimum and maximum LOD (`f32` bits; a
+    /// value that is not finite means no bias, no clamp).
+    pub lod: [u32; 3],
+}
+
+/// A texture wrap mode, as nearest filtering applies it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Wrap {
+    /// The coordinate's fraction.
+    #[default]
+    Repeat,
+    /// Clamped to the edge texels (`CLAMP` too, under nearest filtering).
+    ClampToEdge,
+    /// Outside [0, 1] reads the border colour.
+    ClampToBorder,
+    /// Mirrored every other repetition.
+    MirrorRepeat,
+    /// `|s|` clamped to the edge (`MIRROR_CLAMP` too).
+    MirrorClampToEdge,
+    /// `|s|`, the border colour past 1.
+    MirrorClampToBorder,
+}
+
+impl Wrap {
+    /// The mode for a `PIPE_TEX_WRAP_*` value (0 = REPEAT … 7 =
+    /// MIRROR_CLAMP_TO_BORDER).
+    pub const fn from_pipe(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::Repeat,
+            1 | 2 => Self::ClampToEdge,
+            3 => Self::ClampToBorder,
+            4 => Self::MirrorRepeat,
+            5 | 6 => Self::MirrorClampToEdge,
+            7 => Self::MirrorClampToBorder,
+            _ => return None,
+        })
+    }
 }
 
 impl SamplerOptions {
@@ -183,6 +267,13 @@ impl SamplerOptions {
         swizzle: Channel::RGBA,
         alpha_one: false,
         depth: false,
+        fixed_level: false,
+        integer: IntegerSampling {
+            wrap: [Wrap::Repeat; 3],
+            border: [0; 4],
+            mipmap: false,
+            lod: [0; 3],
+        },
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -585,6 +585,20 @@ fn caps_are_the_gl21_level() {
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
+    // Cube map arrays (lavapipe binds cube array views).
+    assert_ne!(caps.v1.bset.get() & bset::CUBE_MAP_ARRAY, 0);
+    // Integer formats, sampled and rendered: Mesa's EXT_texture_integer
+    // (RGBA32 UINT and SINT) and ARB_texture_rgb10_a2ui.
+    for f in [
+        Format::R32G32B32A32_UINT,
+        Format::R32G32B32A32_SINT,
+        Format::R8G8B8A8_UINT,
+        Format::R16_SINT,
+        Format::R10G10B10A2_UINT,
+    ] {
+        assert!(caps.v1.sampler.contains(f.0), "{f:?} sampleable");
+        assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
+    }
     // The seam transports use serves the same bytes.
     use host_renderer::RendererBackend;
     let v2 = RendererBackend::capset(&r, 2).unwrap();
@@ -1037,6 +1051,12 @@ fn time_elapsed_queries_when_the_device_has_timestamps() {
 /// Clears one 4×4 colour target of `format` to `color`; its first texel's
 /// `bytes` bytes.
 fn cleared_color_texel(format: Format, color: [f32; 4], bytes: usize) -> Vec<u8> {
+    cleared_color_bits(format, color.map(f32::to_bits), bytes)
+}
+
+/// As [`cleared_color_texel`] with the clear colour's raw bits (integer
+/// targets take integers).
+fn cleared_color_bits(format: Format, color: [u32; 4], bytes: usize) -> Vec<u8> {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     r.create_context(ctx, "color").unwrap();
@@ -1063,7 +1083,7 @@ fn cleared_color_texel(format: Format, color: [f32; 4], bytes: usize) -> Vec<u8>
     .unwrap();
     e.push(&Command::Clear(Clear {
         buffers: clear_bits::color(0),
-        color: color.map(f32::to_bits),
+        color,
         depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
         stencil: 0,
     }))
@@ -1083,6 +1103,29 @@ fn alpha_and_luminance_clears_write_the_stored_channels() {
     assert_eq!(cleared_color_texel(Format::L8_UNORM, color, 1), [51]);
     assert_eq!(cleared_color_texel(Format::I8_UNORM, color, 1), [51]);
     assert_eq!(cleared_color_texel(Format::L8A8_UNORM, color, 2), [51, 204]);
+}
+
+/// Integer targets (EXT_texture_integer) clear to the colour's integer
+/// bits, unsigned and signed, at every channel width.
+#[test]
+fn integer_clears_write_the_colour_bits() {
+    let u = [1, 4_000_000_000, 7, u32::MAX];
+    let bytes = |w: &[u32]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    assert_eq!(
+        cleared_color_bits(Format::R32G32B32A32_UINT, u, 16),
+        bytes(&u)
+    );
+    let s = [-3i32, 300, -32768, 5].map(|v| v as u32);
+    let got = cleared_color_bits(Format::R16G16B16A16_SINT, s, 8);
+    let want: Vec<u8> = [-3i16, 300, -32768, 5]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        cleared_color_bits(Format::R8_UINT, [200, 0, 0, 0], 1),
+        [200]
+    );
 }
 
 fn cleared_depth_texel(format: Format, depth: f64, stencil: u32, bytes: usize) -> Vec<u8> {

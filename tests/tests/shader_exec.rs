@@ -18,7 +18,7 @@
 mod shader_gpu;
 
 use shader_gpu::{gpu, tr, Draw, Gpu, CLEAR, V};
-use shader_translate::{Channel, CompareFunction, Options};
+use shader_translate::{Channel, ColorKind, CompareFunction, Options, Wrap};
 
 const SENTINEL: [f32; 4] = [1234.5, -99.25, 7.75, 0.125];
 
@@ -1250,6 +1250,321 @@ fn gpu_shadow_and_integer_textures() {
     );
 }
 
+/// `TXB`, `TXL` and `TXD` on shadow and depth views: under a sampler that
+/// reads one level with one filter (`SamplerOptions::fixed_level`) they
+/// compare (or read) level 0 like `TEX` (piglit `glsl-fs-shadow2D-bias`);
+/// under any other sampler WebGPU cannot express them and the translation
+/// refuses them.
+#[test]
+fn gpu_depth_lookups_with_lod_under_a_fixed_level_sampler() {
+    let gpu = gpu();
+    let view = depth_texture(gpu, 0.5).create_view(&Default::default());
+    let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true);
+    let coords = [f([0.25, 0.25, 0.3, 2.0]), f([0.75, 0.75, 0.7, -1.0])];
+    let mut fixed = Options::default();
+    fixed.samplers[0].fixed_level = true;
+    fixed.samplers[0].depth = true;
+    for op in [
+        "TXB TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "TXL TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+        "TXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], SHADOW2D",
+    ] {
+        let got = sample(op, "SHADOW2D", "FLOAT", &coords, &fixed, &view, &smp);
+        close(&got, &[[1.0; 4], [0.0; 4]], op);
+        let text = format!(
+            "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+             DCL SVIEW[0], SHADOW2D, FLOAT\nDCL TEMP[0..3]\nMOV TEMP[0], IN[0]\n{op}\n\
+             MOV OUT[0], TEMP[3]\nEND\n"
+        );
+        let mut mipmapped = fixed.clone();
+        mipmapped.samplers[0].fixed_level = false;
+        let err = shader_translate::translate(&text, &mipmapped)
+            .err()
+            .unwrap_or_else(|| panic!("{op} translated under a mipmapping sampler"));
+        assert!(
+            matches!(err.kind(), shader_translate::ErrorKind::Unsupported(_)),
+            "{op}: {}",
+            err.render(&text)
+        );
+    }
+    // A depth view read without comparison, at an explicit LOD.
+    let plain = nearest(gpu, None, true);
+    let got = sample(
+        "TXL TEMP[3], TEMP[0], SAMP[0], 2D",
+        "2D",
+        "FLOAT",
+        &coords,
+        &fixed,
+        &view,
+        &plain,
+    );
+    close(&got, &[[0.5, 0.0, 0.0, 1.0]; 2], "TXL on a depth view");
+}
+
+/// `TEX`-family lookups on an integer view load the texel nearest
+/// filtering picks (`SamplerOptions::integer`): wrap modes per axis, the
+/// border colour, and the nearest mip level under a mipmapping sampler.
+#[test]
+fn gpu_integer_views_are_sampled_by_nearest_texel_loads() {
+    let gpu = gpu();
+    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend(words([x, y, 100, 7]));
+        }
+    }
+    let l1 = words([9; 4]).repeat(4);
+    let tex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0, l1]);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, false);
+    let run = |op: &str, coords: &[V], options: &Options| -> Vec<[f32; 4]> {
+        let op = format!("{op}\nU2F TEMP[3], TEMP[2]");
+        sample(&op, "2D", "UINT", coords, options, &view, &smp)
+    };
+    let tex_op = "TEX TEMP[2], TEMP[0], SAMP[0], 2D";
+    let mut options = Options::default();
+    // REPEAT (the default): fractions of the coordinates.
+    let got = run(
+        tex_op,
+        &[f([0.375, 0.625, 0.0, 0.0]), f([1.125, -0.125, 0.0, 0.0])],
+        &options,
+    );
+    close(
+        &got,
+        &[[1.0, 2.0, 100.0, 7.0], [0.0, 3.0, 100.0, 7.0]],
+        "REPEAT",
+    );
+    // Border on s, edge on t; mirrored repeat on s.
+    options.samplers[0].integer.wrap = [Wrap::ClampToBorder, Wrap::ClampToEdge, Wrap::Repeat];
+    options.samplers[0].integer.border = [11, 12, 13, 14];
+    let got = run(
+        tex_op,
+        &[f([1.5, 0.1, 0.0, 0.0]), f([0.9, 5.0, 0.0, 0.0])],
+        &options,
+    );
+    close(
+        &got,
+        &[[11.0, 12.0, 13.0, 14.0], [3.0, 3.0, 100.0, 7.0]],
+        "BORDER/EDGE",
+    );
+    options.samplers[0].integer.wrap[0] = Wrap::MirrorRepeat;
+    let got = run(tex_op, &[f([1.125, 0.125, 0.0, 0.0])], &options);
+    close(&got, &[[3.0, 0.0, 100.0, 7.0]], "MIRROR_REPEAT");
+    // NEAREST_MIPMAP_NEAREST: level ceil(lod + 1/2) - 1; without a mip
+    // filter always level 0.
+    let lod = |l: f32| f([0.375, 0.625, 0.0, l]);
+    let txl = "TXL TEMP[2], TEMP[0], SAMP[0], 2D";
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(&got, &[[1.0, 2.0, 100.0, 7.0]; 2], "TXL, no mip filter");
+    options.samplers[0].integer.mipmap = true;
+    options.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(
+        &got,
+        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
+        "TXL, nearest mip",
+    );
+    // LOD parameters that are not finite (guest sampler state) translate
+    // as no bias and no clamp.
+    options.samplers[0].integer.lod =
+        [f32::NAN, f32::INFINITY, f32::NEG_INFINITY].map(f32::to_bits);
+    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    close(
+        &got,
+        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
+        "TXL, non-finite LOD state",
+    );
+}
+
+/// Integer colour buffers (`Options::color_kinds`) get the output
+/// register's bits as integers, neither clamped nor alpha-tested.
+#[test]
+fn gpu_integer_color_buffers_get_the_register_bits() {
+    let vs = tr(PASS_VS, &Options::default());
+    let mut opts = Options {
+        clamp_fragment_color: true,
+        alpha_test: Some(CompareFunction::Never),
+        ..Options::default()
+    };
+    opts.color_kinds[0] = ColorKind::Uint;
+    opts.color_kinds[1] = ColorKind::Sint;
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nDCL OUT[1], COLOR[1]\nDCL CONST[0..1]\n\
+         MOV OUT[0], CONST[0]\nMOV OUT[1], CONST[1]\nEND\n",
+        &opts,
+    );
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.targets = 2;
+    draw.formats = vec![
+        wgpu::TextureFormat::Rgba32Uint,
+        wgpu::TextureFormat::Rgba32Sint,
+    ];
+    let (u, s) = (
+        [1, 2, 4_000_000_000, u32::MAX],
+        i([-5, 0, 70_000, i32::MIN]),
+    );
+    draw.fs_res.constants.insert(0, vec![u, s]);
+    let got = draw.run();
+    assert_eq!(got[0][0], u, "Rgba32Uint");
+    assert_eq!(got[1][0], s, "Rgba32Sint");
+}
+
+/// A 2×2 cube array of two cubes (12 layers) with two levels: layer `k` is
+/// `(20k, 0, 0, 255)` at level 0 and `(20k, 255, 0, 255)` at level 1.
+fn cube_array(gpu: &Gpu) -> wgpu::TextureView {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 12,
+        },
+        mip_level_count: 2,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    });
+    for level in 0..2u32 {
+        let side = 2 >> level;
+        let data: Vec<u8> = (0..12u8)
+            .flat_map(|k| [k * 20, if level == 1 { 255 } else { 0 }, 0, 255].repeat(side * side))
+            .collect();
+        gpu.queue.write_texture(
+            wgpu::TexelCopyTextureInfo {
+                texture: &tex,
+                mip_level: level,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            &data,
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(4 * side as u32),
+                rows_per_image: Some(side as u32),
+            },
+            wgpu::Extent3d {
+                width: side as u32,
+                height: side as u32,
+                depth_or_array_layers: 12,
+            },
+        );
+    }
+    tex.create_view(&wgpu::TextureViewDescriptor {
+        dimension: Some(wgpu::TextureViewDimension::CubeArray),
+        ..Default::default()
+    })
+}
+
+/// Cube arrays: `TEX` picks the face and the cube (layer lane w), `TXL2`
+/// takes its LOD from the second operand, and `TEX2` on a shadow cube
+/// array compares against the second operand's x.
+#[test]
+fn gpu_cube_arrays_sample_with_tex_txl2_and_tex2() {
+    let gpu = gpu();
+    let view = cube_array(gpu);
+    let red = |k: u8, g: f32| [f32::from(k * 20) / 255.0, g, 0.0, 1.0];
+    // +X of cube 0 (layer 0), -Y of cube 1 (layer 6 + 3), +Z of cube 1.
+    let coords = [
+        f([1.0, 0.1, 0.2, 0.0]),
+        f([0.1, -1.0, 0.2, 1.0]),
+        f([0.1, 0.2, 1.0, 1.0]),
+    ];
+    let got = sample(
+        "TEX TEMP[3], TEMP[0], SAMP[0], CUBEARRAY",
+        "CUBEARRAY",
+        "FLOAT",
+        &coords,
+        &Options::default(),
+        &view,
+        &nearest(gpu, None, true),
+    );
+    close(
+        &got,
+        &[red(0, 0.0), red(9, 0.0), red(10, 0.0)],
+        "TEX CUBE_ARRAY",
+    );
+    // LODs for pixels 0..3 in CONST[4..7].
+    let mut with_lods = coords.to_vec();
+    with_lods.push(f([0.0; 4]));
+    with_lods.extend([f([1.0; 4]), f([0.0; 4]), f([1.0; 4])]);
+    let got = sample(
+        "MOV TEMP[1], CONST[ADDR[0].x+4]\nTXL2 TEMP[3], TEMP[0], TEMP[1], SAMP[0], CUBEARRAY",
+        "CUBEARRAY",
+        "FLOAT",
+        &with_lods,
+        &Options::default(),
+        &view,
+        &nearest(gpu, None, false),
+    );
+    close(
+        &got[..3],
+        &[red(0, 1.0), red(9, 0.0), red(10, 1.0)],
+        "TXL2 CUBE_ARRAY",
+    );
+
+    // Shadow: every layer of a depth cube array holds 0.5; LEQUAL passes
+    // when the reference is <= 0.5.
+    let depth = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 12,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    for layer in 0..12 {
+        let target = depth.create_view(&wgpu::TextureViewDescriptor {
+            dimension: Some(wgpu::TextureViewDimension::D2),
+            base_array_layer: layer,
+            array_layer_count: Some(1),
+            ..Default::default()
+        });
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &target,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(0.5),
+                    store: wgpu::StoreOp::Store,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+    }
+    gpu.queue.submit([encoder.finish()]);
+    let depth_view = depth.create_view(&wgpu::TextureViewDescriptor {
+        dimension: Some(wgpu::TextureViewDimension::CubeArray),
+        ..Default::default()
+    });
+    let mut refs = coords[..2].to_vec();
+    refs.extend([f([0.0; 4]), f([0.0; 4])]);
+    refs.extend([f([0.3; 4]), f([0.7; 4])]);
+    let got = sample(
+        "MOV TEMP[1], CONST[ADDR[0].x+4]\nTEX2 TEMP[3], TEMP[0], TEMP[1], SAMP[0], SHADOWCUBEARRAY",
+        "SHADOWCUBEARRAY",
+        "FLOAT",
+        &refs,
+        &Options::default(),
+        &depth_view,
+        &nearest(gpu, Some(wgpu::CompareFunction::LessEqual), true),
+    );
+    close(&got[..2], &[[1.0; 4], [0.0; 4]], "TEX2 SHADOWCUBE_ARRAY");
+}
+
 /// A 2×2 `Depth32Float` texture cleared to `depth` (depth formats cannot be
 /// written by copies).
 fn depth_texture(gpu: &Gpu, depth: f32) -> wgpu::Texture {
@@ -1351,6 +1666,30 @@ fn gpu_indirect_temp_arrays_and_immediates() {
     for (k, g) in got.iter().enumerate() {
         let want: Vec<f32> = (0..4).map(|c| rows[k][c] + imms[k][c]).collect();
         assert_eq!(fl(*g).to_vec(), want, "pixel {k}");
+    }
+}
+
+/// A 512-register `TEMP` array (piglit's `glsl-fs-giant-temp-array`):
+/// written and read back at indices from the pixel. Arrays are private
+/// variables; as function locals lavapipe compiled every dynamic index into
+/// a select ladder over all 512 elements and this draw took minutes.
+#[test]
+fn gpu_giant_indirect_temp_array() {
+    let vs = tr(PASS_VS, &Options::default());
+    let fs = tr(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL TEMP[0..511], ARRAY(1), LOCAL\n\
+         DCL TEMP[512]\nDCL ADDR[0]\nIMM[0] FLT32 {100.0, 1.0, 0.0, 0.0}\n\
+         MUL TEMP[512], IN[0].xxxx, IMM[0].xxxx\nARL ADDR[0].x, TEMP[512].xxxx\n\
+         MOV TEMP[ADDR[0].x](1), IN[0]\nMOV TEMP[0], IMM[0].yyyy\n\
+         MOV OUT[0], TEMP[ADDR[0].x](1)\nEND\n",
+        &Options::default(),
+    );
+    let draw = Draw::new(&vs, &fs, 6, 1);
+    let got = draw.run().remove(0);
+    for (k, g) in got.iter().enumerate() {
+        let x = k as f32 + 0.5;
+        // Pixel 0 writes index 50 then TEMP[0]; the others write 150, 250, ….
+        assert_eq!(fl(*g)[0], x, "pixel {k}");
     }
 }
 

@@ -194,7 +194,7 @@ impl Lowerer<'_> {
                     size: ArraySize::Constant(size),
                     stride: 16,
                 });
-                let var = self.local(format!("array{id}"), ty);
+                let var = self.private(format!("array{id}"), ty, None);
                 let array = self.regs.arrays.len();
                 self.regs.arrays.push(TempArray {
                     id,

@@ -330,6 +330,33 @@ impl Lowerer<'_> {
         )
     }
 
+    /// A module-scope `var<private>` of type `ty`, initialised from the
+    /// global expression `init` (zero without). Indirectly indexed arrays
+    /// live there rather than in function-local variables: lavapipe turns
+    /// every dynamic index into a function-local array into a compare-and-
+    /// select ladder over all its elements (a 512-element array took
+    /// minutes to draw a single triangle), while private arrays are indexed
+    /// in memory. Each invocation has its own copy, zeroed (or initialised)
+    /// when it starts, like a local of the single entry point.
+    pub(crate) fn private(
+        &mut self,
+        name: String,
+        ty: Handle<Type>,
+        init: Option<Handle<Expression>>,
+    ) -> Handle<naga::GlobalVariable> {
+        self.module.global_variables.append(
+            naga::GlobalVariable {
+                name: Some(name),
+                space: naga::AddressSpace::Private,
+                binding: None,
+                ty,
+                init,
+                memory_decorations: naga::MemoryDecorations::empty(),
+            },
+            self.span,
+        )
+    }
+
     pub(crate) fn local_ptr(&mut self, var: Handle<LocalVariable>) -> Handle<Expression> {
         self.expr(Expression::LocalVariable(var))
     }

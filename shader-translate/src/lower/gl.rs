@@ -164,6 +164,7 @@ impl Lowerer<'_> {
                 var,
                 clamp,
                 swizzle,
+                kind,
             } => {
                 let ptr = self.local_ptr(var);
                 let mut v = self.load(ptr);
@@ -172,6 +173,9 @@ impl Lowerer<'_> {
                 }
                 if swizzle != Channel::RGBA {
                     v = self.select_channels(v, swizzle, Kind::Float, false);
+                }
+                if kind != Kind::Float {
+                    v = self.bitcast(v, kind);
                 }
                 v
             }
@@ -302,6 +306,9 @@ impl Lowerer<'_> {
         let (Some(func), Some(color0)) = (self.options.alpha_test, self.io.color0) else {
             return;
         };
+        if self.options.color_kinds.first() != Some(&crate::ColorKind::Float) {
+            return;
+        }
         let op = match func {
             CompareFunction::Always => return,
             CompareFunction::Never => None,

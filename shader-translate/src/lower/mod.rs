@@ -24,6 +24,7 @@ mod gl;
 mod io;
 mod reg;
 mod tex;
+mod tex_int;
 
 use crate::ast::{Instruction, Opcode, Program, Stage};
 use crate::error::Error;
@@ -161,9 +162,18 @@ impl<'a> Lowerer<'a> {
             | O::Ret
             | O::End
             | O::Nop => self.flow(inst),
-            O::Tex | O::Txp | O::Txb | O::Txl | O::Txd | O::Txf | O::Txq | O::TexLz | O::TxfLz => {
-                self.texture(inst)
-            }
+            O::Tex
+            | O::Txp
+            | O::Txb
+            | O::Txl
+            | O::Txd
+            | O::Txf
+            | O::Txq
+            | O::TexLz
+            | O::TxfLz
+            | O::Tex2
+            | O::Txb2
+            | O::Txl2 => self.texture(inst),
             _ => self.alu(inst),
         }
     }

@@ -20,12 +20,13 @@ pub(crate) enum Slot {
     InArray { array: usize, offset: u32 },
 }
 
-/// A `DCL TEMP[a..b], ARRAY(id)` range, one array variable.
+/// A `DCL TEMP[a..b], ARRAY(id)` range, one private array variable
+/// (see [`Lowerer::private`](super::Lowerer::private)).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TempArray {
     pub(crate) id: u32,
     pub(crate) range: RegRange,
-    pub(crate) var: Handle<LocalVariable>,
+    pub(crate) var: Handle<GlobalVariable>,
 }
 
 /// A constant buffer's variable and declared extent (vec4 registers).
@@ -45,8 +46,9 @@ pub(crate) struct Registers {
     pub(crate) outputs: Vec<Option<Handle<LocalVariable>>>,
     pub(crate) system_values: Vec<Option<Value>>,
     constants: Vec<Option<ConstBuffer>>,
-    /// All immediates as one array variable, made on first indirect use.
-    immediates: Option<Handle<LocalVariable>>,
+    /// All immediates as one private array variable, made on first
+    /// indirect use.
+    immediates: Option<Handle<GlobalVariable>>,
 }
 
 impl Registers {
@@ -272,28 +274,21 @@ impl Lowerer<'_> {
                     size: ArraySize::Constant(size),
                     stride: 16,
                 });
-                let init = Some(self.immediates_constant(ty));
-                let var = self.fun.local_variables.append(
-                    LocalVariable {
-                        name: Some("immediates".to_owned()),
-                        ty,
-                        init,
-                    },
-                    self.span,
-                );
+                let init = Some(self.immediates_init(ty));
+                let var = self.private("immediates".to_owned(), ty, init);
                 self.regs.immediates = Some(var);
                 var
             }
         };
-        let base = self.local_ptr(var);
+        let base = self.global_ptr(var);
         let len = u32::try_from(self.program.immediates.len()).unwrap_or(u32::MAX);
         let index = self.index(reg, 0, len)?;
         Ok(self.access(base, index))
     }
 
-    /// All immediates as a module constant of type `ty`, so the array is
-    /// filled whichever block first reads it.
-    fn immediates_constant(&mut self, ty: naga::Handle<naga::Type>) -> Handle<Expression> {
+    /// All immediates as a global expression of type `ty`, the initialiser
+    /// of their array (filled whichever block first reads it).
+    fn immediates_init(&mut self, ty: naga::Handle<naga::Type>) -> Handle<Expression> {
         let vec4 = self.vec4_ty(Kind::Uint);
         let mut rows = Vec::with_capacity(self.program.immediates.len());
         for imm in &self.program.immediates {
@@ -310,22 +305,13 @@ impl Lowerer<'_> {
                 imm.span,
             ));
         }
-        let init = self.module.global_expressions.append(
+        self.module.global_expressions.append(
             Expression::Compose {
                 ty,
                 components: rows,
             },
             self.span,
-        );
-        let constant = self.module.constants.append(
-            naga::Constant {
-                name: Some("IMMEDIATES".to_owned()),
-                ty,
-                init,
-            },
-            self.span,
-        );
-        self.expr(Expression::Constant(constant))
+        )
     }
 
     /// Pointer to a `CONST` register.
@@ -383,7 +369,7 @@ impl Lowerer<'_> {
                             .get(array)
                             .map(|a| a.var)
                             .ok_or_else(|| undeclared(reg, i))?;
-                        let base = self.local_ptr(var);
+                        let base = self.global_ptr(var);
                         self.lane(base, offset)
                     }
                 };
@@ -391,7 +377,7 @@ impl Lowerer<'_> {
             }
             (File::Temporary, Index::Indirect { offset, .. }) => {
                 let array = self.array_of(reg, offset)?;
-                let base = self.local_ptr(array.var);
+                let base = self.global_ptr(array.var);
                 let len = u32::try_from(array.range.len()).unwrap_or(u32::MAX);
                 let index = self.index(reg, array.range.first, len)?;
                 Ok((self.access(base, index), Kind::Float))

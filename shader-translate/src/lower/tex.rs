@@ -1,11 +1,14 @@
 //! Texture opcodes: `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ` (sampling),
-//! `TXF`, `TXF_LZ` (texel loads) and `TXQ` (size queries).
+//! `TEX2`, `TXB2`, `TXL2` (the same with the reference, bias or LOD in the
+//! second operand, for cube arrays and shadow cubes), `TXF`, `TXF_LZ`
+//! (texel loads) and `TXQ` (size queries).
 //!
 //! `SAMP[i]` and `SVIEW[i]` form unit `i`: one texture and one sampler
 //! binding. The instruction's target decides the texture type; 1D targets
 //! use 2D textures sampled at y = 0.5 (WebGPU 1D textures cannot have mip
 //! levels), RECT targets divide by the texture size. Per-unit swizzles from
 //! [`Options::samplers`](crate::Options::samplers) apply to every result.
+//! Integer views are read by loads (`tex_int`).
 
 use super::expr::Kind;
 use super::{Lowerer, Value};
@@ -24,17 +27,17 @@ const UNITS: usize = MAX_SAMPLERS as usize;
 
 /// How a target maps onto a WebGPU texture and its coordinate lanes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Shape {
-    dim: ImageDimension,
+pub(super) struct Shape {
+    pub(super) dim: ImageDimension,
     arrayed: bool,
     multisampled: bool,
     shadow: bool,
     /// Coordinate lanes the target uses (1 for 1D).
-    coords: u32,
+    pub(super) coords: u32,
     /// Unnormalised coordinates.
-    rect: bool,
+    pub(super) rect: bool,
     /// Lane holding the array layer.
-    layer: Option<u32>,
+    pub(super) layer: Option<u32>,
     /// Lane holding the depth reference.
     reference: Option<u32>,
 }
@@ -52,14 +55,10 @@ impl Shape {
             T::Cube | T::ShadowCube => (Cube, 3, false, None, Some(3)),
             T::D1Array | T::Shadow1DArray => (D2, 1, true, Some(1), Some(2)),
             T::D2Array | T::Shadow2DArray | T::D2ArrayMsaa => (D2, 2, true, Some(2), Some(3)),
-            T::CubeArray => (Cube, 3, true, Some(3), None),
+            // The reference of a shadow cube array is the second operand's
+            // x (`TEX2`), lane 4 of the coordinate lanes.
+            T::CubeArray | T::ShadowCubeArray => (Cube, 3, true, Some(3), Some(4)),
             T::Buffer => return Err(Error::unsupported("texture buffers (BUFFER target)", span)),
-            T::ShadowCubeArray => {
-                return Err(Error::unsupported(
-                    "SHADOWCUBEARRAY targets (need TEX2)",
-                    span,
-                ))
-            }
         };
         let shadow = matches!(
             target,
@@ -69,6 +68,7 @@ impl Shape {
                 | T::Shadow1DArray
                 | T::Shadow2DArray
                 | T::ShadowCube
+                | T::ShadowCubeArray
         );
         Ok(Self {
             dim,
@@ -91,11 +91,11 @@ impl Shape {
 
 /// The globals bound for one unit.
 #[derive(Clone, Copy, Debug)]
-struct Bound {
+pub(super) struct Bound {
     target: TextureTarget,
     shape: Shape,
-    class: TextureClass,
-    image: Handle<GlobalVariable>,
+    pub(super) class: TextureClass,
+    pub(super) image: Handle<GlobalVariable>,
     sampler: Option<Handle<GlobalVariable>>,
 }
 
@@ -321,28 +321,47 @@ impl Lowerer<'_> {
             ));
         }
         let fragment = self.stage == Stage::Fragment;
+        let lod_op = matches!(inst.opcode, O::Txb | O::Txl | O::Txd | O::Txb2 | O::Txl2);
+        // Under a sampler that reads one level with one filter, a lookup
+        // with a bias, an explicit LOD or gradients is the level-0 lookup.
+        let fixed_level = lod_op
+            && self
+                .options
+                .samplers
+                .get(unit as usize)
+                .is_some_and(|o| o.fixed_level);
         match inst.opcode {
             O::Txb | O::Txl if shape.uses_w() => {
                 return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
             }
-            O::Txb if !fragment => return unsupported("bias outside a fragment shader"),
-            O::Txl | O::Txd | O::Txb if shape.shadow => {
-                return unsupported("WebGPU compares depth only with implicit or zero LOD")
+            O::Txb | O::Txb2 if !fragment => return unsupported("bias outside a fragment shader"),
+            O::Tex2 | O::Txb2 | O::Txl2 if !shape.uses_w() => {
+                return unsupported("TEX2/TXB2/TXL2 are for targets with a fourth coordinate")
+            }
+            _ if shape.reference == Some(4) && inst.opcode != O::Tex2 => {
+                return unsupported("a shadow cube array is compared with TEX2")
+            }
+            _ if lod_op && shape.shadow && !fixed_level => {
+                return unsupported(
+                    "WebGPU compares depth only with implicit or zero LOD, and the sampler \
+                     selects levels or filters by LOD",
+                )
             }
             O::Txp if shape.arrayed => return unsupported("projection of an array target"),
             _ => {}
         }
         let bound = self.bind(inst, unit, target, shape, true)?;
         if matches!(bound.class, TextureClass::Sint | TextureClass::Uint) {
-            return Err(Error::unsupported(
-                "sampling an integer texture (WebGPU can only load its texels: TXF)",
-                inst.span,
-            ));
+            return self.sample_integer(inst, unit, shape, bound);
         }
         let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
-        if depth_texels && matches!(inst.opcode, O::Txb | O::Txl | O::Txd) {
-            return unsupported("WebGPU samples a depth texture only with implicit or zero LOD");
+        if depth_texels && lod_op && !fixed_level {
+            return unsupported(
+                "WebGPU samples a depth texture only with implicit or zero LOD, and the \
+                 sampler selects levels or filters by LOD",
+            );
         }
+        let depth_class = bound.class == TextureClass::Depth;
         let coord = self.src(inst, 0, Kind::Float)?;
         let lane = |l: &mut Self, i: u32| -> Handle<Expression> {
             let x = l.lane(coord, i);
@@ -359,7 +378,11 @@ impl Lowerer<'_> {
             lanes = self.normalise(image, lanes);
         }
         let coordinate = self.coordinate(shape, lanes, Kind::Float);
-        let depth_ref = shape.reference.map(|r| lane(self, r));
+        let depth_ref = match shape.reference {
+            Some(4) => Some(self.src_scalar(inst, 1, Kind::Float, 0)?),
+            Some(r) => Some(lane(self, r)),
+            None => None,
+        };
         let array_index = shape.layer.map(|l| {
             let layer = self.lane(coord, l);
             let half = self.f32c(0.5);
@@ -368,10 +391,13 @@ impl Lowerer<'_> {
             self.convert(rounded, Kind::Sint)
         });
         let level = match inst.opcode {
-            O::Tex | O::Txp if fragment => SampleLevel::Auto,
-            O::Tex | O::Txp | O::TexLz => SampleLevel::Zero,
+            _ if fixed_level && depth_class => SampleLevel::Zero,
+            O::Tex | O::Txp | O::Tex2 if fragment => SampleLevel::Auto,
+            O::Tex | O::Txp | O::Tex2 | O::TexLz => SampleLevel::Zero,
             O::Txb => SampleLevel::Bias(self.lane(coord, 3)),
             O::Txl => SampleLevel::Exact(self.lane(coord, 3)),
+            O::Txb2 => SampleLevel::Bias(self.src_scalar(inst, 1, Kind::Float, 0)?),
+            O::Txl2 => SampleLevel::Exact(self.src_scalar(inst, 1, Kind::Float, 0)?),
             _ => {
                 let x = self.gradient(inst, 1, shape, image)?;
                 let y = self.gradient(inst, 2, shape, image)?;
@@ -429,7 +455,7 @@ impl Lowerer<'_> {
 
     /// The coordinate expression for `shape` from its lanes (1D padded to
     /// 2D with y = 0.5, or y = 0 for integer coordinates).
-    fn coordinate(
+    pub(super) fn coordinate(
         &mut self,
         shape: Shape,
         mut lanes: Vec<Handle<Expression>>,
@@ -577,7 +603,7 @@ impl Lowerer<'_> {
     }
 
     /// Applies the unit's swizzle options to a `vec4` texel of `kind`.
-    fn texture_swizzle(
+    pub(super) fn texture_swizzle(
         &mut self,
         unit: u32,
         texel: Handle<Expression>,

@@ -2,21 +2,19 @@ struct Output {
     @location(0) location0_: vec4<f32>,
 }
 
-const IMMEDIATES: array<vec4<u32>, 1> = array<vec4<u32>, 1>(vec4<u32>(0u, 1u, 2u, 3u));
-
+var<private> array1_: array<vec4<f32>, 3>;
+var<private> array2_: array<vec4<f32>, 3>;
 @group(1) @binding(0) 
 var<uniform> const0_: array<vec4<f32>, 4>;
+var<private> immediates: array<vec4<u32>, 1> = array<vec4<u32>, 1>(vec4<u32>(0u, 1u, 2u, 3u));
 
 @fragment 
 fn main(@location(2) in_generic0_: vec4<f32>) -> Output {
     var out0_: vec4<f32>;
-    var array1_: array<vec4<f32>, 3>;
-    var array2_: array<vec4<f32>, 3>;
     var temp6_: vec4<f32>;
     var temp7_: vec4<f32>;
     var temp8_: vec4<f32>;
     var addr0_: vec4<i32>;
-    var immediates: array<vec4<u32>, 1> = IMMEDIATES;
 
     let _e3 = const0_[0];
     array1_[0] = _e3;
@@ -39,9 +37,9 @@ fn main(@location(2) in_generic0_: vec4<f32>) -> Output {
     out0_ = _e61;
     let _e66 = addr0_.x;
     let _e72 = const0_[clamp((_e66 + 1i), 0i, 3i)];
-    let _e78 = addr0_.x;
-    let _e81 = immediates[clamp(_e78, 0i, 0i)];
-    out0_.x = (_e72.xxxx + bitcast<vec4<f32>>(_e81.yyyy)).x;
-    let _e89 = out0_;
-    return Output(_e89);
+    let _e77 = addr0_.x;
+    let _e80 = immediates[clamp(_e77, 0i, 0i)];
+    out0_.x = (_e72.xxxx + bitcast<vec4<f32>>(_e80.yyyy)).x;
+    let _e88 = out0_;
+    return Output(_e88);
 }

@@ -301,8 +301,11 @@ pub struct Draw<'a> {
     pub height: u32,
     /// Clip-space positions (GL convention), as triangles.
     pub vertices: Vec<[f32; 4]>,
-    /// Colour targets written (all `Rgba32Float`).
+    /// Colour targets written (`Rgba32Float` unless `formats` says).
     pub targets: u32,
+    /// Formats of the first targets (16-byte texels); the rest are
+    /// `Rgba32Float`.
+    pub formats: Vec<wgpu::TextureFormat>,
 }
 
 impl Draw<'_> {
@@ -320,14 +323,22 @@ impl Draw<'_> {
                 [-1.0, 3.0, 0.0, 1.0],
             ],
             targets: 1,
+            formats: Vec::new(),
         }
+    }
+
+    fn format(&self, i: u32) -> wgpu::TextureFormat {
+        self.formats
+            .get(i as usize)
+            .copied()
+            .unwrap_or(wgpu::TextureFormat::Rgba32Float)
     }
 
     /// Runs the draw; returns the raw lanes of each target, row-major.
     pub fn run(&self) -> Vec<Vec<V>> {
         let gpu = gpu();
         let device = &gpu.device;
-        let targets = vec![Some(wgpu::TextureFormat::Rgba32Float); self.targets as usize];
+        let targets: Vec<_> = (0..self.targets).map(|i| Some(self.format(i))).collect();
         let built = pipeline(self.vs, self.fs, &targets).unwrap_or_else(|e| panic!("{e}"));
         let vs_group = bind_group(gpu, &self.vs.interface, &built.vs_layout, &self.vs_res);
         let fs_group = bind_group(gpu, &self.fs.interface, &built.fs_layout, &self.fs_res);
@@ -348,14 +359,14 @@ impl Draw<'_> {
             depth_or_array_layers: 1,
         };
         let textures: Vec<wgpu::Texture> = (0..self.targets)
-            .map(|_| {
+            .map(|i| {
                 device.create_texture(&wgpu::TextureDescriptor {
                     label: None,
                     size,
                     mip_level_count: 1,
                     sample_count: 1,
                     dimension: wgpu::TextureDimension::D2,
-                    format: wgpu::TextureFormat::Rgba32Float,
+                    format: self.format(i),
                     usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
                     view_formats: &[],
                 })

@@ -9,11 +9,13 @@
 //! float-valued array indices at GLSL 1.20 and mis-indexes matrices and
 //! arrays. The GL version Mesa derives stays 2.1 (GL 3.0 needs features
 //! not advertised here) and its `GL_SHADING_LANGUAGE_VERSION` says 1.20, so
-//! programs that check it (piglit's GLSL 1.30 tests do) stay at 1.20; Mesa's
-//! compiler still accepts a `#version 130` shader from a program that does
-//! not check. The level also enables extensions that are GLSL compiler
-//! features (`ARB_arrays_of_arrays`, `ARB_shading_language_420pack`,
-//! conservative depth as a hint) or need GLSL 1.30 to be used.
+//! programs that check it (piglit's GLSL 1.30 tests do) stay at 1.20, and
+//! Mesa's compiler refuses a `#version 130` shader from one that does not
+//! ("GLSL 1.30 is not supported": piglit
+//! `arb_texture_cube_map_array-fbo-cubemap-array`). The level also enables
+//! extensions that are GLSL compiler features (`ARB_arrays_of_arrays`,
+//! `ARB_shading_language_420pack`, conservative depth as a hint) or need
+//! GLSL 1.30 to be used.
 //!
 //! Logic ops have no caps bit (every GL guest assumes them): they are drawn
 //! exactly through Vulkan's `logicOp` where the device has it (`vk`), and a
@@ -26,6 +28,12 @@
 //! exact.
 //!
 //! Up to eight colour buffers are advertised (`max_render_targets`).
+//!
+//! The format masks come from the format table: with the integer colour
+//! formats sampled and rendered (`R32G32B32A32_UINT`/`SINT` among them, and
+//! `R10G10B10A2_UINT`) Mesa exposes `EXT_texture_integer` and
+//! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
+//! `Options::color_kinds`).
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
@@ -92,6 +100,13 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
             | bset::POLY_STIPPLE
             | if gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL) {
                 bset::DEPTH_CLIP_DISABLE
+            } else {
+                0
+            }
+            // Cube map arrays: CubeArray views, sampled with TEX, TXB2,
+            // TXL2 and (shadow) TEX2 (shader_exec).
+            | if gpu.cube_arrays {
+                bset::CUBE_MAP_ARRAY
             } else {
                 0
             }),

@@ -74,6 +74,8 @@ pub struct Gpu {
     pub features: wgpu::Features,
     /// The device's limits.
     pub limits: wgpu::Limits,
+    /// Cube array views can be bound (WebGPU downlevel `CUBE_ARRAY_TEXTURES`).
+    pub cube_arrays: bool,
     /// The raw Vulkan path (logic ops), when the device has it.
     pub raw: Option<raw::RawDevice>,
     /// Scanout memory as dmabufs, when the device can export them.
@@ -163,6 +165,10 @@ impl Gpu {
             .map(|f| (f.virgl, support(&adapter, features, f)))
             .collect();
         let adapter_info = adapter.get_info();
+        let cube_arrays = adapter
+            .get_downlevel_capabilities()
+            .flags
+            .contains(wgpu::DownlevelFlags::CUBE_ARRAY_TEXTURES);
         tracing::info!(
             "wgpu adapter {} ({:?}, driver {}), features {:?}, raw Vulkan {:?}",
             adapter_info.name,
@@ -177,6 +183,7 @@ impl Gpu {
             adapter_info,
             features,
             limits: device_limits(limits),
+            cube_arrays,
             raw,
             dmabuf,
             formats,
@@ -315,14 +322,19 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let usages = ff.allowed_usages;
     let copy = usages.contains(wgpu::TextureUsages::COPY_SRC);
     let sampled = usages.contains(wgpu::TextureUsages::TEXTURE_BINDING) && copy;
+    // GL neither filters nor blends integer formats: the shader loads their
+    // texels (`IntegerSampling`) and their colour targets never blend.
+    let integer = format::is_integer(f.host);
     let filterable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::FILTERABLE)
-        || f.is_depth_stencil();
+        || f.is_depth_stencil()
+        || integer;
     let attach = usages.contains(wgpu::TextureUsages::RENDER_ATTACHMENT);
     let blendable = ff
         .flags
-        .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE);
+        .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
+        || integer;
     let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,

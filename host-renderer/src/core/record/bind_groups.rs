@@ -104,16 +104,27 @@ impl LayoutCache {
 /// dimension and a default sampler.
 #[derive(Default)]
 pub struct Unbound {
-    dummies: HashMap<wgpu::TextureViewDimension, wgpu::TextureView>,
+    dummies: HashMap<(wgpu::TextureViewDimension, TextureClass), wgpu::TextureView>,
     sampler: Option<wgpu::Sampler>,
 }
 
 impl Unbound {
-    /// A 1×1 (×6 for cubes) black opaque texture view for unbound units.
-    pub fn dummy(&mut self, gpu: &Gpu, dim: wgpu::TextureViewDimension) -> wgpu::TextureView {
+    /// A 1×1 (×6 for cubes) black opaque texture view for unbound units:
+    /// (0, 0, 0, 1), integers for integer classes.
+    pub fn dummy(
+        &mut self,
+        gpu: &Gpu,
+        dim: wgpu::TextureViewDimension,
+        class: TextureClass,
+    ) -> wgpu::TextureView {
         self.dummies
-            .entry(dim)
+            .entry((dim, class))
             .or_insert_with(|| {
+                let (format, texel) = match class {
+                    TextureClass::Uint => (wgpu::TextureFormat::Rgba8Uint, [0u8, 0, 0, 1]),
+                    TextureClass::Sint => (wgpu::TextureFormat::Rgba8Sint, [0u8, 0, 0, 1]),
+                    _ => (wgpu::TextureFormat::Rgba8Unorm, [0u8, 0, 0, 255]),
+                };
                 let layers = match dim {
                     wgpu::TextureViewDimension::Cube | wgpu::TextureViewDimension::CubeArray => 6,
                     _ => 1,
@@ -133,11 +144,11 @@ impl Unbound {
                     } else {
                         wgpu::TextureDimension::D2
                     },
-                    format: wgpu::TextureFormat::Rgba8Unorm,
+                    format,
                     usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
                     view_formats: &[],
                 });
-                let texel = [0u8, 0, 0, 255].repeat(layers as usize);
+                let texel = texel.repeat(layers as usize);
                 gpu.queue.write_texture(
                     tex.as_image_copy(),
                     &texel,

@@ -6,7 +6,7 @@ use super::copy::{copy_texture, CopySide};
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
 use crate::core::base::error::{CommandError, WgpuOp};
-use crate::core::base::format::{render_mask, swz, FormatDesc};
+use crate::core::base::format::{is_integer, render_mask, swz, FormatDesc};
 use crate::core::base::ids::ResId;
 use crate::core::resources::create::srgb_twin;
 use crate::core::resources::table::TextureRes;
@@ -107,6 +107,12 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
     }
     if depth_blit {
         return Err(CommandError::Unsupported("scaled or converting depth blit"));
+    }
+    if is_integer(src_t.desc.host) || is_integer(dst_t.desc.host) {
+        // The blitter samples floats: an integer blit must copy texels.
+        return Err(CommandError::Unsupported(
+            "scaled, converting or masked blit of an integer format",
+        ));
     }
     if color_mask == 0 {
         return Ok(());

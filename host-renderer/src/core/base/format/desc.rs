@@ -161,6 +161,15 @@ pub fn render_swizzled<T: Copy>(swizzle: [u8; 4], guest: [T; 4]) -> [T; 4] {
     })
 }
 
+/// Whether a host format has integer channels (GL neither filters nor
+/// blends them).
+pub fn is_integer(format: wgpu::TextureFormat) -> bool {
+    matches!(
+        format.sample_type(None, None),
+        Some(wgpu::TextureSampleType::Uint | wgpu::TextureSampleType::Sint)
+    )
+}
+
 /// A guest colour write mask (`PIPE_MASK_R` = 1 … `PIPE_MASK_A` = 8, as
 /// `wgpu::ColorWrites`) in host channels under a
 /// [`FormatDesc::render_swizzle`]: `A8`'s alpha bit enables red.

@@ -204,6 +204,28 @@ pub const TABLE: &[FormatDesc] = &[
         [R, G, ZERO, ONE],
         SAMPLE,
     ),
+    // Integer colour formats (EXT_texture_integer): same bytes; sampled
+    // by texel loads in the shader (`shader_translate::IntegerSampling`),
+    // rendered through integer colour outputs (`Options::color_kinds`).
+    d(Format::R8_UINT, Tf::R8Uint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R8G8_UINT, Tf::Rg8Uint, [R, G, ZERO, ONE], SR),
+    d(Format::R8G8B8A8_UINT, Tf::Rgba8Uint, RGBA, SR),
+    d(Format::R8_SINT, Tf::R8Sint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R8G8_SINT, Tf::Rg8Sint, [R, G, ZERO, ONE], SR),
+    d(Format::R8G8B8A8_SINT, Tf::Rgba8Sint, RGBA, SR),
+    d(Format::R16_UINT, Tf::R16Uint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R16G16_UINT, Tf::Rg16Uint, [R, G, ZERO, ONE], SR),
+    d(Format::R16G16B16A16_UINT, Tf::Rgba16Uint, RGBA, SR),
+    d(Format::R16_SINT, Tf::R16Sint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R16G16_SINT, Tf::Rg16Sint, [R, G, ZERO, ONE], SR),
+    d(Format::R16G16B16A16_SINT, Tf::Rgba16Sint, RGBA, SR),
+    d(Format::R32_UINT, Tf::R32Uint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R32G32_UINT, Tf::Rg32Uint, [R, G, ZERO, ONE], SR),
+    d(Format::R32G32B32A32_UINT, Tf::Rgba32Uint, RGBA, SR),
+    d(Format::R32_SINT, Tf::R32Sint, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R32G32_SINT, Tf::Rg32Sint, [R, G, ZERO, ONE], SR),
+    d(Format::R32G32B32A32_SINT, Tf::Rgba32Sint, RGBA, SR),
+    d(Format::R10G10B10A2_UINT, Tf::Rgb10a2Uint, RGBA, SR),
     // Depth / stencil.
     d(Format::Z16_UNORM, Tf::Depth16Unorm, [R, R, R, ONE], SD),
     c(

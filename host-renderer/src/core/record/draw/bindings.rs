@@ -101,7 +101,7 @@ fn stage_group(
                 v.view.clone()
             }
             Some(_) => return Err(CommandError::Draw(DrawError::ViewDimension(unit))),
-            None => rec.caches.unbound.dummy(gpu, dim),
+            None => rec.caches.unbound.dummy(gpu, dim, t.class),
         };
         tex_views.push((t.texture.binding, view));
         if let Some(s) = t.sampler {

@@ -4,7 +4,7 @@
 
 use super::primitive::Primitive;
 use crate::core::base::error::CommandError;
-use crate::core::base::format::{render_mask, swz};
+use crate::core::base::format::{is_integer, render_mask, swz};
 use crate::core::base::gallium;
 use crate::core::gpu::device::Gpu;
 use crate::core::state::objects::SurfaceObj;
@@ -269,9 +269,10 @@ fn color_target(
         None => (None, 0xf),
     };
     let mask = render_mask(s.render_swizzle, mask);
+    // GL never blends integer colour buffers (and WebGPU refuses to).
     wgpu::ColorTargetState {
         format: s.host_format,
-        blend,
+        blend: blend.filter(|_| !is_integer(s.host_format)),
         write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
     }
 }

@@ -5,11 +5,13 @@
 
 use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
-use crate::core::state::objects::{CompiledShader, SamplerViewObj, ShaderObj};
+use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
-use shader_translate::{Channel, CompareFunction, Options, SamplerOptions};
+use shader_translate::{
+    Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
+};
 use std::sync::Arc;
 
 /// The compiled shaders of a draw.
@@ -30,7 +32,7 @@ pub(super) fn compile(
     let fs_opts = fragment_options(bound);
     let fs = compiled(rec, bound.fs_shader, &fs_opts)?;
     let vs_opts = Options {
-        samplers: sampler_options(&bound.vs.views),
+        samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
         output_swizzles: Options::default().output_swizzles,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
@@ -89,16 +91,48 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         polygon_stipple: bound.stipple,
         clip_planes: 0,
         color_buffers: (fb.cbufs.len() as u32).max(1),
-        samplers: sampler_options(&bound.fs.views),
+        samplers: sampler_options(&bound.fs.views, &bound.fs.samplers),
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
+        color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
     };
-    for (o, c) in options.output_swizzles.iter_mut().zip(&fb.cbufs) {
+    for ((o, k), c) in options
+        .output_swizzles
+        .iter_mut()
+        .zip(options.color_kinds.iter_mut())
+        .zip(&fb.cbufs)
+    {
         if let Some(s) = c {
             *o = s.render_swizzle.map(channel);
+            *k = color_kind(s.host_format);
         }
     }
     options
+}
+
+/// The channel type of a host texture format.
+fn color_kind(format: wgpu::TextureFormat) -> ColorKind {
+    match format.sample_type(None, None) {
+        Some(wgpu::TextureSampleType::Uint) => ColorKind::Uint,
+        Some(wgpu::TextureSampleType::Sint) => ColorKind::Sint,
+        _ => ColorKind::Float,
+    }
+}
+
+/// How the shader reads an integer view under sampler state `s`: wraps,
+/// border colour, nearest mip level or level 0, LOD bias and clamps.
+fn integer_sampling(s: &SamplerStateObj) -> IntegerSampling {
+    const MIPFILTER_NONE: u8 = 2;
+    let f = s.desc.flags;
+    let wrap = |w: guest_protocol::virgl::enums::TexWrap| {
+        Wrap::from_pipe(u32::from(w.0)).unwrap_or(Wrap::Repeat)
+    };
+    IntegerSampling {
+        wrap: [wrap(f.wrap_s()), wrap(f.wrap_t()), wrap(f.wrap_r())],
+        border: s.desc.border_color,
+        mipmap: f.min_mip_filter() != MIPFILTER_NONE,
+        lod: [s.desc.lod_bias.0, s.desc.min_lod.0, s.desc.max_lod.0],
+    }
 }
 
 /// A `format::swz` value as a shader channel.
@@ -113,15 +147,34 @@ fn channel(s: u8) -> Channel {
     }
 }
 
-/// Per-unit sampler options: each bound view's swizzle.
+/// Per-unit sampler options: each bound view's swizzle and depth-ness; for
+/// depth views whether the unit's sampler state reads one level with one
+/// filter at any LOD (mip filter `NONE`, equal minification and
+/// magnification filters); for integer views how the sampler addresses
+/// texels. Only those lookups depend on the sampler state, so other views
+/// leave it unset and share their shader variants.
 fn sampler_options(
     views: &[Option<Arc<SamplerViewObj>>],
+    samplers: &[Option<Arc<SamplerStateObj>>],
 ) -> [SamplerOptions; MAX_SAMPLERS as usize] {
+    const MIPFILTER_NONE: u8 = 2;
     let mut out = [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize];
-    for (o, v) in out.iter_mut().zip(views) {
+    let mut integer = [false; MAX_SAMPLERS as usize];
+    for ((o, int), v) in out.iter_mut().zip(integer.iter_mut()).zip(views) {
         if let Some(v) = v {
             o.swizzle = v.swizzle.map(channel);
             o.depth = v.is_depth;
+            *int = color_kind(v.view.texture().format()) != ColorKind::Float;
+        }
+    }
+    for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {
+        let Some(s) = s else { continue };
+        if o.depth {
+            let f = s.desc.flags;
+            o.fixed_level =
+                f.min_mip_filter() == MIPFILTER_NONE && f.min_img_filter() == f.mag_img_filter();
+        } else if int {
+            o.integer = integer_sampling(s);
         }
     }
     out

@@ -57,7 +57,7 @@ pub(crate) fn begin_pass(
         .map(|(i, c)| {
             c.as_ref().map(|s| wgpu::RenderPassColorAttachment {
                 view: &s.view,
-                depth_slice: None,
+                depth_slice: s.depth_slice,
                 resolve_target: None,
                 ops: wgpu::Operations {
                     load: match loads.colors.get(i).copied().flatten() {

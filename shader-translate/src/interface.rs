@@ -16,7 +16,7 @@
 //!
 //! | binding | resource |
 //! | --- | --- |
-//! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>`; `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
+//! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>` (a read-only storage buffer when `n` > [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS), see [`ConstantBuffer::storage`]); `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
 //! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (272 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
@@ -210,6 +210,11 @@ pub struct ConstantBuffer {
     /// Bytes the shader may read (16 per declared register); bind at least
     /// this much.
     pub size: u64,
+    /// Declared as a read-only storage buffer (`var<storage, read>`), not a
+    /// uniform buffer: it holds more than
+    /// [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS)
+    /// registers, beyond what a uniform binding is sure to hold.
+    pub storage: bool,
 }
 
 /// What kind of texture a unit's binding must be.
@@ -382,7 +387,12 @@ impl fmt::Display for Interface {
         for cb in &self.constant_buffers {
             write!(f, "constant buffer CONST[{}] -> ", cb.index)?;
             binding(f, cb.binding)?;
-            writeln!(f, ", {} bytes", cb.size)?;
+            let storage = if cb.storage {
+                " (read-only storage)"
+            } else {
+                ""
+            };
+            writeln!(f, ", {} bytes{storage}", cb.size)?;
         }
         if let Some(b) = self.driver_uniforms {
             f.write_str("driver uniforms -> ")?;

@@ -1,13 +1,14 @@
 //! Renderer features piglit's GL levels need, each on hand-built command
 //! streams with the pixels read back: slices of 3D textures as render
-//! targets (draws and blits).
+//! targets (draws and blits), constant buffers beyond 64 KiB.
 
 mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::virgl::bits::BlitFlags;
-use guest_protocol::virgl::enums::TextureTarget;
+use guest_protocol::virgl::enums::{CullFace, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{Blit, BlitSurface, Box3, Command, Encoder, Format};
+use guest_protocol::wire::Dwords;
 use host_renderer::{CtxId, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
 
 /// A `w`×`h` box at slice `z`.
@@ -131,4 +132,40 @@ fn scaled_blits_write_one_3d_slice() {
             "slice {z}"
         );
     }
+}
+
+/// A fragment shader reading the first and the last register of a
+/// 4097-register constant buffer (Mesa's `glsl-uniform-interstage-limits`
+/// declares as many), one more than a 64 KiB uniform binding holds.
+#[test]
+fn constant_buffers_beyond_64_kib_are_read() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let draw = triangle_stream(true, true, CullFace::NONE);
+    let stats = r.submit(ctx, &draw).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let mut constants = vec![0f32; 4097 * 4];
+    constants[..4].copy_from_slice(&[0.9, 0.9, 0.6, 1.0]);
+    constants[4096 * 4..].copy_from_slice(&[0.2, 0.4, 0.9, 0.9]);
+    let bytes: Vec<u8> = constants.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let mut e = Encoder::new();
+    shader(
+        &mut e,
+        16,
+        ShaderStage::FRAGMENT,
+        "FRAG\nDCL OUT[0], COLOR\nDCL CONST[0..4096]\n  0: MOV OUT[0].xy, CONST[4096]\n  1: MOV OUT[0].zw, CONST[0]\n  2: END\n",
+    );
+    e.push(&Command::SetConstantBuffer {
+        stage: ShaderStage::FRAGMENT,
+        index: 0,
+        data: Dwords::new(&bytes).unwrap(),
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // BGRA: red 0.2, green 0.4 from the last register, blue 0.6, alpha 1
+    // from the first.
+    assert_eq!(pixel(&mut r, 8, 8), [153, 102, 51, 255]);
 }

@@ -34,6 +34,15 @@ pub fn uniform(dynamic: bool) -> wgpu::BindingType {
     }
 }
 
+/// A read-only storage buffer binding with a dynamic offset.
+fn read_only_storage() -> wgpu::BindingType {
+    wgpu::BindingType::Buffer {
+        ty: wgpu::BufferBindingType::Storage { read_only: true },
+        has_dynamic_offset: true,
+        min_binding_size: None,
+    }
+}
+
 /// A single-sampled texture binding.
 pub fn texture(
     view_dimension: wgpu::TextureViewDimension,
@@ -47,10 +56,11 @@ pub fn texture(
 }
 
 impl EntryKind {
-    /// How a draw layout declares this entry (uniforms with dynamic offsets).
+    /// How a draw layout declares this entry (buffers with dynamic offsets).
     pub fn binding_type(self) -> wgpu::BindingType {
         match self {
             EntryKind::Uniform => uniform(true),
+            EntryKind::Storage => read_only_storage(),
             EntryKind::Texture(dim, class, _) => texture(
                 dim,
                 match class {

@@ -39,6 +39,9 @@ impl CacheStats {
 pub enum EntryKind {
     /// Uniform buffer.
     Uniform,
+    /// Read-only storage buffer (a constant buffer too large for a uniform
+    /// binding).
+    Storage,
     /// Texture of a view dimension and sample type.
     Texture(wgpu::TextureViewDimension, TextureClass, bool),
     /// Sampler (comparison or filtering).

@@ -89,7 +89,12 @@ pub(super) fn pipelines(
 fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
     let mut l = Vec::new();
     for cb in &shader.interface.constant_buffers {
-        l.push((cb.binding.binding, EntryKind::Uniform));
+        let kind = if cb.storage {
+            EntryKind::Storage
+        } else {
+            EntryKind::Uniform
+        };
+        l.push((cb.binding.binding, kind));
     }
     if let Some(du) = shader.interface.driver_uniforms {
         l.push((du.binding, EntryKind::Uniform));

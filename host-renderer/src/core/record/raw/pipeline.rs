@@ -61,6 +61,7 @@ pub fn set_layout(
                     .stage_flags(flags)
                     .descriptor_type(match kind {
                         EntryKind::Uniform => vk::DescriptorType::UNIFORM_BUFFER,
+                        EntryKind::Storage => vk::DescriptorType::STORAGE_BUFFER,
                         EntryKind::Texture(..) => vk::DescriptorType::SAMPLED_IMAGE,
                         EntryKind::Sampler(_) => vk::DescriptorType::SAMPLER,
                     }),

@@ -1,14 +1,20 @@
 //! Renderer features piglit's GL levels need, each on hand-built command
 //! streams with the pixels read back: slices of 3D textures as render
-//! targets (draws and blits), constant buffers beyond 64 KiB.
+//! targets (draws and blits), constant buffers beyond 64 KiB, polygon
+//! offset on fixed-point depth.
 
 mod draw_setup;
 
 use draw_setup::*;
-use guest_protocol::virgl::bits::BlitFlags;
-use guest_protocol::virgl::enums::{CullFace, ShaderStage, TextureTarget};
-use guest_protocol::virgl::{Blit, BlitSurface, Box3, Command, Encoder, Format};
-use guest_protocol::wire::Dwords;
+use guest_protocol::virgl::bits::{
+    BlitFlags, DepthAlpha, RasterizerFlags, RasterizerStipple, StencilFace,
+};
+use guest_protocol::virgl::enums::{clear_bits, CompareFunc, CullFace, ShaderStage, TextureTarget};
+use guest_protocol::virgl::{
+    Blit, BlitSurface, Box3, Clear, Command, CreateObject, Dsa, Encoder, Format, ObjectType,
+    Rasterizer, Surface,
+};
+use guest_protocol::wire::{Dwords, F32Bits, F64Bits};
 use host_renderer::{CtxId, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
 
 /// A `w`×`h` box at slice `z`.
@@ -168,4 +174,129 @@ fn constant_buffers_beyond_64_kib_are_read() {
     // BGRA: red 0.2, green 0.4 from the last register, blue 0.6, alpha 1
     // from the first.
     assert_eq!(pixel(&mut r, 8, 8), [153, 102, 51, 255]);
+}
+
+/// A full-target triangle whose NDC depth is `x / 4 − 1/4`: its window
+/// depth grows by 1/64 a pixel along x (16 pixels) and not along y.
+const SLOPED: [f32; 24] = [
+    -1.0, -1.0, -0.5, 1.0, 1.0, 0.0, 0.0, 1.0, //
+    3.0, -1.0, 0.5, 1.0, 0.0, 1.0, 0.0, 1.0, //
+    -1.0, 3.0, -0.5, 1.0, 0.0, 0.0, 1.0, 1.0,
+];
+
+/// The `Z24X8` depth at pixel (8, 8) after drawing [`SLOPED`] into a
+/// cleared depth buffer with polygon offset `(factor, units, clamp)` on
+/// filled polygons (all zero: offset off).
+fn offset_depth(factor: f32, units: f32, clamp: f32) -> u32 {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &SLOPED);
+    let depth = info(TextureTarget::TEXTURE_2D, Format::Z24X8_UNORM, W, W);
+    r.create_resource(ResId(3), &depth, None).unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let mut stream = draw_stream(&DrawSetup::default());
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 20,
+        res: 3,
+        format: Format::Z24X8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 20,
+        cbufs: &[guest_protocol::le::Le32::new(10)],
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::DEPTH,
+        color: [0; 4],
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    e.push(&Command::CreateObject(CreateObject::Dsa(Dsa {
+        handle: 21,
+        depth_alpha: DepthAlpha::new()
+            .with_depth_enabled(true)
+            .with_depth_writemask(true)
+            .with_depth_func(CompareFunc::LESS),
+        front: StencilFace::new(),
+        back: StencilFace::new(),
+        alpha_ref: F32Bits::new(0.0),
+    })))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::DSA,
+        handle: 21,
+    })
+    .unwrap();
+    let on = factor != 0.0 || units != 0.0;
+    e.push(&Command::CreateObject(CreateObject::Rasterizer(
+        Rasterizer {
+            handle: 22,
+            flags: RasterizerFlags::new()
+                .with_depth_clip(true)
+                .with_front_ccw(true)
+                .with_half_pixel_center(true)
+                .with_bottom_edge_rule(true)
+                .with_offset_tri(on),
+            point_size: F32Bits::new(1.0),
+            sprite_coord_enable: 0,
+            stipple: RasterizerStipple::new(),
+            line_width: F32Bits::new(1.0),
+            offset_units: F32Bits::new(units),
+            offset_scale: F32Bits::new(factor),
+            offset_clamp: F32Bits::new(clamp),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::RASTERIZER,
+        handle: 22,
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(3), 0, 0).unwrap();
+    let at = (8 * img.stride + 8 * 4) as usize;
+    u32::from_le_bytes(img.data[at..at + 4].try_into().unwrap()) & 0xff_ffff
+}
+
+/// GL's polygon offset on a 24-bit depth buffer (stored as a float one):
+/// one unit moves depth by two steps of the 24-bit format (llvmpipe's unit,
+/// the reference host's), fractions of a unit and slopes included, and the
+/// clamp limits it. Vulkan's bias on the float buffer moved it by next to
+/// nothing near 0 and rounded units to integers.
+#[test]
+fn polygon_offset_moves_fixed_point_depth_by_units_and_slope() {
+    let base = offset_depth(0.0, 0.0, 0.0);
+    // Pixel centre 8.5: NDC x 1/16, NDC z −15/64, window depth 49/128.
+    let expected = (49.0 / 128.0 * f64::from(0xff_ffffu32)).round() as u32;
+    assert!(base.abs_diff(expected) <= 1, "{base} vs {expected}");
+    assert_eq!(offset_depth(0.0, -1.0, 0.0), base - 2);
+    assert_eq!(offset_depth(0.0, 1.0, 0.0), base + 2);
+    assert_eq!(offset_depth(0.0, 0.5, 0.0), base + 1);
+    // The slope: 1/64 of the depth range a pixel.
+    let step = f64::from(0xff_ffffu32) / 64.0;
+    let sloped = offset_depth(1.0, 0.0, 0.0);
+    assert!(
+        (f64::from(sloped - base) - step).abs() <= 2.0,
+        "{sloped} − {base}"
+    );
+    let both = offset_depth(-2.0, -1.0, 0.0);
+    assert!(
+        (f64::from(base - both) - 2.0 * step - 2.0).abs() <= 2.0,
+        "{both}"
+    );
+    // A positive clamp limits the offset from above.
+    let clamped = offset_depth(1.0, 0.0, 1.0 / 256.0);
+    let quarter = f64::from(0xff_ffffu32) / 256.0;
+    assert!(
+        (f64::from(clamped - base) - quarter).abs() <= 2.0,
+        "{clamped}"
+    );
 }

@@ -69,6 +69,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         layer,
         view,
         depth_slice: is_3d.then_some(layer),
+        polygon_offset_unit: desc.polygon_offset_unit(),
         host_format: desc.host,
         alpha_is_one: desc.alpha_is_one(),
         render_swizzle: desc.render_swizzle(),

@@ -48,6 +48,7 @@ pub(super) fn bind(
         alpha_ref: bound.sub.dsa.map_or(0.0, |d| d.alpha_ref.get()),
         polygon_stipple: bound.sub.polygon_stipple,
         clip_planes: bound.sub.clip_planes,
+        polygon_offset: polygon_offset(bound),
     }
     .to_bytes();
     let mut out = Bindings {
@@ -139,4 +140,28 @@ fn stage_group(
         .get(gpu, &key)
         .map_err(CommandError::from)?;
     Ok((group, offsets))
+}
+
+/// The driver uniforms' polygon offset: the constant part in window depth
+/// (`units` times the depth format's unit), the slope factor and the clamp;
+/// zeros when the fragment shader does not offset depth.
+fn polygon_offset(bound: &BoundDraw<'_>) -> [f32; 4] {
+    let unit = bound
+        .sub
+        .fb
+        .zsurf
+        .as_ref()
+        .and_then(|z| z.polygon_offset_unit);
+    match unit {
+        Some(r) if bound.polygon_offset => {
+            let rast = &bound.rast;
+            [
+                rast.offset_units.get() * r,
+                rast.offset_scale.get(),
+                rast.offset_clamp.get(),
+                0.0,
+            ]
+        }
+        _ => [0.0; 4],
+    }
 }

@@ -1,7 +1,8 @@
 //! Renderer features piglit's GL levels need, each on hand-built command
 //! streams with the pixels read back: slices of 3D textures as render
-//! targets (draws and blits), constant buffers beyond 64 KiB, polygon
-//! offset on fixed-point depth.
+//! targets (draws and blits), constant buffers beyond 64 KiB, uniform
+//! buffers (ranges of buffer resources as constant buffers 1 and up),
+//! polygon offset on fixed-point depth.
 
 mod draw_setup;
 
@@ -299,4 +300,70 @@ fn polygon_offset_moves_fixed_point_depth_by_units_and_slope() {
         (f64::from(clamped - base) - quarter).abs() <= 2.0,
         "{clamped}"
     );
+}
+
+/// Draws the full-target triangle with a fragment shader writing
+/// `CONST[1][1]` (uniform buffer 1, second register) after `bind` is
+/// submitted; the pixel at (8, 8).
+fn uniform_buffer_pixel(bind: impl FnOnce(&mut Encoder)) -> ([u8; 4], u64) {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    // Buffer 3: 16 bytes of padding, then registers 0 and 1.
+    let floats = [
+        9.0f32, 9.0, 9.0, 9.0, 0.5, 0.5, 0.5, 0.5, 0.2, 0.4, 0.6, 0.8,
+    ];
+    let bytes = floats.iter().flat_map(|v| v.to_le_bytes()).collect();
+    buffer_with(&mut r, ctx, ResId(3), bytes);
+    let mut stream = triangle_stream(true, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    shader(
+        &mut e,
+        16,
+        ShaderStage::FRAGMENT,
+        "FRAG\nDCL OUT[0], COLOR\nDCL CONST[1][0..1]\n  0: MOV OUT[0], CONST[1][1]\n  1: END\n",
+    );
+    bind(&mut e);
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    (pixel(&mut r, 8, 8), stats.errors)
+}
+
+fn bind_uniform_buffer(e: &mut Encoder, offset: u32, length: u32, res: u32) {
+    e.push(&Command::SetUniformBuffer {
+        stage: ShaderStage::FRAGMENT,
+        index: 1,
+        offset,
+        length,
+        res,
+    })
+    .unwrap();
+}
+
+#[test]
+fn uniform_buffers_read_their_range_of_a_buffer() {
+    // Bound from byte 16: register 1 is (0.2, 0.4, 0.6, 0.8) (BGRA back).
+    let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 16, 32, 3));
+    assert_eq!((px, errors), ([153, 102, 51, 204], 0));
+    // A range ending before register 1 reads zeros there.
+    let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 16, 16, 3));
+    assert_eq!((px, errors), ([0, 0, 0, 0], 0));
+    // Unbound: zeros.
+    let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 0, 0, 0));
+    assert_eq!((px, errors), ([0, 0, 0, 0], 0));
+    // A texture, or a resource the context does not have, is refused.
+    let (_, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 0, 16, 1));
+    assert!(errors > 0);
+    let (_, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 0, 16, 99));
+    assert!(errors > 0);
+}
+
+#[test]
+fn caps_advertise_the_uniform_blocks_bound() {
+    let r = Renderer::new(gpu());
+    let blocks = r.caps_v2().v1.max_uniform_blocks.get();
+    // Mesa exposes ARB_uniform_buffer_object from 13 (buffer 0 included);
+    // lavapipe's 15 uniform bindings a stage leave room for 14.
+    assert!((13..=16).contains(&blocks), "{blocks}");
 }

@@ -101,7 +101,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_samples: le(1),
         prim_mask: le(PRIM_MASK),
         max_tbo_size: le(0),
-        max_uniform_blocks: le(0),
+        max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),
         max_texture_gather_components: le(0),
     };
@@ -142,6 +142,20 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
     caps
+}
+
+/// `max_uniform_blocks`: constant buffers per stage, buffer 0 (the
+/// default uniform block) included, as the reference host counts them.
+/// Each is a uniform binding beside the driver uniforms' (large ones are
+/// storage bindings); only buffer 0 and the driver uniforms take dynamic
+/// offsets. Mesa exposes `ARB_uniform_buffer_object` from 13 (12 blocks
+/// besides buffer 0). Buffers 1 and up are ranges of buffer resources
+/// (SET_UNIFORM_BUFFER), `CONST[n][i]` in TGSI.
+fn uniform_blocks(limits: &wgpu::Limits) -> u32 {
+    limits
+        .max_uniform_buffers_per_shader_stage
+        .saturating_sub(1)
+        .min(shader_translate::limits::MAX_CONSTANT_BUFFERS)
 }
 
 /// `virgl_caps_v1`: the first 308 bytes of v2 with `max_version = 1`.

@@ -56,10 +56,11 @@ pub fn texture(
 }
 
 impl EntryKind {
-    /// How a draw layout declares this entry (buffers with dynamic offsets).
+    /// How a draw layout declares this entry.
     pub fn binding_type(self) -> wgpu::BindingType {
         match self {
             EntryKind::Uniform => uniform(true),
+            EntryKind::StaticUniform => uniform(false),
             EntryKind::Storage => read_only_storage(),
             EntryKind::Texture(dim, class, _) => texture(
                 dim,
@@ -187,8 +188,9 @@ const MAX_CACHED: usize = 256;
 pub struct BindGroupKey {
     /// Its layout.
     pub layout: wgpu::BindGroupLayout,
-    /// Uniform buffers: binding, arena chunk, bound size (offset dynamic).
-    pub buffers: Vec<(u32, wgpu::Buffer, u64)>,
+    /// Buffers: binding, arena chunk, bound size, and the offset of a
+    /// static binding (0 for dynamic ones, whose offsets the draw sets).
+    pub buffers: Vec<(u32, wgpu::Buffer, u64, u64)>,
     /// Sampled textures.
     pub views: Vec<(u32, wgpu::TextureView)>,
     /// Samplers.
@@ -208,12 +210,12 @@ impl BindGroupCache {
             return Ok(g.clone());
         }
         let mut entries = Vec::new();
-        for (binding, buffer, size) in &key.buffers {
+        for (binding, buffer, size, offset) in &key.buffers {
             entries.push(wgpu::BindGroupEntry {
                 binding: *binding,
                 resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                     buffer,
-                    offset: 0,
+                    offset: *offset,
                     size: wgpu::BufferSize::new(*size),
                 }),
             });

@@ -2,17 +2,22 @@
 //! streams with the pixels read back: slices of 3D textures as render
 //! targets (draws and blits), constant buffers beyond 64 KiB, uniform
 //! buffers (ranges of buffer resources as constant buffers 1 and up),
-//! polygon offset on fixed-point depth.
+//! polygon offset on fixed-point depth, independent blend and write masks
+//! per colour buffer.
 
 mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::virgl::bits::{
-    BlitFlags, DepthAlpha, RasterizerFlags, RasterizerStipple, StencilFace,
+    BlendFlags, BlendLogicOp, BlitFlags, DepthAlpha, RasterizerFlags, RasterizerStipple, RtBlend,
+    StencilFace,
 };
-use guest_protocol::virgl::enums::{clear_bits, CompareFunc, CullFace, ShaderStage, TextureTarget};
+use guest_protocol::virgl::caps::bset;
+use guest_protocol::virgl::enums::{
+    clear_bits, BlendFactor, BlendFunc, CompareFunc, CullFace, ShaderStage, TextureTarget,
+};
 use guest_protocol::virgl::{
-    Blit, BlitSurface, Box3, Clear, Command, CreateObject, Dsa, Encoder, Format, ObjectType,
+    Blend, Blit, BlitSurface, Box3, Clear, Command, CreateObject, Dsa, Encoder, Format, ObjectType,
     Rasterizer, Surface,
 };
 use guest_protocol::wire::{Dwords, F32Bits, F64Bits};
@@ -366,4 +371,96 @@ fn caps_advertise_the_uniform_blocks_bound() {
     // Mesa exposes ARB_uniform_buffer_object from 13 (buffer 0 included);
     // lavapipe's 15 uniform bindings a stage leave room for 14.
     assert!((13..=16).contains(&blocks), "{blocks}");
+}
+
+/// Two colour buffers cleared to grey, then the flat blue triangle drawn
+/// to both (colour 0 broadcast) under a blend state whose buffer 0 writes
+/// red only and whose buffer 1 adds: both buffers' pixel at (8, 8), BGRA.
+fn independent_blend_pixels(independent: bool) -> [[u8; 4]; 2] {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let second = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W);
+    r.create_resource(ResId(4), &second, None).unwrap();
+    r.attach_resource(ctx, ResId(4)).unwrap();
+    let mut stream = triangle_stream(true, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 30,
+        res: 4,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    let cbufs = [10, 30].map(guest_protocol::le::Le32::new);
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &cbufs,
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0) | clear_bits::color(1),
+        color: [0.5f32; 4].map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let mut rt = [RtBlend::new().with_colormask(0xf); 8];
+    rt[0] = RtBlend::new().with_colormask(0x1);
+    rt[1] = RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(BlendFactor::ONE)
+        .with_rgb_dst_factor(BlendFactor::ONE)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(BlendFactor::ONE)
+        .with_alpha_dst_factor(BlendFactor::ONE)
+        .with_colormask(0xf);
+    e.push(&Command::CreateObject(CreateObject::Blend(Blend {
+        handle: 31,
+        flags: BlendFlags::new().with_independent_blend_enable(independent),
+        logicop: BlendLogicOp::new(),
+        rt,
+    })))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::BLEND,
+        handle: 31,
+    })
+    .unwrap();
+    shader(
+        &mut e,
+        32,
+        ShaderStage::FRAGMENT,
+        "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+    );
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let second = r.read_resource(ResId(4), 0, 0).unwrap();
+    let at = (8 * second.stride + 8 * 4) as usize;
+    let px = [0, 1, 2, 3].map(|i| second.data[at + i]);
+    [pixel(&mut r, 8, 8), px]
+}
+
+/// EXT_draw_buffers2 / ARB_draw_buffers_blend: each colour buffer its own
+/// blend and write mask when the guest's blend state is independent, and
+/// both advertised.
+#[test]
+fn colour_buffers_blend_and_mask_independently() {
+    // Buffer 0: red (0) written, the rest kept grey. Buffer 1: blue plus grey.
+    assert_eq!(
+        independent_blend_pixels(true),
+        [[128, 128, 0, 128], [255, 128, 128, 255]]
+    );
+    // Not independent: buffer 0's state for both.
+    assert_eq!(
+        independent_blend_pixels(false),
+        [[128, 128, 0, 128], [128, 128, 0, 128]]
+    );
+    let caps = Renderer::new(gpu()).caps_v2();
+    let both = bset::INDEP_BLEND_ENABLE | bset::INDEP_BLEND_FUNC;
+    assert_eq!(caps.v1.bset.get() & both, both);
 }

@@ -76,11 +76,14 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries, conditional rendering (inverted too), primitive
+        // Blend state and write mask per colour buffer (renderer_gl.rs),
+        // occlusion queries, conditional rendering (inverted too), primitive
         // restart at any index, polygon stipple and depth clamp (where the
         // device can turn depth clipping off) are implemented and tested
         // (renderer_commands.rs).
-        bset: le(bset::OCCLUSION_QUERY
+        bset: le(bset::INDEP_BLEND_ENABLE
+            | bset::INDEP_BLEND_FUNC
+            | bset::OCCLUSION_QUERY
             | bset::CONDITIONAL_RENDER
             | bset::CONDITIONAL_RENDER_INVERTED
             | bset::PRIMITIVE_RESTART

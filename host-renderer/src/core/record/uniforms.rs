@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn slices_are_aligned_disjoint_and_recycled_once_submitted() {
         let gpu = Gpu::new().expect("a wgpu device (lavapipe)");
-        let align = alignment(gpu);
+        let align = alignment(&gpu);
         let mut arena = UniformArena::default();
         let a = arena.alloc(&gpu, 0, &[1; 20], 20).expect("a");
         let b = arena.alloc(&gpu, 0, &[2; 40], 4).expect("b");

@@ -54,7 +54,7 @@ mod parse;
 
 pub use error::{Error, ErrorKind};
 pub use interface::Interface;
-pub use options::{Channel, CompareFunction, Options, SamplerOptions};
+pub use options::{Channel, CompareFunction, Options, OutputKind, SamplerOptions};
 pub use parse::parse;
 
 use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};

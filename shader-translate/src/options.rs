@@ -63,6 +63,10 @@ pub struct Options {
     /// (`A8` stored as `R8`: `[A, G, B, A]`, so GL's alpha lands in red);
     /// [`Channel::RGBA`] (the default) leaves the colour as it is.
     pub output_swizzles: [[Channel; 4]; MAX_COLOR_BUFFERS as usize],
+    /// FS only, per colour buffer (output location): how the colour is
+    /// typed for the render target, `vec4<f32>` or, for integer formats,
+    /// `vec4<i32>` / `vec4<u32>` holding the register's bits (not clamped).
+    pub output_kinds: [OutputKind; MAX_COLOR_BUFFERS as usize],
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
     /// FS input's location, interpolation and sampling (WebGPU requires them
@@ -90,9 +94,22 @@ impl Default for Options {
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
+            output_kinds: [OutputKind::Float; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
         }
     }
+}
+
+/// The component type of a colour output: the render target's format class.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum OutputKind {
+    /// Float, unorm and snorm targets.
+    #[default]
+    Float,
+    /// Signed integer targets.
+    Sint,
+    /// Unsigned integer targets.
+    Uint,
 }
 
 /// A comparison function (`PIPE_FUNC_*` order).

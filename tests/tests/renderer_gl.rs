@@ -464,3 +464,87 @@ fn colour_buffers_blend_and_mask_independently() {
     let both = bset::INDEP_BLEND_ENABLE | bset::INDEP_BLEND_FUNC;
     assert_eq!(caps.v1.bset.get() & both, both);
 }
+
+/// An integer colour target (resource 5) of `format`: cleared to the
+/// integers `words`, read back (first texel's `bytes` bytes), then drawn to
+/// under an additive blend (ignored: GL does not blend integer buffers) by
+/// a fragment shader writing the integer immediate `imm`, read back again.
+fn integer_target(format: Format, words: [u32; 4], imm: &str, bytes: usize) -> [Vec<u8>; 2] {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.create_resource(
+        ResId(5),
+        &info(TextureTarget::TEXTURE_2D, format, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(5)).unwrap();
+    let add = RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(BlendFactor::ONE)
+        .with_rgb_dst_factor(BlendFactor::ONE)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(BlendFactor::ONE)
+        .with_alpha_dst_factor(BlendFactor::ONE);
+    let setup_stream = draw_stream(&DrawSetup {
+        target: 5,
+        format,
+        blend: add,
+        clear: [0.0; 4],
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &setup_stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let read = |r: &mut Renderer| r.read_resource(ResId(5), 0, 0).unwrap().data[..bytes].to_vec();
+    let mut e = Encoder::new();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: words,
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let cleared = read(&mut r);
+    let mut e = Encoder::new();
+    let fs = format!("FRAG\nDCL OUT[0], COLOR\n{imm}\n  0: MOV OUT[0], IMM[0]\n  1: END\n");
+    shader(&mut e, 40, ShaderStage::FRAGMENT, &fs);
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    [cleared, read(&mut r)]
+}
+
+/// EXT_texture_integer render targets: clears take integer words, the
+/// fragment shader's register bits are written as integers, blending is
+/// off; both kinds advertised as render targets and sampler views.
+#[test]
+fn integer_targets_clear_and_draw_integers() {
+    let [cleared, drawn] = integer_target(
+        Format::R8G8B8A8_UINT,
+        [9, 8, 7, 6],
+        "IMM[0] UINT32 {7, 200, 3, 255}",
+        4,
+    );
+    assert_eq!((cleared, drawn), (vec![9, 8, 7, 6], vec![7, 200, 3, 255]));
+    let [cleared, drawn] = integer_target(
+        Format::R32_SINT,
+        [(-3i32) as u32, 0, 0, 0],
+        "IMM[0] INT32 {-5, 0, 0, 0}",
+        4,
+    );
+    assert_eq!(cleared, (-3i32).to_le_bytes());
+    assert_eq!(drawn, (-5i32).to_le_bytes());
+    let caps = Renderer::new(gpu()).caps_v2();
+    for f in [
+        Format::R8G8B8A8_UINT,
+        Format::R32G32B32A32_SINT,
+        Format::R16_UINT,
+    ] {
+        assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
+        assert!(caps.v1.sampler.contains(f.0), "{f:?} sampleable");
+    }
+}

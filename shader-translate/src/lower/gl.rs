@@ -172,14 +172,18 @@ impl Lowerer<'_> {
                 var,
                 clamp,
                 swizzle,
+                kind,
             } => {
                 let ptr = self.local_ptr(var);
                 let mut v = self.load(ptr);
                 if clamp {
                     v = self.math(MathFunction::Saturate, &[v]);
                 }
+                if kind != Kind::Float {
+                    v = self.bitcast(v, kind);
+                }
                 if swizzle != Channel::RGBA {
-                    v = self.select_channels(v, swizzle, Kind::Float, false);
+                    v = self.select_channels(v, swizzle, kind, false);
                 }
                 v
             }

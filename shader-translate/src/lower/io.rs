@@ -15,7 +15,7 @@ use crate::interface::{
     Varying,
 };
 use crate::limits;
-use crate::options::Channel;
+use crate::options::{Channel, OutputKind};
 use naga::{
     Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
     LocalVariable, StructMember, Type, TypeInner,
@@ -27,11 +27,13 @@ pub(crate) enum Source {
     /// The VS position output (GL → WebGPU clip space).
     Position(Option<Handle<LocalVariable>>),
     /// An output register, clamped to [0, 1] when `clamp`, then swizzled
-    /// (`Options::output_swizzles`).
+    /// (`Options::output_swizzles`), its bits typed as `kind`
+    /// (`Options::output_kinds`).
     Reg {
         var: Handle<LocalVariable>,
         clamp: bool,
         swizzle: [Channel; 4],
+        kind: Kind,
     },
     /// FS depth: `.z` of the output register.
     Depth(Handle<LocalVariable>),
@@ -470,15 +472,28 @@ impl Lowerer<'_> {
             return Ok(());
         }
         let vec4 = self.vec4_ty(Kind::Float);
+        let (ivec4, uvec4) = (self.vec4_ty(Kind::Sint), self.vec4_ty(Kind::Uint));
         let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
         let clip_ty = self.clip_distances_ty();
         let mut members = Vec::with_capacity(self.io.members.len());
         let mut offset = 0u32;
         for m in &self.io.members {
-            let (ty, size) = match m.binding {
-                Binding::BuiltIn(BuiltIn::FragDepth) => (f32_ty, 16),
-                Binding::BuiltIn(BuiltIn::SampleMask) => (u32_ty, 16),
-                Binding::BuiltIn(BuiltIn::ClipDistances) => (clip_ty, 32),
+            let (ty, size) = match (&m.binding, &m.source) {
+                (Binding::BuiltIn(BuiltIn::FragDepth), _) => (f32_ty, 16),
+                (Binding::BuiltIn(BuiltIn::SampleMask), _) => (u32_ty, 16),
+                (Binding::BuiltIn(BuiltIn::ClipDistances), _) => (clip_ty, 32),
+                (
+                    _,
+                    Source::Reg {
+                        kind: Kind::Sint, ..
+                    },
+                ) => (ivec4, 16),
+                (
+                    _,
+                    Source::Reg {
+                        kind: Kind::Uint, ..
+                    },
+                ) => (uvec4, 16),
                 _ => (vec4, 16),
             };
             let name = match m.binding {
@@ -541,6 +556,7 @@ impl Lowerer<'_> {
                                 var: o.var,
                                 clamp,
                                 swizzle: Channel::RGBA,
+                                kind: Kind::Float,
                             },
                         });
                         Usage::Location {
@@ -651,11 +667,17 @@ impl Lowerer<'_> {
                     // Every copy but the last is listed here, the last below.
                     let last = o.semantic.index + copies - 1;
                     for location in o.semantic.index..=last {
+                        let kind = match self.options.output_kinds.get(location as usize) {
+                            Some(OutputKind::Sint) => Kind::Sint,
+                            Some(OutputKind::Uint) => Kind::Uint,
+                            _ => Kind::Float,
+                        };
                         self.io.members.push(Member {
                             binding: Self::location(location, None, None),
                             source: Source::Reg {
                                 var: o.var,
-                                clamp,
+                                clamp: clamp && kind == Kind::Float,
+                                kind,
                                 swizzle: self
                                     .options
                                     .output_swizzles

@@ -318,9 +318,11 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     let blendable = ff
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE);
-    let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
+    // GL neither filters nor blends integer formats.
+    let integer = f.is_integer();
+    let render = f.usage & usage::RENDER != 0 && attach && (blendable || integer) && sampled;
     FormatSupport {
-        sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,
+        sample: f.usage & usage::SAMPLE != 0 && sampled && (filterable || integer),
         render,
         depth: f.usage & usage::DEPTH != 0 && attach && copy,
         multisample: render

@@ -108,6 +108,12 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
     if depth_blit {
         return Err(CommandError::Unsupported("scaled or converting depth blit"));
     }
+    if src_t.desc.is_integer() || dst_t.desc.is_integer() {
+        // The blitter samples and writes floats.
+        return Err(CommandError::Unsupported(
+            "scaled, masked or converting integer blit",
+        ));
+    }
     if color_mask == 0 {
         return Ok(());
     }

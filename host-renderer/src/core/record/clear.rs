@@ -22,7 +22,12 @@ pub(crate) fn clear(
     for (i, (slot, cbuf)) in loads.colors.iter_mut().zip(&fb.cbufs).enumerate() {
         let Some(surface) = cbuf else { continue };
         if c.buffers & clear_bits::color(i as u32) != 0 {
-            let color = c.color.map(|v| f64::from(f32::from_bits(v)));
+            // Integer targets clear to the integers the words hold.
+            let color = match surface.host_format.sample_type(None, None) {
+                Some(wgpu::TextureSampleType::Sint) => c.color.map(|v| f64::from(v as i32)),
+                Some(wgpu::TextureSampleType::Uint) => c.color.map(f64::from),
+                _ => c.color.map(|v| f64::from(f32::from_bits(v))),
+            };
             let [r, g, b, a] = render_swizzled(surface.render_swizzle, color);
             *slot = Some(wgpu::Color { r, g, b, a });
             any = true;

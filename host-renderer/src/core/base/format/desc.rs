@@ -68,6 +68,14 @@ pub mod usage {
     pub const DEPTH: u8 = 4;
 }
 
+/// True for (signed or unsigned) integer colour host formats.
+pub fn is_integer_format(f: Tf) -> bool {
+    matches!(
+        f.sample_type(None, None),
+        Some(wgpu::TextureSampleType::Sint | wgpu::TextureSampleType::Uint)
+    )
+}
+
 /// One supported virgl format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FormatDesc {
@@ -119,6 +127,11 @@ impl FormatDesc {
     /// True when the guest format has a stencil part.
     pub fn has_stencil(&self) -> bool {
         self.host.has_stencil_aspect()
+    }
+
+    /// True for (signed or unsigned) integer colour formats.
+    pub fn is_integer(&self) -> bool {
+        is_integer_format(self.host)
     }
 
     /// True when the guest format has a depth part.

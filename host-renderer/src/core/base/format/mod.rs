@@ -19,7 +19,7 @@ pub use convert::{
 };
 #[cfg(any(test, feature = "internals"))]
 pub use desc::Conversion;
-pub use desc::{render_mask, render_swizzled, swz, usage, FormatDesc};
+pub use desc::{is_integer_format, render_mask, render_swizzled, swz, usage, FormatDesc};
 pub use table::{lookup, TABLE};
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::primitive::Primitive;
 use crate::core::base::error::CommandError;
-use crate::core::base::format::{render_mask, swz};
+use crate::core::base::format::{is_integer_format, render_mask, swz};
 use crate::core::base::gallium;
 use crate::core::gpu::device::Gpu;
 use crate::core::state::objects::SurfaceObj;
@@ -259,8 +259,8 @@ fn color_target(
                     operation: gallium::blend_op(rt.rgb_func()),
                 }
             };
-            let blend = rt
-                .blend_enable()
+            // GL does not blend integer buffers (WebGPU refuses to).
+            let blend = (rt.blend_enable() && !is_integer_format(s.host_format))
                 .then_some(wgpu::BlendState { color, alpha });
             (blend, rt.colormask())
         }

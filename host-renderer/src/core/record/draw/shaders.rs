@@ -10,7 +10,7 @@ use crate::core::state::objects::{CompiledShader, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
-use shader_translate::{Channel, CompareFunction, Options, SamplerOptions};
+use shader_translate::{Channel, CompareFunction, Options, OutputKind, SamplerOptions};
 use std::sync::Arc;
 
 /// The compiled shaders of a draw.
@@ -33,6 +33,7 @@ pub(super) fn compile(
     let vs_opts = Options {
         samplers: sampler_options(&bound.vs.views),
         output_swizzles: Options::default().output_swizzles,
+        output_kinds: Options::default().output_kinds,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
         polygon_offset: false,
@@ -98,11 +99,21 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: sampler_options(&bound.fs.views),
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
+        output_kinds: [OutputKind::Float; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
     };
-    for (o, c) in options.output_swizzles.iter_mut().zip(&fb.cbufs) {
+    let targets = options
+        .output_swizzles
+        .iter_mut()
+        .zip(&mut options.output_kinds);
+    for ((o, kind), c) in targets.zip(&fb.cbufs) {
         if let Some(s) = c {
             *o = s.render_swizzle.map(channel);
+            *kind = match s.host_format.sample_type(None, None) {
+                Some(wgpu::TextureSampleType::Sint) => OutputKind::Sint,
+                Some(wgpu::TextureSampleType::Uint) => OutputKind::Uint,
+                _ => OutputKind::Float,
+            };
         }
     }
     options

@@ -182,6 +182,10 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R32_SINT, Tf::R32Sint, [R, ZERO, ZERO, ONE], SR),
     d(Format::R32G32_SINT, Tf::Rg32Sint, [R, G, ZERO, ONE], SR),
     d(Format::R32G32B32A32_SINT, Tf::Rgba32Sint, RGBA, SR),
+    // ARB_texture_rgb10_a2ui (Mesa also needs it for packed integer
+    // pixel types); BGR order through the swizzle (and render swizzle).
+    d(Format::R10G10B10A2_UINT, Tf::Rgb10a2Uint, RGBA, SR),
+    d(Format::B10G10R10A2_UINT, Tf::Rgb10a2Uint, [B, G, R, A], SR),
     d(Format::L16_UNORM, Tf::R16Unorm, [R, R, R, ONE], SAMPLE),
     d(
         Format::A16_UNORM,

@@ -12,7 +12,7 @@ use guest_protocol::virgl::bits::{
     BlendFlags, BlendLogicOp, BlitFlags, DepthAlpha, RasterizerFlags, RasterizerStipple, RtBlend,
     StencilFace,
 };
-use guest_protocol::virgl::caps::bset;
+use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{
     clear_bits, BlendFactor, BlendFunc, CompareFunc, CullFace, ShaderStage, TextureTarget,
 };
@@ -547,4 +547,92 @@ fn integer_targets_clear_and_draw_integers() {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
         assert!(caps.v1.sampler.contains(f.0), "{f:?} sampleable");
     }
+}
+
+/// The first texel of an sRGB render target (BGRA) after clearing it to
+/// linear 0.5 grey and drawing the blue triangle over its left half through
+/// a surface of `view` (its sRGB format or the linear twin: Mesa picks the
+/// one GL_FRAMEBUFFER_SRGB asks for), read at the cleared and drawn pixels.
+fn srgb_target(view: Format) -> [[u8; 4]; 2] {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    let mut tri = TRIANGLE;
+    // Left of the diagonal from the bottom-left to the top-right corner.
+    tri[8] = 1.0;
+    tri[17] = 1.0;
+    setup(&mut r, ctx, &tri);
+    let target = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_SRGB, W, W);
+    r.create_resource(ResId(6), &target, None).unwrap();
+    r.attach_resource(ctx, ResId(6)).unwrap();
+    let stream = draw_stream(&DrawSetup {
+        target: 6,
+        format: view,
+        clear: [0.5, 0.5, 0.5, 1.0],
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(6), 0, 0).unwrap();
+    let at = |x: u32, y: u32| {
+        let i = (y * img.stride + x * 4) as usize;
+        [0, 1, 2, 3].map(|c| img.data[i + c])
+    };
+    [at(14, 1), at(1, 14)]
+}
+
+/// GL_FRAMEBUFFER_SRGB through the surface format (VIRGL_CAP_SRGB_WRITE_CONTROL):
+/// an sRGB surface encodes what is cleared and drawn, its linear twin on the
+/// same storage writes the values as they are.
+#[test]
+fn srgb_targets_encode_only_through_srgb_surfaces() {
+    // Linear 0.5 is sRGB 188; blue stays 255.
+    assert_eq!(
+        srgb_target(Format::B8G8R8A8_SRGB),
+        [[188, 188, 188, 255], [255, 0, 0, 255]]
+    );
+    assert_eq!(
+        srgb_target(Format::B8G8R8A8_UNORM),
+        [[128, 128, 128, 255], [255, 0, 0, 255]]
+    );
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_ne!(caps.capability_bits.get() & cap::SRGB_WRITE_CONTROL, 0);
+}
+
+/// Surfaces of one sRGB texture in its sRGB and its linear format are
+/// different attachments: a draw through the second after one through the
+/// first (GL_FRAMEBUFFER_SRGB toggled, same submit) begins a pass of its own.
+#[test]
+fn switching_a_targets_srgb_view_begins_a_new_pass() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let target = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_SRGB, W, W);
+    r.create_resource(ResId(6), &target, None).unwrap();
+    r.attach_resource(ctx, ResId(6)).unwrap();
+    let mut stream = draw_stream(&DrawSetup {
+        target: 6,
+        format: Format::B8G8R8A8_SRGB,
+        ..DrawSetup::default()
+    });
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 50,
+        res: 6,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[guest_protocol::le::Le32::new(50)],
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let img = r.read_resource(ResId(6), 0, 0).unwrap();
+    let at = (8 * img.stride + 8 * 4) as usize;
+    assert_eq!(img.data[at..at + 4], [255, 0, 0, 255]);
 }

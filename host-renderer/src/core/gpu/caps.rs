@@ -130,7 +130,10 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_texel_offset = le((-8i32) as u32);
     caps.max_texel_offset = le(7);
     caps.uniform_buffer_offset_alignment = le(limits.min_uniform_buffer_offset_alignment);
-    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH);
+    // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
+    // twin on the same storage) says whether writes encode sRGB, as Mesa
+    // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
+    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL);
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
     caps.max_texture_3d_size = le(limits.max_texture_dimension_3d);

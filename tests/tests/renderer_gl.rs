@@ -636,3 +636,51 @@ fn switching_a_targets_srgb_view_begins_a_new_pass() {
     let at = (8 * img.stride + 8 * 4) as usize;
     assert_eq!(img.data[at..at + 4], [255, 0, 0, 255]);
 }
+
+/// EXT_packed_float: an R11G11B10_FLOAT target drawn to (the flat blue
+/// triangle) and cleared to (1.5, 0.25, 4) holds GL's packed encoding
+/// (5-bit exponents, 6/6/5-bit mantissas).
+#[test]
+fn packed_float_targets_clear_and_draw() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let format = Format::R11G11B10_FLOAT;
+    r.create_resource(
+        ResId(7),
+        &info(TextureTarget::TEXTURE_2D, format, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(7)).unwrap();
+    let stream = draw_stream(&DrawSetup {
+        target: 7,
+        format,
+        clear: [1.5, 0.25, 4.0, 1.0],
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let texel = |r: &mut Renderer, x: u32| {
+        let img = r.read_resource(ResId(7), 0, 0).unwrap();
+        let at = (8 * img.stride + x * 4) as usize;
+        u32::from_le_bytes(img.data[at..at + 4].try_into().unwrap())
+    };
+    // The flat-shaded triangle is blue (0, 0, 1): only B's exponent (15).
+    assert_eq!(texel(&mut r, 8), 15 << 27);
+    let mut e = Encoder::new();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: [1.5f32, 0.25, 4.0, 1.0].map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // 1.5: exponent 15, mantissa 32; 0.25: exponent 13; 4: exponent 17.
+    let packed = (15 << 6 | 32) | (13 << 6) << 11 | (17 << 5) << 22;
+    assert_eq!(texel(&mut r, 8), packed);
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert!(caps.v1.render.contains(format.0));
+}

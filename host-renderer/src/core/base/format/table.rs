@@ -94,7 +94,8 @@ pub const TABLE: &[FormatDesc] = &[
     // 10-bit and packed float.
     d(Format::R10G10B10A2_UNORM, Tf::Rgb10a2Unorm, RGBA, SR),
     d(Format::R10G10B10X2_UNORM, Tf::Rgb10a2Unorm, RGB1, SR),
-    d(Format::R11G11B10_FLOAT, Tf::Rg11b10Ufloat, RGB1, SAMPLE),
+    // Renderable where the device has RG11B10UFLOAT_RENDERABLE (EXT_packed_float).
+    d(Format::R11G11B10_FLOAT, Tf::Rg11b10Ufloat, RGB1, SR),
     d(Format::R9G9B9E5_FLOAT, Tf::Rgb9e5Ufloat, RGB1, SAMPLE),
     // Half floats.
     d(Format::R16_FLOAT, Tf::R16Float, [R, ZERO, ZERO, ONE], SR),

@@ -25,7 +25,15 @@
 //! the device has them and refused with `Unsupported` where it cannot be
 //! exact.
 //!
-//! Up to eight colour buffers are advertised (`max_render_targets`).
+//! Up to eight colour buffers are advertised (`max_render_targets`), with
+//! blend state and write masks of their own (`INDEP_BLEND_*`).
+//!
+//! Beyond GL 2.1, extensions Mesa derives from caps that are implemented
+//! and tested (`tests/tests/renderer_gl.rs`): uniform buffer objects
+//! (`max_uniform_blocks`), integer, RGB10A2UI and R11G11B10F formats in the
+//! format masks, and sRGB write control (`SRGB_WRITE_CONTROL`). The GL
+//! version stays 2.1 until the rest of GL 3.0 (multisampling, transform
+//! feedback, texture arrays, GLSL 1.30) is there.
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;

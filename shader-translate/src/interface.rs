@@ -16,8 +16,8 @@
 //!
 //! | binding | resource |
 //! | --- | --- |
-//! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>`; `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
-//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (272 bytes) |
+//! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>` (a read-only storage buffer when `n` > [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS), see [`ConstantBuffer::storage`]); `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (288 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
 //!
@@ -114,8 +114,8 @@ pub fn fragment_varying_locations(varyings: &[SemanticId]) -> Vec<u32> {
 }
 
 /// Per-draw values the translated shaders read from
-/// [`DRIVER_UNIFORMS_BINDING`] (a 144-byte uniform buffer, same layout in
-/// both stages). See `docs/gl-conventions.md`.
+/// [`DRIVER_UNIFORMS_BINDING`] (a [`DriverUniforms::SIZE`]-byte uniform
+/// buffer, same layout in both stages). See `docs/gl-conventions.md`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DriverUniforms {
     /// VS: clip-space y is multiplied by this. +1 when the viewport's y scale
@@ -131,24 +131,34 @@ pub struct DriverUniforms {
     /// VS: the user clip planes (`SET_CLIP_STATE`), read for the planes
     /// [`Options::clip_planes`](crate::Options::clip_planes) enables.
     pub clip_planes: [[f32; 4]; 8],
+    /// FS: GL's polygon offset, read under
+    /// [`Options::polygon_offset`](crate::Options::polygon_offset): the
+    /// constant part in window depth (`units · r`), the slope factor, the
+    /// clamp (0: none), and an unused lane.
+    pub polygon_offset: [f32; 4],
 }
 
 impl DriverUniforms {
     /// Size of the uniform buffer in bytes.
-    pub const SIZE: u64 = 272;
+    pub const SIZE: u64 = 288;
 
     /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
     /// `alpha_ref`, 4 bytes of padding, then the 32 stipple rows as
     /// little-endian u32s (`array<vec4<u32>, 8>`), then the 8 clip planes
-    /// as little-endian f32s (`array<vec4<f32>, 8>`).
-    pub fn to_bytes(&self) -> [u8; 272] {
-        let mut out = [0u8; 272];
+    /// as little-endian f32s (`array<vec4<f32>, 8>`), then the polygon
+    /// offset (`vec4<f32>`).
+    pub fn to_bytes(&self) -> [u8; 288] {
+        let mut out = [0u8; 288];
         let floats = [self.flip_y, self.fb_height, self.alpha_ref, 0.0].map(f32::to_bits);
         let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
-        for (chunk, v) in out
-            .chunks_exact_mut(4)
-            .zip(floats.into_iter().chain(self.polygon_stipple).chain(planes))
-        {
+        let offset = self.polygon_offset.map(f32::to_bits);
+        for (chunk, v) in out.chunks_exact_mut(4).zip(
+            floats
+                .into_iter()
+                .chain(self.polygon_stipple)
+                .chain(planes)
+                .chain(offset),
+        ) {
             chunk.copy_from_slice(&v.to_le_bytes());
         }
         out
@@ -163,6 +173,7 @@ impl Default for DriverUniforms {
             alpha_ref: 0.0,
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
+            polygon_offset: [0.0; 4],
         }
     }
 }
@@ -210,6 +221,11 @@ pub struct ConstantBuffer {
     /// Bytes the shader may read (16 per declared register); bind at least
     /// this much.
     pub size: u64,
+    /// Declared as a read-only storage buffer (`var<storage, read>`), not a
+    /// uniform buffer: it holds more than
+    /// [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS)
+    /// registers, beyond what a uniform binding is sure to hold.
+    pub storage: bool,
 }
 
 /// What kind of texture a unit's binding must be.
@@ -382,7 +398,12 @@ impl fmt::Display for Interface {
         for cb in &self.constant_buffers {
             write!(f, "constant buffer CONST[{}] -> ", cb.index)?;
             binding(f, cb.binding)?;
-            writeln!(f, ", {} bytes", cb.size)?;
+            let storage = if cb.storage {
+                " (read-only storage)"
+            } else {
+                ""
+            };
+            writeln!(f, ", {} bytes{storage}", cb.size)?;
         }
         if let Some(b) = self.driver_uniforms {
             f.write_str("driver uniforms -> ")?;
@@ -453,6 +474,7 @@ mod tests {
             alpha_ref: 0.5,
             polygon_stipple: std::array::from_fn(|i| i as u32 * 3),
             clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
+            polygon_offset: [1.5, 2.0, -0.25, 0.0],
         }
         .to_bytes();
         assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
@@ -463,5 +485,7 @@ mod tests {
         assert_eq!(bytes.get(144..148), Some(&0.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(256..260), Some(&7.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(268..272), Some(&(-2.5f32).to_le_bytes()[..]));
+        assert_eq!(bytes.get(272..276), Some(&1.5f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(280..284), Some(&(-0.25f32).to_le_bytes()[..]));
     }
 }

@@ -20,9 +20,12 @@ pub const MAX_PROPERTIES: usize = 64;
 pub const MAX_TEMPS: u32 = 4 * 1024;
 /// Most `ADDR` registers.
 pub const MAX_ADDRESS_REGS: u32 = 4;
-/// Most vec4 registers in one constant buffer (64 KiB, WebGPU's
-/// `maxUniformBufferBindingSize` default).
-pub const MAX_CONSTANTS: u32 = 4 * 1024;
+/// Most vec4 registers in one constant buffer (1 MiB).
+pub const MAX_CONSTANTS: u32 = 64 * 1024;
+/// Most vec4 registers of a constant buffer declared as a uniform buffer
+/// (64 KiB, WebGPU's `maxUniformBufferBindingSize` default); larger ones are
+/// read-only storage buffers.
+pub const MAX_UNIFORM_CONSTANTS: u32 = 4 * 1024;
 /// Most constant buffers (`CONST[b][…]` with `b` below this).
 pub const MAX_CONSTANT_BUFFERS: u32 = 16;
 /// Most sampler / sampler-view units (`SAMP[i]`, `SVIEW[i]`).

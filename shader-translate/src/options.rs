@@ -36,6 +36,12 @@ pub struct Options {
     /// discards fragments whose bit in the driver uniforms' 32×32 stipple
     /// pattern (window position modulo 32) is 0.
     pub polygon_stipple: bool,
+    /// FS only, GL's polygon offset on a fixed-point depth buffer: a
+    /// fragment shader that does not write depth writes its fragment's
+    /// depth plus `units · r + factor · max(|∂z/∂x|, |∂z/∂y|)` (clamped by
+    /// the offset clamp, then to [0, 1]), from the driver uniforms'
+    /// `polygon_offset`.
+    pub polygon_offset: bool,
     /// VS only, rasterizer `clip_plane_enable`: bit `i` enables user clip
     /// plane `i`. When any is set the VS writes eight clip distances, plane
     /// `i`'s being `dot(v, clip_planes[i])` (driver uniforms) for the
@@ -85,6 +91,7 @@ impl Default for Options {
             clamp_fragment_color: false,
             alpha_test: None,
             polygon_stipple: false,
+            polygon_offset: false,
             clip_planes: 0,
             color_buffers: 1,
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],

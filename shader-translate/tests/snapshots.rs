@@ -47,6 +47,7 @@ fn options(path: &Path) -> Options {
             "color_buffers" => o.color_buffers = value.parse().unwrap(),
             "alpha_test" => o.alpha_test = CompareFunction::from_pipe(value.parse().unwrap()),
             "polygon_stipple" => o.polygon_stipple = flag(),
+            "polygon_offset" => o.polygon_offset = flag(),
             "sampler0_swizzle" => o.samplers[0].swizzle = swizzle(value),
             "sampler0_alpha_one" => o.samplers[0].alpha_one = flag(),
             "sampler0_depth" => o.samplers[0].depth = flag(),

@@ -555,7 +555,7 @@ fn caps_are_the_gl21_level() {
     assert_eq!(caps.v1.max_render_targets.get(), 8);
     assert_eq!(
         caps.capability_bits.get(),
-        cap::TRANSFER | cap::FB_NO_ATTACH
+        cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL
     );
     assert!(caps.host_feature_check_version.get() >= 5);
     assert!(caps.renderer.starts_with(b"pv3d wgpu "));

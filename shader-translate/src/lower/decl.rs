@@ -229,7 +229,8 @@ impl Lowerer<'_> {
     }
 
     /// One uniform array per declared constant buffer, sized to its highest
-    /// declared register.
+    /// declared register; a read-only storage array when that is more than a
+    /// uniform binding is sure to hold.
     fn declare_constant_buffers(&mut self, extents: &[u32]) {
         let vec4 = self.vec4_ty(Kind::Float);
         for (index, &extent) in (0u32..).zip(extents) {
@@ -245,10 +246,18 @@ impl Lowerer<'_> {
                 group: self.group,
                 binding: constant_buffer_binding(index),
             };
+            let storage = extent > limits::MAX_UNIFORM_CONSTANTS;
+            let space = if storage {
+                AddressSpace::Storage {
+                    access: naga::StorageAccess::LOAD,
+                }
+            } else {
+                AddressSpace::Uniform
+            };
             let var = self.module.global_variables.append(
                 GlobalVariable {
                     name: Some(format!("const{index}")),
-                    space: AddressSpace::Uniform,
+                    space,
                     binding: Some(binding),
                     ty,
                     init: None,
@@ -261,6 +270,7 @@ impl Lowerer<'_> {
                 index,
                 binding,
                 size: u64::from(extent) * 16,
+                storage,
             });
         }
     }

@@ -16,9 +16,9 @@ use naga::diagnostic_filter::{
     StandardFilterableTriggeringRule,
 };
 use naga::{
-    AddressSpace, BinaryOperator, Block, BuiltIn, EntryPoint, Expression, GlobalVariable, Handle,
-    Literal, MathFunction, Module, ResourceBinding, ShaderStage, Statement, StructMember, Type,
-    TypeInner, UnaryOperator,
+    AddressSpace, BinaryOperator, Block, BuiltIn, DerivativeAxis, DerivativeControl, EntryPoint,
+    Expression, GlobalVariable, Handle, Literal, MathFunction, Module, ResourceBinding,
+    ShaderStage, Statement, StructMember, Type, TypeInner, UnaryOperator,
 };
 
 /// `vec4<u32>`s holding the 32 stipple rows.
@@ -36,6 +36,8 @@ pub(crate) enum DriverField {
     PolygonStipple = 4,
     /// `array<vec4<f32>, 8>`: the user clip planes.
     ClipPlanes = 5,
+    /// `vec4<f32>`: the polygon offset (units · r, factor, clamp).
+    PolygonOffset = 6,
 }
 
 impl Lowerer<'_> {
@@ -87,6 +89,12 @@ impl Lowerer<'_> {
                     ty: planes_ty,
                     binding: None,
                     offset: 144,
+                });
+                members.push(StructMember {
+                    name: Some("polygon_offset".to_owned()),
+                    ty: plane_ty,
+                    binding: None,
+                    offset: 272,
                 });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(
@@ -171,8 +179,11 @@ impl Lowerer<'_> {
                 if clamp {
                     v = self.math(MathFunction::Saturate, &[v]);
                 }
+                if kind != Kind::Float {
+                    v = self.bitcast(v, kind);
+                }
                 if swizzle != Channel::RGBA {
-                    v = self.select_channels(v, swizzle, Kind::Float, false);
+                    v = self.select_channels(v, swizzle, kind, false);
                 }
                 if kind != Kind::Float {
                     v = self.bitcast(v, kind);
@@ -192,7 +203,42 @@ impl Lowerer<'_> {
             }
             Source::Zero => self.splat_f32(0.0),
             Source::ClipDistances(var) => self.clip_distances(var),
+            Source::OffsetDepth => self.offset_depth(),
         }
+    }
+
+    /// The fragment's depth moved by GL's polygon offset
+    /// ([`crate::Options::polygon_offset`]): `z + o`, `o = units · r +
+    /// factor · max(|∂z/∂x|, |∂z/∂y|)`, limited by a positive clamp from
+    /// above or a negative one from below, the sum clamped to [0, 1].
+    fn offset_depth(&mut self) -> Handle<Expression> {
+        let vec4 = self.vec4_ty(Kind::Float);
+        let pos = self.builtin_arg(BuiltIn::Position { invariant: false }, vec4, "frag_coord");
+        let z = self.lane(pos, 2);
+        let params = self.driver_uniform(DriverField::PolygonOffset);
+        let [units, factor, clamp] = [0, 1, 2].map(|i| self.lane(params, i));
+        let slope = [DerivativeAxis::X, DerivativeAxis::Y].map(|axis| {
+            let d = self.expr(Expression::Derivative {
+                axis,
+                ctrl: DerivativeControl::Fine,
+                expr: z,
+            });
+            self.math(MathFunction::Abs, &[d])
+        });
+        let slope = self.math(MathFunction::Max, &slope);
+        let scaled = self.binary(BinaryOperator::Multiply, factor, slope);
+        let offset = self.binary(BinaryOperator::Add, units, scaled);
+        let zero = self.f32c(0.0);
+        let (below, above) = (
+            self.math(MathFunction::Min, &[offset, clamp]),
+            self.math(MathFunction::Max, &[offset, clamp]),
+        );
+        let positive = self.binary(BinaryOperator::Greater, clamp, zero);
+        let negative = self.binary(BinaryOperator::Less, clamp, zero);
+        let offset = self.select(negative, above, offset);
+        let offset = self.select(positive, below, offset);
+        let depth = self.binary(BinaryOperator::Add, z, offset);
+        self.math(MathFunction::Saturate, &[depth])
     }
 
     /// The eight clip distances of [`crate::Options::clip_planes`]:

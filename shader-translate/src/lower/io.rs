@@ -43,6 +43,9 @@ pub(crate) enum Source {
     /// VS clip distances from this register (`CLIPVERTEX`, else
     /// `POSITION`) and the enabled user clip planes.
     ClipDistances(Option<Handle<LocalVariable>>),
+    /// FS depth: the fragment's own, moved by the polygon offset
+    /// (`Options::polygon_offset`, shaders that write no depth).
+    OffsetDepth,
 }
 
 /// One member of the entry point's result.
@@ -721,6 +724,15 @@ impl Lowerer<'_> {
                 register: o.register,
                 semantic: Some(o.semantic),
                 usage,
+            });
+        }
+        let writes_depth = outputs
+            .iter()
+            .any(|o| o.semantic.name == Semantic::Position);
+        if self.options.polygon_offset && !writes_depth {
+            self.io.members.push(Member {
+                binding: Binding::BuiltIn(BuiltIn::FragDepth),
+                source: Source::OffsetDepth,
             });
         }
         Ok(())

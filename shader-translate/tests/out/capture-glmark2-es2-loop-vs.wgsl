@@ -9,6 +9,7 @@ struct DriverUniforms {
     padding: f32,
     polygon_stipple: array<vec4<u32>, 8>,
     clip_planes: array<vec4<f32>, 8>,
+    polygon_offset: vec4<f32>,
 }
 
 @group(0) @binding(0) 

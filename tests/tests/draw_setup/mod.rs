@@ -136,6 +136,8 @@ pub struct DrawSetup {
     pub logic_op: Option<u8>,
     /// Resource drawn to.
     pub target: u32,
+    /// Its layer (or 3D slice) drawn to.
+    pub layer: u32,
     /// Rasterizer line width.
     pub line_width: f32,
     /// Primitive and vertex count.
@@ -162,6 +164,7 @@ impl Default for DrawSetup {
             clear: [0.0, 0.0, 0.0, 1.0],
             logic_op: None,
             target: 1,
+            layer: 0,
             line_width: 1.0,
             mode: PrimMode::TRIANGLES,
             count: 3,
@@ -184,6 +187,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         clear,
         logic_op,
         target,
+        layer,
         line_width,
         mode,
         count,
@@ -201,7 +205,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         res: target,
         format,
         range0: 0,
-        range1: 0,
+        range1: layer,
     })))
     .unwrap();
     let cbufs = [Le32::new(10)];

@@ -17,7 +17,7 @@ use crate::core::record::work::Work;
 use crate::core::record::{blit, clear, copy, draw};
 use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::context::Context;
-use crate::core::state::sub_context::SubContext;
+use crate::core::state::sub_context::{SubContext, UniformBufferBinding};
 use crate::core::validate::resource::attached;
 use guest_protocol::virgl::Command;
 
@@ -153,9 +153,21 @@ impl Exec<'_> {
             Command::SetShaderImages { images, .. } => {
                 refuse_unless(images.iter().all(|b| b.res.get() == 0), "shader images")
             }
-            Command::SetUniformBuffer { res, .. } => {
-                refuse_unless(res == 0, "uniform buffer objects")
-            }
+            Command::SetUniformBuffer {
+                stage,
+                index,
+                offset,
+                length,
+                res,
+            } => self.set_uniform_buffer(
+                stage,
+                index,
+                UniformBufferBinding {
+                    res,
+                    offset,
+                    length,
+                },
+            ),
             Command::SetRenderCondition {
                 handle, condition, ..
             } => self.render_condition(handle, condition & 1 != 0),
@@ -195,7 +207,7 @@ impl Exec<'_> {
 
 /// `Ok` when `supported`, else an `Unsupported(what)` error: for commands
 /// accepted only when they bind nothing.
-fn refuse_unless(supported: bool, what: &'static str) -> Result<(), CommandError> {
+pub(super) fn refuse_unless(supported: bool, what: &'static str) -> Result<(), CommandError> {
     if supported {
         Ok(())
     } else {

@@ -1,15 +1,16 @@
 //! State commands: the framebuffer, index and constant buffers, sampler
 //! slots, bound shaders, and the sub-context in use.
 
-use super::Exec;
+use super::{refuse_unless, Exec};
 use crate::core::base::error::CommandError;
 use crate::core::state::context::MAX_SUB_CONTEXTS;
 use crate::core::state::objects::Object;
-use crate::core::state::sub_context::{IndexBinding, StageState, SubContext};
+use crate::core::state::sub_context::{IndexBinding, StageState, SubContext, UniformBufferBinding};
 use crate::core::validate::bindings::{stage_index, write_slots};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{IndexBuffer, StageSlots};
+use shader_translate::limits::MAX_CONSTANT_BUFFERS;
 use std::sync::Arc;
 
 impl Exec<'_> {
@@ -71,6 +72,38 @@ impl Exec<'_> {
         if let Some(s) = self.sub().stages.get_mut(i) {
             s.constants.clear();
             s.constants.extend_from_slice(bytes);
+            if let Some(slot) = s.uniform_buffers.get_mut(0) {
+                *slot = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// SET_UNIFORM_BUFFER: constant buffer `index` of `stage` reads bytes
+    /// `offset..offset + length` of buffer `res` (0: unbinds it). The
+    /// resource is looked up when a draw reads it.
+    pub(super) fn set_uniform_buffer(
+        &mut self,
+        stage: ShaderStage,
+        index: u32,
+        binding: UniformBufferBinding,
+    ) -> Result<(), CommandError> {
+        let i = stage_index(stage)?;
+        if index >= MAX_CONSTANT_BUFFERS {
+            return Err(CommandError::OutOfRange {
+                what: "uniform buffer index",
+                value: u64::from(index),
+            });
+        }
+        let Some(s) = self.sub().stages.get_mut(i) else {
+            return refuse_unless(binding.res == 0, "uniform buffers of this stage");
+        };
+        let index = index as usize;
+        if s.uniform_buffers.len() <= index {
+            s.uniform_buffers.resize(index + 1, None);
+        }
+        if let Some(slot) = s.uniform_buffers.get_mut(index) {
+            *slot = (binding.res != 0).then_some(binding);
         }
         Ok(())
     }

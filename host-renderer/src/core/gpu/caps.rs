@@ -27,7 +27,15 @@
 //! the device has them and refused with `Unsupported` where it cannot be
 //! exact.
 //!
-//! Up to eight colour buffers are advertised (`max_render_targets`).
+//! Up to eight colour buffers are advertised (`max_render_targets`), with
+//! blend state and write masks of their own (`INDEP_BLEND_*`).
+//!
+//! Beyond GL 2.1, extensions Mesa derives from caps that are implemented
+//! and tested (`tests/tests/renderer_gl.rs`): uniform buffer objects
+//! (`max_uniform_blocks`), integer, RGB10A2UI and R11G11B10F formats in the
+//! format masks, and sRGB write control (`SRGB_WRITE_CONTROL`). The GL
+//! version stays 2.1 until the rest of GL 3.0 (multisampling, transform
+//! feedback, texture arrays, GLSL 1.30) is there.
 //!
 //! The format masks come from the format table: with the integer colour
 //! formats sampled and rendered (`R32G32B32A32_UINT`/`SINT` among them, and
@@ -84,7 +92,8 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Occlusion queries, conditional rendering (inverted too), primitive
+        // Blend state and write mask per colour buffer (renderer_gl.rs),
+        // occlusion queries, conditional rendering (inverted too), primitive
         // restart at any index, polygon stipple and depth clamp (where the
         // device can turn depth clipping off) are implemented and tested
         // (renderer_commands.rs). Fragment coordinate conventions: both
@@ -92,7 +101,9 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         // guest's compiler writes the shader's own `FS_COORD_ORIGIN`
         // whatever this bit says and, without it, also inverts y itself:
         // the bit must be set for the property to mean what it says.
-        bset: le(bset::OCCLUSION_QUERY
+        bset: le(bset::INDEP_BLEND_ENABLE
+            | bset::INDEP_BLEND_FUNC
+            | bset::OCCLUSION_QUERY
             | bset::FRAGMENT_COORD_CONVENTIONS
             | bset::CONDITIONAL_RENDER
             | bset::CONDITIONAL_RENDER_INVERTED
@@ -121,7 +132,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_samples: le(1),
         prim_mask: le(PRIM_MASK),
         max_tbo_size: le(0),
-        max_uniform_blocks: le(0),
+        max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),
         max_texture_gather_components: le(0),
     };
@@ -147,7 +158,10 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_texel_offset = le((-8i32) as u32);
     caps.max_texel_offset = le(7);
     caps.uniform_buffer_offset_alignment = le(limits.min_uniform_buffer_offset_alignment);
-    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH);
+    // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
+    // twin on the same storage) says whether writes encode sRGB, as Mesa
+    // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
+    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL);
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
     caps.max_texture_3d_size = le(limits.max_texture_dimension_3d);
@@ -162,6 +176,20 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
     caps
+}
+
+/// `max_uniform_blocks`: constant buffers per stage, buffer 0 (the
+/// default uniform block) included, as the reference host counts them.
+/// Each is a uniform binding beside the driver uniforms' (large ones are
+/// storage bindings); only buffer 0 and the driver uniforms take dynamic
+/// offsets. Mesa exposes `ARB_uniform_buffer_object` from 13 (12 blocks
+/// besides buffer 0). Buffers 1 and up are ranges of buffer resources
+/// (SET_UNIFORM_BUFFER), `CONST[n][i]` in TGSI.
+fn uniform_blocks(limits: &wgpu::Limits) -> u32 {
+    limits
+        .max_uniform_buffers_per_shader_stage
+        .saturating_sub(1)
+        .min(shader_translate::limits::MAX_CONSTANT_BUFFERS)
 }
 
 /// `virgl_caps_v1`: the first 308 bytes of v2 with `max_version = 1`.

@@ -337,7 +337,7 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
         || integer;
     let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
     FormatSupport {
-        sample: f.usage & usage::SAMPLE != 0 && sampled && filterable,
+        sample: f.usage & usage::SAMPLE != 0 && sampled && (filterable || integer),
         render,
         depth: f.usage & usage::DEPTH != 0 && attach && copy,
         multisample: render

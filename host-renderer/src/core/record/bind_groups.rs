@@ -34,6 +34,15 @@ pub fn uniform(dynamic: bool) -> wgpu::BindingType {
     }
 }
 
+/// A read-only storage buffer binding with a dynamic offset.
+fn read_only_storage() -> wgpu::BindingType {
+    wgpu::BindingType::Buffer {
+        ty: wgpu::BufferBindingType::Storage { read_only: true },
+        has_dynamic_offset: true,
+        min_binding_size: None,
+    }
+}
+
 /// A single-sampled texture binding.
 pub fn texture(
     view_dimension: wgpu::TextureViewDimension,
@@ -47,10 +56,12 @@ pub fn texture(
 }
 
 impl EntryKind {
-    /// How a draw layout declares this entry (uniforms with dynamic offsets).
+    /// How a draw layout declares this entry.
     pub fn binding_type(self) -> wgpu::BindingType {
         match self {
             EntryKind::Uniform => uniform(true),
+            EntryKind::StaticUniform => uniform(false),
+            EntryKind::Storage => read_only_storage(),
             EntryKind::Texture(dim, class, _) => texture(
                 dim,
                 match class {
@@ -188,8 +199,9 @@ const MAX_CACHED: usize = 256;
 pub struct BindGroupKey {
     /// Its layout.
     pub layout: wgpu::BindGroupLayout,
-    /// Uniform buffers: binding, arena chunk, bound size (offset dynamic).
-    pub buffers: Vec<(u32, wgpu::Buffer, u64)>,
+    /// Buffers: binding, arena chunk, bound size, and the offset of a
+    /// static binding (0 for dynamic ones, whose offsets the draw sets).
+    pub buffers: Vec<(u32, wgpu::Buffer, u64, u64)>,
     /// Sampled textures.
     pub views: Vec<(u32, wgpu::TextureView)>,
     /// Samplers.
@@ -209,12 +221,12 @@ impl BindGroupCache {
             return Ok(g.clone());
         }
         let mut entries = Vec::new();
-        for (binding, buffer, size) in &key.buffers {
+        for (binding, buffer, size, offset) in &key.buffers {
             entries.push(wgpu::BindGroupEntry {
                 binding: *binding,
                 resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                     buffer,
-                    offset: 0,
+                    offset: *offset,
                     size: wgpu::BufferSize::new(*size),
                 }),
             });

@@ -48,7 +48,7 @@ fn resolve_source(
             resolved.create_view(&wgpu::TextureViewDescriptor::default()),
         );
         // A pass with no draw: the resolve happens as it ends.
-        color_pass(rec.work.encoder(gpu), "resolve", &from, Some(&to));
+        color_pass(rec.work.encoder(gpu), "resolve", (&from, None), Some(&to));
         resolved
     })?;
     Ok(Some(resolved))
@@ -130,14 +130,16 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
 struct BlitViews {
     src: wgpu::TextureView,
     dst: wgpu::TextureView,
+    /// The destination slice when `dst` is a 3D view.
+    dst_slice: Option<u32>,
     src_desc: &'static FormatDesc,
     dst_desc: &'static FormatDesc,
 }
 
 impl BlitViews {
     /// The source level and layer as a sampled 2D view, the destination's as
-    /// a render target, each in the blit's format where it shares the
-    /// texture's storage.
+    /// a render target (a 3D view and its slice for a 3D texture), each in
+    /// the blit's format where it shares the texture's storage.
     fn new(
         rec: &Recorder<'_>,
         b: &Blit,
@@ -147,10 +149,15 @@ impl BlitViews {
     ) -> Self {
         let src_desc = rec.gpu.view_desc(b.src.format, src_t.desc);
         let dst_desc = rec.gpu.view_desc(b.dst.format, dst_t.desc);
-        let view = |t: &wgpu::Texture, format, usage, level, layer| {
+        let dst_3d = dst_t.dimension == wgpu::TextureDimension::D3;
+        let view = |t: &wgpu::Texture, format, usage, level, layer, d3| {
             t.create_view(&wgpu::TextureViewDescriptor {
                 format: Some(format),
-                dimension: Some(wgpu::TextureViewDimension::D2),
+                dimension: Some(if d3 {
+                    wgpu::TextureViewDimension::D3
+                } else {
+                    wgpu::TextureViewDimension::D2
+                }),
                 usage: Some(usage),
                 base_mip_level: level,
                 mip_level_count: Some(1),
@@ -166,14 +173,17 @@ impl BlitViews {
                 wgpu::TextureUsages::TEXTURE_BINDING,
                 b.src.level,
                 region.src_z,
+                false,
             ),
             dst: view(
                 &dst_t.texture,
                 dst_desc.host,
                 wgpu::TextureUsages::RENDER_ATTACHMENT,
                 b.dst.level,
-                region.dst_z,
+                if dst_3d { 0 } else { region.dst_z },
+                dst_3d,
             ),
+            dst_slice: dst_3d.then_some(region.dst_z),
             src_desc,
             dst_desc,
         }
@@ -244,7 +254,8 @@ fn draw_blit(
         let bind = blitter.bind_group(device, &views.src, &sampler, &ubuf);
         rec.work.mark(ResId(b.src.res));
         rec.work.mark(ResId(b.dst.res));
-        let mut pass = color_pass(rec.work.encoder(gpu), "blit", &views.dst, None);
+        let target = (&views.dst, views.dst_slice);
+        let mut pass = color_pass(rec.work.encoder(gpu), "blit", target, None);
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// The attachment identity of a framebuffer.
 pub fn pass_key(fb: &Framebuffer) -> PassKey {
-    let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer);
+    let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer, s.host_format);
     PassKey {
         colors: fb.cbufs.iter().map(|c| c.as_ref().map(id)).collect(),
         depth: fb.zsurf.as_ref().map(id),
@@ -57,7 +57,7 @@ pub(crate) fn begin_pass(
         .map(|(i, c)| {
             c.as_ref().map(|s| wgpu::RenderPassColorAttachment {
                 view: &s.view,
-                depth_slice: None,
+                depth_slice: s.depth_slice,
                 resolve_target: None,
                 ops: wgpu::Operations {
                     load: match loads.colors.get(i).copied().flatten() {

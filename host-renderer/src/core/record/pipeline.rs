@@ -37,12 +37,38 @@ impl CacheStats {
 /// How one bind group entry of a stage is declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryKind {
-    /// Uniform buffer.
+    /// Uniform buffer, bound with a dynamic offset.
     Uniform,
+    /// Uniform buffer bound at the offset its bind group names (constant
+    /// buffers 1 and up: devices allow few dynamic offsets per layout).
+    StaticUniform,
+    /// Read-only storage buffer, dynamic offset (a constant buffer too
+    /// large for a uniform binding).
+    Storage,
     /// Texture of a view dimension and sample type.
     Texture(wgpu::TextureViewDimension, TextureClass, bool),
     /// Sampler (comparison or filtering).
     Sampler(bool),
+}
+
+impl EntryKind {
+    /// How constant buffer `cb` is bound: buffer 0 with a dynamic offset,
+    /// the others at a static one, storage when too large for a uniform
+    /// binding.
+    pub fn of_constant_buffer(cb: &shader_translate::interface::ConstantBuffer) -> Self {
+        if cb.storage {
+            Self::Storage
+        } else if cb.index == 0 {
+            Self::Uniform
+        } else {
+            Self::StaticUniform
+        }
+    }
+
+    /// Whether the entry takes a dynamic offset.
+    pub fn is_dynamic(self) -> bool {
+        matches!(self, Self::Uniform | Self::Storage)
+    }
 }
 
 /// Everything that shapes a render pipeline.

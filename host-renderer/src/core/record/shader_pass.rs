@@ -92,19 +92,20 @@ pub fn keep<V>() -> wgpu::Operations<V> {
     }
 }
 
-/// Begins a pass on the one colour attachment `view`, keeping its contents
-/// (and resolving it into `resolve_target`, if any, as the pass ends).
+/// Begins a pass on the one colour attachment `view` (slice `depth_slice`
+/// of a 3D view), keeping its contents (and resolving it into
+/// `resolve_target`, if any, as the pass ends).
 pub fn color_pass<'e>(
     encoder: &'e mut wgpu::CommandEncoder,
     label: &'static str,
-    view: &wgpu::TextureView,
+    (view, depth_slice): (&wgpu::TextureView, Option<u32>),
     resolve_target: Option<&wgpu::TextureView>,
 ) -> wgpu::RenderPass<'e> {
     encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
         label: Some(label),
         color_attachments: &[Some(wgpu::RenderPassColorAttachment {
             view,
-            depth_slice: None,
+            depth_slice,
             resolve_target,
             ops: keep(),
         })],

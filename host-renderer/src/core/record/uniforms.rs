@@ -1,6 +1,7 @@
 //! Per-renderer uniform arena: the constant buffers and driver uniforms of
 //! draws are sub-allocated from a few large buffers instead of one fresh
-//! buffer each.
+//! buffer each (bound as uniform buffers, or as read-only storage buffers
+//! for constant buffers too large for a uniform binding).
 //!
 //! Allocations are staged in memory and uploaded with one
 //! `Queue::write_buffer` per chunk just before the submit that reads them
@@ -18,6 +19,17 @@ const CHUNK_SIZE: u64 = 1 << 20;
 /// (`Work::flush_writes`, which also makes every chunk reusable), bounding
 /// the arena's memory.
 pub const MAX_PENDING: u64 = 32 << 20;
+
+/// The offset alignment of slices: bindable as uniform and as read-only
+/// storage buffers (large constant buffers) alike.
+fn alignment(gpu: &Gpu) -> u64 {
+    let l = &gpu.limits;
+    u64::from(
+        l.min_uniform_buffer_offset_alignment
+            .max(l.min_storage_buffer_offset_alignment),
+    )
+    .max(16)
+}
 
 /// A sub-allocation: a range of one arena buffer.
 #[derive(Clone, Debug)]
@@ -73,7 +85,7 @@ impl UniformArena {
         data: &[u8],
         size: u64,
     ) -> Option<UniformSlice> {
-        let align = u64::from(gpu.limits.min_uniform_buffer_offset_alignment).max(16);
+        let align = alignment(gpu);
         let size = size.max(16).div_ceil(16) * 16;
         let data = data.get(..data.len().min(size as usize)).unwrap_or(data);
         if let Some(slice) = self.find_recent(submissions, data, size) {
@@ -163,7 +175,9 @@ impl UniformArena {
             buffer: gpu.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("uniform arena"),
                 size: size.max(CHUNK_SIZE),
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                usage: wgpu::BufferUsages::UNIFORM
+                    | wgpu::BufferUsages::STORAGE
+                    | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
             used: 0,
@@ -195,7 +209,7 @@ mod tests {
     #[test]
     fn slices_are_aligned_disjoint_and_recycled_once_submitted() {
         let gpu = Gpu::new().expect("a wgpu device (lavapipe)");
-        let align = u64::from(gpu.limits.min_uniform_buffer_offset_alignment).max(16);
+        let align = alignment(&gpu);
         let mut arena = UniformArena::default();
         let a = arena.alloc(&gpu, 0, &[1; 20], 20).expect("a");
         let b = arena.alloc(&gpu, 0, &[2; 40], 4).expect("b");

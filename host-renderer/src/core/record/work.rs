@@ -16,11 +16,16 @@ use std::collections::HashSet;
 /// Identity of the attachments of an open render pass.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PassKey {
-    /// Colour attachments: (resource, level, layer) per slot.
-    pub colors: Vec<Option<(ResId, u32, u32)>>,
+    /// Colour attachments per slot.
+    pub colors: Vec<Option<Attachment>>,
     /// Depth/stencil attachment.
-    pub depth: Option<(ResId, u32, u32)>,
+    pub depth: Option<Attachment>,
 }
+
+/// An attachment's identity: resource, level, layer and the view's format
+/// (surfaces of one texture in an sRGB format and its linear twin are
+/// different attachments).
+pub type Attachment = (ResId, u32, u32, wgpu::TextureFormat);
 
 /// An open render pass and what it renders to.
 pub struct OpenPass {

@@ -179,7 +179,12 @@ fn create_texture(
             max: max_dim,
         });
     }
-    let renderable = (support.render || support.depth) && dimension == wgpu::TextureDimension::D2;
+    // 3D textures render one slice at a time (a colour attachment's
+    // `depth_slice`); WebGPU has no depth attachments of 3D textures.
+    let renderable = match dimension {
+        wgpu::TextureDimension::D3 => support.render && !desc.is_depth_stencil(),
+        _ => support.render || support.depth,
+    };
     let mut usage = wgpu::TextureUsages::COPY_DST
         | wgpu::TextureUsages::COPY_SRC
         | wgpu::TextureUsages::TEXTURE_BINDING;

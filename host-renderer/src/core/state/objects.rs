@@ -69,8 +69,15 @@ pub struct SurfaceObj {
     pub level: u32,
     /// Array layer (or 3D slice).
     pub layer: u32,
-    /// The wgpu view (one level, one layer).
+    /// The wgpu view (one level, one layer; the whole level of a 3D
+    /// texture).
     pub view: wgpu::TextureView,
+    /// The slice rendered to when the view is 3D.
+    pub depth_slice: Option<u32>,
+    /// Polygon offset unit of a fixed-point guest depth format (the
+    /// offset is then applied in the fragment shader), `None` otherwise
+    /// ([`FormatDesc::polygon_offset_unit`](crate::core::base::format::FormatDesc::polygon_offset_unit)).
+    pub polygon_offset_unit: Option<f32>,
     /// Host format of the view.
     pub host_format: wgpu::TextureFormat,
     /// The guest format has no alpha channel (blend DST_ALPHA reads as 1).

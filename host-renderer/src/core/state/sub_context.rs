@@ -52,6 +52,18 @@ pub struct IndexBinding {
     pub offset: u32,
 }
 
+/// SET_UNIFORM_BUFFER state: a byte range of a buffer resource bound as
+/// one constant buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniformBufferBinding {
+    /// Buffer resource.
+    pub res: u32,
+    /// Byte offset.
+    pub offset: u32,
+    /// Byte length.
+    pub length: u32,
+}
+
 /// One stage's bound resources.
 #[derive(Debug, Clone, Default)]
 pub struct StageState {
@@ -59,6 +71,9 @@ pub struct StageState {
     pub shader: Option<Arc<ShaderObj>>,
     /// Constant buffer 0 (SET_CONSTANT_BUFFER), little-endian bytes.
     pub constants: Vec<u8>,
+    /// Constant buffers bound from buffer resources (SET_UNIFORM_BUFFER) by
+    /// index; one bound at 0 replaces [`StageState::constants`].
+    pub uniform_buffers: Vec<Option<UniformBufferBinding>>,
     /// Sampler views by unit.
     pub views: Vec<Option<Arc<SamplerViewObj>>>,
     /// Sampler states by unit.

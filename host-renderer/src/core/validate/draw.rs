@@ -52,6 +52,8 @@ pub struct BoundDraw<'a> {
     pub samples: u32,
     /// Polygon stipple applies (filled polygons, a pattern that is not all ones).
     pub stipple: bool,
+    /// GL's polygon offset applies to the draw's primitives.
+    pub polygon_offset: bool,
 }
 
 /// The draw's bound state, checked; `None` when the rasterizer discards
@@ -90,6 +92,7 @@ pub fn bound_draw<'a>(
         return Err(CommandError::Draw(DrawError::SampleCounts));
     }
     let stipple = polygon_stipple(&rast, sub, d.mode)?;
+    let polygon_offset = polygon_offset(&rast, d.mode);
     Ok(Some(BoundDraw {
         sub,
         rast,
@@ -100,7 +103,27 @@ pub fn bound_draw<'a>(
         fb_size,
         samples,
         stipple,
+        polygon_offset,
     }))
+}
+
+/// Whether the rasterizer offsets the depth of `mode`'s primitives as they
+/// are rasterized: points and lines by `offset_point` and `offset_line`,
+/// polygons by the switch of the fill mode of the face drawn (the front
+/// one unless it is culled).
+fn polygon_offset(rast: &Rasterizer, mode: PrimMode) -> bool {
+    let f = rast.flags;
+    let fill = match mode {
+        PrimMode::POINTS => PolygonMode::POINT,
+        PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP => PolygonMode::LINE,
+        _ if f.cull_face() == guest_protocol::virgl::enums::CullFace::FRONT => f.fill_back(),
+        _ => f.fill_front(),
+    };
+    match fill {
+        PolygonMode::POINT => f.offset_point(),
+        PolygonMode::LINE => f.offset_line(),
+        _ => f.offset_tri(),
+    }
 }
 
 /// Whether polygon stipple applies: to filled polygons only (GL), and the

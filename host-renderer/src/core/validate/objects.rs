@@ -13,7 +13,9 @@ use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
 
 /// A surface of `r` (resource `s.res`): one level and layer of a renderable
-/// texture, viewed in the surface's format where it shares the storage.
+/// texture, viewed in the surface's format where it shares the storage. A
+/// slice of a 3D texture is a 3D view of the level and the slice to render
+/// to ([`SurfaceObj::depth_slice`]).
 pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, CommandError> {
     let tex = r.texture().ok_or(CommandError::WrongResource {
         res: s.res,
@@ -33,24 +35,31 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         });
     }
     let layer = s.range1 & 0xffff;
-    if layer >= r.info.host_layers() {
+    let (w, h, depth) = r.info.level_extent(level);
+    let is_3d = tex.dimension == wgpu::TextureDimension::D3;
+    let layers = if is_3d { depth } else { r.info.host_layers() };
+    if layer >= layers {
         return Err(CommandError::OutOfRange {
             what: "surface layer",
             value: u64::from(layer),
         });
     }
     let desc = gpu.view_desc(s.format, tex.desc);
-    let (w, h, _) = r.info.level_extent(level);
+    let (dimension, base_array_layer) = if is_3d {
+        (wgpu::TextureViewDimension::D3, 0)
+    } else {
+        (wgpu::TextureViewDimension::D2, layer)
+    };
     let view = gpu.checked(WgpuOp::CreateView, || {
         tex.texture.create_view(&wgpu::TextureViewDescriptor {
             label: None,
             format: Some(desc.host),
-            dimension: Some(wgpu::TextureViewDimension::D2),
+            dimension: Some(dimension),
             usage: Some(wgpu::TextureUsages::RENDER_ATTACHMENT),
             aspect: wgpu::TextureAspect::All,
             base_mip_level: level,
             mip_level_count: Some(1),
-            base_array_layer: layer,
+            base_array_layer,
             array_layer_count: Some(1),
         })
     })?;
@@ -59,6 +68,8 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         level,
         layer,
         view,
+        depth_slice: is_3d.then_some(layer),
+        polygon_offset_unit: desc.polygon_offset_unit(),
         host_format: desc.host,
         alpha_is_one: desc.alpha_is_one(),
         render_swizzle: desc.render_swizzle(),

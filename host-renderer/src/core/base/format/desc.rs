@@ -126,6 +126,25 @@ impl FormatDesc {
         self.host.has_depth_aspect()
     }
 
+    /// GL's polygon offset unit `r` (window depth per unit of
+    /// `glPolygonOffset`'s `units`) for a fixed-point guest depth format of
+    /// `n` bits: `2 / (2^n − 1)`, two steps of the format, as Mesa's
+    /// llvmpipe (the reference host's renderer) offsets unorm depth. `None`
+    /// for float depth, whose offset Vulkan's depth bias computes by GL's
+    /// float rule, and for formats without depth.
+    pub fn polygon_offset_unit(&self) -> Option<f32> {
+        let bits = match self.virgl {
+            Format::Z16_UNORM => 16,
+            Format::Z24X8_UNORM
+            | Format::X8Z24_UNORM
+            | Format::Z24_UNORM_S8_UINT
+            | Format::S8_UINT_Z24_UNORM => 24,
+            Format::Z32_UNORM => 32,
+            _ => return None,
+        };
+        Some((2.0 / ((1u64 << bits) - 1) as f64) as f32)
+    }
+
     /// True for `X` formats (no alpha channel in the guest format).
     pub fn alpha_is_one(&self) -> bool {
         matches!(self.swizzle, [_, _, _, swz::ONE])

@@ -94,7 +94,8 @@ pub const TABLE: &[FormatDesc] = &[
     // 10-bit and packed float.
     d(Format::R10G10B10A2_UNORM, Tf::Rgb10a2Unorm, RGBA, SR),
     d(Format::R10G10B10X2_UNORM, Tf::Rgb10a2Unorm, RGB1, SR),
-    d(Format::R11G11B10_FLOAT, Tf::Rg11b10Ufloat, RGB1, SAMPLE),
+    // Renderable where the device has RG11B10UFLOAT_RENDERABLE (EXT_packed_float).
+    d(Format::R11G11B10_FLOAT, Tf::Rg11b10Ufloat, RGB1, SR),
     d(Format::R9G9B9E5_FLOAT, Tf::Rgb9e5Ufloat, RGB1, SAMPLE),
     // Half floats.
     d(Format::R16_FLOAT, Tf::R16Float, [R, ZERO, ZERO, ONE], SR),
@@ -225,7 +226,10 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R32_SINT, Tf::R32Sint, [R, ZERO, ZERO, ONE], SR),
     d(Format::R32G32_SINT, Tf::Rg32Sint, [R, G, ZERO, ONE], SR),
     d(Format::R32G32B32A32_SINT, Tf::Rgba32Sint, RGBA, SR),
+    // ARB_texture_rgb10_a2ui (Mesa also needs it for packed integer
+    // pixel types); BGR order through the swizzle (and render swizzle).
     d(Format::R10G10B10A2_UINT, Tf::Rgb10a2Uint, RGBA, SR),
+    d(Format::B10G10R10A2_UINT, Tf::Rgb10a2Uint, [B, G, R, A], SR),
     // Depth / stencil.
     d(Format::Z16_UNORM, Tf::Depth16Unorm, [R, R, R, ONE], SD),
     c(

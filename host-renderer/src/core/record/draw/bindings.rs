@@ -1,17 +1,22 @@
 //! The draw's bind groups, one per stage in shader-translate's binding
-//! scheme: constant buffer 0 and the driver uniforms from the uniform arena
-//! (dynamic offsets), the bound views (or a dummy of the right dimension)
+//! scheme: the constant buffers (SET_CONSTANT_BUFFER's data, or a range of
+//! a buffer resource bound by SET_UNIFORM_BUFFER, copied from its shadow)
+//! and the driver uniforms from the uniform arena (dynamic offsets), the
+//! bound views (or a dummy of the right dimension)
 //! and samplers (or the default one); each bound resource is also kept for
 //! the raw Vulkan path.
 
 use super::pipelines::view_dimension;
 use crate::core::base::error::{CommandError, DrawError};
 use crate::core::record::bind_groups::BindGroupKey;
+use crate::core::record::pipeline::EntryKind;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::uniforms::UniformSlice;
+use crate::core::resources::table::Resource;
 use crate::core::state::objects::CompiledShader;
-use crate::core::state::sub_context::StageState;
+use crate::core::state::sub_context::{StageState, UniformBufferBinding};
 use crate::core::validate::draw::BoundDraw;
+use crate::core::validate::resource::attached;
 use shader_translate::interface::DriverUniforms;
 
 /// The draw's bind groups and what they bind.
@@ -48,6 +53,7 @@ pub(super) fn bind(
         alpha_ref: bound.sub.dsa.map_or(0.0, |d| d.alpha_ref.get()),
         polygon_stipple: bound.sub.polygon_stipple,
         clip_planes: bound.sub.clip_planes,
+        polygon_offset: polygon_offset(bound),
     }
     .to_bytes();
     let mut out = Bindings {
@@ -75,20 +81,31 @@ fn stage_group(
     let gpu = rec.gpu;
     let mut buffers = Vec::new();
     let submissions = rec.work.submissions;
+    let (resources, attached_ids) = (&*rec.resources, rec.attached);
     let uniforms = &mut rec.work.uniforms;
-    let mut uniform = |binding: u32, data: &[u8], size: u64| {
+    let mut uniform = |binding: u32, data: &[u8], size: u64, kind: EntryKind| {
         let slice = uniforms
             .alloc(gpu, submissions, data, size)
             .ok_or(CommandError::Draw(DrawError::UniformArena))?;
-        buffers.push((binding, slice));
+        buffers.push((binding, slice, kind.is_dynamic()));
         Ok::<_, CommandError>(())
     };
     for cb in &c.interface.constant_buffers {
-        let data: &[u8] = if cb.index == 0 { &stage.constants } else { &[] };
-        uniform(cb.binding.binding, data, cb.size)?;
+        let bound = stage
+            .uniform_buffers
+            .get(cb.index as usize)
+            .copied()
+            .flatten();
+        let data: &[u8] = match bound {
+            Some(ub) => uniform_buffer_bytes(attached(resources, attached_ids, ub.res)?, ub)?,
+            None if cb.index == 0 => &stage.constants,
+            None => &[],
+        };
+        let kind = EntryKind::of_constant_buffer(cb);
+        uniform(cb.binding.binding, data, cb.size, kind)?;
     }
     if let Some(du) = c.interface.driver_uniforms {
-        uniform(du.binding, driver, driver.len() as u64)?;
+        uniform(du.binding, driver, driver.len() as u64, EntryKind::Uniform)?;
     }
     let mut tex_views = Vec::new();
     let mut samps = Vec::new();
@@ -115,20 +132,24 @@ fn stage_group(
             raw.samplers.push((s.binding, state.map(|st| st.desc)));
         }
     }
-    raw.buffers.clone_from(&buffers);
+    raw.buffers = buffers.iter().map(|(b, s, _)| (*b, s.clone())).collect();
     raw.views.clone_from(&tex_views);
     // Dynamic offsets go in binding order.
     buffers.sort_by_key(|b| b.0);
     let offsets = buffers
         .iter()
-        .map(|(_, s)| u32::try_from(s.offset))
+        .filter(|(_, _, dynamic)| *dynamic)
+        .map(|(_, s, _)| u32::try_from(s.offset))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| CommandError::Draw(DrawError::UniformOffset))?;
     let key = BindGroupKey {
         layout: layout.clone(),
         buffers: buffers
             .iter()
-            .map(|(b, s)| (*b, s.buffer.clone(), s.size))
+            .map(|(b, s, dynamic)| {
+                let offset = if *dynamic { 0 } else { s.offset };
+                (*b, s.buffer.clone(), s.size, offset)
+            })
             .collect(),
         views: tex_views,
         samplers: samps,
@@ -139,4 +160,41 @@ fn stage_group(
         .get(gpu, &key)
         .map_err(CommandError::from)?;
     Ok((group, offsets))
+}
+
+/// The driver uniforms' polygon offset: the constant part in window depth
+/// (`units` times the depth format's unit), the slope factor and the clamp;
+/// zeros when the fragment shader does not offset depth.
+fn polygon_offset(bound: &BoundDraw<'_>) -> [f32; 4] {
+    let unit = bound
+        .sub
+        .fb
+        .zsurf
+        .as_ref()
+        .and_then(|z| z.polygon_offset_unit);
+    match unit {
+        Some(r) if bound.polygon_offset => {
+            let rast = &bound.rast;
+            [
+                rast.offset_units.get() * r,
+                rast.offset_scale.get(),
+                rast.offset_clamp.get(),
+                0.0,
+            ]
+        }
+        _ => [0.0; 4],
+    }
+}
+
+/// The bytes a uniform buffer binding reads: its range of the buffer's
+/// shadow (always current), cut at the buffer's end.
+fn uniform_buffer_bytes(r: &Resource, ub: UniformBufferBinding) -> Result<&[u8], CommandError> {
+    let b = r.buffer().ok_or(CommandError::WrongResource {
+        res: ub.res,
+        what: "uniform buffer",
+    })?;
+    let size = b.size.min(b.shadow.len() as u64);
+    let start = u64::from(ub.offset).min(size);
+    let end = (start + u64::from(ub.length)).min(size);
+    Ok(b.shadow.get(start as usize..end as usize).unwrap_or(&[]))
 }

@@ -241,6 +241,14 @@ fn draw_raw(
             "logic ops or GL lines without the raw Vulkan path",
         ));
     };
+    let fb = &p.bound.sub.fb;
+    if fb.cbufs.iter().flatten().any(|s| s.depth_slice.is_some()) {
+        // The raw path renders to the surfaces' own views; a slice of a 3D
+        // texture would need a 2D view of that slice.
+        return Err(CommandError::Unsupported(
+            "logic ops or GL lines into a 3D texture slice",
+        ));
+    }
     let [r, g, b, a] = blend_constant(p.bound);
     let border = gpu
         .features
@@ -257,7 +265,6 @@ fn draw_raw(
         list
     });
     let (vs, fs) = (&p.shaders.vs, &p.shaders.fs);
-    let fb = &p.bound.sub.fb;
     let keys = &p.pipelines.raw_keys;
     let mut raw_draw = RawDraw {
         key: keys

@@ -52,10 +52,7 @@ impl Fixed {
         } else {
             wgpu::FrontFace::Cw
         };
-        let depth_stencil = fb
-            .zsurf
-            .as_ref()
-            .map(|z| depth_state(z, bound.sub.dsa.as_ref(), rast));
+        let depth_stencil = fb.zsurf.as_ref().map(|z| depth_state(z, bound, rast));
         let targets = fb
             .cbufs
             .iter()
@@ -172,13 +169,15 @@ fn aliased_line_width(width: f32, max: u32) -> u32 {
     (rounded.clamp(1.0, 255.0) as u32).min(max)
 }
 
-/// The depth/stencil state of attachment `z` under `dsa`, with the
-/// rasterizer's polygon offset as depth bias.
+/// The depth/stencil state of attachment `z` under the bound DSA, with the
+/// rasterizer's polygon offset as depth bias on float depth (fixed-point
+/// depth is offset in the fragment shader, `Options::polygon_offset`).
 fn depth_state(
     z: &SurfaceObj,
-    dsa: Option<&guest_protocol::virgl::Dsa>,
+    bound: &BoundDraw<'_>,
     rast: &Rasterizer,
 ) -> wgpu::DepthStencilState {
+    let dsa = bound.sub.dsa.as_ref();
     let has_depth = z.host_format.has_depth_aspect();
     let has_stencil = z.host_format.has_stencil_aspect();
     let (write, compare) = match dsa {
@@ -211,8 +210,7 @@ fn depth_state(
         }
         _ => wgpu::StencilState::default(),
     };
-    let offset = rast.flags.offset_tri();
-    let bias = if offset {
+    let bias = if bound.polygon_offset && z.polygon_offset_unit.is_none() {
         wgpu::DepthBiasState {
             constant: rast.offset_units.get().round() as i32,
             slope_scale: rast.offset_scale.get(),

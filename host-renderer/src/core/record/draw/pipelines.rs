@@ -89,7 +89,7 @@ pub(super) fn pipelines(
 fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
     let mut l = Vec::new();
     for cb in &shader.interface.constant_buffers {
-        l.push((cb.binding.binding, EntryKind::Uniform));
+        l.push((cb.binding.binding, EntryKind::of_constant_buffer(cb)));
     }
     if let Some(du) = shader.interface.driver_uniforms {
         l.push((du.binding, EntryKind::Uniform));

@@ -1,5 +1,6 @@
 //! The draw's shaders: translation options from the bound state (flat
-//! shading, clip range, colour clamps, alpha test, polygon stipple, view and
+//! shading, clip range, colour clamps, alpha test, polygon stipple and
+//! offset, view and
 //! render-target swizzles), then the fragment shader and the vertex shader
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
@@ -34,8 +35,10 @@ pub(super) fn compile(
     let vs_opts = Options {
         samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
         output_swizzles: Options::default().output_swizzles,
+        color_kinds: Options::default().color_kinds,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
+        polygon_offset: false,
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -89,6 +92,11 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
         alpha_test,
         polygon_stipple: bound.stipple,
+        polygon_offset: bound.polygon_offset
+            && fb
+                .zsurf
+                .as_ref()
+                .is_some_and(|z| z.polygon_offset_unit.is_some()),
         clip_planes: 0,
         color_buffers: (fb.cbufs.len() as u32).max(1),
         samplers: sampler_options(&bound.fs.views, &bound.fs.samplers),

@@ -9,7 +9,8 @@ use std::ops::Range;
 
 /// One resource bound to a shader binding of a raw draw.
 pub enum Binding<'a> {
-    /// Uniform buffer range.
+    /// Constant buffer range (uniform or read-only storage, as the layout
+    /// declares its binding).
     Buffer(&'a UniformSlice),
     /// Sampled texture view.
     View(&'a wgpu::TextureView),

@@ -60,7 +60,10 @@ pub fn set_layout(
                     .descriptor_count(1)
                     .stage_flags(flags)
                     .descriptor_type(match kind {
-                        EntryKind::Uniform => vk::DescriptorType::UNIFORM_BUFFER,
+                        EntryKind::Uniform | EntryKind::StaticUniform => {
+                            vk::DescriptorType::UNIFORM_BUFFER
+                        }
+                        EntryKind::Storage => vk::DescriptorType::STORAGE_BUFFER,
                         EntryKind::Texture(..) => vk::DescriptorType::SAMPLED_IMAGE,
                         EntryKind::Sampler(_) => vk::DescriptorType::SAMPLER,
                     }),

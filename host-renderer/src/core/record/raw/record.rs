@@ -6,6 +6,7 @@ use super::draw::{Binding, Call, RawDraw};
 use super::pipeline;
 use crate::core::base::error::RawError;
 use crate::core::gpu::raw::RawDevice;
+use crate::core::record::pipeline::EntryKind;
 use ash::vk;
 use wgpu::hal::api::Vulkan;
 
@@ -159,8 +160,11 @@ impl Descriptors {
             images: Vec::new(),
             slots: Vec::new(),
         };
-        for (stage, list) in d.bindings.iter().enumerate() {
+        for ((stage, list), entries) in d.bindings.iter().enumerate().zip(&d.key.layouts) {
             for (binding, b) in list {
+                // Constant buffers too large for a uniform binding are
+                // storage buffers, as the layout says.
+                let storage = entries.contains(&(*binding, EntryKind::Storage));
                 let binding = pipeline::shared_binding(stage as u32, *binding)
                     .ok_or(RawError::OutOfRange("binding"))?;
                 let (ty, at) = match b {
@@ -171,7 +175,12 @@ impl Descriptors {
                                 .offset(buf.offset)
                                 .range(buf.size),
                         );
-                        (vk::DescriptorType::UNIFORM_BUFFER, out.buffers.len())
+                        let ty = if storage {
+                            vk::DescriptorType::STORAGE_BUFFER
+                        } else {
+                            vk::DescriptorType::UNIFORM_BUFFER
+                        };
+                        (ty, out.buffers.len())
                     }
                     Binding::View(v) => {
                         // The layouts wgpu-hal gives sampled textures.
@@ -207,7 +216,9 @@ impl Descriptors {
             let w = vk::WriteDescriptorSet::default()
                 .dst_binding(binding)
                 .descriptor_type(ty);
-            writes.push(if ty == vk::DescriptorType::UNIFORM_BUFFER {
+            let buffer = ty == vk::DescriptorType::UNIFORM_BUFFER
+                || ty == vk::DescriptorType::STORAGE_BUFFER;
+            writes.push(if buffer {
                 w.buffer_info(
                     self.buffers
                         .get(i..=i)

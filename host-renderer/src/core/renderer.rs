@@ -13,6 +13,7 @@ use crate::core::exec::Exec;
 use crate::core::gpu::caps;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::caches::Caches;
+use crate::core::record::draw::memo::DrawMemo;
 use crate::core::record::transfer::{self, TransferBox};
 use crate::core::record::work::Work;
 use crate::core::resources::create;
@@ -58,6 +59,7 @@ pub struct Renderer {
     contexts: HashMap<CtxId, Context>,
     work: Work,
     caches: Caches,
+    memo: DrawMemo,
     signalled: Arc<Mutex<Vec<u64>>>,
     quotas: Quotas,
     memory_used: u64,
@@ -83,6 +85,7 @@ impl Renderer {
             contexts: HashMap::new(),
             work: Work::default(),
             caches: Caches::default(),
+            memo: DrawMemo::default(),
             signalled: Arc::default(),
             quotas: Quotas::DEFAULT,
             memory_used: 0,
@@ -385,6 +388,7 @@ impl Renderer {
         }
         if context.submits % 1000 == 0 {
             self.caches.log_stats();
+            self.memo.log_stats();
         }
         let mut stats = SubmitStats::default();
         let mut decode_error = None;
@@ -395,6 +399,7 @@ impl Renderer {
                 resources: &mut self.resources,
                 caches: &mut self.caches,
                 ctx: context,
+                memo: &mut self.memo,
             };
             for item in Commands::new(bytes) {
                 match item {
@@ -493,6 +498,7 @@ impl Renderer {
     /// Logs cache hit rates.
     pub fn log_stats(&self) {
         self.caches.log_stats();
+        self.memo.log_stats();
     }
 
     fn flush_work(&mut self, ctx: Option<CtxId>) {

@@ -12,6 +12,7 @@ mod transfers;
 use crate::core::base::error::CommandError;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::caches::Caches;
+use crate::core::record::draw::memo::DrawMemo;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::work::Work;
 use crate::core::record::{blit, clear, copy, draw};
@@ -33,6 +34,8 @@ pub(crate) struct Exec<'a> {
     pub caches: &'a mut Caches,
     /// The submitting context.
     pub ctx: &'a mut Context,
+    /// The previous draw's preparation.
+    pub memo: &'a mut DrawMemo,
 }
 
 impl Exec<'_> {
@@ -44,6 +47,12 @@ impl Exec<'_> {
 
     /// The recording parts and the current sub-context, borrowed together.
     pub fn split(&mut self) -> (Recorder<'_>, &mut SubContext) {
+        let (rec, sub, _) = self.parts();
+        (rec, sub)
+    }
+
+    /// [`Exec::split`] and the draw memo.
+    fn parts(&mut self) -> (Recorder<'_>, &mut SubContext, &mut DrawMemo) {
         let ctx = &mut *self.ctx;
         let sub = ctx.subs.entry(ctx.current).or_default();
         let rec = Recorder {
@@ -53,7 +62,7 @@ impl Exec<'_> {
             caches: &mut *self.caches,
             attached: &ctx.resources,
         };
-        (rec, sub)
+        (rec, sub, &mut *self.memo)
     }
 
     /// A resource attached to this context.
@@ -63,6 +72,11 @@ impl Exec<'_> {
 
     /// Executes one command.
     pub fn run(&mut self, cmd: &Command<'_>) -> Result<(), CommandError> {
+        match touches(cmd) {
+            Touch::Nothing => {}
+            Touch::Constants => self.sub().generation.constants_changed(),
+            Touch::State => self.sub().generation.state_changed(),
+        }
         let unsupported = |what| Err(CommandError::Unsupported(what));
         match *cmd {
             Command::Nop(_)
@@ -173,8 +187,8 @@ impl Exec<'_> {
                 clear::clear(&mut rec, &sub.fb, c)
             }
             Command::DrawVbo(ref d) => {
-                let (mut rec, sub) = self.split();
-                draw::draw(&mut rec, sub, d)
+                let (mut rec, sub, memo) = self.parts();
+                draw::draw(&mut rec, sub, d, memo)
             }
             Command::Blit(ref b) => blit::blit(&mut self.split().0, b),
             Command::ResourceCopyRegion(ref c) => copy::copy_region(&mut self.split().0, c),
@@ -190,6 +204,39 @@ impl Exec<'_> {
             Command::GetMemoryInfo { .. } => unsupported("GET_MEMORY_INFO"),
             Command::Video { .. } => unsupported("video"),
         }
+    }
+}
+
+/// What a command may change of the bound state draws read.
+enum Touch {
+    /// Nothing: data commands and draws.
+    Nothing,
+    /// Constant buffer 0 only.
+    Constants,
+    /// Anything else (objects, bindings, the framebuffer, queries, ...).
+    State,
+}
+
+/// What `cmd` may change of its sub-context's bound state; everything not
+/// listed as a pure data command counts as a state change.
+fn touches(cmd: &Command<'_>) -> Touch {
+    match cmd {
+        Command::Nop(_)
+        | Command::EndTransfers(_)
+        | Command::LinkShader(_)
+        | Command::SetDebugFlags(_)
+        | Command::SendStringMarker { .. }
+        | Command::TextureBarrier(_)
+        | Command::MemoryBarrier(_)
+        | Command::Clear(_)
+        | Command::DrawVbo(_)
+        | Command::Blit(_)
+        | Command::ResourceCopyRegion(_)
+        | Command::Transfer3d(_)
+        | Command::CopyTransfer3d(_)
+        | Command::ResourceInlineWrite(_) => Touch::Nothing,
+        Command::SetConstantBuffer { .. } => Touch::Constants,
+        _ => Touch::State,
     }
 }
 

@@ -1,0 +1,112 @@
+//! Draws repeated with unchanged sub-context state reuse the previous
+//! draw's preparation (pipelines, bind groups); what is not sub-context
+//! state must still be read afresh: the vertex buffer a slot names by id,
+//! its contents, and state changed between two draws of one submit.
+
+mod draw_setup;
+
+use draw_setup::*;
+use guest_protocol::le::Le32;
+use guest_protocol::virgl::enums::{CullFace, TextureTarget};
+use guest_protocol::virgl::{Box3, Command, Encoder, Format, VertexBuffer};
+use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
+
+/// A full-target triangle of one colour (RGBA).
+fn solid(rgba: [f32; 4]) -> Vec<u8> {
+    let corners = [[-1.0, -1.0], [3.0, -1.0], [-1.0, 3.0]];
+    corners
+        .iter()
+        .flat_map(|[x, y]| [*x, *y, 0.0, 1.0].into_iter().chain(rgba))
+        .flat_map(f32::to_le_bytes)
+        .collect()
+}
+
+/// A command buffer of `n` full-target draws and nothing else.
+fn draws(n: usize) -> Vec<u8> {
+    let mut e = Encoder::new();
+    for _ in 0..n {
+        e.push(&Command::DrawVbo(full_draw())).unwrap();
+    }
+    e.finish()
+}
+
+const RED: [f32; 4] = [1.0, 0.0, 0.0, 1.0];
+const GREEN: [f32; 4] = [0.0, 1.0, 0.0, 1.0];
+const BLUE: [f32; 4] = [0.0, 0.0, 1.0, 1.0];
+
+/// A renderer that drew the red triangle once (smooth shading: no CPU
+/// work, so the draw is kept for the next).
+fn drawn_red(ctx: CtxId) -> Renderer {
+    let mut r = Renderer::new(gpu());
+    r.create_context(ctx, "test").unwrap();
+    r.create_resource(
+        ResId(1),
+        &info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    buffer_with(&mut r, ctx, ResId(2), solid(RED));
+    let stats = r
+        .submit(ctx, &triangle_stream(false, true, CullFace::NONE))
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    assert_eq!(pixel(&mut r, 8, 8), [0, 0, 255, 255]);
+    r
+}
+
+#[test]
+fn a_vertex_buffer_replaced_under_its_id_is_read() {
+    let ctx = CtxId(1);
+    let mut r = drawn_red(ctx);
+    r.unref_resource(ResId(2)).unwrap();
+    buffer_with(&mut r, ctx, ResId(2), solid(GREEN));
+    let stats = r.submit(ctx, &draws(2)).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    assert_eq!(pixel(&mut r, 8, 8), [0, 255, 0, 255]);
+}
+
+#[test]
+fn vertex_data_uploaded_between_draws_is_drawn() {
+    let ctx = CtxId(1);
+    let mut r = drawn_red(ctx);
+    let bytes = solid(BLUE);
+    let whole = TransferBox {
+        level: 0,
+        region: Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: bytes.len() as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(2), &whole, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    let stats = r.submit(ctx, &draws(1)).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
+}
+
+#[test]
+fn state_changed_between_two_draws_of_one_submit_applies() {
+    let ctx = CtxId(1);
+    let mut r = drawn_red(ctx);
+    buffer_with(&mut r, ctx, ResId(3), solid(GREEN));
+    let mut e = Encoder::new();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let vbs = [VertexBuffer {
+        stride: Le32::new(32),
+        offset: Le32::new(0),
+        res: Le32::new(3),
+    }];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    assert_eq!(pixel(&mut r, 8, 8), [0, 255, 0, 255]);
+}

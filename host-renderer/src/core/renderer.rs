@@ -60,6 +60,9 @@ pub struct Renderer {
     work: Work,
     caches: Caches,
     memo: DrawMemo,
+    /// The context of the latest guest submit: errors of its deferred
+    /// work, submitted later, are recorded against it.
+    last_submitter: Option<CtxId>,
     signalled: Arc<Mutex<Vec<u64>>>,
     quotas: Quotas,
     memory_used: u64,
@@ -86,6 +89,7 @@ impl Renderer {
             work: Work::default(),
             caches: Caches::default(),
             memo: DrawMemo::default(),
+            last_submitter: None,
             signalled: Arc::default(),
             quotas: Quotas::DEFAULT,
             memory_used: 0,
@@ -147,7 +151,7 @@ impl Renderer {
 
     /// Destroys a context and its objects (resources stay).
     pub fn destroy_context(&mut self, id: CtxId) -> Result<(), LookupError> {
-        self.flush_work(None);
+        self.flush_work();
         self.contexts
             .remove(&id)
             .map(|_| ())
@@ -418,7 +422,8 @@ impl Renderer {
                 }
             }
         }
-        let flush_err = self.work.flush(&self.gpu);
+        let flush_err = self.work.end_guest_submit(&self.gpu, stats.commands);
+        self.last_submitter = Some(ctx);
         let late: Vec<WgpuError> = flush_err
             .into_iter()
             .chain(self.gpu.take_uncaptured())
@@ -435,6 +440,18 @@ impl Renderer {
         }
     }
 
+    /// Errors of `ctx` not yet reported: how many, and those of them the
+    /// context kept; they count as reported from now on.
+    pub fn report_errors(&mut self, ctx: CtxId) -> (u64, Vec<ContextErrorRecord>) {
+        let Some(c) = self.contexts.get_mut(&ctx) else {
+            return (0, Vec::new());
+        };
+        let first = usize::try_from(c.reported).unwrap_or(usize::MAX);
+        let new = c.error_count.saturating_sub(c.reported);
+        c.reported = c.error_count;
+        (new, c.errors.get(first..).unwrap_or_default().to_vec())
+    }
+
     /// Errors recorded against a context, and how many were recorded in
     /// all (the list keeps the first ones; later ones are only counted).
     pub fn context_errors(&self, ctx: CtxId) -> Option<(&[ContextErrorRecord], u64)> {
@@ -445,7 +462,7 @@ impl Renderer {
 
     /// True when submitted GPU work has not finished.
     pub fn is_busy(&mut self) -> bool {
-        self.flush_work(None);
+        self.flush_work();
         self.gpu.poll()
     }
 
@@ -453,7 +470,7 @@ impl Renderer {
     /// queue submission (`None` if it never submitted): waiting for that
     /// index waits for all of this renderer's work, not other renderers'.
     pub fn flush(&mut self) -> Option<wgpu::SubmissionIndex> {
-        self.flush_work(None);
+        self.flush_work();
         self.work.last_submission().cloned()
     }
 
@@ -474,14 +491,14 @@ impl Renderer {
 
     /// Submits pending work and waits until the GPU finished everything.
     pub fn wait_idle(&mut self) {
-        self.flush_work(None);
+        self.flush_work();
         self.gpu.wait_idle();
     }
 
     /// Creates fence `fence_id`: it signals when all work submitted so far
     /// finished. Collect signalled fences with [`Renderer::poll_fences`].
     pub fn create_fence(&mut self, fence_id: u64) {
-        self.flush_work(None);
+        self.flush_work();
         let list = Arc::clone(&self.signalled);
         self.gpu
             .queue
@@ -501,9 +518,11 @@ impl Renderer {
         self.memo.log_stats();
     }
 
-    fn flush_work(&mut self, ctx: Option<CtxId>) {
+    /// Submits pending work; an error is recorded against the context of
+    /// the latest guest submit (whose work it was), else logged.
+    fn flush_work(&mut self) {
         if let Some(e) = self.work.flush(&self.gpu) {
-            match ctx.and_then(|c| self.contexts.get_mut(&c)) {
+            match self.last_submitter.and_then(|c| self.contexts.get_mut(&c)) {
                 Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
                 None => tracing::warn!("{}", ErrorChain(&e)),
             }

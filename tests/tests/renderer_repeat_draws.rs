@@ -1,14 +1,19 @@
 //! Draws repeated with unchanged sub-context state reuse the previous
 //! draw's preparation (pipelines, bind groups); what is not sub-context
 //! state must still be read afresh: the vertex buffer a slot names by id,
-//! its contents, and state changed between two draws of one submit.
+//! its contents, state changed between two draws of one submit, and each
+//! of the blend states a guest switches between.
 
 mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::enums::{CullFace, TextureTarget};
-use guest_protocol::virgl::{Box3, Command, Encoder, Format, VertexBuffer};
+use guest_protocol::virgl::bits::{BlendFlags, BlendLogicOp, RtBlend};
+use guest_protocol::virgl::enums::{clear_bits, CullFace, TextureTarget};
+use guest_protocol::virgl::{
+    Blend, Box3, Clear, Command, CreateObject, Encoder, Format, ObjectType, VertexBuffer,
+};
+use guest_protocol::wire::F64Bits;
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
 /// A full-target triangle of one colour (RGBA).
@@ -109,4 +114,49 @@ fn state_changed_between_two_draws_of_one_submit_applies() {
     let stats = r.submit(ctx, &e.finish()).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
     assert_eq!(pixel(&mut r, 8, 8), [0, 255, 0, 255]);
+}
+
+/// A clear to black, then blend `blend` bound, then the triangle drawn.
+fn clear_bind_draw(blend: u32) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::BLEND,
+        handle: blend,
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    e.finish()
+}
+
+#[test]
+fn switching_between_blend_states_applies_each() {
+    let ctx = CtxId(1);
+    let mut r = drawn_red(ctx);
+    // Blend 21 writes no channel; blend 11 (draw_stream's) writes all.
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Blend(Blend {
+        handle: 21,
+        flags: BlendFlags::new(),
+        logicop: BlendLogicOp::new(),
+        rt: [RtBlend::new().with_colormask(0); 8],
+    })))
+    .unwrap();
+    r.submit(ctx, &e.finish()).unwrap();
+    for (blend, expected) in [
+        (21, [0, 0, 0, 255]),
+        (11, [0, 0, 255, 255]),
+        (21, [0, 0, 0, 255]),
+        (11, [0, 0, 255, 255]),
+    ] {
+        let stats = r.submit(ctx, &clear_bind_draw(blend)).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+        assert_eq!(pixel(&mut r, 8, 8), expected, "blend {blend}");
+    }
 }

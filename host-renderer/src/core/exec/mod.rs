@@ -20,7 +20,7 @@ use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::context::Context;
 use crate::core::state::sub_context::SubContext;
 use crate::core::validate::resource::attached;
-use guest_protocol::virgl::Command;
+use guest_protocol::virgl::{Command, ObjectType};
 
 /// Everything a command may touch.
 pub(crate) struct Exec<'a> {
@@ -209,7 +209,9 @@ impl Exec<'_> {
 
 /// What a command may change of the bound state draws read.
 enum Touch {
-    /// Nothing: data commands and draws.
+    /// Nothing a draw's version covers: data commands, draws, and binding
+    /// the blend, rasterizer and depth/stencil/alpha states (compared by
+    /// value where it matters).
     Nothing,
     /// Constant buffer 0 only.
     Constants,
@@ -235,6 +237,15 @@ fn touches(cmd: &Command<'_>) -> Touch {
         | Command::Transfer3d(_)
         | Command::CopyTransfer3d(_)
         | Command::ResourceInlineWrite(_) => Touch::Nothing,
+        // Bound by value: the draw memo compares them itself.
+        Command::BindObject { object_type, .. }
+            if matches!(
+                *object_type,
+                ObjectType::BLEND | ObjectType::RASTERIZER | ObjectType::DSA
+            ) =>
+        {
+            Touch::Nothing
+        }
         Command::SetConstantBuffer { .. } => Touch::Constants,
         _ => Touch::State,
     }

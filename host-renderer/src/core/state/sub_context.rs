@@ -73,7 +73,9 @@ pub struct StageState {
 /// counter, so no two sub-contexts (of any renderer) ever share one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generation {
-    /// Everything a draw reads except constant buffer 0.
+    /// Everything a draw reads except constant buffer 0 and the bound
+    /// blend, rasterizer and depth/stencil/alpha states (bound by value:
+    /// whoever reuses a draw's preparation compares those itself).
     pub state: u64,
     /// Constant buffer 0 of every stage (SET_CONSTANT_BUFFER).
     pub constants: u64,

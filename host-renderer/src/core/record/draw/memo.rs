@@ -1,5 +1,7 @@
-//! The previous draw, kept for the next one: a draw whose sub-context state
-//! has not changed since (same [`Generation`]) and that draws the same kind
+//! The previous draws, kept for the next ones: a draw whose sub-context
+//! state has not changed since one of them (same
+//! [`Generation`](crate::core::state::sub_context::Generation), same blend,
+//! rasterizer and depth/stencil/alpha states) and that draws the same kind
 //! of primitives reuses its shaders, pipelines, fixed-function state and
 //! viewport without building or comparing a key, and within the same
 //! submission and constants also its bind groups and uniform slices. Only
@@ -16,14 +18,21 @@ use super::primitive::Primitive;
 use super::shaders::Shaders;
 use super::vertices::Inputs;
 use super::viewport::Viewport;
-use crate::core::state::sub_context::Generation;
+use crate::core::state::sub_context::SubContext;
 use guest_protocol::virgl::enums::PrimMode;
-use guest_protocol::virgl::DrawVbo;
+use guest_protocol::virgl::{Blend, DrawVbo, Dsa, Rasterizer};
 
-/// What of a draw, besides its sub-context's state, its preparation reads.
+/// Prepared draws kept (the most recently prepared ones).
+const KEPT: usize = 4;
+
+/// What of a draw, besides its sub-context's state version, its
+/// preparation reads: the draw's kind, and the blend, rasterizer and
+/// depth/stencil/alpha states, which are bound by value and compared here
+/// (binding them does not change the version), so that draws switching
+/// between a few such states each find their own preparation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct Shape {
-    /// The sub-context's state version.
+    /// The sub-context's state version (first: compared first).
     pub state: u64,
     /// Primitive mode.
     pub mode: PrimMode,
@@ -31,16 +40,25 @@ pub(super) struct Shape {
     pub indexed: bool,
     /// Primitive restart and its index.
     pub restart: Option<u32>,
+    /// Bound blend state.
+    pub blend: Option<Blend>,
+    /// Bound rasterizer state.
+    pub rasterizer: Option<Rasterizer>,
+    /// Bound depth/stencil/alpha state.
+    pub dsa: Option<Dsa>,
 }
 
 impl Shape {
-    /// The shape of `d` drawn with state `generation`.
-    pub(super) fn of(generation: Generation, d: &DrawVbo) -> Self {
+    /// The shape of `d` drawn with `sub`'s state.
+    pub(super) fn of(sub: &SubContext, d: &DrawVbo) -> Self {
         Self {
-            state: generation.state,
+            state: sub.generation.state,
             mode: d.mode,
             indexed: d.indexed,
             restart: d.primitive_restart.then_some(d.restart_index),
+            blend: sub.blend,
+            rasterizer: sub.rasterizer,
+            dsa: sub.dsa,
         }
     }
 }
@@ -67,41 +85,37 @@ pub(super) struct Kept {
     pub bindings: Option<((u64, u64), Bindings)>,
 }
 
-/// The kept draw of one renderer.
+/// The kept draws of one renderer.
 #[derive(Default)]
 pub struct DrawMemo {
-    kept: Option<Kept>,
-    /// Draws that reused the kept preparation.
+    /// Newest first.
+    kept: Vec<Kept>,
+    /// Draws that reused a kept preparation.
     pub hits: u64,
     /// Draws prepared afresh.
     pub misses: u64,
 }
 
 impl DrawMemo {
-    /// Logs how many draws reused the previous one's preparation (tracing,
-    /// info level).
+    /// Logs how many draws reused a kept preparation (tracing, info level).
     pub fn log_stats(&self) {
         tracing::info!(
             hits = self.hits,
             misses = self.misses,
-            "draws reusing the previous draw's preparation"
+            "draws reusing a kept preparation"
         );
     }
-}
 
-impl DrawMemo {
-    /// The kept draw if it has `shape`.
+    /// The kept draw with `shape`, if any.
     pub(super) fn hit(&mut self, shape: &Shape) -> Option<&mut Kept> {
-        self.kept.as_mut().filter(|k| &k.shape == shape)
+        self.kept.iter_mut().find(|k| &k.shape == shape)
     }
 
-    /// Keeps `kept` for the next draw (replacing any).
+    /// Keeps `kept` for the next draws, in place of one of the same shape
+    /// or else of the oldest.
     pub(super) fn keep(&mut self, kept: Kept) {
-        self.kept = Some(kept);
-    }
-
-    /// Forgets the kept draw.
-    pub(super) fn forget(&mut self) {
-        self.kept = None;
+        self.kept.retain(|k| k.shape != kept.shape);
+        self.kept.truncate(KEPT - 1);
+        self.kept.insert(0, kept);
     }
 }

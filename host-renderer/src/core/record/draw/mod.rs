@@ -25,7 +25,7 @@
 //! Every phase may refuse the draw with a context error, or find that it
 //! draws nothing; checks run in the order the guest's errors are reported.
 //!
-//! A draw whose sub-context state did not change since the previous draw
+//! A draw whose sub-context state did not change since a recent draw's
 //! skips phases 2, 3, 5, 6 and the viewport, and within one submission
 //! and unchanged constants also the bind groups (`memo`).
 
@@ -49,8 +49,8 @@ use crate::core::validate::draw::{bound_draw, draw_counts, BoundDraw};
 use guest_protocol::virgl::DrawVbo;
 use memo::{DrawMemo, Kept, Shape};
 
-/// Executes DRAW_VBO with the sub-context's state; `memo` holds the
-/// previous draw's preparation (reused when the state is unchanged).
+/// Executes DRAW_VBO with the sub-context's state; `memo` holds recent
+/// draws' preparations (reused when the state is unchanged).
 pub(crate) fn draw(
     rec: &mut Recorder<'_>,
     sub: &SubContext,
@@ -68,7 +68,7 @@ pub(crate) fn draw(
     let Some(bound) = bound_draw(sub, d)? else {
         return Ok(());
     };
-    let shape = Shape::of(sub.generation, d);
+    let shape = Shape::of(sub, d);
     if let Some(kept) = memo.hit(&shape) {
         if redraw(rec, &bound, d, kept)? {
             memo.hits += 1;
@@ -76,7 +76,6 @@ pub(crate) fn draw(
         }
     }
     memo.misses += 1;
-    memo.forget();
     prepare_and_draw(rec, &bound, d, shape, memo)
 }
 

@@ -160,6 +160,14 @@ pub trait RendererBackend {
     /// for.
     fn wait(&mut self, timeout: Option<Duration>) -> bool;
 
+    /// True when no work handed to the GPU is still running, without
+    /// handing it work the renderer holds back (a watchdog's idle check
+    /// that does not defeat deferred submission). By default: `wait` with
+    /// no time.
+    fn started_work_done(&mut self) -> bool {
+        self.wait(Some(Duration::ZERO))
+    }
+
     /// What the renderer holds now; `None` where it cannot tell (one
     /// behind a transport).
     fn usage(&self) -> Option<Usage> {
@@ -246,6 +254,9 @@ impl<T: RendererBackend + ?Sized> RendererBackend for Box<T> {
     }
     fn wait(&mut self, timeout: Option<Duration>) -> bool {
         (**self).wait(timeout)
+    }
+    fn started_work_done(&mut self) -> bool {
+        (**self).started_work_done()
     }
     fn usage(&self) -> Option<Usage> {
         (**self).usage()
@@ -380,6 +391,11 @@ impl RendererBackend for Renderer {
             },
         }
     }
+
+    fn started_work_done(&mut self) -> bool {
+        Renderer::started_work_done(self)
+    }
+
     fn usage(&self) -> Option<Usage> {
         Some(Usage {
             resources: self.resource_count(),

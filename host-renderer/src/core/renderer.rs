@@ -484,6 +484,15 @@ impl Renderer {
         }
     }
 
+    /// True when this renderer's queue submissions have all finished;
+    /// work recorded but not yet submitted is left alone.
+    pub fn started_work_done(&mut self) -> bool {
+        match self.work.last_submission() {
+            Some(index) => self.gpu.wait(Some(index), Some(std::time::Duration::ZERO)),
+            None => true,
+        }
+    }
+
     /// Resources that exist now.
     pub fn resource_count(&self) -> usize {
         self.resources.len()

@@ -164,16 +164,10 @@ fn run_kind(
     match kind {
         Kind::Draws { state_changes } => {
             setup_draw_state(c);
+            let batch = draw_batch(state_changes);
             let done = measure(c, server, budget, |c| {
-                let mut e = Encoder::new();
-                for i in 0..64u32 {
-                    if state_changes {
-                        bind_variant(&mut e, i % 2);
-                    }
-                    e.push(&Command::DrawVbo(triangle())).unwrap();
-                }
-                submit(c, &e);
-                64
+                submit(c, &batch);
+                DRAWS_PER_BATCH
             });
             assert_drawn(c, target);
             done
@@ -255,7 +249,8 @@ fn assert_drawn(c: &mut ClientConnection, target: &File) {
     );
 }
 
-const VB_HANDLE: u32 = 2;
+/// The vertex buffer's resource handle.
+pub const VB_HANDLE: u32 = 2;
 const TEXTURE_HANDLE: u32 = 3;
 const BUFFER_HANDLE: u32 = 4;
 const SHADER_HANDLES: u32 = 100;
@@ -404,12 +399,27 @@ fn shaders(e: &mut Encoder, handle: u32, salt: u32) {
 /// Creates the vertex buffer and everything a draw of [`TRIANGLE`] into the
 /// window buffer needs, both state variants, and binds variant 0.
 fn setup_draw_state(c: &mut ClientConnection) {
-    let bytes: Vec<u8> = TRIANGLE.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let bytes = triangle_bytes();
     let size = bytes.len() as u32;
     let shm = create_resource(c, resource(VB_HANDLE, TextureTarget::BUFFER, size, 1, size));
     shm.write_all_at(&bytes, 0).unwrap();
     put2(c, VB_HANDLE, size, 1, size);
+    submit(c, &draw_state());
+    busy_wait(c, HANDLE, true);
+}
 
+/// Draws in one [`draw_batch`].
+pub const DRAWS_PER_BATCH: u64 = 64;
+
+/// The bytes of the vertex buffer (resource [`VB_HANDLE`]) the draws read.
+pub fn triangle_bytes() -> Vec<u8> {
+    TRIANGLE.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The stream that sets up the draws' state on the window buffer (resource
+/// `HANDLE`, cleared) and the vertex buffer (resource [`VB_HANDLE`]): both
+/// blend and rasterizer variants, variant 0 bound.
+pub fn draw_state() -> Encoder {
     let mut e = clear_stream([0.0, 0.0, 0.0]);
     for v in 0..2u32 {
         let mut rt = [RtBlend::new(); 8];
@@ -476,6 +486,18 @@ fn setup_draw_state(c: &mut ClientConnection) {
         res: Le32::new(VB_HANDLE),
     }];
     e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
-    submit(c, &e);
-    busy_wait(c, HANDLE, true);
+    e
+}
+
+/// [`DRAWS_PER_BATCH`] triangle draws, each after switching the blend and
+/// rasterizer objects when `state_changes`.
+pub fn draw_batch(state_changes: bool) -> Encoder {
+    let mut e = Encoder::new();
+    for i in 0..DRAWS_PER_BATCH as u32 {
+        if state_changes {
+            bind_variant(&mut e, i % 2);
+        }
+        e.push(&Command::DrawVbo(triangle())).unwrap();
+    }
+    e
 }

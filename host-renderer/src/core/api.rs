@@ -55,7 +55,8 @@ pub struct SubmitReport {
     /// at a decode error).
     pub commands: u64,
     /// Errors this submit recorded against the context: failed commands,
-    /// late wgpu errors, a refused buffer.
+    /// late wgpu errors, a refused buffer; also those recorded since the
+    /// previous submit's report (its deferred GPU work, submitted later).
     pub errors: u64,
     /// Those errors, in order, as far as the context still holds them (it
     /// keeps a bounded list) and the renderer tells them (one behind a
@@ -170,6 +171,14 @@ pub trait RendererBackend {
     /// for.
     fn wait(&mut self, timeout: Option<Duration>) -> bool;
 
+    /// True when no work handed to the GPU is still running, without
+    /// handing it work the renderer holds back (a watchdog's idle check
+    /// that does not defeat deferred submission). By default: `wait` with
+    /// no time.
+    fn started_work_done(&mut self) -> bool {
+        self.wait(Some(Duration::ZERO))
+    }
+
     /// What the renderer holds now; `None` where it cannot tell (one
     /// behind a transport).
     fn usage(&self) -> Option<Usage> {
@@ -259,6 +268,9 @@ impl<T: RendererBackend + ?Sized> RendererBackend for Box<T> {
     }
     fn wait(&mut self, timeout: Option<Duration>) -> bool {
         (**self).wait(timeout)
+    }
+    fn started_work_done(&mut self) -> bool {
+        (**self).started_work_done()
     }
     fn usage(&self) -> Option<Usage> {
         (**self).usage()
@@ -368,16 +380,14 @@ impl RendererBackend for Renderer {
     }
 
     fn submit(&mut self, ctx: CtxId, commands: &[u8]) -> SubmitReport {
-        let before = self.context_errors(ctx).map_or(0, |(_, n)| n);
         let result = Renderer::submit(self, ctx, commands);
-        let (kept, after) = self.context_errors(ctx).unwrap_or_default();
-        // The context keeps its first errors: this submit's are the ones
-        // from position `before` on, as far as the list reaches.
-        let first = usize::try_from(before).unwrap_or(usize::MAX);
+        // This submit's errors, and those of earlier submits' deferred GPU
+        // work that were recorded since the last report.
+        let (errors, failures) = self.report_errors(ctx);
         SubmitReport {
             commands: result.as_ref().map_or(0, |s| s.commands),
-            errors: after.saturating_sub(before),
-            failures: kept.get(first..).unwrap_or_default().to_vec(),
+            errors,
+            failures,
             outcome: result.map(|_| ()).map_err(BackendError::Renderer),
         }
     }
@@ -399,6 +409,11 @@ impl RendererBackend for Renderer {
             },
         }
     }
+
+    fn started_work_done(&mut self) -> bool {
+        Renderer::started_work_done(self)
+    }
+
     fn usage(&self) -> Option<Usage> {
         Some(Usage {
             resources: self.resource_count(),

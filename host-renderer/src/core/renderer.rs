@@ -14,6 +14,7 @@ use crate::core::gpu::caps;
 use crate::core::gpu::device::Gpu;
 use crate::core::gpu::dmabuf::Dmabuf;
 use crate::core::record::caches::Caches;
+use crate::core::record::draw::memo::DrawMemo;
 use crate::core::record::transfer::{self, TransferBox};
 use crate::core::record::work::Work;
 use crate::core::resources::create;
@@ -59,6 +60,10 @@ pub struct Renderer {
     contexts: HashMap<CtxId, Context>,
     work: Work,
     caches: Caches,
+    memo: DrawMemo,
+    /// The context of the latest guest submit: errors of its deferred
+    /// work, submitted later, are recorded against it.
+    last_submitter: Option<CtxId>,
     signalled: Arc<Mutex<Vec<u64>>>,
     quotas: Quotas,
     memory_used: u64,
@@ -84,6 +89,8 @@ impl Renderer {
             contexts: HashMap::new(),
             work: Work::default(),
             caches: Caches::default(),
+            memo: DrawMemo::default(),
+            last_submitter: None,
             signalled: Arc::default(),
             quotas: Quotas::DEFAULT,
             memory_used: 0,
@@ -145,7 +152,7 @@ impl Renderer {
 
     /// Destroys a context and its objects (resources stay).
     pub fn destroy_context(&mut self, id: CtxId) -> Result<(), LookupError> {
-        self.flush_work(None);
+        self.flush_work();
         self.contexts
             .remove(&id)
             .map(|_| ())
@@ -405,6 +412,7 @@ impl Renderer {
         }
         if context.submits % 1000 == 0 {
             self.caches.log_stats();
+            self.memo.log_stats();
         }
         let mut stats = SubmitStats::default();
         let mut decode_error = None;
@@ -415,6 +423,7 @@ impl Renderer {
                 resources: &mut self.resources,
                 caches: &mut self.caches,
                 ctx: context,
+                memo: &mut self.memo,
             };
             for item in Commands::new(bytes) {
                 match item {
@@ -433,7 +442,8 @@ impl Renderer {
                 }
             }
         }
-        let flush_err = self.work.flush(&self.gpu);
+        let flush_err = self.work.end_guest_submit(&self.gpu, stats.commands);
+        self.last_submitter = Some(ctx);
         let late: Vec<WgpuError> = flush_err
             .into_iter()
             .chain(self.gpu.take_uncaptured())
@@ -450,6 +460,18 @@ impl Renderer {
         }
     }
 
+    /// Errors of `ctx` not yet reported: how many, and those of them the
+    /// context kept; they count as reported from now on.
+    pub fn report_errors(&mut self, ctx: CtxId) -> (u64, Vec<ContextErrorRecord>) {
+        let Some(c) = self.contexts.get_mut(&ctx) else {
+            return (0, Vec::new());
+        };
+        let first = usize::try_from(c.reported).unwrap_or(usize::MAX);
+        let new = c.error_count.saturating_sub(c.reported);
+        c.reported = c.error_count;
+        (new, c.errors.get(first..).unwrap_or_default().to_vec())
+    }
+
     /// Errors recorded against a context, and how many were recorded in
     /// all (the list keeps the first ones; later ones are only counted).
     pub fn context_errors(&self, ctx: CtxId) -> Option<(&[ContextErrorRecord], u64)> {
@@ -460,7 +482,7 @@ impl Renderer {
 
     /// True when submitted GPU work has not finished.
     pub fn is_busy(&mut self) -> bool {
-        self.flush_work(None);
+        self.flush_work();
         self.gpu.poll()
     }
 
@@ -468,7 +490,7 @@ impl Renderer {
     /// queue submission (`None` if it never submitted): waiting for that
     /// index waits for all of this renderer's work, not other renderers'.
     pub fn flush(&mut self) -> Option<wgpu::SubmissionIndex> {
-        self.flush_work(None);
+        self.flush_work();
         self.work.last_submission().cloned()
     }
 
@@ -482,6 +504,15 @@ impl Renderer {
         }
     }
 
+    /// True when this renderer's queue submissions have all finished;
+    /// work recorded but not yet submitted is left alone.
+    pub fn started_work_done(&mut self) -> bool {
+        match self.work.last_submission() {
+            Some(index) => self.gpu.wait(Some(index), Some(std::time::Duration::ZERO)),
+            None => true,
+        }
+    }
+
     /// Resources that exist now.
     pub fn resource_count(&self) -> usize {
         self.resources.len()
@@ -489,14 +520,14 @@ impl Renderer {
 
     /// Submits pending work and waits until the GPU finished everything.
     pub fn wait_idle(&mut self) {
-        self.flush_work(None);
+        self.flush_work();
         self.gpu.wait_idle();
     }
 
     /// Creates fence `fence_id`: it signals when all work submitted so far
     /// finished. Collect signalled fences with [`Renderer::poll_fences`].
     pub fn create_fence(&mut self, fence_id: u64) {
-        self.flush_work(None);
+        self.flush_work();
         let list = Arc::clone(&self.signalled);
         self.gpu
             .queue
@@ -513,11 +544,14 @@ impl Renderer {
     /// Logs cache hit rates.
     pub fn log_stats(&self) {
         self.caches.log_stats();
+        self.memo.log_stats();
     }
 
-    fn flush_work(&mut self, ctx: Option<CtxId>) {
+    /// Submits pending work; an error is recorded against the context of
+    /// the latest guest submit (whose work it was), else logged.
+    fn flush_work(&mut self) {
         if let Some(e) = self.work.flush(&self.gpu) {
-            match ctx.and_then(|c| self.contexts.get_mut(&c)) {
+            match self.last_submitter.and_then(|c| self.contexts.get_mut(&c)) {
                 Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
                 None => tracing::warn!("{}", ErrorChain(&e)),
             }

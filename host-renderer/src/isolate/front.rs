@@ -361,6 +361,17 @@ impl RendererBackend for ProcessRenderer {
         }
     }
 
+    fn started_work_done(&mut self) -> bool {
+        let conn = self.conn.get_mut();
+        match conn.call(&Writer::tagged(call::STARTED_WORK_DONE), &[], None, None) {
+            Some(answer) => Reader::new(answer.get(1..).unwrap_or_default())
+                .bool()
+                .unwrap_or(true),
+            // Nothing runs for a lost worker.
+            None => true,
+        }
+    }
+
     fn usage(&self) -> Option<Usage> {
         let mut conn = self.conn.lock();
         let answer = conn.call(&Writer::tagged(call::USAGE), &[], None, None)?;

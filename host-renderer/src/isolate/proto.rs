@@ -31,6 +31,7 @@ pub(super) mod call {
     pub const POLL_FENCES: u8 = 14;
     pub const WAIT: u8 = 15;
     pub const USAGE: u8 = 16;
+    pub const STARTED_WORK_DONE: u8 = 17;
 }
 
 /// The front end's answers to a worker's backing access.

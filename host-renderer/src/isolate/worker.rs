@@ -285,6 +285,7 @@ fn dispatch(
             };
             w.bool(RendererBackend::wait(rd, timeout))
         }
+        call::STARTED_WORK_DONE => w.bool(RendererBackend::started_work_done(rd)),
         call::USAGE => match RendererBackend::usage(rd) {
             Some(u) => w.u8(1).u64(u.resources as u64).u64(u.memory),
             None => w.u8(0),

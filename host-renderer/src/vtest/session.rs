@@ -334,8 +334,9 @@ impl Session<'_> {
             Request::SubmitCmd(cmds) => {
                 self.stats.submits += 1;
                 // The watchdog's clock starts at the first submit after the
-                // GPU was last seen idle.
-                if self.busy_since.is_some() && renderer.wait(Some(Duration::ZERO)) {
+                // GPU was last seen idle (checked without submitting the
+                // work the renderer defers).
+                if self.busy_since.is_some() && renderer.started_work_done() {
                     self.busy_since = None;
                 }
                 self.busy_since.get_or_insert_with(Instant::now);

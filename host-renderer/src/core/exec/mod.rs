@@ -12,6 +12,7 @@ mod transfers;
 use crate::core::base::error::CommandError;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::caches::Caches;
+use crate::core::record::draw::memo::DrawMemo;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::work::Work;
 use crate::core::record::{blit, clear, copy, draw};
@@ -19,7 +20,7 @@ use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::context::Context;
 use crate::core::state::sub_context::{SubContext, UniformBufferBinding};
 use crate::core::validate::resource::attached;
-use guest_protocol::virgl::Command;
+use guest_protocol::virgl::{Command, ObjectType};
 
 /// Everything a command may touch.
 pub(crate) struct Exec<'a> {
@@ -33,6 +34,8 @@ pub(crate) struct Exec<'a> {
     pub caches: &'a mut Caches,
     /// The submitting context.
     pub ctx: &'a mut Context,
+    /// The previous draw's preparation.
+    pub memo: &'a mut DrawMemo,
 }
 
 impl Exec<'_> {
@@ -44,6 +47,12 @@ impl Exec<'_> {
 
     /// The recording parts and the current sub-context, borrowed together.
     pub fn split(&mut self) -> (Recorder<'_>, &mut SubContext) {
+        let (rec, sub, _) = self.parts();
+        (rec, sub)
+    }
+
+    /// [`Exec::split`] and the draw memo.
+    fn parts(&mut self) -> (Recorder<'_>, &mut SubContext, &mut DrawMemo) {
         let ctx = &mut *self.ctx;
         let sub = ctx.subs.entry(ctx.current).or_default();
         let rec = Recorder {
@@ -53,7 +62,7 @@ impl Exec<'_> {
             caches: &mut *self.caches,
             attached: &ctx.resources,
         };
-        (rec, sub)
+        (rec, sub, &mut *self.memo)
     }
 
     /// A resource attached to this context.
@@ -63,6 +72,11 @@ impl Exec<'_> {
 
     /// Executes one command.
     pub fn run(&mut self, cmd: &Command<'_>) -> Result<(), CommandError> {
+        match touches(cmd) {
+            Touch::Nothing => {}
+            Touch::Constants => self.sub().generation.constants_changed(),
+            Touch::State => self.sub().generation.state_changed(),
+        }
         let unsupported = |what| Err(CommandError::Unsupported(what));
         match *cmd {
             Command::Nop(_)
@@ -185,8 +199,8 @@ impl Exec<'_> {
                 clear::clear(&mut rec, &sub.fb, c)
             }
             Command::DrawVbo(ref d) => {
-                let (mut rec, sub) = self.split();
-                draw::draw(&mut rec, sub, d)
+                let (mut rec, sub, memo) = self.parts();
+                draw::draw(&mut rec, sub, d, memo)
             }
             Command::Blit(ref b) => blit::blit(&mut self.split().0, b),
             Command::ResourceCopyRegion(ref c) => copy::copy_region(&mut self.split().0, c),
@@ -202,6 +216,50 @@ impl Exec<'_> {
             Command::GetMemoryInfo { .. } => unsupported("GET_MEMORY_INFO"),
             Command::Video { .. } => unsupported("video"),
         }
+    }
+}
+
+/// What a command may change of the bound state draws read.
+enum Touch {
+    /// Nothing a draw's version covers: data commands, draws, and binding
+    /// the blend, rasterizer and depth/stencil/alpha states (compared by
+    /// value where it matters).
+    Nothing,
+    /// Constant buffer 0 only.
+    Constants,
+    /// Anything else (objects, bindings, the framebuffer, queries, ...).
+    State,
+}
+
+/// What `cmd` may change of its sub-context's bound state; everything not
+/// listed as a pure data command counts as a state change.
+fn touches(cmd: &Command<'_>) -> Touch {
+    match cmd {
+        Command::Nop(_)
+        | Command::EndTransfers(_)
+        | Command::LinkShader(_)
+        | Command::SetDebugFlags(_)
+        | Command::SendStringMarker { .. }
+        | Command::TextureBarrier(_)
+        | Command::MemoryBarrier(_)
+        | Command::Clear(_)
+        | Command::DrawVbo(_)
+        | Command::Blit(_)
+        | Command::ResourceCopyRegion(_)
+        | Command::Transfer3d(_)
+        | Command::CopyTransfer3d(_)
+        | Command::ResourceInlineWrite(_) => Touch::Nothing,
+        // Bound by value: the draw memo compares them itself.
+        Command::BindObject { object_type, .. }
+            if matches!(
+                *object_type,
+                ObjectType::BLEND | ObjectType::RASTERIZER | ObjectType::DSA
+            ) =>
+        {
+            Touch::Nothing
+        }
+        Command::SetConstantBuffer { .. } => Touch::Constants,
+        _ => Touch::State,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::core::gpu::device::Gpu;
 use crate::core::record::pass_state::PassState;
 use crate::core::record::uniforms::UniformArena;
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Identity of the attachments of an open render pass.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,7 +53,21 @@ pub struct Work {
     /// Bytes of queue writes (`write_buffer`/`write_texture`) since the
     /// last submit.
     queued_bytes: u64,
+    /// Guest commands executed since the last submit.
+    deferred_commands: u64,
+    /// Index in `finished` of the current guest submit's first buffer.
+    guest_start: usize,
+    /// The first error finishing one of the current guest submit's buffers.
+    guest_error: Option<WgpuError>,
+    /// When the oldest guest command not yet submitted was executed.
+    deferred_since: Option<Instant>,
 }
+
+/// Guest commands past which a guest submit also submits to the queue.
+pub const MAX_DEFERRED_COMMANDS: u64 = 1024;
+/// Age of the oldest unsubmitted guest command past which a guest submit
+/// also submits to the queue.
+pub const MAX_DEFERRED_AGE: Duration = Duration::from_millis(2);
 
 /// Queue-write bytes past which [`Work::queued_write`] submits: wgpu stages
 /// each write in memory of its own until the next submit, so a guest that
@@ -80,14 +95,27 @@ impl Work {
     ) -> R {
         self.pass = None;
         if let Some(e) = self.encoder.take() {
-            self.finished.push(e.finish());
+            self.finish(gpu, e);
         }
         let mut encoder = gpu
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("raw") });
         let r = record(&mut encoder);
-        self.finished.push(encoder.finish());
+        self.finish(gpu, encoder);
         r
+    }
+
+    /// Finishes `encoder` into the buffers to submit; an error (wgpu
+    /// reports a pass's errors when its encoder finishes) is kept for the
+    /// end of the guest submit, which then drops its buffers.
+    fn finish(&mut self, gpu: &Gpu, encoder: wgpu::CommandEncoder) {
+        let (buffer, e) = gpu.scoped(WgpuOp::Submit, || encoder.finish());
+        match e {
+            Some(e) => {
+                self.guest_error.get_or_insert(e);
+            }
+            None => self.finished.push(buffer),
+        }
     }
 
     /// The open pass if it renders to `key`.
@@ -136,11 +164,41 @@ impl Work {
         }
     }
 
+    /// Ends a guest submit of `commands` commands: its commands are
+    /// finished into command buffers (wgpu reports a pass's errors then, so
+    /// a guest submit with a failing command loses its own work only, as
+    /// with a queue submission each) but not submitted, unless
+    /// [`MAX_DEFERRED_COMMANDS`] or [`MAX_DEFERRED_AGE`] is reached.
+    /// Whatever needs the GPU's results submits first on its own: waits,
+    /// fences, read-backs, writes to a resource in use, context
+    /// destruction.
+    pub fn end_guest_submit(&mut self, gpu: &Gpu, commands: u64) -> Option<WgpuError> {
+        self.pass = None;
+        if let Some(encoder) = self.encoder.take() {
+            self.finish(gpu, encoder);
+        }
+        // A failed guest submit loses its own buffers; earlier ones stay.
+        let mut error = self.guest_error.take();
+        if error.is_some() {
+            self.finished.truncate(self.guest_start);
+        }
+        self.guest_start = self.finished.len();
+        self.deferred_commands = self.deferred_commands.saturating_add(commands);
+        let since = *self.deferred_since.get_or_insert_with(Instant::now);
+        if self.deferred_commands >= MAX_DEFERRED_COMMANDS || since.elapsed() >= MAX_DEFERRED_AGE {
+            error = error.or(self.flush(gpu));
+        }
+        error
+    }
+
     /// Submits everything recorded; returns the first wgpu error, if any.
     pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
         self.pass = None;
         self.used.clear();
         self.queued_bytes = 0;
+        self.deferred_commands = 0;
+        self.deferred_since = None;
+        self.guest_start = 0;
         if !self.is_pending() {
             return None;
         }

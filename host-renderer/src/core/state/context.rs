@@ -59,6 +59,10 @@ pub struct Context {
     pub error_count: u64,
     /// Submits executed.
     pub submits: u64,
+    /// Errors already handed to the front end in a submit's report (errors
+    /// recorded between submits, when deferred GPU work is submitted, go
+    /// into the next report).
+    pub reported: u64,
     /// Objects it may hold, all sub-contexts together (`Quotas`).
     pub max_objects: usize,
 }
@@ -77,6 +81,7 @@ impl Context {
             errors: Vec::new(),
             error_count: 0,
             submits: 0,
+            reported: 0,
             max_objects: Quotas::DEFAULT.objects_per_context,
         }
     }

@@ -6,6 +6,7 @@ use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::shader::ShaderAssembler;
 use guest_protocol::virgl::{Blend, Dsa, Rasterizer, VertexBuffer, VertexElement, Viewport};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Stages with per-stage state (VS, FS, GS, TCS, TES, CS).
@@ -80,9 +81,53 @@ pub struct StageState {
     pub samplers: Vec<Option<Arc<SamplerStateObj>>>,
 }
 
+/// Which version of a sub-context's bound state a draw saw: every command
+/// that may change what a draw reads gives its sub-context a new number
+/// (`Exec::run`), so a draw whose numbers equal the previous draw's may
+/// reuse what that draw prepared. Numbers come from one process-wide
+/// counter, so no two sub-contexts (of any renderer) ever share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation {
+    /// Everything a draw reads except constant buffer 0 and the bound
+    /// blend, rasterizer and depth/stencil/alpha states (bound by value:
+    /// whoever reuses a draw's preparation compares those itself).
+    pub state: u64,
+    /// Constant buffer 0 of every stage (SET_CONSTANT_BUFFER).
+    pub constants: u64,
+}
+
+/// The process-wide source of [`Generation`] numbers.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    NEXT_GENERATION.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Generation {
+    /// Fresh numbers, shared with no other sub-context.
+    pub fn fresh() -> Self {
+        Self {
+            state: next_generation(),
+            constants: next_generation(),
+        }
+    }
+
+    /// Bound state other than the constants may have changed.
+    pub fn state_changed(&mut self) {
+        self.state = next_generation();
+    }
+
+    /// A constant buffer may have changed.
+    pub fn constants_changed(&mut self) {
+        self.constants = next_generation();
+    }
+}
+
 /// One sub-context: an object table and bound state.
 #[derive(Debug)]
 pub struct SubContext {
+    /// The version of its bound state (see [`Generation`]).
+    pub generation: Generation,
     /// Objects by handle.
     pub objects: HashMap<u32, Object>,
     /// Shader text reassembly.
@@ -129,6 +174,7 @@ impl Default for SubContext {
     /// polygon stipple, nothing bound).
     fn default() -> Self {
         Self {
+            generation: Generation::fresh(),
             objects: HashMap::new(),
             assembler: ShaderAssembler::default(),
             blend: None,

@@ -24,12 +24,17 @@
 //!
 //! Every phase may refuse the draw with a context error, or find that it
 //! draws nothing; checks run in the order the guest's errors are reported.
+//!
+//! A draw whose sub-context state did not change since a recent draw's
+//! skips phases 2, 3, 5, 6 and the viewport, and within one submission
+//! and unchanged constants also the bind groups (`memo`).
 
 mod assemble;
 mod bindings;
 mod encode;
 mod fixed;
 mod indices;
+pub(crate) mod memo;
 mod pipelines;
 mod primitive;
 mod shaders;
@@ -40,14 +45,17 @@ mod viewport;
 use crate::core::base::error::CommandError;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::sub_context::SubContext;
-use crate::core::validate::draw::{bound_draw, draw_counts};
+use crate::core::validate::draw::{bound_draw, draw_counts, BoundDraw};
 use guest_protocol::virgl::DrawVbo;
+use memo::{DrawMemo, Kept, Shape};
 
-/// Executes DRAW_VBO with the sub-context's state.
+/// Executes DRAW_VBO with the sub-context's state; `memo` holds recent
+/// draws' preparations (reused when the state is unchanged).
 pub(crate) fn draw(
     rec: &mut Recorder<'_>,
     sub: &SubContext,
     d: &DrawVbo,
+    memo: &mut DrawMemo,
 ) -> Result<(), CommandError> {
     if !draw_counts(d)? {
         return Ok(());
@@ -60,30 +68,101 @@ pub(crate) fn draw(
     let Some(bound) = bound_draw(sub, d)? else {
         return Ok(());
     };
-    let shaders = shaders::compile(rec, &bound)?;
-    let Some(mut prim) = primitive::Primitive::new(&bound, d, &shaders) else {
+    let shape = Shape::of(sub, d);
+    if let Some(kept) = memo.hit(&shape) {
+        if redraw(rec, &bound, d, kept)? {
+            memo.hits += 1;
+            return Ok(());
+        }
+    }
+    memo.misses += 1;
+    prepare_and_draw(rec, &bound, d, shape, memo)
+}
+
+/// Draws `d` with the kept preparation; `false` (nothing recorded) when
+/// its indices need another pipeline than the kept one.
+fn redraw(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    d: &DrawVbo,
+    kept: &mut Kept,
+) -> Result<bool, CommandError> {
+    let mut prim = kept.prim.clone();
+    let Some(index) = indices::setup(rec, bound, d, &mut prim, false)? else {
+        return Ok(true);
+    };
+    if prim.strip_index != kept.strip_index {
+        return Ok(false);
+    }
+    let vertex = vertices::setup(rec, bound, d, &kept.inputs, &index)?;
+    // Bind groups hold uniform slices of this submission.
+    let valid_for = (rec.work.submissions, bound.sub.generation.constants);
+    let bindings = match &mut kept.bindings {
+        Some((v, b)) if *v == valid_for => &*b,
+        slot => {
+            let b = bindings::bind(
+                rec,
+                bound,
+                [&kept.shaders.vs, &kept.shaders.fs],
+                &kept.pipelines.layouts,
+                kept.viewport.flip_y,
+            )?;
+            &slot.insert((valid_for, b)).1
+        }
+    };
+    encode::record(
+        rec,
+        &encode::Prepared {
+            bound,
+            d,
+            shaders: &kept.shaders,
+            index: &index,
+            vertex: &vertex,
+            fixed: &kept.fixed,
+            pipelines: &kept.pipelines,
+            bindings,
+            viewport: &kept.viewport,
+            rotate: prim.rotate,
+        },
+    )?;
+    Ok(true)
+}
+
+/// Prepares and draws `d` through every phase, keeping the preparation in
+/// `memo` when the draw does no work on the CPU or the raw path.
+fn prepare_and_draw(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    d: &DrawVbo,
+    shape: Shape,
+    memo: &mut DrawMemo,
+) -> Result<(), CommandError> {
+    let shaders = shaders::compile(rec, bound)?;
+    let Some(mut prim) = primitive::Primitive::new(bound, d, &shaders) else {
         return Ok(());
     };
-    let inputs = vertices::Inputs::new(&bound, &shaders.vs);
+    let inputs = vertices::Inputs::new(bound, &shaders.vs);
     prim.cpu |= inputs.cpu;
-    let Some(index) = indices::setup(rec, &bound, d, &mut prim, inputs.cpu)? else {
+    let before_index = prim.clone();
+    let Some(index) = indices::setup(rec, bound, d, &mut prim, inputs.cpu)? else {
         return Ok(());
     };
-    let vertex = vertices::setup(rec, &bound, d, &inputs, &index)?;
-    let fixed = fixed::Fixed::new(rec.gpu, &bound, d, &prim)?;
-    let pipelines = pipelines::pipelines(rec, &bound, &shaders, &prim, &vertex, &fixed)?;
-    let viewport = viewport::Viewport::new(&bound);
+    let vertex = vertices::setup(rec, bound, d, &inputs, &index)?;
+    let fixed = fixed::Fixed::new(rec.gpu, bound, d, &prim)?;
+    let pipelines = pipelines::pipelines(rec, bound, &shaders, &prim, &vertex, &fixed)?;
+    let viewport = viewport::Viewport::new(bound);
     let bindings = bindings::bind(
         rec,
-        &bound,
+        bound,
         [&shaders.vs, &shaders.fs],
         &pipelines.layouts,
         viewport.flip_y,
     )?;
+    let valid_for = (rec.work.submissions, bound.sub.generation.constants);
     encode::record(
         rec,
         &encode::Prepared {
-            bound: &bound,
+            bound,
             d,
             shaders: &shaders,
             index: &index,
@@ -94,5 +173,19 @@ pub(crate) fn draw(
             viewport: &viewport,
             rotate: prim.rotate,
         },
-    )
+    )?;
+    if !prim.cpu && !fixed.raw_needed {
+        memo.keep(Kept {
+            shape,
+            shaders,
+            prim: before_index,
+            strip_index: prim.strip_index,
+            inputs,
+            fixed,
+            pipelines,
+            viewport,
+            bindings: Some((valid_for, bindings)),
+        });
+    }
+    Ok(())
 }

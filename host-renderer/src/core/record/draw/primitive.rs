@@ -9,6 +9,7 @@ use guest_protocol::virgl::enums::{CullFace, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Rasterizer};
 
 /// How the draw's primitives reach wgpu.
+#[derive(Clone)]
 pub(super) struct Primitive {
     /// The guest's mode.
     pub mode: PrimMode,

@@ -25,19 +25,23 @@ use wgpu::util::DeviceExt;
 const MAX_CPU_VERTICES: u64 = super::indices::MAX_CPU_INDICES;
 
 /// The vertex shader's inputs and how they are fed.
-pub(super) struct Inputs<'a> {
+#[derive(Clone)]
+pub(super) struct Inputs {
     /// Locations the vertex shader reads.
     pub used: Vec<u32>,
     /// Some used element needs decoding on the CPU (so all are decoded).
     pub cpu: bool,
-    /// The bound vertex elements.
-    pub elements: &'a [VertexElement],
 }
 
-impl<'a> Inputs<'a> {
+/// The bound vertex elements.
+fn elements<'a>(bound: &BoundDraw<'a>) -> &'a [VertexElement] {
+    bound.sub.vertex_elements.as_deref().unwrap_or(&[])
+}
+
+impl Inputs {
     /// The inputs of `vs` under the bound vertex elements and buffers.
-    pub(super) fn new(bound: &BoundDraw<'a>, vs: &CompiledShader) -> Self {
-        let elements: &[VertexElement] = bound.sub.vertex_elements.as_deref().unwrap_or(&[]);
+    pub(super) fn new(bound: &BoundDraw<'_>, vs: &CompiledShader) -> Self {
+        let elements = elements(bound);
         let vbufs = &bound.sub.vertex_buffers;
         let used: Vec<u32> = vs
             .interface
@@ -58,11 +62,7 @@ impl<'a> Inputs<'a> {
                             || (vb.offset.get().wrapping_add(e.src_offset.get())) % 4 != 0
                     }))
         });
-        Self {
-            used,
-            cpu,
-            elements,
-        }
+        Self { used, cpu }
     }
 }
 
@@ -79,7 +79,7 @@ pub(super) fn setup(
     rec: &mut Recorder<'_>,
     bound: &BoundDraw<'_>,
     d: &DrawVbo,
-    inputs: &Inputs<'_>,
+    inputs: &Inputs,
     index: &IndexSetup,
 ) -> Result<VertexSetup, CommandError> {
     let gpu = rec.gpu;
@@ -87,7 +87,7 @@ pub(super) fn setup(
         key: Vec::new(),
         bind: Vec::new(),
     };
-    for (i, e) in inputs.elements.iter().enumerate() {
+    for (i, e) in elements(bound).iter().enumerate() {
         let loc = i as u32;
         if !inputs.used.contains(&loc) {
             continue;

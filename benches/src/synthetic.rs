@@ -369,7 +369,16 @@ fn bind_variant(e: &mut Encoder, v: u32) {
 /// A vertex and a fragment shader (handles `handle`, `handle + 1`), bound;
 /// `salt` makes their text unique.
 fn shaders(e: &mut Encoder, handle: u32, salt: u32) {
-    let imm = f64::from(salt % 1000) / 1000.0;
+    // A constant no earlier run used (the nanoseconds of this run's start
+    // mixed with the pair's number): Mesa's shader disk cache, which both
+    // servers' drivers keep across runs, must not answer for the compiler.
+    static RUN: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let run = *RUN.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    });
+    let imm = f64::from(run.wrapping_add(salt.wrapping_mul(7919)) % 1_000_000) / 1e6;
     let vs = format!(
         "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n\
          IMM[0] FLT32 {{{imm:.6}, 0.000000, 0.000000, 0.000000}}\n\

@@ -354,6 +354,12 @@ fn uniform_buffers_read_their_range_of_a_buffer() {
     // A range ending before register 1 reads zeros there.
     let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 16, 16, 3));
     assert_eq!((px, errors), ([0, 0, 0, 0], 0));
+    // A range starting past the buffer's end, or as long as u32 allows,
+    // reads zeros past the end (the guest's range is clamped, not trusted).
+    let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, u32::MAX, u32::MAX, 3));
+    assert_eq!((px, errors), ([0, 0, 0, 0], 0));
+    let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 16, u32::MAX, 3));
+    assert_eq!((px, errors), ([153, 102, 51, 204], 0));
     // Unbound: zeros.
     let (px, errors) = uniform_buffer_pixel(|e| bind_uniform_buffer(e, 0, 0, 0));
     assert_eq!((px, errors), ([0, 0, 0, 0], 0));

@@ -100,6 +100,8 @@ pub enum Call {
     CreateFence(u64),
     /// `wait`.
     Wait(Option<Duration>),
+    /// `flush_deferred`.
+    FlushDeferred,
 }
 
 /// The calls a [`NullRenderer`] recorded, shared with the test that keeps
@@ -387,5 +389,9 @@ impl RendererBackend for NullRenderer {
     fn wait(&mut self, timeout: Option<Duration>) -> bool {
         self.log.push(Call::Wait(timeout));
         true
+    }
+
+    fn flush_deferred(&mut self) {
+        self.log.push(Call::FlushDeferred);
     }
 }

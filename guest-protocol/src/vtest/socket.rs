@@ -10,6 +10,8 @@ use super::codec::{ReplyDecoder, ReplyMessage, RequestDecoder};
 use super::encode::EncodeError;
 use super::error::{DecodeError, Limits};
 use super::msg::{Reply, Request, RequestFrame, FD_MESSAGE_BYTE};
+use rustix::event::{poll, PollFd, PollFlags, Timespec};
+use rustix::io::Errno;
 use rustix::net::{
     recvmsg, sendmsg, RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, ReturnFlags,
     SendAncillaryBuffer, SendAncillaryMessage, SendFlags,
@@ -19,6 +21,7 @@ use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::time::Duration;
 use std::vec::Vec;
 
 /// The most fds Linux passes in one `SCM_RIGHTS` message (`SCM_MAX_FD`).
@@ -170,6 +173,25 @@ impl ServerConnection {
     /// fds the client sent (vtest clients send none); they were closed.
     pub fn stray_fds(&self) -> usize {
         self.stray_fds
+    }
+
+    /// Whether the client has sent more: bytes of a next request are
+    /// already buffered, or the socket becomes readable (data, or the peer
+    /// closing) within `timeout`. Nothing is read.
+    pub fn request_within(&self, timeout: Duration) -> Result<bool, ConnectionError> {
+        if self.decoder.buffered() > 0 {
+            return Ok(true);
+        }
+        // Longer than any Timespec: wait without a limit.
+        let timeout = Timespec::try_from(timeout).ok();
+        let mut fds = [PollFd::new(self.socket.get_ref(), PollFlags::IN)];
+        loop {
+            match poll(&mut fds, timeout.as_ref()) {
+                Ok(ready) => return Ok(ready > 0),
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(ConnectionError::Io(e.into())),
+            }
+        }
     }
 
     /// Blocks until the next request is whole. `Ok(None)`: the client closed

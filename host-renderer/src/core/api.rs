@@ -179,6 +179,14 @@ pub trait RendererBackend {
         self.wait(Some(Duration::ZERO))
     }
 
+    /// Hands the GPU the work the renderer holds back (deferred
+    /// submission) without waiting for it: a front end calls this when its
+    /// client has gone quiet, so that held-back work does not sit until the
+    /// client's next request. By default: `wait` with no time.
+    fn flush_deferred(&mut self) {
+        self.wait(Some(Duration::ZERO));
+    }
+
     /// What the renderer holds now; `None` where it cannot tell (one
     /// behind a transport).
     fn usage(&self) -> Option<Usage> {
@@ -271,6 +279,9 @@ impl<T: RendererBackend + ?Sized> RendererBackend for Box<T> {
     }
     fn started_work_done(&mut self) -> bool {
         (**self).started_work_done()
+    }
+    fn flush_deferred(&mut self) {
+        (**self).flush_deferred()
     }
     fn usage(&self) -> Option<Usage> {
         (**self).usage()
@@ -412,6 +423,10 @@ impl RendererBackend for Renderer {
 
     fn started_work_done(&mut self) -> bool {
         Renderer::started_work_done(self)
+    }
+
+    fn flush_deferred(&mut self) {
+        self.flush();
     }
 
     fn usage(&self) -> Option<Usage> {

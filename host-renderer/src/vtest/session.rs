@@ -28,6 +28,10 @@ const CTX: CtxId = CtxId(1);
 const MAX_VERSION: u32 = 2;
 /// Renderer errors logged at `warn` per session; later ones go to `debug`.
 const WARN_ERRORS: u64 = 8;
+/// How long after a submit a client that sends nothing more counts as
+/// quiet: the renderer's deferral window (a guest submit's work waits at
+/// most this long for the next ones to batch with it).
+const QUIET_AFTER_SUBMIT: Duration = Duration::from_millis(2);
 
 /// Why a session ended before the client closed cleanly.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +103,9 @@ struct Session<'s> {
     rec: Option<ConnRecorder>,
     /// When the GPU work not yet seen finished was submitted (watchdog).
     busy_since: Option<Instant>,
+    /// A SUBMIT_CMD was handled since the renderer was last told the
+    /// client is quiet ([`QUIET_AFTER_SUBMIT`]).
+    submitted: bool,
     /// The error count last written to the stats file.
     reported_errors: u64,
 }
@@ -130,6 +137,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
         stats: SessionStats::default(),
         rec,
         busy_since: None,
+        submitted: false,
         reported_errors: 0,
     };
     let closed_by = match s.run(&mut conn, id) {
@@ -155,6 +163,7 @@ pub(super) fn serve(stream: UnixStream, shared: &Shared, id: u64) -> SessionStat
 impl Session<'_> {
     fn run(&mut self, conn: &mut ServerConnection, id: u64) -> Result<(), SessionError> {
         loop {
+            self.flush_when_quiet(conn)?;
             let rec = &mut self.rec;
             let next = conn.read_request_observed(|bytes| {
                 if let Some(rec) = rec {
@@ -200,6 +209,22 @@ impl Session<'_> {
                 None => conn.send_reply(&reply)?,
             }
         }
+    }
+
+    /// After a submit, waits up to [`QUIET_AFTER_SUBMIT`] for the client's
+    /// next request; when none comes, the renderer hands its held-back work
+    /// to the GPU, so that a client that submits and then goes quiet (no
+    /// wait, no read-back) still has its work run promptly.
+    fn flush_when_quiet(&mut self, conn: &ServerConnection) -> Result<(), SessionError> {
+        if !std::mem::take(&mut self.submitted) {
+            return Ok(());
+        }
+        if !conn.request_within(QUIET_AFTER_SUBMIT)? {
+            if let Some(r) = self.renderer.as_mut() {
+                r.flush_deferred();
+            }
+        }
+        Ok(())
     }
 
     fn handle(&mut self, req: &Request<'_>) -> Result<Answer, SessionError> {
@@ -341,6 +366,7 @@ impl Session<'_> {
                 }
                 self.busy_since.get_or_insert_with(Instant::now);
                 let report = renderer.submit(CTX, cmds.as_bytes());
+                self.submitted = true;
                 for (n, failure) in report.failures.iter().enumerate() {
                     let seen = self.stats.errors.saturating_add(n as u64);
                     log_error(&self.name, seen, &failure.to_string());

@@ -88,11 +88,13 @@ fn le(v: u32) -> Le32 {
     Le32::new(v)
 }
 
-/// The calls, with the watchdog's wait times (which depend on the clock)
-/// left out.
+/// The calls, with what depends on the clock left out: the watchdog's
+/// wait times, and the flushes of a client seen quiet after a submit
+/// (`submits_of_a_quiet_client_are_flushed` checks those).
 fn calls(log: &CallLog) -> Vec<Call> {
     log.take()
         .into_iter()
+        .filter(|c| *c != Call::FlushDeferred)
         .map(|c| match c {
             Call::Wait(t) => Call::Wait(t.map(|_| Duration::ZERO)),
             c => c,
@@ -265,6 +267,45 @@ fn requests_become_renderer_calls() {
         ]
     );
     assert_eq!(s.server().stats().mappings, 0);
+}
+
+/// Waits until `log` holds a call `pick` accepts; returns the calls so far.
+fn calls_until(log: &CallLog, pick: impl Fn(&Call) -> bool) -> Vec<Call> {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    while !seen.iter().any(&pick) {
+        assert!(start.elapsed() < Duration::from_secs(10), "{seen:?}");
+        std::thread::sleep(Duration::from_millis(5));
+        seen.extend(log.take());
+    }
+    seen
+}
+
+#[test]
+fn submits_of_a_quiet_client_are_flushed() {
+    let s = NullServer::start();
+    let mut c = s.connect();
+    handshake(&mut c);
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let submit = || Request::SubmitCmd(Dwords::new(e.as_bytes()).unwrap());
+    // Three submits in one write: each finds the next already sent, so the
+    // renderer may batch them; the client then goes quiet (no wait, no
+    // read-back) and the held-back work is handed to the GPU anyway.
+    c.send_requests(&[submit(), submit(), submit()]).unwrap();
+    let seen = calls_until(&s.log, |c| *c == Call::FlushDeferred);
+    let submits: Vec<usize> = (0..seen.len())
+        .filter(|&i| matches!(seen[i], Call::Submit { .. }))
+        .collect();
+    let flush = seen.iter().position(|c| *c == Call::FlushDeferred);
+    assert_eq!(submits.len(), 3, "{seen:?}");
+    assert_eq!(flush, Some(submits[2] + 1), "{seen:?}");
+    // Requests without submits leave nothing to hand over: no flush.
+    assert!(!busy_wait(&mut c, false));
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(!s.log.take().contains(&Call::FlushDeferred));
+    drop(c);
+    s.wait_idle();
 }
 
 #[test]

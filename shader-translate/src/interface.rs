@@ -125,6 +125,9 @@ pub struct DriverUniforms {
     pub fb_height: f32,
     /// FS: alpha-test reference value.
     pub alpha_ref: f32,
+    /// VS: the rasterizer's point size, read under
+    /// [`Options::point_size`](crate::Options::point_size).
+    pub point_size: f32,
     /// FS: the polygon stipple pattern (`SET_POLYGON_STIPPLE`), row `y` in
     /// Gallium's row order, bit `31 − x` for column `x`.
     pub polygon_stipple: [u32; 32],
@@ -143,13 +146,14 @@ impl DriverUniforms {
     pub const SIZE: u64 = 288;
 
     /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
-    /// `alpha_ref`, 4 bytes of padding, then the 32 stipple rows as
+    /// `alpha_ref`, `point_size`, then the 32 stipple rows as
     /// little-endian u32s (`array<vec4<u32>, 8>`), then the 8 clip planes
     /// as little-endian f32s (`array<vec4<f32>, 8>`), then the polygon
     /// offset (`vec4<f32>`).
     pub fn to_bytes(&self) -> [u8; 288] {
         let mut out = [0u8; 288];
-        let floats = [self.flip_y, self.fb_height, self.alpha_ref, 0.0].map(f32::to_bits);
+        let floats =
+            [self.flip_y, self.fb_height, self.alpha_ref, self.point_size].map(f32::to_bits);
         let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
         let offset = self.polygon_offset.map(f32::to_bits);
         for (chunk, v) in out.chunks_exact_mut(4).zip(
@@ -171,6 +175,7 @@ impl Default for DriverUniforms {
             flip_y: 1.0,
             fb_height: 0.0,
             alpha_ref: 0.0,
+            point_size: 1.0,
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
             polygon_offset: [0.0; 4],
@@ -327,6 +332,8 @@ pub(crate) const fn builtin_name(builtin: BuiltIn) -> &'static str {
         BuiltIn::VertexIndex => "vertex_index",
         BuiltIn::InstanceIndex => "instance_index",
         BuiltIn::ClipDistances => "clip_distances",
+        BuiltIn::PointSize => "point_size",
+        BuiltIn::PointCoord => "point_coord",
         _ => "other",
     }
 }
@@ -472,6 +479,7 @@ mod tests {
             flip_y: -1.0,
             fb_height: 240.0,
             alpha_ref: 0.5,
+            point_size: 6.0,
             polygon_stipple: std::array::from_fn(|i| i as u32 * 3),
             clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
             polygon_offset: [1.5, 2.0, -0.25, 0.0],
@@ -480,6 +488,7 @@ mod tests {
         assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
         assert_eq!(bytes.get(4..8), Some(&240.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(8..12), Some(&0.5f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(12..16), Some(&6.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(16..20), Some(&0u32.to_le_bytes()[..]));
         assert_eq!(bytes.get(140..144), Some(&93u32.to_le_bytes()[..]));
         assert_eq!(bytes.get(144..148), Some(&0.0f32.to_le_bytes()[..]));

@@ -79,6 +79,57 @@ pub struct Options {
     /// `flatshade`), which links with any FS whose varyings all have a table
     /// location, are `PERSPECTIVE` or `COLOR` and are written by the VS.
     pub next_stage_inputs: Vec<Varying>,
+    /// FS only: which inputs read the point sprite coordinate when the
+    /// draw rasterizes points.
+    pub sprite_coords: SpriteCoords,
+    /// VS only: where the size of the points the draw rasterizes comes
+    /// from.
+    pub point_size: PointSize,
+}
+
+/// The size a vertex shader gives the points it feeds (Vulkan reads it
+/// from the shader only; the device clamps it to its range, which is the
+/// range the caps advertise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PointSize {
+    /// Not written: the draw rasterizes no points (or only 1-pixel ones).
+    #[default]
+    Unwritten,
+    /// The rasterizer's `point_size`, from the driver uniforms.
+    Fixed,
+    /// The `PSIZE` output's x (the rasterizer's `point_size_per_vertex`);
+    /// the driver uniforms' size when the shader has no `PSIZE` output.
+    PerVertex,
+}
+
+/// Point sprite coordinates (GL's `GL_COORD_REPLACE`), for draws that
+/// rasterize points as squares (the rasterizer's
+/// `point_quad_rasterization`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SpriteCoords {
+    /// Bit `i` replaces the `GENERIC[i]` and `TEXCOORD[i]` inputs with the
+    /// point's coordinate `(s, t, 0, 1)` (the rasterizer's
+    /// `sprite_coord_enable`). `PCOORD` inputs read it whatever the mask.
+    pub enable: u32,
+    /// `t` grows upwards, from the point's last row (the rasterizer's
+    /// `sprite_coord_mode` LOWER_LEFT); otherwise downwards from its first
+    /// row in memory (UPPER_LEFT: Gallium's row order, see
+    /// `docs/gl-conventions.md` §1).
+    pub lower_left: bool,
+}
+
+impl SpriteCoords {
+    /// Whether input `id` reads the sprite coordinate.
+    pub fn replaces(&self, id: crate::ast::SemanticId) -> bool {
+        use crate::ast::Semantic;
+        match id.name {
+            Semantic::PCoord => true,
+            Semantic::Generic | Semantic::TexCoord => {
+                id.index < 32 && self.enable & (1 << id.index) != 0
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Default for Options {
@@ -98,6 +149,8 @@ impl Default for Options {
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
             color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
+            sprite_coords: SpriteCoords::default(),
+            point_size: PointSize::Unwritten,
         }
     }
 }

@@ -445,6 +445,117 @@ fn wide_lines_are_as_wide_as_gl_draws_them() {
     assert_eq!(line_rows(narrow, 3.0), [8]);
 }
 
+/// A point at the centre of pixel (8, 8) (window x and y 8.5), drawn with
+/// `s` on `gpu`: the renderer, and the draw's error count.
+fn draw_point(gpu: Arc<Gpu>, s: DrawSetup) -> (Renderer, u64) {
+    let c = 1.0 - 8.5 / 8.0;
+    let point = [-c, c, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
+    let mut r = Renderer::new(gpu);
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &point);
+    let stream = draw_stream(&DrawSetup {
+        mode: PrimMode::POINTS,
+        count: 1,
+        ..s
+    });
+    let stats = r.submit(ctx, &stream).unwrap();
+    (r, stats.errors)
+}
+
+/// The columns of row 8 a point drawn with `s` covers.
+fn point_columns(gpu: Arc<Gpu>, s: DrawSetup) -> Vec<u32> {
+    let (mut r, errors) = draw_point(gpu, s);
+    assert_eq!(errors, 0);
+    (0..W)
+        .filter(|&x| pixel(&mut r, x, 8) != [0, 0, 0, 255])
+        .collect()
+}
+
+/// A vertex shader writing point size 3 (`PSIZE`).
+const PSIZE_VS: &str = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL OUT[2], PSIZE\nIMM[0] FLT32 {3.0, 0.0, 0.0, 0.0}\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: MOV OUT[2].x, IMM[0].xxxx\n  3: END\n";
+
+#[test]
+fn points_are_as_large_as_gl_draws_them() {
+    let gpu = gpu();
+    let caps = Renderer::new(Arc::clone(&gpu)).caps_v2();
+    let largest = f32::from_bits(caps.max_aliased_point_size.get());
+    assert!(largest >= 64.0, "lavapipe draws large points: {largest}");
+    assert_eq!(f32::from_bits(caps.max_smooth_point_size.get()), 1.0);
+    let sized = |size: f32| DrawSetup {
+        point_size: size,
+        ..DrawSetup::default()
+    };
+    // A square of `size` pixels centred on the vertex: the pixels whose
+    // centres it holds (the left edge in, the right one out, as llvmpipe
+    // draws GL's point sprites).
+    assert_eq!(point_columns(Arc::clone(&gpu), sized(1.0)), [8]);
+    assert_eq!(
+        point_columns(Arc::clone(&gpu), sized(5.0)),
+        [6, 7, 8, 9, 10]
+    );
+    assert_eq!(point_columns(Arc::clone(&gpu), sized(4.0)), [6, 7, 8, 9]);
+    // Sizes from the vertex shader when the rasterizer says so, not
+    // otherwise.
+    let per_vertex = DrawSetup {
+        vs: PSIZE_VS,
+        point_size_per_vertex: true,
+        ..sized(9.0)
+    };
+    assert_eq!(point_columns(Arc::clone(&gpu), per_vertex), [7, 8, 9]);
+    let fixed = DrawSetup {
+        vs: PSIZE_VS,
+        ..sized(1.0)
+    };
+    assert_eq!(point_columns(Arc::clone(&gpu), fixed), [8]);
+    // Guest sizes out of range draw within it.
+    assert_eq!(point_columns(Arc::clone(&gpu), sized(f32::NAN)), [8]);
+    assert_eq!(point_columns(Arc::clone(&gpu), sized(-3.0)), [8]);
+    assert_eq!(
+        point_columns(Arc::clone(&gpu), sized(1e30)).len(),
+        W as usize
+    );
+    // Without Vulkan's large points the caps say 1 and points are 1 pixel.
+    let small = Gpu::with_options(GpuOptions { raw_vulkan: false })
+        .expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
+    let caps = Renderer::new(Arc::clone(&small)).caps_v2();
+    assert_eq!(f32::from_bits(caps.max_aliased_point_size.get()), 1.0);
+    assert_eq!(point_columns(small, sized(5.0)), [8]);
+}
+
+#[test]
+fn sprite_coordinates_run_across_the_point() {
+    // GENERIC[0] read as the colour: (s, t, 0, 1) under sprite coordinates.
+    const FS: &str = "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n";
+    let gpu = gpu();
+    // A 5-pixel point covers pixels 6 to 10: s and t are 0.1, 0.3 … 0.9 at
+    // their centres. BGRA: t is byte 1 (green), s byte 2 (red).
+    let sprite = |lower_left: bool| {
+        let (mut r, errors) = draw_point(
+            Arc::clone(&gpu),
+            DrawSetup {
+                point_size: 5.0,
+                sprite_coords: Some((1, lower_left)),
+                fs: FS,
+                ..DrawSetup::default()
+            },
+        );
+        assert_eq!(errors, 0, "{:?}", r.context_errors(CtxId(1)));
+        // 0.1 and 0.9 as 8-bit values: 0 (25 or 26) and 1 (229 or 230).
+        [(6, 6), (10, 6), (6, 10), (10, 10)].map(|(x, y)| {
+            let p = pixel(&mut r, x, y);
+            [p[2], p[1]].map(|v| match v {
+                25 | 26 => 0,
+                229 | 230 => 1,
+                _ => panic!("({x}, {y}): {p:?}"),
+            })
+        })
+    };
+    // UPPER_LEFT: t grows down the rows (Gallium's row order).
+    assert_eq!(sprite(false), [[0, 0], [1, 0], [0, 1], [1, 1]]);
+    // LOWER_LEFT: t grows up.
+    assert_eq!(sprite(true), [[0, 1], [1, 1], [0, 0], [1, 0]]);
+}
+
 #[test]
 fn polygon_stipple_masks_pixels_by_window_position() {
     let mut r = Renderer::new(gpu());

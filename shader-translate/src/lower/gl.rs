@@ -32,6 +32,7 @@ pub(crate) enum DriverField {
     FlipY = 0,
     FbHeight = 1,
     AlphaRef = 2,
+    PointSize = 3,
     /// `array<vec4<u32>, 8>`: the 32 polygon stipple rows.
     PolygonStipple = 4,
     /// `array<vec4<f32>, 8>`: the user clip planes.
@@ -56,7 +57,7 @@ impl Lowerer<'_> {
             None => {
                 let f32_ty = self.scalar_ty(Kind::Float);
                 let mut members: Vec<StructMember> =
-                    ["flip_y", "fb_height", "alpha_ref", "padding"]
+                    ["flip_y", "fb_height", "alpha_ref", "point_size"]
                         .iter()
                         .zip((0u32..).step_by(4))
                         .map(|(name, offset)| StructMember {
@@ -145,6 +146,23 @@ impl Lowerer<'_> {
         super::Value::new(self.compose4(Kind::Float, [x, y, z, w]), Kind::Float)
     }
 
+    /// The point sprite coordinate `(s, t, 0, 1)` (`Options::sprite_coords`):
+    /// Vulkan's point coordinate runs down the rows in memory, which is
+    /// Gallium's UPPER_LEFT; LOWER_LEFT turns `t` round.
+    pub(crate) fn sprite_coord_value(&mut self) -> super::Value {
+        let vec2 = self.ty(TypeInner::Vector {
+            size: naga::VectorSize::Bi,
+            scalar: naga::Scalar::F32,
+        });
+        let coord = self.builtin_arg(BuiltIn::PointCoord, vec2, "point_coord");
+        let (s, mut t) = (self.lane(coord, 0), self.lane(coord, 1));
+        let (zero, one) = (self.f32c(0.0), self.f32c(1.0));
+        if self.options.sprite_coords.lower_left {
+            t = self.binary(BinaryOperator::Subtract, one, t);
+        }
+        super::Value::new(self.compose4(Kind::Float, [s, t, zero, one]), Kind::Float)
+    }
+
     /// Writes the outputs and returns (at `END` or `RET`).
     pub(crate) fn epilogue(&mut self) -> Result<(), Error> {
         if self.stage == Stage::Fragment {
@@ -203,6 +221,12 @@ impl Lowerer<'_> {
             }
             Source::Zero => self.splat_f32(0.0),
             Source::ClipDistances(var) => self.clip_distances(var),
+            Source::PointSize(Some(var)) => {
+                let ptr = self.local_ptr(var);
+                let x = self.lane(ptr, 0);
+                self.load(x)
+            }
+            Source::PointSize(None) => self.driver_uniform(DriverField::PointSize),
             Source::OffsetDepth => self.offset_depth(),
         }
     }

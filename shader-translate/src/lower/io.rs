@@ -15,7 +15,7 @@ use crate::interface::{
     Varying,
 };
 use crate::limits;
-use crate::options::{Channel, ColorKind};
+use crate::options::{Channel, ColorKind, PointSize};
 use naga::{
     Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
     LocalVariable, StructMember, Type, TypeInner,
@@ -46,6 +46,9 @@ pub(crate) enum Source {
     /// FS depth: the fragment's own, moved by the polygon offset
     /// (`Options::polygon_offset`, shaders that write no depth).
     OffsetDepth,
+    /// VS point size: `.x` of the `PSIZE` output, else the driver
+    /// uniforms' (`Options::point_size`).
+    PointSize(Option<Handle<LocalVariable>>),
 }
 
 /// One member of the entry point's result.
@@ -174,7 +177,10 @@ impl Lowerer<'_> {
             }
             for register in decl.range.first..=decl.range.last {
                 let id = nth_semantic(base, decl, register);
-                if is_varying(id.name) && !ids.contains(&id) {
+                if is_varying(id.name)
+                    && !ids.contains(&id)
+                    && !self.options.sprite_coords.replaces(id)
+                {
                     ids.push(id);
                 }
             }
@@ -260,6 +266,10 @@ impl Lowerer<'_> {
                 Semantic::Face => (
                     self.front_facing_value(),
                     Usage::BuiltIn(BuiltIn::FrontFacing),
+                ),
+                _ if self.options.sprite_coords.replaces(id) => (
+                    self.sprite_coord_value(),
+                    Usage::BuiltIn(BuiltIn::PointCoord),
                 ),
                 Semantic::Color if self.options.two_sided_color => {
                     let (front, usage) =
@@ -478,7 +488,7 @@ impl Lowerer<'_> {
         let mut offset = 0u32;
         for m in &self.io.members {
             let (ty, size) = match m.binding {
-                Binding::BuiltIn(BuiltIn::FragDepth) => (f32_ty, 16),
+                Binding::BuiltIn(BuiltIn::FragDepth | BuiltIn::PointSize) => (f32_ty, 16),
                 Binding::BuiltIn(BuiltIn::SampleMask) => (u32_ty, 16),
                 Binding::BuiltIn(BuiltIn::ClipDistances) => (clip_ty, 32),
                 _ => match m.source {
@@ -566,6 +576,18 @@ impl Lowerer<'_> {
                 register: o.register,
                 semantic: Some(o.semantic),
                 usage,
+            });
+        }
+        let psize = outputs.iter().find(|o| o.semantic.name == Semantic::PSize);
+        let point_size = match self.options.point_size {
+            PointSize::Unwritten => None,
+            PointSize::Fixed => Some(None),
+            PointSize::PerVertex => Some(psize.map(|o| o.var)),
+        };
+        if let Some(var) = point_size {
+            self.io.members.push(Member {
+                binding: Binding::BuiltIn(BuiltIn::PointSize),
+                source: Source::PointSize(var),
             });
         }
         if self.options.clip_planes != 0 {

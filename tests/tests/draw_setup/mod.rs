@@ -153,7 +153,21 @@ pub struct DrawSetup {
     pub format: Format,
     /// Blend state of colour buffer 0 (its colour mask is forced to all).
     pub blend: RtBlend,
+    /// Rasterizer point size, and whether the VS's `PSIZE` gives it.
+    pub point_size: f32,
+    pub point_size_per_vertex: bool,
+    /// Point sprite coordinates: `sprite_coord_enable` and LOWER_LEFT.
+    pub sprite_coords: Option<(u32, bool)>,
+    /// Shader texts replacing [`VS`] and [`FS`].
+    pub vs: &'static str,
+    pub fs: &'static str,
 }
+
+/// The default vertex shader: position and colour from the two attributes.
+pub const VS: &str = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n";
+/// The default fragment shader: the interpolated colour.
+pub const FS: &str =
+    "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n";
 
 impl Default for DrawSetup {
     fn default() -> Self {
@@ -173,6 +187,11 @@ impl Default for DrawSetup {
             depth_clip: true,
             format: Format::B8G8R8A8_UNORM,
             blend: RtBlend::new(),
+            point_size: 1.0,
+            point_size_per_vertex: false,
+            sprite_coords: None,
+            vs: VS,
+            fs: FS,
         }
     }
 }
@@ -196,6 +215,11 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         depth_clip,
         format,
         blend,
+        point_size,
+        point_size_per_vertex,
+        sprite_coords,
+        vs,
+        fs,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -243,6 +267,9 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         .with_half_pixel_center(true)
         .with_bottom_edge_rule(true)
         .with_poly_stipple_enable(stipple.is_some())
+        .with_point_size_per_vertex(point_size_per_vertex)
+        .with_point_quad_rasterization(sprite_coords.is_some())
+        .with_sprite_coord_mode(sprite_coords.is_some_and(|(_, lower_left)| lower_left))
         .with_line_stipple_enable(line_stipple.is_some());
     let (factor, pattern) = line_stipple.unwrap_or((0, u16::MAX));
     if let Some(rows) = stipple {
@@ -253,8 +280,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         Rasterizer {
             handle: 12,
             flags,
-            point_size: F32Bits::new(1.0),
-            sprite_coord_enable: 0,
+            point_size: F32Bits::new(point_size),
+            sprite_coord_enable: sprite_coords.map_or(0, |(enable, _)| enable),
             stipple: RasterizerStipple::new()
                 .with_line_stipple_factor(factor)
                 .with_line_stipple_pattern(pattern),
@@ -294,18 +321,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         handle: 13,
     })
     .unwrap();
-    shader(
-        &mut e,
-        14,
-        ShaderStage::VERTEX,
-        "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n",
-    );
-    shader(
-        &mut e,
-        15,
-        ShaderStage::FRAGMENT,
-        "FRAG\nDCL IN[0], COLOR, COLOR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
-    );
+    shader(&mut e, 14, ShaderStage::VERTEX, vs);
+    shader(&mut e, 15, ShaderStage::FRAGMENT, fs);
     // Window framebuffer: negative y scale, row 0 = top.
     let h = W as f32 / 2.0;
     let vp = [Viewport {

@@ -140,8 +140,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         v1,
         ..CapsV2::default()
     };
+    // Square (aliased) points as large as Vulkan's largePoints draws them,
+    // their size from the shader (record/draw/shaders.rs); smooth (round)
+    // points are not drawn, so they stay one pixel.
     caps.min_aliased_point_size = f(1.0);
-    caps.max_aliased_point_size = f(1.0);
+    caps.max_aliased_point_size = f(gpu.max_point_size as f32);
     caps.min_smooth_point_size = f(1.0);
     caps.max_smooth_point_size = f(1.0);
     caps.min_aliased_line_width = f(1.0);

@@ -78,6 +78,9 @@ pub struct Gpu {
     pub cube_arrays: bool,
     /// The raw Vulkan path (logic ops), when the device has it.
     pub raw: Option<raw::RawDevice>,
+    /// Largest point size (pixels) shaders may write; 1 without Vulkan's
+    /// `largePoints`.
+    pub max_point_size: u32,
     /// Scanout memory as dmabufs, when the device can export them.
     pub dmabuf: Option<DmabufExporter>,
     formats: HashMap<Format, FormatSupport>,
@@ -185,6 +188,7 @@ impl Gpu {
             limits: device_limits(limits),
             cube_arrays,
             raw,
+            max_point_size: raw_features.max_point_size.max(1),
             dmabuf,
             formats,
             uncaptured,

@@ -1,5 +1,5 @@
 //! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
-//! lacks (logic ops, wide Bresenham lines, dmabuf export) and what the raw
+//! lacks (logic ops, wide Bresenham lines, large points, dmabuf export) and what the raw
 //! path records with (dynamic rendering, push descriptors) are enabled where
 //! the adapter has them.
 
@@ -17,6 +17,10 @@ pub struct RawFeatures {
     pub max_line_width: u32,
     /// GL line stipple (`stippledBresenhamLines`).
     pub line_stipple: bool,
+    /// Largest point size in whole pixels a vertex shader may write
+    /// (`largePoints`, enabled for every pipeline, wgpu's too); 1: points
+    /// are one pixel.
+    pub max_point_size: u32,
     /// `VK_KHR_external_memory_fd` and `VK_EXT_external_memory_dma_buf`:
     /// scanout memory can be exported as dmabufs
     /// ([`DmabufExporter`](super::dmabuf::DmabufExporter)).
@@ -103,6 +107,10 @@ pub fn open(
             1
         },
         line_stipple: bresenham && lines.stippled_bresenham_lines == vk::TRUE,
+        max_point_size: match props.limits.point_size_range[1] {
+            big if core.large_points == vk::TRUE && big.is_finite() => big.clamp(1.0, 255.0) as u32,
+            _ => 1,
+        },
         dmabuf: has_ext(ash::khr::external_memory_fd::NAME)
             && has_ext(ash::ext::external_memory_dma_buf::NAME),
     };
@@ -133,6 +141,9 @@ pub fn open(
     }
     if raw.wide_lines() {
         enabled.wide_lines = vk::TRUE;
+    }
+    if raw.max_point_size > 1 {
+        enabled.large_points = vk::TRUE;
     }
     let mut dynamic_on =
         vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);

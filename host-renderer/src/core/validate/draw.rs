@@ -54,6 +54,9 @@ pub struct BoundDraw<'a> {
     pub stipple: bool,
     /// GL's polygon offset applies to the draw's primitives.
     pub polygon_offset: bool,
+    /// The draw rasterizes points (point primitives, or polygons whose
+    /// drawn face is filled as points).
+    pub points: bool,
 }
 
 /// The draw's bound state, checked; `None` when the rasterizer discards
@@ -92,7 +95,12 @@ pub fn bound_draw<'a>(
         return Err(CommandError::Draw(DrawError::SampleCounts));
     }
     let stipple = polygon_stipple(&rast, sub, d.mode)?;
-    let polygon_offset = polygon_offset(&rast, d.mode);
+    let fill = rasterized_as(&rast, d.mode);
+    let polygon_offset = match fill {
+        PolygonMode::POINT => rast.flags.offset_point(),
+        PolygonMode::LINE => rast.flags.offset_line(),
+        _ => rast.flags.offset_tri(),
+    };
     Ok(Some(BoundDraw {
         sub,
         rast,
@@ -104,25 +112,20 @@ pub fn bound_draw<'a>(
         samples,
         stipple,
         polygon_offset,
+        points: fill == PolygonMode::POINT,
     }))
 }
 
-/// Whether the rasterizer offsets the depth of `mode`'s primitives as they
-/// are rasterized: points and lines by `offset_point` and `offset_line`,
-/// polygons by the switch of the fill mode of the face drawn (the front
-/// one unless it is culled).
-fn polygon_offset(rast: &Rasterizer, mode: PrimMode) -> bool {
+/// How `mode`'s primitives are rasterized: points and lines as such,
+/// polygons by the fill mode of the face drawn (the front one unless it is
+/// culled).
+fn rasterized_as(rast: &Rasterizer, mode: PrimMode) -> PolygonMode {
     let f = rast.flags;
-    let fill = match mode {
+    match mode {
         PrimMode::POINTS => PolygonMode::POINT,
         PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP => PolygonMode::LINE,
         _ if f.cull_face() == guest_protocol::virgl::enums::CullFace::FRONT => f.fill_back(),
         _ => f.fill_front(),
-    };
-    match fill {
-        PolygonMode::POINT => f.offset_point(),
-        PolygonMode::LINE => f.offset_line(),
-        _ => f.offset_tri(),
     }
 }
 

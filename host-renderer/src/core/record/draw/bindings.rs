@@ -38,6 +38,16 @@ pub(super) struct RawStage {
     pub samplers: Vec<(u32, Option<guest_protocol::virgl::SamplerState>)>,
 }
 
+/// The rasterizer's point size as the device draws it: within 1 and the
+/// advertised maximum (a guest value that is not a number draws 1).
+fn point_size(size: f32, max: u32) -> f32 {
+    if size.is_nan() {
+        1.0
+    } else {
+        size.clamp(1.0, max as f32)
+    }
+}
+
 /// Binds both stages of `bound` (compiled as `vs` and `fs`, laid out as
 /// `layouts`), with the driver uniforms of a viewport flipped by `flip_y`.
 pub(super) fn bind(
@@ -51,6 +61,7 @@ pub(super) fn bind(
         flip_y,
         fb_height: bound.fb_size.1 as f32,
         alpha_ref: bound.sub.dsa.map_or(0.0, |d| d.alpha_ref.get()),
+        point_size: point_size(bound.rast.point_size.get(), rec.gpu.max_point_size),
         polygon_stipple: bound.sub.polygon_stipple,
         clip_planes: bound.sub.clip_planes,
         polygon_offset: polygon_offset(bound),

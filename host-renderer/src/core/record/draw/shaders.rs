@@ -11,7 +11,8 @@ use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 use shader_translate::{
-    Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
+    Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize, SamplerOptions,
+    SpriteCoords, Wrap,
 };
 use std::sync::Arc;
 
@@ -39,6 +40,8 @@ pub(super) fn compile(
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
         polygon_offset: false,
+        sprite_coords: SpriteCoords::default(),
+        point_size: point_size(bound, rec.gpu.max_point_size),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -103,6 +106,8 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
+        sprite_coords: sprite_coords(bound),
+        point_size: PointSize::Unwritten,
     };
     for ((o, k), c) in options
         .output_swizzles
@@ -116,6 +121,35 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         }
     }
     options
+}
+
+/// Where the VS takes the size of the draw's points from: nowhere for
+/// one-pixel points (wgpu writes 1) or draws of other primitives. Smooth
+/// points are one pixel: the caps' smooth point size range.
+fn point_size(bound: &BoundDraw<'_>, max: u32) -> PointSize {
+    let rast = &bound.rast;
+    if !bound.points || max <= 1 || rast.flags.point_smooth() {
+        PointSize::Unwritten
+    } else if rast.flags.point_size_per_vertex() {
+        PointSize::PerVertex
+    } else if rast.point_size.get() == 1.0 {
+        PointSize::Unwritten
+    } else {
+        PointSize::Fixed
+    }
+}
+
+/// Which inputs read the point sprite coordinate: those the rasterizer
+/// enables, when it draws points as squares.
+fn sprite_coords(bound: &BoundDraw<'_>) -> SpriteCoords {
+    let rast = &bound.rast;
+    if !bound.points || !rast.flags.point_quad_rasterization() {
+        return SpriteCoords::default();
+    }
+    SpriteCoords {
+        enable: rast.sprite_coord_enable,
+        lower_left: rast.flags.sprite_coord_mode(),
+    }
 }
 
 /// The channel type of a host texture format.

@@ -197,7 +197,8 @@ pub enum Usage {
     },
     /// A built-in (position, depth, front-facing…).
     BuiltIn(BuiltIn),
-    /// Accepted and ignored: `PSIZE`, `EDGEFLAG` outputs (see
+    /// Accepted and ignored: `PSIZE` (unless [`Options::point_size`](crate::Options::point_size)
+    /// reads it), `EDGEFLAG` outputs (see
     /// `docs/gl-conventions.md`), `CLIPVERTEX` (read only for the clip
     /// distances of [`Options::clip_planes`](crate::Options::clip_planes)),
     /// and VS varyings the linked fragment shader

@@ -541,6 +541,9 @@ impl Lowerer<'_> {
         for o in outputs {
             let usage = match o.semantic.name {
                 Semantic::Position => Usage::BuiltIn(BuiltIn::Position { invariant }),
+                Semantic::PSize if self.options.point_size == PointSize::PerVertex => {
+                    Usage::BuiltIn(BuiltIn::PointSize)
+                }
                 Semantic::PSize | Semantic::EdgeFlag | Semantic::ClipVertex => Usage::Dropped,
                 name if !is_varying(name) => {
                     return Err(Error::unsupported(

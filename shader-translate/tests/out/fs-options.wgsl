@@ -8,7 +8,7 @@ struct DriverUniforms {
     flip_y: f32,
     fb_height: f32,
     alpha_ref: f32,
-    padding: f32,
+    point_size: f32,
     polygon_stipple: array<vec4<u32>, 8>,
     clip_planes: array<vec4<f32>, 8>,
     polygon_offset: vec4<f32>,

@@ -1,0 +1,1 @@
+// no WGSL: naga validation failed: WGSL output: Unsupported builtin value: PointSize

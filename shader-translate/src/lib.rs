@@ -69,7 +69,8 @@ use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
 pub const CAPABILITIES: Capabilities = Capabilities::CUBE_ARRAY_TEXTURES
     .union(Capabilities::MULTISAMPLED_SHADING)
     .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32)
-    .union(Capabilities::CLIP_DISTANCES);
+    .union(Capabilities::CLIP_DISTANCES)
+    .union(Capabilities::DUAL_SOURCE_BLENDING);
 
 /// A translated shader.
 #[derive(Debug)]

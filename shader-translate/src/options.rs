@@ -85,6 +85,12 @@ pub struct Options {
     /// VS only: where the size of the points the draw rasterizes comes
     /// from.
     pub point_size: PointSize,
+    /// FS only, dual-source blending (colour buffer 0's blend reads the
+    /// second source): `COLOR[0]` and `COLOR[1]` are the two sources of
+    /// location 0 (`@blend_src(0)`, `@blend_src(1)`; an unwritten one reads
+    /// zero), and no other colour is written (GL allows one colour buffer
+    /// then).
+    pub dual_source_blend: bool,
 }
 
 /// The size a vertex shader gives the points it feeds (Vulkan reads it
@@ -151,6 +157,7 @@ impl Default for Options {
             next_stage_inputs: Vec::new(),
             sprite_coords: SpriteCoords::default(),
             point_size: PointSize::Unwritten,
+            dual_source_blend: false,
         }
     }
 }

@@ -1402,3 +1402,48 @@ fn luminance_alpha_blending_reads_the_destination_alpha() {
     assert_eq!(img.data[..2], [102, 102]);
     assert!(gpu.take_uncaptured().is_empty());
 }
+
+/// Dual-source blending: colour 1 is the second blend source of buffer 0
+/// when the blend reads it; otherwise, beside `FS_COLOR0_WRITES_ALL_CBUFS`
+/// (EXT_blend_func_extended's secondary colour), it is not written.
+#[test]
+fn second_colours_are_the_second_blend_source() {
+    use guest_protocol::virgl::bits::RtBlend;
+    use guest_protocol::virgl::enums::{BlendFactor, BlendFunc};
+    const FS: &str = "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nDCL OUT[1], COLOR[1]\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\nIMM[1] FLT32 {0.25, 0.5, 1.0, 0.0}\n  0: MOV OUT[0], IMM[0]\n  1: MOV OUT[1], IMM[1]\n  2: END\n";
+    let gpu = gpu();
+    let caps = Renderer::new(Arc::clone(&gpu)).caps_v2();
+    assert_eq!(caps.v1.max_dual_source_render_targets.get(), 1);
+    let draw = |rgb_src: BlendFactor, rgb_dst: BlendFactor| {
+        let mut r = Renderer::new(Arc::clone(&gpu));
+        let ctx = CtxId(1);
+        setup(&mut r, ctx, &TRIANGLE);
+        let blend = RtBlend::new()
+            .with_blend_enable(true)
+            .with_rgb_func(BlendFunc::ADD)
+            .with_rgb_src_factor(rgb_src)
+            .with_rgb_dst_factor(rgb_dst)
+            .with_alpha_func(BlendFunc::ADD)
+            .with_alpha_src_factor(BlendFactor::ONE)
+            .with_alpha_dst_factor(BlendFactor::ZERO);
+        let stream = draw_stream(&DrawSetup {
+            clear: [0.5, 0.5, 0.5, 1.0],
+            blend,
+            fs: FS,
+            ..DrawSetup::default()
+        });
+        let stats = r.submit(ctx, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+        pixel(&mut r, 8, 8)
+    };
+    // src · src1 + dst · (1 − src1), dst 128 / 255: r = 1 · 0.25 + dst · 0.75,
+    // g = dst · 0.5,
+    // b = dst · 0 (BGRA bytes).
+    assert_eq!(
+        draw(BlendFactor::SRC1_COLOR, BlendFactor::INV_SRC1_COLOR),
+        [0, 64, 160, 255]
+    );
+    // A blend that reads no second source: colour 0 alone.
+    assert_eq!(draw(BlendFactor::ONE, BlendFactor::ZERO), [0, 0, 255, 255]);
+    assert!(gpu.take_uncaptured().is_empty());
+}

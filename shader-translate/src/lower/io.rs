@@ -527,6 +527,50 @@ impl Lowerer<'_> {
         Ok(())
     }
 
+    /// FS under `Options::dual_source_blend`: `COLOR[0]` and `COLOR[1]` (zero
+    /// where undeclared) as blend sources 0 and 1 of location 0, typed by
+    /// colour buffer 0.
+    fn dual_source_members(&mut self, outputs: &[OutputDecl]) {
+        let kind = match self.options.color_kinds.first() {
+            Some(ColorKind::Sint) => Kind::Sint,
+            Some(ColorKind::Uint) => Kind::Uint,
+            _ => Kind::Float,
+        };
+        let clamp = self.options.clamp_fragment_color && kind == Kind::Float;
+        let swizzle = self
+            .options
+            .output_swizzles
+            .first()
+            .copied()
+            .unwrap_or(Channel::RGBA);
+        for source in 0..2u32 {
+            let var = outputs
+                .iter()
+                .find(|o| o.semantic.name == Semantic::Color && o.semantic.index == source);
+            if source == 0 {
+                self.io.color0 = var.map(|o| o.var);
+            }
+            self.io.members.push(Member {
+                binding: Binding::Location {
+                    location: 0,
+                    interpolation: None,
+                    sampling: None,
+                    blend_src: Some(source),
+                    per_primitive: false,
+                },
+                source: match var {
+                    Some(o) => Source::Reg {
+                        var: o.var,
+                        clamp,
+                        swizzle,
+                        kind,
+                    },
+                    None => Source::Zero,
+                },
+            });
+        }
+    }
+
     /// VS result: position first, then varyings, then zero outputs for the
     /// linked FS inputs this VS does not write.
     fn vertex_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
@@ -665,19 +709,30 @@ impl Lowerer<'_> {
     /// mask.
     fn fragment_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
         let clamp = self.options.clamp_fragment_color;
+        if self.options.dual_source_blend {
+            self.dual_source_members(outputs);
+        }
         for o in outputs {
             let usage = match o.semantic.name {
+                Semantic::Color if self.options.dual_source_blend => match o.semantic.index {
+                    0 | 1 => Usage::Location {
+                        location: 0,
+                        interpolation: None,
+                        sampling: None,
+                    },
+                    _ => Usage::Dropped,
+                },
+                // With colour 0 written to every buffer, a second colour is
+                // only ever a second blend source (EXT_blend_func_extended's
+                // gl_SecondaryFragColorEXT beside gl_FragColor).
+                Semantic::Color if self.io.color0_writes_all && o.semantic.index > 0 => {
+                    Usage::Dropped
+                }
                 Semantic::Color if o.semantic.index < limits::MAX_COLOR_BUFFERS => {
                     if o.semantic.index == 0 {
                         self.io.color0 = Some(o.var);
                     }
                     let copies = if self.io.color0_writes_all {
-                        if o.semantic.index != 0 {
-                            return Err(Error::invalid(
-                                "COLOR outputs beyond 0 with FS_COLOR0_WRITES_ALL_CBUFS",
-                                o.span,
-                            ));
-                        }
                         self.options
                             .color_buffers
                             .clamp(1, limits::MAX_COLOR_BUFFERS)

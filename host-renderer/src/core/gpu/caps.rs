@@ -124,7 +124,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(0),
-        max_dual_source_render_targets: le(0),
+        // Dual-source blending (ARB_blend_func_extended): colour 1 is the
+        // second source of buffer 0 when the blend reads it (shaders.rs).
+        max_dual_source_render_targets: le(u32::from(
+            gpu.features.contains(wgpu::Features::DUAL_SOURCE_BLENDING),
+        )),
         // Several colour buffers (ARB_draw_buffers): drawn with per-buffer
         // output swizzles, and blend state per buffer when the guest's is
         // independent (fixed.rs; shader_exec, piglit fbo-drawbuffers*).

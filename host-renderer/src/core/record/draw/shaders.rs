@@ -8,6 +8,7 @@ use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::bits::RtBlend;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 use shader_translate::{
@@ -108,6 +109,10 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         next_stage_inputs: Vec::new(),
         sprite_coords: sprite_coords(bound),
         point_size: PointSize::Unwritten,
+        dual_source_blend: bound
+            .sub
+            .blend
+            .is_some_and(|b| reads_second_source(&b.rt[0])),
     };
     for ((o, k), c) in options
         .output_swizzles
@@ -137,6 +142,27 @@ fn point_size(bound: &BoundDraw<'_>, max: u32) -> PointSize {
     } else {
         PointSize::Fixed
     }
+}
+
+/// Whether colour buffer 0's blending reads the fragment's second colour
+/// (`SRC1` factors: dual-source blending).
+fn reads_second_source(rt: &RtBlend) -> bool {
+    use guest_protocol::virgl::enums::BlendFactor as F;
+    let second = |f: F| {
+        matches!(
+            f,
+            F::SRC1_COLOR | F::SRC1_ALPHA | F::INV_SRC1_COLOR | F::INV_SRC1_ALPHA
+        )
+    };
+    rt.blend_enable()
+        && [
+            rt.rgb_src_factor(),
+            rt.rgb_dst_factor(),
+            rt.alpha_src_factor(),
+            rt.alpha_dst_factor(),
+        ]
+        .into_iter()
+        .any(second)
 }
 
 /// Which inputs read the point sprite coordinate: those the rasterizer

@@ -200,11 +200,14 @@ pub fn texture_region(
     let (lw, lh, _) = info.level_extent(level);
     let slices = info.slices(level);
     let is_1d_array = info.target == TextureTarget::TEXTURE_1D_ARRAY;
-    // 1D arrays address layers with y/height (Gallium convention).
-    let (ext_h, ext_d) = if is_1d_array {
-        (slices, 1)
-    } else {
-        (lh, slices)
+    // 1D arrays address layers with y/height (Gallium's convention), or
+    // with z/depth in a box of one row (Mesa's mipmap generation and
+    // copies of single layers send those).
+    let layers_in_z = is_1d_array && b.y == 0 && b.h == 1;
+    let (ext_h, ext_d) = match (is_1d_array, layers_in_z) {
+        (true, false) => (slices, 1),
+        (true, true) => (1, slices),
+        (false, _) => (lh, slices),
     };
     let bad = || TransferError::BadBox {
         x: b.x,
@@ -247,7 +250,13 @@ pub fn texture_region(
             row: guest_row_bytes,
         });
     }
-    let (origin, width, height, layers, block_rows, layer_pitch) = if is_1d_array {
+    let (origin, width, height, layers, block_rows, layer_pitch) = if layers_in_z {
+        let pitch = match layer_stride {
+            0 => guest_stride,
+            given => u64::from(given),
+        };
+        (wgpu::Origin3d { x, y: 0, z }, w, 1, d, 1, pitch)
+    } else if is_1d_array {
         (wgpu::Origin3d { x, y: 0, z: y }, w, 1, h, 1, guest_stride)
     } else {
         let rows = h.div_ceil(bh);
@@ -342,5 +351,48 @@ mod tests {
         let empty = Box3 { d: 0, ..ok };
         assert!(texture_region(&i, f, 1, &empty, 0, 0).is_err());
         assert!(texture_region(&i, f, 1, &ok, 4, 0).is_err());
+    }
+
+    #[test]
+    fn one_d_array_layers_come_in_y_or_in_z() {
+        let i = ResourceInfo {
+            array_size: 4,
+            ..info(
+                TextureTarget::TEXTURE_1D_ARRAY,
+                Format::R8G8B8A8_UNORM,
+                16,
+                1,
+                0,
+            )
+        };
+        let f = lookup(i.format).unwrap();
+        let rows = Box3 {
+            x: 0,
+            y: 1,
+            z: 0,
+            w: 16,
+            h: 3,
+            d: 1,
+        };
+        let r = texture_region(&i, f, 0, &rows, 0, 0).unwrap();
+        assert_eq!((r.origin.z, r.layers, r.guest_layer_stride), (1, 3, 64));
+        // Layers 2 and 3 as z, 100 bytes apart.
+        let slices = Box3 {
+            y: 0,
+            h: 1,
+            z: 2,
+            d: 2,
+            ..rows
+        };
+        let r = texture_region(&i, f, 0, &slices, 0, 100).unwrap();
+        assert_eq!((r.origin.z, r.layers, r.guest_layer_stride), (2, 2, 100));
+        // Past the last layer either way, or layers in both.
+        for bad in [
+            Box3 { h: 4, ..rows },
+            Box3 { d: 3, ..slices },
+            Box3 { d: 2, ..rows },
+        ] {
+            assert!(texture_region(&i, f, 0, &bad, 0, 0).is_err(), "{bad:?}");
+        }
     }
 }

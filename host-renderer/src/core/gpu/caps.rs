@@ -28,7 +28,12 @@
 //! exact.
 //!
 //! Up to eight colour buffers are advertised (`max_render_targets`), with
-//! blend state and write masks of their own (`INDEP_BLEND_*`).
+//! blend state and write masks of their own (`INDEP_BLEND_*`), and
+//! dual-source blending into the first (`max_dual_source_render_targets`).
+//!
+//! Aliased points are as large as Vulkan's `largePoints` draws them (the
+//! vertex shader writes their size; sprite coordinates replace the enabled
+//! inputs); smooth points stay one pixel (docs/gl-conventions.md §4b).
 //!
 //! Beyond GL 2.1, extensions Mesa derives from caps that are implemented
 //! and tested (`tests/tests/renderer_gl.rs`): uniform buffer objects

@@ -1447,3 +1447,47 @@ fn second_colours_are_the_second_blend_source() {
     assert_eq!(draw(BlendFactor::ONE, BlendFactor::ZERO), [0, 0, 255, 255]);
     assert!(gpu.take_uncaptured().is_empty());
 }
+
+/// GL attaches textures of any format; a surface of one the host cannot
+/// render to (RGB9E5) is made, and refused only when bound for rendering.
+#[test]
+fn surfaces_of_unrenderable_formats_are_refused_only_when_bound() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::TEXTURE_2D, Format::R9G9B9E5_FLOAT, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 10,
+        res: 3,
+        format: Format::R9G9B9E5_FLOAT,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let mut e = Encoder::new();
+    let cbufs = [Le32::new(10)];
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &cbufs,
+    })
+    .unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let (errors, _) = r.context_errors(ctx).unwrap();
+    let last = errors
+        .last()
+        .map(|e| e.error.to_string())
+        .unwrap_or_default();
+    assert!(last.contains("render target"), "{last}");
+}

@@ -24,11 +24,17 @@ impl Exec<'_> {
             if h == 0 {
                 return Ok(None);
             }
-            sub.get(h, "surface", |o| match o {
+            let s = sub.get(h, "surface", |o| match o {
                 Object::Surface(s) => Some(Arc::clone(s)),
                 _ => None,
-            })
-            .map(Some)
+            })?;
+            if !s.renderable {
+                return Err(CommandError::WrongResource {
+                    res: s.res.0,
+                    what: "render target",
+                });
+            }
+            Ok(Some(s))
         };
         let sub = self.sub();
         let z = surf(sub, zsurf)?;

@@ -89,6 +89,9 @@ pub struct SurfaceObj {
     pub size: (u32, u32),
     /// Samples per pixel of the resource.
     pub samples: u32,
+    /// The host can render to the resource's format; a surface of another
+    /// is refused when bound to the framebuffer.
+    pub renderable: bool,
 }
 
 /// A sampler view.

@@ -12,21 +12,17 @@ use crate::core::state::objects::{SamplerStateObj, SamplerViewObj, SurfaceObj};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
 
-/// A surface of `r` (resource `s.res`): one level and layer of a renderable
-/// texture, viewed in the surface's format where it shares the storage. A
-/// slice of a 3D texture is a 3D view of the level and the slice to render
-/// to ([`SurfaceObj::depth_slice`]).
+/// A surface of `r` (resource `s.res`): one level and layer of a texture,
+/// viewed in the surface's format where it shares the storage. A slice of a
+/// 3D texture is a 3D view of the level and the slice to render to
+/// ([`SurfaceObj::depth_slice`]). A texture the host cannot render to gets a
+/// surface too (GL attaches any texture; the guest then finds the
+/// framebuffer incomplete), refused only when bound for rendering.
 pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, CommandError> {
     let tex = r.texture().ok_or(CommandError::WrongResource {
         res: s.res,
         what: "surface",
     })?;
-    if !tex.renderable {
-        return Err(CommandError::WrongResource {
-            res: s.res,
-            what: "render target",
-        });
-    }
     let level = s.range0;
     if level > r.info.last_level {
         return Err(CommandError::OutOfRange {
@@ -55,7 +51,9 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
             label: None,
             format: Some(desc.host),
             dimension: Some(dimension),
-            usage: Some(wgpu::TextureUsages::RENDER_ATTACHMENT),
+            usage: tex
+                .renderable
+                .then_some(wgpu::TextureUsages::RENDER_ATTACHMENT),
             aspect: wgpu::TextureAspect::All,
             base_mip_level: level,
             mip_level_count: Some(1),
@@ -75,6 +73,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         render_swizzle: desc.render_swizzle(),
         size: (w, h),
         samples: tex.texture.sample_count(),
+        renderable: tex.renderable,
     })
 }
 

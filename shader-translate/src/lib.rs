@@ -55,7 +55,7 @@ mod parse;
 pub use error::{Error, ErrorKind};
 pub use interface::Interface;
 pub use options::{
-    Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
+    Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
 };
 pub use parse::parse;
 

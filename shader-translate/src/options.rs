@@ -79,6 +79,25 @@ pub struct Options {
     /// `flatshade`), which links with any FS whose varyings all have a table
     /// location, are `PERSPECTIVE` or `COLOR` and are written by the VS.
     pub next_stage_inputs: Vec<Varying>,
+    /// VS only, for stream output (transform feedback): one extra output
+    /// per range holding exactly the range's components of the output
+    /// register as the shader wrote them (before the GL → WebGPU
+    /// clip-space conversion; clamped like the register's own output under
+    /// `clamp_vertex_color`), at locations above every other output. Their
+    /// locations are [`Interface::captures`](crate::Interface::captures).
+    /// Empty: no extra outputs.
+    pub captures: Vec<Capture>,
+}
+
+/// A stream-output range of a vertex shader output register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Capture {
+    /// `OUT[register]`.
+    pub register: u32,
+    /// First component (0–3).
+    pub first: u8,
+    /// Components (1–4, `first + count` ≤ 4).
+    pub count: u8,
 }
 
 impl Default for Options {
@@ -98,6 +117,7 @@ impl Default for Options {
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
             color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
+            captures: Vec::new(),
         }
     }
 }

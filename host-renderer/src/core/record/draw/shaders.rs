@@ -103,6 +103,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
+        captures: Vec::new(),
     };
     for ((o, k), c) in options
         .output_swizzles

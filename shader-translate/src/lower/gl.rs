@@ -215,7 +215,8 @@ impl Lowerer<'_> {
                 if clamp {
                     v = self.math(MathFunction::Saturate, &[v]);
                 }
-                let lanes = [0, 1, 2, 3].map(|i| XYZW[usize::from(first + i) & 3]);
+                let mut lanes = XYZW;
+                lanes.rotate_left(usize::from(first) & 3);
                 match count {
                     1 => self.lane(v, u32::from(first)),
                     2 => self.swizzle(naga::VectorSize::Bi, v, lanes),

@@ -638,7 +638,7 @@ impl Lowerer<'_> {
                 naga::Span::UNDEFINED,
             ));
         }
-        let mut location = self
+        let first_location = self
             .io
             .members
             .iter()
@@ -648,7 +648,7 @@ impl Lowerer<'_> {
             })
             .max()
             .unwrap_or(0);
-        for c in captures {
+        for (location, c) in (first_location..).zip(captures) {
             if c.count == 0 || u32::from(c.first) + u32::from(c.count) > 4 {
                 return Err(Error::invalid(
                     format!(
@@ -682,7 +682,6 @@ impl Lowerer<'_> {
                 },
             });
             self.interface.captures.push(location);
-            location += 1;
         }
         Ok(())
     }

@@ -31,6 +31,7 @@
 
 mod assemble;
 mod bindings;
+mod capture;
 mod encode;
 mod fixed;
 mod indices;
@@ -45,7 +46,7 @@ mod viewport;
 use crate::core::base::error::CommandError;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::sub_context::SubContext;
-use crate::core::validate::draw::{bound_draw, draw_counts, BoundDraw};
+use crate::core::validate::draw::{bound_draw, count_from_so, draw_counts, BoundDraw};
 use guest_protocol::virgl::DrawVbo;
 use memo::{DrawMemo, Kept, Shape};
 
@@ -57,6 +58,13 @@ pub(crate) fn draw(
     d: &DrawVbo,
     memo: &mut DrawMemo,
 ) -> Result<(), CommandError> {
+    let auto;
+    let d = if d.count_from_so != 0 {
+        auto = count_from_so(sub, d)?;
+        &auto
+    } else {
+        d
+    };
     if !draw_counts(d)? {
         return Ok(());
     }
@@ -69,7 +77,8 @@ pub(crate) fn draw(
         return Ok(());
     };
     let shape = Shape::of(sub, d);
-    if let Some(kept) = memo.hit(&shape) {
+    // Capturing draws take the raw path, which the memo never keeps.
+    if let Some(kept) = memo.hit(&shape).filter(|_| bound.stream_output.is_none()) {
         if redraw(rec, &bound, d, kept)? {
             memo.hits += 1;
             return Ok(());
@@ -123,6 +132,7 @@ fn redraw(
             bindings,
             viewport: &kept.viewport,
             rotate: prim.rotate,
+            topology: prim.topology,
         },
     )?;
     Ok(true)
@@ -172,6 +182,7 @@ fn prepare_and_draw(
             bindings: &bindings,
             viewport: &viewport,
             rotate: prim.rotate,
+            topology: prim.topology,
         },
     )?;
     if !prim.cpu && !fixed.raw_needed {

@@ -11,7 +11,7 @@ use crate::core::validate::draw::BoundDraw;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 use shader_translate::{
-    Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
+    Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
 };
 use std::sync::Arc;
 
@@ -39,6 +39,16 @@ pub(super) fn compile(
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
         polygon_offset: false,
+        captures: bound.stream_output.map_or_else(Vec::new, |so| {
+            so.ranges
+                .iter()
+                .map(|r| Capture {
+                    register: r.register,
+                    first: r.first,
+                    count: r.count,
+                })
+                .collect()
+        }),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;

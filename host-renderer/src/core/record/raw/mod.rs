@@ -23,7 +23,9 @@
 //! against wgpu's work on either side.
 
 pub mod cache;
+pub mod capture;
 pub mod draw;
 pub mod pipeline;
 pub mod record;
 mod sampler;
+pub mod xfb_spirv;

@@ -43,6 +43,11 @@
 //! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
 //! `Options::color_kinds`).
 //!
+//! Stream output (`EXT_transform_feedback`, with pause/resume, draws
+//! counted from a target and the primitive queries) is advertised with up
+//! to four buffers where the raw path has `VK_EXT_transform_feedback`
+//! (`renderer_xfb.rs`).
+//!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
 //! `max_samples` stays 1 until sampling, transfers and copies of them (and
@@ -71,6 +76,7 @@ fn f(v: f32) -> Le32 {
 /// Builds `virgl_caps_v2` from what `gpu` supports.
 pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let limits = &gpu.limits;
+    let xfb_buffers = gpu.raw.as_ref().map_or(0, |r| r.features().xfb_buffers());
     let mut sampler = FormatMask::default();
     let mut render = FormatMask::default();
     let mut depth = FormatMask::default();
@@ -120,10 +126,17 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
                 bset::CUBE_MAP_ARRAY
             } else {
                 0
+            }
+            // Stream output resumes where it stopped (append mask), into
+            // interleaved and separate buffers (renderer_xfb.rs).
+            | if xfb_buffers > 0 {
+                bset::STREAMOUT_PAUSE_RESUME
+            } else {
+                0
             }),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
-        max_streamout_buffers: le(0),
+        max_streamout_buffers: le(xfb_buffers),
         max_dual_source_render_targets: le(0),
         // Several colour buffers (ARB_draw_buffers): drawn with per-buffer
         // output swizzles, and blend state per buffer when the guest's is

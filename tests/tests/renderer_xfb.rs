@@ -325,3 +325,31 @@ fn stream_output_queries_count_primitives() {
         "generated, emitted, overflow, written"
     );
 }
+
+/// Components the layout skips (GL's `gl_SkipComponents`) keep the
+/// buffer's bytes.
+#[test]
+fn skipped_components_keep_the_buffer() {
+    let mut r = renderer();
+    let fill = f32::from_bits(0x7f7f_7f7f);
+    buffer_with(&mut r, CTX, ResId(6), vec![0x7f; 64]);
+    let mut e = Encoder::new();
+    capturing_vs(
+        &mut e,
+        20,
+        VS,
+        [4, 0, 0, 0],
+        &[so(0, 0, 2, 0, 0), so(0, 3, 1, 0, 3)],
+    );
+    target(&mut e, 30, 6, 0, 64);
+    bind_targets(&mut e, 0, &[30]);
+    draw(&mut e, 1);
+    submit(&mut r, e);
+    let got = floats(&mut r, 6, 64);
+    let want: Vec<f32> = TRIANGLE
+        .chunks(8)
+        .flat_map(|v| [v[0], v[1], fill, v[3]])
+        .chain([fill; 4])
+        .collect();
+    assert_eq!(got, want);
+}

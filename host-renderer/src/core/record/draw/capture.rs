@@ -36,6 +36,9 @@ struct Slot {
     room: u64,
     /// Bytes the draw writes.
     size: u64,
+    /// Byte ranges of a vertex the shader writes (the rest of the stride,
+    /// GL's skipped components, keeps the buffer's bytes).
+    spans: Vec<(u64, u64)>,
 }
 
 /// What a capturing draw writes.
@@ -121,6 +124,26 @@ pub(super) fn primitive_count(call: &Call, topology: wgpu::PrimitiveTopology) ->
     (per, prims.saturating_mul(instances as u64))
 }
 
+/// The byte ranges of a vertex in buffer `slot` that `info` writes,
+/// sorted and merged.
+fn spans(info: &StreamOutInfo, slot: usize) -> Vec<(u64, u64)> {
+    let mut ranges: Vec<(u64, u64)> = info
+        .ranges
+        .iter()
+        .filter(|r| usize::from(r.buffer) == slot)
+        .map(|r| (u64::from(r.offset) * 4, u64::from(r.count) * 4))
+        .collect();
+    ranges.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (start, len) in ranges {
+        match out.last_mut() {
+            Some((s, l)) if *s + *l >= start => *l = (*l).max(start + len - *s),
+            _ => out.push((start, len)),
+        }
+    }
+    out
+}
+
 /// Plans the capture of `call` drawn as `topology` into the bound targets.
 pub(super) fn plan(
     rec: &Recorder<'_>,
@@ -161,6 +184,7 @@ pub(super) fn plan(
             offset: 0,
             room: 0,
             size: 0,
+            spans: spans(info, i),
         });
     }
     // Regions hold every primitive of the draw where that is small enough
@@ -244,8 +268,17 @@ pub(super) fn finish(rec: &mut Recorder<'_>, c: &Capture) -> Result<(), CommandE
             .get_mut(&target.res)
             .and_then(Resource::buffer_mut)
             .ok_or(CommandError::NoResource(target.res.0))?;
-        if let Some(dst) = b.shadow.get_mut(at as usize..at as usize + bytes.len()) {
-            dst.copy_from_slice(bytes);
+        for (v, vertex) in bytes.chunks_exact(s.stride as usize).enumerate() {
+            let base = at + v as u64 * s.stride;
+            for &(start, len) in &s.spans {
+                let (from, to) = (start as usize, (start + len) as usize);
+                let dst = (base + start) as usize..(base + start + len) as usize;
+                if let (Some(src), Some(dst)) = (vertex.get(from..to), b.shadow.get_mut(dst)) {
+                    dst.copy_from_slice(src);
+                }
+            }
+        }
+        if !bytes.is_empty() {
             mark_dirty(b, at, bytes.len() as u64);
         }
         filled.bytes += s.size;

@@ -168,19 +168,38 @@ fn captures_interleaved_and_separate_buffers() {
     submit(&mut r, e);
     assert!(floats(&mut r, 3, 256)[21..].iter().all(|&x| x == 0.0));
 
-    // Restarted, without target 31: res 3 alone from its start again.
+    // Without an append mask (as Mesa sends it) a target bound again
+    // resumes: target 30 alone writes two triangles after the first.
     let mut e = Encoder::new();
     bind_targets(&mut e, 0, &[30]);
     draw(&mut e, 2);
     submit(&mut r, e);
     let got = floats(&mut r, 3, 256);
     assert_eq!(&got[..21], &want[..]);
-    assert_eq!(&got[21..42], &want[..], "the second instance follows");
-    assert!(got[42..].iter().all(|&x| x == 0.0));
+    assert_eq!(&got[21..42], &want[..], "resumed");
+    assert_eq!(&got[42..63], &want[..], "the second instance follows");
+
+    // With a mask, a clear bit restarts its target: 30 writes from its
+    // start again while 31 stays full.
+    let mut e = Encoder::new();
+    capturing_vs(
+        &mut e,
+        21,
+        VS,
+        [4, 1, 0, 0],
+        &[so(0, 0, 4, 0, 0), so(1, 3, 1, 1, 0)],
+    );
+    bind_targets(&mut e, 0b10, &[30, 31]);
+    draw(&mut e, 1);
+    submit(&mut r, e);
+    let got = floats(&mut r, 3, 256);
+    assert_eq!(&got[..4], &TRIANGLE[..4], "restarted: 4-dword vertices now");
+    assert_eq!(&got[21..42], &want[..], "the rest is untouched");
 }
 
 /// A draw that takes its count from a target draws the vertices captured
 /// into it: captured again into a fresh target, they come out the same.
+/// Mesa names the target by its size (256 here, 64 for the other).
 #[test]
 fn draws_count_from_a_target() {
     let mut r = renderer();
@@ -193,7 +212,7 @@ fn draws_count_from_a_target() {
     bind_targets(&mut e, 0, &[31]);
     e.push(&Command::DrawVbo(DrawVbo {
         count: 0,
-        count_from_so: 30,
+        count_from_so: 256,
         ..full_draw()
     }))
     .unwrap();

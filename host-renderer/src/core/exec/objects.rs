@@ -120,9 +120,12 @@ impl Exec<'_> {
         })
     }
 
-    /// SET_STREAMOUT_TARGETS: binds the targets by slot; a target whose bit
-    /// in `append` is clear writes from its start again, the others resume
-    /// where their captures stopped (GL's pause and resume).
+    /// SET_STREAMOUT_TARGETS: binds the targets by slot. Each target
+    /// resumes where its captures stopped (GL's pause and resume), unless
+    /// `append` has bits and the target's is clear: then it writes from its
+    /// start again. Mesa's virgl driver sends no bits and makes new targets
+    /// (starting at 0) for each glBeginTransformFeedback, so for it binding
+    /// a target again is resuming it, as the reference server treats it.
     pub(super) fn set_streamout_targets(
         &mut self,
         append: u32,
@@ -155,12 +158,16 @@ impl Exec<'_> {
                     })
                 }
             };
-            if append & (1 << i) == 0 {
+            if append != 0 && append & (1 << i) == 0 {
                 t.filled.lock().bytes = 0;
             }
             targets.push(Some(t));
         }
-        self.sub().so_targets = targets;
+        let sub = self.sub();
+        if targets.iter().any(Option::is_some) {
+            sub.so_last = targets.iter().flatten().cloned().collect();
+        }
+        sub.so_targets = targets;
         Ok(())
     }
 

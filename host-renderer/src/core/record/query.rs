@@ -48,16 +48,18 @@ fn is_counted(t: QueryType) -> bool {
 }
 
 /// Adds one draw to the sub-context's active stream-output queries:
-/// `generated` primitives, of which `written` were captured (`None`: the
-/// draw captured nothing).
-pub(crate) fn count_primitives(sub: &SubContext, generated: u64, written: Option<u64>) {
+/// `generated` primitives, and for a capturing draw the primitives it
+/// wrote of those it captured.
+pub(crate) fn count_primitives(sub: &SubContext, generated: u64, captured: Option<(u64, u64)>) {
     for q in &sub.counted_queries {
         let mut o = q.lock();
         let add = match o.desc.kind.query_type() {
             QueryType::PRIMITIVES_GENERATED => generated,
-            QueryType::PRIMITIVES_EMITTED | QueryType::SO_STATISTICS => written.unwrap_or(0),
+            QueryType::PRIMITIVES_EMITTED | QueryType::SO_STATISTICS => {
+                captured.map_or(0, |(written, _)| written)
+            }
             // Overflow predicates: set once a capture stopped early.
-            _ => u64::from(written.is_some_and(|w| w < generated)),
+            _ => u64::from(captured.is_some_and(|(written, total)| written < total)),
         };
         o.result = o.result.saturating_add(add);
     }

@@ -107,8 +107,10 @@ pub struct StreamoutTargetObj {
     pub res: ResId,
     /// Byte offset of the range.
     pub offset: u64,
-    /// Byte size of the range.
+    /// Byte size of the range (whole dwords).
     pub size: u64,
+    /// The size the guest gave (draws counted from the target name it).
+    pub guest_size: u32,
     /// The write position.
     pub filled: Mutex<Filled>,
 }

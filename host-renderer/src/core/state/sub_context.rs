@@ -173,6 +173,9 @@ pub struct SubContext {
     pub counted_queries: Vec<Arc<parking_lot::Mutex<QueryObj>>>,
     /// Bound stream-output targets by buffer slot (SET_STREAMOUT_TARGETS).
     pub so_targets: Vec<Option<Arc<StreamoutTargetObj>>>,
+    /// The targets of the last SET_STREAMOUT_TARGETS that bound any: draws
+    /// that take their count from a target name one of them.
+    pub so_last: Vec<Arc<StreamoutTargetObj>>,
     /// The stream-output layout of the vertex shader whose text is still
     /// arriving in chunks (continuations carry none): its handle and layout.
     pub so_pending: Option<(u32, Option<Arc<StreamOutInfo>>)>,
@@ -205,6 +208,7 @@ impl Default for SubContext {
             render_condition_fails: false,
             counted_queries: Vec::new(),
             so_targets: Vec::new(),
+            so_last: Vec::new(),
             so_pending: None,
         }
     }

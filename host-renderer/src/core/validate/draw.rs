@@ -33,17 +33,35 @@ pub fn draw_counts(d: &DrawVbo) -> Result<bool, CommandError> {
     Ok(true)
 }
 
-/// A draw whose vertex count comes from stream-output target `handle`
-/// (`count_from_so`, GL's DrawTransformFeedback): as many vertices as its
-/// captures wrote, with the stride of the last one.
+/// A draw whose vertex count comes from a stream-output target (GL's
+/// DrawTransformFeedback): as many vertices as its captures wrote, with
+/// the stride of the last one. Mesa's virgl driver sends the target's
+/// size (not its handle): the target is the one of that size among those
+/// bound last, else the newest target of that size that was captured
+/// into, else the first of those bound last.
 pub fn count_from_so(sub: &SubContext, d: &DrawVbo) -> Result<DrawVbo, CommandError> {
-    let handle = d.count_from_so;
-    let Some(Object::StreamoutTarget(t)) = sub.objects.get(&handle) else {
-        return Err(CommandError::NoObject {
-            what: "stream-output target",
-            handle,
-        });
-    };
+    let size = d.count_from_so;
+    let captured = sub
+        .objects
+        .iter()
+        .filter_map(|(&h, o)| match o {
+            Object::StreamoutTarget(t) if t.guest_size == size && t.filled.lock().stride > 0 => {
+                Some((h, t))
+            }
+            _ => None,
+        })
+        .max_by_key(|(h, _)| *h)
+        .map(|(_, t)| t);
+    let t = sub
+        .so_last
+        .iter()
+        .find(|t| t.guest_size == size)
+        .or(captured)
+        .or_else(|| sub.so_last.first())
+        .ok_or(CommandError::NoObject {
+            what: "stream-output target (draw counted from one)",
+            handle: size,
+        })?;
     let filled = *t.filled.lock();
     let count = filled
         .bytes

@@ -25,6 +25,7 @@ pub fn streamout_target(
         res,
         what: "stream-output target",
     })?;
+    let guest_size = size;
     let (offset, size) = (u64::from(offset), u64::from(size));
     if offset % 4 != 0 || offset + size > b.size {
         return Err(CommandError::OutOfRange {
@@ -36,6 +37,7 @@ pub fn streamout_target(
         res: ResId(res),
         offset,
         size: size - size % 4,
+        guest_size,
         filled: parking_lot::Mutex::new(Filled::default()),
     })
 }

@@ -16,6 +16,7 @@ use crate::core::record::recorder::Recorder;
 use crate::core::record::transfer::{map_read, mark_dirty};
 use crate::core::resources::table::Resource;
 use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj, MAX_SO_BUFFERS};
+use guest_protocol::virgl::enums::PrimMode;
 use std::sync::Arc;
 
 /// Largest capture buffer one draw may need (bytes).
@@ -105,6 +106,25 @@ fn primitives(topology: wgpu::PrimitiveTopology, n: u64) -> (u64, u64) {
         T::LineStrip => (2, n.saturating_sub(1)),
         T::TriangleList => (3, n / 3),
         T::TriangleStrip => (3, n.saturating_sub(2)),
+    }
+}
+
+/// GL's count of the primitives `count` vertices of `mode` make (strips,
+/// loops and fans counted as their separate primitives, as
+/// `PRIMITIVES_GENERATED` counts them).
+pub(crate) fn gl_primitives(mode: PrimMode, count: u32) -> u64 {
+    let n = u64::from(count);
+    match mode {
+        PrimMode::POINTS => n,
+        PrimMode::LINES => n / 2,
+        PrimMode::LINE_LOOP if n >= 2 => n,
+        PrimMode::LINE_STRIP => n.saturating_sub(1),
+        PrimMode::TRIANGLES => n / 3,
+        PrimMode::TRIANGLE_STRIP | PrimMode::TRIANGLE_FAN => n.saturating_sub(2),
+        PrimMode::QUADS => n / 4,
+        PrimMode::QUAD_STRIP => n.saturating_sub(2) / 2,
+        PrimMode::POLYGON => u64::from(n >= 3),
+        _ => 0,
     }
 }
 

@@ -46,8 +46,6 @@ pub(super) struct Prepared<'a> {
     pub viewport: &'a Viewport,
     /// Primitives are rotated for the provoking vertex (for the trace).
     pub rotate: bool,
-    /// The topology drawn.
-    pub topology: wgpu::PrimitiveTopology,
 }
 
 /// The index buffer bound (buffer, offset, format), if any.
@@ -96,13 +94,14 @@ pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), Com
     }
     let (index, call) = index_and_call(p.index, generated.as_ref(), d);
     record_in_pass(rec, p, scissor, index, &call)?;
-    let (_, primitives) = capture::primitive_count(&call, p.topology);
-    let written = if p.fixed.raw_needed {
+    let captured = if p.fixed.raw_needed {
         draw_raw(rec, p, scissor, index, call)?
     } else {
         None
     };
-    query::count_primitives(bound.sub, primitives, written);
+    let generated = capture::gl_primitives(d.mode, d.count);
+    let generated = generated.saturating_mul(u64::from(d.instance_count));
+    query::count_primitives(bound.sub, generated, captured);
     Ok(())
 }
 
@@ -235,14 +234,15 @@ fn record_in_pass(
 }
 
 /// Records the raw draw, one per pipeline variant, in an encoder of its
-/// own; returns the primitives captured, if the draw captures.
+/// own; returns the primitives captured and those the capture was for, if
+/// the draw captures.
 fn draw_raw(
     rec: &mut Recorder<'_>,
     p: &Prepared<'_>,
     scissor: [u32; 4],
     index: IndexBuffer<'_>,
     call: Call,
-) -> Result<Option<u64>, CommandError> {
+) -> Result<Option<(u64, u64)>, CommandError> {
     let gpu = rec.gpu;
     let Some(raw) = gpu.raw.as_ref() else {
         return Err(CommandError::Unsupported(
@@ -341,7 +341,7 @@ fn draw_raw(
         Some(c) => {
             capture::finish(rec, c)?;
             tracing::trace!("captured {} of {} primitives", c.written, c.total);
-            Ok(Some(c.written))
+            Ok(Some((c.written, c.total)))
         }
         None => Ok(None),
     }

@@ -31,7 +31,7 @@
 
 mod assemble;
 mod bindings;
-mod capture;
+pub(crate) mod capture;
 mod encode;
 mod fixed;
 mod indices;
@@ -44,6 +44,7 @@ mod vertices;
 mod viewport;
 
 use crate::core::base::error::CommandError;
+use crate::core::record::query;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::sub_context::SubContext;
 use crate::core::validate::draw::{bound_draw, count_from_so, draw_counts, BoundDraw};
@@ -74,6 +75,10 @@ pub(crate) fn draw(
         }
     }
     let Some(bound) = bound_draw(sub, d)? else {
+        // Discarded and not captured: the primitives still count.
+        let generated = capture::gl_primitives(d.mode, d.count);
+        let generated = generated.saturating_mul(u64::from(d.instance_count));
+        query::count_primitives(sub, generated, None);
         return Ok(());
     };
     let shape = Shape::of(sub, d);
@@ -132,7 +137,6 @@ fn redraw(
             bindings,
             viewport: &kept.viewport,
             rotate: prim.rotate,
-            topology: prim.topology,
         },
     )?;
     Ok(true)
@@ -182,7 +186,6 @@ fn prepare_and_draw(
             bindings: &bindings,
             viewport: &viewport,
             rotate: prim.rotate,
-            topology: prim.topology,
         },
     )?;
     if !prim.cpu && !fixed.raw_needed {

@@ -19,8 +19,12 @@ use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj, MAX_SO_B
 use guest_protocol::virgl::enums::PrimMode;
 use std::sync::Arc;
 
-/// Largest capture buffer one draw may need (bytes).
+/// Largest capture buffer one draw may need (bytes): what fits its
+/// targets, which are guest buffers within the resource quota.
 const MAX_CAPTURE_BYTES: u64 = 256 << 20;
+/// Largest capture buffer made with room for every primitive of a draw
+/// rather than only for those its targets take (bytes).
+const MAX_SPARE_BYTES: u64 = 16 << 20;
 
 /// One bound target a draw captures into.
 struct Slot {
@@ -216,7 +220,7 @@ pub(super) fn plan(
             .map(|s| prims.saturating_mul(per).saturating_mul(s.stride))
             .fold(0u64, u64::saturating_add)
     };
-    let room = if region(total) <= MAX_CAPTURE_BYTES {
+    let room = if region(total) <= MAX_SPARE_BYTES.max(region(written)) {
         total
     } else {
         written

@@ -1,5 +1,6 @@
 //! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
-//! lacks (logic ops, wide Bresenham lines, dmabuf export) and what the raw
+//! lacks (logic ops, wide Bresenham lines, transform feedback, dmabuf
+//! export) and what the raw
 //! path records with (dynamic rendering, push descriptors) are enabled where
 //! the adapter has them.
 
@@ -81,8 +82,8 @@ pub enum OpenError {
 
 /// Creates the device with wgpu's own extensions and features plus the raw
 /// path's, when the adapter offers Vulkan 1.3, dynamic rendering, push
-/// descriptors and `logicOp` or Bresenham `wideLines`; otherwise with
-/// wgpu's only.
+/// descriptors and `logicOp`, Bresenham `wideLines` or
+/// `transformFeedback`; otherwise with wgpu's only.
 pub fn open(
     adapter: &wgpu::Adapter,
     desc: &wgpu::DeviceDescriptor<'_>,

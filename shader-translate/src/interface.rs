@@ -303,6 +303,9 @@ pub struct Interface {
     pub system_values: Vec<SystemValue>,
     /// `FS_COLOR0_WRITES_ALL_CBUFS`: colour 0 goes to every colour buffer.
     pub color0_writes_all: bool,
+    /// VS: the location of each [`Options::captures`](crate::Options::captures)
+    /// range's extra output, in order.
+    pub captures: Vec<u32>,
 }
 
 impl Interface {
@@ -317,6 +320,7 @@ impl Interface {
             textures: Vec::new(),
             system_values: Vec::new(),
             color0_writes_all: false,
+            captures: Vec::new(),
         }
     }
 }

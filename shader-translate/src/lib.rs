@@ -55,8 +55,8 @@ mod parse;
 pub use error::{Error, ErrorKind};
 pub use interface::Interface;
 pub use options::{
-    Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize, SamplerOptions,
-    SpriteCoords, Wrap,
+    Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
+    SamplerOptions, SpriteCoords, Wrap,
 };
 pub use parse::parse;
 

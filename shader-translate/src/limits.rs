@@ -42,3 +42,6 @@ pub const MAX_COLOR_BUFFERS: u32 = 8;
 pub const MAX_NESTING: usize = 64;
 /// Largest absolute value of an immediate index offset (`ADDR[0].x+9`).
 pub const MAX_INDEX_OFFSET: i64 = 1 << 20;
+/// Stream-output capture ranges of a vertex shader (Gallium's
+/// `PIPE_MAX_SO_OUTPUTS`).
+pub const MAX_CAPTURES: usize = 64;

@@ -91,6 +91,14 @@ pub struct Options {
     /// zero), and no other colour is written (GL allows one colour buffer
     /// then).
     pub dual_source_blend: bool,
+    /// VS only, for stream output (transform feedback): one extra output
+    /// per range holding exactly the range's components of the output
+    /// register as the shader wrote them (before the GL → WebGPU
+    /// clip-space conversion; clamped like the register's own output under
+    /// `clamp_vertex_color`), at locations above every other output. Their
+    /// locations are [`Interface::captures`](crate::Interface::captures).
+    /// Empty: no extra outputs.
+    pub captures: Vec<Capture>,
 }
 
 /// The size a vertex shader gives the points it feeds (Vulkan reads it
@@ -138,6 +146,17 @@ impl SpriteCoords {
     }
 }
 
+/// A stream-output range of a vertex shader output register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Capture {
+    /// `OUT[register]`.
+    pub register: u32,
+    /// First component (0–3).
+    pub first: u8,
+    /// Components (1–4, `first + count` ≤ 4).
+    pub count: u8,
+}
+
 impl Default for Options {
     fn default() -> Self {
         Self {
@@ -158,6 +177,7 @@ impl Default for Options {
             sprite_coords: SpriteCoords::default(),
             point_size: PointSize::Unwritten,
             dual_source_blend: false,
+            captures: Vec::new(),
         }
     }
 }

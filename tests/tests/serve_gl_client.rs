@@ -25,18 +25,25 @@ struct Versions {
     gles: &'static str,
 }
 
-fn versions_for(glsl_level: u32) -> Versions {
-    match glsl_level {
+fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
+    match (glsl_level, stream_output) {
         // GLSL 1.20 is GL 2.1's; GLSL ES 3.00 needs GLSL 1.30-level integer
-        // support, so ES stays at 2.0. At 130 (native integers in TGSI) the
-        // GL 3.0 features Mesa also requires are not advertised yet, so GL
-        // stays 2.1 and Mesa reports GLSL 1.20.
-        120 | 130 => Versions {
+        // support, so ES stays at 2.0. At 130 (native integers in TGSI)
+        // without stream output Mesa does not reach GL 3.0, so GL stays 2.1
+        // and Mesa reports GLSL 1.20.
+        (120, _) | (130, false) => Versions {
             gl: "2.1",
             glsl: "1.20",
             gles: "OpenGL ES 2.0",
         },
-        other => panic!("caps promise GLSL level {other}: add its versions to this test"),
+        // With stream output (four buffers, pause/resume) Mesa 22.3 has
+        // every GL 3.0 and ES 3.0 feature it checks for.
+        (130, true) => Versions {
+            gl: "3.0",
+            glsl: "1.30",
+            gles: "OpenGL ES 3.0",
+        },
+        (other, _) => panic!("caps promise GLSL level {other}: add its versions to this test"),
     }
 }
 
@@ -83,7 +90,10 @@ fn run_until(
 fn serve_real_gl_clients_report_our_caps() {
     gl_client::require(&["es2_info", "glxgears", "glxinfo"]);
     let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
-    let expected = versions_for(caps_v2(&gpu).v1.glsl_level.get());
+    let caps = caps_v2(&gpu);
+    let stream_output = caps.v1.max_streamout_buffers.get() >= 4
+        && caps.v1.bset.get() & guest_protocol::virgl::caps::bset::STREAMOUT_PAUSE_RESUME != 0;
+    let expected = versions_for(caps.v1.glsl_level.get(), stream_output);
     let dir = tempfile::Builder::new()
         .prefix("pv3d-serve-gl-")
         .tempdir()

@@ -1850,3 +1850,72 @@ fn gpu_user_clip_planes_use_the_clip_vertex() {
         "no plane enabled"
     );
 }
+
+/// Stream-output captures: each range's components of its output register
+/// as the shader wrote them (z before the GL → WebGPU depth mapping), at
+/// the locations the interface reports, above the varyings; ranges naming
+/// no declared register or no components are refused.
+#[test]
+fn gpu_stream_output_captures() {
+    let vs_text = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\n\
+                   IMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}\n\
+                   0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IMM[0]\n  2: END\n";
+    let capture = |register, first, count| shader_translate::Capture {
+        register,
+        first,
+        count,
+    };
+    let opts = Options {
+        captures: vec![capture(0, 0, 4), capture(1, 1, 2), capture(1, 3, 1)],
+        ..Options::default()
+    };
+    let vs = tr(vs_text, &opts);
+    let [l0, l1, l2] = vs.interface.captures[..] else {
+        panic!("three capture locations, got {:?}", vs.interface.captures);
+    };
+    let generic =
+        shader_translate::interface::varying_location(shader_translate::ast::SemanticId {
+            name: shader_translate::ast::Semantic::Generic,
+            index: 0,
+        });
+    assert!(
+        generic.is_some_and(|g| l0 > g),
+        "captures above the varyings"
+    );
+    // A fragment shader that writes the three captures to three targets.
+    let wgsl = format!(
+        "struct Out {{ @location(0) a: vec4<f32>, @location(1) b: vec4<f32>, @location(2) c: vec4<f32> }}\n\
+         @fragment fn main(@location({l0}) p: vec4<f32>, @location({l1}) g: vec2<f32>, @location({l2}) w: f32) -> Out {{\n\
+         return Out(p, vec4<f32>(g, 0.0, 0.0), vec4<f32>(w, 0.0, 0.0, 0.0));\n}}\n"
+    );
+    let mut fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nDCL OUT[1], COLOR[1]\nDCL OUT[2], COLOR[2]\n  0: END\n",
+        &Options::default(),
+    );
+    fs.module = naga::front::wgsl::parse_str(&wgsl).expect("test FS");
+    let mut draw = Draw::new(&vs, &fs, 1, 1);
+    draw.targets = 3;
+    draw.vertices = vec![
+        [-1.0, -1.0, 0.5, 1.0],
+        [3.0, -1.0, 0.5, 1.0],
+        [-1.0, 3.0, 0.5, 1.0],
+    ];
+    let out = draw.run();
+    assert_eq!(fl(out[0][0]), [0.0, 0.0, 0.5, 1.0], "position as written");
+    assert_eq!(fl(out[1][0]), [2.0, 3.0, 0.0, 0.0], "components 1..3");
+    assert_eq!(fl(out[2][0]), [4.0, 0.0, 0.0, 0.0], "component 3");
+    for (bad, what) in [
+        (capture(2, 0, 4), "undeclared register"),
+        (capture(1, 0, 0), "no components"),
+        (capture(1, 3, 2), "past component 3"),
+    ] {
+        let opts = Options {
+            captures: vec![bad],
+            ..Options::default()
+        };
+        assert!(
+            shader_translate::translate(vs_text, &opts).is_err(),
+            "{what} accepted"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! and output swizzles on exit. Also the driver uniforms they read and the final
 //! module assembly.
 
-use super::expr::Kind;
+use super::expr::{Kind, XYZW};
 use super::io::Source;
 use super::Lowerer;
 use crate::ast::{CoordOrigin, PixelCenter, Stage};
@@ -228,6 +228,26 @@ impl Lowerer<'_> {
             }
             Source::PointSize(None) => self.driver_uniform(DriverField::PointSize),
             Source::OffsetDepth => self.offset_depth(),
+            Source::Capture {
+                var,
+                first,
+                count,
+                clamp,
+            } => {
+                let ptr = self.local_ptr(var);
+                let mut v = self.load(ptr);
+                if clamp {
+                    v = self.math(MathFunction::Saturate, &[v]);
+                }
+                let mut lanes = XYZW;
+                lanes.rotate_left(usize::from(first) & 3);
+                match count {
+                    1 => self.lane(v, u32::from(first)),
+                    2 => self.swizzle(naga::VectorSize::Bi, v, lanes),
+                    3 => self.swizzle(naga::VectorSize::Tri, v, lanes),
+                    _ => v,
+                }
+            }
         }
     }
 

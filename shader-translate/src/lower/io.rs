@@ -18,7 +18,7 @@ use crate::limits;
 use crate::options::{Channel, ColorKind, PointSize};
 use naga::{
     Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
-    LocalVariable, StructMember, Type, TypeInner,
+    LocalVariable, StructMember, Type, TypeInner, VectorSize,
 };
 
 /// How a result member gets its value in the epilogue.
@@ -49,6 +49,14 @@ pub(crate) enum Source {
     /// VS point size: `.x` of the `PSIZE` output, else the driver
     /// uniforms' (`Options::point_size`).
     PointSize(Option<Handle<LocalVariable>>),
+    /// VS stream output: `count` components from `first` of an output
+    /// register as written (clamped when `clamp`).
+    Capture {
+        var: Handle<LocalVariable>,
+        first: u8,
+        count: u8,
+        clamp: bool,
+    },
 }
 
 /// One member of the entry point's result.
@@ -484,6 +492,15 @@ impl Lowerer<'_> {
         let (ivec4, uvec4) = (self.vec4_ty(Kind::Sint), self.vec4_ty(Kind::Uint));
         let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
         let clip_ty = self.clip_distances_ty();
+        // Only shaders with stream output get the extra types.
+        let (vec2, vec3) = if self.options.captures.is_empty() {
+            (vec4, vec4)
+        } else {
+            (
+                self.vec_ty(VectorSize::Bi, Kind::Float),
+                self.vec_ty(VectorSize::Tri, Kind::Float),
+            )
+        };
         let mut members = Vec::with_capacity(self.io.members.len());
         let mut offset = 0u32;
         for m in &self.io.members {
@@ -492,6 +509,12 @@ impl Lowerer<'_> {
                 Binding::BuiltIn(BuiltIn::SampleMask) => (u32_ty, 16),
                 Binding::BuiltIn(BuiltIn::ClipDistances) => (clip_ty, 32),
                 _ => match m.source {
+                    Source::Capture { count, .. } => match count {
+                        1 => (f32_ty, 16),
+                        2 => (vec2, 16),
+                        3 => (vec3, 16),
+                        _ => (vec4, 16),
+                    },
                     Source::Reg {
                         kind: Kind::Sint, ..
                     } => (ivec4, 16),
@@ -668,6 +691,66 @@ impl Lowerer<'_> {
                 binding: Self::location(location, interpolation, sampling),
                 source: Source::Zero,
             });
+        }
+        self.capture_members(outputs)
+    }
+
+    /// VS stream output: one member per [`crate::Options::captures`] range,
+    /// at locations above every other member's.
+    fn capture_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
+        let captures = &self.options.captures;
+        if captures.len() > limits::MAX_CAPTURES {
+            return Err(Error::too_large(
+                "stream-output ranges",
+                captures.len() as u64,
+                limits::MAX_CAPTURES as u64,
+                naga::Span::UNDEFINED,
+            ));
+        }
+        let first_location = self
+            .io
+            .members
+            .iter()
+            .filter_map(|m| match m.binding {
+                Binding::Location { location, .. } => Some(location + 1),
+                Binding::BuiltIn(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for (location, c) in (first_location..).zip(captures) {
+            if c.count == 0 || u32::from(c.first) + u32::from(c.count) > 4 {
+                return Err(Error::invalid(
+                    format!(
+                        "stream output of components {}..{} of OUT[{}]",
+                        c.first,
+                        u32::from(c.first) + u32::from(c.count),
+                        c.register
+                    ),
+                    naga::Span::UNDEFINED,
+                ));
+            }
+            let Some(o) = outputs.iter().find(|o| o.register == c.register) else {
+                return Err(Error::invalid(
+                    format!("stream output of undeclared OUT[{}]", c.register),
+                    naga::Span::UNDEFINED,
+                ));
+            };
+            let clamp = self.options.clamp_vertex_color
+                && matches!(o.semantic.name, Semantic::Color | Semantic::BColor);
+            self.io.members.push(Member {
+                binding: Self::location(
+                    location,
+                    Some(naga::Interpolation::Perspective),
+                    Some(naga::Sampling::Center),
+                ),
+                source: Source::Capture {
+                    var: o.var,
+                    first: c.first,
+                    count: c.count,
+                    clamp,
+                },
+            });
+            self.interface.captures.push(location);
         }
         Ok(())
     }

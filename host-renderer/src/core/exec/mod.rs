@@ -156,8 +156,12 @@ impl Exec<'_> {
                 self.sub().polygon_stipple = rows.map(|r| r.get());
                 Ok(())
             }
-            Command::SetStreamoutTargets { targets, .. } => {
-                refuse_unless(targets.is_empty(), "stream output")
+            Command::SetStreamoutTargets {
+                append_bitmask,
+                targets,
+            } => {
+                let handles: Vec<u32> = targets.iter().map(|t| t.get()).collect();
+                self.set_streamout_targets(append_bitmask, &handles)
             }
             Command::SetShaderBuffers { buffers, .. }
             | Command::SetAtomicBuffers { buffers, .. } => refuse_unless(

@@ -5,9 +5,11 @@ use super::Exec;
 use crate::core::base::error::{CommandError, QuotaError, ShaderError};
 use crate::core::record::query;
 use crate::core::state::objects::{Object, QueryObj, ShaderMemo, ShaderObj};
+use crate::core::state::stream_out::StreamOutInfo;
 use crate::core::state::sub_context::SubContext;
-use crate::core::validate::objects::{sampler_state, sampler_view, surface};
-use guest_protocol::virgl::{CreateObject, ObjectType};
+use crate::core::validate::objects::{sampler_state, sampler_view, streamout_target, surface};
+use guest_protocol::virgl::enums::ShaderStage;
+use guest_protocol::virgl::{CreateObject, ObjectType, ShaderChunk, ShaderExtra};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -44,12 +46,14 @@ impl Exec<'_> {
                         stage: chunk.stage,
                         source: ShaderError::Assemble(e),
                     })?;
+                let stream_output = self.stream_output_of(handle, chunk)?;
                 let Some(text) = text else { return Ok(()) };
                 Object::Shader(Arc::new(ShaderObj {
                     handle,
                     stage: chunk.stage,
                     text: Arc::from(text.as_ref()),
                     compiled: ShaderMemo::default(),
+                    stream_output,
                 }))
             }
             CreateObject::VertexElements { elements, .. } => {
@@ -70,9 +74,101 @@ impl Exec<'_> {
                 active: false,
                 slots: Vec::new(),
             }))),
-            CreateObject::StreamoutTarget { .. } => Object::StreamoutTarget,
+            CreateObject::StreamoutTarget {
+                res,
+                buffer_offset,
+                buffer_size,
+                ..
+            } => Object::StreamoutTarget(Arc::new(streamout_target(
+                self.resource(res)?,
+                res,
+                buffer_offset,
+                buffer_size,
+            )?)),
         };
         self.sub().insert(handle, object)
+    }
+
+    /// The stream-output layout of the vertex shader `chunk` belongs to:
+    /// the first chunk carries it (continuations carry none), kept in the
+    /// sub-context until the last chunk arrives.
+    fn stream_output_of(
+        &mut self,
+        handle: u32,
+        chunk: &ShaderChunk<'_>,
+    ) -> Result<Option<Arc<StreamOutInfo>>, CommandError> {
+        if chunk.stage != ShaderStage::VERTEX {
+            return Ok(None);
+        }
+        let sub = self.sub();
+        if !chunk.offlen.continuation() {
+            let info = match &chunk.extra {
+                ShaderExtra::StreamOutput(Some(so)) => StreamOutInfo::new(so)?.map(Arc::new),
+                _ => None,
+            };
+            sub.so_pending = Some((handle, info));
+        }
+        Ok(match sub.so_pending.take() {
+            Some((h, info)) if h == handle => {
+                sub.so_pending = Some((h, info.clone()));
+                info
+            }
+            other => {
+                sub.so_pending = other;
+                None
+            }
+        })
+    }
+
+    /// SET_STREAMOUT_TARGETS: binds the targets by slot. Each target
+    /// resumes where its captures stopped (GL's pause and resume), unless
+    /// `append` has bits and the target's is clear: then it writes from its
+    /// start again. Mesa's virgl driver sends no bits and makes new targets
+    /// (starting at 0) for each glBeginTransformFeedback, so for it binding
+    /// a target again is resuming it, as the reference server treats it.
+    pub(super) fn set_streamout_targets(
+        &mut self,
+        append: u32,
+        handles: &[u32],
+    ) -> Result<(), CommandError> {
+        let bound = handles.iter().filter(|&&h| h != 0).count();
+        let max = self
+            .gpu
+            .raw
+            .as_ref()
+            .map_or(0, |r| r.features().xfb_buffers());
+        if bound > 0 && handles.len() > max as usize {
+            return Err(CommandError::OutOfRange {
+                what: "stream-output targets",
+                value: handles.len() as u64,
+            });
+        }
+        let mut targets = Vec::with_capacity(handles.len());
+        for (i, &h) in handles.iter().enumerate() {
+            if h == 0 {
+                targets.push(None);
+                continue;
+            }
+            let t = match self.sub().objects.get(&h) {
+                Some(Object::StreamoutTarget(t)) => Arc::clone(t),
+                _ => {
+                    return Err(CommandError::NoObject {
+                        what: "stream-output target",
+                        handle: h,
+                    })
+                }
+            };
+            if append != 0 && append & (1 << i) == 0 {
+                t.filled.lock().bytes = 0;
+            }
+            targets.push(Some(t));
+        }
+        let sub = self.sub();
+        if targets.iter().any(Option::is_some) {
+            sub.so_last = targets.iter().flatten().cloned().collect();
+        }
+        sub.so_targets = targets;
+        Ok(())
     }
 
     /// BIND_OBJECT (state objects; handle 0 unbinds).

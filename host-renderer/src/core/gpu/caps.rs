@@ -1,5 +1,6 @@
 //! The capability sets the host advertises: exactly what is implemented and
-//! tested, at the GL 2.1 / GLES 2.0 level (virgl-protocol.md §9, §11).
+//! tested: GL 3.0 / GLES 3.0 where the device has transform feedback, GL
+//! 2.1 / GLES 2.0 elsewhere (virgl-protocol.md §9, §11).
 //!
 //! The GLSL level is 130, not 120: Mesa's virgl driver reads it for
 //! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
@@ -7,12 +8,11 @@
 //! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
 //! (`shader_exec.rs`). Without them Mesa 22.3 applies integer opcodes to
 //! float-valued array indices at GLSL 1.20 and mis-indexes matrices and
-//! arrays. The GL version Mesa derives stays 2.1 (GL 3.0 needs features
-//! not advertised here) and its `GL_SHADING_LANGUAGE_VERSION` says 1.20, so
-//! programs that check it (piglit's GLSL 1.30 tests do) stay at 1.20, and
-//! Mesa's compiler refuses a `#version 130` shader from one that does not
-//! ("GLSL 1.30 is not supported": piglit
-//! `arb_texture_cube_map_array-fbo-cubemap-array`). The level also enables
+//! arrays. Without stream output the GL version Mesa derives stays 2.1 and
+//! its `GL_SHADING_LANGUAGE_VERSION` says 1.20 (Mesa's compiler then
+//! refuses `#version 130`); with it (below) Mesa has every GL 3.0 and ES 3.0
+//! feature it checks for and reports GL 3.0, GLSL 1.30 and OpenGL ES 3.0
+//! (`serve_gl_client`). The level also enables
 //! extensions that are GLSL compiler features (`ARB_arrays_of_arrays`,
 //! `ARB_shading_language_420pack`, conservative depth as a hint) or need
 //! GLSL 1.30 to be used.
@@ -38,15 +38,18 @@
 //! Beyond GL 2.1, extensions Mesa derives from caps that are implemented
 //! and tested (`tests/tests/renderer_gl.rs`): uniform buffer objects
 //! (`max_uniform_blocks`), integer, RGB10A2UI and R11G11B10F formats in the
-//! format masks, and sRGB write control (`SRGB_WRITE_CONTROL`). The GL
-//! version stays 2.1 until the rest of GL 3.0 (multisampling, transform
-//! feedback, texture arrays, GLSL 1.30) is there.
+//! format masks, and sRGB write control (`SRGB_WRITE_CONTROL`).
 //!
 //! The format masks come from the format table: with the integer colour
 //! formats sampled and rendered (`R32G32B32A32_UINT`/`SINT` among them, and
 //! `R10G10B10A2_UINT`) Mesa exposes `EXT_texture_integer` and
 //! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
 //! `Options::color_kinds`).
+//!
+//! Stream output (`EXT_transform_feedback`, with pause/resume, draws
+//! counted from a target and the primitive queries) is advertised with up
+//! to four buffers where the raw path has `VK_EXT_transform_feedback`
+//! (`renderer_xfb.rs`).
 //!
 //! Multisampled (4×) colour render targets are accepted, drawn to and
 //! resolved by blits, for captures made against hosts that advertise them;
@@ -76,6 +79,7 @@ fn f(v: f32) -> Le32 {
 /// Builds `virgl_caps_v2` from what `gpu` supports.
 pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let limits = &gpu.limits;
+    let xfb_buffers = gpu.raw.as_ref().map_or(0, |r| r.features().xfb_buffers());
     let mut sampler = FormatMask::default();
     let mut render = FormatMask::default();
     let mut depth = FormatMask::default();
@@ -125,10 +129,17 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
                 bset::CUBE_MAP_ARRAY
             } else {
                 0
+            }
+            // Stream output resumes where it stopped (append mask), into
+            // interleaved and separate buffers (renderer_xfb.rs).
+            | if xfb_buffers > 0 {
+                bset::STREAMOUT_PAUSE_RESUME
+            } else {
+                0
             }),
         glsl_level: le(GLSL_LEVEL),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
-        max_streamout_buffers: le(0),
+        max_streamout_buffers: le(xfb_buffers),
         // Dual-source blending (ARB_blend_func_extended): colour 1 is the
         // second source of buffer 0 when the blend reads it (shaders.rs).
         max_dual_source_render_targets: le(u32::from(

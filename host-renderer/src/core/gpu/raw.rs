@@ -1,5 +1,6 @@
 //! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
-//! lacks (logic ops, wide Bresenham lines, large points, dmabuf export) and what the raw
+//! lacks (logic ops, wide Bresenham lines, large points, transform feedback,
+//! dmabuf export) and what the raw
 //! path records with (dynamic rendering, push descriptors) are enabled where
 //! the adapter has them.
 
@@ -25,12 +26,38 @@ pub struct RawFeatures {
     /// scanout memory can be exported as dmabufs
     /// ([`DmabufExporter`](super::dmabuf::DmabufExporter)).
     pub dmabuf: bool,
+    /// `VK_EXT_transform_feedback` (`transformFeedback`), with the
+    /// device's limits: stream output on the raw path.
+    pub xfb: Option<XfbLimits>,
+}
+
+/// The transform-feedback limits of the device
+/// (`VkPhysicalDeviceTransformFeedbackPropertiesEXT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct XfbLimits {
+    /// `maxTransformFeedbackBuffers`.
+    pub buffers: u32,
+    /// `maxTransformFeedbackBufferSize`.
+    pub buffer_size: u64,
+    /// `maxTransformFeedbackBufferDataSize`: bytes one vertex writes to a
+    /// buffer.
+    pub data_size: u32,
+    /// `maxTransformFeedbackBufferDataStride`.
+    pub stride: u32,
+    /// Vertex output locations (`maxVertexOutputComponents` / 4): the
+    /// captured outputs sit above the varyings and must stay below.
+    pub locations: u32,
 }
 
 impl RawFeatures {
     /// True when lines wider than one pixel can be drawn.
     pub fn wide_lines(&self) -> bool {
         self.max_line_width > 1
+    }
+
+    /// Stream-output buffers the raw path captures into (0: none).
+    pub fn xfb_buffers(&self) -> u32 {
+        self.xfb.map_or(0, |x| x.buffers.min(4))
     }
 }
 
@@ -59,8 +86,8 @@ pub enum OpenError {
 
 /// Creates the device with wgpu's own extensions and features plus the raw
 /// path's, when the adapter offers Vulkan 1.3, dynamic rendering, push
-/// descriptors and `logicOp` or Bresenham `wideLines`; otherwise with
-/// wgpu's only.
+/// descriptors and `logicOp`, Bresenham `wideLines` or
+/// `transformFeedback`; otherwise with wgpu's only.
 pub fn open(
     adapter: &wgpu::Adapter,
     desc: &wgpu::DeviceDescriptor<'_>,
@@ -84,11 +111,16 @@ pub fn open(
     let line_ext = [ash::khr::line_rasterization::NAME, EXT_LINE_RASTERIZATION]
         .into_iter()
         .find(|&n| has_ext(n));
+    let xfb_ext = has_ext(ash::ext::transform_feedback::NAME);
     let mut dynamic = vk::PhysicalDeviceDynamicRenderingFeatures::default();
     let mut lines = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default();
+    let mut xfb = vk::PhysicalDeviceTransformFeedbackFeaturesEXT::default();
     let mut features2 = vk::PhysicalDeviceFeatures2::default().push_next(&mut dynamic);
     if line_ext.is_some() {
         features2 = features2.push_next(&mut lines);
+    }
+    if xfb_ext {
+        features2 = features2.push_next(&mut xfb);
     }
     // SAFETY: `phys` belongs to `instance`; the chain holds valid structs of
     // extensions the device has.
@@ -113,9 +145,12 @@ pub fn open(
         },
         dmabuf: has_ext(ash::khr::external_memory_fd::NAME)
             && has_ext(ash::ext::external_memory_dma_buf::NAME),
+        xfb: (raw_ok && xfb_ext && xfb.transform_feedback == vk::TRUE)
+            .then(|| xfb_limits(instance, phys, &props.limits))
+            .filter(|l| l.buffers > 0),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
-    let any = raw.logic_op || line_state;
+    let any = raw.logic_op || line_state || raw.xfb.is_some();
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let mut wanted = Vec::new();
@@ -124,6 +159,9 @@ pub fn open(
     }
     if line_state {
         wanted.extend(line_ext);
+    }
+    if raw.xfb.is_some() {
+        wanted.push(ash::ext::transform_feedback::NAME);
     }
     if raw.dmabuf {
         wanted.push(ash::khr::external_memory_fd::NAME);
@@ -165,6 +203,11 @@ pub fn open(
     if line_state {
         info = info.push_next(&mut lines_on);
     }
+    let mut xfb_on =
+        vk::PhysicalDeviceTransformFeedbackFeaturesEXT::default().transform_feedback(true);
+    if raw.xfb.is_some() {
+        info = info.push_next(&mut xfb_on);
+    }
     let info = phd.add_to_device_create(info).enabled_features(&enabled);
     // SAFETY: `info` lists extensions and features the adapter reported, and
     // every pointer in it lives until the call returns.
@@ -189,10 +232,32 @@ pub fn open(
     Ok((device, queue, raw))
 }
 
+/// The device's transform-feedback limits.
+fn xfb_limits(
+    instance: &ash::Instance,
+    phys: vk::PhysicalDevice,
+    limits: &vk::PhysicalDeviceLimits,
+) -> XfbLimits {
+    let mut p = vk::PhysicalDeviceTransformFeedbackPropertiesEXT::default();
+    let mut props = vk::PhysicalDeviceProperties2::default().push_next(&mut p);
+    // SAFETY: `phys` belongs to `instance`, which has the extension's
+    // property struct (the device lists the extension).
+    unsafe { instance.get_physical_device_properties2(phys, &mut props) };
+    XfbLimits {
+        buffers: p.max_transform_feedback_buffers,
+        buffer_size: p.max_transform_feedback_buffer_size,
+        data_size: p.max_transform_feedback_buffer_data_size,
+        stride: p.max_transform_feedback_buffer_data_stride,
+        locations: limits.max_vertex_output_components / 4,
+    }
+}
+
 /// The Vulkan device under wgpu, as far as the raw path uses it.
 pub struct RawDevice {
     device: ash::Device,
     push: ash::khr::push_descriptor::Device,
+    xfb: ash::ext::transform_feedback::Device,
+    memory: vk::PhysicalDeviceMemoryProperties,
     adapter: wgpu::Adapter,
     features: RawFeatures,
 }
@@ -213,7 +278,11 @@ impl RawDevice {
         device: &wgpu::Device,
         features: RawFeatures,
     ) -> Option<Self> {
-        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
+        if !features.logic_op
+            && !features.wide_lines()
+            && !features.line_stipple
+            && features.xfb.is_none()
+        {
             return None;
         }
         // SAFETY: the hal objects are only read here for handles that stay
@@ -222,13 +291,18 @@ impl RawDevice {
         // SAFETY: as above.
         let hal_adapter = unsafe { adapter.as_hal::<Vulkan>() }?;
         let raw = hal_device.raw_device().clone();
-        let push = ash::khr::push_descriptor::Device::new(
-            hal_adapter.shared_instance().raw_instance(),
-            &raw,
-        );
+        let instance = hal_adapter.shared_instance().raw_instance();
+        let push = ash::khr::push_descriptor::Device::new(instance, &raw);
+        let xfb = ash::ext::transform_feedback::Device::new(instance, &raw);
+        // SAFETY: the physical device belongs to `instance`.
+        let memory = unsafe {
+            instance.get_physical_device_memory_properties(hal_adapter.raw_physical_device())
+        };
         Some(Self {
             device: raw,
             push,
+            xfb,
+            memory,
             adapter: adapter.clone(),
             features,
         })
@@ -247,6 +321,26 @@ impl RawDevice {
     /// Its push-descriptor commands.
     pub(crate) fn push(&self) -> &ash::khr::push_descriptor::Device {
         &self.push
+    }
+
+    /// Its transform-feedback commands (loaded whether or not the device
+    /// has them: call only with [`RawFeatures::xfb`]).
+    pub(crate) fn xfb(&self) -> &ash::ext::transform_feedback::Device {
+        &self.xfb
+    }
+
+    /// The index of a memory type in `type_bits` with `flags`.
+    pub(crate) fn memory_type(
+        &self,
+        type_bits: u32,
+        flags: vk::MemoryPropertyFlags,
+    ) -> Option<u32> {
+        self.memory
+            .memory_types_as_slice()
+            .iter()
+            .enumerate()
+            .find(|(i, t)| type_bits & (1 << i) != 0 && t.property_flags.contains(flags))
+            .map(|(i, _)| i as u32)
     }
 
     /// The Vulkan format wgpu-hal uses for `f`.

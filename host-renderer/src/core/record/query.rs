@@ -34,9 +34,41 @@ fn is_time(t: QueryType) -> bool {
     matches!(t, QueryType::TIMESTAMP | QueryType::TIME_ELAPSED)
 }
 
+/// Stream-output queries, counted on the CPU by the draws (see
+/// [`count_primitives`]).
+fn is_counted(t: QueryType) -> bool {
+    matches!(
+        t,
+        QueryType::PRIMITIVES_GENERATED
+            | QueryType::PRIMITIVES_EMITTED
+            | QueryType::SO_STATISTICS
+            | QueryType::SO_OVERFLOW_PREDICATE
+            | QueryType::SO_OVERFLOW_ANY_PREDICATE
+    )
+}
+
+/// Adds one draw to the sub-context's active stream-output queries:
+/// `generated` primitives, and for a capturing draw the primitives it
+/// wrote of those it captured.
+pub(crate) fn count_primitives(sub: &SubContext, generated: u64, captured: Option<(u64, u64)>) {
+    for q in &sub.counted_queries {
+        let mut o = q.lock();
+        let add = match o.desc.kind.query_type() {
+            QueryType::PRIMITIVES_GENERATED => generated,
+            QueryType::PRIMITIVES_EMITTED | QueryType::SO_STATISTICS => {
+                captured.map_or(0, |(written, _)| written)
+            }
+            // Overflow predicates: set once a capture stopped early.
+            _ => u64::from(captured.is_some_and(|(written, total)| written < total)),
+        };
+        o.result = o.result.saturating_add(add);
+    }
+}
+
 /// Checks that a query's type is implemented on this device.
 pub fn check_type(gpu: &Gpu, t: QueryType) -> Result<(), CommandError> {
     if is_occlusion(t)
+        || (is_counted(t) && gpu.raw.as_ref().is_some_and(|r| r.features().xfb.is_some()))
         || (is_time(t)
             && gpu
                 .features
@@ -73,7 +105,10 @@ pub(crate) fn begin(
         obj.active = true;
         obj.result = 0;
     }
-    if is_occlusion(ty) {
+    if is_counted(ty) {
+        sub.counted_queries.retain(|a| !Arc::ptr_eq(a, q));
+        sub.counted_queries.push(Arc::clone(q));
+    } else if is_occlusion(ty) {
         // Passes begun before the set existed cannot count: start a new one.
         rec.work.end_pass();
         sub.active_occlusion = Some(Arc::clone(q));
@@ -91,7 +126,9 @@ pub(crate) fn end(
 ) -> Result<(), CommandError> {
     let ty = query_type(rec.gpu, q)?;
     q.lock().active = false;
-    if is_occlusion(ty) {
+    if is_counted(ty) {
+        sub.counted_queries.retain(|a| !Arc::ptr_eq(a, q));
+    } else if is_occlusion(ty) {
         if sub
             .active_occlusion
             .as_ref()
@@ -140,6 +177,15 @@ pub(crate) fn value(rec: &mut Recorder<'_>, q: &Arc<Mutex<QueryObj>>) -> Result<
         (o.desc.kind.query_type(), o.slots.clone())
     };
     check_type(rec.gpu, ty)?;
+    if is_counted(ty) {
+        let result = q.lock().result;
+        return Ok(match ty {
+            QueryType::SO_OVERFLOW_PREDICATE | QueryType::SO_OVERFLOW_ANY_PREDICATE => {
+                u64::from(result > 0)
+            }
+            _ => result,
+        });
+    }
     let gpu = rec.gpu;
     let values = if slots.is_empty() {
         Vec::new()

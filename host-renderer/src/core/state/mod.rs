@@ -6,4 +6,5 @@
 
 pub mod context;
 pub mod objects;
+pub mod stream_out;
 pub mod sub_context;

@@ -4,6 +4,7 @@
 //! unbound, as Gallium expects.
 
 use crate::core::base::ids::ResId;
+use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj};
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{Blend, Dsa, Query, Rasterizer, SamplerState, VertexElement};
 use shader_translate::{Interface, Options};
@@ -58,6 +59,8 @@ pub struct ShaderObj {
     pub text: Arc<str>,
     /// What it last compiled to.
     pub compiled: ShaderMemo,
+    /// Its stream-output layout, if it captures anything.
+    pub stream_output: Option<Arc<StreamOutInfo>>,
 }
 
 /// A surface (render target view).
@@ -152,6 +155,6 @@ pub enum Object {
     Surface(Arc<SurfaceObj>),
     /// QUERY.
     Query(Arc<parking_lot::Mutex<QueryObj>>),
-    /// STREAMOUT_TARGET (accepted; stream output is not implemented).
-    StreamoutTarget,
+    /// STREAMOUT_TARGET.
+    StreamoutTarget(Arc<StreamoutTargetObj>),
 }

@@ -1,6 +1,7 @@
 //! A sub-context: its object table and the state bound through it.
 
 use super::objects::{Object, QueryObj, SamplerStateObj, SamplerViewObj, ShaderObj, SurfaceObj};
+use super::stream_out::{StreamOutInfo, StreamoutTargetObj};
 use crate::core::base::error::CommandError;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::shader::ShaderAssembler;
@@ -167,6 +168,17 @@ pub struct SubContext {
     /// SET_RENDER_CONDITION's query result says not to render: draws,
     /// clears and blits that honour the condition are skipped.
     pub render_condition_fails: bool,
+    /// Active stream-output queries (primitives generated, emitted,
+    /// overflow), counted by the draws.
+    pub counted_queries: Vec<Arc<parking_lot::Mutex<QueryObj>>>,
+    /// Bound stream-output targets by buffer slot (SET_STREAMOUT_TARGETS).
+    pub so_targets: Vec<Option<Arc<StreamoutTargetObj>>>,
+    /// The targets of the last SET_STREAMOUT_TARGETS that bound any: draws
+    /// that take their count from a target name one of them.
+    pub so_last: Vec<Arc<StreamoutTargetObj>>,
+    /// The stream-output layout of the vertex shader whose text is still
+    /// arriving in chunks (continuations carry none): its handle and layout.
+    pub so_pending: Option<(u32, Option<Arc<StreamOutInfo>>)>,
 }
 
 impl Default for SubContext {
@@ -194,6 +206,10 @@ impl Default for SubContext {
             clip_planes: [[0.0; 4]; 8],
             active_occlusion: None,
             render_condition_fails: false,
+            counted_queries: Vec::new(),
+            so_targets: Vec::new(),
+            so_last: Vec::new(),
+            so_pending: None,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! borrows the sub-context (nothing is copied per draw).
 
 use crate::core::base::error::{CommandError, DrawError};
-use crate::core::state::objects::ShaderObj;
+use crate::core::state::objects::{Object, ShaderObj};
+use crate::core::state::stream_out::StreamOutInfo;
 use crate::core::state::sub_context::{StageState, SubContext};
 use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Rasterizer};
@@ -32,6 +33,47 @@ pub fn draw_counts(d: &DrawVbo) -> Result<bool, CommandError> {
     Ok(true)
 }
 
+/// A draw whose vertex count comes from a stream-output target (GL's
+/// DrawTransformFeedback): as many vertices as its captures wrote, with
+/// the stride of the last one. Mesa's virgl driver sends the target's
+/// size (not its handle): the target is the one of that size among those
+/// bound last, else the newest target of that size that was captured
+/// into, else the first of those bound last.
+pub fn count_from_so(sub: &SubContext, d: &DrawVbo) -> Result<DrawVbo, CommandError> {
+    let size = d.count_from_so;
+    let captured = sub
+        .objects
+        .iter()
+        .filter_map(|(&h, o)| match o {
+            Object::StreamoutTarget(t) if t.guest_size == size && t.filled.lock().stride > 0 => {
+                Some((h, t))
+            }
+            _ => None,
+        })
+        .max_by_key(|(h, _)| *h)
+        .map(|(_, t)| t);
+    let t = sub
+        .so_last
+        .iter()
+        .find(|t| t.guest_size == size)
+        .or(captured)
+        .or_else(|| sub.so_last.first())
+        .ok_or(CommandError::NoObject {
+            what: "stream-output target (draw counted from one)",
+            handle: size,
+        })?;
+    let filled = *t.filled.lock();
+    let count = filled
+        .bytes
+        .checked_div(filled.stride)
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    Ok(DrawVbo {
+        count,
+        count_from_so: 0,
+        ..*d
+    })
+}
+
 /// The bound state a draw reads, checked.
 pub struct BoundDraw<'a> {
     /// The sub-context (the state not checked here).
@@ -57,10 +99,13 @@ pub struct BoundDraw<'a> {
     /// The draw rasterizes points (point primitives, or polygons whose
     /// drawn face is filled as points).
     pub points: bool,
+    /// The vertex shader's stream-output layout, when it captures and a
+    /// stream-output target is bound.
+    pub stream_output: Option<&'a StreamOutInfo>,
 }
 
 /// The draw's bound state, checked; `None` when the rasterizer discards
-/// everything.
+/// everything and nothing is captured.
 pub fn bound_draw<'a>(
     sub: &'a SubContext,
     d: &DrawVbo,
@@ -68,15 +113,19 @@ pub fn bound_draw<'a>(
     let rast = sub
         .rasterizer
         .ok_or(CommandError::Draw(DrawError::NoRasterizer))?;
-    if rast.flags.rasterizer_discard() {
-        return Ok(None);
-    }
     let stage = |i: usize, missing: DrawError| {
         sub.stages
             .get(i)
             .and_then(|s| Some((s, s.shader.as_deref()?)))
             .ok_or(CommandError::Draw(missing))
     };
+    let stream_output = match stage(0, DrawError::NoVertexShader) {
+        Ok((_, vs)) if sub.so_targets.iter().any(Option::is_some) => vs.stream_output.as_deref(),
+        _ => None,
+    };
+    if rast.flags.rasterizer_discard() && stream_output.is_none() {
+        return Ok(None);
+    }
     let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;
     let (fs, fs_shader) = stage(1, DrawError::NoFragmentShader)?;
     let fb = &sub.fb;
@@ -113,6 +162,7 @@ pub fn bound_draw<'a>(
         stipple,
         polygon_offset,
         points: fill == PolygonMode::POINT,
+        stream_output,
     }))
 }
 

@@ -9,8 +9,38 @@ use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::Resource;
 use crate::core::state::objects::{SamplerStateObj, SamplerViewObj, SurfaceObj};
+use crate::core::state::stream_out::{Filled, StreamoutTargetObj};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
+
+/// A stream-output target on buffer `r` (resource `res`): `size` bytes
+/// from `offset`, dword-aligned and inside the buffer.
+pub fn streamout_target(
+    r: &Resource,
+    res: u32,
+    offset: u32,
+    size: u32,
+) -> Result<StreamoutTargetObj, CommandError> {
+    let b = r.buffer().ok_or(CommandError::WrongResource {
+        res,
+        what: "stream-output target",
+    })?;
+    let guest_size = size;
+    let (offset, size) = (u64::from(offset), u64::from(size));
+    if offset % 4 != 0 || offset + size > b.size {
+        return Err(CommandError::OutOfRange {
+            what: "stream-output target offset",
+            value: offset,
+        });
+    }
+    Ok(StreamoutTargetObj {
+        res: ResId(res),
+        offset,
+        size: size - size % 4,
+        guest_size,
+        filled: parking_lot::Mutex::new(Filled::default()),
+    })
+}
 
 /// A surface of `r` (resource `s.res`): one level and layer of a texture,
 /// viewed in the surface's format where it shares the storage. A slice of a

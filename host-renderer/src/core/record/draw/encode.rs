@@ -5,6 +5,7 @@
 //! in an encoder of its own.
 
 use super::bindings::Bindings;
+use super::capture;
 use super::fixed::Fixed;
 use super::indices::{IndexSetup, Indices};
 use super::pipelines::Pipelines;
@@ -15,7 +16,8 @@ use crate::core::base::error::{CommandError, DrawError, WgpuOp};
 use crate::core::base::format::{render_swizzled, swz};
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::pass_state::PassState;
-use crate::core::record::raw::draw::{Binding, Call, RawDraw};
+use crate::core::record::query;
+use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
 use crate::core::validate::draw::BoundDraw;
@@ -92,11 +94,15 @@ pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), Com
     }
     let (index, call) = index_and_call(p.index, generated.as_ref(), d);
     record_in_pass(rec, p, scissor, index, &call)?;
-    if p.fixed.raw_needed {
-        draw_raw(rec, p, scissor, index, call)
+    let captured = if p.fixed.raw_needed {
+        draw_raw(rec, p, scissor, index, call)?
     } else {
-        Ok(())
-    }
+        None
+    };
+    let generated = capture::gl_primitives(d.mode, d.count);
+    let generated = generated.saturating_mul(u64::from(d.instance_count));
+    query::count_primitives(bound.sub, generated, captured);
+    Ok(())
 }
 
 /// Where the draw's indices come from, and what it draws.
@@ -227,14 +233,16 @@ fn record_in_pass(
     Ok(())
 }
 
-/// Records the raw draw, one per pipeline variant, in an encoder of its own.
+/// Records the raw draw, one per pipeline variant, in an encoder of its
+/// own; returns the primitives captured and those the capture was for, if
+/// the draw captures.
 fn draw_raw(
     rec: &mut Recorder<'_>,
     p: &Prepared<'_>,
     scissor: [u32; 4],
     index: IndexBuffer<'_>,
     call: Call,
-) -> Result<(), CommandError> {
+) -> Result<Option<(u64, u64)>, CommandError> {
     let gpu = rec.gpu;
     let Some(raw) = gpu.raw.as_ref() else {
         return Err(CommandError::Unsupported(
@@ -266,10 +274,30 @@ fn draw_raw(
     });
     let (vs, fs) = (&p.shaders.vs, &p.shaders.fs);
     let keys = &p.pipelines.raw_keys;
+    let first_key = keys
+        .first()
+        .ok_or(CommandError::Draw(DrawError::NoPipeline))?;
+    let capture = match p.bound.stream_output {
+        Some(info) => {
+            let limits = raw
+                .features()
+                .xfb
+                .ok_or(CommandError::Unsupported("stream output"))?;
+            let outputs = capture::outputs(info, &vs.interface.captures, &limits)?;
+            Some(capture::plan(
+                rec,
+                &p.bound.sub.so_targets,
+                info,
+                outputs,
+                first_key.topology,
+                first_key.strip_index.is_some(),
+                &call,
+            )?)
+        }
+        None => None,
+    };
     let mut raw_draw = RawDraw {
-        key: keys
-            .first()
-            .ok_or(CommandError::Draw(DrawError::NoPipeline))?,
+        key: first_key,
         logic_op: p.fixed.logic_op,
         line_width: p.fixed.line_width,
         line_stipple: p.fixed.line_stipple,
@@ -289,15 +317,32 @@ fn draw_raw(
             .collect(),
         depth: fb.zsurf.as_ref().map(|s| &s.view),
         size: p.bound.fb_size,
+        capture: capture.as_ref().map(|c| RawCapture {
+            outputs: &c.outputs,
+            buffer: c.buffer.as_ref(),
+            regions: &c.regions,
+        }),
+        rasterizer_discard: p.bound.rast.flags.rasterizer_discard(),
     };
     let caches = &mut *rec.caches;
     let result = gpu.checked(WgpuOp::RawDraw, || {
         rec.work.record_separately(gpu, |encoder| {
             keys.iter().try_for_each(|key| {
                 raw_draw.key = key;
-                record_raw(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)
+                record_raw(raw, &mut caches.raw, &gpu.device, encoder, &raw_draw)?;
+                // Only the first fill-mode variant captures.
+                raw_draw.capture = None;
+                Ok(())
             })
         })
     })?;
-    result.map_err(CommandError::Vulkan)
+    result.map_err(CommandError::Vulkan)?;
+    match &capture {
+        Some(c) => {
+            capture::finish(rec, c)?;
+            tracing::trace!("captured {} of {} primitives", c.written, c.total);
+            Ok(Some((c.written, c.total)))
+        }
+        None => Ok(None),
+    }
 }

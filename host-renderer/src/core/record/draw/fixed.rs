@@ -82,10 +82,13 @@ impl Fixed {
             ));
         }
         let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
-        let raw_needed = logic_op.is_some() || line_width > 1 || line_stipple.is_some();
+        let raw_needed = logic_op.is_some()
+            || line_width > 1
+            || line_stipple.is_some()
+            || bound.stream_output.is_some();
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops or GL lines inside an occlusion query",
+                "logic ops, GL lines or stream output inside an occlusion query",
             ));
         }
         Ok(Self {

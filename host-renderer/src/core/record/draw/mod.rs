@@ -31,6 +31,7 @@
 
 mod assemble;
 mod bindings;
+pub(crate) mod capture;
 mod encode;
 mod fixed;
 mod indices;
@@ -43,9 +44,10 @@ mod vertices;
 mod viewport;
 
 use crate::core::base::error::CommandError;
+use crate::core::record::query;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::sub_context::SubContext;
-use crate::core::validate::draw::{bound_draw, draw_counts, BoundDraw};
+use crate::core::validate::draw::{bound_draw, count_from_so, draw_counts, BoundDraw};
 use guest_protocol::virgl::DrawVbo;
 use memo::{DrawMemo, Kept, Shape};
 
@@ -57,6 +59,13 @@ pub(crate) fn draw(
     d: &DrawVbo,
     memo: &mut DrawMemo,
 ) -> Result<(), CommandError> {
+    let auto;
+    let d = if d.count_from_so != 0 {
+        auto = count_from_so(sub, d)?;
+        &auto
+    } else {
+        d
+    };
     if !draw_counts(d)? {
         return Ok(());
     }
@@ -66,10 +75,15 @@ pub(crate) fn draw(
         }
     }
     let Some(bound) = bound_draw(sub, d)? else {
+        // Discarded and not captured: the primitives still count.
+        let generated = capture::gl_primitives(d.mode, d.count);
+        let generated = generated.saturating_mul(u64::from(d.instance_count));
+        query::count_primitives(sub, generated, None);
         return Ok(());
     };
     let shape = Shape::of(sub, d);
-    if let Some(kept) = memo.hit(&shape) {
+    // Capturing draws take the raw path, which the memo never keeps.
+    if let Some(kept) = memo.hit(&shape).filter(|_| bound.stream_output.is_none()) {
         if redraw(rec, &bound, d, kept)? {
             memo.hits += 1;
             return Ok(());

@@ -48,7 +48,12 @@ impl Primitive {
         if is_tri && rast.flags.cull_face() == CullFace::FRONT_AND_BACK {
             return None;
         }
-        let rotate = flat_last && shaders.fs_has_flat && mode != PrimMode::POINTS;
+        // Captured vertices keep the guest's order (the provoking vertex of
+        // flat shading is then the first one).
+        let rotate = flat_last
+            && shaders.fs_has_flat
+            && mode != PrimMode::POINTS
+            && bound.stream_output.is_none();
         let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
         Some(Self {
             mode,

@@ -12,8 +12,8 @@ use guest_protocol::virgl::bits::RtBlend;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
 use shader_translate::{
-    Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize, SamplerOptions,
-    SpriteCoords, Wrap,
+    Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
+    SamplerOptions, SpriteCoords, Wrap,
 };
 use std::sync::Arc;
 
@@ -43,6 +43,16 @@ pub(super) fn compile(
         polygon_offset: false,
         sprite_coords: SpriteCoords::default(),
         point_size: point_size(bound, rec.gpu.max_point_size),
+        captures: bound.stream_output.map_or_else(Vec::new, |so| {
+            so.ranges
+                .iter()
+                .map(|r| Capture {
+                    register: r.register,
+                    first: r.first,
+                    count: r.count,
+                })
+                .collect()
+        }),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -113,6 +123,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
             .sub
             .blend
             .is_some_and(|b| reads_second_source(&b.rt[0])),
+        captures: Vec::new(),
     };
     for ((o, k), c) in options
         .output_swizzles

@@ -3,6 +3,7 @@
 //! when it is dropped.
 
 use super::draw::RawDraw;
+use super::xfb_spirv::{self, XfbOutput};
 use super::{pipeline, sampler};
 use crate::core::base::error::RawError;
 use crate::core::gpu::raw::RawDevice;
@@ -27,7 +28,7 @@ pub struct RawCache {
     owner: Option<(ash::Device, wgpu::Device)>,
     layouts: HashMap<StageLayouts, (vk::DescriptorSetLayout, vk::PipelineLayout)>,
     pipelines: HashMap<(PipelineKey, pipeline::Extra), vk::Pipeline>,
-    spirv: HashMap<(u64, bool), Spirv>,
+    spirv: HashMap<(u64, bool, Vec<XfbOutput>), Spirv>,
     samplers: HashMap<Option<(SamplerState, bool)>, vk::Sampler>,
 }
 
@@ -101,21 +102,28 @@ impl RawCache {
         Ok((set, layout))
     }
 
+    /// SPIR-V of shader `id` (a vertex shader capturing `xfb`).
     fn spirv(
         &mut self,
         id: u64,
         module: &naga::Module,
         fragment: bool,
+        xfb: &[XfbOutput],
     ) -> Result<Arc<Vec<u32>>, RawError> {
         self.spirv
-            .entry((id, fragment))
+            .entry((id, fragment, xfb.to_vec()))
             .or_insert_with(|| {
                 let stage = if fragment {
                     naga::ShaderStage::Fragment
                 } else {
                     naga::ShaderStage::Vertex
                 };
-                pipeline::spirv(module, stage).map(Arc::new)
+                let words = pipeline::spirv(module, stage)?;
+                if xfb.is_empty() {
+                    Ok(Arc::new(words))
+                } else {
+                    xfb_spirv::decorate(&words, xfb).map(Arc::new)
+                }
             })
             .clone()
     }
@@ -135,13 +143,16 @@ impl RawCache {
             },
             line_width: d.line_width,
             line_stipple: d.line_stipple,
+            xfb: d.capture.is_some(),
+            rasterizer_discard: d.rasterizer_discard,
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {
             return Ok((*p, layout));
         }
-        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, false)?;
-        let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, true)?;
+        let xfb = d.capture.as_ref().map_or(&[][..], |c| c.outputs);
+        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, false, xfb)?;
+        let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, true, &[])?;
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);
         let formats = pipeline::Formats {
             colors: d

@@ -2,6 +2,7 @@
 //! buffers and the call, every value already checked by the draw code
 //! exactly as for the wgpu path.
 
+use super::xfb_spirv::XfbOutput;
 use crate::core::record::pipeline::PipelineKey;
 use crate::core::record::uniforms::UniformSlice;
 use guest_protocol::virgl::SamplerState;
@@ -74,4 +75,20 @@ pub struct RawDraw<'a> {
     pub depth: Option<&'a wgpu::TextureView>,
     /// Attachment size.
     pub size: (u32, u32),
+    /// Stream output, if the draw captures.
+    pub capture: Option<RawCapture<'a>>,
+    /// GL's rasterizer discard: primitives are captured, never rasterized.
+    pub rasterizer_discard: bool,
+}
+
+/// Where a raw draw's stream output goes.
+pub struct RawCapture<'a> {
+    /// The vertex shader's captured outputs.
+    pub outputs: &'a [XfbOutput],
+    /// The capture buffer (see [`super::capture`]); `None` when no
+    /// primitive fits the targets.
+    pub buffer: Option<&'a wgpu::Buffer>,
+    /// Transform-feedback buffer slot, byte offset and size in `buffer` of
+    /// each bound slot: exactly the primitives the draw may write.
+    pub regions: &'a [(u32, u64, u64)],
 }

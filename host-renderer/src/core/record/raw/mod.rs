@@ -1,14 +1,16 @@
 //! The raw Vulkan path: GL rules WebGPU has no switch for (logic ops, wide
-//! lines), done with the real Vulkan feature underneath wgpu through its hal
-//! interop.
+//! lines, transform feedback), done with the real Vulkan feature underneath
+//! wgpu through its hal interop.
 //!
 //! This module and `gpu::raw` are the only places that touch Vulkan directly. The seam:
 //! - [`crate::core::gpu::raw::open`] creates the wgpu device with the extra
-//!   Vulkan features (`logicOp`, Bresenham `wideLines`, dynamic rendering,
-//!   push descriptors) where the adapter has them;
+//!   Vulkan features (`logicOp`, Bresenham `wideLines`, `transformFeedback`,
+//!   dynamic rendering, push descriptors) where the adapter has them;
 //!   [`crate::core::gpu::raw::RawDevice`] says what was enabled (caps and
 //!   draws ask it).
-//! - [`record::record`] records one draw that needs a logic op or a wide line into a
+//! - [`record::record`] records one draw that needs a logic op, a wide line
+//!   or stream output (into a [`capture`] buffer, with the shader's
+//!   [`xfb_spirv`] decorations) into a
 //!   command encoder of its own (wgpu does not let raw and wgpu commands share
 //!   one), submitted in order between wgpu's command buffers.
 //!
@@ -23,7 +25,9 @@
 //! against wgpu's work on either side.
 
 pub mod cache;
+pub mod capture;
 pub mod draw;
 pub mod pipeline;
 pub mod record;
 mod sampler;
+pub mod xfb_spirv;

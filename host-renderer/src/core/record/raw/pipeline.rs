@@ -153,6 +153,10 @@ pub struct Extra {
     pub line_width: u32,
     /// GL line stipple: factor (1–256) and pattern (Bresenham lines).
     pub line_stipple: Option<(u32, u16)>,
+    /// The vertex shader captures (transform feedback).
+    pub xfb: bool,
+    /// Primitives are discarded before rasterization.
+    pub rasterizer_discard: bool,
 }
 
 /// Creates the pipeline for `key` with `extra`.
@@ -236,7 +240,8 @@ fn create_with(
             Some(wgpu::Face::Back) => vk::CullModeFlags::BACK,
         })
         .line_width(extra.line_width as f32)
-        .depth_clamp_enable(key.unclipped_depth);
+        .depth_clamp_enable(key.unclipped_depth)
+        .rasterizer_discard_enable(extra.rasterizer_discard);
     // GL draws aliased lines (wide ones too) by the diamond-exit rule.
     let mut line_mode = vk::PipelineRasterizationLineStateCreateInfoKHR::default()
         .line_rasterization_mode(vk::LineRasterizationModeKHR::BRESENHAM);

@@ -46,6 +46,7 @@ pub fn record(
         rendering = rendering.stencil_attachment(&zs);
     }
     let (viewport, scissor) = viewport_and_scissor(d)?;
+    let xfb = XfbBinds::new(d)?;
     let barrier = [vk::MemoryBarrier::default()
         .src_access_mask(vk::AccessFlags::MEMORY_WRITE)
         .dst_access_mask(vk::AccessFlags::MEMORY_READ | vk::AccessFlags::MEMORY_WRITE)];
@@ -95,6 +96,18 @@ pub fn record(
             dev.cmd_set_scissor(cb, 0, &[scissor]);
             dev.cmd_set_blend_constants(cb, &d.blend_constant);
             dev.cmd_set_stencil_reference(cb, vk::StencilFaceFlags::FRONT_AND_BACK, d.stencil_ref);
+            if let Some(x) = &xfb {
+                let fp = raw.xfb().fp();
+                (fp.cmd_bind_transform_feedback_buffers_ext)(
+                    cb,
+                    x.first,
+                    x.buffers.len() as u32,
+                    x.buffers.as_ptr(),
+                    x.offsets.as_ptr(),
+                    x.sizes.as_ptr(),
+                );
+                (fp.cmd_begin_transform_feedback_ext)(cb, 0, 0, std::ptr::null(), std::ptr::null());
+            }
             match &d.call {
                 Call::Plain {
                     vertices,
@@ -119,6 +132,15 @@ pub fn record(
                     instances.start,
                 ),
             }
+            if xfb.is_some() {
+                (raw.xfb().fp().cmd_end_transform_feedback_ext)(
+                    cb,
+                    0,
+                    0,
+                    std::ptr::null(),
+                    std::ptr::null(),
+                );
+            }
             dev.cmd_end_rendering(cb);
             full_barrier();
             true
@@ -142,7 +164,60 @@ fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), RawError> {
     if d.line_stipple.is_some() && !raw.features().line_stipple {
         return Err(RawError::NotEnabled("stippledBresenhamLines"));
     }
+    if d.capture.is_some() && raw.features().xfb.is_none() {
+        return Err(RawError::NotEnabled("transformFeedback"));
+    }
     Ok(())
+}
+
+/// The transform-feedback buffer bindings of a capturing draw: consecutive
+/// slots from `first`, each a region of the capture buffer.
+struct XfbBinds {
+    first: u32,
+    buffers: Vec<vk::Buffer>,
+    offsets: Vec<u64>,
+    sizes: Vec<u64>,
+}
+
+impl XfbBinds {
+    /// `None`: the draw captures nothing (no capture, or no room).
+    fn new(d: &RawDraw<'_>) -> Result<Option<Self>, RawError> {
+        let Some(c) = &d.capture else {
+            return Ok(None);
+        };
+        let (Some(first), Some(last)) = (
+            c.regions.iter().map(|r| r.0).min(),
+            c.regions.iter().map(|r| r.0).max(),
+        ) else {
+            return Ok(None);
+        };
+        let capture = c.buffer.ok_or(RawError::Missing("capture buffer"))?;
+        let buffer = raw_buffer(capture)?;
+        let mut out = Self {
+            first,
+            buffers: Vec::new(),
+            offsets: Vec::new(),
+            sizes: Vec::new(),
+        };
+        // Slots without a region in between get an empty one.
+        for slot in first..=last {
+            let (offset, size) = c
+                .regions
+                .iter()
+                .find(|r| r.0 == slot)
+                .map_or((0, 0), |r| (r.1, r.2));
+            if offset
+                .checked_add(size)
+                .is_none_or(|end| end > capture.size())
+            {
+                return Err(RawError::OutOfRange("capture region"));
+            }
+            out.buffers.push(buffer);
+            out.offsets.push(offset);
+            out.sizes.push(size);
+        }
+        Ok(Some(out))
+    }
 }
 
 /// The push-descriptor payloads of a draw's bindings.

@@ -1,7 +1,11 @@
 //! BLIT: a scaled, filtered, format-converting copy (and mipmap generation),
 //! as a plain texture copy where sizes and formats match, else drawn by the
-//! blitter; multisampled sources are resolved first.
+//! blitter. Multisampled float colour sources are resolved (averaged) first;
+//! other multisampled sources and multisampled destinations of them are
+//! sample copies ([`super::blit_ms`]); a single-sampled float colour source
+//! blitted into a multisampled destination fills every sample.
 
+use super::blit_ms::blit_samples;
 use super::copy::{copy_texture, CopySide};
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
@@ -56,21 +60,29 @@ fn resolve_source(
 
 /// Executes BLIT.
 pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError> {
+    let (src_ms, dst_ms, averaged) = {
+        let s = texture(rec.resource(b.src.res)?, b.src.res)?;
+        let d = texture(rec.resource(b.dst.res)?, b.dst.res)?;
+        (
+            s.texture.sample_count() > 1,
+            d.texture.sample_count() > 1,
+            !s.desc.is_depth_stencil() && !is_integer(s.desc.host),
+        )
+    };
+    if src_ms && (dst_ms || !averaged) {
+        return blit_samples(rec, b);
+    }
     let resolved = resolve_source(rec, b.src.res)?;
     let src_r = rec.resource(b.src.res)?;
     let dst_r = rec.resource(b.dst.res)?;
     let (src_t, dst_t) = (texture(src_r, b.src.res)?, texture(dst_r, b.dst.res)?);
-    if dst_t.texture.sample_count() > 1 {
-        return Err(CommandError::Unsupported(
-            "blits into multisampled resources",
-        ));
-    }
     let src_texture = resolved.unwrap_or_else(|| src_t.texture.clone());
     let region = blit_region(b, &src_r.info, &dst_r.info)?;
     let color_mask = b.flags.mask() & 0xf;
     let depth_blit = src_t.desc.is_depth_stencil() || dst_t.desc.is_depth_stencil();
     let same_format = src_t.desc.host == dst_t.desc.host && b.src.format == b.dst.format;
     if region.same_size()
+        && !dst_ms
         && same_format
         && (depth_blit || color_mask == 0xf)
         && !b.flags.scissor_enable()
@@ -106,7 +118,9 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
         return copy_texture(rec, &src, &dst, size);
     }
     if depth_blit {
-        return Err(CommandError::Unsupported("scaled or converting depth blit"));
+        return Err(CommandError::Unsupported(
+            "scaled or converting depth blit, or a depth blit into a multisampled resource",
+        ));
     }
     if is_integer(src_t.desc.host) || is_integer(dst_t.desc.host) {
         // The blitter samples floats: an integer blit must copy texels.
@@ -132,6 +146,8 @@ struct BlitViews {
     dst: wgpu::TextureView,
     /// The destination slice when `dst` is a 3D view.
     dst_slice: Option<u32>,
+    /// The destination's samples per pixel.
+    dst_samples: u32,
     src_desc: &'static FormatDesc,
     dst_desc: &'static FormatDesc,
 }
@@ -184,6 +200,7 @@ impl BlitViews {
                 dst_3d,
             ),
             dst_slice: dst_3d.then_some(region.dst_z),
+            dst_samples: dst_t.texture.sample_count(),
             src_desc,
             dst_desc,
         }
@@ -244,7 +261,7 @@ fn draw_blit(
     let (lw, lh) = region.dst_level_size;
     gpu.checked(WgpuOp::Blit, || {
         let blitter = &mut rec.caches.blitter;
-        let pipeline = blitter.pipeline(device, views.dst_desc.host, mask);
+        let pipeline = blitter.pipeline(device, views.dst_desc.host, mask, views.dst_samples);
         let sampler = blitter.sampler(device, linear);
         let ubuf = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("blit params"),

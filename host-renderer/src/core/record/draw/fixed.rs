@@ -30,6 +30,8 @@ pub(super) struct Fixed {
     pub line_stipple: Option<(u32, u16)>,
     /// The draw goes through the raw Vulkan path.
     pub raw_needed: bool,
+    /// Alpha to coverage (multisampled framebuffers).
+    pub alpha_to_coverage: bool,
 }
 
 impl Fixed {
@@ -81,6 +83,7 @@ impl Fixed {
                 "logic ops (the device has no Vulkan logicOp)",
             ));
         }
+        let alpha_to_coverage = multisample_state(bound)?;
         let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
         let raw_needed = logic_op.is_some() || line_width > 1 || line_stipple.is_some();
         if raw_needed && bound.sub.active_occlusion.is_some() {
@@ -97,8 +100,30 @@ impl Fixed {
             line_width,
             line_stipple,
             raw_needed,
+            alpha_to_coverage,
         })
     }
+}
+
+/// Whether a draw into a multisampled framebuffer has alpha to coverage;
+/// refuses what neither wgpu nor Vulkan draw exactly there: alpha to one
+/// and rasterizing with multisampling off (GL_MULTISAMPLE disabled: each
+/// pixel's samples all covered or none). Single-sampled framebuffers
+/// ignore all three, as GL does.
+fn multisample_state(bound: &BoundDraw<'_>) -> Result<bool, CommandError> {
+    if bound.samples <= 1 {
+        return Ok(false);
+    }
+    if !bound.rast.flags.multisample() {
+        return Err(CommandError::Unsupported(
+            "drawing into a multisampled framebuffer with multisampling disabled",
+        ));
+    }
+    let flags = bound.sub.blend.map(|b| b.flags);
+    if flags.is_some_and(|f| f.alpha_to_one()) {
+        return Err(CommandError::Unsupported("alpha to one"));
+    }
+    Ok(flags.is_some_and(|f| f.alpha_to_coverage()))
 }
 
 /// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).

@@ -65,6 +65,7 @@ pub(super) fn pipelines(
             targets: fixed.targets.clone(),
             samples: bound.samples,
             sample_mask: u64::from(bound.sub.sample_mask),
+            alpha_to_coverage: fixed.alpha_to_coverage,
             layouts: entries.clone(),
         };
         // Raw draws use raw pipelines (cached in `raw`), built from the key.
@@ -180,7 +181,7 @@ fn build_pipeline(
         multisample: wgpu::MultisampleState {
             count: key.samples,
             mask: key.sample_mask,
-            alpha_to_coverage_enabled: false,
+            alpha_to_coverage_enabled: key.alpha_to_coverage,
         },
         fragment: Some(wgpu::FragmentState {
             module: fs,

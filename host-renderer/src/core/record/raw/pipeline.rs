@@ -278,7 +278,8 @@ fn create_with(
     let mask = [key.sample_mask as u32, (key.sample_mask >> 32) as u32];
     let multisample = vk::PipelineMultisampleStateCreateInfo::default()
         .rasterization_samples(vk::SampleCountFlags::from_raw(key.samples))
-        .sample_mask(&mask);
+        .sample_mask(&mask)
+        .alpha_to_coverage_enable(key.alpha_to_coverage);
     let attachments = blend_attachments(key, extra);
     let mut blend = vk::PipelineColorBlendStateCreateInfo::default().attachments(&attachments);
     if let Some(op) = extra.logic_op {

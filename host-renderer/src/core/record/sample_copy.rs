@@ -1,0 +1,190 @@
+//! Sample copies: a program that reads a multisampled source texel by
+//! texel and sample by sample (`textureLoad` at the fragment's own sample
+//! index), so that a multisampled destination receives every sample as it
+//! was and a single-sampled one sample 0 (GL's resolve of integer colour
+//! and of depth: one sample's value). Colour (float, signed, unsigned) and
+//! depth (`frag_depth`) variants, pipelines by variant, destination format,
+//! sample count and write mask.
+
+use super::bind_groups::{entry, uniform};
+use super::shader_pass::ShaderPass;
+use std::collections::HashMap;
+
+/// What a sample copy reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SampleKind {
+    /// Float or normalized colour.
+    Float,
+    /// Signed integer colour.
+    Sint,
+    /// Unsigned integer colour.
+    Uint,
+    /// Depth, written as the fragment's depth.
+    Depth,
+}
+
+const COMMON_WGSL: &str = r"
+struct Params { offset: vec2<i32>, pad: vec2<i32> }
+@group(0) @binding(1) var<uniform> p: Params;
+@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
+    let x = f32(i & 1u);
+    let y = f32(i >> 1u);
+    return vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
+}
+// The source texel of this fragment's pixel (the sample's position lies
+// inside it) and its sample: reading the sample index makes every sample
+// run the shader.
+fn at(pos: vec4<f32>) -> vec2<i32> {
+    return vec2<i32>(floor(pos.xy)) + p.offset;
+}
+";
+
+impl SampleKind {
+    /// The variant's source binding and fragment entry point.
+    fn wgsl(self) -> &'static str {
+        match self {
+            Self::Float => {
+                r"
+@group(0) @binding(0) var src: texture_multisampled_2d<f32>;
+@fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<f32> {
+    return textureLoad(src, at(pos), i32(s));
+}"
+            }
+            Self::Sint => {
+                r"
+@group(0) @binding(0) var src: texture_multisampled_2d<i32>;
+@fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<i32> {
+    return textureLoad(src, at(pos), i32(s));
+}"
+            }
+            Self::Uint => {
+                r"
+@group(0) @binding(0) var src: texture_multisampled_2d<u32>;
+@fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<u32> {
+    return textureLoad(src, at(pos), i32(s));
+}"
+            }
+            Self::Depth => {
+                r"
+@group(0) @binding(0) var src: texture_depth_multisampled_2d;
+@fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @builtin(frag_depth) f32 {
+    return textureLoad(src, at(pos), i32(s));
+}"
+            }
+        }
+    }
+
+    fn sample_type(self) -> wgpu::TextureSampleType {
+        match self {
+            Self::Float => wgpu::TextureSampleType::Float { filterable: false },
+            Self::Sint => wgpu::TextureSampleType::Sint,
+            Self::Uint => wgpu::TextureSampleType::Uint,
+            Self::Depth => wgpu::TextureSampleType::Depth,
+        }
+    }
+}
+
+/// A sample copy pipeline's key: variant, destination format, destination
+/// samples, colour write mask (ignored for depth).
+type Key = (SampleKind, wgpu::TextureFormat, u32, u8);
+
+/// The sample copy programs and pipelines.
+#[derive(Default)]
+pub struct SampleCopier {
+    programs: HashMap<SampleKind, ShaderPass>,
+    pipelines: HashMap<Key, wgpu::RenderPipeline>,
+}
+
+fn program(device: &wgpu::Device, kind: SampleKind) -> ShaderPass {
+    let fragment = wgpu::ShaderStages::FRAGMENT;
+    let wgsl = format!("{COMMON_WGSL}{}", kind.wgsl());
+    ShaderPass::new(
+        device,
+        "sample copy",
+        wgsl,
+        &[
+            entry(
+                0,
+                fragment,
+                wgpu::BindingType::Texture {
+                    sample_type: kind.sample_type(),
+                    view_dimension: wgpu::TextureViewDimension::D2,
+                    multisampled: true,
+                },
+            ),
+            entry(1, fragment, uniform(false)),
+        ],
+    )
+}
+
+impl SampleCopier {
+    /// The pipeline of `kind` writing `format` with `samples` samples,
+    /// through colour write `mask`.
+    pub fn pipeline(
+        &mut self,
+        device: &wgpu::Device,
+        (kind, format, samples, mask): Key,
+    ) -> wgpu::RenderPipeline {
+        let program = self
+            .programs
+            .entry(kind)
+            .or_insert_with(|| program(device, kind));
+        self.pipelines
+            .entry((kind, format, samples, mask))
+            .or_insert_with(|| {
+                let depth = (kind == SampleKind::Depth).then(|| wgpu::DepthStencilState {
+                    format,
+                    depth_write_enabled: Some(true),
+                    depth_compare: Some(wgpu::CompareFunction::Always),
+                    stencil: wgpu::StencilState::default(),
+                    bias: wgpu::DepthBiasState::default(),
+                });
+                let color = [Some(wgpu::ColorTargetState {
+                    format,
+                    blend: None,
+                    write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
+                })];
+                let targets: &[_] = if depth.is_some() { &[] } else { &color };
+                program.pipeline(
+                    device,
+                    "sample copy",
+                    wgpu::PrimitiveState {
+                        topology: wgpu::PrimitiveTopology::TriangleStrip,
+                        ..Default::default()
+                    },
+                    depth,
+                    targets,
+                    samples,
+                )
+            })
+            .clone()
+    }
+
+    /// The bind group reading `source` (a multisampled 2D view of one
+    /// aspect) with parameters `params`, for `kind`'s program.
+    pub fn bind_group(
+        &mut self,
+        device: &wgpu::Device,
+        kind: SampleKind,
+        source: &wgpu::TextureView,
+        params: &wgpu::Buffer,
+    ) -> wgpu::BindGroup {
+        let program = self
+            .programs
+            .entry(kind)
+            .or_insert_with(|| program(device, kind));
+        program.bind_group(
+            device,
+            &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: wgpu::BindingResource::TextureView(source),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: params.as_entire_binding(),
+                },
+            ],
+        )
+    }
+}

@@ -1,0 +1,390 @@
+//! Multisampling on the real device: resources of 4 samples (2 and 3 made
+//! 4), blits into, between and out of them (averaged resolves, sample
+//! copies, depth), alpha to coverage and the sample mask, and the inputs
+//! that must be refused without a panic.
+
+mod draw_setup;
+
+use draw_setup::*;
+use guest_protocol::virgl::bits::{BlendFlags, BlitFlags, RtBlend};
+use guest_protocol::virgl::enums::{clear_bits, TextureTarget};
+use guest_protocol::virgl::{
+    Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
+    ObjectType, Surface,
+};
+use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
+
+const CTX: CtxId = CtxId(1);
+const BGRA: Format = Format::B8G8R8A8_UNORM;
+
+fn whole(w: u32, h: u32) -> Box3 {
+    Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: w as i32,
+        h: h as i32,
+        d: 1,
+    }
+}
+
+/// A 16×16 2D resource of `format` with `samples` samples, attached.
+fn target(r: &mut Renderer, id: u32, format: Format, samples: u32) {
+    let mut i = info(TextureTarget::TEXTURE_2D, format, W, W);
+    i.nr_samples = samples;
+    r.create_resource(ResId(id), &i, None).unwrap();
+    r.attach_resource(CTX, ResId(id)).unwrap();
+}
+
+fn blit(
+    src: u32,
+    dst: u32,
+    format: Format,
+    mask: u8,
+    src_box: Box3,
+    dst_box: Box3,
+) -> Command<'static> {
+    Command::Blit(Blit {
+        flags: BlitFlags::new().with_mask(mask),
+        scissor_min: Default::default(),
+        scissor_max: Default::default(),
+        dst: BlitSurface {
+            res: dst,
+            level: 0,
+            format,
+            region: dst_box,
+        },
+        src: BlitSurface {
+            res: src,
+            level: 0,
+            format,
+            region: src_box,
+        },
+    })
+}
+
+/// Runs `commands` as one submit; returns the number of context errors.
+fn run(r: &mut Renderer, commands: &[Command<'_>]) -> u64 {
+    let mut e = Encoder::new();
+    for c in commands {
+        e.push(c).unwrap();
+    }
+    r.submit(CTX, &e.finish()).unwrap().errors
+}
+
+fn submit_ok(r: &mut Renderer, stream: &[u8]) {
+    let stats = r.submit(CTX, stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+}
+
+/// Context, resource 1 and a vertex buffer of the blue triangle over the
+/// bottom-left half (through pixel centres of the diagonal).
+fn setup_half(r: &mut Renderer) {
+    let mut tri = TRIANGLE;
+    tri[8] = 1.0;
+    tri[17] = 1.0;
+    setup(r, CTX, &tri);
+    // Resource 9: the full-target triangle, for the fetches.
+    let bytes = TRIANGLE.iter().flat_map(|v| v.to_le_bytes()).collect();
+    buffer_with(r, CTX, ResId(9), bytes);
+}
+
+/// Draws [`setup_half`]'s triangle into resource `target_res`.
+fn half_triangle(r: &mut Renderer, target_res: u32) {
+    let draw = draw_stream(&DrawSetup {
+        target: target_res,
+        ..DrawSetup::default()
+    });
+    submit_ok(r, &draw);
+}
+
+#[test]
+fn sample_counts_round_up_to_four_and_others_are_refused() {
+    let mut r = Renderer::new(gpu());
+    // 3 samples are made 4: the diagonal's pixels are partly covered.
+    setup_half(&mut r);
+    target(&mut r, 3, BGRA, 3);
+    half_triangle(&mut r, 3);
+    assert_eq!(
+        run(&mut r, &[blit(3, 1, BGRA, 0xf, whole(W, W), whole(W, W))]),
+        0
+    );
+    assert_eq!(pixel(&mut r, 1, 14), [255, 0, 0, 255]);
+    for i in 0..W {
+        let b = pixel(&mut r, i, i)[0];
+        assert!(b > 0 && b < 255, "pixel {i},{i} is partly covered: {b}");
+    }
+    for (id, n) in [(10, 0), (11, 1), (12, 2), (13, 4)] {
+        let mut i = info(TextureTarget::TEXTURE_2D, BGRA, W, W);
+        i.nr_samples = n;
+        assert!(
+            r.create_resource(ResId(id), &i, None).is_ok(),
+            "{n} samples"
+        );
+    }
+    for (id, n) in [(20, 5), (21, 8), (22, 99), (23, u32::MAX)] {
+        let mut i = info(TextureTarget::TEXTURE_2D, BGRA, W, W);
+        i.nr_samples = n;
+        assert!(
+            r.create_resource(ResId(id), &i, None).is_err(),
+            "{n} samples"
+        );
+    }
+    // Multisampled 3D, cube, buffer, array and mipmapped resources.
+    let mut bad = Vec::new();
+    for target in [
+        TextureTarget::TEXTURE_3D,
+        TextureTarget::CUBE,
+        TextureTarget::BUFFER,
+        TextureTarget::TEXTURE_1D,
+    ] {
+        let mut i = info(target, BGRA, W, W);
+        if target == TextureTarget::CUBE {
+            i.array_size = 6;
+        }
+        bad.push(i);
+    }
+    let mut array = info(TextureTarget::TEXTURE_2D_ARRAY, BGRA, W, W);
+    array.array_size = 2;
+    bad.push(array);
+    let mut levels = info(TextureTarget::TEXTURE_2D, BGRA, W, W);
+    levels.last_level = 1;
+    bad.push(levels);
+    for (n, mut i) in (30..).zip(bad) {
+        i.nr_samples = 4;
+        assert!(r.create_resource(ResId(n), &i, None).is_err(), "{i:?}");
+    }
+}
+
+#[test]
+fn blits_into_multisampled_resources_fill_every_sample() {
+    let mut r = Renderer::new(gpu());
+    setup(&mut r, CTX, &TRIANGLE);
+    // A pattern in a single-sampled resource, blitted into a multisampled
+    // one and resolved back (what the guest does to write one).
+    target(&mut r, 3, BGRA, 0);
+    target(&mut r, 4, BGRA, 2);
+    let pattern: Vec<u8> = (0..W * W)
+        .flat_map(|i| [(i * 3) as u8, (i * 7) as u8, 255 - i as u8, 255])
+        .collect();
+    let t = TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(3), &t, VecBacking::from_vec(pattern.clone()).as_ref())
+        .unwrap();
+    let cmds = [
+        blit(3, 4, BGRA, 0xf, whole(W, W), whole(W, W)),
+        blit(4, 1, BGRA, 0xf, whole(W, W), whole(W, W)),
+    ];
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    for (x, y) in [(0, 0), (5, 9), (15, 15), (12, 3)] {
+        let at = ((y * W + x) * 4) as usize;
+        assert_eq!(pixel(&mut r, x, y), pattern[at..at + 4], "pixel {x},{y}");
+    }
+}
+
+fn depth_surface_clear(res: u32, format: Format, depth: f64) -> Vec<Command<'static>> {
+    vec![
+        Command::CreateSubCtx(1),
+        Command::SetSubCtx(1),
+        Command::CreateObject(CreateObject::Surface(Surface {
+            handle: 50 + res,
+            res,
+            format,
+            range0: 0,
+            range1: 0,
+        })),
+        Command::SetFramebufferState {
+            zsurf: 50 + res,
+            cbufs: &[],
+        },
+        Command::Clear(Clear {
+            buffers: clear_bits::DEPTH | clear_bits::STENCIL,
+            color: [0; 4],
+            depth: guest_protocol::wire::F64Bits(depth.to_bits()),
+            stencil: 0,
+        }),
+    ]
+}
+
+#[test]
+fn multisampled_depth_resolves_to_one_sample() {
+    let mut r = Renderer::new(gpu());
+    r.create_context(CTX, "test").unwrap();
+    target(&mut r, 3, Format::Z32_FLOAT, 4);
+    target(&mut r, 4, Format::Z32_FLOAT, 0);
+    let mut cmds = depth_surface_clear(3, Format::Z32_FLOAT, 0.25);
+    cmds.push(blit(
+        3,
+        4,
+        Format::Z32_FLOAT,
+        0x10,
+        whole(W, W),
+        whole(W, W),
+    ));
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    let t = TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
+    r.read_into(ResId(4), &t, out.as_ref()).unwrap();
+    let bytes = out.snapshot();
+    for px in bytes.chunks_exact(4) {
+        assert_eq!(f32::from_le_bytes(px.try_into().unwrap()), 0.25);
+    }
+    // Multisampled stencil cannot be blitted: refused, not drawn wrong.
+    target(&mut r, 5, Format::Z24_UNORM_S8_UINT, 4);
+    target(&mut r, 6, Format::Z24_UNORM_S8_UINT, 0);
+    let mut cmds = depth_surface_clear(5, Format::Z24_UNORM_S8_UINT, 0.5);
+    cmds.push(blit(
+        5,
+        6,
+        Format::Z24_UNORM_S8_UINT,
+        0x30,
+        whole(W, W),
+        whole(W, W),
+    ));
+    assert_eq!(run(&mut r, &cmds), 1);
+}
+
+/// The blue channel of a full-target draw of half-transparent blue into
+/// a multisampled target, resolved, with `a2c` and sample mask `mask`.
+fn coverage_blue(a2c: bool, mask: u32) -> u8 {
+    let mut r = Renderer::new(gpu());
+    let mut tri = TRIANGLE;
+    for v in 0..3 {
+        tri[v * 8 + 4..v * 8 + 8].copy_from_slice(&[0.0, 0.0, 1.0, 0.5]);
+    }
+    setup(&mut r, CTX, &tri);
+    target(&mut r, 3, BGRA, 4);
+    let mut stream = draw_stream(&DrawSetup {
+        target: 3,
+        ..DrawSetup::default()
+    });
+    let mut rt = [RtBlend::new(); 8];
+    rt[0] = rt[0].with_colormask(0xf);
+    let cmds = [
+        Command::Clear(Clear {
+            buffers: clear_bits::color(0),
+            color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+            depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+            stencil: 0,
+        }),
+        Command::CreateObject(CreateObject::Blend(Blend {
+            handle: 60,
+            flags: BlendFlags::new().with_alpha_to_coverage(a2c),
+            logicop: Default::default(),
+            rt,
+        })),
+        Command::BindObject {
+            object_type: ObjectType::BLEND,
+            handle: 60,
+        },
+        Command::SetSampleMask(mask),
+        Command::DrawVbo(full_draw()),
+        blit(3, 1, BGRA, 0xf, whole(W, W), whole(W, W)),
+    ];
+    let mut e = Encoder::new();
+    for c in &cmds {
+        e.push(c).unwrap();
+    }
+    stream.extend_from_slice(&e.finish());
+    submit_ok(&mut r, &stream);
+    pixel(&mut r, 7, 7)[0]
+}
+
+#[test]
+fn alpha_to_coverage_and_the_sample_mask_cover_some_samples() {
+    // Written unblended: blue 1.0 in every sample.
+    assert_eq!(coverage_blue(false, !0), 255);
+    // Alpha 0.5 covers half the samples.
+    let a2c = coverage_blue(true, !0);
+    assert!((112..=144).contains(&a2c), "alpha to coverage: {a2c}");
+    // One sample in four.
+    let one = coverage_blue(false, 1);
+    assert!((62..=66).contains(&one), "sample mask 1: {one}");
+}
+
+#[test]
+fn bad_multisample_input_is_refused_without_harm() {
+    let mut r = Renderer::new(gpu());
+    setup(&mut r, CTX, &TRIANGLE);
+    target(&mut r, 3, BGRA, 4);
+    target(&mut r, 4, BGRA, 4);
+    target(&mut r, 5, BGRA, 0);
+    // Transfers of multisampled resources (the guest blits them first).
+    let t = TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    let mem = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
+    assert!(r.write_from(ResId(3), &t, mem.as_ref()).is_err());
+    assert!(r.read_into(ResId(3), &t, mem.as_ref()).is_err());
+    let half = Box3 {
+        w: 8,
+        ..whole(W, W)
+    };
+    let flipped = Box3 {
+        x: 16,
+        w: -16,
+        ..whole(W, W)
+    };
+    let copy = |src, dst| {
+        Command::ResourceCopyRegion(CopyRegion {
+            dst_res: dst,
+            dst_level: 0,
+            dst: [0, 0, 0],
+            src_res: src,
+            src_level: 0,
+            src: half,
+        })
+    };
+    for c in [
+        // Scaled and flipped between multisampled resources.
+        blit(3, 4, BGRA, 0xf, whole(W, W), half),
+        blit(3, 4, BGRA, 0xf, whole(W, W), flipped),
+        // Copies between sample counts.
+        copy(3, 5),
+        copy(5, 3),
+    ] {
+        assert_eq!(run(&mut r, &[c]), 1, "{c:?}");
+    }
+    // A part of a multisampled resource copied into another works.
+    assert_eq!(run(&mut r, &[copy(3, 4)]), 0, "{:?}", r.context_errors(CTX));
+    // Alpha to one on a multisampled target.
+    let draw = draw_stream(&DrawSetup {
+        target: 3,
+        ..DrawSetup::default()
+    });
+    submit_ok(&mut r, &draw);
+    let mut rt = [RtBlend::new(); 8];
+    rt[0] = rt[0].with_colormask(0xf);
+    let a2one = [
+        Command::CreateObject(CreateObject::Blend(Blend {
+            handle: 61,
+            flags: BlendFlags::new().with_alpha_to_one(true),
+            logicop: Default::default(),
+            rt,
+        })),
+        Command::BindObject {
+            object_type: ObjectType::BLEND,
+            handle: 61,
+        },
+        Command::DrawVbo(full_draw()),
+    ];
+    assert_eq!(run(&mut r, &a2one), 1);
+    // The renderer still draws.
+    submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
+    assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);
+}

@@ -1,16 +1,18 @@
 //! Multisampling on the real device: resources of 4 samples (2 and 3 made
 //! 4), blits into, between and out of them (averaged resolves, sample
-//! copies, depth), alpha to coverage and the sample mask, and the inputs
-//! that must be refused without a panic.
+//! copies, depth), texel fetches of single samples, alpha to coverage and
+//! the sample mask, and the inputs that must be refused without a panic.
 
 mod draw_setup;
 
 use draw_setup::*;
+use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{BlendFlags, BlitFlags, RtBlend};
-use guest_protocol::virgl::enums::{clear_bits, TextureTarget};
+use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
+use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
-    ObjectType, Surface,
+    ObjectType, SamplerView, StageSlots, Surface, VertexBuffer,
 };
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
@@ -185,6 +187,93 @@ fn blits_into_multisampled_resources_fill_every_sample() {
         let at = ((y * W + x) * 4) as usize;
         assert_eq!(pixel(&mut r, x, y), pattern[at..at + 4], "pixel {x},{y}");
     }
+}
+
+/// Fetches sample `sample` of multisampled resource `src` into resource 1
+/// with TXF on a `2D_MSAA` view, and reads the diagonal pixel `(i, i)`,
+/// (1, 14) (covered) and (14, 1) (not covered).
+fn fetch_sample(r: &mut Renderer, src: u32, sample: u32) -> Vec<[u8; 4]> {
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 40,
+        res: 1,
+        format: BGRA,
+        range0: 0,
+        range1: 0,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[Le32::new(40)],
+    })
+    .unwrap();
+    e.push(&Command::CreateObject(CreateObject::SamplerView(
+        SamplerView {
+            handle: 41,
+            res: src,
+            format: ViewFormat::new().with_format(BGRA.0),
+            range0: 0,
+            range1: 0,
+            swizzle: ViewSwizzle::from_bits(0o3210),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::SetSamplerViews(StageSlots {
+        stage: ShaderStage::FRAGMENT,
+        start_slot: 0,
+        handles: &[Le32::new(41)],
+    }))
+    .unwrap();
+    let fs = format!(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D_MSAA, FLOAT\nDCL TEMP[0..1]\nIMM[0] INT32 {{0, 0, 0, {sample}}}\n\
+         0: F2I TEMP[0], IN[0]\n1: MOV TEMP[0].zw, IMM[0]\n\
+         2: TXF TEMP[1], TEMP[0], SAMP[0], 2D_MSAA\n3: MOV OUT[0], TEMP[1]\n4: END\n"
+    );
+    shader(&mut e, 42 + sample, ShaderStage::FRAGMENT, &fs);
+    let vbs = [VertexBuffer {
+        stride: Le32::new(32),
+        offset: Le32::new(0),
+        res: Le32::new(9),
+    }];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    submit_ok(r, &e.finish());
+    let mut out: Vec<[u8; 4]> = (0..W).map(|i| pixel(r, i, i)).collect();
+    out.push(pixel(r, 1, 14));
+    out.push(pixel(r, 14, 1));
+    out
+}
+
+#[test]
+fn texel_fetches_read_single_samples_of_a_sample_copy() {
+    let mut r = Renderer::new(gpu());
+    setup_half(&mut r);
+    target(&mut r, 3, BGRA, 4);
+    target(&mut r, 4, BGRA, 4);
+    half_triangle(&mut r, 3);
+    // A multisampled-to-multisampled blit keeps each sample.
+    assert_eq!(
+        run(&mut r, &[blit(3, 4, BGRA, 0xf, whole(W, W), whole(W, W))]),
+        0
+    );
+    let blue = [255, 0, 0, 255];
+    let black = [0, 0, 0, 255];
+    // Standard 4× positions: sample 0 at (0.375, 0.125) lies above the
+    // diagonal, sample 2 at (0.125, 0.625) below it.
+    let s0 = fetch_sample(&mut r, 4, 0);
+    let s2 = fetch_sample(&mut r, 4, 2);
+    for i in 0..W as usize {
+        assert_eq!(s0[i], black, "sample 0 of diagonal pixel {i}");
+        assert_eq!(s2[i], blue, "sample 2 of diagonal pixel {i}");
+    }
+    for s in [&s0, &s2] {
+        assert_eq!(s[W as usize], blue);
+        assert_eq!(s[W as usize + 1], black);
+    }
+    // The source's samples read the same.
+    assert_eq!(fetch_sample(&mut r, 3, 0), s0);
+    assert_eq!(fetch_sample(&mut r, 3, 2), s2);
 }
 
 fn depth_surface_clear(res: u32, format: Format, depth: f64) -> Vec<Command<'static>> {
@@ -384,6 +473,30 @@ fn bad_multisample_input_is_refused_without_harm() {
         Command::DrawVbo(full_draw()),
     ];
     assert_eq!(run(&mut r, &a2one), 1);
+    // A multisampled view where the shader samples a 2D texture.
+    let fs = "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+              DCL SVIEW[0], 2D, FLOAT\n0: TEX OUT[0], IN[0], SAMP[0], 2D\n1: END\n";
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::SamplerView(
+        SamplerView {
+            handle: 62,
+            res: 4,
+            format: ViewFormat::new().with_format(BGRA.0),
+            range0: 0,
+            range1: 0,
+            swizzle: ViewSwizzle::from_bits(0o3210),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::SetSamplerViews(StageSlots {
+        stage: ShaderStage::FRAGMENT,
+        start_slot: 0,
+        handles: &[Le32::new(62)],
+    }))
+    .unwrap();
+    shader(&mut e, 63, ShaderStage::FRAGMENT, fs);
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    assert_eq!(r.submit(CTX, &e.finish()).unwrap().errors, 1);
     // The renderer still draws.
     submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
     assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);

@@ -501,3 +501,76 @@ fn bad_multisample_input_is_refused_without_harm() {
     submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
     assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);
 }
+
+#[test]
+fn blits_partly_outside_the_source_leave_those_pixels_alone() {
+    let mut r = Renderer::new(gpu());
+    setup(&mut r, CTX, &TRIANGLE);
+    submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
+    target(&mut r, 3, BGRA, 4);
+    target(&mut r, 4, BGRA, 0);
+    // Resource 4: red in the left 8 columns, black in the others.
+    let pattern: Vec<u8> = (0..W * W)
+        .flat_map(|i| {
+            if i % W < 8 {
+                [0, 0, 255, 255]
+            } else {
+                [0, 0, 0, 255]
+            }
+        })
+        .collect();
+    let t = TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(4), &t, VecBacking::from_vec(pattern).as_ref())
+        .unwrap();
+    // Into the multisampled resource whole, then back out from 8 columns
+    // left of its edge (Mesa leaves multisampled blits unclipped): the
+    // first 8 destination columns keep the triangle's blue, the next 8 get
+    // the source's red columns.
+    let outside = Box3 {
+        x: -8,
+        ..whole(W, W)
+    };
+    let cmds = [
+        blit(4, 3, BGRA, 0xf, whole(W, W), whole(W, W)),
+        blit(3, 1, BGRA, 0xf, outside, whole(W, W)),
+    ];
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    let (blue, red) = ([255, 0, 0, 255], [0, 0, 255, 255]);
+    for x in 0..W {
+        let want = if x < 8 { blue } else { red };
+        assert_eq!(pixel(&mut r, x, 3), want, "column {x}");
+    }
+    // Scaled by 2 from 4 columns left of the edge: columns 0..8 untouched,
+    // 8..16 read source columns 0..4 (red).
+    let cmds = [
+        Command::Clear(Clear {
+            buffers: clear_bits::color(0),
+            color: [0.0f32, 1.0, 0.0, 1.0].map(f32::to_bits),
+            depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+            stencil: 0,
+        }),
+        blit(
+            4,
+            1,
+            BGRA,
+            0xf,
+            Box3 {
+                x: -4,
+                w: 8,
+                ..whole(W, W)
+            },
+            whole(W, W),
+        ),
+    ];
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    for x in 0..W {
+        let want = if x < 8 { [0, 255, 0, 255] } else { red };
+        assert_eq!(pixel(&mut r, x, 3), want, "column {x}");
+    }
+}

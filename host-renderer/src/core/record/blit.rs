@@ -81,14 +81,12 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
     let color_mask = b.flags.mask() & 0xf;
     let depth_blit = src_t.desc.is_depth_stencil() || dst_t.desc.is_depth_stencil();
     let same_format = src_t.desc.host == dst_t.desc.host && b.src.format == b.dst.format;
-    if region.same_size()
-        && !dst_ms
-        && same_format
-        && (depth_blit || color_mask == 0xf)
-        && !b.flags.scissor_enable()
-    {
-        let [sx, sy, w, h] = region.src;
-        let [dx, dy, ..] = region.dst;
+    let Some([x0, y0, x1, y1]) = region.scissored(b) else {
+        return Ok(());
+    };
+    if region.same_size() && !dst_ms && same_format && (depth_blit || color_mask == 0xf) {
+        let [sx, sy] = region.src_of(x0, y0);
+        let (dx, dy, w, h) = (x0, y0, x1 - x0, y1 - y0);
         let dst_texture = dst_t.texture.clone();
         let src = CopySide {
             id: ResId(b.src.res),
@@ -258,7 +256,9 @@ fn draw_blit(
     let gpu = rec.gpu;
     let device = &gpu.device;
     let [dx, dy, dw, dh] = region.dst;
-    let (lw, lh) = region.dst_level_size;
+    let Some([x0, y0, x1, y1]) = region.scissored(b) else {
+        return Ok(());
+    };
     gpu.checked(WgpuOp::Blit, || {
         let blitter = &mut rec.caches.blitter;
         let pipeline = blitter.pipeline(device, views.dst_desc.host, mask, views.dst_samples);
@@ -276,17 +276,7 @@ fn draw_blit(
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);
-        if b.flags.scissor_enable() {
-            let (x0, y0) = (u32::from(b.scissor_min.lo()), u32::from(b.scissor_min.hi()));
-            let (x1, y1) = (
-                u32::from(b.scissor_max.lo()).min(lw),
-                u32::from(b.scissor_max.hi()).min(lh),
-            );
-            if x1 <= x0 || y1 <= y0 {
-                return;
-            }
-            pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
-        }
+        pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
         pass.draw(0..4, 0..1);
     })
     .map_err(CommandError::from)

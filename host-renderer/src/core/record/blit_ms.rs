@@ -31,12 +31,10 @@ pub(crate) struct SampleJob {
     pub desc: &'static FormatDesc,
     /// Source origin `x, y`.
     pub from: [u32; 2],
-    /// Destination rectangle `x, y, width, height`.
+    /// Destination rectangle written, `x, y, width, height` (not empty).
     pub to: [u32; 4],
     /// Colour write mask in host channels (colour formats).
     pub mask: u8,
-    /// Scissor `x0, y0, x1, y1` in the destination, if any.
-    pub scissor: Option<[u32; 4]>,
 }
 
 /// The variant reading `desc`'s texels.
@@ -90,16 +88,9 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
     if mask == 0 {
         return Ok(());
     }
-    let [sx, sy, ..] = region.src;
-    let scissor = b.flags.scissor_enable().then(|| {
-        let (lw, lh) = region.dst_level_size;
-        [
-            u32::from(b.scissor_min.lo()),
-            u32::from(b.scissor_min.hi()),
-            u32::from(b.scissor_max.lo()).min(lw),
-            u32::from(b.scissor_max.hi()).min(lh),
-        ]
-    });
+    let Some([x0, y0, x1, y1]) = region.scissored(b) else {
+        return Ok(());
+    };
     let job = SampleJob {
         src: (ResId(b.src.res), src_t.texture.clone()),
         dst: (
@@ -109,10 +100,9 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
             region.dst_z,
         ),
         desc,
-        from: [sx, sy],
-        to: region.dst,
+        from: region.src_of(x0, y0),
+        to: [x0, y0, x1 - x0, y1 - y0],
         mask,
-        scissor,
     };
     copy_samples(rec, &job)
 }
@@ -123,13 +113,6 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
     let (src_id, src) = (&job.src.0, &job.src.1);
     let (dst_id, dst, level, layer) = (job.dst.0, &job.dst.1, job.dst.2, job.dst.3);
     let [dx, dy, dw, dh] = job.to;
-    let (mut x0, mut y0, mut x1, mut y1) = (dx, dy, dx + dw, dy + dh);
-    if let Some([sx0, sy0, sx1, sy1]) = job.scissor {
-        (x0, y0, x1, y1) = (x0.max(sx0), y0.max(sy0), x1.min(sx1), y1.min(sy1));
-    }
-    if x1 <= x0 || y1 <= y0 {
-        return Ok(());
-    }
     let offset = [
         job.from[0] as i32 - dx as i32,
         job.from[1] as i32 - dy as i32,
@@ -193,7 +176,6 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);
-        pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
         pass.draw(0..4, 0..1);
     })
     .map_err(CommandError::from)

@@ -160,7 +160,6 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
                 extent.height,
             ],
             mask: 0xf,
-            scissor: None,
         };
         return copy_samples(rec, &job);
     }

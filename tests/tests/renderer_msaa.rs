@@ -7,13 +7,16 @@ mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::bits::{BlendFlags, BlitFlags, RtBlend};
+use guest_protocol::virgl::bits::{
+    BlendFlags, BlitFlags, RasterizerFlags, RasterizerStipple, RtBlend,
+};
 use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
 use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
-    ObjectType, SamplerView, StageSlots, Surface, VertexBuffer,
+    ObjectType, Rasterizer, SamplerView, StageSlots, Surface, VertexBuffer,
 };
+use guest_protocol::wire::F32Bits;
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
 const CTX: CtxId = CtxId(1);
@@ -72,6 +75,12 @@ fn run(r: &mut Renderer, commands: &[Command<'_>]) -> u64 {
         e.push(c).unwrap();
     }
     r.submit(CTX, &e.finish()).unwrap().errors
+}
+
+/// The context's last error, as it is logged.
+fn last_error(r: &Renderer) -> String {
+    let (errors, _) = r.context_errors(CTX).unwrap();
+    errors.last().map(ToString::to_string).unwrap_or_default()
 }
 
 fn submit_ok(r: &mut Renderer, stream: &[u8]) {
@@ -344,9 +353,10 @@ fn multisampled_depth_resolves_to_one_sample() {
     assert_eq!(run(&mut r, &cmds), 1);
 }
 
-/// The blue channel of a full-target draw of half-transparent blue into
-/// a multisampled target, resolved, with `a2c` and sample mask `mask`.
-fn coverage_blue(a2c: bool, mask: u32) -> u8 {
+/// The resolved pixel (BGRA) of a full-target draw of half-transparent
+/// blue over transparent black into a multisampled target, with alpha to
+/// coverage `a2c`, alpha to one `a2one` and sample mask `mask`.
+fn coverage(a2c: bool, a2one: bool, mask: u32) -> [u8; 4] {
     let mut r = Renderer::new(gpu());
     let mut tri = TRIANGLE;
     for v in 0..3 {
@@ -363,13 +373,15 @@ fn coverage_blue(a2c: bool, mask: u32) -> u8 {
     let cmds = [
         Command::Clear(Clear {
             buffers: clear_bits::color(0),
-            color: [0.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+            color: [0; 4],
             depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
             stencil: 0,
         }),
         Command::CreateObject(CreateObject::Blend(Blend {
             handle: 60,
-            flags: BlendFlags::new().with_alpha_to_coverage(a2c),
+            flags: BlendFlags::new()
+                .with_alpha_to_coverage(a2c)
+                .with_alpha_to_one(a2one),
             logicop: Default::default(),
             rt,
         })),
@@ -387,19 +399,29 @@ fn coverage_blue(a2c: bool, mask: u32) -> u8 {
     }
     stream.extend_from_slice(&e.finish());
     submit_ok(&mut r, &stream);
-    pixel(&mut r, 7, 7)[0]
+    pixel(&mut r, 7, 7)
+}
+
+fn near(v: u8, want: u8) -> bool {
+    v.abs_diff(want) <= 2
 }
 
 #[test]
-fn alpha_to_coverage_and_the_sample_mask_cover_some_samples() {
-    // Written unblended: blue 1.0 in every sample.
-    assert_eq!(coverage_blue(false, !0), 255);
+fn alpha_to_coverage_alpha_to_one_and_the_sample_mask() {
+    // Written unblended: blue 1.0 and alpha 0.5 in every sample.
+    let [b, .., a] = coverage(false, false, !0);
+    assert!(b == 255 && near(a, 128), "{b} {a}");
     // Alpha 0.5 covers half the samples.
-    let a2c = coverage_blue(true, !0);
-    assert!((112..=144).contains(&a2c), "alpha to coverage: {a2c}");
+    let [b, .., a] = coverage(true, false, !0);
+    assert!(near(b, 128) && near(a, 64), "alpha to coverage: {b} {a}");
     // One sample in four.
-    let one = coverage_blue(false, 1);
-    assert!((62..=66).contains(&one), "sample mask 1: {one}");
+    let [b, .., a] = coverage(false, false, 1);
+    assert!(near(b, 64) && near(a, 32), "sample mask 1: {b} {a}");
+    // Alpha made one in the samples written, after alpha to coverage.
+    let [b, .., a] = coverage(false, true, !0);
+    assert!(b == 255 && a == 255, "alpha to one: {b} {a}");
+    let [b, .., a] = coverage(true, true, !0);
+    assert!(near(b, 128) && near(a, 128), "both: {b} {a}");
 }
 
 #[test]
@@ -451,29 +473,13 @@ fn bad_multisample_input_is_refused_without_harm() {
     }
     // A part of a multisampled resource copied into another works.
     assert_eq!(run(&mut r, &[copy(3, 4)]), 0, "{:?}", r.context_errors(CTX));
-    // Alpha to one on a multisampled target.
+    // Drawing into a multisampled target works; a multisampled view where
+    // the shader samples a 2D texture is refused.
     let draw = draw_stream(&DrawSetup {
         target: 3,
         ..DrawSetup::default()
     });
     submit_ok(&mut r, &draw);
-    let mut rt = [RtBlend::new(); 8];
-    rt[0] = rt[0].with_colormask(0xf);
-    let a2one = [
-        Command::CreateObject(CreateObject::Blend(Blend {
-            handle: 61,
-            flags: BlendFlags::new().with_alpha_to_one(true),
-            logicop: Default::default(),
-            rt,
-        })),
-        Command::BindObject {
-            object_type: ObjectType::BLEND,
-            handle: 61,
-        },
-        Command::DrawVbo(full_draw()),
-    ];
-    assert_eq!(run(&mut r, &a2one), 1);
-    // A multisampled view where the shader samples a 2D texture.
     let fs = "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
               DCL SVIEW[0], 2D, FLOAT\n0: TEX OUT[0], IN[0], SAMP[0], 2D\n1: END\n";
     let mut e = Encoder::new();
@@ -497,6 +503,36 @@ fn bad_multisample_input_is_refused_without_harm() {
     shader(&mut e, 63, ShaderStage::FRAGMENT, fs);
     e.push(&Command::DrawVbo(full_draw())).unwrap();
     assert_eq!(r.submit(CTX, &e.finish()).unwrap().errors, 1);
+    assert!(
+        last_error(&r).contains("sample count"),
+        "{}",
+        last_error(&r)
+    );
+    // Multisampling off on a multisampled target: pixel-centre coverage
+    // cannot be drawn exactly.
+    let single = [
+        Command::CreateObject(CreateObject::Rasterizer(Rasterizer {
+            handle: 64,
+            flags: RasterizerFlags::new()
+                .with_depth_clip(true)
+                .with_half_pixel_center(true),
+            point_size: F32Bits::new(1.0),
+            sprite_coord_enable: 0,
+            stipple: RasterizerStipple::new(),
+            line_width: F32Bits::new(1.0),
+            offset_units: F32Bits::new(0.0),
+            offset_scale: F32Bits::new(0.0),
+            offset_clamp: F32Bits::new(0.0),
+        })),
+        Command::BindObject {
+            object_type: ObjectType::RASTERIZER,
+            handle: 64,
+        },
+        Command::DrawVbo(full_draw()),
+    ];
+    assert_eq!(run(&mut r, &single), 1);
+    let e = last_error(&r);
+    assert!(e.contains("multisampling disabled"), "{e}");
     // The renderer still draws.
     submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
     assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);

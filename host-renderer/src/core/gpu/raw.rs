@@ -17,6 +17,8 @@ pub struct RawFeatures {
     pub max_line_width: u32,
     /// GL line stipple (`stippledBresenhamLines`).
     pub line_stipple: bool,
+    /// `VkPhysicalDeviceFeatures::alphaToOne` (GL_SAMPLE_ALPHA_TO_ONE).
+    pub alpha_to_one: bool,
     /// `VK_KHR_external_memory_fd` and `VK_EXT_external_memory_dma_buf`:
     /// scanout memory can be exported as dmabufs
     /// ([`DmabufExporter`](super::dmabuf::DmabufExporter)).
@@ -103,11 +105,12 @@ pub fn open(
             1
         },
         line_stipple: bresenham && lines.stippled_bresenham_lines == vk::TRUE,
+        alpha_to_one: raw_ok && core.alpha_to_one == vk::TRUE,
         dmabuf: has_ext(ash::khr::external_memory_fd::NAME)
             && has_ext(ash::ext::external_memory_dma_buf::NAME),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
-    let any = raw.logic_op || line_state;
+    let any = raw.logic_op || line_state || raw.alpha_to_one;
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let mut wanted = Vec::new();
@@ -133,6 +136,9 @@ pub fn open(
     }
     if raw.wide_lines() {
         enabled.wide_lines = vk::TRUE;
+    }
+    if raw.alpha_to_one {
+        enabled.alpha_to_one = vk::TRUE;
     }
     let mut dynamic_on =
         vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);
@@ -202,7 +208,11 @@ impl RawDevice {
         device: &wgpu::Device,
         features: RawFeatures,
     ) -> Option<Self> {
-        if !features.logic_op && !features.wide_lines() && !features.line_stipple {
+        if !features.logic_op
+            && !features.wide_lines()
+            && !features.line_stipple
+            && !features.alpha_to_one
+        {
             return None;
         }
         // SAFETY: the hal objects are only read here for handles that stay

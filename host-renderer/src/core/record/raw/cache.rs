@@ -135,6 +135,7 @@ impl RawCache {
             },
             line_width: d.line_width,
             line_stipple: d.line_stipple,
+            alpha_to_one: d.alpha_to_one,
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {

@@ -153,6 +153,8 @@ pub struct Extra {
     pub line_width: u32,
     /// GL line stipple: factor (1–256) and pattern (Bresenham lines).
     pub line_stipple: Option<(u32, u16)>,
+    /// Alpha to one (after alpha to coverage).
+    pub alpha_to_one: bool,
 }
 
 /// Creates the pipeline for `key` with `extra`.
@@ -279,7 +281,8 @@ fn create_with(
     let multisample = vk::PipelineMultisampleStateCreateInfo::default()
         .rasterization_samples(vk::SampleCountFlags::from_raw(key.samples))
         .sample_mask(&mask)
-        .alpha_to_coverage_enable(key.alpha_to_coverage);
+        .alpha_to_coverage_enable(key.alpha_to_coverage)
+        .alpha_to_one_enable(extra.alpha_to_one);
     let attachments = blend_attachments(key, extra);
     let mut blend = vk::PipelineColorBlendStateCreateInfo::default().attachments(&attachments);
     if let Some(op) = extra.logic_op {

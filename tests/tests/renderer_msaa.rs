@@ -285,7 +285,12 @@ fn texel_fetches_read_single_samples_of_a_sample_copy() {
     assert_eq!(fetch_sample(&mut r, 3, 2), s2);
 }
 
-fn depth_surface_clear(res: u32, format: Format, depth: f64) -> Vec<Command<'static>> {
+fn depth_surface_clear(
+    res: u32,
+    format: Format,
+    depth: f64,
+    stencil: u32,
+) -> Vec<Command<'static>> {
     vec![
         Command::CreateSubCtx(1),
         Command::SetSubCtx(1),
@@ -304,18 +309,18 @@ fn depth_surface_clear(res: u32, format: Format, depth: f64) -> Vec<Command<'sta
             buffers: clear_bits::DEPTH | clear_bits::STENCIL,
             color: [0; 4],
             depth: guest_protocol::wire::F64Bits(depth.to_bits()),
-            stencil: 0,
+            stencil,
         }),
     ]
 }
 
 #[test]
-fn multisampled_depth_resolves_to_one_sample() {
+fn multisampled_depth_and_stencil_resolve_to_one_sample() {
     let mut r = Renderer::new(gpu());
     r.create_context(CTX, "test").unwrap();
     target(&mut r, 3, Format::Z32_FLOAT, 4);
     target(&mut r, 4, Format::Z32_FLOAT, 0);
-    let mut cmds = depth_surface_clear(3, Format::Z32_FLOAT, 0.25);
+    let mut cmds = depth_surface_clear(3, Format::Z32_FLOAT, 0.25, 0);
     cmds.push(blit(
         3,
         4,
@@ -338,19 +343,29 @@ fn multisampled_depth_resolves_to_one_sample() {
     for px in bytes.chunks_exact(4) {
         assert_eq!(f32::from_le_bytes(px.try_into().unwrap()), 0.25);
     }
-    // Multisampled stencil cannot be blitted: refused, not drawn wrong.
+    // Depth and stencil of a packed format: stencil is written bit by bit,
+    // over a previous 0xff (the bits that must become 0 do).
     target(&mut r, 5, Format::Z24_UNORM_S8_UINT, 4);
     target(&mut r, 6, Format::Z24_UNORM_S8_UINT, 0);
-    let mut cmds = depth_surface_clear(5, Format::Z24_UNORM_S8_UINT, 0.5);
-    cmds.push(blit(
-        5,
-        6,
-        Format::Z24_UNORM_S8_UINT,
-        0x30,
-        whole(W, W),
-        whole(W, W),
-    ));
-    assert_eq!(run(&mut r, &cmds), 1);
+    for (depth, stencil) in [(1.0, 0xff), (0.5, 0xa5)] {
+        let mut cmds = depth_surface_clear(5, Format::Z24_UNORM_S8_UINT, depth, stencil);
+        cmds.push(blit(
+            5,
+            6,
+            Format::Z24_UNORM_S8_UINT,
+            0x30,
+            whole(W, W),
+            whole(W, W),
+        ));
+        assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    }
+    let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
+    r.read_into(ResId(6), &t, out.as_ref()).unwrap();
+    for px in out.snapshot().chunks_exact(4) {
+        let v = u32::from_le_bytes(px.try_into().unwrap());
+        assert_eq!(v >> 24, 0xa5, "stencil of {v:#x}");
+        assert!((v & 0xff_ffff).abs_diff(0x80_0000) <= 1, "depth of {v:#x}");
+    }
 }
 
 /// The resolved pixel (BGRA) of a full-target draw of half-transparent

@@ -2,8 +2,7 @@
 //! between multisampled resources (every sample as it is), and from a
 //! multisampled integer or depth resource into a single-sampled one (sample
 //! 0, GL's "a single sample's value"). Both need rectangles of one size and
-//! orientation and the same storage format; a multisampled stencil cannot
-//! be written by a shader and is refused.
+//! orientation and the same storage format.
 
 use super::recorder::Recorder;
 use super::sample_copy::SampleKind;
@@ -17,8 +16,9 @@ use guest_protocol::virgl::Blit;
 use wgpu::util::DeviceExt;
 
 /// Gallium's `PIPE_MASK_Z` and `PIPE_MASK_S` in a blit's mask.
-const MASK_Z: u8 = 0x10;
-const MASK_S: u8 = 0x20;
+pub(crate) const MASK_Z: u8 = 0x10;
+/// See [`MASK_Z`].
+pub(crate) const MASK_S: u8 = 0x20;
 
 /// One sample copy: a rectangle of a multisampled texture's level 0 into a
 /// level and layer of another texture of the same storage format.
@@ -33,7 +33,8 @@ pub(crate) struct SampleJob {
     pub from: [u32; 2],
     /// Destination rectangle written, `x, y, width, height` (not empty).
     pub to: [u32; 4],
-    /// Colour write mask in host channels (colour formats).
+    /// Colour write mask in host channels (colour formats), or
+    /// [`MASK_Z`] and [`MASK_S`] (depth/stencil formats).
     pub mask: u8,
 }
 
@@ -73,12 +74,7 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
     let desc = src_t.desc;
     let mask = b.flags.mask();
     let mask = if desc.is_depth_stencil() {
-        if mask & MASK_S != 0 && desc.has_stencil() {
-            return Err(CommandError::Unsupported(
-                "blits of multisampled stencil (a shader cannot write stencil)",
-            ));
-        }
-        mask & MASK_Z
+        mask & (MASK_Z | MASK_S)
     } else {
         render_mask(
             rec.gpu.view_desc(b.dst.format, desc).render_swizzle(),
@@ -107,9 +103,61 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
     copy_samples(rec, &job)
 }
 
+/// One draw of a sample copy.
+struct Draw {
+    kind: SampleKind,
+    /// Colour or stencil write mask.
+    mask: u8,
+    /// Stencil bit (8: all bits, to zero).
+    instance: u32,
+    /// Stencil reference.
+    reference: u32,
+}
+
+/// The draws that copy `job`: one for colour or depth, nine for stencil.
+fn draws(job: &SampleJob) -> Vec<Draw> {
+    let desc = job.desc;
+    if !desc.is_depth_stencil() {
+        let (kind, mask) = (kind(desc), job.mask);
+        return vec![Draw {
+            kind,
+            mask,
+            instance: 0,
+            reference: 0,
+        }];
+    }
+    let mut out = Vec::new();
+    if job.mask & MASK_Z != 0 && desc.has_depth() {
+        out.push(Draw {
+            kind: SampleKind::Depth,
+            mask: 0,
+            instance: 0,
+            reference: 0,
+        });
+    }
+    if job.mask & MASK_S != 0 && desc.has_stencil() {
+        out.push(Draw {
+            kind: SampleKind::Stencil,
+            mask: 0xff,
+            instance: 8,
+            reference: 0,
+        });
+        out.extend((0..8).map(|bit| Draw {
+            kind: SampleKind::Stencil,
+            mask: 1 << bit,
+            instance: bit,
+            reference: 0xff,
+        }));
+    }
+    out
+}
+
 /// Draws `job`.
 pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<(), CommandError> {
-    let kind = kind(job.desc);
+    let draws = draws(job);
+    if draws.is_empty() {
+        return Ok(());
+    }
     let (src_id, src) = (&job.src.0, &job.src.1);
     let (dst_id, dst, level, layer) = (job.dst.0, &job.dst.1, job.dst.2, job.dst.3);
     let [dx, dy, dw, dh] = job.to;
@@ -121,22 +169,31 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
     ];
     let gpu = rec.gpu;
     let device = &gpu.device;
-    let depth = kind == SampleKind::Depth;
     rec.work.mark(*src_id);
     rec.work.mark(dst_id);
     gpu.checked(WgpuOp::Blit, || {
-        let key = (kind, dst.format(), dst.sample_count(), job.mask);
-        let pipeline = rec.caches.sample_copy.pipeline(device, key);
-        let src_view = src.create_view(&wgpu::TextureViewDescriptor {
-            dimension: Some(wgpu::TextureViewDimension::D2),
-            aspect: if depth {
-                wgpu::TextureAspect::DepthOnly
-            } else {
-                wgpu::TextureAspect::All
-            },
-            usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
-            ..Default::default()
+        let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sample copy params"),
+            contents: bytemuck::cast_slice(&offset),
+            usage: wgpu::BufferUsages::UNIFORM,
         });
+        let copier = &mut rec.caches.sample_copy;
+        let mut prepared = Vec::with_capacity(draws.len());
+        for d in &draws {
+            let key = (d.kind, dst.format(), dst.sample_count(), d.mask);
+            let src_view = src.create_view(&wgpu::TextureViewDescriptor {
+                dimension: Some(wgpu::TextureViewDimension::D2),
+                aspect: match d.kind {
+                    SampleKind::Depth => wgpu::TextureAspect::DepthOnly,
+                    SampleKind::Stencil => wgpu::TextureAspect::StencilOnly,
+                    _ => wgpu::TextureAspect::All,
+                },
+                usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
+                ..Default::default()
+            });
+            let bind = copier.bind_group(device, d.kind, &src_view, &params);
+            prepared.push((copier.pipeline(device, key), bind));
+        }
         let dst_view = dst.create_view(&wgpu::TextureViewDescriptor {
             dimension: Some(wgpu::TextureViewDimension::D2),
             usage: Some(wgpu::TextureUsages::RENDER_ATTACHMENT),
@@ -146,25 +203,15 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
             array_layer_count: Some(1),
             ..Default::default()
         });
-        let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sample copy params"),
-            contents: bytemuck::cast_slice(&offset),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
-        let bind = rec
-            .caches
-            .sample_copy
-            .bind_group(device, kind, &src_view, &params);
         let encoder = rec.work.encoder(gpu);
-        let mut pass = if depth {
-            let has_stencil = job.desc.has_stencil();
+        let mut pass = if job.desc.is_depth_stencil() {
             encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("sample copy"),
                 color_attachments: &[],
                 depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
                     view: &dst_view,
-                    depth_ops: Some(keep()),
-                    stencil_ops: has_stencil.then(keep),
+                    depth_ops: job.desc.has_depth().then(keep),
+                    stencil_ops: job.desc.has_stencil().then(keep),
                 }),
                 timestamp_writes: None,
                 occlusion_query_set: None,
@@ -173,10 +220,13 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
         } else {
             color_pass(encoder, "sample copy", (&dst_view, None), None)
         };
-        pass.set_pipeline(&pipeline);
-        pass.set_bind_group(0, &bind, &[]);
         pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);
-        pass.draw(0..4, 0..1);
+        for (d, (pipeline, bind)) in draws.iter().zip(&prepared) {
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, bind, &[]);
+            pass.set_stencil_reference(d.reference);
+            pass.draw(0..4, d.instance..d.instance + 1);
+        }
     })
     .map_err(CommandError::from)
 }

@@ -1,7 +1,7 @@
 //! RESOURCE_COPY_REGION (a raw copy between buffers, or between textures of
 //! the same block size and layout), and the texture copy blits share.
 
-use super::blit_ms::{copy_samples, SampleJob};
+use super::blit_ms::{copy_samples, SampleJob, MASK_S, MASK_Z};
 use super::recorder::Recorder;
 use super::transfer;
 use crate::core::base::error::{CommandError, WgpuOp};
@@ -141,11 +141,9 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
     }
     if src_tex.sample_count() > 1 && (extent.width, extent.height) != region.level_size {
         // wgpu copies multisampled textures whole: parts are sample copies.
-        if st.desc.host.remove_srgb_suffix() != dt.desc.host.remove_srgb_suffix()
-            || st.desc.has_stencil()
-        {
+        if st.desc.host.remove_srgb_suffix() != dt.desc.host.remove_srgb_suffix() {
             return Err(CommandError::Unsupported(
-                "partial copy of multisampled stencil or between formats",
+                "partial copy of a multisampled resource into another format",
             ));
         }
         let job = SampleJob {
@@ -159,7 +157,11 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
                 extent.width,
                 extent.height,
             ],
-            mask: 0xf,
+            mask: if dt.desc.is_depth_stencil() {
+                MASK_Z | MASK_S
+            } else {
+                0xf
+            },
         };
         return copy_samples(rec, &job);
     }

@@ -1,10 +1,14 @@
 //! Sample copies: a program that reads a multisampled source texel by
 //! texel and sample by sample (`textureLoad` at the fragment's own sample
 //! index), so that a multisampled destination receives every sample as it
-//! was and a single-sampled one sample 0 (GL's resolve of integer colour
-//! and of depth: one sample's value). Colour (float, signed, unsigned) and
-//! depth (`frag_depth`) variants, pipelines by variant, destination format,
-//! sample count and write mask.
+//! was and a single-sampled one sample 0 (GL's resolve of integer colour,
+//! depth and stencil: one sample's value). Colour (float, signed,
+//! unsigned), depth (`frag_depth`) and stencil variants; a shader cannot
+//! write stencil, so the stencil variant draws once per bit: a draw of
+//! instance 8 replaces the stencil with 0, then a draw of instance `b`
+//! with write mask `1 << b` replaces bit `b` with 1 where the source's
+//! bit is set and discards elsewhere. Pipelines by variant, destination
+//! format, sample count and write mask.
 
 use super::bind_groups::{entry, uniform};
 use super::shader_pass::ShaderPass;
@@ -21,15 +25,18 @@ pub enum SampleKind {
     Uint,
     /// Depth, written as the fragment's depth.
     Depth,
+    /// Stencil, one bit per draw.
+    Stencil,
 }
 
 const COMMON_WGSL: &str = r"
 struct Params { offset: vec2<i32>, pad: vec2<i32> }
 @group(0) @binding(1) var<uniform> p: Params;
-@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
+struct VOut { @builtin(position) pos: vec4<f32>, @location(0) @interpolate(flat) bit: u32 }
+@vertex fn vs(@builtin(vertex_index) i: u32, @builtin(instance_index) bit: u32) -> VOut {
     let x = f32(i & 1u);
     let y = f32(i >> 1u);
-    return vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
+    return VOut(vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0), bit);
 }
 // The source texel of this fragment's pixel (the sample's position lies
 // inside it) and its sample: reading the sample index makes every sample
@@ -71,6 +78,16 @@ impl SampleKind {
     return textureLoad(src, at(pos), i32(s));
 }"
             }
+            Self::Stencil => {
+                r"
+@group(0) @binding(0) var src: texture_multisampled_2d<u32>;
+@fragment fn fs(v: VOut, @builtin(sample_index) s: u32) {
+    let stencil = textureLoad(src, at(v.pos), i32(s)).r;
+    if (v.bit < 8u && ((stencil >> v.bit) & 1u) == 0u) {
+        discard;
+    }
+}"
+            }
         }
     }
 
@@ -80,12 +97,13 @@ impl SampleKind {
             Self::Sint => wgpu::TextureSampleType::Sint,
             Self::Uint => wgpu::TextureSampleType::Uint,
             Self::Depth => wgpu::TextureSampleType::Depth,
+            Self::Stencil => wgpu::TextureSampleType::Uint,
         }
     }
 }
 
 /// A sample copy pipeline's key: variant, destination format, destination
-/// samples, colour write mask (ignored for depth).
+/// samples, colour or stencil write mask (ignored for depth).
 type Key = (SampleKind, wgpu::TextureFormat, u32, u8);
 
 /// The sample copy programs and pipelines.
@@ -93,6 +111,41 @@ type Key = (SampleKind, wgpu::TextureFormat, u32, u8);
 pub struct SampleCopier {
     programs: HashMap<SampleKind, ShaderPass>,
     pipelines: HashMap<Key, wgpu::RenderPipeline>,
+}
+
+/// What a depth or stencil variant writes: depth always, or stencil
+/// through `mask`, replaced by the draw's reference where not discarded.
+fn depth_state(
+    kind: SampleKind,
+    format: wgpu::TextureFormat,
+    mask: u8,
+) -> Option<wgpu::DepthStencilState> {
+    let replace = wgpu::StencilFaceState {
+        compare: wgpu::CompareFunction::Always,
+        fail_op: wgpu::StencilOperation::Keep,
+        depth_fail_op: wgpu::StencilOperation::Keep,
+        pass_op: wgpu::StencilOperation::Replace,
+    };
+    let (depth_write, stencil) = match kind {
+        SampleKind::Depth => (true, wgpu::StencilState::default()),
+        SampleKind::Stencil => (
+            false,
+            wgpu::StencilState {
+                front: replace,
+                back: replace,
+                read_mask: 0xff,
+                write_mask: u32::from(mask),
+            },
+        ),
+        _ => return None,
+    };
+    Some(wgpu::DepthStencilState {
+        format,
+        depth_write_enabled: Some(depth_write),
+        depth_compare: Some(wgpu::CompareFunction::Always),
+        stencil,
+        bias: wgpu::DepthBiasState::default(),
+    })
 }
 
 fn program(device: &wgpu::Device, kind: SampleKind) -> ShaderPass {
@@ -119,7 +172,7 @@ fn program(device: &wgpu::Device, kind: SampleKind) -> ShaderPass {
 
 impl SampleCopier {
     /// The pipeline of `kind` writing `format` with `samples` samples,
-    /// through colour write `mask`.
+    /// through colour or stencil write `mask`.
     pub fn pipeline(
         &mut self,
         device: &wgpu::Device,
@@ -132,13 +185,7 @@ impl SampleCopier {
         self.pipelines
             .entry((kind, format, samples, mask))
             .or_insert_with(|| {
-                let depth = (kind == SampleKind::Depth).then(|| wgpu::DepthStencilState {
-                    format,
-                    depth_write_enabled: Some(true),
-                    depth_compare: Some(wgpu::CompareFunction::Always),
-                    stencil: wgpu::StencilState::default(),
-                    bias: wgpu::DepthBiasState::default(),
-                });
+                let depth = depth_state(kind, format, mask);
                 let color = [Some(wgpu::ColorTargetState {
                     format,
                     blend: None,

@@ -11,6 +11,7 @@ use guest_protocol::virgl::bits::{
     BlendFlags, BlitFlags, RasterizerFlags, RasterizerStipple, RtBlend,
 };
 use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
+use guest_protocol::virgl::caps::bset;
 use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
@@ -551,6 +552,18 @@ fn bad_multisample_input_is_refused_without_harm() {
     // The renderer still draws.
     submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
     assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);
+}
+
+#[test]
+fn caps_advertise_four_samples_and_multisample_textures() {
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_eq!(caps.v1.max_samples.get(), 4);
+    let bits = caps.v1.bset.get();
+    assert_ne!(bits & bset::TEXTURE_MULTISAMPLE, 0);
+    // Sample shading is not implemented.
+    assert_eq!(bits & bset::HAS_SAMPLE_SHADING, 0);
+    // Below 9 Mesa does not read `supported_multisample_formats`.
+    assert!(caps.host_feature_check_version.get() < 9);
 }
 
 #[test]

@@ -203,6 +203,19 @@ fn blits_into_multisampled_resources_fill_every_sample() {
 /// with TXF on a `2D_MSAA` view, and reads the diagonal pixel `(i, i)`,
 /// (1, 14) (covered) and (14, 1) (not covered).
 fn fetch_sample(r: &mut Renderer, src: u32, sample: u32) -> Vec<[u8; 4]> {
+    let fs = format!(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D_MSAA, FLOAT\nDCL TEMP[0..1]\nIMM[0] INT32 {{0, 0, 0, {sample}}}\n\
+         0: F2I TEMP[0], IN[0]\n1: MOV TEMP[0].zw, IMM[0]\n\
+         2: TXF TEMP[1], TEMP[0], SAMP[0], 2D_MSAA\n3: MOV OUT[0], TEMP[1]\n4: END\n"
+    );
+    draw_with_view(r, src, 42 + sample, &fs)
+}
+
+/// Draws the full target (resource 1) with fragment shader `fs` (handle
+/// `handle`) reading a `2D_MSAA` view of `src` from unit 0; reads the
+/// pixels [`fetch_sample`] describes.
+fn draw_with_view(r: &mut Renderer, src: u32, handle: u32, fs: &str) -> Vec<[u8; 4]> {
     let mut e = Encoder::new();
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 40,
@@ -234,13 +247,7 @@ fn fetch_sample(r: &mut Renderer, src: u32, sample: u32) -> Vec<[u8; 4]> {
         handles: &[Le32::new(41)],
     }))
     .unwrap();
-    let fs = format!(
-        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
-         DCL SVIEW[0], 2D_MSAA, FLOAT\nDCL TEMP[0..1]\nIMM[0] INT32 {{0, 0, 0, {sample}}}\n\
-         0: F2I TEMP[0], IN[0]\n1: MOV TEMP[0].zw, IMM[0]\n\
-         2: TXF TEMP[1], TEMP[0], SAMP[0], 2D_MSAA\n3: MOV OUT[0], TEMP[1]\n4: END\n"
-    );
-    shader(&mut e, 42 + sample, ShaderStage::FRAGMENT, &fs);
+    shader(&mut e, handle, ShaderStage::FRAGMENT, fs);
     let vbs = [VertexBuffer {
         stride: Le32::new(32),
         offset: Le32::new(0),
@@ -256,7 +263,7 @@ fn fetch_sample(r: &mut Renderer, src: u32, sample: u32) -> Vec<[u8; 4]> {
 }
 
 #[test]
-fn texel_fetches_read_single_samples_of_a_sample_copy() {
+fn texel_fetches_and_sample_counts_of_multisampled_views() {
     let mut r = Renderer::new(gpu());
     setup_half(&mut r);
     target(&mut r, 3, BGRA, 4);
@@ -284,6 +291,15 @@ fn texel_fetches_read_single_samples_of_a_sample_copy() {
     // The source's samples read the same.
     assert_eq!(fetch_sample(&mut r, 3, 0), s0);
     assert_eq!(fetch_sample(&mut r, 3, 2), s2);
+    // TXQS: 4 samples, as red 4 × 0.25.
+    let fs = "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D_MSAA, FLOAT\n\
+              DCL TEMP[0]\nIMM[0] FLT32 {0.25, 1.0, 0.0, 0.0}\n\
+              0: TXQS TEMP[0], SAMP[0], 2D_MSAA\n1: U2F TEMP[0].x, TEMP[0].xxxx\n\
+              2: MUL OUT[0].x, TEMP[0].xxxx, IMM[0].xxxx\n3: MOV OUT[0].yzw, IMM[0].zzzy\n\
+              4: END\n";
+    for px in draw_with_view(&mut r, 4, 50, fs) {
+        assert_eq!(px, [0, 0, 255, 255]);
+    }
 }
 
 fn depth_surface_clear(

@@ -376,13 +376,66 @@ fn multisampled_depth_and_stencil_resolve_to_one_sample() {
         ));
         assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
     }
-    let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
-    r.read_into(ResId(6), &t, out.as_ref()).unwrap();
-    for px in out.snapshot().chunks_exact(4) {
-        let v = u32::from_le_bytes(px.try_into().unwrap());
-        assert_eq!(v >> 24, 0xa5, "stencil of {v:#x}");
-        assert!((v & 0xff_ffff).abs_diff(0x80_0000) <= 1, "depth of {v:#x}");
+    // Back into a new multisampled resource (each sample the texel) and
+    // out again.
+    target(&mut r, 7, Format::Z24_UNORM_S8_UINT, 4);
+    target(&mut r, 8, Format::Z24_UNORM_S8_UINT, 0);
+    let cmds = [
+        blit(
+            6,
+            7,
+            Format::Z24_UNORM_S8_UINT,
+            0x30,
+            whole(W, W),
+            whole(W, W),
+        ),
+        blit(
+            7,
+            8,
+            Format::Z24_UNORM_S8_UINT,
+            0x30,
+            whole(W, W),
+            whole(W, W),
+        ),
+    ];
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    for res in [6, 8] {
+        let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
+        r.read_into(ResId(res), &t, out.as_ref()).unwrap();
+        for px in out.snapshot().chunks_exact(4) {
+            let v = u32::from_le_bytes(px.try_into().unwrap());
+            assert_eq!(v >> 24, 0xa5, "stencil of {v:#x} in {res}");
+            assert!((v & 0xff_ffff).abs_diff(0x80_0000) <= 1, "depth of {v:#x}");
+        }
     }
+}
+
+#[test]
+fn integer_texels_blit_into_and_out_of_multisampled_resources() {
+    let mut r = Renderer::new(gpu());
+    r.create_context(CTX, "test").unwrap();
+    let uint = Format::R8G8B8A8_UINT;
+    target(&mut r, 3, uint, 0);
+    target(&mut r, 4, uint, 4);
+    target(&mut r, 5, uint, 0);
+    let pattern: Vec<u8> = (0..W * W * 4).map(|i| (i * 7 % 251) as u8).collect();
+    let t = TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(ResId(3), &t, VecBacking::from_vec(pattern.clone()).as_ref())
+        .unwrap();
+    let cmds = [
+        blit(3, 4, uint, 0xf, whole(W, W), whole(W, W)),
+        blit(4, 5, uint, 0xf, whole(W, W), whole(W, W)),
+    ];
+    assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
+    let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
+    r.read_into(ResId(5), &t, out.as_ref()).unwrap();
+    assert_eq!(out.snapshot(), pattern);
 }
 
 /// The resolved pixel (BGRA) of a full-target draw of half-transparent

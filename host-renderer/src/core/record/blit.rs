@@ -1,9 +1,10 @@
 //! BLIT: a scaled, filtered, format-converting copy (and mipmap generation),
 //! as a plain texture copy where sizes and formats match, else drawn by the
-//! blitter. Multisampled float colour sources are resolved (averaged) first;
-//! other multisampled sources and multisampled destinations of them are
-//! sample copies ([`super::blit_ms`]); a single-sampled float colour source
-//! blitted into a multisampled destination fills every sample.
+//! blitter. Multisampled float colour sources are resolved (averaged) first,
+//! and a single-sampled float colour source blitted into a multisampled
+//! destination fills every sample; blits between multisampled resources and
+//! integer or depth/stencil ones into or out of one are sample copies
+//! ([`super::blit_ms`]).
 
 use super::blit_ms::blit_samples;
 use super::copy::{copy_texture, CopySide};
@@ -60,16 +61,19 @@ fn resolve_source(
 
 /// Executes BLIT.
 pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError> {
-    let (src_ms, dst_ms, averaged) = {
+    let (src_ms, dst_ms, src_float, dst_float) = {
         let s = texture(rec.resource(b.src.res)?, b.src.res)?;
         let d = texture(rec.resource(b.dst.res)?, b.dst.res)?;
+        let float = |t: &TextureRes| !t.desc.is_depth_stencil() && !is_integer(t.desc.host);
         (
             s.texture.sample_count() > 1,
             d.texture.sample_count() > 1,
-            !s.desc.is_depth_stencil() && !is_integer(s.desc.host),
+            float(s),
+            float(d),
         )
     };
-    if src_ms && (dst_ms || !averaged) {
+    // Averaged resolves and the blitter's float texels do the rest.
+    if (src_ms && (dst_ms || !src_float)) || (dst_ms && !dst_float) {
         return blit_samples(rec, b);
     }
     let resolved = resolve_source(rec, b.src.res)?;
@@ -116,9 +120,7 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
         return copy_texture(rec, &src, &dst, size);
     }
     if depth_blit {
-        return Err(CommandError::Unsupported(
-            "scaled or converting depth blit, or a depth blit into a multisampled resource",
-        ));
+        return Err(CommandError::Unsupported("scaled or converting depth blit"));
     }
     if is_integer(src_t.desc.host) || is_integer(dst_t.desc.host) {
         // The blitter samples floats: an integer blit must copy texels.

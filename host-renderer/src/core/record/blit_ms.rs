@@ -1,8 +1,9 @@
 //! Blits and copies that a sample copy draws (see [`super::sample_copy`]):
-//! between multisampled resources (every sample as it is), and from a
-//! multisampled integer or depth resource into a single-sampled one (sample
-//! 0, GL's "a single sample's value"). Both need rectangles of one size and
-//! orientation and the same storage format.
+//! between multisampled resources (every sample as it is), from a
+//! multisampled integer or depth/stencil resource into a single-sampled one
+//! (sample 0, GL's "a single sample's value"), and from a single-sampled
+//! one into a multisampled one (every sample the texel). All need
+//! rectangles of one size and orientation and the same storage format.
 
 use super::recorder::Recorder;
 use super::sample_copy::SampleKind;
@@ -50,8 +51,9 @@ fn kind(desc: &FormatDesc) -> SampleKind {
     }
 }
 
-/// Executes a BLIT whose source is multisampled and that a resolve by
-/// averaging cannot do (see the module documentation).
+/// Executes a BLIT of integer or depth/stencil texels into or out of a
+/// multisampled resource, or between multisampled resources (see the
+/// module documentation).
 pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError> {
     let src_r = rec.resource(b.src.res)?;
     let dst_r = rec.resource(b.dst.res)?;
@@ -59,16 +61,16 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
     let region = blit_region(b, &src_r.info, &dst_r.info)?;
     if !region.same_size() {
         return Err(CommandError::Unsupported(
-            "scaled or flipped blit between multisampled resources, or of a multisampled \
-             integer or depth resource",
+            "scaled or flipped blit between multisampled resources, or of integer or \
+             depth/stencil texels into or out of one",
         ));
     }
     if src_t.desc.host.remove_srgb_suffix() != dst_t.desc.host.remove_srgb_suffix()
         || b.src.format != b.dst.format
     {
         return Err(CommandError::Unsupported(
-            "converting blit between multisampled resources, or of a multisampled integer \
-             or depth resource",
+            "converting blit between multisampled resources, or of integer or \
+             depth/stencil texels into or out of one",
         ));
     }
     let desc = src_t.desc;
@@ -180,7 +182,8 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
         let copier = &mut rec.caches.sample_copy;
         let mut prepared = Vec::with_capacity(draws.len());
         for d in &draws {
-            let key = (d.kind, dst.format(), dst.sample_count(), d.mask);
+            let src_ms = src.sample_count() > 1;
+            let key = (d.kind, src_ms, dst.format(), dst.sample_count(), d.mask);
             let src_view = src.create_view(&wgpu::TextureViewDescriptor {
                 dimension: Some(wgpu::TextureViewDimension::D2),
                 aspect: match d.kind {
@@ -191,7 +194,7 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
                 usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
                 ..Default::default()
             });
-            let bind = copier.bind_group(device, d.kind, &src_view, &params);
+            let bind = copier.bind_group(device, (d.kind, src_ms), &src_view, &params);
             prepared.push((copier.pipeline(device, key), bind));
         }
         let dst_view = dst.create_view(&wgpu::TextureViewDescriptor {

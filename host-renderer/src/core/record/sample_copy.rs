@@ -7,8 +7,11 @@
 //! write stencil, so the stencil variant draws once per bit: a draw of
 //! instance 8 replaces the stencil with 0, then a draw of instance `b`
 //! with write mask `1 << b` replaces bit `b` with 1 where the source's
-//! bit is set and discards elsewhere. Pipelines by variant, destination
-//! format, sample count and write mask.
+//! bit is set and discards elsewhere. A single-sampled source (integer,
+//! depth or stencil blitted into a multisampled destination) is read at
+//! level 0 of its view instead, the same texel for every sample. Pipelines
+//! by variant, source kind, destination format, sample count and write
+//! mask.
 
 use super::bind_groups::{entry, uniform};
 use super::shader_pass::ShaderPass;
@@ -102,14 +105,15 @@ impl SampleKind {
     }
 }
 
-/// A sample copy pipeline's key: variant, destination format, destination
-/// samples, colour or stencil write mask (ignored for depth).
-type Key = (SampleKind, wgpu::TextureFormat, u32, u8);
+/// A sample copy pipeline's key: variant, whether the source is
+/// multisampled, destination format, destination samples, colour or
+/// stencil write mask (ignored for depth).
+type Key = (SampleKind, bool, wgpu::TextureFormat, u32, u8);
 
 /// The sample copy programs and pipelines.
 #[derive(Default)]
 pub struct SampleCopier {
-    programs: HashMap<SampleKind, ShaderPass>,
+    programs: HashMap<(SampleKind, bool), ShaderPass>,
     pipelines: HashMap<Key, wgpu::RenderPipeline>,
 }
 
@@ -148,9 +152,17 @@ fn depth_state(
     })
 }
 
-fn program(device: &wgpu::Device, kind: SampleKind) -> ShaderPass {
+/// The program of `kind` reading a multisampled source, or with
+/// `multisampled` false a single-sampled one (every sample of the
+/// destination pixel then gets its texel).
+fn program(device: &wgpu::Device, (kind, multisampled): (SampleKind, bool)) -> ShaderPass {
     let fragment = wgpu::ShaderStages::FRAGMENT;
-    let wgsl = format!("{COMMON_WGSL}{}", kind.wgsl());
+    let mut wgsl = format!("{COMMON_WGSL}{}", kind.wgsl());
+    if !multisampled {
+        wgsl = wgsl
+            .replace("multisampled_2d", "2d")
+            .replace("i32(s))", "0)");
+    }
     ShaderPass::new(
         device,
         "sample copy",
@@ -162,7 +174,7 @@ fn program(device: &wgpu::Device, kind: SampleKind) -> ShaderPass {
                 wgpu::BindingType::Texture {
                     sample_type: kind.sample_type(),
                     view_dimension: wgpu::TextureViewDimension::D2,
-                    multisampled: true,
+                    multisampled,
                 },
             ),
             entry(1, fragment, uniform(false)),
@@ -176,14 +188,14 @@ impl SampleCopier {
     pub fn pipeline(
         &mut self,
         device: &wgpu::Device,
-        (kind, format, samples, mask): Key,
+        (kind, multisampled, format, samples, mask): Key,
     ) -> wgpu::RenderPipeline {
         let program = self
             .programs
-            .entry(kind)
-            .or_insert_with(|| program(device, kind));
+            .entry((kind, multisampled))
+            .or_insert_with(|| program(device, (kind, multisampled)));
         self.pipelines
-            .entry((kind, format, samples, mask))
+            .entry((kind, multisampled, format, samples, mask))
             .or_insert_with(|| {
                 let depth = depth_state(kind, format, mask);
                 let color = [Some(wgpu::ColorTargetState {
@@ -207,19 +219,20 @@ impl SampleCopier {
             .clone()
     }
 
-    /// The bind group reading `source` (a multisampled 2D view of one
-    /// aspect) with parameters `params`, for `kind`'s program.
+    /// The bind group reading `source` (a 2D view of one aspect) with
+    /// parameters `params`, for the program of `program_key` (variant, and
+    /// whether the source is multisampled).
     pub fn bind_group(
         &mut self,
         device: &wgpu::Device,
-        kind: SampleKind,
+        program_key: (SampleKind, bool),
         source: &wgpu::TextureView,
         params: &wgpu::Buffer,
     ) -> wgpu::BindGroup {
         let program = self
             .programs
-            .entry(kind)
-            .or_insert_with(|| program(device, kind));
+            .entry(program_key)
+            .or_insert_with(|| program(device, program_key));
         program.bind_group(
             device,
             &[

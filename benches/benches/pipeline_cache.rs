@@ -55,6 +55,7 @@ fn key(n: u64) -> PipelineKey {
             write_mask: wgpu::ColorWrites::ALL,
         })],
         sample_mask: u64::MAX,
+        alpha_to_coverage: false,
         layouts: [
             vec![(0, EntryKind::Uniform), (1, EntryKind::Uniform)],
             vec![

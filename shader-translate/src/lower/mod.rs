@@ -169,6 +169,7 @@ impl<'a> Lowerer<'a> {
             | O::Txd
             | O::Txf
             | O::Txq
+            | O::Txqs
             | O::TexLz
             | O::TxfLz
             | O::Tex2

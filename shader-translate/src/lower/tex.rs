@@ -157,6 +157,7 @@ impl Lowerer<'_> {
         let value = match inst.opcode {
             O::Txf | O::TxfLz => self.texel_fetch(inst, unit, target, shape)?,
             O::Txq => self.texture_size(inst, unit, target, shape)?,
+            O::Txqs => self.texture_samples(inst, unit, target, shape)?,
             _ => self.sample(inst, unit, target, shape)?,
         };
         self.write(inst, value)
@@ -592,6 +593,37 @@ impl Lowerer<'_> {
         lanes.push(levels);
         Ok(Value::new(
             self.compose(VectorSize::Quad, Kind::Uint, lanes),
+            Kind::Uint,
+        ))
+    }
+
+    /// `TXQS`: the samples per texel of a multisampled texture in `.x`.
+    fn texture_samples(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        target: TextureTarget,
+        shape: Shape,
+    ) -> Result<Value, Error> {
+        if !shape.multisampled {
+            return Err(Error::invalid(
+                format!("{} on a single-sampled target", inst.opcode),
+                inst.span,
+            ));
+        }
+        let bound = self.bind(inst, unit, target, shape, false)?;
+        let image = self.global_ptr(bound.image);
+        let samples = self.expr(Expression::ImageQuery {
+            image,
+            query: ImageQuery::NumSamples,
+        });
+        let zero = self.u32c(0);
+        Ok(Value::new(
+            self.compose(
+                VectorSize::Quad,
+                Kind::Uint,
+                vec![samples, zero, zero, zero],
+            ),
             Kind::Uint,
         ))
     }

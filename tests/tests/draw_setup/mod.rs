@@ -261,6 +261,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     .unwrap();
     let flags = RasterizerFlags::new()
         .with_flatshade(flat)
+        .with_multisample(true)
         .with_depth_clip(depth_clip)
         .with_front_ccw(front_ccw)
         .with_cull_face(cull)

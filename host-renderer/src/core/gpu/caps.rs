@@ -51,12 +51,25 @@
 //! to four buffers where the raw path has `VK_EXT_transform_feedback`
 //! (`renderer_xfb.rs`).
 //!
-//! Multisampled (4×) colour render targets are accepted, drawn to and
-//! resolved by blits, for captures made against hosts that advertise them;
-//! `max_samples` stays 1 until sampling, transfers and copies of them (and
-//! multisampled depth) are implemented too.
+//! Multisampling (`max_samples` 4 and `TEXTURE_MULTISAMPLE`, which Mesa
+//! needs for any sample count above 1): single-level 2D colour and
+//! depth/stencil resources of 4 samples (2 and 3 made 4, as GL allows),
+//! drawn to with the sample mask, alpha to coverage and alpha to one (raw
+//! path), cleared, resolved and copied by blits (sample copies where an
+//! average is not GL's resolve, stencil included) and copies, fetched by
+//! `TXF`/`TXQ`/`TXQS` on `2D_MSAA` views (`renderer_msaa.rs`). Mesa exposes
+//! `EXT_framebuffer_multisample` (blit scaled too) and
+//! `ARB_texture_multisample` from them. Not there: multisampled arrays
+//! (WebGPU has none; creating one is refused), drawing with GL_MULTISAMPLE
+//! off into a multisampled framebuffer (a context error: Vulkan cannot
+//! rasterize one sample there), transfers of multisampled resources (the
+//! guest blits them to single-sampled ones first) and sample shading
+//! (`HAS_SAMPLE_SHADING` is not advertised). `host_feature_check_version`
+//! stays below 9, so Mesa does not read the per-format
+//! `supported_multisample_formats` mask: formats that cannot have 4
+//! samples here are refused at creation.
 
-use super::device::Gpu;
+use super::device::{Gpu, MSAA_SAMPLES};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
 
@@ -123,6 +136,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
             } else {
                 0
             }
+            | if multisample(gpu) {
+                bset::TEXTURE_MULTISAMPLE
+            } else {
+                0
+            }
             // Cube map arrays: CubeArray views, sampled with TEX, TXB2,
             // TXL2 and (shadow) TEX2 (shader_exec).
             | if gpu.cube_arrays {
@@ -149,7 +167,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         // output swizzles, and blend state per buffer when the guest's is
         // independent (fixed.rs; shader_exec, piglit fbo-drawbuffers*).
         max_render_targets: le(limits.max_color_attachments.min(8)),
-        max_samples: le(1),
+        max_samples: le(if multisample(gpu) { MSAA_SAMPLES } else { 1 }),
         prim_mask: le(PRIM_MASK),
         max_tbo_size: le(0),
         max_uniform_blocks: le(uniform_blocks(limits)),
@@ -199,6 +217,19 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
     caps
+}
+
+/// Whether the device multisamples the formats GL's multisampling needs
+/// (Mesa derives `MaxSamples` from RGBA8 and the depth formats).
+fn multisample(gpu: &Gpu) -> bool {
+    use guest_protocol::virgl::Format;
+    [
+        Format::B8G8R8A8_UNORM,
+        Format::R8G8B8A8_UNORM,
+        Format::Z24_UNORM_S8_UINT,
+    ]
+    .iter()
+    .all(|&f| gpu.format_support(f).multisample)
 }
 
 /// `max_uniform_blocks`: constant buffers per stage, buffer 0 (the

@@ -53,12 +53,13 @@ pub struct FormatSupport {
     pub render: bool,
     /// Depth/stencil attachment.
     pub depth: bool,
-    /// Colour render target with [`MSAA_SAMPLES`] samples, resolvable.
+    /// Colour or depth/stencil target with [`MSAA_SAMPLES`] samples (a
+    /// colour format also resolvable, unless it is an integer format).
     pub multisample: bool,
 }
 
-/// The one sample count multisampled resources may have: WebGPU guarantees
-/// 4× for renderable formats, and GL's "at least n samples" is then met for
+/// The one sample count multisampled resources have: WebGPU guarantees 4×
+/// for renderable formats, and GL's "at least n samples" is then met for
 /// every n ≤ 4 the guest can ask for through the caps.
 pub const MSAA_SAMPLES: u32 = 4;
 
@@ -340,15 +341,18 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
         .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
         || integer;
     let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
+    let depth = f.usage & usage::DEPTH != 0 && attach && copy;
+    // Integer colour resolves pick a sample (GL), drawn, not resolved.
+    let resolvable = integer
+        || ff
+            .flags
+            .contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_RESOLVE);
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && (filterable || integer),
         render,
-        depth: f.usage & usage::DEPTH != 0 && attach && copy,
-        multisample: render
-            && ff.flags.sample_count_supported(MSAA_SAMPLES)
-            && ff
-                .flags
-                .contains(wgpu::TextureFormatFeatureFlags::MULTISAMPLE_RESOLVE),
+        depth,
+        multisample: ((render && resolvable) || depth)
+            && ff.flags.sample_count_supported(MSAA_SAMPLES),
     }
 }
 

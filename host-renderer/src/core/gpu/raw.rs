@@ -22,6 +22,8 @@ pub struct RawFeatures {
     /// (`largePoints`, enabled for every pipeline, wgpu's too); 1: points
     /// are one pixel.
     pub max_point_size: u32,
+    /// `VkPhysicalDeviceFeatures::alphaToOne` (GL_SAMPLE_ALPHA_TO_ONE).
+    pub alpha_to_one: bool,
     /// `VK_KHR_external_memory_fd` and `VK_EXT_external_memory_dma_buf`:
     /// scanout memory can be exported as dmabufs
     /// ([`DmabufExporter`](super::dmabuf::DmabufExporter)).
@@ -143,6 +145,7 @@ pub fn open(
             big if core.large_points == vk::TRUE && big.is_finite() => big.clamp(1.0, 255.0) as u32,
             _ => 1,
         },
+        alpha_to_one: raw_ok && core.alpha_to_one == vk::TRUE,
         dmabuf: has_ext(ash::khr::external_memory_fd::NAME)
             && has_ext(ash::ext::external_memory_dma_buf::NAME),
         xfb: (raw_ok && xfb_ext && xfb.transform_feedback == vk::TRUE)
@@ -150,7 +153,7 @@ pub fn open(
             .filter(|l| l.buffers > 0),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
-    let any = raw.logic_op || line_state || raw.xfb.is_some();
+    let any = raw.logic_op || line_state || raw.xfb.is_some() || raw.alpha_to_one;
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let mut wanted = Vec::new();
@@ -182,6 +185,9 @@ pub fn open(
     }
     if raw.max_point_size > 1 {
         enabled.large_points = vk::TRUE;
+    }
+    if raw.alpha_to_one {
+        enabled.alpha_to_one = vk::TRUE;
     }
     let mut dynamic_on =
         vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);
@@ -282,6 +288,7 @@ impl RawDevice {
             && !features.wide_lines()
             && !features.line_stipple
             && features.xfb.is_none()
+            && !features.alpha_to_one
         {
             return None;
         }

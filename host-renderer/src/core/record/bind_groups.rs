@@ -62,15 +62,19 @@ impl EntryKind {
             EntryKind::Uniform => uniform(true),
             EntryKind::StaticUniform => uniform(false),
             EntryKind::Storage => read_only_storage(),
-            EntryKind::Texture(dim, class, _) => texture(
-                dim,
-                match class {
+            EntryKind::Texture(dim, class, multisampled) => wgpu::BindingType::Texture {
+                sample_type: match class {
                     TextureClass::Depth => wgpu::TextureSampleType::Depth,
                     TextureClass::Sint => wgpu::TextureSampleType::Sint,
                     TextureClass::Uint => wgpu::TextureSampleType::Uint,
-                    TextureClass::Float => wgpu::TextureSampleType::Float { filterable: true },
+                    // Multisampled textures are only loaded, never filtered.
+                    TextureClass::Float => wgpu::TextureSampleType::Float {
+                        filterable: !multisampled,
+                    },
                 },
-            ),
+                view_dimension: dim,
+                multisampled,
+            },
             EntryKind::Sampler(true) => {
                 wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Comparison)
             }

@@ -1,7 +1,12 @@
 //! BLIT: a scaled, filtered, format-converting copy (and mipmap generation),
 //! as a plain texture copy where sizes and formats match, else drawn by the
-//! blitter; multisampled sources are resolved first.
+//! blitter. Multisampled float colour sources are resolved (averaged) first,
+//! and a single-sampled float colour source blitted into a multisampled
+//! destination fills every sample; blits between multisampled resources and
+//! integer or depth/stencil ones into or out of one are sample copies
+//! ([`super::blit_ms`]).
 
+use super::blit_ms::blit_samples;
 use super::copy::{copy_texture, CopySide};
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
@@ -56,27 +61,36 @@ fn resolve_source(
 
 /// Executes BLIT.
 pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError> {
+    let (src_ms, dst_ms, src_float, dst_float) = {
+        let s = texture(rec.resource(b.src.res)?, b.src.res)?;
+        let d = texture(rec.resource(b.dst.res)?, b.dst.res)?;
+        let float = |t: &TextureRes| !t.desc.is_depth_stencil() && !is_integer(t.desc.host);
+        (
+            s.texture.sample_count() > 1,
+            d.texture.sample_count() > 1,
+            float(s),
+            float(d),
+        )
+    };
+    // Averaged resolves and the blitter's float texels do the rest.
+    if (src_ms && (dst_ms || !src_float)) || (dst_ms && !dst_float) {
+        return blit_samples(rec, b);
+    }
     let resolved = resolve_source(rec, b.src.res)?;
     let src_r = rec.resource(b.src.res)?;
     let dst_r = rec.resource(b.dst.res)?;
     let (src_t, dst_t) = (texture(src_r, b.src.res)?, texture(dst_r, b.dst.res)?);
-    if dst_t.texture.sample_count() > 1 {
-        return Err(CommandError::Unsupported(
-            "blits into multisampled resources",
-        ));
-    }
     let src_texture = resolved.unwrap_or_else(|| src_t.texture.clone());
     let region = blit_region(b, &src_r.info, &dst_r.info)?;
     let color_mask = b.flags.mask() & 0xf;
     let depth_blit = src_t.desc.is_depth_stencil() || dst_t.desc.is_depth_stencil();
     let same_format = src_t.desc.host == dst_t.desc.host && b.src.format == b.dst.format;
-    if region.same_size()
-        && same_format
-        && (depth_blit || color_mask == 0xf)
-        && !b.flags.scissor_enable()
-    {
-        let [sx, sy, w, h] = region.src;
-        let [dx, dy, ..] = region.dst;
+    let Some([x0, y0, x1, y1]) = region.scissored(b) else {
+        return Ok(());
+    };
+    if region.same_size() && !dst_ms && same_format && (depth_blit || color_mask == 0xf) {
+        let [sx, sy] = region.src_of(x0, y0);
+        let (dx, dy, w, h) = (x0, y0, x1 - x0, y1 - y0);
         let dst_texture = dst_t.texture.clone();
         let src = CopySide {
             id: ResId(b.src.res),
@@ -132,6 +146,8 @@ struct BlitViews {
     dst: wgpu::TextureView,
     /// The destination slice when `dst` is a 3D view.
     dst_slice: Option<u32>,
+    /// The destination's samples per pixel.
+    dst_samples: u32,
     src_desc: &'static FormatDesc,
     dst_desc: &'static FormatDesc,
 }
@@ -184,6 +200,7 @@ impl BlitViews {
                 dst_3d,
             ),
             dst_slice: dst_3d.then_some(region.dst_z),
+            dst_samples: dst_t.texture.sample_count(),
             src_desc,
             dst_desc,
         }
@@ -241,10 +258,12 @@ fn draw_blit(
     let gpu = rec.gpu;
     let device = &gpu.device;
     let [dx, dy, dw, dh] = region.dst;
-    let (lw, lh) = region.dst_level_size;
+    let Some([x0, y0, x1, y1]) = region.scissored(b) else {
+        return Ok(());
+    };
     gpu.checked(WgpuOp::Blit, || {
         let blitter = &mut rec.caches.blitter;
-        let pipeline = blitter.pipeline(device, views.dst_desc.host, mask);
+        let pipeline = blitter.pipeline(device, views.dst_desc.host, mask, views.dst_samples);
         let sampler = blitter.sampler(device, linear);
         let ubuf = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("blit params"),
@@ -259,17 +278,7 @@ fn draw_blit(
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &bind, &[]);
         pass.set_viewport(dx as f32, dy as f32, dw as f32, dh as f32, 0.0, 1.0);
-        if b.flags.scissor_enable() {
-            let (x0, y0) = (u32::from(b.scissor_min.lo()), u32::from(b.scissor_min.hi()));
-            let (x1, y1) = (
-                u32::from(b.scissor_max.lo()).min(lw),
-                u32::from(b.scissor_max.hi()).min(lh),
-            );
-            if x1 <= x0 || y1 <= y0 {
-                return;
-            }
-            pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
-        }
+        pass.set_scissor_rect(x0, y0, x1 - x0, y1 - y0);
         pass.draw(0..4, 0..1);
     })
     .map_err(CommandError::from)

@@ -40,7 +40,7 @@ fn swizzle(c: vec4<f32>, s: vec4<u32>) -> vec4<f32> {
 #[derive(Default)]
 pub struct Blitter {
     program: Option<ShaderPass>,
-    pipelines: HashMap<(wgpu::TextureFormat, u8), wgpu::RenderPipeline>,
+    pipelines: HashMap<(wgpu::TextureFormat, u8, u32), wgpu::RenderPipeline>,
     samplers: Option<[wgpu::Sampler; 2]>,
 }
 
@@ -62,16 +62,18 @@ fn program(device: &wgpu::Device) -> ShaderPass {
 }
 
 impl Blitter {
-    /// The pipeline writing `format` through colour write `mask`.
+    /// The pipeline writing `format` with `samples` samples (each takes the
+    /// fragment's colour) through colour write `mask`.
     pub fn pipeline(
         &mut self,
         device: &wgpu::Device,
         format: wgpu::TextureFormat,
         mask: u8,
+        samples: u32,
     ) -> wgpu::RenderPipeline {
         let program = self.program.get_or_insert_with(|| program(device));
         self.pipelines
-            .entry((format, mask))
+            .entry((format, mask, samples))
             .or_insert_with(|| {
                 program.pipeline(
                     device,
@@ -86,6 +88,7 @@ impl Blitter {
                         blend: None,
                         write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
                     })],
+                    samples,
                 )
             })
             .clone()

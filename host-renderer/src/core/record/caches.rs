@@ -8,6 +8,7 @@ use super::depth::DepthWriter;
 use super::pipeline::PipelineCache;
 use super::query_pools::Queries;
 use super::raw::cache::RawCache;
+use super::sample_copy::SampleCopier;
 use super::shaders::ShaderCache;
 
 /// Everything a renderer keeps from one command to the next.
@@ -25,6 +26,8 @@ pub struct Caches {
     pub unbound: Unbound,
     /// Blit pipelines.
     pub blitter: Blitter,
+    /// Sample copy pipelines (multisampled blits and copies).
+    pub sample_copy: SampleCopier,
     /// Depth upload pipelines.
     pub depth: DepthWriter,
     /// Query sets.

@@ -1,6 +1,7 @@
 //! RESOURCE_COPY_REGION (a raw copy between buffers, or between textures of
 //! the same block size and layout), and the texture copy blits share.
 
+use super::blit_ms::{copy_samples, SampleJob, MASK_S, MASK_Z};
 use super::recorder::Recorder;
 use super::transfer;
 use crate::core::base::error::{CommandError, WgpuOp};
@@ -133,6 +134,37 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
     let dregion = texture_region(&dst_r.info, dt.desc, c.dst_level, &dst_box, 0, 0)?;
     let (src_tex, dst_tex) = (st.texture.clone(), dt.texture.clone());
     let extent = region.copy_extent(st.desc);
+    if src_tex.sample_count() != dst_tex.sample_count() {
+        return Err(CommandError::Unsupported(
+            "copy between resources of different sample counts",
+        ));
+    }
+    if src_tex.sample_count() > 1 && (extent.width, extent.height) != region.level_size {
+        // wgpu copies multisampled textures whole: parts are sample copies.
+        if st.desc.host.remove_srgb_suffix() != dt.desc.host.remove_srgb_suffix() {
+            return Err(CommandError::Unsupported(
+                "partial copy of a multisampled resource into another format",
+            ));
+        }
+        let job = SampleJob {
+            src: (ResId(c.src_res), src_tex),
+            dst: (ResId(c.dst_res), dst_tex, 0, 0),
+            desc: dt.desc,
+            from: [region.origin.x, region.origin.y],
+            to: [
+                dregion.origin.x,
+                dregion.origin.y,
+                extent.width,
+                extent.height,
+            ],
+            mask: if dt.desc.is_depth_stencil() {
+                MASK_Z | MASK_S
+            } else {
+                0xf
+            },
+        };
+        return copy_samples(rec, &job);
+    }
     let src = CopySide {
         id: ResId(c.src_res),
         texture: &src_tex,

@@ -72,6 +72,7 @@ impl DepthWriter {
                         bias: wgpu::DepthBiasState::default(),
                     }),
                     &[],
+                    1,
                 )
             })
             .clone();

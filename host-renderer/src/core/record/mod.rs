@@ -6,16 +6,17 @@
 //!    [`uniforms`] (the per-draw uniform arena);
 //! 2. what is kept between commands: [`pipeline`] keys and cache,
 //!    [`shaders`], [`bind_groups`], the renderer's own passes
-//!    ([`shader_pass`], [`blitter`], [`depth`]), [`query_pools`], and the
+//!    ([`shader_pass`], [`blitter`], [`sample_copy`], [`depth`]), [`query_pools`], and the
 //!    raw Vulkan path's objects ([`raw`]), all gathered in [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
 //! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
-//!    [`blit`], [`query`] and [`draw`].
+//!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
 //!
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
 
 pub mod bind_groups;
 pub mod blit;
+pub mod blit_ms;
 pub mod blitter;
 pub mod caches;
 pub mod clear;
@@ -29,6 +30,7 @@ pub mod query;
 pub mod query_pools;
 pub mod raw;
 pub mod recorder;
+pub mod sample_copy;
 pub mod shader_pass;
 pub mod shaders;
 pub mod transfer;

@@ -100,6 +100,8 @@ pub struct PipelineKey {
     pub samples: u32,
     /// Sample mask.
     pub sample_mask: u64,
+    /// Alpha to coverage.
+    pub alpha_to_coverage: bool,
     /// Bind group layouts (VS, FS) by entry.
     pub layouts: [Vec<(u32, EntryKind)>; 2],
 }

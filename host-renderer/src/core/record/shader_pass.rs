@@ -15,7 +15,7 @@ impl ShaderPass {
     pub fn new(
         device: &wgpu::Device,
         label: &'static str,
-        wgsl: &'static str,
+        wgsl: impl Into<std::borrow::Cow<'static, str>>,
         entries: &[wgpu::BindGroupLayoutEntry],
     ) -> Self {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -38,7 +38,8 @@ impl ShaderPass {
         }
     }
 
-    /// A pipeline of the program (no vertex buffers, one sample).
+    /// A pipeline of the program (no vertex buffers) drawing into
+    /// attachments of `samples` samples.
     pub fn pipeline(
         &self,
         device: &wgpu::Device,
@@ -46,6 +47,7 @@ impl ShaderPass {
         primitive: wgpu::PrimitiveState,
         depth_stencil: Option<wgpu::DepthStencilState>,
         targets: &[Option<wgpu::ColorTargetState>],
+        samples: u32,
     ) -> wgpu::RenderPipeline {
         device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
             label: Some(label),
@@ -58,7 +60,10 @@ impl ShaderPass {
             },
             primitive,
             depth_stencil,
-            multisample: wgpu::MultisampleState::default(),
+            multisample: wgpu::MultisampleState {
+                count: samples,
+                ..Default::default()
+            },
             fragment: Some(wgpu::FragmentState {
                 module: &self.module,
                 entry_point: Some("fs"),

@@ -121,6 +121,14 @@ fn guest_region(
     t: &TransferBox,
     len: u64,
 ) -> Result<Region, TransferError> {
+    if tex.texture.sample_count() > 1 {
+        // As the reference's guest does: it resolves into a single-sampled
+        // resource by a blit and transfers that (and blits writes back).
+        return Err(unsupported(
+            tex.desc,
+            "a transfer of a multisampled resource (blit it to a single-sampled one)",
+        ));
+    }
     let r = layout::texture_region(info, tex.desc, t.level, &t.region, t.stride, t.layer_stride)?;
     check_range(t.offset, r.guest_span(), len)?;
     Ok(r)

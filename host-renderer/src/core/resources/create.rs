@@ -32,7 +32,7 @@ pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
                     .saturating_mul(u64::from(info.slices(level)));
                 total = total.saturating_add(bytes);
             }
-            total.saturating_mul(u64::from(info.nr_samples.max(1)))
+            total.saturating_mul(u64::from(sample_count(info).unwrap_or(1)))
         }
         None => 0,
     }
@@ -48,11 +48,15 @@ pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
     (alt != f).then_some(alt)
 }
 
-/// The samples per pixel `info` asks for, if it is a count we create.
+/// The samples per pixel the host creates for `info`: 1 for 0 and 1, and
+/// [`MSAA_SAMPLES`] for any count up to it. GL lets an implementation give
+/// more samples than asked for, up to its next supported count, and Mesa
+/// asks for 2 or 3 whenever `max_samples` is 4 (the reference host's GL
+/// rounds them up the same way); more than [`MSAA_SAMPLES`] is refused.
 pub fn sample_count(info: &ResourceInfo) -> Result<u32, CreateResourceError> {
     match info.nr_samples {
         0 | 1 => Ok(1),
-        n if n == MSAA_SAMPLES => Ok(n),
+        n if n <= MSAA_SAMPLES => Ok(MSAA_SAMPLES),
         n => Err(CreateResourceError::Multisample(n)),
     }
 }
@@ -65,6 +69,9 @@ pub fn create(
 ) -> Result<ResourceKind, CreateResourceError> {
     let samples = sample_count(info)?;
     if info.target == TextureTarget::BUFFER {
+        if samples > 1 {
+            return Err(CreateResourceError::Multisample(info.nr_samples));
+        }
         create_buffer(gpu, id, info).map(ResourceKind::Buffer)
     } else {
         create_texture(gpu, id, info, samples).map(ResourceKind::Texture)
@@ -192,15 +199,19 @@ fn create_texture(
         usage |= wgpu::TextureUsages::RENDER_ATTACHMENT;
     }
     if samples > 1 {
-        // Multisampled colour render targets only: drawn to, cleared and
-        // resolved by blits (no sampling, transfers or copies).
+        // Single-level 2D colour and depth/stencil targets: drawn to,
+        // cleared, sampled (texelFetch), copied whole and blitted. WebGPU
+        // has no multisampled arrays.
         let plain_2d = matches!(info.target, TextureTarget::TEXTURE_2D | TextureTarget::RECT)
             && info.last_level == 0
             && layers == 1;
         if !plain_2d || !support.multisample {
-            return Err(CreateResourceError::Multisample(samples));
+            return Err(CreateResourceError::Multisample(info.nr_samples));
         }
-        usage = wgpu::TextureUsages::RENDER_ATTACHMENT;
+        usage = wgpu::TextureUsages::RENDER_ATTACHMENT
+            | wgpu::TextureUsages::TEXTURE_BINDING
+            | wgpu::TextureUsages::COPY_SRC
+            | wgpu::TextureUsages::COPY_DST;
     }
     let twin = srgb_twin(desc.host);
     let label = format!("res{}", id.0);

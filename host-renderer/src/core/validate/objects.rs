@@ -147,9 +147,6 @@ pub fn sampler_view(
     let Some(tex) = r.texture() else {
         return Err(CommandError::Unsupported("buffer textures"));
     };
-    if tex.texture.sample_count() > 1 {
-        return Err(CommandError::Unsupported("sampling multisampled textures"));
-    }
     let dimension = view_dimension(v, r.info.target)?;
     let first_layer = v.range0 & 0xffff;
     let last_layer = (v.range0 >> 16).max(first_layer);

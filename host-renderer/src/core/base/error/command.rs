@@ -150,8 +150,9 @@ pub enum DrawError {
     /// A vertex shader input no vertex element feeds.
     #[error("vertex input {0} has no element")]
     InputWithoutElement(u32),
-    /// A sampler view of another dimension than the shader samples.
-    #[error("sampler view {0} has the wrong dimension")]
+    /// A sampler view of another dimension (or sample count: one or
+    /// several) than the shader samples.
+    #[error("sampler view {0} has the wrong dimension or sample count")]
     ViewDimension(usize),
     /// A sampler whose compare mode is not the shader's.
     #[error("sampler {0} compare mode mismatch")]

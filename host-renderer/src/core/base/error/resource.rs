@@ -80,8 +80,8 @@ pub enum CreateResourceError {
     },
     /// A sample count or multisampled resource that is not implemented.
     #[error(
-        "{0} samples requested; only 1, or 4 on a single-level 2D colour render target \
-         whose format supports them"
+        "{0} samples requested; only 0 or 1, or up to 4 (made 4) on a single-level, \
+         single-layer 2D colour or depth/stencil target whose format supports them"
     )]
     Multisample(u32),
     /// The renderer holds as many resources as its quota allows.

@@ -124,11 +124,19 @@ fn stage_group(
         let unit = t.unit as usize;
         let dim = view_dimension(t.dimension, t.arrayed);
         let view = match stage.views.get(unit).cloned().flatten() {
-            Some(v) if v.dimension == dim => {
+            Some(v)
+                if v.dimension == dim
+                    && (v.view.texture().sample_count() > 1) == t.multisampled =>
+            {
                 rec.work.mark(v.res);
                 v.view.clone()
             }
             Some(_) => return Err(CommandError::Draw(DrawError::ViewDimension(unit))),
+            None if t.multisampled => {
+                return Err(CommandError::Unsupported(
+                    "a multisampled texture fetch from an empty unit",
+                ))
+            }
             None => rec.caches.unbound.dummy(gpu, dim, t.class),
         };
         tex_views.push((t.texture.binding, view));

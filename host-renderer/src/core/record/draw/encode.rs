@@ -301,6 +301,7 @@ fn draw_raw(
         logic_op: p.fixed.logic_op,
         line_width: p.fixed.line_width,
         line_stipple: p.fixed.line_stipple,
+        alpha_to_one: p.fixed.alpha_to_one,
         shaders: [(vs.id, &vs.naga), (fs.id, &fs.naga)],
         bindings,
         vertex: &p.vertex.bind,

@@ -30,6 +30,10 @@ pub(super) struct Fixed {
     pub line_stipple: Option<(u32, u16)>,
     /// The draw goes through the raw Vulkan path.
     pub raw_needed: bool,
+    /// Alpha to coverage (multisampled framebuffers).
+    pub alpha_to_coverage: bool,
+    /// Alpha to one (multisampled framebuffers; raw path).
+    pub alpha_to_one: bool,
 }
 
 impl Fixed {
@@ -81,14 +85,16 @@ impl Fixed {
                 "logic ops (the device has no Vulkan logicOp)",
             ));
         }
+        let (alpha_to_coverage, alpha_to_one) = multisample_state(gpu, bound)?;
         let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
         let raw_needed = logic_op.is_some()
             || line_width > 1
             || line_stipple.is_some()
-            || bound.stream_output.is_some();
+            || bound.stream_output.is_some()
+            || alpha_to_one;
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops, GL lines or stream output inside an occlusion query",
+                "logic ops, GL lines, stream output or alpha to one inside an occlusion query",
             ));
         }
         Ok(Self {
@@ -100,8 +106,36 @@ impl Fixed {
             line_width,
             line_stipple,
             raw_needed,
+            alpha_to_coverage,
+            alpha_to_one,
         })
     }
+}
+
+/// Whether a draw into a multisampled framebuffer has alpha to coverage
+/// and alpha to one (the raw path's `alphaToOne`); refuses what cannot be
+/// drawn exactly: alpha to one without that feature and rasterizing with
+/// multisampling off (GL_MULTISAMPLE disabled: each pixel's samples all
+/// covered or none; Vulkan has no such mode without
+/// `VK_EXT_sample_locations`). Single-sampled framebuffers ignore all
+/// three, as GL does.
+fn multisample_state(gpu: &Gpu, bound: &BoundDraw<'_>) -> Result<(bool, bool), CommandError> {
+    if bound.samples <= 1 {
+        return Ok((false, false));
+    }
+    if !bound.rast.flags.multisample() {
+        return Err(CommandError::Unsupported(
+            "drawing into a multisampled framebuffer with multisampling disabled",
+        ));
+    }
+    let flags = bound.sub.blend.map(|b| b.flags);
+    let alpha_to_one = flags.is_some_and(|f| f.alpha_to_one());
+    if alpha_to_one && !gpu.raw.as_ref().is_some_and(|r| r.features().alpha_to_one) {
+        return Err(CommandError::Unsupported(
+            "alpha to one (the device has no Vulkan alphaToOne)",
+        ));
+    }
+    Ok((flags.is_some_and(|f| f.alpha_to_coverage()), alpha_to_one))
 }
 
 /// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).

@@ -33,7 +33,7 @@ pub(super) fn pipelines(
 ) -> Result<Pipelines, CommandError> {
     let gpu = rec.gpu;
     let device = &gpu.device;
-    let entries = [stage_entries(&shaders.vs), stage_entries(&shaders.fs)];
+    let entries = [stage_entries(&shaders.vs)?, stage_entries(&shaders.fs)?];
     let [vs_entries, fs_entries] = &entries;
     let layouts = [
         rec.caches
@@ -65,6 +65,7 @@ pub(super) fn pipelines(
             targets: fixed.targets.clone(),
             samples: bound.samples,
             sample_mask: u64::from(bound.sub.sample_mask),
+            alpha_to_coverage: fixed.alpha_to_coverage,
             layouts: entries.clone(),
         };
         // Raw draws use raw pipelines (cached in `raw`), built from the key.
@@ -85,8 +86,9 @@ pub(super) fn pipelines(
     Ok(out)
 }
 
-/// The bind group entries of a stage, from its interface, in binding order.
-fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
+/// The bind group entries of a stage, from its interface, in binding order;
+/// refuses multisampled array textures (`2D_ARRAY_MSAA`: WebGPU has none).
+fn stage_entries(shader: &CompiledShader) -> Result<Vec<(u32, EntryKind)>, CommandError> {
     let mut l = Vec::new();
     for cb in &shader.interface.constant_buffers {
         l.push((cb.binding.binding, EntryKind::of_constant_buffer(cb)));
@@ -95,6 +97,9 @@ fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
         l.push((du.binding, EntryKind::Uniform));
     }
     for t in &shader.interface.textures {
+        if t.multisampled && t.arrayed {
+            return Err(CommandError::Unsupported("multisampled array textures"));
+        }
         let dim = view_dimension(t.dimension, t.arrayed);
         l.push((
             t.texture.binding,
@@ -105,7 +110,7 @@ fn stage_entries(shader: &CompiledShader) -> Vec<(u32, EntryKind)> {
         }
     }
     l.sort_by_key(|e| e.0);
-    l
+    Ok(l)
 }
 
 /// The view dimension a texture of the shader's `dim` is bound as.
@@ -180,7 +185,7 @@ fn build_pipeline(
         multisample: wgpu::MultisampleState {
             count: key.samples,
             mask: key.sample_mask,
-            alpha_to_coverage_enabled: false,
+            alpha_to_coverage_enabled: key.alpha_to_coverage,
         },
         fragment: Some(wgpu::FragmentState {
             module: fs,

@@ -145,6 +145,7 @@ impl RawCache {
             line_stipple: d.line_stipple,
             xfb: d.capture.is_some(),
             rasterizer_discard: d.rasterizer_discard,
+            alpha_to_one: d.alpha_to_one,
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {

@@ -51,6 +51,8 @@ pub struct RawDraw<'a> {
     pub line_width: u32,
     /// GL line stipple: factor (1–256) and pattern.
     pub line_stipple: Option<(u32, u16)>,
+    /// Alpha to one.
+    pub alpha_to_one: bool,
     /// Shader id and module of the vertex and fragment stage.
     pub shaders: [(u64, &'a naga::Module); 2],
     /// Bindings of the vertex and fragment stage (their own numbers).

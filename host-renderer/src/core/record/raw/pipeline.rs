@@ -157,6 +157,8 @@ pub struct Extra {
     pub xfb: bool,
     /// Primitives are discarded before rasterization.
     pub rasterizer_discard: bool,
+    /// Alpha to one (after alpha to coverage).
+    pub alpha_to_one: bool,
 }
 
 /// Creates the pipeline for `key` with `extra`.
@@ -283,7 +285,9 @@ fn create_with(
     let mask = [key.sample_mask as u32, (key.sample_mask >> 32) as u32];
     let multisample = vk::PipelineMultisampleStateCreateInfo::default()
         .rasterization_samples(vk::SampleCountFlags::from_raw(key.samples))
-        .sample_mask(&mask);
+        .sample_mask(&mask)
+        .alpha_to_coverage_enable(key.alpha_to_coverage)
+        .alpha_to_one_enable(extra.alpha_to_one);
     let attachments = blend_attachments(key, extra);
     let mut blend = vk::PipelineColorBlendStateCreateInfo::default().attachments(&attachments);
     if let Some(op) = extra.logic_op {

@@ -158,6 +158,9 @@ fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), RawError> {
     if d.logic_op.is_some() && !raw.features().logic_op {
         return Err(RawError::NotEnabled("logicOp"));
     }
+    if d.alpha_to_one && !raw.features().alpha_to_one {
+        return Err(RawError::NotEnabled("alphaToOne"));
+    }
     if d.line_width > raw.features().max_line_width.max(1) {
         return Err(RawError::LineTooWide);
     }

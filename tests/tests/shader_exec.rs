@@ -1177,6 +1177,98 @@ fn gpu_texture_opcodes() {
     );
 }
 
+/// Texel offsets: the constant offset of a filtered lookup, added to the
+/// coordinates of a texel load (from any register), and to the position of
+/// an integer view's nearest-texel load before it wraps.
+#[test]
+fn gpu_texel_offsets_move_lookups_and_loads() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    let mip = nearest(gpu, None, false);
+    let centre = |x: u8, y: u8| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, 0.0]);
+    // IMM[0].zxy = (2, 1, -1).
+    let imm = "IMM[0] INT32 {1, -1, 2, 0}";
+    let run = |op: &str, coords: &[V], sampler: &wgpu::Sampler| {
+        let op = format!("{imm}\n{op}");
+        sample(
+            &op,
+            "2D",
+            "FLOAT",
+            coords,
+            &Options::default(),
+            &view,
+            sampler,
+        )
+    };
+    let got = run(
+        "TEX TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].zxy",
+        &[centre(0, 0), centre(1, 2)],
+        &smp,
+    );
+    close(&got, &[texel(2, 1), texel(3, 3)], "TEX offset");
+    // TXL at level 0 with the offset (-1, 2) picked by another swizzle.
+    let got = run(
+        "TXL TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].yzw",
+        &[centre(2, 0), centre(1, 1)],
+        &mip,
+    );
+    close(&got, &[texel(1, 2), texel(0, 3)], "TXL offset");
+    // TXF: immediate and register offsets; level 1 is all red.
+    let fetch = [i([0, 0, 0, 0]), i([1, 1, 0, 0]), i([-1, -1, 0, 1])];
+    let want = [texel(2, 1), texel(3, 2), [1.0, 0.0, 0.0, 1.0]];
+    let got = run(
+        "TXF TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].zxy",
+        &fetch,
+        &smp,
+    );
+    close(&got, &want, "TXF offset");
+    let got = run(
+        "MOV TEMP[1], IMM[0]\nTXF TEMP[3], TEMP[0], SAMP[0], 2D, TEMP[1].zxy",
+        &fetch,
+        &smp,
+    );
+    close(&got, &want, "TXF register offset");
+    // A filtered lookup takes only constant offsets.
+    let text = format!(
+        "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D, FLOAT\nDCL TEMP[0]\n{imm}\nMOV TEMP[0], IMM[0]\n\
+         TEX OUT[0], IN[0], SAMP[0], 2D, TEMP[0].xyz\nEND\n"
+    );
+    let err = shader_translate::translate(&text, &Options::default()).unwrap_err();
+    assert!(
+        matches!(err.kind(), shader_translate::ErrorKind::Unsupported(_)),
+        "{err}"
+    );
+
+    // Integer view: REPEAT wraps the moved position.
+    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend(words([x, y, 100, 7]));
+        }
+    }
+    let itex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0]);
+    let iview = itex.create_view(&Default::default());
+    let op = format!("{imm}\nTEX TEMP[2], TEMP[0], SAMP[0], 2D, IMM[0].zxy\nU2F TEMP[3], TEMP[2]");
+    let got = sample(
+        &op,
+        "2D",
+        "UINT",
+        &[centre(1, 2), centre(3, 3)],
+        &Options::default(),
+        &iview,
+        &smp,
+    );
+    close(
+        &got,
+        &[[3.0, 3.0, 100.0, 7.0], [1.0, 0.0, 100.0, 7.0]],
+        "integer view offset",
+    );
+}
+
 #[test]
 fn gpu_shadow_and_integer_textures() {
     let gpu = gpu();

@@ -1,7 +1,8 @@
 //! Texture opcodes: `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ` (sampling),
 //! `TEX2`, `TXB2`, `TXL2` (the same with the reference, bias or LOD in the
 //! second operand, for cube arrays and shadow cubes), `TXF`, `TXF_LZ`
-//! (texel loads) and `TXQ` (size queries).
+//! (texel loads) and `TXQ` (size queries), with texel offsets
+//! (`tex_offset`).
 //!
 //! `SAMP[i]` and `SVIEW[i]` form unit `i`: one texture and one sampler
 //! binding. The instruction's target decides the texture type; 1D targets
@@ -149,9 +150,6 @@ impl Lowerer<'_> {
         let target = inst
             .target
             .ok_or_else(|| Error::invalid("texture instruction without a target", inst.span))?;
-        if let Some(offset) = inst.tex_offsets.first() {
-            return Err(Error::unsupported("texel offsets", offset.span));
-        }
         let unit = self.unit_operand(inst)?;
         let shape = Shape::of(target, inst.span)?;
         let value = match inst.opcode {
@@ -408,13 +406,14 @@ impl Lowerer<'_> {
             Some(s) => self.global_ptr(s),
             None => return Err(Error::invalid("sampler not bound", inst.span)),
         };
+        let offset = self.sample_offset(inst, shape)?;
         let sample = self.expr(Expression::ImageSample {
             image,
             sampler,
             gather: None,
             coordinate,
             array_index,
-            offset: None,
+            offset,
             level,
             depth_ref,
             clamp_to_edge: false,
@@ -513,7 +512,12 @@ impl Lowerer<'_> {
         }
         let bound = self.bind(inst, unit, target, shape, false)?;
         let coord = self.src(inst, 0, Kind::Sint)?;
-        let lanes: Vec<_> = (0..shape.coords).map(|i| self.lane(coord, i)).collect();
+        let mut lanes: Vec<_> = (0..shape.coords).map(|i| self.lane(coord, i)).collect();
+        if let Some(offset) = self.texel_offset(inst, shape)? {
+            for (lane, o) in lanes.iter_mut().zip(offset) {
+                *lane = self.binary(BinaryOperator::Add, *lane, o);
+            }
+        }
         let coordinate = self.coordinate(shape, lanes, Kind::Sint);
         let array_index = shape.layer.map(|l| self.lane(coord, l));
         let w = if inst.opcode == O::TxfLz || shape.rect {

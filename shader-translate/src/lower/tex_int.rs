@@ -4,7 +4,8 @@
 //! filter incomplete): each axis wrapped by the sampler's mode, the border
 //! colour where a clamp-to-border axis leaves [0, 1], and with a
 //! `NEAREST_MIPMAP_NEAREST` sampler the level nearest the LOD, as
-//! [`IntegerSampling`] in `Options::samplers[i].integer` describes.
+//! [`IntegerSampling`] in `Options::samplers[i].integer` describes; a
+//! texel offset moves the position before it is wrapped.
 
 use super::expr::Kind;
 use super::tex::{Bound, Shape};
@@ -57,6 +58,7 @@ impl Lowerer<'_> {
             .collect();
         let image = self.global_ptr(bound.image);
         let level = self.integer_level(inst, shape, image, &lanes, &opts)?;
+        let offset = self.texel_offset(inst, shape)?;
         // The level's size from level 0's: lavapipe answers a size query
         // for every pixel of a group with the first pixel's level.
         let zero = self.i32c(0);
@@ -77,6 +79,15 @@ impl Lowerer<'_> {
                 self.binary(B::Divide, t, n)
             } else {
                 t
+            };
+            // A texel offset moves the position before wrapping.
+            let t = match offset.as_ref().and_then(|o| o.get(i as usize)) {
+                Some(&o) => {
+                    let o = self.convert(o, Kind::Float);
+                    let o = self.binary(B::Divide, o, n);
+                    self.binary(B::Add, t, o)
+                }
+                None => t,
             };
             let (index, out) = self.wrap_index(t, n, wrap);
             indices.push(index);

@@ -193,8 +193,9 @@ pub enum Usage {
     /// A built-in (position, depth, front-facing…).
     BuiltIn(BuiltIn),
     /// Accepted and ignored: `PSIZE`, `EDGEFLAG` outputs (see
-    /// `docs/gl-conventions.md`), `CLIPVERTEX` (read only for the clip
-    /// distances of [`Options::clip_planes`](crate::Options::clip_planes)),
+    /// `docs/gl-conventions.md`), `CLIPVERTEX` and `CLIPDIST` (read only
+    /// for the clip distances of
+    /// [`Options::clip_planes`](crate::Options::clip_planes)),
     /// and VS varyings the linked fragment shader
     /// does not read (or, unlinked, outside the fixed table).
     Dropped,

@@ -47,7 +47,8 @@ pub struct Options {
     /// `i`'s being `dot(v, clip_planes[i])` (driver uniforms) for the
     /// `CLIPVERTEX` output `v`, else the `POSITION` output, as the guest
     /// wrote it (before the GL → WebGPU clip-space conversion); disabled
-    /// planes get 1 (never clipped).
+    /// planes get 1 (never clipped). A VS that writes `CLIPDIST` registers
+    /// gives its own distances for the enabled planes instead.
     pub clip_planes: u8,
     /// Number of bound colour buffers (at least 1): with
     /// `FS_COLOR0_WRITES_ALL_CBUFS`, colour 0 is written to locations

@@ -1942,3 +1942,48 @@ fn gpu_user_clip_planes_use_the_clip_vertex() {
         "no plane enabled"
     );
 }
+
+/// `CLIPDIST` outputs (GLSL `gl_ClipDistance`) are the clip distances of
+/// the enabled planes, lane `i % 4` of register `i / 4`, instead of the
+/// user planes; disabled ones do not clip.
+#[test]
+fn gpu_clip_distance_outputs_clip_where_enabled() {
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}\nMOV OUT[0], IMM[0]\nEND\n",
+        &Options::default(),
+    );
+    // Distance 0 = x, distance 1 = -1 (rejects all), distance 5 = y.
+    let vs_text = "VERT\nPROPERTY NUM_CLIPDIST_ENABLED 6\nDCL IN[0]\nDCL OUT[0], POSITION\n\
+                   DCL OUT[1], CLIPDIST[0]\nDCL OUT[2].xy, CLIPDIST[1]\n\
+                   IMM[0] FLT32 {-1.0, 0.0, 0.0, 0.0}\nMOV OUT[0], IN[0]\n\
+                   MOV OUT[1], IN[0].xxxx\nMOV OUT[1].y, IMM[0].xxxx\nMOV OUT[2].xy, IN[0].yyyy\nEND\n";
+    // A plane that would reject everything is ignored: the shader's
+    // distances replace the user planes.
+    let planes = [[0.0, 0.0, 0.0, -1.0f32]; 8];
+    let drawn = |enabled: u8| -> Vec<Vec<bool>> {
+        let opts = Options {
+            clip_planes: enabled,
+            ..Options::default()
+        };
+        let vs = tr(vs_text, &opts);
+        let mut draw = Draw::new(&vs, &fs, 4, 4);
+        draw.vs_res.driver.clip_planes = planes;
+        let pixels = draw.run().remove(0);
+        pixels
+            .chunks(4)
+            .map(|row| row.iter().map(|p| fl(*p) == [1.0, 2.0, 3.0, 4.0]).collect())
+            .collect()
+    };
+    let right = vec![vec![false, false, true, true]; 4];
+    assert_eq!(drawn(0b1), right, "distance 0");
+    // flip_y = +1: y ≥ 0 is the top half.
+    let top_right = vec![
+        vec![false, false, true, true],
+        vec![false, false, true, true],
+        vec![false; 4],
+        vec![false; 4],
+    ];
+    assert_eq!(drawn(0b10_0001), top_right, "distances 0 and 5");
+    assert_eq!(drawn(0b10), vec![vec![false; 4]; 4], "distance 1");
+    assert_eq!(drawn(0), vec![vec![true; 4]; 4], "none enabled");
+}

@@ -202,7 +202,7 @@ impl Lowerer<'_> {
                 self.bitcast(x, Kind::Uint)
             }
             Source::Zero => self.splat_f32(0.0),
-            Source::ClipDistances(var) => self.clip_distances(var),
+            Source::ClipDistances { vertex, written } => self.clip_distances(vertex, written),
             Source::OffsetDepth => self.offset_depth(),
         }
     }
@@ -241,16 +241,25 @@ impl Lowerer<'_> {
         self.math(MathFunction::Saturate, &[depth])
     }
 
-    /// The eight clip distances of [`crate::Options::clip_planes`]:
-    /// `dot(v, clip_planes[i])` for the enabled planes (`v` the
-    /// `CLIPVERTEX` or `POSITION` register as written), 1 for the others.
-    fn clip_distances(&mut self, var: Option<Handle<naga::LocalVariable>>) -> Handle<Expression> {
-        let v = match var {
-            Some(var) => {
+    /// The eight clip distances of [`crate::Options::clip_planes`], 1 for
+    /// the planes not enabled. A shader that writes `CLIPDIST` registers
+    /// gives enabled distance `i` as lane `i % 4` of `CLIPDIST[i / 4]` (1
+    /// where it does not write that register), as Gallium uses them instead
+    /// of the user planes; otherwise distance `i` is `dot(v,
+    /// clip_planes[i])`, `v` the `CLIPVERTEX` or `POSITION` register as
+    /// written.
+    fn clip_distances(
+        &mut self,
+        vertex: Option<Handle<naga::LocalVariable>>,
+        written: [Option<Handle<naga::LocalVariable>>; 2],
+    ) -> Handle<Expression> {
+        let from_shader = written.iter().any(Option::is_some);
+        let v = match vertex {
+            Some(var) if !from_shader => {
                 let ptr = self.local_ptr(var);
                 self.load(ptr)
             }
-            None => self.splat_f32(0.0),
+            _ => self.splat_f32(0.0),
         };
         let driver = self.driver_var();
         let base = self.global_ptr(driver);
@@ -259,6 +268,16 @@ impl Lowerer<'_> {
             .map(|i| {
                 if self.options.clip_planes & (1 << i) == 0 {
                     return self.f32c(1.0);
+                }
+                if from_shader {
+                    return match written.get((i / 4) as usize).copied().flatten() {
+                        Some(var) => {
+                            let ptr = self.local_ptr(var);
+                            let lane = self.lane(ptr, i % 4);
+                            self.load(lane)
+                        }
+                        None => self.f32c(1.0),
+                    };
                 }
                 let plane = self.lane(planes, i);
                 let plane = self.load(plane);

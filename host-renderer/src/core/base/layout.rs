@@ -200,7 +200,37 @@ pub fn texture_region(
     let (lw, lh, _) = info.level_extent(level);
     let slices = info.slices(level);
     let is_1d_array = info.target == TextureTarget::TEXTURE_1D_ARRAY;
-    // 1D arrays address layers with y/height (Gallium convention).
+    // 1D arrays address layers with y/height (Gallium's convention) or
+    // with z/depth (what Mesa's state tracker sends for GL's 1D array
+    // uploads, copies and blits); a box using z has y = 0 and height 1
+    // and is read as the same layers in y.
+    let z_layers = is_1d_array && (b.z != 0 || b.d != 1);
+    let layered;
+    let b = if z_layers {
+        if b.y != 0 || b.h != 1 {
+            return Err(TransferError::BadBox {
+                x: b.x,
+                y: b.y,
+                z: b.z,
+                w: b.w,
+                h: b.h,
+                d: b.d,
+                ew: lw,
+                eh: 1,
+                ed: slices,
+            });
+        }
+        layered = Box3 {
+            y: b.z,
+            h: b.d,
+            z: 0,
+            d: 1,
+            ..*b
+        };
+        &layered
+    } else {
+        b
+    };
     let (ext_h, ext_d) = if is_1d_array {
         (slices, 1)
     } else {
@@ -254,7 +284,9 @@ pub fn texture_region(
         let natural = guest_stride * u64::from(lh.div_ceil(bh));
         (wgpu::Origin3d { x, y, z }, w, h, d, rows, natural)
     };
-    let guest_layer_stride = if layer_stride == 0 || is_1d_array {
+    // Layers addressed in y are rows of the guest's data; in z they are
+    // slices, `layer_stride` apart when the guest gives one.
+    let guest_layer_stride = if layer_stride == 0 || (is_1d_array && !z_layers) {
         layer_pitch
     } else {
         u64::from(layer_stride)
@@ -342,5 +374,49 @@ mod tests {
         let empty = Box3 { d: 0, ..ok };
         assert!(texture_region(&i, f, 1, &empty, 0, 0).is_err());
         assert!(texture_region(&i, f, 1, &ok, 4, 0).is_err());
+    }
+
+    #[test]
+    fn one_d_array_layers_are_addressed_in_y_or_z() {
+        let mut i = info(
+            TextureTarget::TEXTURE_1D_ARRAY,
+            Format::R8G8B8A8_UNORM,
+            65,
+            1,
+            0,
+        );
+        i.array_size = 5;
+        let f = lookup(i.format).unwrap();
+        let in_y = Box3 {
+            x: 0,
+            y: 1,
+            z: 0,
+            w: 65,
+            h: 4,
+            d: 1,
+        };
+        let in_z = Box3 {
+            y: 0,
+            h: 1,
+            z: 1,
+            d: 4,
+            ..in_y
+        };
+        let (ry, rz) = (
+            texture_region(&i, f, 0, &in_y, 0, 0).unwrap(),
+            texture_region(&i, f, 0, &in_z, 0, 0).unwrap(),
+        );
+        assert_eq!((rz.origin.z, rz.layers, rz.height), (1, 4, 1));
+        assert_eq!((ry.origin, ry.layers), (rz.origin, rz.layers));
+        assert_eq!(rz.guest_layer_stride, 260);
+        assert_eq!(
+            texture_region(&i, f, 0, &in_z, 0, 300)
+                .unwrap()
+                .guest_layer_stride,
+            300
+        );
+        // Past the layers, or both conventions at once.
+        assert!(texture_region(&i, f, 0, &Box3 { d: 5, ..in_z }, 0, 0).is_err());
+        assert!(texture_region(&i, f, 0, &Box3 { y: 1, ..in_z }, 0, 0).is_err());
     }
 }

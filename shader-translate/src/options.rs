@@ -2,7 +2,7 @@
 //! give identical modules, so `(text hash, Options)` is a pipeline cache key.
 
 use crate::interface::Varying;
-use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
+use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 
 /// Renderer state baked into a translated module.
 ///
@@ -80,6 +80,12 @@ pub struct Options {
     /// `flatshade`), which links with any FS whose varyings all have a table
     /// location, are `PERSPECTIVE` or `COLOR` and are written by the VS.
     pub next_stage_inputs: Vec<Varying>,
+    /// VS only, per vertex attribute (`IN[i]`): the channel type the
+    /// vertex element's format fetches. Integer attributes (GL's
+    /// `glVertexAttribIPointer`: `*_SINT`/`*_UINT` elements) are declared
+    /// `vec4<i32>`/`vec4<u32>` (WebGPU requires the shader type to match the
+    /// vertex format) and their bits reach the register unchanged.
+    pub input_kinds: [ColorKind; MAX_VERTEX_ATTRIBUTES as usize],
 }
 
 impl Default for Options {
@@ -99,11 +105,12 @@ impl Default for Options {
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
             color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
             next_stage_inputs: Vec::new(),
+            input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
         }
     }
 }
 
-/// The channel type of a colour render target.
+/// The channel type of a colour render target or vertex attribute.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ColorKind {
     /// Float, normalised or sRGB channels.

@@ -222,15 +222,20 @@ impl Lowerer<'_> {
         else {
             return Err(Error::invalid("malformed IN declaration", decl.span));
         };
-        let vec4 = self.vec4_ty(Kind::Float);
         for register in decl.range.first..=decl.range.last {
             if self.stage == Stage::Vertex {
                 let binding = Self::location(register, None, None);
-                let expr = self.argument(format!("in{register}"), vec4, binding);
+                let kind = match self.options.input_kinds.get(register as usize) {
+                    Some(ColorKind::Sint) => Kind::Sint,
+                    Some(ColorKind::Uint) => Kind::Uint,
+                    _ => Kind::Float,
+                };
+                let ty = self.vec4_ty(kind);
+                let expr = self.argument(format!("in{register}"), ty, binding);
                 claim(
                     &mut self.regs.inputs,
                     register,
-                    Value::new(expr, Kind::Float),
+                    Value::new(expr, kind),
                     decl.file,
                     decl.span,
                 )?;

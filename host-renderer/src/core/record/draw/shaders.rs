@@ -4,12 +4,14 @@
 //! render-target swizzles), then the fragment shader and the vertex shader
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
+use super::vertex_convert;
 use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
+use guest_protocol::virgl::Format;
 use shader_translate::interface::Usage;
-use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
+use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 use shader_translate::{
     Channel, ColorKind, CompareFunction, IntegerSampling, Options, SamplerOptions, Wrap,
 };
@@ -39,6 +41,7 @@ pub(super) fn compile(
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
         polygon_offset: false,
+        input_kinds: input_kinds(bound),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -56,6 +59,16 @@ pub(super) fn compile(
         fs,
         fs_has_flat,
     })
+}
+
+/// The channel type each bound vertex element fetches (the VS's inputs).
+fn input_kinds(bound: &BoundDraw<'_>) -> [ColorKind; MAX_VERTEX_ATTRIBUTES as usize] {
+    let mut kinds = [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize];
+    let elements = bound.sub.vertex_elements.as_deref().unwrap_or(&[]);
+    for (k, e) in kinds.iter_mut().zip(elements) {
+        *k = vertex_convert::shader_kind(Format(e.src_format.get()));
+    }
+    kinds
 }
 
 /// Shader object `obj` compiled under `options` (or found in the cache).
@@ -103,6 +116,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
         next_stage_inputs: Vec::new(),
+        input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
     };
     for ((o, k), c) in options
         .output_swizzles

@@ -197,6 +197,14 @@ fn round_even(x: f32) -> f32 {
 /// Every opcode case.
 fn cases() -> Vec<Case> {
     let std = frows_std();
+    // Comparisons also see NaN: only "not equal" is true for it (GLSL's
+    // `!=` and `isnan(x)` as `x != x`).
+    let mut cmp = std.clone();
+    cmp.push([
+        [f32::NAN, 1.0, f32::NAN, 0.0],
+        [f32::NAN, f32::NAN, 1.0, 0.0],
+        [0.0; 4],
+    ]);
     let pos = positive_rows();
     let mut v = vec![
         fcw("MOV", "MOV TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a),
@@ -223,12 +231,12 @@ fn cases() -> Vec<Case> {
         ),
         fcw("LRP", "LRP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| a * b + (1.0 - a) * c),
         fcw("CMP", "CMP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 0.0, |a, b, c| if a < 0.0 { b } else { c }),
-        fcw("SLT", "SLT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a < b)),
-        fcw("SGE", "SGE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a >= b)),
-        fcw("SEQ", "SEQ TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a == b)),
-        fcw("SNE", "SNE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a != b)),
-        fcw("SGT", "SGT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a > b)),
-        fcw("SLE", "SLE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a <= b)),
+        fcw("SLT", "SLT TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a < b)),
+        fcw("SGE", "SGE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a >= b)),
+        fcw("SEQ", "SEQ TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a == b)),
+        fcw("SNE", "SNE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a != b)),
+        fcw("SGT", "SGT TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a > b)),
+        fcw("SLE", "SLE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a <= b)),
         frep("RCP", "RCP TEMP[3], TEMP[0].xxxx", &std, 1e-5, |a, _| 1.0 / a),
         frep("RSQ", "RSQ TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| 1.0 / a.sqrt()),
         frep("SQRT", "SQRT TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| a.sqrt()),
@@ -293,19 +301,19 @@ fn cases() -> Vec<Case> {
         fcw("MOV_SAT", "MOV_SAT TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.clamp(0.0, 1.0)),
         fcw("MAD_SAT", "MAD_SAT TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| (a * b + c).clamp(0.0, 1.0)),
         fcw("DIV_SAT", "DIV_SAT TEMP[3], TEMP[0], TEMP[1]", &std, 1e-5, |a, b, _| (a / b).clamp(0.0, 1.0)),
-        case("FSEQ", "FSEQ TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSEQ", "FSEQ TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] == b[k])))
         }),
-        case("FSNE", "FSNE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSNE", "FSNE TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] != b[k])))
         }),
-        case("FSLT", "FSLT TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSLT", "FSLT TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] < b[k])))
         }),
-        case("FSGE", "FSGE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSGE", "FSGE TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] >= b[k])))
         }),

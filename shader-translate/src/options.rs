@@ -220,6 +220,12 @@ pub struct SamplerOptions {
     /// How lookups on an integer view address its texels (see
     /// [`IntegerSampling`]); ignored for other views.
     pub integer: IntegerSampling,
+    /// The sampler state's LOD bias (`f32` bits; WebGPU samplers have
+    /// none): added to the LOD of float views' lookups, implicit,
+    /// biased, explicit or from gradients (scaled by `2^bias`). 0, or a
+    /// value that is not finite, adds nothing. Depth views compare or read
+    /// without it (WebGPU has no biased depth lookups).
+    pub lod_bias: u32,
 }
 
 /// The sampler state an integer view is read with. WebGPU cannot sample
@@ -289,6 +295,7 @@ impl SamplerOptions {
             mipmap: false,
             lod: [0; 3],
         },
+        lod_bias: 0,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

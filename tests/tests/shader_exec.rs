@@ -1185,6 +1185,50 @@ fn gpu_texture_opcodes() {
     );
 }
 
+/// The sampler state's LOD bias (which WebGPU samplers lack) is added to
+/// explicit LODs and biases, and scales gradients.
+#[test]
+fn gpu_sampler_lod_bias_moves_the_level() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let mip = nearest(gpu, None, false);
+    let at = |x: u8, y: u8, w: f32| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, w]);
+    let biased = |bias: f32| {
+        let mut o = Options::default();
+        o.samplers[0].lod_bias = bias.to_bits();
+        o
+    };
+    let red = [1.0, 0.0, 0.0, 1.0];
+    let run =
+        |op: &str, coords: &[V], o: &Options| sample(op, "2D", "FLOAT", coords, o, &view, &mip);
+    let txl = "TXL TEMP[3], TEMP[0], SAMP[0], 2D";
+    let coords = [at(1, 2, 0.0), at(3, 0, 0.0)];
+    close(
+        &run(txl, &coords, &biased(0.0)),
+        &[texel(1, 2), texel(3, 0)],
+        "TXL, no bias",
+    );
+    close(&run(txl, &coords, &biased(1.0)), &[red; 2], "TXL, bias 1");
+    // A negative bias takes the explicit LOD 1 back to level 0.
+    let lod1 = [at(1, 2, 1.0)];
+    close(
+        &run(txl, &lod1, &biased(-1.0)),
+        &[texel(1, 2)],
+        "TXL 1, bias -1",
+    );
+    // Gradients of one texel: LOD 0, with bias 1 level 1.
+    let txd = "MOV TEMP[1], IMM[0].xyyy\nMOV TEMP[2], IMM[0].yxyy\n\
+               TXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], 2D";
+    let txd = format!("IMM[0] FLT32 {{0.25, 0.0, 0.0, 0.0}}\n{txd}");
+    close(
+        &run(&txd, &coords, &biased(0.0)),
+        &[texel(1, 2), texel(3, 0)],
+        "TXD, no bias",
+    );
+    close(&run(&txd, &coords, &biased(1.0)), &[red; 2], "TXD, bias 1");
+}
+
 /// Texel offsets: the constant offset of a filtered lookup, added to the
 /// coordinates of a texel load (from any register), and to the position of
 /// an integer view's nearest-texel load before it wraps.

@@ -402,6 +402,11 @@ impl Lowerer<'_> {
                 SampleLevel::Gradient { x, y }
             }
         };
+        let level = if bound.class == TextureClass::Float {
+            self.sampler_bias(unit, level)
+        } else {
+            level
+        };
         let sampler = match bound.sampler {
             Some(s) => self.global_ptr(s),
             None => return Err(Error::invalid("sampler not bound", inst.span)),
@@ -429,6 +434,34 @@ impl Lowerer<'_> {
             self.texture_swizzle(unit, texel, Kind::Float),
             Kind::Float,
         ))
+    }
+
+    /// `level` with the unit's sampler LOD bias added (WebGPU samplers
+    /// have none): implicit LOD becomes a bias (fragment shaders) and zero
+    /// LOD an explicit one, gradients are scaled by `2^bias`.
+    fn sampler_bias(&mut self, unit: u32, level: SampleLevel) -> SampleLevel {
+        let bias = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .map_or(0.0, |o| f32::from_bits(o.lod_bias));
+        if bias == 0.0 || !bias.is_finite() {
+            return level;
+        }
+        let b = self.f32c(bias);
+        match level {
+            SampleLevel::Auto => SampleLevel::Bias(b),
+            SampleLevel::Zero => SampleLevel::Exact(b),
+            SampleLevel::Exact(l) => SampleLevel::Exact(self.binary(BinaryOperator::Add, l, b)),
+            SampleLevel::Bias(l) => SampleLevel::Bias(self.binary(BinaryOperator::Add, l, b)),
+            SampleLevel::Gradient { x, y } => {
+                let scale = self.f32c(bias.exp2());
+                SampleLevel::Gradient {
+                    x: self.binary(BinaryOperator::Multiply, x, scale),
+                    y: self.binary(BinaryOperator::Multiply, y, scale),
+                }
+            }
+        }
     }
 
     /// Divides RECT coordinates by the level-0 size.

@@ -191,6 +191,7 @@ fn sampler_options(
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {
         let Some(s) = s else { continue };
+        o.lod_bias = s.desc.lod_bias.0;
         if o.depth {
             let f = s.desc.flags;
             o.fixed_level =

@@ -218,8 +218,17 @@ pub struct SamplerOptions {
     /// only with implicit or zero LOD.
     pub fixed_level: bool,
     /// How lookups on an integer view address its texels (see
-    /// [`IntegerSampling`]); ignored for other views.
+    /// [`IntegerSampling`]), and shadow lookups under `nearest_compare`;
+    /// ignored for other views.
     pub integer: IntegerSampling,
+    /// The unit's sampler compares with this function and filters nearest
+    /// (minification, magnification, and the mip filter nearest or none):
+    /// shadow lookups on non-cube targets then load the texel that
+    /// nearest filtering picks (as for integer views, `integer` giving the
+    /// wraps, border, level and LOD state) and compare it with the
+    /// reference in the shader, exactly, at any LOD (WebGPU compares only
+    /// at implicit or zero LOD).
+    pub nearest_compare: Option<CompareFunction>,
     /// The sampler state's LOD bias (`f32` bits; WebGPU samplers have
     /// none): added to the LOD of float views' lookups, implicit,
     /// biased, explicit or from gradients (scaled by `2^bias`). 0, or a
@@ -295,6 +304,7 @@ impl SamplerOptions {
             mipmap: false,
             lod: [0; 3],
         },
+        nearest_compare: None,
         lod_bias: 0,
     };
 

@@ -1229,6 +1229,105 @@ fn gpu_sampler_lod_bias_moves_the_level() {
     close(&run(&txd, &coords, &biased(1.0)), &[red; 2], "TXD, bias 1");
 }
 
+/// A 2×2 `Depth32Float` texture whose level `i` is cleared to `depths[i]`.
+fn depth_levels(gpu: &Gpu, depths: &[f32]) -> wgpu::Texture {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: depths.len() as u32,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    for (level, &depth) in depths.iter().enumerate() {
+        let view = tex.create_view(&wgpu::TextureViewDescriptor {
+            base_mip_level: level as u32,
+            mip_level_count: Some(1),
+            ..Default::default()
+        });
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &view,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(depth),
+                    store: wgpu::StoreOp::Store,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+    }
+    gpu.queue.submit([encoder.finish()]);
+    tex
+}
+
+/// Shadow lookups at any LOD under a nearest-filtering comparison sampler
+/// that selects levels (`nearest_compare`): the nearest texel of the level
+/// GL picks, compared in the shader.
+#[test]
+fn gpu_shadow_lookups_with_lod_compare_the_nearest_texel() {
+    let gpu = gpu();
+    // Level 0 at depth 0.25, level 1 at 0.75; reference 0.5, LEQUAL:
+    // level 0 fails (0), level 1 passes (1).
+    let view = depth_levels(gpu, &[0.25, 0.75]).create_view(&Default::default());
+    let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), false);
+    let mut o = Options::default();
+    o.samplers[0].depth = true;
+    o.samplers[0].integer.mipmap = true;
+    o.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
+    o.samplers[0].nearest_compare = Some(CompareFunction::LessEqual);
+    let run = |op: &str, coords: &[V], o: &Options| {
+        sample(op, "SHADOW2D", "FLOAT", coords, o, &view, &smp)
+    };
+    let lod = |l: f32| f([0.25, 0.75, 0.5, l]);
+    let txl = "TXL TEMP[3], TEMP[0], SAMP[0], SHADOW2D";
+    close(
+        &run(txl, &[lod(0.0), lod(1.0)], &o),
+        &[[0.0; 4], [1.0; 4]],
+        "TXL",
+    );
+    // Gradients of one texel (LOD 0) and of two (LOD 1).
+    let txd = |g: f32| {
+        format!(
+            "IMM[0] FLT32 {{{g}, 0.0, 0.0, 0.0}}\nMOV TEMP[1], IMM[0].xyyy\n\
+             MOV TEMP[2], IMM[0].yxyy\nTXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], SHADOW2D"
+        )
+    };
+    close(&run(&txd(0.5), &[lod(0.0)], &o), &[[0.0; 4]], "TXD LOD 0");
+    close(&run(&txd(1.0), &[lod(0.0)], &o), &[[1.0; 4]], "TXD LOD 1");
+    // GREATER flips the results; TXP divides the coordinates and the
+    // reference by w (the sampler's LOD range pins level 1: 0.5 > 0.75
+    // fails, the undivided 1.0 would pass).
+    let mut greater = o.clone();
+    greater.samplers[0].nearest_compare = Some(CompareFunction::Greater);
+    close(
+        &run(txl, &[lod(0.0), lod(1.0)], &greater),
+        &[[1.0; 4], [0.0; 4]],
+        "TXL, GREATER",
+    );
+    greater.samplers[0].integer.lod = [0.0f32, 1.0, 1.0].map(f32::to_bits);
+    close(
+        &run(
+            "TXP TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+            &[f([0.5, 1.5, 1.0, 2.0])],
+            &greater,
+        ),
+        &[[0.0; 4]],
+        "TXP, GREATER at level 1",
+    );
+}
+
 /// Texel offsets: the constant offset of a filtered lookup, added to the
 /// coordinates of a texel load (from any register), and to the position of
 /// an integer view's nearest-texel load before it wraps.

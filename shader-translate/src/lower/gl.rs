@@ -374,26 +374,14 @@ impl Lowerer<'_> {
         if self.options.color_kinds.first() != Some(&crate::ColorKind::Float) {
             return;
         }
-        let op = match func {
-            CompareFunction::Always => return,
-            CompareFunction::Never => None,
-            CompareFunction::Less => Some(BinaryOperator::Less),
-            CompareFunction::Equal => Some(BinaryOperator::Equal),
-            CompareFunction::LessEqual => Some(BinaryOperator::LessEqual),
-            CompareFunction::Greater => Some(BinaryOperator::Greater),
-            CompareFunction::NotEqual => Some(BinaryOperator::NotEqual),
-            CompareFunction::GreaterEqual => Some(BinaryOperator::GreaterEqual),
-        };
-        let pass = match op {
-            Some(op) => {
-                let ptr = self.local_ptr(color0);
-                let a = self.lane(ptr, 3);
-                let a = self.load(a);
-                let reference = self.driver_uniform(DriverField::AlphaRef);
-                self.binary(op, a, reference)
-            }
-            None => self.expr(Expression::Literal(Literal::Bool(false))),
-        };
+        if func == CompareFunction::Always {
+            return;
+        }
+        let ptr = self.local_ptr(color0);
+        let a = self.lane(ptr, 3);
+        let a = self.load(a);
+        let reference = self.driver_uniform(DriverField::AlphaRef);
+        let pass = self.compare_with(func, a, reference);
         let fail = self.unary(UnaryOperator::LogicalNot, pass);
         let mut accept = Block::new();
         accept.push(Statement::Kill, self.span);
@@ -402,6 +390,26 @@ impl Lowerer<'_> {
             accept,
             reject: Block::new(),
         });
+    }
+
+    /// `a <func> b` as a `bool` (scalars).
+    pub(crate) fn compare_with(
+        &mut self,
+        func: CompareFunction,
+        a: Handle<Expression>,
+        b: Handle<Expression>,
+    ) -> Handle<Expression> {
+        let op = match func {
+            CompareFunction::Always => return self.expr(Expression::Literal(Literal::Bool(true))),
+            CompareFunction::Never => return self.expr(Expression::Literal(Literal::Bool(false))),
+            CompareFunction::Less => BinaryOperator::Less,
+            CompareFunction::Equal => BinaryOperator::Equal,
+            CompareFunction::LessEqual => BinaryOperator::LessEqual,
+            CompareFunction::Greater => BinaryOperator::Greater,
+            CompareFunction::NotEqual => BinaryOperator::NotEqual,
+            CompareFunction::GreaterEqual => BinaryOperator::GreaterEqual,
+        };
+        self.binary(op, a, b)
     }
 
     /// Wraps the function into the module's entry point.

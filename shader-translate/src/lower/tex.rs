@@ -40,7 +40,7 @@ pub(super) struct Shape {
     /// Lane holding the array layer.
     pub(super) layer: Option<u32>,
     /// Lane holding the depth reference.
-    reference: Option<u32>,
+    pub(super) reference: Option<u32>,
 }
 
 impl Shape {
@@ -328,6 +328,14 @@ impl Lowerer<'_> {
                 .samplers
                 .get(unit as usize)
                 .is_some_and(|o| o.fixed_level);
+        // Shadow lookups compared in the shader: every one but cubes' under
+        // a nearest-filtering comparison sampler that selects levels.
+        let compare_in_shader = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .filter(|o| o.integer.mipmap && shape.shadow && shape.dim != ImageDimension::Cube)
+            .and_then(|o| o.nearest_compare);
         match inst.opcode {
             O::Txb | O::Txl if shape.uses_w() => {
                 return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
@@ -339,7 +347,7 @@ impl Lowerer<'_> {
             _ if shape.reference == Some(4) && inst.opcode != O::Tex2 => {
                 return unsupported("a shadow cube array is compared with TEX2")
             }
-            _ if lod_op && shape.shadow && !fixed_level => {
+            _ if lod_op && shape.shadow && !fixed_level && compare_in_shader.is_none() => {
                 return unsupported(
                     "WebGPU compares depth only with implicit or zero LOD, and the sampler \
                      selects levels or filters by LOD",
@@ -351,6 +359,9 @@ impl Lowerer<'_> {
         let bound = self.bind(inst, unit, target, shape, true)?;
         if matches!(bound.class, TextureClass::Sint | TextureClass::Uint) {
             return self.sample_integer(inst, unit, shape, bound);
+        }
+        if let Some(func) = compare_in_shader {
+            return self.compare_nearest(inst, unit, shape, bound, func);
         }
         let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
         if depth_texels && lod_op && !fixed_level {

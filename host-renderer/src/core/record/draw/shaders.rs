@@ -172,14 +172,17 @@ fn channel(s: u8) -> Channel {
 /// Per-unit sampler options: each bound view's swizzle and depth-ness; for
 /// depth views whether the unit's sampler state reads one level with one
 /// filter at any LOD (mip filter `NONE`, equal minification and
-/// magnification filters); for integer views how the sampler addresses
-/// texels. Only those lookups depend on the sampler state, so other views
+/// magnification filters) and, under a nearest-filtering comparison
+/// sampler, its comparison and texel addressing; for integer views how the
+/// sampler addresses texels. Only those lookups depend on the sampler state, so other views
 /// leave it unset and share their shader variants.
 fn sampler_options(
     views: &[Option<Arc<SamplerViewObj>>],
     samplers: &[Option<Arc<SamplerStateObj>>],
 ) -> [SamplerOptions; MAX_SAMPLERS as usize] {
     const MIPFILTER_NONE: u8 = 2;
+    const MIPFILTER_LINEAR: u8 = 1;
+    const FILTER_NEAREST: u8 = 0;
     let mut out = [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize];
     let mut integer = [false; MAX_SAMPLERS as usize];
     for ((o, int), v) in out.iter_mut().zip(integer.iter_mut()).zip(views) {
@@ -196,6 +199,15 @@ fn sampler_options(
             let f = s.desc.flags;
             o.fixed_level =
                 f.min_mip_filter() == MIPFILTER_NONE && f.min_img_filter() == f.mag_img_filter();
+            // Nearest filtering everywhere: shadow lookups compare the
+            // nearest texel in the shader, at any LOD.
+            let nearest = f.min_img_filter() == FILTER_NEAREST
+                && f.mag_img_filter() == FILTER_NEAREST
+                && f.min_mip_filter() != MIPFILTER_LINEAR;
+            if f.compare_mode() && nearest {
+                o.integer = integer_sampling(s);
+                o.nearest_compare = CompareFunction::from_pipe(u32::from(f.compare_func().0));
+            }
         } else if int {
             o.integer = integer_sampling(s);
         }

@@ -23,8 +23,10 @@
 //!
 //! # Vertex inputs and varyings
 //!
-//! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`
-//! (missing components filled with (0, 0, 0, 1) by the vertex fetch).
+//! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`,
+//! or `vec4<i32>`/`vec4<u32>` for integer elements
+//! ([`Options::input_kinds`](crate::Options::input_kinds)), missing
+//! components filled with (0, 0, 0, 1) by the vertex fetch.
 //! Varyings (VS outputs, FS inputs) are `vec4<f32>`. A fragment shader's
 //! varyings take the locations [`fragment_varying_locations`] gives: the
 //! fixed table of [`varying_location`], the same in every shader, when each

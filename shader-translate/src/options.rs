@@ -225,16 +225,10 @@ pub struct SamplerOptions {
     /// (minification, magnification, and the mip filter nearest or none):
     /// shadow lookups on non-cube targets then load the texel that
     /// nearest filtering picks (as for integer views, `integer` giving the
-    /// wraps, border, level and LOD state) and compare it with the
+    /// wraps, border and mip filter) and compare it with the
     /// reference in the shader, exactly, at any LOD (WebGPU compares only
     /// at implicit or zero LOD).
     pub nearest_compare: Option<CompareFunction>,
-    /// The sampler state's LOD bias (`f32` bits; WebGPU samplers have
-    /// none): added to the LOD of float views' lookups, implicit,
-    /// biased, explicit or from gradients (scaled by `2^bias`). 0, or a
-    /// value that is not finite, adds nothing. Depth views compare or read
-    /// without it (WebGPU has no biased depth lookups).
-    pub lod_bias: u32,
 }
 
 /// The sampler state an integer view is read with. WebGPU cannot sample
@@ -250,11 +244,10 @@ pub struct IntegerSampling {
     /// The border colour's bits (read where a `ClampToBorder` axis is out
     /// of range).
     pub border: [u32; 4],
-    /// The min filter picks the nearest mip level (else level 0 only).
+    /// The min filter picks the nearest mip level (else level 0 only),
+    /// under the sampler's LOD bias and clamps
+    /// ([`DriverUniforms::sampler_lod`](crate::interface::DriverUniforms::sampler_lod)).
     pub mipmap: bool,
-    /// The sampler's LOD bias, minimum and maximum LOD (`f32` bits; a
-    /// value that is not finite means no bias, no clamp).
-    pub lod: [u32; 3],
 }
 
 /// A texture wrap mode, as nearest filtering applies it.
@@ -302,10 +295,8 @@ impl SamplerOptions {
             wrap: [Wrap::Repeat; 3],
             border: [0; 4],
             mipmap: false,
-            lod: [0; 3],
         },
         nearest_compare: None,
-        lod_bias: 0,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -976,6 +976,30 @@ fn sample(
     view: &wgpu::TextureView,
     sampler: &wgpu::Sampler,
 ) -> Vec<[f32; 4]> {
+    sample_lod(
+        op,
+        target,
+        ret,
+        coords,
+        options,
+        (view, sampler, NO_LOD_STATE),
+    )
+}
+
+/// A sampler state's LOD bias, min and max LOD (driver uniforms) that
+/// change nothing.
+const NO_LOD_STATE: [f32; 4] = [0.0, -1000.0, 1000.0, 0.0];
+
+/// [`sample`] with unit 0's view, sampler and LOD state (bias, min, max)
+/// given.
+fn sample_lod(
+    op: &str,
+    target: &str,
+    ret: &str,
+    coords: &[V],
+    options: &Options,
+    (view, sampler, lod): (&wgpu::TextureView, &wgpu::Sampler, [f32; 4]),
+) -> Vec<[f32; 4]> {
     let vs = tr(PASS_VS, &Options::default());
     let text = format!(
         "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], {target}, {ret}\nDCL CONST[0..7]\n\
@@ -985,6 +1009,7 @@ fn sample(
     let mut draw = Draw::new(&vs, &fs, coords.len() as u32, 1);
     draw.fs_res.constants.insert(0, coords.to_vec());
     draw.fs_res.textures.insert(0, (view, sampler));
+    draw.fs_res.driver.sampler_lod[0] = lod;
     draw.run().remove(0).into_iter().map(fl).collect()
 }
 
@@ -1194,26 +1219,30 @@ fn gpu_sampler_lod_bias_moves_the_level() {
     let view = tex.create_view(&Default::default());
     let mip = nearest(gpu, None, false);
     let at = |x: u8, y: u8, w: f32| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, w]);
-    let biased = |bias: f32| {
-        let mut o = Options::default();
-        o.samplers[0].lod_bias = bias.to_bits();
-        o
-    };
+    let biased = |bias: f32| [bias, -1000.0, 1000.0, 0.0];
     let red = [1.0, 0.0, 0.0, 1.0];
-    let run =
-        |op: &str, coords: &[V], o: &Options| sample(op, "2D", "FLOAT", coords, o, &view, &mip);
+    let run = |op: &str, coords: &[V], lod: [f32; 4]| {
+        sample_lod(
+            op,
+            "2D",
+            "FLOAT",
+            coords,
+            &Options::default(),
+            (&view, &mip, lod),
+        )
+    };
     let txl = "TXL TEMP[3], TEMP[0], SAMP[0], 2D";
     let coords = [at(1, 2, 0.0), at(3, 0, 0.0)];
     close(
-        &run(txl, &coords, &biased(0.0)),
+        &run(txl, &coords, biased(0.0)),
         &[texel(1, 2), texel(3, 0)],
         "TXL, no bias",
     );
-    close(&run(txl, &coords, &biased(1.0)), &[red; 2], "TXL, bias 1");
+    close(&run(txl, &coords, biased(1.0)), &[red; 2], "TXL, bias 1");
     // A negative bias takes the explicit LOD 1 back to level 0.
     let lod1 = [at(1, 2, 1.0)];
     close(
-        &run(txl, &lod1, &biased(-1.0)),
+        &run(txl, &lod1, biased(-1.0)),
         &[texel(1, 2)],
         "TXL 1, bias -1",
     );
@@ -1222,11 +1251,11 @@ fn gpu_sampler_lod_bias_moves_the_level() {
                TXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], 2D";
     let txd = format!("IMM[0] FLT32 {{0.25, 0.0, 0.0, 0.0}}\n{txd}");
     close(
-        &run(&txd, &coords, &biased(0.0)),
+        &run(&txd, &coords, biased(0.0)),
         &[texel(1, 2), texel(3, 0)],
         "TXD, no bias",
     );
-    close(&run(&txd, &coords, &biased(1.0)), &[red; 2], "TXD, bias 1");
+    close(&run(&txd, &coords, biased(1.0)), &[red; 2], "TXD, bias 1");
 }
 
 /// A 2×2 `Depth32Float` texture whose level `i` is cleared to `depths[i]`.
@@ -1285,11 +1314,11 @@ fn gpu_shadow_lookups_with_lod_compare_the_nearest_texel() {
     let mut o = Options::default();
     o.samplers[0].depth = true;
     o.samplers[0].integer.mipmap = true;
-    o.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
     o.samplers[0].nearest_compare = Some(CompareFunction::LessEqual);
-    let run = |op: &str, coords: &[V], o: &Options| {
-        sample(op, "SHADOW2D", "FLOAT", coords, o, &view, &smp)
+    let run_lod = |op: &str, coords: &[V], o: &Options, lod: [f32; 4]| {
+        sample_lod(op, "SHADOW2D", "FLOAT", coords, o, (&view, &smp, lod))
     };
+    let run = |op: &str, coords: &[V], o: &Options| run_lod(op, coords, o, NO_LOD_STATE);
     let lod = |l: f32| f([0.25, 0.75, 0.5, l]);
     let txl = "TXL TEMP[3], TEMP[0], SAMP[0], SHADOW2D";
     close(
@@ -1316,12 +1345,12 @@ fn gpu_shadow_lookups_with_lod_compare_the_nearest_texel() {
         &[[1.0; 4], [0.0; 4]],
         "TXL, GREATER",
     );
-    greater.samplers[0].integer.lod = [0.0f32, 1.0, 1.0].map(f32::to_bits);
     close(
-        &run(
+        &run_lod(
             "TXP TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
             &[f([0.5, 1.5, 1.0, 2.0])],
             &greater,
+            [0.0, 1.0, 1.0, 0.0],
         ),
         &[[0.0; 4]],
         "TXP, GREATER at level 1",
@@ -1601,22 +1630,34 @@ fn gpu_integer_views_are_sampled_by_nearest_texel_loads() {
     let got = run(txl, &[lod(1.0), lod(0.4)], &options);
     close(&got, &[[1.0, 2.0, 100.0, 7.0]; 2], "TXL, no mip filter");
     options.samplers[0].integer.mipmap = true;
-    options.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
     let got = run(txl, &[lod(1.0), lod(0.4)], &options);
     close(
         &got,
         &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
         "TXL, nearest mip",
     );
-    // LOD parameters that are not finite (guest sampler state) translate
-    // as no bias and no clamp.
-    options.samplers[0].integer.lod =
-        [f32::NAN, f32::INFINITY, f32::NEG_INFINITY].map(f32::to_bits);
-    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    // The sampler's LOD state (driver uniforms): a bias of 1 takes LOD 0.4
+    // to level 1, a maximum LOD of 0 keeps LOD 1 at level 0.
+    let with_lod = |lod_state: [f32; 4]| {
+        let op = format!("{txl}\nU2F TEMP[3], TEMP[2]");
+        sample_lod(
+            &op,
+            "2D",
+            "UINT",
+            &[lod(1.0), lod(0.4)],
+            &options,
+            (&view, &smp, lod_state),
+        )
+    };
     close(
-        &got,
-        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
-        "TXL, non-finite LOD state",
+        &with_lod([1.0, -1000.0, 1000.0, 0.0]),
+        &[[9.0; 4]; 2],
+        "TXL, bias 1",
+    );
+    close(
+        &with_lod([0.0, -1000.0, 0.0, 0.0]),
+        &[[1.0, 2.0, 100.0, 7.0]; 2],
+        "TXL, max LOD 0",
     );
 }
 

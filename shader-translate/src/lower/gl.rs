@@ -38,9 +38,24 @@ pub(crate) enum DriverField {
     ClipPlanes = 5,
     /// `vec4<f32>`: the polygon offset (units · r, factor, clamp).
     PolygonOffset = 6,
+    /// `array<vec4<f32>, 16>`: per unit, the sampler's LOD bias, min, max.
+    SamplerLod = 7,
 }
 
+/// Sampler units with a LOD state in the driver uniforms.
+const SAMPLER_UNITS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(15);
+
 impl Lowerer<'_> {
+    /// The LOD state of sampler unit `unit`: `vec4<f32>` (bias, min LOD,
+    /// max LOD, unused) from the driver uniforms.
+    pub(crate) fn sampler_lod(&mut self, unit: u32) -> Handle<Expression> {
+        let var = self.driver_var();
+        let base = self.global_ptr(var);
+        let units = self.lane(base, DriverField::SamplerLod as u32);
+        let ptr = self.lane(units, unit);
+        self.load(ptr)
+    }
+
     /// Loads a driver-uniform f32 field.
     pub(crate) fn driver_uniform(&mut self, field: DriverField) -> Handle<Expression> {
         let var = self.driver_var();
@@ -95,6 +110,17 @@ impl Lowerer<'_> {
                     ty: plane_ty,
                     binding: None,
                     offset: 272,
+                });
+                let lod_ty = self.ty(TypeInner::Array {
+                    base: plane_ty,
+                    size: naga::ArraySize::Constant(SAMPLER_UNITS),
+                    stride: 16,
+                });
+                members.push(StructMember {
+                    name: Some("sampler_lod".to_owned()),
+                    ty: lod_ty,
+                    binding: None,
+                    offset: 288,
                 });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(

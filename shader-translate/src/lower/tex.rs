@@ -448,25 +448,19 @@ impl Lowerer<'_> {
     }
 
     /// `level` with the unit's sampler LOD bias added (WebGPU samplers
-    /// have none): implicit LOD becomes a bias (fragment shaders) and zero
-    /// LOD an explicit one, gradients are scaled by `2^bias`.
+    /// have none; the bias is a driver uniform): implicit LOD becomes a
+    /// bias (fragment shaders) and zero LOD an explicit one, gradients are
+    /// scaled by `2^bias`.
     fn sampler_bias(&mut self, unit: u32, level: SampleLevel) -> SampleLevel {
-        let bias = self
-            .options
-            .samplers
-            .get(unit as usize)
-            .map_or(0.0, |o| f32::from_bits(o.lod_bias));
-        if bias == 0.0 || !bias.is_finite() {
-            return level;
-        }
-        let b = self.f32c(bias);
+        let lod = self.sampler_lod(unit);
+        let b = self.lane(lod, 0);
         match level {
             SampleLevel::Auto => SampleLevel::Bias(b),
             SampleLevel::Zero => SampleLevel::Exact(b),
             SampleLevel::Exact(l) => SampleLevel::Exact(self.binary(BinaryOperator::Add, l, b)),
             SampleLevel::Bias(l) => SampleLevel::Bias(self.binary(BinaryOperator::Add, l, b)),
             SampleLevel::Gradient { x, y } => {
-                let scale = self.f32c(bias.exp2());
+                let scale = self.math(MathFunction::Exp2, &[b]);
                 SampleLevel::Gradient {
                     x: self.binary(BinaryOperator::Multiply, x, scale),
                     y: self.binary(BinaryOperator::Multiply, y, scale),

@@ -114,7 +114,7 @@ impl Lowerer<'_> {
             })
             .collect();
         let image = self.global_ptr(bound.image);
-        let level = self.integer_level(inst, shape, image, &lanes, &opts)?;
+        let level = self.integer_level(inst, unit, shape, image, &lanes, &opts)?;
         let offset = self.texel_offset(inst, shape)?;
         // The level's size from level 0's: lavapipe answers a size query
         // for every pixel of a group with the first pixel's level.
@@ -239,6 +239,7 @@ impl Lowerer<'_> {
     fn integer_level(
         &mut self,
         inst: &Instruction,
+        unit: u32,
         shape: Shape,
         image: Handle<Expression>,
         lanes: &[Handle<Expression>],
@@ -288,13 +289,9 @@ impl Lowerer<'_> {
             }
             _ => self.f32c(0.0),
         };
-        // Module literals must be finite: NaN or infinite values mean no
-        // bias and no clamp.
-        let [bias, min, max] = opts.lod;
-        let [bias, min, max] = [(bias, 0.0), (min, -1000.0), (max, 1000.0)].map(|(bits, none)| {
-            let v = f32::from_bits(bits);
-            self.f32c(if v.is_finite() { v } else { none })
-        });
+        // The sampler's bias and clamps are driver uniforms.
+        let state = self.sampler_lod(unit);
+        let [bias, min, max] = [0, 1, 2].map(|i| self.lane(state, i));
         let lod = self.binary(B::Add, lod, bias);
         let lod = self.math(M::Clamp, &[lod, min, max]);
         // NEAREST_MIPMAP_NEAREST: level ceil(lod + 1/2) - 1, at least 0.

@@ -142,7 +142,8 @@ fn color_kind(format: wgpu::TextureFormat) -> ColorKind {
 }
 
 /// How the shader reads an integer view under sampler state `s`: wraps,
-/// border colour, nearest mip level or level 0, LOD bias and clamps.
+/// border colour, nearest mip level or level 0 (the LOD bias and clamps
+/// are driver uniforms).
 fn integer_sampling(s: &SamplerStateObj) -> IntegerSampling {
     const MIPFILTER_NONE: u8 = 2;
     let f = s.desc.flags;
@@ -153,7 +154,6 @@ fn integer_sampling(s: &SamplerStateObj) -> IntegerSampling {
         wrap: [wrap(f.wrap_s()), wrap(f.wrap_t()), wrap(f.wrap_r())],
         border: s.desc.border_color,
         mipmap: f.min_mip_filter() != MIPFILTER_NONE,
-        lod: [s.desc.lod_bias.0, s.desc.min_lod.0, s.desc.max_lod.0],
     }
 }
 
@@ -194,7 +194,6 @@ fn sampler_options(
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {
         let Some(s) = s else { continue };
-        o.lod_bias = s.desc.lod_bias.0;
         if o.depth {
             let f = s.desc.flags;
             o.fixed_level =

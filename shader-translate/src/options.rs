@@ -229,6 +229,11 @@ pub struct SamplerOptions {
     /// reference in the shader, exactly, at any LOD (WebGPU compares only
     /// at implicit or zero LOD).
     pub nearest_compare: Option<CompareFunction>,
+    /// The unit's sampler has a LOD bias (its value is
+    /// [`DriverUniforms::sampler_lod`](crate::interface::DriverUniforms::sampler_lod)`[i].x`):
+    /// float views' lookups add it (WebGPU samplers have none). Without
+    /// it they are left as they are, reading no uniform.
+    pub lod_bias: bool,
 }
 
 /// The sampler state an integer view is read with. WebGPU cannot sample
@@ -297,6 +302,7 @@ impl SamplerOptions {
             mipmap: false,
         },
         nearest_compare: None,
+        lod_bias: false,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

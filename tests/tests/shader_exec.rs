@@ -1221,13 +1221,15 @@ fn gpu_sampler_lod_bias_moves_the_level() {
     let at = |x: u8, y: u8, w: f32| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, w]);
     let biased = |bias: f32| [bias, -1000.0, 1000.0, 0.0];
     let red = [1.0, 0.0, 0.0, 1.0];
+    let mut biased_sampler = Options::default();
+    biased_sampler.samplers[0].lod_bias = true;
     let run = |op: &str, coords: &[V], lod: [f32; 4]| {
         sample_lod(
             op,
             "2D",
             "FLOAT",
             coords,
-            &Options::default(),
+            &biased_sampler,
             (&view, &mip, lod),
         )
     };

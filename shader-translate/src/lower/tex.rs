@@ -447,11 +447,20 @@ impl Lowerer<'_> {
         ))
     }
 
-    /// `level` with the unit's sampler LOD bias added (WebGPU samplers
-    /// have none; the bias is a driver uniform): implicit LOD becomes a
+    /// `level` with the unit's sampler LOD bias added when it has one
+    /// (WebGPU samplers have none; the bias is a driver uniform, so one
+    /// variant serves every nonzero bias): implicit LOD becomes a
     /// bias (fragment shaders) and zero LOD an explicit one, gradients are
     /// scaled by `2^bias`.
     fn sampler_bias(&mut self, unit: u32, level: SampleLevel) -> SampleLevel {
+        let biased = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .is_some_and(|o| o.lod_bias);
+        if !biased {
+            return level;
+        }
         let lod = self.sampler_lod(unit);
         let b = self.lane(lod, 0);
         match level {

@@ -2,23 +2,10 @@ struct Output {
     @location(0) location0_: vec4<f32>,
 }
 
-struct DriverUniforms {
-    flip_y: f32,
-    fb_height: f32,
-    alpha_ref: f32,
-    padding: f32,
-    polygon_stipple: array<vec4<u32>, 8>,
-    clip_planes: array<vec4<f32>, 8>,
-    polygon_offset: vec4<f32>,
-    sampler_lod: array<vec4<f32>, 16>,
-}
-
 @group(1) @binding(32) 
 var tex0_: texture_2d<f32>;
 @group(1) @binding(33) 
 var samp0_: sampler;
-@group(1) @binding(16) 
-var<uniform> driver: DriverUniforms;
 
 @fragment 
 fn main(@location(18) in_texcoord0_: vec4<f32>) -> Output {
@@ -32,11 +19,10 @@ fn main(@location(18) in_texcoord0_: vec4<f32>) -> Output {
 
     temp0_ = in_texcoord0_.xyxw;
     let _e4 = temp0_;
-    let _e16 = driver.sampler_lod[0];
-    let _e19 = textureSampleBias(tex0_, samp0_, vec2<f32>((_e4.x / _e4.w), (_e4.y / _e4.w)), _e16.x);
-    temp1_ = _e19;
-    let _e22 = temp1_;
-    out0_ = _e22.wwww;
-    let _e26 = out0_;
-    return Output(_e26);
+    let _e14 = textureSample(tex0_, samp0_, vec2<f32>((_e4.x / _e4.w), (_e4.y / _e4.w)));
+    temp1_ = _e14;
+    let _e17 = temp1_;
+    out0_ = _e17.wwww;
+    let _e21 = out0_;
+    return Output(_e21);
 }

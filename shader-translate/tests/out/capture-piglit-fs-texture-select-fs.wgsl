@@ -48,23 +48,21 @@ fn main(@builtin(position) frag_coord: vec4<f32>, @location(18) in_texcoord0_: v
     let _e41 = temp3_;
     if (bitcast<u32>(_e41.x) != 0u) {
         let _e45 = in_texcoord0_.xyyy;
-        let _e53 = driver.sampler_lod[0];
-        let _e56 = textureSampleBias(tex0_, samp0_, vec2<f32>(_e45.x, _e45.y), _e53.x);
-        temp0_ = _e56;
+        let _e51 = textureSample(tex0_, samp0_, vec2<f32>(_e45.x, _e45.y));
+        temp0_ = _e51;
     } else {
-        let _e58 = in_texcoord0_.xyyy;
-        let _e66 = driver.sampler_lod[1];
-        let _e69 = textureSampleBias(tex1_, samp1_, vec2<f32>(_e58.x, _e58.y), _e66.x);
-        temp0_ = _e69;
+        let _e53 = in_texcoord0_.xyyy;
+        let _e59 = textureSample(tex1_, samp1_, vec2<f32>(_e53.x, _e53.y));
+        temp0_ = _e59;
     }
-    let _e72 = temp0_;
-    temp4_ = ((_e72 * vec4<f32>(-1f, -1f, -1f, -1f)) + vec4<f32>(1f, 1f, 1f, 1f));
-    let _e81 = temp3_;
-    let _e85 = temp4_;
-    let _e88 = temp0_;
-    temp5_ = bitcast<vec4<f32>>(select(bitcast<vec4<u32>>(_e88), bitcast<vec4<u32>>(_e85), (bitcast<vec4<u32>>(_e81.xxxx) != vec4(0u))));
-    let _e96 = temp5_;
-    out0_ = _e96;
-    let _e99 = out0_;
-    return Output(_e99);
+    let _e62 = temp0_;
+    temp4_ = ((_e62 * vec4<f32>(-1f, -1f, -1f, -1f)) + vec4<f32>(1f, 1f, 1f, 1f));
+    let _e71 = temp3_;
+    let _e75 = temp4_;
+    let _e78 = temp0_;
+    temp5_ = bitcast<vec4<f32>>(select(bitcast<vec4<u32>>(_e78), bitcast<vec4<u32>>(_e75), (bitcast<vec4<u32>>(_e71.xxxx) != vec4(0u))));
+    let _e86 = temp5_;
+    out0_ = _e86;
+    let _e89 = out0_;
+    return Output(_e89);
 }

@@ -2,25 +2,12 @@ struct Output {
     @location(0) location0_: vec4<f32>,
 }
 
-struct DriverUniforms {
-    flip_y: f32,
-    fb_height: f32,
-    alpha_ref: f32,
-    padding: f32,
-    polygon_stipple: array<vec4<u32>, 8>,
-    clip_planes: array<vec4<f32>, 8>,
-    polygon_offset: vec4<f32>,
-    sampler_lod: array<vec4<f32>, 16>,
-}
-
 @group(1) @binding(0) 
 var<uniform> const0_: array<vec4<f32>, 64>;
 @group(1) @binding(32) 
 var tex0_: texture_2d<f32>;
 @group(1) @binding(33) 
 var samp0_: sampler;
-@group(1) @binding(16) 
-var<uniform> driver: DriverUniforms;
 
 @fragment 
 fn main(@location(2) in_generic0_: vec4<f32>) -> Output {
@@ -72,23 +59,22 @@ fn main(@location(2) in_generic0_: vec4<f32>) -> Output {
         temp8_.y = _e104.y;
         let _e111 = temp8_;
         let _e112 = _e111.xyxx;
-        let _e120 = driver.sampler_lod[0];
-        let _e123 = textureSampleBias(tex0_, samp0_, vec2<f32>(_e112.x, _e112.y), _e120.x);
-        temp9_ = _e123;
-        let _e126 = temp5_;
-        addr0_.x = bitcast<vec4<i32>>(bitcast<vec4<u32>>(_e126.xxxx)).x;
-        let _e136 = addr0_.x;
-        let _e139 = const0_[clamp(_e136, 0i, 63i)];
-        temp10_.x = _e139.xxxx.x;
-        let _e145 = temp10_;
-        let _e148 = temp9_;
-        let _e150 = temp0_;
-        temp0_ = ((_e145.xxxx * _e148) + _e150);
-        let _e155 = temp1_;
-        temp1_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e155.xxxx) + vec4<u32>(1u, 1u, 1u, 1u))).x;
+        let _e118 = textureSample(tex0_, samp0_, vec2<f32>(_e112.x, _e112.y));
+        temp9_ = _e118;
+        let _e121 = temp5_;
+        addr0_.x = bitcast<vec4<i32>>(bitcast<vec4<u32>>(_e121.xxxx)).x;
+        let _e131 = addr0_.x;
+        let _e134 = const0_[clamp(_e131, 0i, 63i)];
+        temp10_.x = _e134.xxxx.x;
+        let _e140 = temp10_;
+        let _e143 = temp9_;
+        let _e145 = temp0_;
+        temp0_ = ((_e140.xxxx * _e143) + _e145);
+        let _e150 = temp1_;
+        temp1_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e150.xxxx) + vec4<u32>(1u, 1u, 1u, 1u))).x;
     }
-    let _e166 = temp0_;
-    out0_ = _e166;
-    let _e169 = out0_;
-    return Output(_e169);
+    let _e161 = temp0_;
+    out0_ = _e161;
+    let _e164 = out0_;
+    return Output(_e164);
 }

@@ -2,23 +2,10 @@ struct Output {
     @location(0) location0_: vec4<f32>,
 }
 
-struct DriverUniforms {
-    flip_y: f32,
-    fb_height: f32,
-    alpha_ref: f32,
-    padding: f32,
-    polygon_stipple: array<vec4<u32>, 8>,
-    clip_planes: array<vec4<f32>, 8>,
-    polygon_offset: vec4<f32>,
-    sampler_lod: array<vec4<f32>, 16>,
-}
-
 @group(1) @binding(32) 
 var tex0_: texture_2d<f32>;
 @group(1) @binding(33) 
 var samp0_: sampler;
-@group(1) @binding(16) 
-var<uniform> driver: DriverUniforms;
 @group(1) @binding(34) 
 var tex1_: texture_2d<f32>;
 @group(1) @binding(35) 
@@ -54,73 +41,66 @@ fn main(@location(2) in_generic0_: vec4<f32>) -> Output {
     var temp2_: vec4<f32>;
     var temp3_: vec4<f32>;
 
-    let _e8 = driver.sampler_lod[0];
-    let _e11 = textureSampleBias(tex0_, samp0_, vec2<f32>(in_generic0_.x, 0.5f), _e8.x);
-    temp0_ = vec4<f32>(_e11.z, _e11.y, _e11.x, 1f);
-    let _e27 = textureDimensions(tex1_, 0i);
-    let _e28 = vec2<f32>(_e27);
-    let _e37 = driver.sampler_lod[1];
-    let _e40 = textureSampleBias(tex1_, samp1_, vec2<f32>(((in_generic0_.x / in_generic0_.w) / _e28.x), ((in_generic0_.y / in_generic0_.w) / _e28.y)), _e37.x);
-    temp1_ = _e40;
-    let _e43 = temp0_;
-    let _e45 = temp1_;
-    temp0_ = (_e43 + _e45);
-    let _e54 = textureSampleCompare(tex2_, samp2_, vec2<f32>(in_generic0_.x, in_generic0_.y), in_generic0_.z);
-    temp1_ = vec4(_e54);
-    let _e58 = temp0_;
-    let _e60 = temp1_;
-    temp0_ = (_e58 + _e60);
-    let _e72 = driver.sampler_lod[3];
-    let _e76 = textureSampleBias(tex3_, samp3_, vec3<f32>(in_generic0_.x, in_generic0_.y, in_generic0_.z), (in_generic0_.w + _e72.x));
-    temp1_ = _e76;
-    let _e79 = temp0_;
-    let _e81 = temp1_;
-    temp0_ = (_e79 + _e81);
-    let _e96 = driver.sampler_lod[4];
-    let _e100 = textureSampleLevel(tex4_, samp4_, vec2<f32>(in_generic0_.x, in_generic0_.y), i32(floor((in_generic0_.z + 0.5f))), (in_generic0_.w + _e96.x));
-    temp1_ = _e100;
-    let _e103 = temp0_;
-    let _e105 = temp1_;
-    temp0_ = (_e103 + _e105);
-    let _e113 = in_generic0_.yxzw;
-    let _e118 = in_generic0_.zwxy;
-    let _e126 = driver.sampler_lod[5];
-    let _e128 = exp2(_e126.x);
-    let _e132 = textureSampleGrad(tex5_, samp5_, vec3<f32>(in_generic0_.x, in_generic0_.y, in_generic0_.z), (vec3<f32>(_e113.x, _e113.y, _e113.z) * _e128), (vec3<f32>(_e118.x, _e118.y, _e118.z) * _e128));
-    temp1_ = _e132;
-    let _e135 = temp0_;
-    let _e137 = temp1_;
-    temp0_ = (_e135 + _e137);
+    let _e6 = textureSample(tex0_, samp0_, vec2<f32>(in_generic0_.x, 0.5f));
+    temp0_ = vec4<f32>(_e6.z, _e6.y, _e6.x, 1f);
+    let _e22 = textureDimensions(tex1_, 0i);
+    let _e23 = vec2<f32>(_e22);
+    let _e30 = textureSample(tex1_, samp1_, vec2<f32>(((in_generic0_.x / in_generic0_.w) / _e23.x), ((in_generic0_.y / in_generic0_.w) / _e23.y)));
+    temp1_ = _e30;
+    let _e33 = temp0_;
+    let _e35 = temp1_;
+    temp0_ = (_e33 + _e35);
+    let _e44 = textureSampleCompare(tex2_, samp2_, vec2<f32>(in_generic0_.x, in_generic0_.y), in_generic0_.z);
+    temp1_ = vec4(_e44);
+    let _e48 = temp0_;
+    let _e50 = temp1_;
+    temp0_ = (_e48 + _e50);
+    let _e60 = textureSampleBias(tex3_, samp3_, vec3<f32>(in_generic0_.x, in_generic0_.y, in_generic0_.z), in_generic0_.w);
+    temp1_ = _e60;
+    let _e63 = temp0_;
+    let _e65 = temp1_;
+    temp0_ = (_e63 + _e65);
+    let _e78 = textureSampleLevel(tex4_, samp4_, vec2<f32>(in_generic0_.x, in_generic0_.y), i32(floor((in_generic0_.z + 0.5f))), in_generic0_.w);
+    temp1_ = _e78;
+    let _e81 = temp0_;
+    let _e83 = temp1_;
+    temp0_ = (_e81 + _e83);
+    let _e91 = in_generic0_.yxzw;
+    let _e96 = in_generic0_.zwxy;
+    let _e102 = textureSampleGrad(tex5_, samp5_, vec3<f32>(in_generic0_.x, in_generic0_.y, in_generic0_.z), vec3<f32>(_e91.x, _e91.y, _e91.z), vec3<f32>(_e96.x, _e96.y, _e96.z));
+    temp1_ = _e102;
+    let _e105 = temp0_;
+    let _e107 = temp1_;
+    temp0_ = (_e105 + _e107);
     temp2_ = bitcast<vec4<f32>>(vec4<i32>(in_generic0_));
-    let _e144 = temp2_;
-    let _e145 = bitcast<vec4<i32>>(_e144);
-    let _e151 = textureLoad(tex6_, vec2<i32>(_e145.x, _e145.y), _e145.w);
-    temp3_ = bitcast<vec4<f32>>(_e151);
-    let _e155 = temp3_;
-    temp3_ = vec4<f32>(bitcast<vec4<u32>>(_e155));
-    let _e160 = temp0_;
-    let _e162 = temp3_;
-    temp0_ = (_e160 + _e162);
-    let _e167 = temp2_;
-    let _e170 = textureDimensions(tex6_, bitcast<i32>(_e167.x));
-    let _e174 = textureNumLevels(tex6_);
-    temp2_ = bitcast<vec4<f32>>(vec4<u32>(_e170.x, _e170.y, 0u, _e174));
-    let _e179 = temp2_;
-    temp2_ = vec4<f32>(bitcast<vec4<u32>>(_e179));
-    let _e184 = temp0_;
-    let _e186 = temp2_;
-    temp0_ = (_e184 + _e186);
-    let _e190 = temp3_;
-    if (bitcast<u32>(_e190.x) != 0u) {
-        let _e201 = driver.sampler_lod[7];
-        let _e204 = textureSampleBias(tex7_, samp7_, vec2<f32>(in_generic0_.x, in_generic0_.y), _e201.x);
-        temp1_ = _e204;
-        let _e207 = temp0_;
-        let _e209 = temp1_;
-        temp0_ = (_e207 + _e209);
+    let _e114 = temp2_;
+    let _e115 = bitcast<vec4<i32>>(_e114);
+    let _e121 = textureLoad(tex6_, vec2<i32>(_e115.x, _e115.y), _e115.w);
+    temp3_ = bitcast<vec4<f32>>(_e121);
+    let _e125 = temp3_;
+    temp3_ = vec4<f32>(bitcast<vec4<u32>>(_e125));
+    let _e130 = temp0_;
+    let _e132 = temp3_;
+    temp0_ = (_e130 + _e132);
+    let _e137 = temp2_;
+    let _e140 = textureDimensions(tex6_, bitcast<i32>(_e137.x));
+    let _e144 = textureNumLevels(tex6_);
+    temp2_ = bitcast<vec4<f32>>(vec4<u32>(_e140.x, _e140.y, 0u, _e144));
+    let _e149 = temp2_;
+    temp2_ = vec4<f32>(bitcast<vec4<u32>>(_e149));
+    let _e154 = temp0_;
+    let _e156 = temp2_;
+    temp0_ = (_e154 + _e156);
+    let _e160 = temp3_;
+    if (bitcast<u32>(_e160.x) != 0u) {
+        let _e169 = textureSample(tex7_, samp7_, vec2<f32>(in_generic0_.x, in_generic0_.y));
+        temp1_ = _e169;
+        let _e172 = temp0_;
+        let _e174 = temp1_;
+        temp0_ = (_e172 + _e174);
     }
-    let _e213 = temp0_;
-    out0_ = _e213;
-    let _e216 = out0_;
-    return Output(_e216);
+    let _e178 = temp0_;
+    out0_ = _e178;
+    let _e181 = out0_;
+    return Output(_e181);
 }

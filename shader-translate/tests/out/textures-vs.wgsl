@@ -17,12 +17,12 @@ struct DriverUniforms {
 var tex0_: texture_2d<f32>;
 @group(0) @binding(33) 
 var samp0_: sampler;
-@group(0) @binding(16) 
-var<uniform> driver: DriverUniforms;
 @group(0) @binding(34) 
 var tex1_: texture_depth_2d;
 @group(0) @binding(35) 
 var samp1_: sampler_comparison;
+@group(0) @binding(16) 
+var<uniform> driver: DriverUniforms;
 
 @vertex 
 fn main(@location(0) in0_: vec4<f32>) -> Output {
@@ -30,15 +30,14 @@ fn main(@location(0) in0_: vec4<f32>) -> Output {
     var temp0_: vec4<f32>;
     var temp1_: vec4<f32>;
 
-    let _e8 = driver.sampler_lod[0];
-    let _e11 = textureSampleLevel(tex0_, samp0_, vec2<f32>(in0_.x, in0_.y), _e8.x);
-    temp0_ = _e11;
-    let _e19 = textureSampleCompareLevel(tex1_, samp1_, vec2<f32>(in0_.x, in0_.y), in0_.z);
-    temp1_ = vec4(_e19);
-    let _e23 = temp0_;
-    let _e25 = temp1_;
-    out0_ = ((_e23 * _e25) + in0_);
-    let _e30 = out0_;
-    let _e37 = driver.flip_y;
-    return Output(vec4<f32>(_e30.x, (_e30.y * _e37), ((_e30.z + _e30.w) * 0.5f), _e30.w));
+    let _e6 = textureSampleLevel(tex0_, samp0_, vec2<f32>(in0_.x, in0_.y), 0.0);
+    temp0_ = _e6;
+    let _e14 = textureSampleCompareLevel(tex1_, samp1_, vec2<f32>(in0_.x, in0_.y), in0_.z);
+    temp1_ = vec4(_e14);
+    let _e18 = temp0_;
+    let _e20 = temp1_;
+    out0_ = ((_e18 * _e20) + in0_);
+    let _e25 = out0_;
+    let _e32 = driver.flip_y;
+    return Output(vec4<f32>(_e25.x, (_e25.y * _e32), ((_e25.z + _e25.w) * 0.5f), _e25.w));
 }

@@ -194,6 +194,8 @@ fn sampler_options(
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {
         let Some(s) = s else { continue };
+        let bias = s.desc.lod_bias.get();
+        o.lod_bias = bias != 0.0 && bias.is_finite();
         if o.depth {
             let f = s.desc.flags;
             o.fixed_level =

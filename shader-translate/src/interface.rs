@@ -17,14 +17,16 @@
 //! | binding | resource |
 //! | --- | --- |
 //! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>` (a read-only storage buffer when `n` > [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS), see [`ConstantBuffer::storage`]); `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
-//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (288 bytes) |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (544 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
 //!
 //! # Vertex inputs and varyings
 //!
-//! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`
-//! (missing components filled with (0, 0, 0, 1) by the vertex fetch).
+//! VS `IN[i]` is `@location(i)`: vertex element `i`, read as `vec4<f32>`,
+//! or `vec4<i32>`/`vec4<u32>` for integer elements
+//! ([`Options::input_kinds`](crate::Options::input_kinds)), missing
+//! components filled with (0, 0, 0, 1) by the vertex fetch.
 //! Varyings (VS outputs, FS inputs) are `vec4<f32>`. A fragment shader's
 //! varyings take the locations [`fragment_varying_locations`] gives: the
 //! fixed table of [`varying_location`], the same in every shader, when each
@@ -139,29 +141,38 @@ pub struct DriverUniforms {
     /// constant part in window depth (`units · r`), the slope factor, the
     /// clamp (0: none), and an unused lane.
     pub polygon_offset: [f32; 4],
+    /// Per sampler unit of the stage: the sampler state's LOD bias,
+    /// minimum and maximum LOD, and an unused lane (WebGPU samplers have
+    /// no bias, and shaders that pick levels themselves need the clamps).
+    /// Uniforms rather than translation options, so sampler states do not
+    /// multiply shader variants.
+    pub sampler_lod: [[f32; 4]; crate::limits::MAX_SAMPLERS as usize],
 }
 
 impl DriverUniforms {
     /// Size of the uniform buffer in bytes.
-    pub const SIZE: u64 = 288;
+    pub const SIZE: u64 = 544;
 
     /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
     /// `alpha_ref`, `point_size`, then the 32 stipple rows as
     /// little-endian u32s (`array<vec4<u32>, 8>`), then the 8 clip planes
     /// as little-endian f32s (`array<vec4<f32>, 8>`), then the polygon
-    /// offset (`vec4<f32>`).
-    pub fn to_bytes(&self) -> [u8; 288] {
-        let mut out = [0u8; 288];
+    /// offset (`vec4<f32>`), then the 16 units' LOD state
+    /// (`array<vec4<f32>, 16>`).
+    pub fn to_bytes(&self) -> [u8; 544] {
+        let mut out = [0u8; 544];
         let floats =
             [self.flip_y, self.fb_height, self.alpha_ref, self.point_size].map(f32::to_bits);
         let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
         let offset = self.polygon_offset.map(f32::to_bits);
+        let lod = self.sampler_lod.iter().flatten().map(|f| f.to_bits());
         for (chunk, v) in out.chunks_exact_mut(4).zip(
             floats
                 .into_iter()
                 .chain(self.polygon_stipple)
                 .chain(planes)
-                .chain(offset),
+                .chain(offset)
+                .chain(lod),
         ) {
             chunk.copy_from_slice(&v.to_le_bytes());
         }
@@ -179,6 +190,7 @@ impl Default for DriverUniforms {
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
             polygon_offset: [0.0; 4],
+            sampler_lod: [[0.0, -1000.0, 1000.0, 0.0]; crate::limits::MAX_SAMPLERS as usize],
         }
     }
 }
@@ -198,9 +210,9 @@ pub enum Usage {
     /// A built-in (position, depth, front-facing…).
     BuiltIn(BuiltIn),
     /// Accepted and ignored: `PSIZE` (unless [`Options::point_size`](crate::Options::point_size)
-    /// reads it), `EDGEFLAG` outputs (see
-    /// `docs/gl-conventions.md`), `CLIPVERTEX` (read only for the clip
-    /// distances of [`Options::clip_planes`](crate::Options::clip_planes)),
+    /// reads it), `EDGEFLAG` outputs (see `docs/gl-conventions.md`),
+    /// `CLIPVERTEX` and `CLIPDIST` (read only for the clip distances of
+    /// [`Options::clip_planes`](crate::Options::clip_planes)),
     /// and VS varyings the linked fragment shader
     /// does not read (or, unlinked, outside the fixed table).
     Dropped,
@@ -488,8 +500,12 @@ mod tests {
             polygon_stipple: std::array::from_fn(|i| i as u32 * 3),
             clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
             polygon_offset: [1.5, 2.0, -0.25, 0.0],
+            sampler_lod: std::array::from_fn(|i| [i as f32, -1.0, 9.0, 0.0]),
         }
         .to_bytes();
+        assert_eq!(bytes.get(288..292), Some(&0.0f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(528..532), Some(&15.0f32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(536..540), Some(&9.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(..4), Some(&(-1.0f32).to_le_bytes()[..]));
         assert_eq!(bytes.get(4..8), Some(&240.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(8..12), Some(&0.5f32.to_le_bytes()[..]));

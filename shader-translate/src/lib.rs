@@ -25,7 +25,7 @@
 //! returns passes wgpu's own validation.
 //!
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
-//! (geometry, tessellation and compute stages, clip distances, stencil export,
+//! (geometry, tessellation and compute stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
 //! [`ErrorKind::Unsupported`], naming the construct. The few GL features that
 //! are accepted and dropped (point size, edge flag and clip vertex outputs) are

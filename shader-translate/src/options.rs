@@ -2,7 +2,7 @@
 //! give identical modules, so `(text hash, Options)` is a pipeline cache key.
 
 use crate::interface::Varying;
-use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
+use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 
 /// Renderer state baked into a translated module.
 ///
@@ -47,7 +47,8 @@ pub struct Options {
     /// `i`'s being `dot(v, clip_planes[i])` (driver uniforms) for the
     /// `CLIPVERTEX` output `v`, else the `POSITION` output, as the guest
     /// wrote it (before the GL → WebGPU clip-space conversion); disabled
-    /// planes get 1 (never clipped).
+    /// planes get 1 (never clipped). A VS that writes `CLIPDIST` registers
+    /// gives its own distances for the enabled planes instead.
     pub clip_planes: u8,
     /// Number of bound colour buffers (at least 1): with
     /// `FS_COLOR0_WRITES_ALL_CBUFS`, colour 0 is written to locations
@@ -99,6 +100,12 @@ pub struct Options {
     /// locations are [`Interface::captures`](crate::Interface::captures).
     /// Empty: no extra outputs.
     pub captures: Vec<Capture>,
+    /// VS only, per vertex attribute (`IN[i]`): the channel type the
+    /// vertex element's format fetches. Integer attributes (GL's
+    /// `glVertexAttribIPointer`: `*_SINT`/`*_UINT` elements) are declared
+    /// `vec4<i32>`/`vec4<u32>` (WebGPU requires the shader type to match the
+    /// vertex format) and their bits reach the register unchanged.
+    pub input_kinds: [ColorKind; MAX_VERTEX_ATTRIBUTES as usize],
 }
 
 /// The size a vertex shader gives the points it feeds (Vulkan reads it
@@ -178,11 +185,12 @@ impl Default for Options {
             point_size: PointSize::Unwritten,
             dual_source_blend: false,
             captures: Vec::new(),
+            input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
         }
     }
 }
 
-/// The channel type of a colour render target.
+/// The channel type of a colour render target or vertex attribute.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ColorKind {
     /// Float, normalised or sRGB channels.
@@ -290,8 +298,22 @@ pub struct SamplerOptions {
     /// only with implicit or zero LOD.
     pub fixed_level: bool,
     /// How lookups on an integer view address its texels (see
-    /// [`IntegerSampling`]); ignored for other views.
+    /// [`IntegerSampling`]), and shadow lookups under `nearest_compare`;
+    /// ignored for other views.
     pub integer: IntegerSampling,
+    /// The unit's sampler compares with this function and filters nearest
+    /// (minification, magnification, and the mip filter nearest or none):
+    /// shadow lookups on non-cube targets then load the texel that
+    /// nearest filtering picks (as for integer views, `integer` giving the
+    /// wraps, border and mip filter) and compare it with the
+    /// reference in the shader, exactly, at any LOD (WebGPU compares only
+    /// at implicit or zero LOD).
+    pub nearest_compare: Option<CompareFunction>,
+    /// The unit's sampler has a LOD bias (its value is
+    /// [`DriverUniforms::sampler_lod`](crate::interface::DriverUniforms::sampler_lod)`[i].x`):
+    /// float views' lookups add it (WebGPU samplers have none). Without
+    /// it they are left as they are, reading no uniform.
+    pub lod_bias: bool,
 }
 
 /// The sampler state an integer view is read with. WebGPU cannot sample
@@ -307,11 +329,10 @@ pub struct IntegerSampling {
     /// The border colour's bits (read where a `ClampToBorder` axis is out
     /// of range).
     pub border: [u32; 4],
-    /// The min filter picks the nearest mip level (else level 0 only).
+    /// The min filter picks the nearest mip level (else level 0 only),
+    /// under the sampler's LOD bias and clamps
+    /// ([`DriverUniforms::sampler_lod`](crate::interface::DriverUniforms::sampler_lod)).
     pub mipmap: bool,
-    /// The sampler's LOD bias, minimum and maximum LOD (`f32` bits; a
-    /// value that is not finite means no bias, no clamp).
-    pub lod: [u32; 3],
 }
 
 /// A texture wrap mode, as nearest filtering applies it.
@@ -359,8 +380,9 @@ impl SamplerOptions {
             wrap: [Wrap::Repeat; 3],
             border: [0; 4],
             mipmap: false,
-            lod: [0; 3],
         },
+        nearest_compare: None,
+        lod_bias: false,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -551,7 +551,7 @@ impl<'a> Parser<'a> {
             target = Some(self.named("texture target", TextureTarget::from_name)?.0);
             while self.peek_punct(',')? && tex_offsets.len() < 4 {
                 self.next()?;
-                tex_offsets.push(self.src()?);
+                tex_offsets.push(self.tex_offset()?);
             }
         }
         if info.memory {
@@ -601,17 +601,7 @@ impl<'a> Parser<'a> {
         let reg = self.register()?;
         let mut swizzle = [Component::X, Component::Y, Component::Z, Component::W];
         if self.eat('.')? {
-            let (letters, span) = self.word("a swizzle")?;
-            let mut chars = letters.chars();
-            for lane in &mut swizzle {
-                *lane = chars
-                    .next()
-                    .and_then(Component::from_char)
-                    .ok_or_else(|| unknown("swizzle", letters, span))?;
-            }
-            if chars.next().is_some() {
-                return Err(unknown("swizzle", letters, span));
-            }
+            self.swizzle_letters(&mut swizzle)?;
         }
         if abs {
             self.expect('|', "`|` closing an absolute value")?;
@@ -623,6 +613,39 @@ impl<'a> Parser<'a> {
             abs,
             span: start.until(&self.span_to_here()),
         })
+    }
+
+    /// A texel offset operand: a register and three swizzle letters
+    /// (`IMM[0].xyz`, as Mesa's TGSI dump writes them); lane w reads w.
+    fn tex_offset(&mut self) -> Result<Src, Error> {
+        let reg = self.register()?;
+        self.expect('.', "`.` and the three lanes of a texel offset")?;
+        let mut swizzle = [Component::X, Component::Y, Component::Z];
+        self.swizzle_letters(&mut swizzle)?;
+        let [x, y, z] = swizzle;
+        Ok(Src {
+            reg,
+            swizzle: [x, y, z, Component::W],
+            negate: false,
+            abs: false,
+            span: reg.span.until(&self.span_to_here()),
+        })
+    }
+
+    /// Exactly `lanes.len()` swizzle letters.
+    fn swizzle_letters(&mut self, lanes: &mut [Component]) -> Result<(), Error> {
+        let (letters, span) = self.word("a swizzle")?;
+        let mut chars = letters.chars();
+        for lane in lanes.iter_mut() {
+            *lane = chars
+                .next()
+                .and_then(Component::from_char)
+                .ok_or_else(|| unknown("swizzle", letters, span))?;
+        }
+        if chars.next().is_some() {
+            return Err(unknown("swizzle", letters, span));
+        }
+        Ok(())
     }
 
     fn register(&mut self) -> Result<Register, Error> {
@@ -828,6 +851,22 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn parses_texel_offsets_with_three_lanes() {
+        let p = parse("FRAG\nTXF TEMP[0], IN[0], SAMP[0], 2D, IMM[1].yzx\nEND").unwrap();
+        let offset = p.instructions.first().unwrap().tex_offsets.first().unwrap();
+        assert_eq!(offset.reg.file, File::Immediate);
+        assert_eq!(offset.reg.index, Index::Direct(1));
+        assert_eq!(
+            offset.swizzle,
+            [Component::Y, Component::Z, Component::X, Component::W]
+        );
+        for bad in ["IMM[1].xyzw", "IMM[1].xy", "IMM[1]"] {
+            let text = format!("FRAG\nTEX TEMP[0], IN[0], SAMP[0], 2D, {bad}\nEND");
+            assert!(parse(&text).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod draw_setup;
 use draw_setup::*;
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap};
-use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, TextureTarget};
+use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface, VertexBuffer,
     VertexElement, Viewport,
@@ -24,6 +24,31 @@ fn flat_shading_uses_the_last_vertex() {
     let stats = r
         .submit(ctx, &triangle_stream(true, true, CullFace::NONE))
         .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // BGRA: the last vertex is blue.
+    for (x, y) in [(1, 1), (8, 8), (14, 14), (1, 14)] {
+        assert_eq!(pixel(&mut r, x, y), [255, 0, 0, 255], "pixel {x},{y}");
+    }
+}
+
+/// GLSL `flat` inputs (`CONSTANT` interpolation) take GL's last provoking
+/// vertex under smooth shading too, not only colours under `flatshade`.
+#[test]
+fn flat_varyings_use_the_last_vertex_without_flatshade() {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let mut stream = triangle_stream(false, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    shader(
+        &mut e,
+        31,
+        ShaderStage::FRAGMENT,
+        "FRAG\nDCL IN[0], COLOR, CONSTANT\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0]\n  1: END\n",
+    );
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
     // BGRA: the last vertex is blue.
     for (x, y) in [(1, 1), (8, 8), (14, 14), (1, 14)] {

@@ -690,3 +690,95 @@ fn packed_float_targets_clear_and_draw() {
     let caps = Renderer::new(gpu()).caps_v2();
     assert!(caps.v1.render.contains(format.0));
 }
+
+/// The colour the full-target triangle gets from one integer attribute
+/// (one instance, divisor 1) of `format` holding `bytes`, converted by the
+/// VS with `convert` (`I2F`/`U2F`) and scaled by 1/255 (BGRA read back).
+fn integer_attribute_color(format: Format, bytes: &[u8], stride: u32, convert: &str) -> [u8; 4] {
+    use guest_protocol::le::Le32;
+    use guest_protocol::virgl::{DrawVbo, VertexBuffer, VertexElement};
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    buffer_with(&mut r, ctx, ResId(3), bytes.to_vec());
+    let mut stream = triangle_stream(true, true, CullFace::NONE);
+    let mut e = Encoder::new();
+    shader(
+        &mut e,
+        30,
+        ShaderStage::VERTEX,
+        &format!(
+            "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\nDCL TEMP[0]\n\
+             IMM[0] FLT32 {{0.003921569, 0.0, 0.0, 0.0}}\n  0: MOV OUT[0], IN[0]\n\
+             1: {convert} TEMP[0], IN[1]\n  2: MUL OUT[1], TEMP[0], IMM[0].xxxx\n  3: END\n"
+        ),
+    );
+    let element = |divisor: u32, buffer: u32, format: Format| VertexElement {
+        src_offset: Le32::new(0),
+        instance_divisor: Le32::new(divisor),
+        vertex_buffer_index: Le32::new(buffer),
+        src_format: Le32::new(format.0),
+    };
+    let elements = [
+        element(0, 0, Format::R32G32B32A32_FLOAT),
+        element(1, 1, format),
+    ];
+    e.push(&Command::CreateObject(CreateObject::VertexElements {
+        handle: 20,
+        elements: &elements,
+    }))
+    .unwrap();
+    e.push(&Command::BindObject {
+        object_type: ObjectType::VERTEX_ELEMENTS,
+        handle: 20,
+    })
+    .unwrap();
+    let vbs = [
+        VertexBuffer {
+            stride: Le32::new(32),
+            offset: Le32::new(0),
+            res: Le32::new(2),
+        },
+        VertexBuffer {
+            stride: Le32::new(stride),
+            offset: Le32::new(0),
+            res: Le32::new(3),
+        },
+    ];
+    e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    e.push(&Command::DrawVbo(DrawVbo {
+        instance_count: 1,
+        ..full_draw()
+    }))
+    .unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let stats = r.submit(ctx, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    pixel(&mut r, 8, 8)
+}
+
+/// Integer vertex attributes (`*_SINT`/`*_UINT` elements, GL's
+/// `glVertexAttribIPointer`) reach the shader as integers, fetched by wgpu
+/// or decoded on the CPU (3-component 16-bit), missing lanes (0, 0, 0, 1).
+#[test]
+fn integer_vertex_attributes_keep_their_values() {
+    let words = |v: [i32; 4]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    // R, G, B, A = 51, 102, 255, 255 → BGRA (255, 102, 51, 255).
+    let want = [255, 102, 51, 255];
+    let got = integer_attribute_color(
+        Format::R32G32B32A32_SINT,
+        &words([51, 102, 255, 255]),
+        16,
+        "I2F",
+    );
+    assert_eq!(got, want, "R32G32B32A32_SINT");
+    let got = integer_attribute_color(Format::R8G8B8A8_UINT, &[51, 102, 255, 255], 4, "U2F");
+    assert_eq!(got, want, "R8G8B8A8_UINT");
+    // Negative red clamps to 0; alpha is the integer 1 (1/255).
+    let halves: Vec<u8> = [-51i16, 102, 255, 0]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let got = integer_attribute_color(Format::R16G16B16_SINT, &halves, 8, "I2F");
+    assert_eq!(got, [255, 102, 0, 1], "R16G16B16_SINT (CPU decoded)");
+}

@@ -197,6 +197,14 @@ fn round_even(x: f32) -> f32 {
 /// Every opcode case.
 fn cases() -> Vec<Case> {
     let std = frows_std();
+    // Comparisons also see NaN: only "not equal" is true for it (GLSL's
+    // `!=` and `isnan(x)` as `x != x`).
+    let mut cmp = std.clone();
+    cmp.push([
+        [f32::NAN, 1.0, f32::NAN, 0.0],
+        [f32::NAN, f32::NAN, 1.0, 0.0],
+        [0.0; 4],
+    ]);
     let pos = positive_rows();
     let mut v = vec![
         fcw("MOV", "MOV TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a),
@@ -223,12 +231,12 @@ fn cases() -> Vec<Case> {
         ),
         fcw("LRP", "LRP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| a * b + (1.0 - a) * c),
         fcw("CMP", "CMP TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 0.0, |a, b, c| if a < 0.0 { b } else { c }),
-        fcw("SLT", "SLT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a < b)),
-        fcw("SGE", "SGE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a >= b)),
-        fcw("SEQ", "SEQ TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a == b)),
-        fcw("SNE", "SNE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a != b)),
-        fcw("SGT", "SGT TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a > b)),
-        fcw("SLE", "SLE TEMP[3], TEMP[0], TEMP[1]", &std, 0.0, |a, b, _| b2f(a <= b)),
+        fcw("SLT", "SLT TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a < b)),
+        fcw("SGE", "SGE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a >= b)),
+        fcw("SEQ", "SEQ TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a == b)),
+        fcw("SNE", "SNE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a != b)),
+        fcw("SGT", "SGT TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a > b)),
+        fcw("SLE", "SLE TEMP[3], TEMP[0], TEMP[1]", &cmp, 0.0, |a, b, _| b2f(a <= b)),
         frep("RCP", "RCP TEMP[3], TEMP[0].xxxx", &std, 1e-5, |a, _| 1.0 / a),
         frep("RSQ", "RSQ TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| 1.0 / a.sqrt()),
         frep("SQRT", "SQRT TEMP[3], TEMP[0].xxxx", &pos, 1e-5, |a, _| a.sqrt()),
@@ -293,19 +301,19 @@ fn cases() -> Vec<Case> {
         fcw("MOV_SAT", "MOV_SAT TEMP[3], TEMP[0]", &std, 0.0, |a, _, _| a.clamp(0.0, 1.0)),
         fcw("MAD_SAT", "MAD_SAT TEMP[3], TEMP[0], TEMP[1], TEMP[2]", &std, 1e-5, |a, b, c| (a * b + c).clamp(0.0, 1.0)),
         fcw("DIV_SAT", "DIV_SAT TEMP[3], TEMP[0], TEMP[1]", &std, 1e-5, |a, b, _| (a / b).clamp(0.0, 1.0)),
-        case("FSEQ", "FSEQ TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSEQ", "FSEQ TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] == b[k])))
         }),
-        case("FSNE", "FSNE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSNE", "FSNE TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] != b[k])))
         }),
-        case("FSLT", "FSLT TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSLT", "FSLT TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] < b[k])))
         }),
-        case("FSGE", "FSGE TEMP[3], TEMP[0], TEMP[1]", frows(&std), Cmp::Exact, |r| {
+        case("FSGE", "FSGE TEMP[3], TEMP[0], TEMP[1]", frows(&cmp), Cmp::Exact, |r| {
             let (a, b) = (fl(r[0]), fl(r[1]));
             Some(lanes(|k| mask(a[k] >= b[k])))
         }),
@@ -968,6 +976,30 @@ fn sample(
     view: &wgpu::TextureView,
     sampler: &wgpu::Sampler,
 ) -> Vec<[f32; 4]> {
+    sample_lod(
+        op,
+        target,
+        ret,
+        coords,
+        options,
+        (view, sampler, NO_LOD_STATE),
+    )
+}
+
+/// A sampler state's LOD bias, min and max LOD (driver uniforms) that
+/// change nothing.
+const NO_LOD_STATE: [f32; 4] = [0.0, -1000.0, 1000.0, 0.0];
+
+/// [`sample`] with unit 0's view, sampler and LOD state (bias, min, max)
+/// given.
+fn sample_lod(
+    op: &str,
+    target: &str,
+    ret: &str,
+    coords: &[V],
+    options: &Options,
+    (view, sampler, lod): (&wgpu::TextureView, &wgpu::Sampler, [f32; 4]),
+) -> Vec<[f32; 4]> {
     let vs = tr(PASS_VS, &Options::default());
     let text = format!(
         "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], {target}, {ret}\nDCL CONST[0..7]\n\
@@ -977,6 +1009,7 @@ fn sample(
     let mut draw = Draw::new(&vs, &fs, coords.len() as u32, 1);
     draw.fs_res.constants.insert(0, coords.to_vec());
     draw.fs_res.textures.insert(0, (view, sampler));
+    draw.fs_res.driver.sampler_lod[0] = lod;
     draw.run().remove(0).into_iter().map(fl).collect()
 }
 
@@ -1177,6 +1210,247 @@ fn gpu_texture_opcodes() {
     );
 }
 
+/// The sampler state's LOD bias (which WebGPU samplers lack) is added to
+/// explicit LODs and biases, and scales gradients.
+#[test]
+fn gpu_sampler_lod_bias_moves_the_level() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let mip = nearest(gpu, None, false);
+    let at = |x: u8, y: u8, w: f32| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, w]);
+    let biased = |bias: f32| [bias, -1000.0, 1000.0, 0.0];
+    let red = [1.0, 0.0, 0.0, 1.0];
+    let mut biased_sampler = Options::default();
+    biased_sampler.samplers[0].lod_bias = true;
+    let run = |op: &str, coords: &[V], lod: [f32; 4]| {
+        sample_lod(
+            op,
+            "2D",
+            "FLOAT",
+            coords,
+            &biased_sampler,
+            (&view, &mip, lod),
+        )
+    };
+    let txl = "TXL TEMP[3], TEMP[0], SAMP[0], 2D";
+    let coords = [at(1, 2, 0.0), at(3, 0, 0.0)];
+    close(
+        &run(txl, &coords, biased(0.0)),
+        &[texel(1, 2), texel(3, 0)],
+        "TXL, no bias",
+    );
+    close(&run(txl, &coords, biased(1.0)), &[red; 2], "TXL, bias 1");
+    // A negative bias takes the explicit LOD 1 back to level 0.
+    let lod1 = [at(1, 2, 1.0)];
+    close(
+        &run(txl, &lod1, biased(-1.0)),
+        &[texel(1, 2)],
+        "TXL 1, bias -1",
+    );
+    // Gradients of one texel: LOD 0, with bias 1 level 1.
+    let txd = "MOV TEMP[1], IMM[0].xyyy\nMOV TEMP[2], IMM[0].yxyy\n\
+               TXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], 2D";
+    let txd = format!("IMM[0] FLT32 {{0.25, 0.0, 0.0, 0.0}}\n{txd}");
+    close(
+        &run(&txd, &coords, biased(0.0)),
+        &[texel(1, 2), texel(3, 0)],
+        "TXD, no bias",
+    );
+    close(&run(&txd, &coords, biased(1.0)), &[red; 2], "TXD, bias 1");
+}
+
+/// A 2×2 `Depth32Float` texture whose level `i` is cleared to `depths[i]`.
+fn depth_levels(gpu: &Gpu, depths: &[f32]) -> wgpu::Texture {
+    let tex = gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size: wgpu::Extent3d {
+            width: 2,
+            height: 2,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: depths.len() as u32,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Depth32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::RENDER_ATTACHMENT,
+        view_formats: &[],
+    });
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    for (level, &depth) in depths.iter().enumerate() {
+        let view = tex.create_view(&wgpu::TextureViewDescriptor {
+            base_mip_level: level as u32,
+            mip_level_count: Some(1),
+            ..Default::default()
+        });
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &view,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(depth),
+                    store: wgpu::StoreOp::Store,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+    }
+    gpu.queue.submit([encoder.finish()]);
+    tex
+}
+
+/// Shadow lookups at any LOD under a nearest-filtering comparison sampler
+/// that selects levels (`nearest_compare`): the nearest texel of the level
+/// GL picks, compared in the shader.
+#[test]
+fn gpu_shadow_lookups_with_lod_compare_the_nearest_texel() {
+    let gpu = gpu();
+    // Level 0 at depth 0.25, level 1 at 0.75; reference 0.5, LEQUAL:
+    // level 0 fails (0), level 1 passes (1).
+    let view = depth_levels(gpu, &[0.25, 0.75]).create_view(&Default::default());
+    let smp = nearest(gpu, Some(wgpu::CompareFunction::LessEqual), false);
+    let mut o = Options::default();
+    o.samplers[0].depth = true;
+    o.samplers[0].integer.mipmap = true;
+    o.samplers[0].nearest_compare = Some(CompareFunction::LessEqual);
+    let run_lod = |op: &str, coords: &[V], o: &Options, lod: [f32; 4]| {
+        sample_lod(op, "SHADOW2D", "FLOAT", coords, o, (&view, &smp, lod))
+    };
+    let run = |op: &str, coords: &[V], o: &Options| run_lod(op, coords, o, NO_LOD_STATE);
+    let lod = |l: f32| f([0.25, 0.75, 0.5, l]);
+    let txl = "TXL TEMP[3], TEMP[0], SAMP[0], SHADOW2D";
+    close(
+        &run(txl, &[lod(0.0), lod(1.0)], &o),
+        &[[0.0; 4], [1.0; 4]],
+        "TXL",
+    );
+    // Gradients of one texel (LOD 0) and of two (LOD 1).
+    let txd = |g: f32| {
+        format!(
+            "IMM[0] FLT32 {{{g}, 0.0, 0.0, 0.0}}\nMOV TEMP[1], IMM[0].xyyy\n\
+             MOV TEMP[2], IMM[0].yxyy\nTXD TEMP[3], TEMP[0], TEMP[1], TEMP[2], SAMP[0], SHADOW2D"
+        )
+    };
+    close(&run(&txd(0.5), &[lod(0.0)], &o), &[[0.0; 4]], "TXD LOD 0");
+    close(&run(&txd(1.0), &[lod(0.0)], &o), &[[1.0; 4]], "TXD LOD 1");
+    // GREATER flips the results; TXP divides the coordinates and the
+    // reference by w (the sampler's LOD range pins level 1: 0.5 > 0.75
+    // fails, the undivided 1.0 would pass).
+    let mut greater = o.clone();
+    greater.samplers[0].nearest_compare = Some(CompareFunction::Greater);
+    close(
+        &run(txl, &[lod(0.0), lod(1.0)], &greater),
+        &[[1.0; 4], [0.0; 4]],
+        "TXL, GREATER",
+    );
+    close(
+        &run_lod(
+            "TXP TEMP[3], TEMP[0], SAMP[0], SHADOW2D",
+            &[f([0.5, 1.5, 1.0, 2.0])],
+            &greater,
+            [0.0, 1.0, 1.0, 0.0],
+        ),
+        &[[0.0; 4]],
+        "TXP, GREATER at level 1",
+    );
+}
+
+/// Texel offsets: the constant offset of a filtered lookup, added to the
+/// coordinates of a texel load (from any register), and to the position of
+/// an integer view's nearest-texel load before it wraps.
+#[test]
+fn gpu_texel_offsets_move_lookups_and_loads() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    let mip = nearest(gpu, None, false);
+    let centre = |x: u8, y: u8| f([(x as f32 + 0.5) / 4.0, (y as f32 + 0.5) / 4.0, 0.0, 0.0]);
+    // IMM[0].zxy = (2, 1, -1).
+    let imm = "IMM[0] INT32 {1, -1, 2, 0}";
+    let run = |op: &str, coords: &[V], sampler: &wgpu::Sampler| {
+        let op = format!("{imm}\n{op}");
+        sample(
+            &op,
+            "2D",
+            "FLOAT",
+            coords,
+            &Options::default(),
+            &view,
+            sampler,
+        )
+    };
+    let got = run(
+        "TEX TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].zxy",
+        &[centre(0, 0), centre(1, 2)],
+        &smp,
+    );
+    close(&got, &[texel(2, 1), texel(3, 3)], "TEX offset");
+    // TXL at level 0 with the offset (-1, 2) picked by another swizzle.
+    let got = run(
+        "TXL TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].yzw",
+        &[centre(2, 0), centre(1, 1)],
+        &mip,
+    );
+    close(&got, &[texel(1, 2), texel(0, 3)], "TXL offset");
+    // TXF: immediate and register offsets; level 1 is all red.
+    let fetch = [i([0, 0, 0, 0]), i([1, 1, 0, 0]), i([-1, -1, 0, 1])];
+    let want = [texel(2, 1), texel(3, 2), [1.0, 0.0, 0.0, 1.0]];
+    let got = run(
+        "TXF TEMP[3], TEMP[0], SAMP[0], 2D, IMM[0].zxy",
+        &fetch,
+        &smp,
+    );
+    close(&got, &want, "TXF offset");
+    let got = run(
+        "MOV TEMP[1], IMM[0]\nTXF TEMP[3], TEMP[0], SAMP[0], 2D, TEMP[1].zxy",
+        &fetch,
+        &smp,
+    );
+    close(&got, &want, "TXF register offset");
+    // A filtered lookup takes only constant offsets.
+    let text = format!(
+        "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D, FLOAT\nDCL TEMP[0]\n{imm}\nMOV TEMP[0], IMM[0]\n\
+         TEX OUT[0], IN[0], SAMP[0], 2D, TEMP[0].xyz\nEND\n"
+    );
+    let err = shader_translate::translate(&text, &Options::default()).unwrap_err();
+    assert!(
+        matches!(err.kind(), shader_translate::ErrorKind::Unsupported(_)),
+        "{err}"
+    );
+
+    // Integer view: REPEAT wraps the moved position.
+    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend(words([x, y, 100, 7]));
+        }
+    }
+    let itex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0]);
+    let iview = itex.create_view(&Default::default());
+    let op = format!("{imm}\nTEX TEMP[2], TEMP[0], SAMP[0], 2D, IMM[0].zxy\nU2F TEMP[3], TEMP[2]");
+    let got = sample(
+        &op,
+        "2D",
+        "UINT",
+        &[centre(1, 2), centre(3, 3)],
+        &Options::default(),
+        &iview,
+        &smp,
+    );
+    close(
+        &got,
+        &[[3.0, 3.0, 100.0, 7.0], [1.0, 0.0, 100.0, 7.0]],
+        "integer view offset",
+    );
+}
+
 #[test]
 fn gpu_shadow_and_integer_textures() {
     let gpu = gpu();
@@ -1358,22 +1632,34 @@ fn gpu_integer_views_are_sampled_by_nearest_texel_loads() {
     let got = run(txl, &[lod(1.0), lod(0.4)], &options);
     close(&got, &[[1.0, 2.0, 100.0, 7.0]; 2], "TXL, no mip filter");
     options.samplers[0].integer.mipmap = true;
-    options.samplers[0].integer.lod = [0.0f32, 0.0, 1000.0].map(f32::to_bits);
     let got = run(txl, &[lod(1.0), lod(0.4)], &options);
     close(
         &got,
         &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
         "TXL, nearest mip",
     );
-    // LOD parameters that are not finite (guest sampler state) translate
-    // as no bias and no clamp.
-    options.samplers[0].integer.lod =
-        [f32::NAN, f32::INFINITY, f32::NEG_INFINITY].map(f32::to_bits);
-    let got = run(txl, &[lod(1.0), lod(0.4)], &options);
+    // The sampler's LOD state (driver uniforms): a bias of 1 takes LOD 0.4
+    // to level 1, a maximum LOD of 0 keeps LOD 1 at level 0.
+    let with_lod = |lod_state: [f32; 4]| {
+        let op = format!("{txl}\nU2F TEMP[3], TEMP[2]");
+        sample_lod(
+            &op,
+            "2D",
+            "UINT",
+            &[lod(1.0), lod(0.4)],
+            &options,
+            (&view, &smp, lod_state),
+        )
+    };
     close(
-        &got,
-        &[[9.0; 4], [1.0, 2.0, 100.0, 7.0]],
-        "TXL, non-finite LOD state",
+        &with_lod([1.0, -1000.0, 1000.0, 0.0]),
+        &[[9.0; 4]; 2],
+        "TXL, bias 1",
+    );
+    close(
+        &with_lod([0.0, -1000.0, 0.0, 0.0]),
+        &[[1.0, 2.0, 100.0, 7.0]; 2],
+        "TXL, max LOD 0",
     );
 }
 
@@ -1918,4 +2204,49 @@ fn gpu_stream_output_captures() {
             "{what} accepted"
         );
     }
+}
+
+/// `CLIPDIST` outputs (GLSL `gl_ClipDistance`) are the clip distances of
+/// the enabled planes, lane `i % 4` of register `i / 4`, instead of the
+/// user planes; disabled ones do not clip.
+#[test]
+fn gpu_clip_distance_outputs_clip_where_enabled() {
+    let fs = tr(
+        "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 2.0, 3.0, 4.0}\nMOV OUT[0], IMM[0]\nEND\n",
+        &Options::default(),
+    );
+    // Distance 0 = x, distance 1 = -1 (rejects all), distance 5 = y.
+    let vs_text = "VERT\nPROPERTY NUM_CLIPDIST_ENABLED 6\nDCL IN[0]\nDCL OUT[0], POSITION\n\
+                   DCL OUT[1], CLIPDIST[0]\nDCL OUT[2].xy, CLIPDIST[1]\n\
+                   IMM[0] FLT32 {-1.0, 0.0, 0.0, 0.0}\nMOV OUT[0], IN[0]\n\
+                   MOV OUT[1], IN[0].xxxx\nMOV OUT[1].y, IMM[0].xxxx\nMOV OUT[2].xy, IN[0].yyyy\nEND\n";
+    // A plane that would reject everything is ignored: the shader's
+    // distances replace the user planes.
+    let planes = [[0.0, 0.0, 0.0, -1.0f32]; 8];
+    let drawn = |enabled: u8| -> Vec<Vec<bool>> {
+        let opts = Options {
+            clip_planes: enabled,
+            ..Options::default()
+        };
+        let vs = tr(vs_text, &opts);
+        let mut draw = Draw::new(&vs, &fs, 4, 4);
+        draw.vs_res.driver.clip_planes = planes;
+        let pixels = draw.run().remove(0);
+        pixels
+            .chunks(4)
+            .map(|row| row.iter().map(|p| fl(*p) == [1.0, 2.0, 3.0, 4.0]).collect())
+            .collect()
+    };
+    let right = vec![vec![false, false, true, true]; 4];
+    assert_eq!(drawn(0b1), right, "distance 0");
+    // flip_y = +1: y ≥ 0 is the top half.
+    let top_right = vec![
+        vec![false, false, true, true],
+        vec![false, false, true, true],
+        vec![false; 4],
+        vec![false; 4],
+    ];
+    assert_eq!(drawn(0b10_0001), top_right, "distances 0 and 5");
+    assert_eq!(drawn(0b10), vec![vec![false; 4]; 4], "distance 1");
+    assert_eq!(drawn(0), vec![vec![true; 4]; 4], "none enabled");
 }

@@ -308,7 +308,15 @@ impl Lowerer<'_> {
         truth: Truth,
     ) -> Result<Value, Error> {
         let [a, b] = self.srcs::<2>(inst, kind)?;
-        let cond = self.binary(op, a, b);
+        // Float "not equal" is unordered in TGSI (and GLSL): true when
+        // either side is NaN, so `isnan(x)` (`x != x`) works. WGSL's `!=`
+        // is ordered on some backends, `!(a == b)` never is.
+        let cond = if op == B::NotEqual && kind == F {
+            let equal = self.binary(B::Equal, a, b);
+            self.unary(naga::UnaryOperator::LogicalNot, equal)
+        } else {
+            self.binary(op, a, b)
+        };
         let (yes, no, out) = match truth {
             Truth::One => (self.splat_f32(1.0), self.splat_f32(0.0), F),
             Truth::Mask => {

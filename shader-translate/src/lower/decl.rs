@@ -161,13 +161,13 @@ impl Lowerer<'_> {
                     | PropertyName::MulZeroWins
                     | PropertyName::FsPostDepthCoverage
                     | PropertyName::FsBlendEquationAdvanced
-                    | PropertyName::NumClipdistEnabled
                     | PropertyName::NumCulldistEnabled),
                     PropertyValue::Uint(v),
                 ) if v != 0 => return reject(name.name()),
                 // Hints with no effect on results (early depth, depth
-                // layout, separable, UCP prohibition) and other stages'
-                // properties are ignored.
+                // layout, separable, UCP prohibition, the number of clip
+                // distances: `clip_planes` says which ones clip) and other
+                // stages' properties are ignored.
                 _ => {}
             }
         }

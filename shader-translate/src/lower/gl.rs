@@ -39,9 +39,24 @@ pub(crate) enum DriverField {
     ClipPlanes = 5,
     /// `vec4<f32>`: the polygon offset (units · r, factor, clamp).
     PolygonOffset = 6,
+    /// `array<vec4<f32>, 16>`: per unit, the sampler's LOD bias, min, max.
+    SamplerLod = 7,
 }
 
+/// Sampler units with a LOD state in the driver uniforms.
+const SAMPLER_UNITS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(15);
+
 impl Lowerer<'_> {
+    /// The LOD state of sampler unit `unit`: `vec4<f32>` (bias, min LOD,
+    /// max LOD, unused) from the driver uniforms.
+    pub(crate) fn sampler_lod(&mut self, unit: u32) -> Handle<Expression> {
+        let var = self.driver_var();
+        let base = self.global_ptr(var);
+        let units = self.lane(base, DriverField::SamplerLod as u32);
+        let ptr = self.lane(units, unit);
+        self.load(ptr)
+    }
+
     /// Loads a driver-uniform f32 field.
     pub(crate) fn driver_uniform(&mut self, field: DriverField) -> Handle<Expression> {
         let var = self.driver_var();
@@ -96,6 +111,17 @@ impl Lowerer<'_> {
                     ty: plane_ty,
                     binding: None,
                     offset: 272,
+                });
+                let lod_ty = self.ty(TypeInner::Array {
+                    base: plane_ty,
+                    size: naga::ArraySize::Constant(SAMPLER_UNITS),
+                    stride: 16,
+                });
+                members.push(StructMember {
+                    name: Some("sampler_lod".to_owned()),
+                    ty: lod_ty,
+                    binding: None,
+                    offset: 288,
                 });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(
@@ -220,13 +246,13 @@ impl Lowerer<'_> {
                 self.bitcast(x, Kind::Uint)
             }
             Source::Zero => self.splat_f32(0.0),
-            Source::ClipDistances(var) => self.clip_distances(var),
             Source::PointSize(Some(var)) => {
                 let ptr = self.local_ptr(var);
                 let x = self.lane(ptr, 0);
                 self.load(x)
             }
             Source::PointSize(None) => self.driver_uniform(DriverField::PointSize),
+            Source::ClipDistances { vertex, written } => self.clip_distances(vertex, written),
             Source::OffsetDepth => self.offset_depth(),
             Source::Capture {
                 var,
@@ -285,16 +311,25 @@ impl Lowerer<'_> {
         self.math(MathFunction::Saturate, &[depth])
     }
 
-    /// The eight clip distances of [`crate::Options::clip_planes`]:
-    /// `dot(v, clip_planes[i])` for the enabled planes (`v` the
-    /// `CLIPVERTEX` or `POSITION` register as written), 1 for the others.
-    fn clip_distances(&mut self, var: Option<Handle<naga::LocalVariable>>) -> Handle<Expression> {
-        let v = match var {
-            Some(var) => {
+    /// The eight clip distances of [`crate::Options::clip_planes`], 1 for
+    /// the planes not enabled. A shader that writes `CLIPDIST` registers
+    /// gives enabled distance `i` as lane `i % 4` of `CLIPDIST[i / 4]` (1
+    /// where it does not write that register), as Gallium uses them instead
+    /// of the user planes; otherwise distance `i` is `dot(v,
+    /// clip_planes[i])`, `v` the `CLIPVERTEX` or `POSITION` register as
+    /// written.
+    fn clip_distances(
+        &mut self,
+        vertex: Option<Handle<naga::LocalVariable>>,
+        written: [Option<Handle<naga::LocalVariable>>; 2],
+    ) -> Handle<Expression> {
+        let from_shader = written.iter().any(Option::is_some);
+        let v = match vertex {
+            Some(var) if !from_shader => {
                 let ptr = self.local_ptr(var);
                 self.load(ptr)
             }
-            None => self.splat_f32(0.0),
+            _ => self.splat_f32(0.0),
         };
         let driver = self.driver_var();
         let base = self.global_ptr(driver);
@@ -303,6 +338,16 @@ impl Lowerer<'_> {
             .map(|i| {
                 if self.options.clip_planes & (1 << i) == 0 {
                     return self.f32c(1.0);
+                }
+                if from_shader {
+                    return match written.get((i / 4) as usize).copied().flatten() {
+                        Some(var) => {
+                            let ptr = self.local_ptr(var);
+                            let lane = self.lane(ptr, i % 4);
+                            self.load(lane)
+                        }
+                        None => self.f32c(1.0),
+                    };
                 }
                 let plane = self.lane(planes, i);
                 let plane = self.load(plane);
@@ -399,26 +444,14 @@ impl Lowerer<'_> {
         if self.options.color_kinds.first() != Some(&crate::ColorKind::Float) {
             return;
         }
-        let op = match func {
-            CompareFunction::Always => return,
-            CompareFunction::Never => None,
-            CompareFunction::Less => Some(BinaryOperator::Less),
-            CompareFunction::Equal => Some(BinaryOperator::Equal),
-            CompareFunction::LessEqual => Some(BinaryOperator::LessEqual),
-            CompareFunction::Greater => Some(BinaryOperator::Greater),
-            CompareFunction::NotEqual => Some(BinaryOperator::NotEqual),
-            CompareFunction::GreaterEqual => Some(BinaryOperator::GreaterEqual),
-        };
-        let pass = match op {
-            Some(op) => {
-                let ptr = self.local_ptr(color0);
-                let a = self.lane(ptr, 3);
-                let a = self.load(a);
-                let reference = self.driver_uniform(DriverField::AlphaRef);
-                self.binary(op, a, reference)
-            }
-            None => self.expr(Expression::Literal(Literal::Bool(false))),
-        };
+        if func == CompareFunction::Always {
+            return;
+        }
+        let ptr = self.local_ptr(color0);
+        let a = self.lane(ptr, 3);
+        let a = self.load(a);
+        let reference = self.driver_uniform(DriverField::AlphaRef);
+        let pass = self.compare_with(func, a, reference);
         let fail = self.unary(UnaryOperator::LogicalNot, pass);
         let mut accept = Block::new();
         accept.push(Statement::Kill, self.span);
@@ -427,6 +460,26 @@ impl Lowerer<'_> {
             accept,
             reject: Block::new(),
         });
+    }
+
+    /// `a <func> b` as a `bool` (scalars).
+    pub(crate) fn compare_with(
+        &mut self,
+        func: CompareFunction,
+        a: Handle<Expression>,
+        b: Handle<Expression>,
+    ) -> Handle<Expression> {
+        let op = match func {
+            CompareFunction::Always => return self.expr(Expression::Literal(Literal::Bool(true))),
+            CompareFunction::Never => return self.expr(Expression::Literal(Literal::Bool(false))),
+            CompareFunction::Less => BinaryOperator::Less,
+            CompareFunction::Equal => BinaryOperator::Equal,
+            CompareFunction::LessEqual => BinaryOperator::LessEqual,
+            CompareFunction::Greater => BinaryOperator::Greater,
+            CompareFunction::NotEqual => BinaryOperator::NotEqual,
+            CompareFunction::GreaterEqual => BinaryOperator::GreaterEqual,
+        };
+        self.binary(op, a, b)
     }
 
     /// Wraps the function into the module's entry point.

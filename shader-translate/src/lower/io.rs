@@ -40,9 +40,13 @@ pub(crate) enum Source {
     SampleMask(Handle<LocalVariable>),
     /// A varying the next stage reads but this one does not write.
     Zero,
-    /// VS clip distances from this register (`CLIPVERTEX`, else
-    /// `POSITION`) and the enabled user clip planes.
-    ClipDistances(Option<Handle<LocalVariable>>),
+    /// VS clip distances: the `CLIPDIST[0..2]` registers' lanes when the
+    /// shader writes any (GLSL `gl_ClipDistance`), else the enabled user
+    /// clip planes against `vertex` (`CLIPVERTEX`, else `POSITION`).
+    ClipDistances {
+        vertex: Option<Handle<LocalVariable>>,
+        written: [Option<Handle<LocalVariable>>; 2],
+    },
     /// FS depth: the fragment's own, moved by the polygon offset
     /// (`Options::polygon_offset`, shaders that write no depth).
     OffsetDepth,
@@ -232,15 +236,20 @@ impl Lowerer<'_> {
         else {
             return Err(Error::invalid("malformed IN declaration", decl.span));
         };
-        let vec4 = self.vec4_ty(Kind::Float);
         for register in decl.range.first..=decl.range.last {
             if self.stage == Stage::Vertex {
                 let binding = Self::location(register, None, None);
-                let expr = self.argument(format!("in{register}"), vec4, binding);
+                let kind = match self.options.input_kinds.get(register as usize) {
+                    Some(ColorKind::Sint) => Kind::Sint,
+                    Some(ColorKind::Uint) => Kind::Uint,
+                    _ => Kind::Float,
+                };
+                let ty = self.vec4_ty(kind);
+                let expr = self.argument(format!("in{register}"), ty, binding);
                 claim(
                     &mut self.regs.inputs,
                     register,
-                    Value::new(expr, Kind::Float),
+                    Value::new(expr, kind),
                     decl.file,
                     decl.span,
                 )?;
@@ -612,6 +621,14 @@ impl Lowerer<'_> {
                     Usage::BuiltIn(BuiltIn::PointSize)
                 }
                 Semantic::PSize | Semantic::EdgeFlag | Semantic::ClipVertex => Usage::Dropped,
+                Semantic::ClipDist if o.semantic.index >= 2 => {
+                    return Err(Error::invalid(
+                        format!("CLIPDIST[{}] (two registers hold 8)", o.semantic.index),
+                        o.span,
+                    ))
+                }
+                Semantic::ClipDist if self.options.clip_planes == 0 => Usage::Dropped,
+                Semantic::ClipDist => Usage::BuiltIn(BuiltIn::ClipDistances),
                 name if !is_varying(name) => {
                     return Err(Error::unsupported(
                         format!("vertex shader output {name}[{}]", o.semantic.index),
@@ -666,9 +683,21 @@ impl Lowerer<'_> {
                 .find(|o| o.semantic.name == Semantic::ClipVertex)
                 .or(position)
                 .map(|o| o.var);
+            let written = [0, 1].map(|index| {
+                outputs
+                    .iter()
+                    .find(|o| {
+                        o.semantic
+                            == SemanticId {
+                                name: Semantic::ClipDist,
+                                index,
+                            }
+                    })
+                    .map(|o| o.var)
+            });
             self.io.members.push(Member {
                 binding: Binding::BuiltIn(BuiltIn::ClipDistances),
-                source: Source::ClipDistances(vertex),
+                source: Source::ClipDistances { vertex, written },
             });
         }
         // Varyings the linked fragment shader reads that this one never writes.

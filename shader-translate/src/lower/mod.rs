@@ -25,6 +25,7 @@ mod io;
 mod reg;
 mod tex;
 mod tex_int;
+mod tex_offset;
 
 use crate::ast::{Instruction, Opcode, Program, Stage};
 use crate::error::Error;

@@ -178,7 +178,7 @@ impl Lowerer<'_> {
 
     /// The `vec4` value of a register. Immediates come out as literals of
     /// `kind`, already swizzled by `swizzle` when given (the flag returned).
-    fn read(
+    pub(super) fn read(
         &mut self,
         reg: &Register,
         kind: Kind,
@@ -252,7 +252,7 @@ impl Lowerer<'_> {
         Ok((value, false))
     }
 
-    fn immediate_lanes(&self, reg: &Register, index: u32) -> Result<[u32; 4], Error> {
+    pub(super) fn immediate_lanes(&self, reg: &Register, index: u32) -> Result<[u32; 4], Error> {
         self.program
             .immediates
             .get(index as usize)

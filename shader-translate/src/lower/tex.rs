@@ -1,7 +1,8 @@
 //! Texture opcodes: `TEX`, `TXP`, `TXB`, `TXL`, `TXD`, `TEX_LZ` (sampling),
 //! `TEX2`, `TXB2`, `TXL2` (the same with the reference, bias or LOD in the
 //! second operand, for cube arrays and shadow cubes), `TXF`, `TXF_LZ`
-//! (texel loads) and `TXQ` (size queries).
+//! (texel loads) and `TXQ` (size queries), with texel offsets
+//! (`tex_offset`).
 //!
 //! `SAMP[i]` and `SVIEW[i]` form unit `i`: one texture and one sampler
 //! binding. The instruction's target decides the texture type; 1D targets
@@ -39,7 +40,7 @@ pub(super) struct Shape {
     /// Lane holding the array layer.
     pub(super) layer: Option<u32>,
     /// Lane holding the depth reference.
-    reference: Option<u32>,
+    pub(super) reference: Option<u32>,
 }
 
 impl Shape {
@@ -149,9 +150,6 @@ impl Lowerer<'_> {
         let target = inst
             .target
             .ok_or_else(|| Error::invalid("texture instruction without a target", inst.span))?;
-        if let Some(offset) = inst.tex_offsets.first() {
-            return Err(Error::unsupported("texel offsets", offset.span));
-        }
         let unit = self.unit_operand(inst)?;
         let shape = Shape::of(target, inst.span)?;
         let value = match inst.opcode {
@@ -331,6 +329,14 @@ impl Lowerer<'_> {
                 .samplers
                 .get(unit as usize)
                 .is_some_and(|o| o.fixed_level);
+        // Shadow lookups compared in the shader: every one but cubes' under
+        // a nearest-filtering comparison sampler that selects levels.
+        let compare_in_shader = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .filter(|o| o.integer.mipmap && shape.shadow && shape.dim != ImageDimension::Cube)
+            .and_then(|o| o.nearest_compare);
         match inst.opcode {
             O::Txb | O::Txl if shape.uses_w() => {
                 return unsupported("lane w holds the layer or reference (TXB2/TXL2)")
@@ -342,7 +348,7 @@ impl Lowerer<'_> {
             _ if shape.reference == Some(4) && inst.opcode != O::Tex2 => {
                 return unsupported("a shadow cube array is compared with TEX2")
             }
-            _ if lod_op && shape.shadow && !fixed_level => {
+            _ if lod_op && shape.shadow && !fixed_level && compare_in_shader.is_none() => {
                 return unsupported(
                     "WebGPU compares depth only with implicit or zero LOD, and the sampler \
                      selects levels or filters by LOD",
@@ -354,6 +360,9 @@ impl Lowerer<'_> {
         let bound = self.bind(inst, unit, target, shape, true)?;
         if matches!(bound.class, TextureClass::Sint | TextureClass::Uint) {
             return self.sample_integer(inst, unit, shape, bound);
+        }
+        if let Some(func) = compare_in_shader {
+            return self.compare_nearest(inst, unit, shape, bound, func);
         }
         let depth_texels = bound.class == TextureClass::Depth && !shape.shadow;
         if depth_texels && lod_op && !fixed_level {
@@ -405,17 +414,23 @@ impl Lowerer<'_> {
                 SampleLevel::Gradient { x, y }
             }
         };
+        let level = if bound.class == TextureClass::Float {
+            self.sampler_bias(unit, level)
+        } else {
+            level
+        };
         let sampler = match bound.sampler {
             Some(s) => self.global_ptr(s),
             None => return Err(Error::invalid("sampler not bound", inst.span)),
         };
+        let offset = self.sample_offset(inst, shape)?;
         let sample = self.expr(Expression::ImageSample {
             image,
             sampler,
             gather: None,
             coordinate,
             array_index,
-            offset: None,
+            offset,
             level,
             depth_ref,
             clamp_to_edge: false,
@@ -431,6 +446,37 @@ impl Lowerer<'_> {
             self.texture_swizzle(unit, texel, Kind::Float),
             Kind::Float,
         ))
+    }
+
+    /// `level` with the unit's sampler LOD bias added when it has one
+    /// (WebGPU samplers have none; the bias is a driver uniform, so one
+    /// variant serves every nonzero bias): implicit LOD becomes a
+    /// bias (fragment shaders) and zero LOD an explicit one, gradients are
+    /// scaled by `2^bias`.
+    fn sampler_bias(&mut self, unit: u32, level: SampleLevel) -> SampleLevel {
+        let biased = self
+            .options
+            .samplers
+            .get(unit as usize)
+            .is_some_and(|o| o.lod_bias);
+        if !biased {
+            return level;
+        }
+        let lod = self.sampler_lod(unit);
+        let b = self.lane(lod, 0);
+        match level {
+            SampleLevel::Auto => SampleLevel::Bias(b),
+            SampleLevel::Zero => SampleLevel::Exact(b),
+            SampleLevel::Exact(l) => SampleLevel::Exact(self.binary(BinaryOperator::Add, l, b)),
+            SampleLevel::Bias(l) => SampleLevel::Bias(self.binary(BinaryOperator::Add, l, b)),
+            SampleLevel::Gradient { x, y } => {
+                let scale = self.math(MathFunction::Exp2, &[b]);
+                SampleLevel::Gradient {
+                    x: self.binary(BinaryOperator::Multiply, x, scale),
+                    y: self.binary(BinaryOperator::Multiply, y, scale),
+                }
+            }
+        }
     }
 
     /// Divides RECT coordinates by the level-0 size.
@@ -514,7 +560,12 @@ impl Lowerer<'_> {
         }
         let bound = self.bind(inst, unit, target, shape, false)?;
         let coord = self.src(inst, 0, Kind::Sint)?;
-        let lanes: Vec<_> = (0..shape.coords).map(|i| self.lane(coord, i)).collect();
+        let mut lanes: Vec<_> = (0..shape.coords).map(|i| self.lane(coord, i)).collect();
+        if let Some(offset) = self.texel_offset(inst, shape)? {
+            for (lane, o) in lanes.iter_mut().zip(offset) {
+                *lane = self.binary(BinaryOperator::Add, *lane, o);
+            }
+        }
         let coordinate = self.coordinate(shape, lanes, Kind::Sint);
         let array_index = shape.layer.map(|l| self.lane(coord, l));
         let w = if inst.opcode == O::TxfLz || shape.rect {

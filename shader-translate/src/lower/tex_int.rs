@@ -4,7 +4,10 @@
 //! filter incomplete): each axis wrapped by the sampler's mode, the border
 //! colour where a clamp-to-border axis leaves [0, 1], and with a
 //! `NEAREST_MIPMAP_NEAREST` sampler the level nearest the LOD, as
-//! [`IntegerSampling`] in `Options::samplers[i].integer` describes.
+//! [`IntegerSampling`] in `Options::samplers[i].integer` describes; a
+//! texel offset moves the position before it is wrapped. Shadow lookups
+//! under a nearest-filtering comparison sampler load the same texel and
+//! compare it in the shader (`compare_nearest`), at any LOD.
 
 use super::expr::Kind;
 use super::tex::{Bound, Shape};
@@ -12,7 +15,7 @@ use super::{Lowerer, Value};
 use crate::ast::{Instruction, Opcode as O, Stage};
 use crate::error::Error;
 use crate::interface::TextureClass;
-use crate::options::{IntegerSampling, Wrap};
+use crate::options::{CompareFunction, IntegerSampling, Wrap};
 use naga::{
     BinaryOperator as B, DerivativeAxis, Expression, Handle, ImageDimension, ImageQuery,
     MathFunction as M,
@@ -27,9 +30,69 @@ impl Lowerer<'_> {
         shape: Shape,
         bound: Bound,
     ) -> Result<Value, Error> {
+        let kind = if bound.class == TextureClass::Sint {
+            Kind::Sint
+        } else {
+            Kind::Uint
+        };
+        let texel = self.nearest_texel(inst, unit, shape, bound, kind)?;
+        Ok(Value::new(self.texture_swizzle(unit, texel, kind), kind))
+    }
+
+    /// A shadow lookup under a nearest-filtering comparison sampler
+    /// (`SamplerOptions::nearest_compare`): the texel nearest filtering
+    /// picks, compared with the reference (divided by `w` for `TXP`), 1 or
+    /// 0 in every lane.
+    pub(super) fn compare_nearest(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        shape: Shape,
+        bound: Bound,
+        func: CompareFunction,
+    ) -> Result<Value, Error> {
+        let depth = self.nearest_texel(inst, unit, shape, bound, Kind::Float)?;
+        let coord = self.src(inst, 0, Kind::Float)?;
+        let reference = match shape.reference {
+            Some(4) => self.src_scalar(inst, 1, Kind::Float, 0)?,
+            Some(r) => self.lane(coord, r),
+            None => {
+                return Err(Error::invalid(
+                    "shadow target without a reference",
+                    inst.span,
+                ))
+            }
+        };
+        let reference = if inst.opcode == O::Txp {
+            let w = self.lane(coord, 3);
+            self.binary(B::Divide, reference, w)
+        } else {
+            reference
+        };
+        let pass = self.compare_with(func, reference, depth);
+        let (one, zero) = (self.f32c(1.0), self.f32c(0.0));
+        let result = self.select(pass, one, zero);
+        let texel = self.splat(result);
+        Ok(Value::new(
+            self.texture_swizzle(unit, texel, Kind::Float),
+            Kind::Float,
+        ))
+    }
+
+    /// The texel GL's nearest filtering picks for a `TEX`-family lookup on
+    /// `bound` (a `vec4` of `kind`, or the depth for depth views), the
+    /// border colour where a clamp-to-border axis leaves the texture.
+    fn nearest_texel(
+        &mut self,
+        inst: &Instruction,
+        unit: u32,
+        shape: Shape,
+        bound: Bound,
+        kind: Kind,
+    ) -> Result<Handle<Expression>, Error> {
         if shape.dim == ImageDimension::Cube {
             return Err(Error::unsupported(
-                format!("{} on an integer cube texture", inst.opcode),
+                format!("{} with nearest-texel loads on a cube texture", inst.opcode),
                 inst.span,
             ));
         }
@@ -39,11 +102,6 @@ impl Lowerer<'_> {
             .get(unit as usize)
             .map(|o| o.integer)
             .unwrap_or_default();
-        let kind = if bound.class == TextureClass::Sint {
-            Kind::Sint
-        } else {
-            Kind::Uint
-        };
         let coord = self.src(inst, 0, Kind::Float)?;
         let w = (inst.opcode == O::Txp).then(|| self.lane(coord, 3));
         let lanes: Vec<_> = (0..shape.coords)
@@ -56,7 +114,8 @@ impl Lowerer<'_> {
             })
             .collect();
         let image = self.global_ptr(bound.image);
-        let level = self.integer_level(inst, shape, image, &lanes, &opts)?;
+        let level = self.integer_level(inst, unit, shape, image, &lanes, &opts)?;
+        let offset = self.texel_offset(inst, shape)?;
         // The level's size from level 0's: lavapipe answers a size query
         // for every pixel of a group with the first pixel's level.
         let zero = self.i32c(0);
@@ -77,6 +136,15 @@ impl Lowerer<'_> {
                 self.binary(B::Divide, t, n)
             } else {
                 t
+            };
+            // A texel offset moves the position before wrapping.
+            let t = match offset.as_ref().and_then(|o| o.get(i as usize)) {
+                Some(&o) => {
+                    let o = self.convert(o, Kind::Float);
+                    let o = self.binary(B::Divide, o, n);
+                    self.binary(B::Add, t, o)
+                }
+                None => t,
             };
             let (index, out) = self.wrap_index(t, n, wrap);
             indices.push(index);
@@ -110,11 +178,15 @@ impl Lowerer<'_> {
             level: Some(level),
         });
         if let Some(out) = outside {
-            let border = opts.border.map(|bits| self.lane_literal(bits, kind));
-            let border = self.compose4(kind, border);
+            let border = if bound.class == TextureClass::Depth {
+                self.lane_literal(opts.border[0], Kind::Float)
+            } else {
+                let border = opts.border.map(|bits| self.lane_literal(bits, kind));
+                self.compose4(kind, border)
+            };
             texel = self.select(out, border, texel);
         }
-        Ok(Value::new(self.texture_swizzle(unit, texel, kind), kind))
+        Ok(texel)
     }
 
     /// The texel index along one axis of `n` texels for the normalised
@@ -167,6 +239,7 @@ impl Lowerer<'_> {
     fn integer_level(
         &mut self,
         inst: &Instruction,
+        unit: u32,
         shape: Shape,
         image: Handle<Expression>,
         lanes: &[Handle<Expression>],
@@ -186,7 +259,7 @@ impl Lowerer<'_> {
                 let dy: Vec<_> = (0..shape.coords).map(|i| self.lane(dy, i)).collect();
                 self.lod_of(shape, image, &dx, &dy)
             }
-            O::Tex | O::Txp | O::Txb if fragment => {
+            O::Tex | O::Txp | O::Txb | O::Txb2 if fragment => {
                 let derivative = |l: &mut Self, axis| -> Vec<Handle<Expression>> {
                     lanes
                         .iter()
@@ -207,18 +280,18 @@ impl Lowerer<'_> {
                         let bias = self.src_lane(inst, 0, 3)?;
                         self.binary(B::Add, lod, bias)
                     }
+                    O::Txb2 => {
+                        let bias = self.src_lane(inst, 1, 0)?;
+                        self.binary(B::Add, lod, bias)
+                    }
                     _ => lod,
                 }
             }
             _ => self.f32c(0.0),
         };
-        // Module literals must be finite: NaN or infinite values mean no
-        // bias and no clamp.
-        let [bias, min, max] = opts.lod;
-        let [bias, min, max] = [(bias, 0.0), (min, -1000.0), (max, 1000.0)].map(|(bits, none)| {
-            let v = f32::from_bits(bits);
-            self.f32c(if v.is_finite() { v } else { none })
-        });
+        // The sampler's bias and clamps are driver uniforms.
+        let state = self.sampler_lod(unit);
+        let [bias, min, max] = [0, 1, 2].map(|i| self.lane(state, i));
         let lod = self.binary(B::Add, lod, bias);
         let lod = self.math(M::Clamp, &[lod, min, max]);
         // NEAREST_MIPMAP_NEAREST: level ceil(lod + 1/2) - 1, at least 0.

@@ -10,6 +10,7 @@ struct DriverUniforms {
     polygon_stipple: array<vec4<u32>, 8>,
     clip_planes: array<vec4<f32>, 8>,
     polygon_offset: vec4<f32>,
+    sampler_lod: array<vec4<f32>, 16>,
 }
 
 @group(0) @binding(0) 

@@ -6,6 +6,7 @@ struct DriverUniforms {
     polygon_stipple: array<vec4<u32>, 8>,
     clip_planes: array<vec4<f32>, 8>,
     polygon_offset: vec4<f32>,
+    sampler_lod: array<vec4<f32>, 16>,
 }
 
 struct Output {

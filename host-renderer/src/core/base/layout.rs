@@ -263,6 +263,8 @@ pub fn texture_region(
         let natural = guest_stride * u64::from(lh.div_ceil(bh));
         (wgpu::Origin3d { x, y, z }, w, h, d, rows, natural)
     };
+    // Layers addressed in y are rows of the guest's data; in z they are
+    // slices, `layer_stride` apart when the guest gives one.
     let guest_layer_stride = if layer_stride == 0 || is_1d_array {
         layer_pitch
     } else {

@@ -18,6 +18,7 @@ use crate::core::state::sub_context::{StageState, UniformBufferBinding};
 use crate::core::validate::draw::BoundDraw;
 use crate::core::validate::resource::attached;
 use shader_translate::interface::DriverUniforms;
+use shader_translate::limits::MAX_SAMPLERS;
 
 /// The draw's bind groups and what they bind.
 pub(super) struct Bindings {
@@ -65,18 +66,46 @@ pub(super) fn bind(
         polygon_stipple: bound.sub.polygon_stipple,
         clip_planes: bound.sub.clip_planes,
         polygon_offset: polygon_offset(bound),
-    }
-    .to_bytes();
+        ..DriverUniforms::default()
+    };
     let mut out = Bindings {
         groups: Vec::new(),
         raw: Default::default(),
     };
     let stages = shaders.into_iter().zip([bound.vs, bound.fs]).zip(layouts);
     for (((shader, stage), layout), raw) in stages.zip(&mut out.raw) {
+        let driver = DriverUniforms {
+            sampler_lod: sampler_lod(stage),
+            ..driver
+        }
+        .to_bytes();
         let group = stage_group(rec, shader, stage, &driver, layout, raw)?;
         out.groups.push(group);
     }
     Ok(out)
+}
+
+/// Each unit's sampler LOD state (no sampler: none).
+fn sampler_lod(stage: &StageState) -> [[f32; 4]; MAX_SAMPLERS as usize] {
+    let mut out = DriverUniforms::default().sampler_lod;
+    for (o, s) in out.iter_mut().zip(&stage.samplers) {
+        if let Some(s) = s {
+            *o = lod_state(&s.desc);
+        }
+    }
+    out
+}
+
+/// A sampler state's LOD bias, minimum and maximum LOD for the driver
+/// uniforms; a guest value that is not finite means no bias or no clamp.
+fn lod_state(d: &guest_protocol::virgl::SamplerState) -> [f32; 4] {
+    let finite = |v: f32, none: f32| if v.is_finite() { v } else { none };
+    [
+        finite(d.lod_bias.get(), 0.0),
+        finite(d.min_lod.get(), -1000.0),
+        finite(d.max_lod.get(), 1000.0),
+        0.0,
+    ]
 }
 
 /// The bind group of one stage and its dynamic offsets; its resources are
@@ -216,4 +245,28 @@ fn uniform_buffer_bytes(r: &Resource, ub: UniformBufferBinding) -> Result<&[u8],
     let start = u64::from(ub.offset).min(size);
     let end = (start + u64::from(ub.length)).min(size);
     Ok(b.shadow.get(start as usize..end as usize).unwrap_or(&[]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lod_state;
+    use guest_protocol::virgl::SamplerState;
+    use guest_protocol::wire::F32Bits;
+
+    #[test]
+    fn lod_state_drops_values_that_are_not_finite() {
+        let mut s = SamplerState {
+            handle: 1,
+            flags: Default::default(),
+            lod_bias: F32Bits::new(1.5),
+            min_lod: F32Bits::new(-2.0),
+            max_lod: F32Bits::new(4.0),
+            border_color: [0; 4],
+        };
+        assert_eq!(lod_state(&s), [1.5, -2.0, 4.0, 0.0]);
+        s.lod_bias = F32Bits::new(f32::NAN);
+        s.min_lod = F32Bits::new(f32::NEG_INFINITY);
+        s.max_lod = F32Bits::new(f32::INFINITY);
+        assert_eq!(lod_state(&s), [0.0, -1000.0, 1000.0, 0.0]);
+    }
 }

@@ -31,7 +31,9 @@ impl Primitive {
     /// The primitives of `d`; `None` when the rasterizer culls every one.
     pub(super) fn new(bound: &BoundDraw<'_>, d: &DrawVbo, shaders: &Shaders) -> Option<Self> {
         let rast = &bound.rast;
-        let flat_last = rast.flags.flatshade() && !rast.flags.flatshade_first();
+        // Every flat input (GLSL `flat` varyings and integers as well as
+        // colours under `flatshade`) takes GL's provoking vertex.
+        let flat_last = !rast.flags.flatshade_first();
         let mode = d.mode;
         let native = match mode {
             PrimMode::POINTS => Some((wgpu::PrimitiveTopology::PointList, false)),

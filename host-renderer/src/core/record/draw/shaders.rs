@@ -4,13 +4,15 @@
 //! render-target swizzles), then the fragment shader and the vertex shader
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
+use super::vertex_convert;
 use crate::core::base::error::{CommandError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::bits::RtBlend;
+use guest_protocol::virgl::Format;
 use shader_translate::interface::Usage;
-use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS};
+use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 use shader_translate::{
     Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
     SamplerOptions, SpriteCoords, Wrap,
@@ -53,6 +55,7 @@ pub(super) fn compile(
                 })
                 .collect()
         }),
+        input_kinds: input_kinds(bound),
         ..fs_opts.clone()
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
@@ -70,6 +73,16 @@ pub(super) fn compile(
         fs,
         fs_has_flat,
     })
+}
+
+/// The channel type each bound vertex element fetches (the VS's inputs).
+fn input_kinds(bound: &BoundDraw<'_>) -> [ColorKind; MAX_VERTEX_ATTRIBUTES as usize] {
+    let mut kinds = [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize];
+    let elements = bound.sub.vertex_elements.as_deref().unwrap_or(&[]);
+    for (k, e) in kinds.iter_mut().zip(elements) {
+        *k = vertex_convert::shader_kind(Format(e.src_format.get()));
+    }
+    kinds
 }
 
 /// Shader object `obj` compiled under `options` (or found in the cache).
@@ -124,6 +137,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
             .blend
             .is_some_and(|b| reads_second_source(&b.rt[0])),
         captures: Vec::new(),
+        input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
     };
     for ((o, k), c) in options
         .output_swizzles
@@ -199,7 +213,8 @@ fn color_kind(format: wgpu::TextureFormat) -> ColorKind {
 }
 
 /// How the shader reads an integer view under sampler state `s`: wraps,
-/// border colour, nearest mip level or level 0, LOD bias and clamps.
+/// border colour, nearest mip level or level 0 (the LOD bias and clamps
+/// are driver uniforms).
 fn integer_sampling(s: &SamplerStateObj) -> IntegerSampling {
     const MIPFILTER_NONE: u8 = 2;
     let f = s.desc.flags;
@@ -210,7 +225,6 @@ fn integer_sampling(s: &SamplerStateObj) -> IntegerSampling {
         wrap: [wrap(f.wrap_s()), wrap(f.wrap_t()), wrap(f.wrap_r())],
         border: s.desc.border_color,
         mipmap: f.min_mip_filter() != MIPFILTER_NONE,
-        lod: [s.desc.lod_bias.0, s.desc.min_lod.0, s.desc.max_lod.0],
     }
 }
 
@@ -229,14 +243,17 @@ fn channel(s: u8) -> Channel {
 /// Per-unit sampler options: each bound view's swizzle and depth-ness; for
 /// depth views whether the unit's sampler state reads one level with one
 /// filter at any LOD (mip filter `NONE`, equal minification and
-/// magnification filters); for integer views how the sampler addresses
-/// texels. Only those lookups depend on the sampler state, so other views
+/// magnification filters) and, under a nearest-filtering comparison
+/// sampler, its comparison and texel addressing; for integer views how the
+/// sampler addresses texels. Only those lookups depend on the sampler state, so other views
 /// leave it unset and share their shader variants.
 fn sampler_options(
     views: &[Option<Arc<SamplerViewObj>>],
     samplers: &[Option<Arc<SamplerStateObj>>],
 ) -> [SamplerOptions; MAX_SAMPLERS as usize] {
     const MIPFILTER_NONE: u8 = 2;
+    const MIPFILTER_LINEAR: u8 = 1;
+    const FILTER_NEAREST: u8 = 0;
     let mut out = [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize];
     let mut integer = [false; MAX_SAMPLERS as usize];
     for ((o, int), v) in out.iter_mut().zip(integer.iter_mut()).zip(views) {
@@ -248,10 +265,21 @@ fn sampler_options(
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {
         let Some(s) = s else { continue };
+        let bias = s.desc.lod_bias.get();
+        o.lod_bias = bias != 0.0 && bias.is_finite();
         if o.depth {
             let f = s.desc.flags;
             o.fixed_level =
                 f.min_mip_filter() == MIPFILTER_NONE && f.min_img_filter() == f.mag_img_filter();
+            // Nearest filtering everywhere: shadow lookups compare the
+            // nearest texel in the shader, at any LOD.
+            let nearest = f.min_img_filter() == FILTER_NEAREST
+                && f.mag_img_filter() == FILTER_NEAREST
+                && f.min_mip_filter() != MIPFILTER_LINEAR;
+            if f.compare_mode() && nearest {
+                o.integer = integer_sampling(s);
+                o.nearest_compare = CompareFunction::from_pipe(u32::from(f.compare_func().0));
+            }
         } else if int {
             o.integer = integer_sampling(s);
         }

@@ -1,7 +1,10 @@
 //! The draw's vertex inputs: which elements the vertex shader reads, whether
 //! any needs decoding on the CPU (then all are decoded, into `Float32x4`
-//! buffers over the draw's vertex range), and one wgpu vertex buffer per
-//! element (so element offsets and strides need no shared buffer).
+//! buffers over the draw's vertex range, `Sint32x4`/`Uint32x4` for integer
+//! attributes), and one wgpu vertex buffer per element (so element offsets
+//! and strides need no shared buffer). Integer formats (`*_SINT`/`*_UINT`)
+//! are fetched as integers, for the shader's integer inputs
+//! (`Options::input_kinds`).
 //!
 //! Instance divisors above 1 (`glVertexAttribDivisor`): wgpu steps an
 //! instance buffer once per instance, so such an element is decoded on the
@@ -94,7 +97,9 @@ pub(super) fn setup(
         }
         let fmt = Format(e.src_format.get());
         let vf = if inputs.cpu {
-            wgpu::VertexFormat::Float32x4
+            vertex_convert::layout(fmt)
+                .ok_or(CommandError::Unsupported("vertex element format"))?
+                .decoded_format()
         } else {
             vertex_format(fmt).ok_or(CommandError::Unsupported("vertex element format"))?
         };
@@ -187,7 +192,7 @@ pub(super) fn setup(
     Ok(out)
 }
 
-/// `Float32x4` values for instances `0..count` of a draw starting at
+/// Decoded four-lane values for instances `0..count` of a draw starting at
 /// instance `start`: instance `start + k` gets `decoded[start + k / divisor]`
 /// (those before `start` are never read and keep theirs).
 fn repeat_per_instance(decoded: &[u8], start: u64, count: u64, divisor: u32) -> Vec<u8> {
@@ -234,6 +239,26 @@ fn vertex_format(f: Format) -> Option<wgpu::VertexFormat> {
         Format::R16_UNORM => V::Unorm16,
         Format::R16_SNORM => V::Snorm16,
         Format::R16_FLOAT => V::Float16,
+        Format::R8_UINT => V::Uint8,
+        Format::R8G8_UINT => V::Uint8x2,
+        Format::R8G8B8A8_UINT => V::Uint8x4,
+        Format::R8_SINT => V::Sint8,
+        Format::R8G8_SINT => V::Sint8x2,
+        Format::R8G8B8A8_SINT => V::Sint8x4,
+        Format::R16_UINT => V::Uint16,
+        Format::R16G16_UINT => V::Uint16x2,
+        Format::R16G16B16A16_UINT => V::Uint16x4,
+        Format::R16_SINT => V::Sint16,
+        Format::R16G16_SINT => V::Sint16x2,
+        Format::R16G16B16A16_SINT => V::Sint16x4,
+        Format::R32_UINT => V::Uint32,
+        Format::R32G32_UINT => V::Uint32x2,
+        Format::R32G32B32_UINT => V::Uint32x3,
+        Format::R32G32B32A32_UINT => V::Uint32x4,
+        Format::R32_SINT => V::Sint32,
+        Format::R32G32_SINT => V::Sint32x2,
+        Format::R32G32B32_SINT => V::Sint32x3,
+        Format::R32G32B32A32_SINT => V::Sint32x4,
         _ => return None,
     })
 }

@@ -16,8 +16,10 @@
 //!   rendering.
 //! * **Knows no transport.** [`Renderer`] speaks in our own ids ([`CtxId`],
 //!   [`ResId`]) and backing stores the transport owns.
-//! * **Honest caps.** The capsets advertise the GL 2.1 / GLES 2.0 level and
-//!   only formats the table implements and the adapter supports.
+//! * **Honest caps.** The capsets advertise what is implemented and tested
+//!   (the guest's Mesa derives OpenGL 3.0 / ES 3.0 from them, 2.1 / 2.0 on
+//!   a device without transform feedback) and only formats the table
+//!   implements and the adapter supports.
 //! * **Never** blocks on a guest except where the protocol asks for completion
 //!   (read-backs, busy-waits); never allocates from a guest size without a quota.
 //!

@@ -72,12 +72,21 @@
 use super::device::{Gpu, MSAA_SAMPLES};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
+use guest_protocol::virgl::Format;
 
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
 /// GLSL level: native integers in TGSI (see the module documentation).
-pub const GLSL_LEVEL: u32 = 130;
+pub const GLSL_LEVEL: u32 = 140;
+/// `max_tbo_size`: texels in a texture buffer view, GL 3.1's minimum (each
+/// draw copies its views' texels, at most 16 bytes each, into the uniform
+/// arena).
+pub const MAX_TBO_SIZE: u32 = 1 << 16;
+/// `texture_buffer_offset_alignment` (bytes): views start at any element,
+/// so any alignment works; 16 is what GL's `ARB_texture_buffer_range`
+/// implementations commonly ask.
+pub const TBO_OFFSET_ALIGNMENT: u32 = 16;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
 pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
 
@@ -169,7 +178,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_render_targets: le(limits.max_color_attachments.min(8)),
         max_samples: le(if multisample(gpu) { MSAA_SAMPLES } else { 1 }),
         prim_mask: le(PRIM_MASK),
-        max_tbo_size: le(0),
+        max_tbo_size: le(MAX_TBO_SIZE),
         max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),
         max_texture_gather_components: le(0),
@@ -209,6 +218,18 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_texture_cube_size = le(limits.max_texture_dimension_2d);
     caps.host_feature_check_version = le(HOST_FEATURE_CHECK_VERSION);
     caps.supported_readback_formats = sampler;
+    // RGB32 texels only in texture buffers: Mesa allows these formats for
+    // buffer views alone (ARB_texture_buffer_object_rgb32).
+    // The other texture buffer formats follow the textures' (a format in
+    // the mask is one Mesa may make textures of).
+    for format in [
+        Format::R32G32B32_FLOAT,
+        Format::R32G32B32_UINT,
+        Format::R32G32B32_SINT,
+    ] {
+        caps.v1.sampler.insert(format.0);
+    }
+    caps.texture_buffer_offset_alignment = le(TBO_OFFSET_ALIGNMENT);
     caps.scanout = render;
     caps.renderer = renderer_string(&gpu.adapter_info.name);
     caps.max_anisotropy = f(1.0);
@@ -222,7 +243,6 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
 /// Whether the device multisamples the formats GL's multisampling needs
 /// (Mesa derives `MaxSamples` from RGBA8 and the depth formats).
 fn multisample(gpu: &Gpu) -> bool {
-    use guest_protocol::virgl::Format;
     [
         Format::B8G8R8A8_UNORM,
         Format::R8G8B8A8_UNORM,

@@ -475,6 +475,11 @@ impl fmt::Display for Interface {
             }
             writeln!(f)?;
         }
+        for t in &self.texel_buffers {
+            write!(f, "texture buffer unit {} -> ", t.unit)?;
+            binding(f, t.binding)?;
+            writeln!(f)?;
+        }
         Ok(())
     }
 }
@@ -522,8 +527,11 @@ mod tests {
             clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
             polygon_offset: [1.5, 2.0, -0.25, 0.0],
             sampler_lod: std::array::from_fn(|i| [i as f32, -1.0, 9.0, 0.0]),
+            texel_buffer_sizes: std::array::from_fn(|i| i as u32 + 100),
         }
         .to_bytes();
+        assert_eq!(bytes.get(544..548), Some(&100u32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(604..608), Some(&115u32.to_le_bytes()[..]));
         assert_eq!(bytes.get(288..292), Some(&0.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(528..532), Some(&15.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(536..540), Some(&9.0f32.to_le_bytes()[..]));

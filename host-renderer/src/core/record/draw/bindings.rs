@@ -162,12 +162,7 @@ fn stage_group(
         uniform(du.binding, driver, driver.len() as u64, EntryKind::Uniform)?;
     }
     for t in &c.interface.texel_buffers {
-        let data = match stage
-            .views
-            .get(t.unit as usize)
-            .map(Option::as_deref)
-            .flatten()
-        {
+        let data = match stage.views.get(t.unit as usize).and_then(Option::as_deref) {
             Some(SamplerViewObj::Buffer(v)) => texel_buffer_bytes(resources, attached_ids, v)?,
             Some(SamplerViewObj::Texture(_)) => {
                 return Err(CommandError::Draw(DrawError::ViewDimension(
@@ -184,7 +179,7 @@ fn stage_group(
     for t in &c.interface.textures {
         let unit = t.unit as usize;
         let dim = view_dimension(t.dimension, t.arrayed);
-        let view = match stage.views.get(unit).map(Option::as_deref).flatten() {
+        let view = match stage.views.get(unit).and_then(Option::as_deref) {
             Some(SamplerViewObj::Texture(v))
                 if v.dimension == dim
                     && (v.view.texture().sample_count() > 1) == t.multisampled =>

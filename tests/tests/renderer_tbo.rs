@@ -8,7 +8,7 @@ mod draw_setup;
 use draw_setup::*;
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
-use guest_protocol::virgl::enums::{CullFace, ShaderStage};
+use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{Command, CreateObject, Encoder, Format, SamplerView, StageSlots};
 use host_renderer::{CtxId, Renderer, ResId};
 
@@ -26,11 +26,26 @@ const TEXELS: [u8; 16] = [
 /// Returns pixel (8, 8) (BGRA) and the errors of the view's creation and
 /// of the draw.
 fn tbo_pixel(format: Format, range0: u32, range1: u32, body: &str) -> ([u8; 4], u64, u64) {
+    tbo_pixel_with(None, format, range0, range1, body)
+}
+
+/// [`tbo_pixel`], drawn under the logic op `logic_op` when given (the raw
+/// Vulkan path, whose descriptors bind the texels too).
+fn tbo_pixel_with(
+    logic_op: Option<u8>,
+    format: Format,
+    range0: u32,
+    range1: u32,
+    body: &str,
+) -> ([u8; 4], u64, u64) {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
     buffer_with(&mut r, ctx, ResId(3), TEXELS.to_vec());
-    let stream = triangle_stream(true, true, CullFace::NONE);
+    let stream = draw_stream(&DrawSetup {
+        logic_op,
+        ..DrawSetup::default()
+    });
     let stats = r.submit(ctx, &stream).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
     let mut e = Encoder::new();
@@ -82,6 +97,22 @@ fn texture_buffers_fetch_their_range_of_a_buffer() {
     assert_eq!(
         tbo_pixel(Format::R8_UNORM, 4, 15, FETCH_1),
         ([0, 0, 102, 255], 0, 0)
+    );
+}
+
+#[test]
+fn texture_buffers_bind_on_the_raw_path() {
+    // PIPE_LOGICOP_OR over the set-up draw's opaque blue: drawn through
+    // the raw Vulkan path, the texels OR blue (BGRA).
+    const OR: Option<u8> = Some(14);
+    let rgba = Format::R8G8B8A8_UNORM;
+    assert_eq!(
+        tbo_pixel_with(OR, rgba, 1, 2, FETCH_0),
+        ([255, 102, 51, 255], 0, 0)
+    );
+    assert_eq!(
+        tbo_pixel_with(OR, rgba, 1, 2, FETCH_1),
+        ([255, 0, 255, 255], 0, 0)
     );
 }
 

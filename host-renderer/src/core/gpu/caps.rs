@@ -1,8 +1,8 @@
 //! The capability sets the host advertises: exactly what is implemented and
-//! tested: GL 3.0 / GLES 3.0 where the device has transform feedback, GL
+//! tested: GL 3.1 / GLES 3.0 where the device has transform feedback, GL
 //! 2.1 / GLES 2.0 elsewhere (virgl-protocol.md §9, §11).
 //!
-//! The GLSL level is 130, not 120: Mesa's virgl driver reads it for
+//! The GLSL level is 140: at least 130 because Mesa's virgl driver reads it for
 //! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
 //! to TGSI with native integer and unsigned opcodes (`UARL`, `UCMP`,
 //! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
@@ -11,8 +11,8 @@
 //! arrays. Without stream output the GL version Mesa derives stays 2.1 and
 //! its `GL_SHADING_LANGUAGE_VERSION` says 1.20 (Mesa's compiler then
 //! refuses `#version 130`); with it (below) Mesa has every GL 3.0 and ES 3.0
-//! feature it checks for and reports GL 3.0, GLSL 1.30 and OpenGL ES 3.0
-//! (`serve_gl_client`). The level also enables
+//! feature it checks for and reports at least GL 3.0, GLSL 1.30 and
+//! OpenGL ES 3.0 (GL 3.1 with the texture buffers below; `serve_gl_client`). The level also enables
 //! extensions that are GLSL compiler features (`ARB_arrays_of_arrays`,
 //! `ARB_shading_language_420pack`, conservative depth as a hint) or need
 //! GLSL 1.30 to be used.
@@ -46,6 +46,13 @@
 //! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
 //! `Options::color_kinds`).
 //!
+//! GL 3.1: GLSL level 140 and texture buffers (`max_tbo_size` 65536, views
+//! from any element, the RGB32 formats for buffer views only): `TXF`/`TXQ`
+//! on `BUFFER` views read the view's texels from a storage buffer
+//! (`renderer_tbo.rs`, `shader_texel_buffer.rs`); the other GL 3.1
+//! features Mesa checks for were there already. Mesa then reports GL 3.1
+//! and GLSL 1.40, and core 3.1 contexts open (`serve_gl_client`).
+//!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
 //! to four buffers where the raw path has `VK_EXT_transform_feedback`
@@ -77,7 +84,8 @@ use guest_protocol::virgl::Format;
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
-/// GLSL level: native integers in TGSI (see the module documentation).
+/// GLSL level: native integers in TGSI, GLSL 1.40 (see the module
+/// documentation).
 pub const GLSL_LEVEL: u32 = 140;
 /// `max_tbo_size`: texels in a texture buffer view, GL 3.1's minimum (each
 /// draw copies its views' texels, at most 16 bytes each, into the uniform

@@ -26,22 +26,22 @@ const TEXELS: [u8; 16] = [
 /// Returns pixel (8, 8) (BGRA) and the errors of the view's creation and
 /// of the draw.
 fn tbo_pixel(format: Format, range0: u32, range1: u32, body: &str) -> ([u8; 4], u64, u64) {
-    tbo_pixel_with(None, format, range0, range1, body)
+    tbo_pixel_with(None, &TEXELS, (format, range0, range1), body)
 }
 
-/// [`tbo_pixel`], drawn under the logic op `logic_op` when given (the raw
-/// Vulkan path, whose descriptors bind the texels too).
+/// [`tbo_pixel`] with buffer 3 holding `bytes`, drawn under the logic op
+/// `logic_op` when given (the raw Vulkan path, whose descriptors bind the
+/// texels too).
 fn tbo_pixel_with(
     logic_op: Option<u8>,
-    format: Format,
-    range0: u32,
-    range1: u32,
+    bytes: &[u8],
+    (format, range0, range1): (Format, u32, u32),
     body: &str,
 ) -> ([u8; 4], u64, u64) {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
-    buffer_with(&mut r, ctx, ResId(3), TEXELS.to_vec());
+    buffer_with(&mut r, ctx, ResId(3), bytes.to_vec());
     let stream = draw_stream(&DrawSetup {
         logic_op,
         ..DrawSetup::default()
@@ -107,11 +107,11 @@ fn texture_buffers_bind_on_the_raw_path() {
     const OR: Option<u8> = Some(14);
     let rgba = Format::R8G8B8A8_UNORM;
     assert_eq!(
-        tbo_pixel_with(OR, rgba, 1, 2, FETCH_0),
+        tbo_pixel_with(OR, &TEXELS, (rgba, 1, 2), FETCH_0),
         ([255, 102, 51, 255], 0, 0)
     );
     assert_eq!(
-        tbo_pixel_with(OR, rgba, 1, 2, FETCH_1),
+        tbo_pixel_with(OR, &TEXELS, (rgba, 1, 2), FETCH_1),
         ([255, 0, 255, 255], 0, 0)
     );
 }
@@ -125,6 +125,20 @@ fn texture_buffer_size_is_the_views_element_count() {
         tbo_pixel(Format::R8G8B8A8_UNORM, 1, 2, size),
         ([0, 0, 204, 0], 0, 0)
     );
+    // A view longer than max_tbo_size (65536) holds that many (GL clamps):
+    // R8 views of 65537, 65536 and 65535 texels: (size − 65535) / 4 in
+    // red; the first clamped to 65536 (64, not 128).
+    let big = "IMM[2] FLT32 {-65535.0, 0.0, 0.0, 1.0}\nIMM[3] FLT32 {0.25, 0.0, 0.0, 1.0}\n\
+               TXQ TEMP[0], IMM[0].xxxx, SAMP[0], BUFFER\nU2F TEMP[1], TEMP[0]\n\
+               ADD TEMP[1], TEMP[1], IMM[2]\nMUL OUT[0], TEMP[1], IMM[3]";
+    let bytes = vec![0u8; 65540];
+    for (last, red) in [(65536, 64), (65535, 64), (65534, 0)] {
+        assert_eq!(
+            tbo_pixel_with(None, &bytes, (Format::R8_UNORM, 0, last), big),
+            ([0, 0, red, 255], 0, 0),
+            "{last}"
+        );
+    }
     // An empty view (last element just before the first) holds none.
     assert_eq!(
         tbo_pixel(Format::R8G8B8A8_UNORM, 1, 0, size),

@@ -7,6 +7,7 @@ use crate::core::base::format::swz;
 use crate::core::base::format::texel_format;
 use crate::core::base::gallium::sampler_descriptor;
 use crate::core::base::ids::ResId;
+use crate::core::gpu::caps::MAX_TBO_SIZE;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::Resource;
 use crate::core::state::objects::{
@@ -207,7 +208,8 @@ pub fn sampler_view(
 
 /// A texture buffer view of buffer `r`: elements `range0..=range1` (first
 /// and last element, in texels of the view's format), all inside the
-/// buffer, of a texture buffer format.
+/// buffer, of a texture buffer format; at most the advertised
+/// `max_tbo_size` elements of it are read.
 fn texel_buffer_view(r: &Resource, v: &SamplerView) -> Result<TexelBufferViewObj, CommandError> {
     let b = r.buffer().ok_or(CommandError::WrongResource {
         res: v.res,
@@ -242,7 +244,8 @@ fn texel_buffer_view(r: &Resource, v: &SamplerView) -> Result<TexelBufferViewObj
     Ok(TexelBufferViewObj {
         res: ResId(v.res),
         offset,
-        count,
+        // GL clamps a texture buffer to its maximum size.
+        count: count.min(MAX_TBO_SIZE),
         format,
     })
 }

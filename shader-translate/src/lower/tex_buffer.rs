@@ -103,12 +103,18 @@ impl Lowerer<'_> {
         let inside = self.binary(BinaryOperator::Less, index, size);
         let zero = self.u32c(0);
         let index = self.select(inside, index, zero);
-        let bytes = self.u32c(format.bytes());
+        // Channels of 8 or 16 bits; any other size reads as 32.
+        let channel_bytes = match format.bits {
+            8 => 1,
+            16 => 2,
+            _ => 4,
+        };
+        let bytes = self.u32c(u32::from(format.channels.min(4)) * channel_bytes);
         let first = self.binary(BinaryOperator::Multiply, index, bytes);
         let array = self.global_ptr(var);
         let mut lanes = Vec::with_capacity(4);
         for c in 0..u32::from(format.channels.min(4)) {
-            let offset = self.u32c(c * u32::from(format.bits) / 8);
+            let offset = self.u32c(c * channel_bytes);
             let byte = self.binary(BinaryOperator::Add, first, offset);
             lanes.push(self.texel_channel(array, byte, format, kind));
         }
@@ -138,7 +144,12 @@ impl Lowerer<'_> {
         let word_index = self.binary(BinaryOperator::ShiftRight, byte, two);
         let ptr = self.access(array, word_index);
         let word = self.load(ptr);
-        let bits = u32::from(format.bits);
+        // Channels of 8 or 16 bits; any other size reads as 32.
+        let bits = match format.bits {
+            8 => 8,
+            16 => 16,
+            _ => 32,
+        };
         let raw = if bits >= 32 {
             word
         } else {

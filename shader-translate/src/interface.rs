@@ -17,8 +17,8 @@
 //! | binding | resource |
 //! | --- | --- |
 //! | `b` (0–15) | `CONST[b]`: uniform buffer `array<vec4<f32>, n>` (a read-only storage buffer when `n` > [`MAX_UNIFORM_CONSTANTS`](crate::limits::MAX_UNIFORM_CONSTANTS), see [`ConstantBuffer::storage`]); `b` = 0 is the inline `SET_CONSTANT_BUFFER` data |
-//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (544 bytes) |
-//! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`) |
+//! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (608 bytes) |
+//! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`), or for a `BUFFER` view its texels: a read-only storage buffer `array<u32>` starting at the view's first element (see [`TexelBufferBinding`]) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
 //!
 //! # Vertex inputs and varyings
@@ -147,20 +147,24 @@ pub struct DriverUniforms {
     /// Uniforms rather than translation options, so sampler states do not
     /// multiply shader variants.
     pub sampler_lod: [[f32; 4]; crate::limits::MAX_SAMPLERS as usize],
+    /// Per sampler unit of the stage: the element count of its texture
+    /// buffer view (`TXQ`; fetches at or past it read 0).
+    pub texel_buffer_sizes: [u32; crate::limits::MAX_SAMPLERS as usize],
 }
 
 impl DriverUniforms {
     /// Size of the uniform buffer in bytes.
-    pub const SIZE: u64 = 544;
+    pub const SIZE: u64 = 608;
 
     /// The buffer contents: little-endian f32s `flip_y`, `fb_height`,
     /// `alpha_ref`, `point_size`, then the 32 stipple rows as
     /// little-endian u32s (`array<vec4<u32>, 8>`), then the 8 clip planes
     /// as little-endian f32s (`array<vec4<f32>, 8>`), then the polygon
     /// offset (`vec4<f32>`), then the 16 units' LOD state
-    /// (`array<vec4<f32>, 16>`).
-    pub fn to_bytes(&self) -> [u8; 544] {
-        let mut out = [0u8; 544];
+    /// (`array<vec4<f32>, 16>`), then the 16 texel buffer sizes as
+    /// little-endian u32s (`array<vec4<u32>, 4>`).
+    pub fn to_bytes(&self) -> [u8; 608] {
+        let mut out = [0u8; 608];
         let floats =
             [self.flip_y, self.fb_height, self.alpha_ref, self.point_size].map(f32::to_bits);
         let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
@@ -172,7 +176,8 @@ impl DriverUniforms {
                 .chain(self.polygon_stipple)
                 .chain(planes)
                 .chain(offset)
-                .chain(lod),
+                .chain(lod)
+                .chain(self.texel_buffer_sizes),
         ) {
             chunk.copy_from_slice(&v.to_le_bytes());
         }
@@ -191,6 +196,7 @@ impl Default for DriverUniforms {
             clip_planes: [[0.0; 4]; 8],
             polygon_offset: [0.0; 4],
             sampler_lod: [[0.0, -1000.0, 1000.0, 0.0]; crate::limits::MAX_SAMPLERS as usize],
+            texel_buffer_sizes: [0; crate::limits::MAX_SAMPLERS as usize],
         }
     }
 }
@@ -285,6 +291,18 @@ pub struct TextureBinding {
     pub comparison: bool,
 }
 
+/// A texture buffer unit the module reads (`SVIEW[unit], BUFFER`): bind
+/// the view's bytes, from its first element, as a read-only storage
+/// buffer (at least 4 bytes, a multiple of 4), and its element count in
+/// [`DriverUniforms::texel_buffer_sizes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TexelBufferBinding {
+    /// The unit (`SAMP[unit]`, `SVIEW[unit]`).
+    pub unit: u32,
+    /// Where to bind the texels.
+    pub binding: ResourceBinding,
+}
+
 /// A system value the module reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SystemValue {
@@ -311,6 +329,8 @@ pub struct Interface {
     pub driver_uniforms: Option<ResourceBinding>,
     /// Sampler units used.
     pub textures: Vec<TextureBinding>,
+    /// Texture buffer units used.
+    pub texel_buffers: Vec<TexelBufferBinding>,
     /// System values read.
     pub system_values: Vec<SystemValue>,
     /// `FS_COLOR0_WRITES_ALL_CBUFS`: colour 0 goes to every colour buffer.
@@ -328,6 +348,7 @@ impl Interface {
             inputs: Vec::new(),
             outputs: Vec::new(),
             constant_buffers: Vec::new(),
+            texel_buffers: Vec::new(),
             driver_uniforms: None,
             textures: Vec::new(),
             system_values: Vec::new(),
@@ -454,6 +475,11 @@ impl fmt::Display for Interface {
             }
             writeln!(f)?;
         }
+        for t in &self.texel_buffers {
+            write!(f, "texture buffer unit {} -> ", t.unit)?;
+            binding(f, t.binding)?;
+            writeln!(f)?;
+        }
         Ok(())
     }
 }
@@ -501,8 +527,11 @@ mod tests {
             clip_planes: std::array::from_fn(|i| [i as f32, 0.0, 0.0, -2.5]),
             polygon_offset: [1.5, 2.0, -0.25, 0.0],
             sampler_lod: std::array::from_fn(|i| [i as f32, -1.0, 9.0, 0.0]),
+            texel_buffer_sizes: std::array::from_fn(|i| i as u32 + 100),
         }
         .to_bytes();
+        assert_eq!(bytes.get(544..548), Some(&100u32.to_le_bytes()[..]));
+        assert_eq!(bytes.get(604..608), Some(&115u32.to_le_bytes()[..]));
         assert_eq!(bytes.get(288..292), Some(&0.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(528..532), Some(&15.0f32.to_le_bytes()[..]));
         assert_eq!(bytes.get(536..540), Some(&9.0f32.to_le_bytes()[..]));

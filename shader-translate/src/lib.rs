@@ -56,7 +56,7 @@ pub use error::{Error, ErrorKind};
 pub use interface::Interface;
 pub use options::{
     Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
-    SamplerOptions, SpriteCoords, Wrap,
+    SamplerOptions, SpriteCoords, TexelFormat, TexelKind, Wrap,
 };
 pub use parse::parse;
 

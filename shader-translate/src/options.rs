@@ -314,6 +314,51 @@ pub struct SamplerOptions {
     /// float views' lookups add it (WebGPU samplers have none). Without
     /// it they are left as they are, reading no uniform.
     pub lod_bias: bool,
+    /// The unit's view is a texture buffer (`SVIEW[i], BUFFER`) whose
+    /// texels are stored this way; `None` reads `RGBA32` floats (the
+    /// element count of an empty unit is 0, so nothing is read).
+    pub buffer: Option<TexelFormat>,
+}
+
+/// How a texture buffer's texels are stored: 1–4 channels of 8, 16 or 32
+/// bits each, packed little-endian, read as [`TexelKind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TexelFormat {
+    /// Channels per texel (1–4; missing ones read as 0, 0, 1).
+    pub channels: u8,
+    /// Bits per channel: 8, 16 or 32.
+    pub bits: u8,
+    /// How a channel's bits are read.
+    pub kind: TexelKind,
+}
+
+/// How a texture buffer channel's bits are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TexelKind {
+    /// Unsigned normalized (0 → 0.0, all ones → 1.0).
+    Unorm,
+    /// Signed normalized (clamped to −1.0).
+    Snorm,
+    /// Unsigned integer.
+    Uint,
+    /// Signed integer.
+    Sint,
+    /// IEEE float (16 or 32 bits).
+    Float,
+}
+
+impl TexelFormat {
+    /// The format of a unit with no format given: four 32-bit floats.
+    pub const RGBA32_FLOAT: Self = Self {
+        channels: 4,
+        bits: 32,
+        kind: TexelKind::Float,
+    };
+
+    /// Bytes per texel.
+    pub const fn bytes(self) -> u32 {
+        self.channels as u32 * self.bits as u32 / 8
+    }
 }
 
 /// The sampler state an integer view is read with. WebGPU cannot sample
@@ -383,6 +428,7 @@ impl SamplerOptions {
         },
         nearest_compare: None,
         lod_bias: false,
+        buffer: None,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -31,7 +31,7 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
         // support, so ES stays at 2.0. At 130 (native integers in TGSI)
         // without stream output Mesa does not reach GL 3.0, so GL stays 2.1
         // and Mesa reports GLSL 1.20.
-        (120, _) | (130, false) => Versions {
+        (120, _) | (130 | 140, false) => Versions {
             gl: "2.1",
             glsl: "1.20",
             gles: "OpenGL ES 2.0",
@@ -41,6 +41,13 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
         (130, true) => Versions {
             gl: "3.0",
             glsl: "1.30",
+            gles: "OpenGL ES 3.0",
+        },
+        // At 140 with texture buffers (`max_tbo_size`) Mesa 22.3 has every
+        // GL 3.1 feature as well; ES stays 3.0 (3.1 needs compute).
+        (140, true) => Versions {
+            gl: "3.1",
+            glsl: "1.40",
             gles: "OpenGL ES 3.0",
         },
         (other, _) => panic!("caps promise GLSL level {other}: add its versions to this test"),

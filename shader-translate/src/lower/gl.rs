@@ -41,7 +41,12 @@ pub(crate) enum DriverField {
     PolygonOffset = 6,
     /// `array<vec4<f32>, 16>`: per unit, the sampler's LOD bias, min, max.
     SamplerLod = 7,
+    /// `array<vec4<u32>, 4>`: per unit, the texel buffer's element count.
+    TexelBufferSizes = 8,
 }
+
+/// `vec4<u32>`s holding the 16 units' texel buffer sizes.
+const TEXEL_BUFFER_VECTORS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(3);
 
 /// Sampler units with a LOD state in the driver uniforms.
 const SAMPLER_UNITS: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(15);
@@ -54,6 +59,17 @@ impl Lowerer<'_> {
         let base = self.global_ptr(var);
         let units = self.lane(base, DriverField::SamplerLod as u32);
         let ptr = self.lane(units, unit);
+        self.load(ptr)
+    }
+
+    /// The element count of texture buffer unit `unit` (`u32`) from the
+    /// driver uniforms.
+    pub(crate) fn texel_buffer_size(&mut self, unit: u32) -> Handle<Expression> {
+        let var = self.driver_var();
+        let base = self.global_ptr(var);
+        let sizes = self.lane(base, DriverField::TexelBufferSizes as u32);
+        let vector = self.lane(sizes, unit / 4);
+        let ptr = self.lane(vector, unit % 4);
         self.load(ptr)
     }
 
@@ -122,6 +138,17 @@ impl Lowerer<'_> {
                     ty: lod_ty,
                     binding: None,
                     offset: 288,
+                });
+                let sizes_ty = self.ty(TypeInner::Array {
+                    base: rows_ty,
+                    size: naga::ArraySize::Constant(TEXEL_BUFFER_VECTORS),
+                    stride: 16,
+                });
+                members.push(StructMember {
+                    name: Some("texel_buffer_sizes".to_owned()),
+                    ty: sizes_ty,
+                    binding: None,
+                    offset: 544,
                 });
                 let span = u32::try_from(DriverUniforms::SIZE).unwrap_or(16);
                 let ty = self.module.types.insert(
@@ -485,6 +512,7 @@ impl Lowerer<'_> {
     /// Wraps the function into the module's entry point.
     pub(crate) fn assemble(mut self) -> Result<(Module, Interface), Error> {
         self.interface.textures = self.texture_bindings();
+        self.interface.texel_buffers = self.texel_buffer_bindings();
         let stage = match self.stage {
             Stage::Vertex => ShaderStage::Vertex,
             _ => ShaderStage::Fragment,

@@ -24,6 +24,7 @@ mod gl;
 mod io;
 mod reg;
 mod tex;
+mod tex_buffer;
 mod tex_int;
 mod tex_offset;
 

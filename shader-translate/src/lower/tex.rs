@@ -59,7 +59,7 @@ impl Shape {
             // The reference of a shadow cube array is the second operand's
             // x (`TEX2`), lane 4 of the coordinate lanes.
             T::CubeArray | T::ShadowCubeArray => (Cube, 3, true, Some(3), Some(4)),
-            T::Buffer => return Err(Error::unsupported("texture buffers (BUFFER target)", span)),
+            T::Buffer => return Err(Error::invalid("a BUFFER target read as a texture", span)),
         };
         let shadow = matches!(
             target,
@@ -108,6 +108,8 @@ pub(crate) struct Units {
     /// `SVIEW[i]` declarations.
     views: [Option<ReturnType>; UNITS],
     bound: [Option<Bound>; UNITS],
+    /// Texture buffer units' texels (`tex_buffer`).
+    pub(super) buffers: [Option<Handle<GlobalVariable>>; UNITS],
 }
 
 impl Units {
@@ -130,6 +132,25 @@ impl Units {
         }
         Ok(())
     }
+
+    /// The `SVIEW[unit]` declaration's return type (`FLOAT` when undeclared).
+    pub(super) fn view_return_type(&self, unit: u32) -> ReturnType {
+        self.views
+            .get(unit as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(ReturnType::Float)
+    }
+
+    /// Whether `unit` is bound as a texture buffer.
+    pub(super) fn is_buffer(&self, unit: u32) -> bool {
+        self.buffers.get(unit as usize).is_some_and(Option::is_some)
+    }
+
+    /// Whether `unit` is bound as a texture.
+    pub(super) fn is_texture(&self, unit: u32) -> bool {
+        self.bound.get(unit as usize).is_some_and(Option::is_some)
+    }
 }
 
 fn check_unit(last: u32, span: naga::Span) -> Result<(), Error> {
@@ -151,6 +172,10 @@ impl Lowerer<'_> {
             .target
             .ok_or_else(|| Error::invalid("texture instruction without a target", inst.span))?;
         let unit = self.unit_operand(inst)?;
+        if target == TextureTarget::Buffer {
+            let value = self.texel_buffer(inst, unit)?;
+            return self.write(inst, value);
+        }
         let shape = Shape::of(target, inst.span)?;
         let value = match inst.opcode {
             O::Txf | O::TxfLz => self.texel_fetch(inst, unit, target, shape)?,
@@ -196,13 +221,13 @@ impl Lowerer<'_> {
         shape: Shape,
         sampled: bool,
     ) -> Result<Bound, Error> {
-        let return_type = self
-            .units
-            .views
-            .get(unit as usize)
-            .copied()
-            .flatten()
-            .unwrap_or(ReturnType::Float);
+        if self.units.is_buffer(unit) {
+            return Err(Error::unsupported(
+                format!("SAMP[{unit}] used as both BUFFER and {target}"),
+                inst.span,
+            ));
+        }
+        let return_type = self.units.view_return_type(unit);
         let depth_view = self
             .options
             .samplers
@@ -718,13 +743,7 @@ impl Lowerer<'_> {
                         binding: sampler_binding(unit),
                     }),
                     target: b.target,
-                    return_type: self
-                        .units
-                        .views
-                        .get(unit as usize)
-                        .copied()
-                        .flatten()
-                        .unwrap_or(ReturnType::Float),
+                    return_type: self.units.view_return_type(unit),
                     dimension: b.shape.dim,
                     arrayed: b.shape.arrayed,
                     multisampled: b.shape.multisampled,

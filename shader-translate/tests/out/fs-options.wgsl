@@ -13,6 +13,7 @@ struct DriverUniforms {
     clip_planes: array<vec4<f32>, 8>,
     polygon_offset: vec4<f32>,
     sampler_lod: array<vec4<f32>, 16>,
+    texel_buffer_sizes: array<vec4<u32>, 4>,
 }
 
 @group(1) @binding(16) 

@@ -11,6 +11,7 @@ struct DriverUniforms {
     clip_planes: array<vec4<f32>, 8>,
     polygon_offset: vec4<f32>,
     sampler_lod: array<vec4<f32>, 16>,
+    texel_buffer_sizes: array<vec4<u32>, 4>,
 }
 
 @group(0) @binding(32) 

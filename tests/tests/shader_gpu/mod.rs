@@ -80,6 +80,18 @@ pub fn layout(device: &wgpu::Device, iface: &Interface) -> wgpu::BindGroupLayout
     if let Some(b) = iface.driver_uniforms {
         entries.push(uniform(b.binding, DriverUniforms::SIZE));
     }
+    for t in &iface.texel_buffers {
+        entries.push(wgpu::BindGroupLayoutEntry {
+            binding: t.binding.binding,
+            visibility,
+            ty: wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only: true },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        });
+    }
     for t in &iface.textures {
         let sample_type = match t.class {
             TextureClass::Float => wgpu::TextureSampleType::Float { filterable: true },
@@ -137,6 +149,8 @@ pub struct StageResources<'a> {
     pub driver: DriverUniforms,
     /// Texture view and sampler by unit.
     pub textures: HashMap<u32, (&'a wgpu::TextureView, &'a wgpu::Sampler)>,
+    /// Texture buffer bytes by unit (padded to a multiple of 4 bytes).
+    pub texel_buffers: HashMap<u32, Vec<u8>>,
 }
 
 pub fn bind_group(
@@ -171,6 +185,18 @@ pub fn bind_group(
                 usage: wgpu::BufferUsages::UNIFORM,
             });
         buffers.push((b.binding, buffer));
+    }
+    for t in &iface.texel_buffers {
+        let mut data = res.texel_buffers.get(&t.unit).cloned().unwrap_or_default();
+        data.resize(data.len().max(4).div_ceil(4) * 4, 0);
+        let buffer = gpu
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: None,
+                contents: &data,
+                usage: wgpu::BufferUsages::STORAGE,
+            });
+        buffers.push((t.binding.binding, buffer));
     }
     let mut entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
         .iter()

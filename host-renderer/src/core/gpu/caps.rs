@@ -1,8 +1,8 @@
 //! The capability sets the host advertises: exactly what is implemented and
-//! tested: GL 3.0 / GLES 3.0 where the device has transform feedback, GL
+//! tested: GL 3.1 / GLES 3.0 where the device has transform feedback, GL
 //! 2.1 / GLES 2.0 elsewhere (virgl-protocol.md §9, §11).
 //!
-//! The GLSL level is 130, not 120: Mesa's virgl driver reads it for
+//! The GLSL level is 140: at least 130 because Mesa's virgl driver reads it for
 //! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
 //! to TGSI with native integer and unsigned opcodes (`UARL`, `UCMP`,
 //! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
@@ -11,8 +11,8 @@
 //! arrays. Without stream output the GL version Mesa derives stays 2.1 and
 //! its `GL_SHADING_LANGUAGE_VERSION` says 1.20 (Mesa's compiler then
 //! refuses `#version 130`); with it (below) Mesa has every GL 3.0 and ES 3.0
-//! feature it checks for and reports GL 3.0, GLSL 1.30 and OpenGL ES 3.0
-//! (`serve_gl_client`). The level also enables
+//! feature it checks for and reports at least GL 3.0, GLSL 1.30 and
+//! OpenGL ES 3.0 (GL 3.1 with the texture buffers below; `serve_gl_client`). The level also enables
 //! extensions that are GLSL compiler features (`ARB_arrays_of_arrays`,
 //! `ARB_shading_language_420pack`, conservative depth as a hint) or need
 //! GLSL 1.30 to be used.
@@ -46,6 +46,13 @@
 //! `ARB_texture_rgb10_a2ui` (shader side: `IntegerSampling`,
 //! `Options::color_kinds`).
 //!
+//! GL 3.1: GLSL level 140 and texture buffers (`max_tbo_size` 65536, views
+//! from any element, the RGB32 formats for buffer views only): `TXF`/`TXQ`
+//! on `BUFFER` views read the view's texels from a storage buffer
+//! (`renderer_tbo.rs`, `shader_texel_buffer.rs`); the other GL 3.1
+//! features Mesa checks for were there already. Mesa then reports GL 3.1
+//! and GLSL 1.40, and core 3.1 contexts open (`serve_gl_client`).
+//!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
 //! to four buffers where the raw path has `VK_EXT_transform_feedback`
@@ -72,12 +79,22 @@
 use super::device::{Gpu, MSAA_SAMPLES};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
+use guest_protocol::virgl::Format;
 
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
-/// GLSL level: native integers in TGSI (see the module documentation).
-pub const GLSL_LEVEL: u32 = 130;
+/// GLSL level: native integers in TGSI, GLSL 1.40 (see the module
+/// documentation).
+pub const GLSL_LEVEL: u32 = 140;
+/// `max_tbo_size`: texels in a texture buffer view, GL 3.1's minimum (each
+/// draw copies its views' texels, at most 16 bytes each, into the uniform
+/// arena).
+pub const MAX_TBO_SIZE: u32 = 1 << 16;
+/// `texture_buffer_offset_alignment` (bytes): views start at any element,
+/// so any alignment works; 16 is what GL's `ARB_texture_buffer_range`
+/// implementations commonly ask.
+pub const TBO_OFFSET_ALIGNMENT: u32 = 16;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
 pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
 
@@ -169,7 +186,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_render_targets: le(limits.max_color_attachments.min(8)),
         max_samples: le(if multisample(gpu) { MSAA_SAMPLES } else { 1 }),
         prim_mask: le(PRIM_MASK),
-        max_tbo_size: le(0),
+        max_tbo_size: le(MAX_TBO_SIZE),
         max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),
         max_texture_gather_components: le(0),
@@ -209,6 +226,18 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_texture_cube_size = le(limits.max_texture_dimension_2d);
     caps.host_feature_check_version = le(HOST_FEATURE_CHECK_VERSION);
     caps.supported_readback_formats = sampler;
+    // RGB32 texels only in texture buffers: Mesa allows these formats for
+    // buffer views alone (ARB_texture_buffer_object_rgb32).
+    // The other texture buffer formats follow the textures' (a format in
+    // the mask is one Mesa may make textures of).
+    for format in [
+        Format::R32G32B32_FLOAT,
+        Format::R32G32B32_UINT,
+        Format::R32G32B32_SINT,
+    ] {
+        caps.v1.sampler.insert(format.0);
+    }
+    caps.texture_buffer_offset_alignment = le(TBO_OFFSET_ALIGNMENT);
     caps.scanout = render;
     caps.renderer = renderer_string(&gpu.adapter_info.name);
     caps.max_anisotropy = f(1.0);
@@ -222,7 +251,6 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
 /// Whether the device multisamples the formats GL's multisampling needs
 /// (Mesa derives `MaxSamples` from RGBA8 and the depth formats).
 fn multisample(gpu: &Gpu) -> bool {
-    use guest_protocol::virgl::Format;
     [
         Format::B8G8R8A8_UNORM,
         Format::R8G8B8A8_UNORM,

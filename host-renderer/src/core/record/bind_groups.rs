@@ -34,11 +34,11 @@ pub fn uniform(dynamic: bool) -> wgpu::BindingType {
     }
 }
 
-/// A read-only storage buffer binding with a dynamic offset.
-fn read_only_storage() -> wgpu::BindingType {
+/// A read-only storage buffer binding, with a dynamic offset or not.
+fn read_only_storage(dynamic: bool) -> wgpu::BindingType {
     wgpu::BindingType::Buffer {
         ty: wgpu::BufferBindingType::Storage { read_only: true },
-        has_dynamic_offset: true,
+        has_dynamic_offset: dynamic,
         min_binding_size: None,
     }
 }
@@ -61,7 +61,8 @@ impl EntryKind {
         match self {
             EntryKind::Uniform => uniform(true),
             EntryKind::StaticUniform => uniform(false),
-            EntryKind::Storage => read_only_storage(),
+            EntryKind::Storage => read_only_storage(true),
+            EntryKind::TexelBuffer => read_only_storage(false),
             EntryKind::Texture(dim, class, multisampled) => wgpu::BindingType::Texture {
                 sample_type: match class {
                     TextureClass::Depth => wgpu::TextureSampleType::Depth,

@@ -45,6 +45,9 @@ pub enum EntryKind {
     /// Read-only storage buffer, dynamic offset (a constant buffer too
     /// large for a uniform binding).
     Storage,
+    /// Read-only storage buffer at the offset its bind group names: a
+    /// texture buffer's texels.
+    TexelBuffer,
     /// Texture of a view dimension and sample type.
     Texture(wgpu::TextureViewDimension, TextureClass, bool),
     /// Sampler (comparison or filtering).

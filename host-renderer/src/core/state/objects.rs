@@ -97,9 +97,32 @@ pub struct SurfaceObj {
     pub renderable: bool,
 }
 
-/// A sampler view.
+/// A sampler view: of a texture, or of a buffer's texels.
 #[derive(Debug)]
-pub struct SamplerViewObj {
+pub enum SamplerViewObj {
+    /// A view of a texture.
+    Texture(TextureViewObj),
+    /// A texture buffer: a range of a buffer's texels.
+    Buffer(TexelBufferViewObj),
+}
+
+/// A texture buffer view: `count` texels of `format` from byte `offset`
+/// of a buffer (inside it).
+#[derive(Debug)]
+pub struct TexelBufferViewObj {
+    /// Buffer viewed.
+    pub res: ResId,
+    /// Byte offset of the first texel.
+    pub offset: u64,
+    /// Texels in the view.
+    pub count: u32,
+    /// How its texels are stored.
+    pub format: shader_translate::TexelFormat,
+}
+
+/// A sampler view of a texture.
+#[derive(Debug)]
+pub struct TextureViewObj {
     /// Resource viewed.
     pub res: ResId,
     /// The wgpu view.

@@ -4,11 +4,15 @@
 
 use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::format::swz;
+use crate::core::base::format::texel_format;
 use crate::core::base::gallium::sampler_descriptor;
 use crate::core::base::ids::ResId;
+use crate::core::gpu::caps::MAX_TBO_SIZE;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::Resource;
-use crate::core::state::objects::{SamplerStateObj, SamplerViewObj, SurfaceObj};
+use crate::core::state::objects::{
+    SamplerStateObj, SamplerViewObj, SurfaceObj, TexelBufferViewObj, TextureViewObj,
+};
 use crate::core::state::stream_out::{Filled, StreamoutTargetObj};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
@@ -145,7 +149,7 @@ pub fn sampler_view(
     v: &SamplerView,
 ) -> Result<SamplerViewObj, CommandError> {
     let Some(tex) = r.texture() else {
-        return Err(CommandError::Unsupported("buffer textures"));
+        return texel_buffer_view(r, v).map(SamplerViewObj::Buffer);
     };
     let dimension = view_dimension(v, r.info.target)?;
     let first_layer = v.range0 & 0xffff;
@@ -193,12 +197,56 @@ pub fn sampler_view(
     })?;
     let s = v.swizzle;
     let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
-    Ok(SamplerViewObj {
+    Ok(SamplerViewObj::Texture(TextureViewObj {
         res: ResId(v.res),
         view,
         dimension,
         swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
         is_depth,
+    }))
+}
+
+/// A texture buffer view of buffer `r`: elements `range0..=range1` (first
+/// and last element, in texels of the view's format), all inside the
+/// buffer, of a texture buffer format; at most the advertised
+/// `max_tbo_size` elements of it are read.
+fn texel_buffer_view(r: &Resource, v: &SamplerView) -> Result<TexelBufferViewObj, CommandError> {
+    let b = r.buffer().ok_or(CommandError::WrongResource {
+        res: v.res,
+        what: "sampler view",
+    })?;
+    let format = texel_format(v.view_format()).ok_or(CommandError::OutOfRange {
+        what: "texture buffer format",
+        value: u64::from(v.view_format().0),
+    })?;
+    // An empty view (a buffer of no bytes) has its last element just
+    // before its first.
+    let count = if v.range1.wrapping_add(1) == v.range0 {
+        0
+    } else {
+        v.range1
+            .checked_sub(v.range0)
+            .and_then(|d| d.checked_add(1))
+            .ok_or(CommandError::OutOfRange {
+                what: "texture buffer range",
+                value: u64::from(v.range1),
+            })?
+    };
+    let bytes = u64::from(format.bytes());
+    let offset = u64::from(v.range0) * bytes;
+    let end = offset + u64::from(count) * bytes;
+    if end > b.size {
+        return Err(CommandError::OutOfRange {
+            what: "texture buffer range",
+            value: end,
+        });
+    }
+    Ok(TexelBufferViewObj {
+        res: ResId(v.res),
+        offset,
+        // GL clamps a texture buffer to its maximum size.
+        count: count.min(MAX_TBO_SIZE),
+        format,
     })
 }
 

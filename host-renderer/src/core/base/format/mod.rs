@@ -12,6 +12,7 @@
 mod convert;
 mod desc;
 mod table;
+mod texel;
 
 pub use convert::{
     guest_row_to_host, guest_row_to_stencil, host_row_to_guest, is_packed_depth_stencil,
@@ -21,6 +22,7 @@ pub use convert::{
 pub use desc::Conversion;
 pub use desc::{is_integer, render_mask, render_swizzled, swz, usage, FormatDesc};
 pub use table::{lookup, TABLE};
+pub use texel::texel_format;
 
 #[cfg(test)]
 mod tests {

@@ -8,17 +8,19 @@
 
 use super::pipelines::view_dimension;
 use crate::core::base::error::{CommandError, DrawError};
+use crate::core::base::ids::ResId;
 use crate::core::record::bind_groups::BindGroupKey;
 use crate::core::record::pipeline::EntryKind;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::uniforms::UniformSlice;
-use crate::core::resources::table::Resource;
-use crate::core::state::objects::CompiledShader;
+use crate::core::resources::table::{Resource, ResourceTable};
+use crate::core::state::objects::{CompiledShader, SamplerViewObj, TexelBufferViewObj};
 use crate::core::state::sub_context::{StageState, UniformBufferBinding};
 use crate::core::validate::draw::BoundDraw;
 use crate::core::validate::resource::attached;
 use shader_translate::interface::DriverUniforms;
 use shader_translate::limits::MAX_SAMPLERS;
+use std::collections::HashSet;
 
 /// The draw's bind groups and what they bind.
 pub(super) struct Bindings {
@@ -76,6 +78,7 @@ pub(super) fn bind(
     for (((shader, stage), layout), raw) in stages.zip(&mut out.raw) {
         let driver = DriverUniforms {
             sampler_lod: sampler_lod(stage),
+            texel_buffer_sizes: texel_buffer_sizes(stage),
             ..driver
         }
         .to_bytes();
@@ -83,6 +86,17 @@ pub(super) fn bind(
         out.groups.push(group);
     }
     Ok(out)
+}
+
+/// Each unit's texture buffer element count (0: no texture buffer).
+fn texel_buffer_sizes(stage: &StageState) -> [u32; MAX_SAMPLERS as usize] {
+    let mut out = [0; MAX_SAMPLERS as usize];
+    for (o, v) in out.iter_mut().zip(&stage.views) {
+        if let Some(SamplerViewObj::Buffer(b)) = v.as_deref() {
+            *o = b.count;
+        }
+    }
+    out
 }
 
 /// Each unit's sampler LOD state (no sampler: none).
@@ -147,13 +161,26 @@ fn stage_group(
     if let Some(du) = c.interface.driver_uniforms {
         uniform(du.binding, driver, driver.len() as u64, EntryKind::Uniform)?;
     }
+    for t in &c.interface.texel_buffers {
+        let data = match stage.views.get(t.unit as usize).and_then(Option::as_deref) {
+            Some(SamplerViewObj::Buffer(v)) => texel_buffer_bytes(resources, attached_ids, v)?,
+            Some(SamplerViewObj::Texture(_)) => {
+                return Err(CommandError::Draw(DrawError::ViewDimension(
+                    t.unit as usize,
+                )))
+            }
+            None => &[],
+        };
+        let size = (data.len() as u64).max(4).div_ceil(4) * 4;
+        uniform(t.binding.binding, data, size, EntryKind::TexelBuffer)?;
+    }
     let mut tex_views = Vec::new();
     let mut samps = Vec::new();
     for t in &c.interface.textures {
         let unit = t.unit as usize;
         let dim = view_dimension(t.dimension, t.arrayed);
-        let view = match stage.views.get(unit).cloned().flatten() {
-            Some(v)
+        let view = match stage.views.get(unit).and_then(Option::as_deref) {
+            Some(SamplerViewObj::Texture(v))
                 if v.dimension == dim
                     && (v.view.texture().sample_count() > 1) == t.multisampled =>
             {
@@ -208,6 +235,25 @@ fn stage_group(
         .get(gpu, &key)
         .map_err(CommandError::from)?;
     Ok((group, offsets))
+}
+
+/// The bytes of texture buffer view `v`: its range of the buffer's shadow
+/// (always current; the view was checked to lie inside the buffer).
+fn texel_buffer_bytes<'r>(
+    resources: &'r ResourceTable,
+    attached_ids: &HashSet<ResId>,
+    v: &TexelBufferViewObj,
+) -> Result<&'r [u8], CommandError> {
+    let b = attached(resources, attached_ids, v.res.0)?.buffer().ok_or(
+        CommandError::WrongResource {
+            res: v.res.0,
+            what: "texture buffer",
+        },
+    )?;
+    let start = v.offset.min(b.shadow.len() as u64);
+    let end =
+        (v.offset + u64::from(v.count) * u64::from(v.format.bytes())).min(b.shadow.len() as u64);
+    Ok(b.shadow.get(start as usize..end as usize).unwrap_or(&[]))
 }
 
 /// The driver uniforms' polygon offset: the constant part in window depth

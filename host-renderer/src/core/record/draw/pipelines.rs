@@ -109,6 +109,9 @@ fn stage_entries(shader: &CompiledShader) -> Result<Vec<(u32, EntryKind)>, Comma
             l.push((s.binding, EntryKind::Sampler(t.comparison)));
         }
     }
+    for t in &shader.interface.texel_buffers {
+        l.push((t.binding.binding, EntryKind::TexelBuffer));
+    }
     l.sort_by_key(|e| e.0);
     Ok(l)
 }

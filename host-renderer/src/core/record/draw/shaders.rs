@@ -240,7 +240,8 @@ fn channel(s: u8) -> Channel {
     }
 }
 
-/// Per-unit sampler options: each bound view's swizzle and depth-ness; for
+/// Per-unit sampler options: each bound view's swizzle and depth-ness (a
+/// texture buffer's texel format); for
 /// depth views whether the unit's sampler state reads one level with one
 /// filter at any LOD (mip filter `NONE`, equal minification and
 /// magnification filters) and, under a nearest-filtering comparison
@@ -257,10 +258,14 @@ fn sampler_options(
     let mut out = [SamplerOptions::IDENTITY; MAX_SAMPLERS as usize];
     let mut integer = [false; MAX_SAMPLERS as usize];
     for ((o, int), v) in out.iter_mut().zip(integer.iter_mut()).zip(views) {
-        if let Some(v) = v {
-            o.swizzle = v.swizzle.map(channel);
-            o.depth = v.is_depth;
-            *int = color_kind(v.view.texture().format()) != ColorKind::Float;
+        match v.as_deref() {
+            Some(SamplerViewObj::Texture(v)) => {
+                o.swizzle = v.swizzle.map(channel);
+                o.depth = v.is_depth;
+                *int = color_kind(v.view.texture().format()) != ColorKind::Float;
+            }
+            Some(SamplerViewObj::Buffer(b)) => o.buffer = Some(b.format),
+            None => {}
         }
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {

@@ -63,7 +63,9 @@ pub fn set_layout(
                         EntryKind::Uniform | EntryKind::StaticUniform => {
                             vk::DescriptorType::UNIFORM_BUFFER
                         }
-                        EntryKind::Storage => vk::DescriptorType::STORAGE_BUFFER,
+                        EntryKind::Storage | EntryKind::TexelBuffer => {
+                            vk::DescriptorType::STORAGE_BUFFER
+                        }
                         EntryKind::Texture(..) => vk::DescriptorType::SAMPLED_IMAGE,
                         EntryKind::Sampler(_) => vk::DescriptorType::SAMPLER,
                     }),

@@ -16,6 +16,18 @@ use std::time::{Duration, Instant};
 
 const WORKER: &str = env!("CARGO_BIN_EXE_pv3d-test-worker");
 
+/// Held by every test: each counts this process's workers (a new one
+/// appeared, none left), which tests running side by side would see too.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Waits for the other tests of this file to finish (a failed one's
+/// poisoned lock is taken as well).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Workers of this test process.
 fn workers() -> Vec<u32> {
     children_running(WORKER)
@@ -55,6 +67,7 @@ fn kill9(pid: u32) {
 
 #[test]
 fn a_worker_runs_under_seccomp_and_renders_exactly() {
+    let _serial = one_at_a_time();
     let (_dir, server) = start_isolated(WORKER, &[]);
     let before = workers();
     let mut c = ClientConnection::connect(server.path(), Limits::default()).unwrap();
@@ -76,6 +89,7 @@ fn a_worker_runs_under_seccomp_and_renders_exactly() {
 /// which the allow-list once lacked (the worker was killed by SIGSYS).
 #[test]
 fn thousands_of_uploads_stay_inside_the_allow_list() {
+    let _serial = one_at_a_time();
     let (_dir, server) = start_isolated(WORKER, &[]);
     let mut c = ClientConnection::connect(server.path(), Limits::default()).unwrap();
     handshake(&mut c, b"uploads\0");
@@ -105,6 +119,7 @@ fn thousands_of_uploads_stay_inside_the_allow_list() {
 
 #[test]
 fn forbidden_calls_are_killed_by_the_filter() {
+    let _serial = one_at_a_time();
     for call in ["open", "connect", "socket"] {
         let mut cmd = WorkerCommand {
             program: WORKER.into(),
@@ -132,6 +147,7 @@ fn wait_no_workers() {
 
 #[test]
 fn killing_one_worker_mid_frame_leaves_another_client_exact() {
+    let _serial = one_at_a_time();
     let (_dir, server) = start_isolated(WORKER, &[]);
     let path = server.path().to_owned();
     // The victim: frames in a loop until its connection goes.
@@ -267,6 +283,7 @@ fn cycles_leak_nothing(cycles: u32) {
 /// CI's count (a worker opens lavapipe each time).
 #[test]
 fn spawn_render_kill_cycles_leak_nothing() {
+    let _serial = one_at_a_time();
     cycles_leak_nothing(100);
 }
 
@@ -275,5 +292,6 @@ fn spawn_render_kill_cycles_leak_nothing() {
 #[test]
 #[ignore = "1000 cycles take minutes; CI runs 100"]
 fn spawn_render_kill_1000_cycles_leak_nothing() {
+    let _serial = one_at_a_time();
     cycles_leak_nothing(1000);
 }

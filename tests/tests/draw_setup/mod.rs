@@ -98,8 +98,10 @@ pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
     enc.push(&Command::BindShader { handle, stage }).unwrap();
 }
 
-/// Instances of the full-target triangle in [`heavy_stream`]'s draw.
-pub const HEAVY: u32 = 1 << 19;
+/// Instances of the full-target triangle in [`heavy_stream`]'s draw: on an
+/// idle 2-core machine lavapipe sometimes finished 2^19 of them before the
+/// vhost-user watchdog test's answer came (about 0.4 s), so four times that.
+pub const HEAVY: u32 = 1 << 21;
 
 /// The triangle set-up, then the triangle drawn [`HEAVY`] times: finite
 /// GPU work that runs far longer than a watchdog limit set for a test.

@@ -379,13 +379,16 @@ fn logic_op_draws_past_their_vertex_buffer_are_refused() {
     .unwrap();
     let stats = r.submit(ctx, &e.finish()).unwrap();
     assert_eq!(stats.errors, 1);
-    let (errors, _) = r.context_errors(ctx).unwrap();
-    let last = errors
-        .last()
-        .map(|e| e.error.to_string())
-        .unwrap_or_default();
+    let last = last_error(&r, ctx);
     assert!(last.contains("past its buffer"), "{last}");
     assert!(gpu.take_uncaptured().is_empty());
+}
+
+/// The text of `ctx`'s latest context error ("" when it has none).
+fn last_error(r: &Renderer, ctx: CtxId) -> String {
+    r.context_errors(ctx)
+        .and_then(|(errors, _)| errors.last().map(|e| e.error.to_string()))
+        .unwrap_or_default()
 }
 
 /// Rows of column 8 covered by a blue horizontal line through the centre of
@@ -1512,10 +1515,6 @@ fn surfaces_of_unrenderable_formats_are_refused_only_when_bound() {
     .unwrap();
     let stats = r.submit(ctx, &e.finish()).unwrap();
     assert_eq!(stats.errors, 1);
-    let (errors, _) = r.context_errors(ctx).unwrap();
-    let last = errors
-        .last()
-        .map(|e| e.error.to_string())
-        .unwrap_or_default();
+    let last = last_error(&r, ctx);
     assert!(last.contains("render target"), "{last}");
 }

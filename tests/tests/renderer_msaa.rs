@@ -35,6 +35,17 @@ fn whole(w: u32, h: u32) -> Box3 {
 }
 
 /// A 16×16 2D resource of `format` with `samples` samples, attached.
+/// Level 0 of a W×W resource of 4-byte texels, rows packed.
+fn whole_level() -> TransferBox {
+    TransferBox {
+        level: 0,
+        region: whole(W, W),
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    }
+}
+
 fn target(r: &mut Renderer, id: u32, format: Format, samples: u32) {
     let mut i = info(TextureTarget::TEXTURE_2D, format, W, W);
     i.nr_samples = samples;
@@ -179,13 +190,7 @@ fn blits_into_multisampled_resources_fill_every_sample() {
     let pattern: Vec<u8> = (0..W * W)
         .flat_map(|i| [(i * 3) as u8, (i * 7) as u8, 255 - i as u8, 255])
         .collect();
-    let t = TransferBox {
-        level: 0,
-        region: whole(W, W),
-        stride: W * 4,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let t = whole_level();
     r.write_from(ResId(3), &t, VecBacking::from_vec(pattern.clone()).as_ref())
         .unwrap();
     let cmds = [
@@ -347,13 +352,7 @@ fn multisampled_depth_and_stencil_resolve_to_one_sample() {
         whole(W, W),
     ));
     assert_eq!(run(&mut r, &cmds), 0, "{:?}", r.context_errors(CTX));
-    let t = TransferBox {
-        level: 0,
-        region: whole(W, W),
-        stride: W * 4,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let t = whole_level();
     let out = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
     r.read_into(ResId(4), &t, out.as_ref()).unwrap();
     let bytes = out.snapshot();
@@ -419,13 +418,7 @@ fn integer_texels_blit_into_and_out_of_multisampled_resources() {
     target(&mut r, 4, uint, 4);
     target(&mut r, 5, uint, 0);
     let pattern: Vec<u8> = (0..W * W * 4).map(|i| (i * 7 % 251) as u8).collect();
-    let t = TransferBox {
-        level: 0,
-        region: whole(W, W),
-        stride: W * 4,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let t = whole_level();
     r.write_from(ResId(3), &t, VecBacking::from_vec(pattern.clone()).as_ref())
         .unwrap();
     let cmds = [
@@ -517,13 +510,7 @@ fn bad_multisample_input_is_refused_without_harm() {
     target(&mut r, 4, BGRA, 4);
     target(&mut r, 5, BGRA, 0);
     // Transfers of multisampled resources (the guest blits them first).
-    let t = TransferBox {
-        level: 0,
-        region: whole(W, W),
-        stride: W * 4,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let t = whole_level();
     let mem = VecBacking::from_vec(vec![0; (W * W * 4) as usize]);
     assert!(r.write_from(ResId(3), &t, mem.as_ref()).is_err());
     assert!(r.read_into(ResId(3), &t, mem.as_ref()).is_err());
@@ -662,13 +649,7 @@ fn blits_partly_outside_the_source_leave_those_pixels_alone() {
             }
         })
         .collect();
-    let t = TransferBox {
-        level: 0,
-        region: whole(W, W),
-        stride: W * 4,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let t = whole_level();
     r.write_from(ResId(4), &t, VecBacking::from_vec(pattern).as_ref())
         .unwrap();
     // Into the multisampled resource whole, then back out from 8 columns

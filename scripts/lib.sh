@@ -17,10 +17,11 @@ pv3d_apt_install() {
 }
 
 # The packages pv3d's tests and demo use: lavapipe (the Vulkan device without a
-# GPU), the reference server, real GL clients and a virtual X server.
+# GPU), the reference server, real GL clients (wflinfo opens core profiles)
+# and a virtual X server.
 PV3D_PACKAGES=(
     mesa-vulkan-drivers libvulkan1 libgl1-mesa-dri libegl-mesa0
-    virgl-server mesa-utils glmark2-es2-x11 glmark2-x11
+    virgl-server mesa-utils glmark2-es2-x11 glmark2-x11 waffle-utils
     xvfb xauth x11-utils x11-apps libfaketime zstd
 )
 

@@ -15,6 +15,7 @@ fn key(n: u64) -> PipelineKey {
     PipelineKey {
         vs: 2 * n,
         fs: 2 * n + 1,
+        gs: 0,
         vertex: vec![
             (
                 32,
@@ -56,7 +57,7 @@ fn key(n: u64) -> PipelineKey {
         })],
         sample_mask: u64::MAX,
         alpha_to_coverage: false,
-        layouts: [
+        layouts: vec![
             vec![(0, EntryKind::Uniform), (1, EntryKind::Uniform)],
             vec![
                 (0, EntryKind::Uniform),

@@ -307,6 +307,41 @@ named_enum! {
 }
 
 named_enum! {
+    /// A primitive type (`GS_INPUT_PRIMITIVE`, `GS_OUTPUT_PRIMITIVE`), as
+    /// Gallium names them.
+    pub enum Primitive {
+        /// Points.
+        Points = "POINTS",
+        /// Separate lines.
+        Lines = "LINES",
+        /// Line loop.
+        LineLoop = "LINE_LOOP",
+        /// Line strip.
+        LineStrip = "LINE_STRIP",
+        /// Separate triangles.
+        Triangles = "TRIANGLES",
+        /// Triangle strip.
+        TriangleStrip = "TRIANGLE_STRIP",
+        /// Triangle fan.
+        TriangleFan = "TRIANGLE_FAN",
+        /// Separate quads.
+        Quads = "QUADS",
+        /// Quad strip.
+        QuadStrip = "QUAD_STRIP",
+        /// Polygon.
+        Polygon = "POLYGON",
+        /// Lines with adjacency.
+        LinesAdjacency = "LINES_ADJACENCY",
+        /// Line strip with adjacency.
+        LineStripAdjacency = "LINE_STRIP_ADJACENCY",
+        /// Triangles with adjacency.
+        TrianglesAdjacency = "TRIANGLES_ADJACENCY",
+        /// Triangle strip with adjacency.
+        TriangleStripAdjacency = "TRIANGLE_STRIP_ADJACENCY",
+    }
+}
+
+named_enum! {
     /// Origin of the fragment coordinate (`FS_COORD_ORIGIN`).
     pub enum CoordOrigin {
         /// y = 0 is the first row in memory.
@@ -400,6 +435,8 @@ pub enum PropertyValue {
     Origin(CoordOrigin),
     /// A fragment-coordinate pixel centre.
     Center(PixelCenter),
+    /// A primitive type.
+    Primitive(Primitive),
     /// Some other name (a primitive or stage name); only its presence is kept.
     Name,
 }

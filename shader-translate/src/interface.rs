@@ -11,6 +11,7 @@
 //! | --- | --- |
 //! | [`VERTEX_GROUP`] = 0 | vertex shader |
 //! | [`FRAGMENT_GROUP`] = 1 | fragment shader |
+//! | [`GEOMETRY_GROUP`] = 2 | geometry shader |
 //!
 //! Inside a group:
 //!
@@ -40,7 +41,7 @@
 //! `max_inter_stage_shader_variables` ≥ [`VARYING_LOCATIONS`] (Vulkan drivers,
 //! lavapipe included, offer 31).
 
-use crate::ast::{ReturnType, Semantic, SemanticId, Stage, TextureTarget};
+use crate::ast::{Primitive, ReturnType, Semantic, SemanticId, Stage, TextureTarget};
 use core::fmt;
 use naga::{BuiltIn, ImageDimension, ResourceBinding};
 
@@ -48,6 +49,8 @@ use naga::{BuiltIn, ImageDimension, ResourceBinding};
 pub const VERTEX_GROUP: u32 = 0;
 /// Bind group of the fragment shader's resources.
 pub const FRAGMENT_GROUP: u32 = 1;
+/// Bind group of the geometry shader's resources.
+pub const GEOMETRY_GROUP: u32 = 2;
 /// Binding of the [`DriverUniforms`] buffer in each stage's group.
 pub const DRIVER_UNIFORMS_BINDING: u32 = 16;
 /// Number of varying locations the fixed scheme uses (see [`varying_location`]).
@@ -58,6 +61,7 @@ pub const fn bind_group(stage: Stage) -> Option<u32> {
     match stage {
         Stage::Vertex => Some(VERTEX_GROUP),
         Stage::Fragment => Some(FRAGMENT_GROUP),
+        Stage::Geometry => Some(GEOMETRY_GROUP),
         _ => None,
     }
 }
@@ -338,6 +342,68 @@ pub struct Interface {
     /// VS: the location of each [`Options::captures`](crate::Options::captures)
     /// range's extra output, in order.
     pub captures: Vec<u32>,
+    /// GS: what makes the module a geometry stage
+    /// ([`crate::geometry_spirv`]).
+    pub geometry: Option<Geometry>,
+}
+
+/// A geometry shader's stage: WebGPU has none, so its module is written
+/// with a compute entry point (workgroup size 1) whose stage inputs and
+/// outputs are private variables and whose `EMIT`/`ENDPRIM` are calls to
+/// two empty functions; [`crate::geometry_spirv`] turns naga's SPIR-V of
+/// it into a geometry stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Geometry {
+    /// `GS_INPUT_PRIMITIVE`: points, lines, triangles or their adjacency
+    /// forms. The draw's primitives must be of this kind.
+    pub input: Primitive,
+    /// `GS_OUTPUT_PRIMITIVE`: points, line strips or triangle strips.
+    pub output: Primitive,
+    /// `GS_MAX_OUTPUT_VERTICES`.
+    pub max_vertices: u32,
+    /// The private variables that are stage inputs and outputs.
+    pub variables: Vec<StageVariable>,
+}
+
+impl Geometry {
+    /// Vertices of each input primitive.
+    pub const fn vertices_in(&self) -> u32 {
+        vertices_in(self.input)
+    }
+}
+
+/// Vertices of each primitive of a geometry shader's input kind (0 for
+/// kinds a geometry shader cannot take).
+pub const fn vertices_in(input: Primitive) -> u32 {
+    match input {
+        Primitive::Points => 1,
+        Primitive::Lines => 2,
+        Primitive::Triangles => 3,
+        Primitive::LinesAdjacency => 4,
+        Primitive::TrianglesAdjacency => 6,
+        _ => 0,
+    }
+}
+
+/// A private variable of a geometry shader's module that is a stage input
+/// or output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageVariable {
+    /// The variable's name in the module.
+    pub name: String,
+    /// An output (else an input).
+    pub output: bool,
+    /// Where it links.
+    pub link: StageLink,
+}
+
+/// How a stage input or output links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageLink {
+    /// A user location.
+    Location(u32),
+    /// A SPIR-V built-in (`BuiltIn` operand value).
+    BuiltIn(u32),
 }
 
 impl Interface {
@@ -354,6 +420,7 @@ impl Interface {
             system_values: Vec::new(),
             color0_writes_all: false,
             captures: Vec::new(),
+            geometry: None,
         }
     }
 }

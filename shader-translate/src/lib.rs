@@ -43,6 +43,7 @@
 
 pub mod ast;
 mod error;
+mod geometry_spirv;
 pub mod interface;
 mod lex;
 pub mod limits;
@@ -53,6 +54,7 @@ mod options;
 mod parse;
 
 pub use error::{Error, ErrorKind};
+pub use geometry_spirv::geometry_stage as geometry_spirv;
 pub use interface::Interface;
 pub use options::{
     Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
@@ -116,9 +118,12 @@ pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
     }
     // Reject other stages before parsing grammar they may use (`IN[][0]`).
     let (stage, header_span) = parse::header(text)?;
-    if !matches!(stage, ast::Stage::Vertex | ast::Stage::Fragment) {
+    if !matches!(
+        stage,
+        ast::Stage::Vertex | ast::Stage::Fragment | ast::Stage::Geometry
+    ) {
         return Err(Error::unsupported(
-            format!("{stage} shaders (only VERT and FRAG are translated)"),
+            format!("{stage} shaders (only VERT, GEOM and FRAG are translated)"),
             header_span,
         ));
     }

@@ -45,3 +45,8 @@ pub const MAX_INDEX_OFFSET: i64 = 1 << 20;
 /// Stream-output capture ranges of a vertex shader (Gallium's
 /// `PIPE_MAX_SO_OUTPUTS`).
 pub const MAX_CAPTURES: usize = 64;
+
+/// Most vertices a geometry shader may emit per invocation
+/// (`GS_MAX_OUTPUT_VERTICES`): GL's minimum maximum, which every Vulkan
+/// device with geometry shaders offers.
+pub const MAX_GEOMETRY_VERTICES: u32 = 256;

@@ -5,7 +5,7 @@
 
 use crate::ast::{
     Component, CoordOrigin, DeclKind, Declaration, Dst, File, ImmType, Immediate, Index,
-    Instruction, Interpolation, Opcode, PixelCenter, Program, Property, PropertyName,
+    Instruction, Interpolation, Opcode, PixelCenter, Primitive, Program, Property, PropertyName,
     PropertyValue, RegRange, Register, ReturnType, SampleLocation, Semantic, SemanticId, Src,
     Stage, TextureTarget, WriteMask,
 };
@@ -241,6 +241,9 @@ impl<'a> Parser<'a> {
             PropertyName::FsCoordPixelCenter => {
                 PropertyValue::Center(self.named("pixel centre", PixelCenter::from_name)?.0)
             }
+            PropertyName::GsInputPrimitive | PropertyName::GsOutputPrimitive if matches!(self.peek()?.tok, Tok::Word(w) if Primitive::from_name(w).is_some()) => {
+                PropertyValue::Primitive(self.named("primitive", Primitive::from_name)?.0)
+            }
             PropertyName::GsInputPrimitive
             | PropertyName::GsOutputPrimitive
             | PropertyName::NextShader
@@ -323,6 +326,10 @@ impl<'a> Parser<'a> {
         let start = self.next()?.span;
         let (file, _) = self.named("register file", File::from_name)?;
         self.expect('[', "`[`")?;
+        // `IN[][r]`: a geometry shader's input, one per vertex.
+        if self.eat(']')? {
+            self.expect('[', "`[`")?;
+        }
         let mut range = self.range()?;
         self.expect(']', "`]`")?;
         let mut dimension = None;

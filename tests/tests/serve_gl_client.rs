@@ -23,6 +23,8 @@ struct Versions {
     gl: &'static str,
     glsl: &'static str,
     gles: &'static str,
+    /// The highest core profile a context opens with, if any.
+    core: Option<&'static str>,
 }
 
 fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
@@ -35,6 +37,7 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
             gl: "2.1",
             glsl: "1.20",
             gles: "OpenGL ES 2.0",
+            core: None,
         },
         // With stream output (four buffers, pause/resume) Mesa 22.3 has
         // every GL 3.0 and ES 3.0 feature it checks for.
@@ -42,6 +45,7 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
             gl: "3.0",
             glsl: "1.30",
             gles: "OpenGL ES 3.0",
+            core: None,
         },
         // At 140 with texture buffers (`max_tbo_size`) Mesa 22.3 has every
         // GL 3.1 feature as well; ES stays 3.0 (3.1 needs compute).
@@ -49,6 +53,17 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
             gl: "3.1",
             glsl: "1.40",
             gles: "OpenGL ES 3.0",
+            core: Some("3.1"),
+        },
+        // At 150 (geometry shaders), with seamless cube maps, Mesa 22.3 has
+        // every GL 3.2 feature: core 3.2 contexts open. Compatibility
+        // contexts stay 3.1: Mesa's virgl caps their GLSL at 1.40 for hosts
+        // whose `host_feature_check_version` is below 6.
+        (150, true) => Versions {
+            gl: "3.1",
+            glsl: "1.40",
+            gles: "OpenGL ES 3.0",
+            core: Some("3.2"),
         },
         (other, _) => panic!("caps promise GLSL level {other}: add its versions to this test"),
     }
@@ -95,7 +110,7 @@ fn run_until(
 
 #[test]
 fn serve_real_gl_clients_report_our_caps() {
-    gl_client::require(&["es2_info", "glxgears", "glxinfo"]);
+    gl_client::require(&["es2_info", "glxgears", "glxinfo", "wflinfo"]);
     let gpu = Gpu::new().expect("a Vulkan adapter (lavapipe) is needed for GPU tests");
     let caps = caps_v2(&gpu);
     let stream_output = caps.v1.max_streamout_buffers.get() >= 4
@@ -120,6 +135,23 @@ fn serve_real_gl_clients_report_our_caps() {
     });
     let (glxinfo_status, glxinfo) =
         run_until(&sock, &xvfb, dir.path(), &["glxinfo", "-B"], |_| false);
+    let core = expected.core.map(|version| {
+        let argv = [
+            "wflinfo",
+            "-p",
+            "glx",
+            "-a",
+            "gl",
+            "--profile",
+            "core",
+            "-V",
+            version,
+        ];
+        (
+            version,
+            run_until(&sock, &xvfb, dir.path(), &argv, |_| false),
+        )
+    });
     drop(xvfb);
     drop(target);
     let served = server.stats().served;
@@ -138,6 +170,18 @@ fn serve_real_gl_clients_report_our_caps() {
         "es2_info GL_VERSION {es_version:?}, caps promise {}",
         expected.gles
     );
+
+    if let Some((version, (status, text))) = core {
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "wflinfo: {status:?}\n{text}"
+        );
+        let got = field(&text, "OpenGL version string:");
+        assert!(
+            got.starts_with(&format!("{version} (Core Profile) Mesa")),
+            "core profile {got:?}, caps promise {version}"
+        );
+    }
 
     let renderer = field(&gears, "GL_RENDERER   =");
     assert!(renderer.contains("pv3d"), "not our server: {renderer}");

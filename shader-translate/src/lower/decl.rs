@@ -85,8 +85,13 @@ impl Lowerer<'_> {
     /// the input values read by instructions.
     pub(crate) fn declare(&mut self) -> Result<(), Error> {
         self.properties()?;
-        if self.stage == Stage::Fragment {
-            self.plan_fragment_varyings();
+        match self.stage {
+            Stage::Fragment => self.plan_fragment_varyings(),
+            Stage::Geometry => {
+                self.geometry_properties()?;
+                self.plan_geometry_inputs();
+            }
+            _ => {}
         }
         let mut extents = [0u32; limits::MAX_CONSTANT_BUFFERS as usize];
         let mut outputs = Vec::new();

@@ -236,7 +236,7 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    fn member_value(&mut self, source: Source) -> Handle<Expression> {
+    pub(crate) fn member_value(&mut self, source: Source) -> Handle<Expression> {
         match source {
             Source::Position(var) => self.clip_position(var),
             Source::Reg {
@@ -513,10 +513,14 @@ impl Lowerer<'_> {
     pub(crate) fn assemble(mut self) -> Result<(Module, Interface), Error> {
         self.interface.textures = self.texture_bindings();
         self.interface.texel_buffers = self.texel_buffer_bindings();
-        let stage = match self.stage {
-            Stage::Vertex => ShaderStage::Vertex,
-            _ => ShaderStage::Fragment,
+        // A geometry shader is a compute entry point until its SPIR-V is
+        // made a geometry stage (`crate::geometry_spirv`).
+        let (stage, workgroup_size) = match self.stage {
+            Stage::Vertex => (ShaderStage::Vertex, [0; 3]),
+            Stage::Geometry => (ShaderStage::Compute, [1; 3]),
+            _ => (ShaderStage::Fragment, [0; 3]),
         };
+        self.interface.geometry = self.geometry_interface();
         if stage == ShaderStage::Fragment {
             // GL allows implicit-LOD sampling in non-uniform control flow
             // (results there are undefined, not errors): so does this module.
@@ -538,7 +542,7 @@ impl Lowerer<'_> {
             name: "main".to_owned(),
             stage,
             early_depth_test: None,
-            workgroup_size: [0; 3],
+            workgroup_size,
             workgroup_size_overrides: None,
             function: self.fun,
             mesh_info: None,

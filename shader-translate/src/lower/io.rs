@@ -86,8 +86,9 @@ pub(crate) struct Io {
     pub(crate) color0: Option<Handle<LocalVariable>>,
     /// The driver-uniform buffer, once used.
     pub(crate) driver: Option<Handle<GlobalVariable>>,
-    /// FS: the location of each varying input, chosen before any is declared.
-    fs_locations: Vec<(SemanticId, u32)>,
+    /// FS and GS: the location of each varying input, chosen before any is
+    /// declared.
+    pub(crate) planned_locations: Vec<(SemanticId, u32)>,
 }
 
 /// A declared output register.
@@ -211,12 +212,15 @@ impl Lowerer<'_> {
             ids.extend(backs);
         }
         let locations = fragment_varying_locations(&ids);
-        self.io.fs_locations = ids.into_iter().zip(locations).collect();
+        self.io.planned_locations = ids.into_iter().zip(locations).collect();
     }
 
     /// `DCL IN`: vertex attributes (VS) or varyings and built-ins (FS),
     /// with the value each register reads.
     pub(crate) fn declare_inputs(&mut self, decl: &Declaration) -> Result<(), Error> {
+        if self.stage == Stage::Geometry {
+            return self.declare_geometry_inputs(decl);
+        }
         let max = match self.stage {
             Stage::Vertex => limits::MAX_VERTEX_ATTRIBUTES,
             _ => limits::MAX_IO_REGS,
@@ -335,7 +339,7 @@ impl Lowerer<'_> {
     ) -> Result<(Handle<Expression>, Usage), Error> {
         let location = self
             .io
-            .fs_locations
+            .planned_locations
             .iter()
             .find_map(|&(planned, location)| (planned == id).then_some(location))
             .ok_or_else(|| {
@@ -429,6 +433,9 @@ impl Lowerer<'_> {
                 (Stage::Fragment, Semantic::Face) => {
                     (self.front_facing_value(), BuiltIn::FrontFacing)
                 }
+                (Stage::Geometry, Semantic::PrimId) => {
+                    (self.geometry_primitive_id()?, BuiltIn::PrimitiveIndex)
+                }
                 (Stage::Fragment, Semantic::Position) => (
                     self.frag_coord_value(),
                     BuiltIn::Position { invariant: false },
@@ -492,46 +499,24 @@ impl Lowerer<'_> {
     pub(crate) fn build_result(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
         match self.stage {
             Stage::Vertex => self.vertex_members(outputs)?,
+            // A vertex shader's outputs, written at each EMIT.
+            Stage::Geometry => {
+                self.vertex_members(outputs)?;
+                return self.geometry_outputs();
+            }
             _ => self.fragment_members(outputs)?,
         }
         if self.io.members.is_empty() {
             return Ok(());
         }
-        let vec4 = self.vec4_ty(Kind::Float);
-        let (ivec4, uvec4) = (self.vec4_ty(Kind::Sint), self.vec4_ty(Kind::Uint));
-        let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
-        let clip_ty = self.clip_distances_ty();
-        // Only shaders with stream output get the extra types.
-        let (vec2, vec3) = if self.options.captures.is_empty() {
-            (vec4, vec4)
-        } else {
-            (
-                self.vec_ty(VectorSize::Bi, Kind::Float),
-                self.vec_ty(VectorSize::Tri, Kind::Float),
-            )
-        };
-        let mut members = Vec::with_capacity(self.io.members.len());
+        let members_in = self.io.members.clone();
+        let mut members = Vec::with_capacity(members_in.len());
         let mut offset = 0u32;
-        for m in &self.io.members {
-            let (ty, size) = match m.binding {
-                Binding::BuiltIn(BuiltIn::FragDepth | BuiltIn::PointSize) => (f32_ty, 16),
-                Binding::BuiltIn(BuiltIn::SampleMask) => (u32_ty, 16),
-                Binding::BuiltIn(BuiltIn::ClipDistances) => (clip_ty, 32),
-                _ => match m.source {
-                    Source::Capture { count, .. } => match count {
-                        1 => (f32_ty, 16),
-                        2 => (vec2, 16),
-                        3 => (vec3, 16),
-                        _ => (vec4, 16),
-                    },
-                    Source::Reg {
-                        kind: Kind::Sint, ..
-                    } => (ivec4, 16),
-                    Source::Reg {
-                        kind: Kind::Uint, ..
-                    } => (uvec4, 16),
-                    _ => (vec4, 16),
-                },
+        for m in &members_in {
+            let ty = self.member_type(m);
+            let size = match m.binding {
+                Binding::BuiltIn(BuiltIn::ClipDistances) => 32,
+                _ => 16,
             };
             let name = match m.binding {
                 Binding::BuiltIn(BuiltIn::Position { .. }) => "position".to_owned(),
@@ -557,6 +542,43 @@ impl Lowerer<'_> {
         self.io.result = Some(ty);
         self.fun.result = Some(FunctionResult { ty, binding: None });
         Ok(())
+    }
+
+    /// The type of result member `m`'s value.
+    pub(crate) fn member_type(&mut self, m: &Member) -> Handle<Type> {
+        let vec4 = self.vec4_ty(Kind::Float);
+        let (ivec4, uvec4) = (self.vec4_ty(Kind::Sint), self.vec4_ty(Kind::Uint));
+        let (f32_ty, u32_ty) = (self.scalar_ty(Kind::Float), self.scalar_ty(Kind::Uint));
+        let clip_ty = self.clip_distances_ty();
+        // Only shaders with stream output get the extra types.
+        let (vec2, vec3) = if self.options.captures.is_empty() {
+            (vec4, vec4)
+        } else {
+            (
+                self.vec_ty(VectorSize::Bi, Kind::Float),
+                self.vec_ty(VectorSize::Tri, Kind::Float),
+            )
+        };
+        match m.binding {
+            Binding::BuiltIn(BuiltIn::FragDepth | BuiltIn::PointSize) => f32_ty,
+            Binding::BuiltIn(BuiltIn::SampleMask) => u32_ty,
+            Binding::BuiltIn(BuiltIn::ClipDistances) => clip_ty,
+            _ => match m.source {
+                Source::Capture { count, .. } => match count {
+                    1 => f32_ty,
+                    2 => vec2,
+                    3 => vec3,
+                    _ => vec4,
+                },
+                Source::Reg {
+                    kind: Kind::Sint, ..
+                } => ivec4,
+                Source::Reg {
+                    kind: Kind::Uint, ..
+                } => uvec4,
+                _ => vec4,
+            },
+        }
     }
 
     /// FS under `Options::dual_source_blend`: `COLOR[0]` and `COLOR[1]` (zero
@@ -700,7 +722,23 @@ impl Lowerer<'_> {
                 source: Source::ClipDistances { vertex, written },
             });
         }
-        // Varyings the linked fragment shader reads that this one never writes.
+        // A linked geometry shader reads built-in outputs (position, point
+        // size, clip distances) at locations: each as written.
+        for o in outputs.iter().filter(|o| !is_varying(o.semantic.name)) {
+            if let Some(location) = self.linked_location(o.semantic) {
+                let (interp, sampling) = self.linked_interpolation(o.semantic);
+                self.io.members.push(Member {
+                    binding: Self::location(location, Some(interp), sampling),
+                    source: Source::Reg {
+                        var: o.var,
+                        clamp: false,
+                        swizzle: Channel::RGBA,
+                        kind: Kind::Float,
+                    },
+                });
+            }
+        }
+        // Varyings the linked next stage reads that this one never writes.
         for input in &self.options.next_stage_inputs {
             let (
                 Some(id),
@@ -787,14 +825,21 @@ impl Lowerer<'_> {
     /// VS output location: where the linked FS reads the varying; without a
     /// linked FS, its [`varying_location`]. `None`: nothing reads it.
     fn output_location(&self, id: SemanticId) -> Option<u32> {
-        let inputs = &self.options.next_stage_inputs;
-        if inputs.is_empty() {
+        if self.options.next_stage_inputs.is_empty() {
             return varying_location(id);
         }
-        inputs.iter().find_map(|v| match v.usage {
-            Usage::Location { location, .. } if v.semantic == Some(id) => Some(location),
-            _ => None,
-        })
+        self.linked_location(id)
+    }
+
+    /// Where the linked next stage reads `id` through a location, if it does.
+    fn linked_location(&self, id: SemanticId) -> Option<u32> {
+        self.options
+            .next_stage_inputs
+            .iter()
+            .find_map(|v| match v.usage {
+                Usage::Location { location, .. } if v.semantic == Some(id) => Some(location),
+                _ => None,
+            })
     }
 
     /// VS output interpolation: the linked FS input's, else the default.

@@ -20,6 +20,7 @@ mod alu;
 mod decl;
 mod expr;
 mod flow;
+mod geometry;
 mod gl;
 mod io;
 mod reg;
@@ -37,14 +38,15 @@ use naga::{Block, Expression, Function, Handle, Module, Span, Statement};
 use std::collections::HashMap;
 
 pub(crate) use expr::{Kind, Value};
+pub(crate) use geometry::{EMIT_VERTEX, END_PRIMITIVE};
 
 /// Lowers a parsed program; the caller validates the result.
 pub(crate) fn lower(program: &Program, options: &Options) -> Result<(Module, Interface), Error> {
     let stage = match program.stage {
-        s @ (Stage::Vertex | Stage::Fragment) => s,
+        s @ (Stage::Vertex | Stage::Fragment | Stage::Geometry) => s,
         other => {
             return Err(Error::unsupported(
-                format!("{other} shaders (WebGPU has only vertex, fragment and compute; only VERT and FRAG are translated)"),
+                format!("{other} shaders (only VERT, GEOM and FRAG are translated)"),
                 program.header_span,
             ))
         }
@@ -111,6 +113,8 @@ pub(crate) struct Lowerer<'a> {
     interface: Interface,
     /// `END` was reached at the top level.
     ended: bool,
+    /// GS: the geometry stage's state.
+    gs: Option<geometry::Gs>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -137,6 +141,7 @@ impl<'a> Lowerer<'a> {
             units: tex::Units::default(),
             interface: Interface::new(stage),
             ended: false,
+            gs: None,
         }
     }
 
@@ -177,6 +182,7 @@ impl<'a> Lowerer<'a> {
             | O::Tex2
             | O::Txb2
             | O::Txl2 => self.texture(inst),
+            O::Emit | O::Endprim => self.geometry_instruction(inst),
             _ => self.alu(inst),
         }
     }

@@ -184,6 +184,9 @@ impl Lowerer<'_> {
         kind: Kind,
         swizzle: Option<[Component; 4]>,
     ) -> Result<(Value, bool), Error> {
+        if reg.file == File::Input && self.stage == crate::ast::Stage::Geometry {
+            return Ok((self.geometry_input(reg)?, false));
+        }
         if let Some(dim) = reg.dimension {
             if reg.file != File::Constant {
                 return Err(Error::unsupported(
@@ -431,7 +434,12 @@ impl Lowerer<'_> {
     /// starting at `first`: `ADDR[n].c + offset - first`, clamped to the
     /// range (out of range is undefined in GL; the module stays in bounds
     /// whatever bounds checks the device applies).
-    fn index(&mut self, reg: &Register, first: u32, len: u32) -> Result<Handle<Expression>, Error> {
+    pub(super) fn index(
+        &mut self,
+        reg: &Register,
+        first: u32,
+        len: u32,
+    ) -> Result<Handle<Expression>, Error> {
         let Index::Indirect {
             file,
             index,

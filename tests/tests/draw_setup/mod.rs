@@ -163,6 +163,8 @@ pub struct DrawSetup {
     /// Shader texts replacing [`VS`] and [`FS`].
     pub vs: &'static str,
     pub fs: &'static str,
+    /// A geometry shader's text, bound when given.
+    pub gs: Option<&'static str>,
 }
 
 /// The default vertex shader: position and colour from the two attributes.
@@ -194,6 +196,7 @@ impl Default for DrawSetup {
             sprite_coords: None,
             vs: VS,
             fs: FS,
+            gs: None,
         }
     }
 }
@@ -222,6 +225,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         sprite_coords,
         vs,
         fs,
+        gs,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -326,6 +330,9 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     .unwrap();
     shader(&mut e, 14, ShaderStage::VERTEX, vs);
     shader(&mut e, 15, ShaderStage::FRAGMENT, fs);
+    if let Some(gs) = gs {
+        shader(&mut e, 16, ShaderStage::GEOMETRY, gs);
+    }
     // Window framebuffer: negative y scale, row 0 = top.
     let h = W as f32 / 2.0;
     let vp = [Viewport {

@@ -85,8 +85,15 @@ use guest_protocol::virgl::Format;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
 /// GLSL level: native integers in TGSI, GLSL 1.40 (see the module
-/// documentation).
+/// documentation); [`GLSL_LEVEL_GEOMETRY`] where geometry shaders run.
 pub const GLSL_LEVEL: u32 = 140;
+/// GLSL level where the raw path runs geometry shaders: GLSL 1.50, GL 3.2.
+pub const GLSL_LEVEL_GEOMETRY: u32 = 150;
+/// `max_geom_output_vertices` at most: GL's minimum maximum, the
+/// translator's limit.
+pub const MAX_GEOMETRY_VERTICES: u32 = shader_translate::limits::MAX_GEOMETRY_VERTICES;
+/// `max_geom_total_output_components` at most: GL's minimum maximum.
+pub const MAX_GEOMETRY_COMPONENTS: u32 = 1024;
 /// `max_tbo_size`: texels in a texture buffer view, GL 3.1's minimum (each
 /// draw copies its views' texels, at most 16 bytes each, into the uniform
 /// arena).
@@ -110,6 +117,12 @@ fn f(v: f32) -> Le32 {
 pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let limits = &gpu.limits;
     let xfb_buffers = gpu.raw.as_ref().map_or(0, |r| r.features().xfb_buffers());
+    // Geometry shaders need transform feedback's GL 3.0 below them.
+    let geometry = gpu
+        .raw
+        .as_ref()
+        .and_then(|r| r.features().geometry)
+        .filter(|_| xfb_buffers > 0);
     let mut sampler = FormatMask::default();
     let mut render = FormatMask::default();
     let mut depth = FormatMask::default();
@@ -131,48 +144,12 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         render,
         depthstencil: depth,
         vertexbuffer: FormatMask::default(),
-        // Blend state and write mask per colour buffer (renderer_gl.rs),
-        // occlusion queries, conditional rendering (inverted too), primitive
-        // restart at any index, polygon stipple and depth clamp (where the
-        // device can turn depth clipping off) are implemented and tested
-        // (renderer_commands.rs). Fragment coordinate conventions: both
-        // origins and both pixel centres are translated (shader_exec). The
-        // guest's compiler writes the shader's own `FS_COORD_ORIGIN`
-        // whatever this bit says and, without it, also inverts y itself:
-        // the bit must be set for the property to mean what it says.
-        bset: le(bset::INDEP_BLEND_ENABLE
-            | bset::INDEP_BLEND_FUNC
-            | bset::OCCLUSION_QUERY
-            | bset::FRAGMENT_COORD_CONVENTIONS
-            | bset::CONDITIONAL_RENDER
-            | bset::CONDITIONAL_RENDER_INVERTED
-            | bset::PRIMITIVE_RESTART
-            | bset::POLY_STIPPLE
-            | if gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL) {
-                bset::DEPTH_CLIP_DISABLE
-            } else {
-                0
-            }
-            | if multisample(gpu) {
-                bset::TEXTURE_MULTISAMPLE
-            } else {
-                0
-            }
-            // Cube map arrays: CubeArray views, sampled with TEX, TXB2,
-            // TXL2 and (shadow) TEX2 (shader_exec).
-            | if gpu.cube_arrays {
-                bset::CUBE_MAP_ARRAY
-            } else {
-                0
-            }
-            // Stream output resumes where it stopped (append mask), into
-            // interleaved and separate buffers (renderer_xfb.rs).
-            | if xfb_buffers > 0 {
-                bset::STREAMOUT_PAUSE_RESUME
-            } else {
-                0
-            }),
-        glsl_level: le(GLSL_LEVEL),
+        bset: le(bset_bits(gpu, geometry.is_some(), xfb_buffers)),
+        glsl_level: le(if geometry.is_some() {
+            GLSL_LEVEL_GEOMETRY
+        } else {
+            GLSL_LEVEL
+        }),
         max_texture_array_layers: le(limits.max_texture_array_layers.min(2048)),
         max_streamout_buffers: le(xfb_buffers),
         // Dual-source blending (ARB_blend_func_extended): colour 1 is the
@@ -211,6 +188,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_smooth_line_width = f(1.0);
     caps.max_smooth_line_width = f(1.0);
     caps.max_texture_lod_bias = f(15.0);
+    if let Some(g) = geometry {
+        caps.max_geom_output_vertices = le(g.output_vertices.min(MAX_GEOMETRY_VERTICES));
+        caps.max_geom_total_output_components =
+            le(g.total_output_components.min(MAX_GEOMETRY_COMPONENTS));
+    }
     caps.max_vertex_outputs = le(limits.max_inter_stage_shader_variables.min(32));
     caps.max_vertex_attribs = le(limits.max_vertex_attributes.min(16));
     caps.min_texel_offset = le((-8i32) as u32);
@@ -246,6 +228,60 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
     caps
+}
+
+/// The `bset` bits: what is implemented and tested.
+///
+/// Blend state and write mask per colour buffer (renderer_gl.rs),
+/// occlusion queries, conditional rendering (inverted too), primitive
+/// restart at any index, polygon stipple and depth clamp (where the
+/// device can turn depth clipping off) are implemented and tested
+/// (renderer_commands.rs). Fragment coordinate conventions: both
+/// origins and both pixel centres are translated (shader_exec). The
+/// guest's compiler writes the shader's own `FS_COORD_ORIGIN`
+/// whatever this bit says and, without it, also inverts y itself:
+/// the bit must be set for the property to mean what it says.
+fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
+    bset::INDEP_BLEND_ENABLE
+    | bset::INDEP_BLEND_FUNC
+    | bset::OCCLUSION_QUERY
+    | bset::FRAGMENT_COORD_CONVENTIONS
+    | bset::CONDITIONAL_RENDER
+    | bset::CONDITIONAL_RENDER_INVERTED
+    | bset::PRIMITIVE_RESTART
+    | bset::POLY_STIPPLE
+    // Cube maps are always sampled seamlessly (Vulkan's only way);
+    // GL 3.2 needs the extension, whose default of non-seamless
+    // sampling is not drawn exactly (docs/gl-conventions.md).
+    | if geometry {
+        bset::SEAMLESS_CUBE_MAP
+    } else {
+        0
+    }
+    | if gpu.features.contains(wgpu::Features::DEPTH_CLIP_CONTROL) {
+        bset::DEPTH_CLIP_DISABLE
+    } else {
+        0
+    }
+    | if multisample(gpu) {
+        bset::TEXTURE_MULTISAMPLE
+    } else {
+        0
+    }
+    // Cube map arrays: CubeArray views, sampled with TEX, TXB2,
+    // TXL2 and (shadow) TEX2 (shader_exec).
+    | if gpu.cube_arrays {
+        bset::CUBE_MAP_ARRAY
+    } else {
+        0
+    }
+    // Stream output resumes where it stopped (append mask), into
+    // interleaved and separate buffers (renderer_xfb.rs).
+    | if xfb_buffers > 0 {
+        bset::STREAMOUT_PAUSE_RESUME
+    } else {
+        0
+    }
 }
 
 /// Whether the device multisamples the formats GL's multisampling needs

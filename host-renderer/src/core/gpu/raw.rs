@@ -31,6 +31,18 @@ pub struct RawFeatures {
     /// `VK_EXT_transform_feedback` (`transformFeedback`), with the
     /// device's limits: stream output on the raw path.
     pub xfb: Option<XfbLimits>,
+    /// `geometryShader`, with the device's limits: geometry shaders on the
+    /// raw path.
+    pub geometry: Option<GeometryLimits>,
+}
+
+/// The geometry-shader limits of the device (`VkPhysicalDeviceLimits`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GeometryLimits {
+    /// `maxGeometryOutputVertices`.
+    pub output_vertices: u32,
+    /// `maxGeometryTotalOutputComponents`.
+    pub total_output_components: u32,
 }
 
 /// The transform-feedback limits of the device
@@ -61,6 +73,16 @@ impl RawFeatures {
     pub fn xfb_buffers(&self) -> u32 {
         self.xfb.map_or(0, |x| x.buffers.min(4))
     }
+}
+
+/// Turns on the core features the raw path uses in `enabled` (wgpu's own).
+fn enable_core_features(enabled: &mut vk::PhysicalDeviceFeatures, raw: &RawFeatures) {
+    let on = |b: bool| if b { vk::TRUE } else { vk::FALSE };
+    enabled.logic_op |= on(raw.logic_op);
+    enabled.wide_lines |= on(raw.wide_lines());
+    enabled.large_points |= on(raw.max_point_size > 1);
+    enabled.alpha_to_one |= on(raw.alpha_to_one);
+    enabled.geometry_shader |= on(raw.geometry.is_some());
 }
 
 /// `VK_EXT_line_rasterization` (ash names only its KHR promotion).
@@ -151,9 +173,17 @@ pub fn open(
         xfb: (raw_ok && xfb_ext && xfb.transform_feedback == vk::TRUE)
             .then(|| xfb_limits(instance, phys, &props.limits))
             .filter(|l| l.buffers > 0),
+        geometry: (raw_ok && core.geometry_shader == vk::TRUE).then_some(GeometryLimits {
+            output_vertices: props.limits.max_geometry_output_vertices,
+            total_output_components: props.limits.max_geometry_total_output_components,
+        }),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
-    let any = raw.logic_op || line_state || raw.xfb.is_some() || raw.alpha_to_one;
+    let any = raw.logic_op
+        || line_state
+        || raw.xfb.is_some()
+        || raw.alpha_to_one
+        || raw.geometry.is_some();
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let mut wanted = Vec::new();
@@ -177,18 +207,7 @@ pub fn open(
     }
     let mut phd = hal.physical_device_features(&extensions, desc.required_features);
     let mut enabled = phd.get_core();
-    if raw.logic_op {
-        enabled.logic_op = vk::TRUE;
-    }
-    if raw.wide_lines() {
-        enabled.wide_lines = vk::TRUE;
-    }
-    if raw.max_point_size > 1 {
-        enabled.large_points = vk::TRUE;
-    }
-    if raw.alpha_to_one {
-        enabled.alpha_to_one = vk::TRUE;
-    }
+    enable_core_features(&mut enabled, &raw);
     let mut dynamic_on =
         vk::PhysicalDeviceDynamicRenderingFeatures::default().dynamic_rendering(true);
     let mut lines_on = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default()
@@ -289,6 +308,7 @@ impl RawDevice {
             && !features.line_stipple
             && features.xfb.is_none()
             && !features.alpha_to_one
+            && features.geometry.is_none()
         {
             return None;
         }

@@ -81,6 +81,8 @@ pub struct PipelineKey {
     pub vs: u64,
     /// Fragment shader id.
     pub fs: u64,
+    /// Geometry shader id (0: none; raw pipelines only).
+    pub gs: u64,
     /// Per vertex buffer: stride, step mode, format, location.
     pub vertex: Vec<(u64, wgpu::VertexStepMode, wgpu::VertexFormat, u32)>,
     /// Topology.
@@ -105,8 +107,8 @@ pub struct PipelineKey {
     pub sample_mask: u64,
     /// Alpha to coverage.
     pub alpha_to_coverage: bool,
-    /// Bind group layouts (VS, FS) by entry.
-    pub layouts: [Vec<(u32, EntryKind)>; 2],
+    /// Bind group layouts (VS, FS, and GS when there is one) by entry.
+    pub layouts: Vec<Vec<(u32, EntryKind)>>,
 }
 
 // DepthStencilState and ColorTargetState hold f32s (bias); they are compared

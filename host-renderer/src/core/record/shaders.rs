@@ -60,9 +60,11 @@ impl ShaderCache {
                 tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
             }
             let naga = Arc::new(t.module);
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: None,
-                source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
+            let module = t.interface.geometry.is_none().then(|| {
+                device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: None,
+                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
+                })
             });
             Arc::new(CompiledShader {
                 id,

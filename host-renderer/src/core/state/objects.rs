@@ -14,8 +14,9 @@ use std::sync::Arc;
 pub struct CompiledShader {
     /// Unique id (part of pipeline keys).
     pub id: u64,
-    /// The wgpu module.
-    pub module: wgpu::ShaderModule,
+    /// The wgpu module (none for geometry shaders, which only the raw
+    /// Vulkan path draws).
+    pub module: Option<wgpu::ShaderModule>,
     /// The naga module it was made from (the raw Vulkan path writes SPIR-V).
     pub naga: Arc<naga::Module>,
     /// What it expects.

@@ -7,7 +7,7 @@ use crate::core::base::error::{CommandError, DrawError};
 use crate::core::state::objects::{Object, ShaderObj};
 use crate::core::state::stream_out::StreamOutInfo;
 use crate::core::state::sub_context::{StageState, SubContext};
-use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
+use guest_protocol::virgl::enums::{PolygonMode, PrimMode, ShaderStage};
 use guest_protocol::virgl::{DrawVbo, Rasterizer};
 
 /// Vertex invocations (count × instances) one draw may ask for: a quota, so
@@ -88,6 +88,8 @@ pub struct BoundDraw<'a> {
     pub vs_shader: &'a ShaderObj,
     /// The fragment shader.
     pub fs_shader: &'a ShaderObj,
+    /// Geometry stage and shader, when one is bound.
+    pub gs: Option<(&'a StageState, &'a ShaderObj)>,
     /// Framebuffer size.
     pub fb_size: (u32, u32),
     /// Samples per pixel of every attachment.
@@ -128,6 +130,7 @@ pub fn bound_draw<'a>(
     }
     let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;
     let (fs, fs_shader) = stage(1, DrawError::NoFragmentShader)?;
+    let gs = stage(ShaderStage::GEOMETRY.0 as usize, DrawError::NoVertexShader).ok();
     let fb = &sub.fb;
     if fb.cbufs.iter().all(Option::is_none) && fb.zsurf.is_none() {
         return Err(CommandError::Draw(DrawError::NoAttachment));
@@ -157,6 +160,7 @@ pub fn bound_draw<'a>(
         fs,
         vs_shader,
         fs_shader,
+        gs,
         fb_size,
         samples,
         stipple,

@@ -169,6 +169,9 @@ pub enum DrawError {
     /// A raw draw with no pipeline variant.
     #[error("no pipeline")]
     NoPipeline,
+    /// The draw's primitives are not the bound geometry shader's input kind.
+    #[error("draw mode {0} is not the geometry shader's input primitive")]
+    GeometryInput(u8),
 }
 
 /// Why the raw Vulkan path refused or failed a draw.
@@ -206,6 +209,9 @@ pub enum RawError {
     /// naga could not write SPIR-V.
     #[error("writing SPIR-V")]
     Spirv(#[source] Shared<naga::back::spv::Error>),
+    /// A geometry shader's SPIR-V could not be made a geometry stage.
+    #[error("making the geometry stage")]
+    Geometry(#[source] Shared<shader_translate::Error>),
     /// A Vulkan call failed.
     #[error("Vulkan {what}")]
     Vulkan {

@@ -7,6 +7,7 @@
 //! the raw Vulkan path.
 
 use super::pipelines::view_dimension;
+use super::shaders::Shaders;
 use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::bind_groups::BindGroupKey;
@@ -27,7 +28,7 @@ pub(super) struct Bindings {
     /// Per stage: the bind group and its dynamic offsets.
     pub groups: Vec<(wgpu::BindGroup, Vec<u32>)>,
     /// Per stage: the bound resources, for the raw path.
-    pub raw: [RawStage; 2],
+    pub raw: Vec<RawStage>,
 }
 
 /// The resources of one stage bound by a draw, kept for the raw path.
@@ -51,13 +52,14 @@ fn point_size(size: f32, max: u32) -> f32 {
     }
 }
 
-/// Binds both stages of `bound` (compiled as `vs` and `fs`, laid out as
-/// `layouts`), with the driver uniforms of a viewport flipped by `flip_y`.
+/// Binds every stage of `bound` (compiled as `shaders`: vertex, fragment
+/// and the geometry shader if one is bound; laid out as `layouts`), with
+/// the driver uniforms of a viewport flipped by `flip_y`.
 pub(super) fn bind(
     rec: &mut Recorder<'_>,
     bound: &BoundDraw<'_>,
-    shaders: [&CompiledShader; 2],
-    layouts: &[wgpu::BindGroupLayout; 2],
+    shaders: &Shaders,
+    layouts: &[wgpu::BindGroupLayout],
     flip_y: f32,
 ) -> Result<Bindings, CommandError> {
     let driver = DriverUniforms {
@@ -72,18 +74,23 @@ pub(super) fn bind(
     };
     let mut out = Bindings {
         groups: Vec::new(),
-        raw: Default::default(),
+        raw: Vec::new(),
     };
-    let stages = shaders.into_iter().zip([bound.vs, bound.fs]).zip(layouts);
-    for (((shader, stage), layout), raw) in stages.zip(&mut out.raw) {
+    let mut stages = vec![(&*shaders.vs, bound.vs), (&*shaders.fs, bound.fs)];
+    if let (Some(gs), Some((state, _))) = (&shaders.gs, bound.gs) {
+        stages.push((gs, state));
+    }
+    for ((shader, stage), layout) in stages.into_iter().zip(layouts) {
+        let mut raw = RawStage::default();
         let driver = DriverUniforms {
             sampler_lod: sampler_lod(stage),
             texel_buffer_sizes: texel_buffer_sizes(stage),
             ..driver
         }
         .to_bytes();
-        let group = stage_group(rec, shader, stage, &driver, layout, raw)?;
+        let group = stage_group(rec, shader, stage, &driver, layout, &mut raw)?;
         out.groups.push(group);
+        out.raw.push(raw);
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ use crate::core::base::format::{render_swizzled, swz};
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::pass_state::PassState;
 use crate::core::record::query;
-use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw};
+use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw, RawGeometry};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
 use crate::core::validate::draw::BoundDraw;
@@ -246,7 +246,7 @@ fn draw_raw(
     let gpu = rec.gpu;
     let Some(raw) = gpu.raw.as_ref() else {
         return Err(CommandError::Unsupported(
-            "logic ops or GL lines without the raw Vulkan path",
+            "logic ops, GL lines or geometry shaders without the raw Vulkan path",
         ));
     };
     let fb = &p.bound.sub.fb;
@@ -261,7 +261,7 @@ fn draw_raw(
     let border = gpu
         .features
         .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);
-    let bindings = p.bindings.raw.each_ref().map(|st| {
+    let bindings = p.bindings.raw.iter().map(|st| {
         let mut list = Vec::new();
         list.extend(st.buffers.iter().map(|(n, b)| (*n, Binding::Buffer(b))));
         list.extend(st.views.iter().map(|(n, v)| (*n, Binding::View(v))));
@@ -272,6 +272,7 @@ fn draw_raw(
         );
         list
     });
+    let bindings = bindings.collect();
     let (vs, fs) = (&p.shaders.vs, &p.shaders.fs);
     let keys = &p.pipelines.raw_keys;
     let first_key = keys
@@ -303,6 +304,18 @@ fn draw_raw(
         line_stipple: p.fixed.line_stipple,
         alpha_to_one: p.fixed.alpha_to_one,
         shaders: [(vs.id, &vs.naga), (fs.id, &fs.naga)],
+        geometry: match &p.shaders.gs {
+            Some(gs) => Some(RawGeometry {
+                id: gs.id,
+                module: &gs.naga,
+                stage: gs
+                    .interface
+                    .geometry
+                    .as_ref()
+                    .ok_or(CommandError::Draw(DrawError::NoPipeline))?,
+            }),
+            None => None,
+        },
         bindings,
         vertex: &p.vertex.bind,
         index,

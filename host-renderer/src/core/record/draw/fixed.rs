@@ -91,10 +91,11 @@ impl Fixed {
             || line_width > 1
             || line_stipple.is_some()
             || bound.stream_output.is_some()
-            || alpha_to_one;
+            || alpha_to_one
+            || bound.gs.is_some();
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops, GL lines, stream output or alpha to one inside an occlusion query",
+                "logic ops, GL lines, stream output, alpha to one or geometry shaders inside an occlusion query",
             ));
         }
         Ok(Self {

@@ -117,7 +117,7 @@ fn redraw(
             let b = bindings::bind(
                 rec,
                 bound,
-                [&kept.shaders.vs, &kept.shaders.fs],
+                &kept.shaders,
                 &kept.pipelines.layouts,
                 kept.viewport.flip_y,
             )?;
@@ -152,6 +152,7 @@ fn prepare_and_draw(
     memo: &mut DrawMemo,
 ) -> Result<(), CommandError> {
     let shaders = shaders::compile(rec, bound)?;
+    shaders::check_geometry_input(&shaders, d.mode)?;
     let Some(mut prim) = primitive::Primitive::new(bound, d, &shaders) else {
         return Ok(());
     };
@@ -165,13 +166,7 @@ fn prepare_and_draw(
     let fixed = fixed::Fixed::new(rec.gpu, bound, d, &prim)?;
     let pipelines = pipelines::pipelines(rec, bound, &shaders, &prim, &vertex, &fixed)?;
     let viewport = viewport::Viewport::new(bound);
-    let bindings = bindings::bind(
-        rec,
-        bound,
-        [&shaders.vs, &shaders.fs],
-        &pipelines.layouts,
-        viewport.flip_y,
-    )?;
+    let bindings = bindings::bind(rec, bound, &shaders, &pipelines.layouts, viewport.flip_y)?;
     let valid_for = (rec.work.submissions, bound.sub.generation.constants);
     encode::record(
         rec,

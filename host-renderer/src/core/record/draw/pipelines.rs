@@ -14,8 +14,9 @@ use crate::core::validate::draw::BoundDraw;
 
 /// What a draw is drawn with.
 pub(super) struct Pipelines {
-    /// Bind group layouts of the vertex and fragment stage.
-    pub layouts: [wgpu::BindGroupLayout; 2],
+    /// Bind group layouts of the vertex, fragment and (when one is bound)
+    /// geometry stage.
+    pub layouts: Vec<wgpu::BindGroupLayout>,
     /// wgpu pipelines, one per variant (empty for raw draws).
     pub wgpu: Vec<wgpu::RenderPipeline>,
     /// Keys of the raw pipelines, one per variant (raw draws only).
@@ -33,16 +34,22 @@ pub(super) fn pipelines(
 ) -> Result<Pipelines, CommandError> {
     let gpu = rec.gpu;
     let device = &gpu.device;
-    let entries = [stage_entries(&shaders.vs)?, stage_entries(&shaders.fs)?];
-    let [vs_entries, fs_entries] = &entries;
-    let layouts = [
-        rec.caches
-            .layouts
-            .layout(device, wgpu::ShaderStages::VERTEX, vs_entries),
-        rec.caches
-            .layouts
-            .layout(device, wgpu::ShaderStages::FRAGMENT, fs_entries),
+    let mut entries = vec![stage_entries(&shaders.vs)?, stage_entries(&shaders.fs)?];
+    if let Some(gs) = &shaders.gs {
+        entries.push(stage_entries(gs)?);
+    }
+    // A geometry stage's group is only bound for the raw path's resource
+    // states (no wgpu pipeline uses it): vertex visibility suits it.
+    let visibility = [
+        wgpu::ShaderStages::VERTEX,
+        wgpu::ShaderStages::FRAGMENT,
+        wgpu::ShaderStages::VERTEX,
     ];
+    let layouts = entries
+        .iter()
+        .zip(visibility)
+        .map(|(e, v)| rec.caches.layouts.layout(device, v, e))
+        .collect();
     let mut out = Pipelines {
         layouts,
         wgpu: Vec::new(),
@@ -53,6 +60,7 @@ pub(super) fn pipelines(
         let key = PipelineKey {
             vs: shaders.vs.id,
             fs: shaders.fs.id,
+            gs: shaders.gs.as_ref().map_or(0, |gs| gs.id),
             vertex: vertex.key.clone(),
             topology: prim.topology,
             strip_index: prim.strip_index,
@@ -74,7 +82,11 @@ pub(super) fn pipelines(
             continue;
         }
         let bgl = &out.layouts;
-        let (vs, fs) = (&shaders.vs.module, &shaders.fs.module);
+        let (Some(vs), Some(fs)) = (&shaders.vs.module, &shaders.fs.module) else {
+            return Err(CommandError::Draw(
+                crate::core::base::error::DrawError::NoPipeline,
+            ));
+        };
         let pipeline = rec.caches.pipelines.get_or_build(key, |key| {
             gpu.checked(WgpuOp::CreatePipeline, || {
                 build_pipeline(device, key, bgl, vs, fs)
@@ -134,13 +146,13 @@ pub(super) fn view_dimension(
 fn build_pipeline(
     device: &wgpu::Device,
     key: &PipelineKey,
-    bgl: &[wgpu::BindGroupLayout; 2],
+    bgl: &[wgpu::BindGroupLayout],
     vs: &wgpu::ShaderModule,
     fs: &wgpu::ShaderModule,
 ) -> wgpu::RenderPipeline {
     let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
         label: None,
-        bind_group_layouts: &[Some(&bgl[0]), Some(&bgl[1])],
+        bind_group_layouts: &[bgl.first(), bgl.get(1)],
         immediate_size: 0,
     });
     let attrs: Vec<[wgpu::VertexAttribute; 1]> = key

@@ -7,6 +7,7 @@ use crate::core::base::error::CommandError;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::enums::{CullFace, PrimMode};
 use guest_protocol::virgl::{DrawVbo, Rasterizer};
+use shader_translate::ast::Primitive as ShaderPrimitive;
 
 /// How the draw's primitives reach wgpu.
 #[derive(Clone)]
@@ -43,19 +44,29 @@ impl Primitive {
             PrimMode::TRIANGLE_STRIP => Some((wgpu::PrimitiveTopology::TriangleStrip, true)),
             _ => None,
         };
-        let is_tri = !matches!(
-            mode,
-            PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
-        );
+        // A geometry shader's output primitives are the ones rasterized.
+        let is_tri = match shaders
+            .gs
+            .as_ref()
+            .and_then(|gs| gs.interface.geometry.as_ref())
+        {
+            Some(g) => g.output == ShaderPrimitive::TriangleStrip,
+            None => !matches!(
+                mode,
+                PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+            ),
+        };
         if is_tri && rast.flags.cull_face() == CullFace::FRONT_AND_BACK {
             return None;
         }
         // Captured vertices keep the guest's order (the provoking vertex of
-        // flat shading is then the first one).
+        // flat shading is then the first one), and so do a geometry
+        // shader's input vertices (its output strips then take the first).
         let rotate = flat_last
             && shaders.fs_has_flat
             && mode != PrimMode::POINTS
-            && bound.stream_output.is_none();
+            && bound.stream_output.is_none()
+            && shaders.gs.is_none();
         let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
         Some(Self {
             mode,

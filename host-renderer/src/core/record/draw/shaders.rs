@@ -5,12 +5,14 @@
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
 use super::vertex_convert;
-use crate::core::base::error::{CommandError, ShaderError, Shared};
+use crate::core::base::error::{CommandError, DrawError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::bits::RtBlend;
+use guest_protocol::virgl::enums::PrimMode;
 use guest_protocol::virgl::Format;
+use shader_translate::ast::Primitive;
 use shader_translate::interface::Usage;
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 use shader_translate::{
@@ -25,6 +27,8 @@ pub(super) struct Shaders {
     pub vs: Arc<CompiledShader>,
     /// Fragment shader.
     pub fs: Arc<CompiledShader>,
+    /// Geometry shader, if one is bound.
+    pub gs: Option<Arc<CompiledShader>>,
     /// The fragment shader has a flat-interpolated input.
     pub fs_has_flat: bool,
 }
@@ -36,8 +40,9 @@ pub(super) fn compile(
 ) -> Result<Shaders, CommandError> {
     let fs_opts = fragment_options(bound);
     let fs = compiled(rec, bound.fs_shader, &fs_opts)?;
-    let vs_opts = Options {
-        samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
+    // The last stage before the rasterizer (the geometry shader when one is
+    // bound) writes what the rasterizer and the fragment shader read.
+    let last_opts = Options {
         output_swizzles: Options::default().output_swizzles,
         color_kinds: Options::default().color_kinds,
         next_stage_inputs: fs.interface.inputs.clone(),
@@ -55,8 +60,30 @@ pub(super) fn compile(
                 })
                 .collect()
         }),
-        input_kinds: input_kinds(bound),
         ..fs_opts.clone()
+    };
+    let (gs, vs_opts) = match bound.gs {
+        Some((stage, shader)) => {
+            let gs_opts = Options {
+                samplers: sampler_options(&stage.views, &stage.samplers),
+                ..last_opts.clone()
+            };
+            let gs = compiled(rec, shader, &gs_opts)?;
+            let vs_opts = Options {
+                next_stage_inputs: gs.interface.inputs.clone(),
+                clip_planes: 0,
+                point_size: PointSize::Unwritten,
+                captures: Vec::new(),
+                ..last_opts
+            };
+            (Some(gs), vs_opts)
+        }
+        None => (None, last_opts),
+    };
+    let vs_opts = Options {
+        samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
+        input_kinds: input_kinds(bound),
+        ..vs_opts
     };
     let vs = compiled(rec, bound.vs_shader, &vs_opts)?;
     let fs_has_flat = fs.interface.inputs.iter().any(|v| {
@@ -71,8 +98,33 @@ pub(super) fn compile(
     Ok(Shaders {
         vs,
         fs,
+        gs,
         fs_has_flat,
     })
+}
+
+/// Refuses a draw whose primitives are not its geometry shader's input
+/// kind (GL's rule; Mesa converts the modes the host does not list in
+/// `prim_mask` to lists before they get here).
+pub(super) fn check_geometry_input(shaders: &Shaders, mode: PrimMode) -> Result<(), CommandError> {
+    let Some(g) = shaders
+        .gs
+        .as_ref()
+        .and_then(|gs| gs.interface.geometry.as_ref())
+    else {
+        return Ok(());
+    };
+    let fits = match g.input {
+        Primitive::Points => mode == PrimMode::POINTS,
+        Primitive::Lines => matches!(mode, PrimMode::LINES | PrimMode::LINE_STRIP),
+        Primitive::Triangles => matches!(mode, PrimMode::TRIANGLES | PrimMode::TRIANGLE_STRIP),
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(CommandError::Draw(DrawError::GeometryInput(mode.0 as u8)))
+    }
 }
 
 /// The channel type each bound vertex element fetches (the VS's inputs).

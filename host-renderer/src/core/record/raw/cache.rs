@@ -5,7 +5,7 @@
 use super::draw::RawDraw;
 use super::xfb_spirv::{self, XfbOutput};
 use super::{pipeline, sampler};
-use crate::core::base::error::RawError;
+use crate::core::base::error::{RawError, Shared};
 use crate::core::gpu::raw::RawDevice;
 use crate::core::record::pipeline::{EntryKind, PipelineKey};
 use ash::vk;
@@ -16,8 +16,17 @@ use std::sync::Arc;
 /// Most raw pipelines (and samplers) kept before the cache is emptied.
 const MAX_CACHED: usize = 1024;
 
-/// Bind group entries of the vertex and fragment stage.
-type StageLayouts = [Vec<(u32, EntryKind)>; 2];
+/// Bind group entries of the vertex, fragment and geometry stage.
+type StageLayouts = Vec<Vec<(u32, EntryKind)>>;
+/// Which stage a shader's SPIR-V is written for.
+#[derive(Clone, Copy)]
+enum Stage<'a> {
+    Vertex,
+    Fragment,
+    /// A geometry shader's compute module, made a geometry stage.
+    Geometry(&'a shader_translate::interface::Geometry),
+}
+
 /// SPIR-V of a shader (or why naga could not write it).
 type Spirv = Result<Arc<Vec<u32>>, RawError>;
 
@@ -28,7 +37,7 @@ pub struct RawCache {
     owner: Option<(ash::Device, wgpu::Device)>,
     layouts: HashMap<StageLayouts, (vk::DescriptorSetLayout, vk::PipelineLayout)>,
     pipelines: HashMap<(PipelineKey, pipeline::Extra), vk::Pipeline>,
-    spirv: HashMap<(u64, bool, Vec<XfbOutput>), Spirv>,
+    spirv: HashMap<(u64, Vec<XfbOutput>), Spirv>,
     samplers: HashMap<Option<(SamplerState, bool)>, vk::Sampler>,
 }
 
@@ -102,23 +111,29 @@ impl RawCache {
         Ok((set, layout))
     }
 
-    /// SPIR-V of shader `id` (a vertex shader capturing `xfb`).
+    /// SPIR-V of shader `id` of `stage` (a vertex shader capturing `xfb`;
+    /// a geometry shader made a geometry stage).
     fn spirv(
         &mut self,
         id: u64,
         module: &naga::Module,
-        fragment: bool,
+        stage: Stage<'_>,
         xfb: &[XfbOutput],
     ) -> Result<Arc<Vec<u32>>, RawError> {
         self.spirv
-            .entry((id, fragment, xfb.to_vec()))
+            .entry((id, xfb.to_vec()))
             .or_insert_with(|| {
-                let stage = if fragment {
-                    naga::ShaderStage::Fragment
-                } else {
-                    naga::ShaderStage::Vertex
+                let naga_stage = match stage {
+                    Stage::Vertex => naga::ShaderStage::Vertex,
+                    Stage::Fragment => naga::ShaderStage::Fragment,
+                    Stage::Geometry(_) => naga::ShaderStage::Compute,
                 };
-                let words = pipeline::spirv(module, stage)?;
+                let words = pipeline::spirv(module, naga_stage)?;
+                if let Stage::Geometry(g) = stage {
+                    return shader_translate::geometry_spirv(&words, g)
+                        .map(Arc::new)
+                        .map_err(|e| RawError::Geometry(Shared::new(e)));
+                }
                 if xfb.is_empty() {
                     Ok(Arc::new(words))
                 } else {
@@ -152,8 +167,12 @@ impl RawCache {
             return Ok((*p, layout));
         }
         let xfb = d.capture.as_ref().map_or(&[][..], |c| c.outputs);
-        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, false, xfb)?;
-        let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, true, &[])?;
+        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, Stage::Vertex, xfb)?;
+        let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, Stage::Fragment, &[])?;
+        let gs = match &d.geometry {
+            Some(g) => Some(self.spirv(g.id, g.module, Stage::Geometry(g.stage), &[])?),
+            None => None,
+        };
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);
         let formats = pipeline::Formats {
             colors: d
@@ -172,7 +191,9 @@ impl RawCache {
                 .filter(|f| f.has_stencil_aspect())
                 .map_or(vk::Format::UNDEFINED, |f| raw.format(f)),
         };
-        let p = pipeline::create(raw.device(), d.key, extra, layout, [&vs, &fs], &formats)?;
+        let mut code: Vec<&[u32]> = vec![&vs, &fs];
+        code.extend(gs.as_deref().map(Vec::as_slice));
+        let p = pipeline::create(raw.device(), d.key, extra, layout, &code, &formats)?;
         self.pipelines.insert(cache_key, p);
         Ok((p, layout))
     }

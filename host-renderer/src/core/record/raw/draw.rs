@@ -55,8 +55,11 @@ pub struct RawDraw<'a> {
     pub alpha_to_one: bool,
     /// Shader id and module of the vertex and fragment stage.
     pub shaders: [(u64, &'a naga::Module); 2],
-    /// Bindings of the vertex and fragment stage (their own numbers).
-    pub bindings: [Vec<(u32, Binding<'a>)>; 2],
+    /// The geometry stage, if the draw has one.
+    pub geometry: Option<RawGeometry<'a>>,
+    /// Bindings of the vertex, fragment and geometry stage (their own
+    /// numbers), as many as the key has layouts.
+    pub bindings: Vec<Vec<(u32, Binding<'a>)>>,
     /// Vertex buffers and offsets, one per key vertex entry.
     pub vertex: &'a [(wgpu::Buffer, u64)],
     /// Index buffer, offset and format.
@@ -81,6 +84,17 @@ pub struct RawDraw<'a> {
     pub capture: Option<RawCapture<'a>>,
     /// GL's rasterizer discard: primitives are captured, never rasterized.
     pub rasterizer_discard: bool,
+}
+
+/// A raw draw's geometry shader.
+pub struct RawGeometry<'a> {
+    /// Shader id.
+    pub id: u64,
+    /// Its module (a compute entry point, see
+    /// [`shader_translate::interface::Geometry`]).
+    pub module: &'a naga::Module,
+    /// What makes it a geometry stage.
+    pub stage: &'a shader_translate::interface::Geometry,
 }
 
 /// Where a raw draw's stream output goes.

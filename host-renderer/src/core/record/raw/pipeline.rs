@@ -11,7 +11,8 @@ use naga::back::spv;
 /// stages share one push-descriptor set (set 0).
 pub const STAGE_BINDING_STRIDE: u32 = 256;
 
-/// The binding number in the shared set of `binding` of `stage` (0 VS, 1 FS).
+/// The binding number in the shared set of `binding` of `stage` (0 VS, 1 FS,
+/// 2 GS).
 pub fn shared_binding(stage: u32, binding: u32) -> Option<u32> {
     (binding < STAGE_BINDING_STRIDE).then(|| stage * STAGE_BINDING_STRIDE + binding)
 }
@@ -40,15 +41,20 @@ pub fn logic_op(func: u8) -> Option<vk::LogicOp> {
     })
 }
 
-/// The set layout (both stages, push descriptors) for `layouts`.
+/// The set layout (every stage, push descriptors) for `layouts` (vertex,
+/// fragment, geometry).
 pub fn set_layout(
     device: &ash::Device,
-    layouts: &[Vec<(u32, EntryKind)>; 2],
+    layouts: &[Vec<(u32, EntryKind)>],
 ) -> Result<vk::DescriptorSetLayout, RawError> {
     let mut bindings = Vec::new();
     for (stage, (entries, flags)) in layouts
         .iter()
-        .zip([vk::ShaderStageFlags::VERTEX, vk::ShaderStageFlags::FRAGMENT])
+        .zip([
+            vk::ShaderStageFlags::VERTEX,
+            vk::ShaderStageFlags::FRAGMENT,
+            vk::ShaderStageFlags::GEOMETRY,
+        ])
         .enumerate()
     {
         for &(binding, kind) in entries {
@@ -82,7 +88,10 @@ pub fn set_layout(
     })
 }
 
-/// SPIR-V for `module`'s entry point of `stage`, bindings moved into set 0.
+/// SPIR-V for `module`'s entry point of `stage`, bindings moved into set 0;
+/// a compute entry point is a geometry shader's (made a geometry stage by
+/// [`shader_translate::geometry_spirv`], which needs the names naga writes
+/// with `DEBUG`).
 pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>, RawError> {
     let info = naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
@@ -90,10 +99,10 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
     )
     .validate(module)
     .map_err(|e| RawError::Validation(Shared::new(e)))?;
-    let group = if stage == naga::ShaderStage::Vertex {
-        0
-    } else {
-        1
+    let group = match stage {
+        naga::ShaderStage::Vertex => 0,
+        naga::ShaderStage::Fragment => 1,
+        _ => 2,
     };
     let mut binding_map = spv::BindingMap::default();
     for (_, var) in module.global_variables.iter() {
@@ -118,7 +127,11 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
     // The options wgpu-hal uses where they matter for results.
     let options = spv::Options {
         lang_version: (1, 3),
-        flags: spv::WriterFlags::FORCE_POINT_SIZE,
+        flags: if group == 2 {
+            spv::WriterFlags::DEBUG
+        } else {
+            spv::WriterFlags::FORCE_POINT_SIZE
+        },
         binding_map,
         bounds_check_policies: naga::proc::BoundsCheckPolicies {
             index: naga::proc::BoundsCheckPolicy::Restrict,
@@ -169,7 +182,7 @@ pub fn create(
     key: &PipelineKey,
     extra: Extra,
     layout: vk::PipelineLayout,
-    code: [&[u32]; 2],
+    code: &[&[u32]],
     formats: &Formats,
 ) -> Result<vk::Pipeline, RawError> {
     let mut modules = Vec::new();
@@ -208,19 +221,23 @@ fn create_with(
     modules: &[vk::ShaderModule],
     formats: &Formats,
 ) -> Result<vk::Pipeline, RawError> {
-    let (&[vs, fs], name) = (modules, c"main") else {
+    if modules.len() < 2 {
         return Err(RawError::Missing("vertex or fragment shader module"));
-    };
-    let stages = [
-        vk::PipelineShaderStageCreateInfo::default()
-            .stage(vk::ShaderStageFlags::VERTEX)
-            .module(vs)
-            .name(name),
-        vk::PipelineShaderStageCreateInfo::default()
-            .stage(vk::ShaderStageFlags::FRAGMENT)
-            .module(fs)
-            .name(name),
-    ];
+    }
+    let stages: Vec<_> = modules
+        .iter()
+        .zip([
+            vk::ShaderStageFlags::VERTEX,
+            vk::ShaderStageFlags::FRAGMENT,
+            vk::ShaderStageFlags::GEOMETRY,
+        ])
+        .map(|(&module, stage)| {
+            vk::PipelineShaderStageCreateInfo::default()
+                .stage(stage)
+                .module(module)
+                .name(c"main")
+        })
+        .collect();
     let (bindings, attributes) = vertex_input(key)?;
     let vertex = vk::PipelineVertexInputStateCreateInfo::default()
         .vertex_binding_descriptions(&bindings)

@@ -170,6 +170,9 @@ fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), RawError> {
     if d.capture.is_some() && raw.features().xfb.is_none() {
         return Err(RawError::NotEnabled("transformFeedback"));
     }
+    if d.geometry.is_some() && raw.features().geometry.is_none() {
+        return Err(RawError::NotEnabled("geometryShader"));
+    }
     Ok(())
 }
 

@@ -1,0 +1,167 @@
+//! Geometry shaders on hand-built command streams (raw Vulkan path): a
+//! point expanded to a quad from its input position and colour, one
+//! triangle per input primitive chosen by `gl_PrimitiveIDIn` and ended with
+//! `ENDPRIM`, and bad geometry shaders and draws as context errors.
+
+mod draw_setup;
+
+use draw_setup::*;
+use guest_protocol::virgl::enums::PrimMode;
+use host_renderer::{CtxId, Renderer};
+
+const CTX: CtxId = CtxId(1);
+
+/// A quad from x = −1 to the point's x, over the whole height, in the
+/// point's colour.
+const POINT_TO_QUAD: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 4
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL IN[][1], COLOR
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+DCL TEMP[0]
+IMM[0] FLT32 {-1.0, 1.0, 0.0, 1.0}
+IMM[1] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IN[0][1]
+  1: MOV OUT[0], IMM[0].xxzw
+  2: EMIT IMM[1].xxxx
+  3: MOV OUT[0], IMM[0].xyzw
+  4: EMIT IMM[1].xxxx
+  5: MOV TEMP[0], IN[0][0]
+  6: MOV TEMP[0].y, IMM[0].xxxx
+  7: MOV OUT[0], TEMP[0]
+  8: EMIT IMM[1].xxxx
+  9: MOV TEMP[0].y, IMM[0].yyyy
+ 10: MOV OUT[0], TEMP[0]
+ 11: EMIT IMM[1].xxxx
+ 12: ENDPRIM IMM[1].xxxx
+ 13: END
+";
+
+/// Primitive 0: the half above the diagonal, primitive 1 the half below;
+/// colour: the third vertex's, green = the primitive id.
+const HALF_PER_PRIMITIVE: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE TRIANGLES
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 3
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL IN[][1], COLOR
+DCL IN[][2], PRIM_ID
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+IMM[0] FLT32 {-1.0, 1.0, 0.0, 1.0}
+IMM[1] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IN[2][1]
+  1: U2F OUT[1].y, IN[2].xxxx
+  2: MOV OUT[0], IMM[0].xxzw
+  3: EMIT IMM[1].xxxx
+  4: UIF IN[2].xxxx
+  5:   MOV OUT[0], IMM[0].yxzw
+  6: ELSE
+  7:   MOV OUT[0], IMM[0].xyzw
+  8: ENDIF
+  9: EMIT IMM[1].xxxx
+ 10: MOV OUT[0], IMM[0].yyzw
+ 11: EMIT IMM[1].xxxx
+ 12: ENDPRIM IMM[1].xxxx
+ 13: END
+";
+
+/// Draws `setup` on a fresh renderer whose vertex buffer holds `vertices`;
+/// returns it and the context errors of the draw.
+fn drawn(vertices: &[f32], setup: &DrawSetup) -> (Renderer, u64) {
+    let mut r = Renderer::new(gpu());
+    draw_setup::setup(&mut r, CTX, vertices);
+    let stats = r.submit(CTX, &draw_stream(setup)).unwrap();
+    (r, stats.errors)
+}
+
+fn last_error(r: &Renderer) -> String {
+    r.context_errors(CTX)
+        .and_then(|(errors, _)| errors.last().map(|e| e.error.to_string()))
+        .unwrap_or_default()
+}
+
+const BLACK: [u8; 4] = [0, 0, 0, 255];
+
+#[test]
+fn a_point_becomes_a_quad() {
+    // A green point at the centre.
+    let point = [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+    let (mut r, errors) = drawn(
+        &point,
+        &DrawSetup {
+            mode: PrimMode::POINTS,
+            count: 1,
+            gs: Some(POINT_TO_QUAD),
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{:?}", r.context_errors(CTX));
+    for y in [0, 8, 15] {
+        assert_eq!(pixel(&mut r, 2, y), [0, 255, 0, 255], "left half, row {y}");
+        assert_eq!(pixel(&mut r, 13, y), BLACK, "right half, row {y}");
+    }
+}
+
+#[test]
+fn each_primitive_emits_its_own_triangle() {
+    let two: Vec<f32> = TRIANGLE.iter().chain(&TRIANGLE).copied().collect();
+    let (mut r, errors) = drawn(
+        &two,
+        &DrawSetup {
+            count: 6,
+            gs: Some(HALF_PER_PRIMITIVE),
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{:?}", r.context_errors(CTX));
+    // BGRA: primitive 0 blue, primitive 1 blue + green.
+    assert_eq!(pixel(&mut r, 2, 2), [255, 0, 0, 255], "above the diagonal");
+    assert_eq!(pixel(&mut r, 13, 13), [255, 255, 0, 255], "below it");
+}
+
+#[test]
+fn bad_geometry_shaders_and_draws_are_context_errors() {
+    let lines_in = POINT_TO_QUAD.replace("INPUT_PRIMITIVE POINTS", "INPUT_PRIMITIVE LINES");
+    let stream_1 = HALF_PER_PRIMITIVE.replace("IMM[1] UINT32 {0,", "IMM[1] UINT32 {1,");
+    let too_many = HALF_PER_PRIMITIVE.replace("VERTICES 3", "VERTICES 100000");
+    let invocations = HALF_PER_PRIMITIVE.replace("INVOCATIONS 1", "INVOCATIONS 4");
+    let no_input = HALF_PER_PRIMITIVE.replace("PROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n", "");
+    let vertex_out_of_range = POINT_TO_QUAD.replace("MOV OUT[1], IN[0][1]", "MOV OUT[1], IN[3][1]");
+    let cases = [
+        (lines_in, "input primitive"),
+        (stream_1, "streams"),
+        (too_many, "GS_MAX_OUTPUT_VERTICES"),
+        (invocations, "invocations"),
+        (no_input, "GS_INPUT_PRIMITIVE"),
+        (vertex_out_of_range, "input vertex 3"),
+    ];
+    for (text, want) in cases {
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let mode = if text.contains("INPUT_PRIMITIVE POINTS") {
+            PrimMode::POINTS
+        } else {
+            PrimMode::TRIANGLES
+        };
+        let (r, errors) = drawn(
+            &TRIANGLE,
+            &DrawSetup {
+                mode,
+                gs: Some(text),
+                ..DrawSetup::default()
+            },
+        );
+        assert!(errors > 0, "{want}: no context error");
+        let error = last_error(&r);
+        assert!(
+            format!("{error:?} {:?}", r.context_errors(CTX)).contains(want),
+            "{want}: got {error}: {:?}",
+            r.context_errors(CTX)
+        );
+    }
+}

@@ -30,8 +30,9 @@ pub const MAX_UNIFORM_CONSTANTS: u32 = 4 * 1024;
 pub const MAX_CONSTANT_BUFFERS: u32 = 16;
 /// Most sampler / sampler-view units (`SAMP[i]`, `SVIEW[i]`).
 pub const MAX_SAMPLERS: u32 = 16;
-/// Most `IN` or `OUT` registers.
-pub const MAX_IO_REGS: u32 = 32;
+/// Most `IN` or `OUT` registers: GLSL 1.50's 32 varyings and the
+/// built-ins beside them (position, point size, clip distances, …).
+pub const MAX_IO_REGS: u32 = 48;
 /// Most vertex shader inputs (WebGPU's `maxVertexAttributes` default).
 pub const MAX_VERTEX_ATTRIBUTES: u32 = 16;
 /// Most `SV` registers.

@@ -689,9 +689,9 @@ fn caps_are_the_gl21_level() {
     let r = Renderer::new(gpu());
     let caps = r.caps_v2();
     assert_eq!(caps.v1.max_version.get(), 2);
-    // Geometry shaders (renderer_geometry.rs) on lavapipe: GLSL 1.50, up to
+    // Geometry shaders (renderer_geometry.rs) on lavapipe: GLSL 3.30, up to
     // GL's minimum maximum output.
-    assert_eq!(caps.v1.glsl_level.get(), 150);
+    assert_eq!(caps.v1.glsl_level.get(), 330);
     assert_eq!(caps.max_geom_output_vertices.get(), 256);
     assert_eq!(caps.max_geom_total_output_components.get(), 1024);
     // Texture buffers (renderer_tbo.rs): GL 3.1's minimum size.
@@ -750,7 +750,7 @@ fn caps_are_the_gl21_level() {
     let v2 = RendererBackend::capset(&r, 2).unwrap();
     assert_eq!(v2.len(), 1376);
     // glsl_level at byte 264, host_feature_check_version at 556.
-    assert_eq!(&v2[264..268], &150u32.to_le_bytes());
+    assert_eq!(&v2[264..268], &330u32.to_le_bytes());
     assert_eq!(
         &v2[556..560],
         &caps.host_feature_check_version.get().to_le_bytes()

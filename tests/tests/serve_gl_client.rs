@@ -55,15 +55,15 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
             gles: "OpenGL ES 3.0",
             core: Some("3.1"),
         },
-        // At 150 (geometry shaders), with seamless cube maps, Mesa 22.3 has
-        // every GL 3.2 feature: core 3.2 contexts open. Compatibility
-        // contexts stay 3.1: Mesa's virgl caps their GLSL at 1.40 for hosts
-        // whose `host_feature_check_version` is below 6.
-        (150, true) => Versions {
+        // At 330 (geometry shaders), with seamless cube maps, Mesa 22.3 has
+        // every GL 3.2 and 3.3 feature: core 3.3 contexts open.
+        // Compatibility contexts stay 3.1: Mesa's virgl caps their GLSL at
+        // 1.40 for hosts whose `host_feature_check_version` is below 6.
+        (330, true) => Versions {
             gl: "3.1",
             glsl: "1.40",
             gles: "OpenGL ES 3.0",
-            core: Some("3.2"),
+            core: Some("3.3"),
         },
         (other, _) => panic!("caps promise GLSL level {other}: add its versions to this test"),
     }

@@ -87,8 +87,11 @@ pub const PRIM_MASK: u32 = 0x3b;
 /// GLSL level: native integers in TGSI, GLSL 1.40 (see the module
 /// documentation); [`GLSL_LEVEL_GEOMETRY`] where geometry shaders run.
 pub const GLSL_LEVEL: u32 = 140;
-/// GLSL level where the raw path runs geometry shaders: GLSL 1.50, GL 3.2.
-pub const GLSL_LEVEL_GEOMETRY: u32 = 150;
+/// GLSL level where the raw path runs geometry shaders: GLSL 1.50 needs
+/// them (GL 3.2); GLSL 3.30 adds only compiler features (bit casts are
+/// moves in TGSI, explicit locations are the guest's) to GL 3.2's, and Mesa
+/// has every other GL 3.3 feature from the caps below (GL 3.3 core).
+pub const GLSL_LEVEL_GEOMETRY: u32 = 330;
 /// `max_geom_output_vertices` at most: GL's minimum maximum, the
 /// translator's limit.
 pub const MAX_GEOMETRY_VERTICES: u32 = shader_translate::limits::MAX_GEOMETRY_VERTICES;
@@ -193,7 +196,13 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         caps.max_geom_total_output_components =
             le(g.total_output_components.min(MAX_GEOMETRY_COMPONENTS));
     }
-    caps.max_vertex_outputs = le(limits.max_inter_stage_shader_variables.min(32));
+    // Varyings: wgpu's limit, or the raw path's (which draws programs that
+    // pass more than wgpu validates, record/draw/shaders.rs).
+    let varyings = gpu.raw.as_ref().map_or(0, |r| r.features().varyings);
+    caps.max_vertex_outputs = le(limits
+        .max_inter_stage_shader_variables
+        .max(varyings)
+        .min(32));
     caps.max_vertex_attribs = le(limits.max_vertex_attributes.min(16));
     caps.min_texel_offset = le((-8i32) as u32);
     caps.max_texel_offset = le(7);

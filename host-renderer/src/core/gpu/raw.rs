@@ -34,6 +34,10 @@ pub struct RawFeatures {
     /// `geometryShader`, with the device's limits: geometry shaders on the
     /// raw path.
     pub geometry: Option<GeometryLimits>,
+    /// Varying locations between the vertex and fragment stage
+    /// (`maxVertexOutputComponents`, `maxFragmentInputComponents`, over 4):
+    /// draws with more than wgpu validates take the raw path (0: none).
+    pub varyings: u32,
 }
 
 /// The geometry-shader limits of the device (`VkPhysicalDeviceLimits`).
@@ -173,6 +177,15 @@ pub fn open(
         xfb: (raw_ok && xfb_ext && xfb.transform_feedback == vk::TRUE)
             .then(|| xfb_limits(instance, phys, &props.limits))
             .filter(|l| l.buffers > 0),
+        varyings: if raw_ok {
+            props
+                .limits
+                .max_vertex_output_components
+                .min(props.limits.max_fragment_input_components)
+                / 4
+        } else {
+            0
+        },
         geometry: (raw_ok && core.geometry_shader == vk::TRUE).then_some(GeometryLimits {
             output_vertices: props.limits.max_geometry_output_vertices,
             total_output_components: props.limits.max_geometry_total_output_components,

@@ -3,6 +3,7 @@
 //! rules that need the raw Vulkan path (logic ops, wide and stippled lines).
 
 use super::primitive::Primitive;
+use super::shaders::Shaders;
 use crate::core::base::error::CommandError;
 use crate::core::base::format::{is_integer, render_mask, swz};
 use crate::core::base::gallium;
@@ -44,6 +45,7 @@ impl Fixed {
         bound: &BoundDraw<'_>,
         d: &DrawVbo,
         prim: &Primitive,
+        shaders: &Shaders,
     ) -> Result<Self, CommandError> {
         let rast = &bound.rast;
         let (fb, blend) = (&bound.sub.fb, bound.sub.blend);
@@ -92,10 +94,11 @@ impl Fixed {
             || line_stipple.is_some()
             || bound.stream_output.is_some()
             || alpha_to_one
-            || bound.gs.is_some();
+            || bound.gs.is_some()
+            || shaders.beyond_wgpu;
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops, GL lines, stream output, alpha to one or geometry shaders inside an occlusion query",
+                "logic ops, GL lines, stream output, alpha to one, geometry shaders or over 30 varyings inside an occlusion query",
             ));
         }
         Ok(Self {

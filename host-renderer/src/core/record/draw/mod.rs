@@ -163,7 +163,7 @@ fn prepare_and_draw(
         return Ok(());
     };
     let vertex = vertices::setup(rec, bound, d, &inputs, &index)?;
-    let fixed = fixed::Fixed::new(rec.gpu, bound, d, &prim)?;
+    let fixed = fixed::Fixed::new(rec.gpu, bound, d, &prim, &shaders)?;
     let pipelines = pipelines::pipelines(rec, bound, &shaders, &prim, &vertex, &fixed)?;
     let viewport = viewport::Viewport::new(bound);
     let bindings = bindings::bind(rec, bound, &shaders, &pipelines.layouts, viewport.flip_y)?;

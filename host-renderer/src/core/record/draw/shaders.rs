@@ -31,6 +31,9 @@ pub(super) struct Shaders {
     pub gs: Option<Arc<CompiledShader>>,
     /// The fragment shader has a flat-interpolated input.
     pub fs_has_flat: bool,
+    /// More varyings than wgpu validates pass from the vertex to the
+    /// fragment shader (see [`beyond_wgpu_varyings`]): the raw path draws.
+    pub beyond_wgpu: bool,
 }
 
 /// Compiles (or finds) the fragment, then the vertex shader of `bound`.
@@ -95,12 +98,72 @@ pub(super) fn compile(
             }
         )
     });
+    let beyond_wgpu = beyond_wgpu_varyings(
+        rec.gpu.limits.max_inter_stage_shader_variables,
+        &vs,
+        &fs,
+        bound.points,
+    );
     Ok(Shaders {
         vs,
         fs,
         gs,
         fs_has_flat,
+        beyond_wgpu,
     })
+}
+
+/// Whether the vertex and fragment shader pass more varyings than wgpu
+/// validates: its `max_inter_stage_shader_variables` (one below Vulkan's,
+/// for the position) less what WebGPU deducts for point lists, clip
+/// distances and fragment built-ins. Mesa gives GLSL 1.50 programs 32
+/// varyings whatever the caps say; Vulkan's own limit holds them.
+fn beyond_wgpu_varyings(
+    limit: u32,
+    vs: &CompiledShader,
+    fs: &CompiledShader,
+    points: bool,
+) -> bool {
+    use naga::BuiltIn as B;
+    let locations: std::collections::BTreeSet<u32> = vs
+        .interface
+        .outputs
+        .iter()
+        .chain(&fs.interface.inputs)
+        .filter_map(|v| match v.usage {
+            Usage::Location { location, .. } => Some(location),
+            _ => None,
+        })
+        .collect();
+    let (Some(&last), count) = (locations.last(), locations.len() as u32) else {
+        return false;
+    };
+    let clip = vs
+        .interface
+        .outputs
+        .iter()
+        .any(|v| v.usage == Usage::BuiltIn(B::ClipDistances));
+    let clip_slots = if clip { 2 } else { 0 };
+    let fs_builtins: std::collections::BTreeSet<B> = fs
+        .interface
+        .inputs
+        .iter()
+        .filter_map(|v| match v.usage {
+            Usage::BuiltIn(b) => Some(b),
+            _ => None,
+        })
+        .chain(fs.interface.system_values.iter().map(|v| v.builtin))
+        .filter(|b| {
+            matches!(
+                b,
+                B::FrontFacing | B::SampleIndex | B::SampleMask | B::PrimitiveIndex | B::PointCoord
+            )
+        })
+        .collect();
+    let vs_variables = limit.saturating_sub(u32::from(points) + clip_slots);
+    let vs_last = limit.saturating_sub(1 + clip_slots);
+    let fs_variables = limit.saturating_sub(fs_builtins.len() as u32);
+    count > vs_variables.min(fs_variables) || last > vs_last || last >= limit
 }
 
 /// Refuses a draw whose primitives are not its geometry shader's input

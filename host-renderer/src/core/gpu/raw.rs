@@ -79,6 +79,22 @@ impl RawFeatures {
     }
 }
 
+/// Varying locations between the vertex and fragment stage.
+fn varyings(limits: &vk::PhysicalDeviceLimits) -> u32 {
+    limits
+        .max_vertex_output_components
+        .min(limits.max_fragment_input_components)
+        / 4
+}
+
+/// The device's geometry-shader limits.
+fn geometry(limits: &vk::PhysicalDeviceLimits) -> GeometryLimits {
+    GeometryLimits {
+        output_vertices: limits.max_geometry_output_vertices,
+        total_output_components: limits.max_geometry_total_output_components,
+    }
+}
+
 /// Turns on the core features the raw path uses in `enabled` (wgpu's own).
 fn enable_core_features(enabled: &mut vk::PhysicalDeviceFeatures, raw: &RawFeatures) {
     let on = |b: bool| if b { vk::TRUE } else { vk::FALSE };
@@ -177,19 +193,8 @@ pub fn open(
         xfb: (raw_ok && xfb_ext && xfb.transform_feedback == vk::TRUE)
             .then(|| xfb_limits(instance, phys, &props.limits))
             .filter(|l| l.buffers > 0),
-        varyings: if raw_ok {
-            props
-                .limits
-                .max_vertex_output_components
-                .min(props.limits.max_fragment_input_components)
-                / 4
-        } else {
-            0
-        },
-        geometry: (raw_ok && core.geometry_shader == vk::TRUE).then_some(GeometryLimits {
-            output_vertices: props.limits.max_geometry_output_vertices,
-            total_output_components: props.limits.max_geometry_total_output_components,
-        }),
+        varyings: if raw_ok { varyings(&props.limits) } else { 0 },
+        geometry: (raw_ok && core.geometry_shader == vk::TRUE).then(|| geometry(&props.limits)),
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
     let any = raw.logic_op

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 /// The versions a GL driver reports for a GLSL feature level, as the GL and
 /// GLSL specifications pair them (what Mesa derives from our caps).
 struct Versions {
+    /// The compatibility context's version, as Mesa prints it before "Mesa".
     gl: &'static str,
     glsl: &'static str,
     gles: &'static str,
@@ -56,12 +57,11 @@ fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
             core: Some("3.1"),
         },
         // At 330 (geometry shaders), with seamless cube maps, Mesa 22.3 has
-        // every GL 3.2 and 3.3 feature: core 3.3 contexts open.
-        // Compatibility contexts stay 3.1: Mesa's virgl caps their GLSL at
-        // 1.40 for hosts whose `host_feature_check_version` is below 6.
+        // every GL 3.2 and 3.3 feature: core and compatibility 3.3 contexts
+        // open (compatibility ones since `host_feature_check_version` 6).
         (330, true) => Versions {
-            gl: "3.1",
-            glsl: "1.40",
+            gl: "3.3 (Compatibility Profile)",
+            glsl: "3.30",
             gles: "OpenGL ES 3.0",
             core: Some("3.3"),
         },

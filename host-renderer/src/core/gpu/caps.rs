@@ -105,8 +105,11 @@ pub const MAX_TBO_SIZE: u32 = 1 << 16;
 /// so any alignment works; 16 is what GL's `ARB_texture_buffer_range`
 /// implementations commonly ask.
 pub const TBO_OFFSET_ALIGNMENT: u32 = 16;
-/// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string.
-pub const HOST_FEATURE_CHECK_VERSION: u32 = 5;
+/// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string,
+/// 6 so compatibility contexts get the whole GLSL level (below 6 Mesa
+/// caps them at 1.40, GL 3.1); 7 would have the guest send `LINK_SHADER`,
+/// which is not implemented.
+pub const HOST_FEATURE_CHECK_VERSION: u32 = 6;
 
 fn le(v: u32) -> Le32 {
     Le32::new(v)

@@ -782,3 +782,71 @@ fn integer_vertex_attributes_keep_their_values() {
     let got = integer_attribute_color(Format::R16G16B16_SINT, &halves, 8, "I2F");
     assert_eq!(got, [255, 102, 0, 1], "R16G16B16_SINT (CPU decoded)");
 }
+
+/// Clears a surface of `res` (BGRA) over `layers` to red; the framebuffer
+/// has that surface alone.
+fn clear_layers(r: &mut Renderer, ctx: CtxId, res: u32, layers: std::ops::RangeInclusive<u32>) {
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 40,
+        res,
+        format: Format::B8G8R8A8_UNORM,
+        range0: 0,
+        range1: layers.start() | layers.end() << 16,
+    })))
+    .unwrap();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[guest_protocol::le::Le32::new(40)],
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: [1.0f32, 0.0, 0.0, 1.0].map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+}
+
+#[test]
+fn clears_of_layered_surfaces_clear_every_layer() {
+    let red = [0, 0, 255, 255];
+    // Layers 1 to 3 of a five-layer array: GL clears all of a layered
+    // attachment, Gallium's surface names them in range1.
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    r.create_context(ctx, "layers").unwrap();
+    let array = ResourceInfo {
+        array_size: 5,
+        ..info(
+            TextureTarget::TEXTURE_2D_ARRAY,
+            Format::B8G8R8A8_UNORM,
+            W,
+            W,
+        )
+    };
+    r.create_resource(ResId(1), &array, None).unwrap();
+    r.attach_resource(ctx, ResId(1)).unwrap();
+    clear_layers(&mut r, ctx, 1, 1..=3);
+    for layer in 0..5 {
+        let texels = slice(&mut r, ResId(1), layer, W, W);
+        let cleared = (1..=3).contains(&layer);
+        let expected = if cleared { red } else { [0; 4] };
+        assert!(
+            texels.chunks(4).all(|p| p == expected),
+            "layer {layer}: {:?}",
+            &texels[..4]
+        );
+    }
+    // Every slice of a 3D level, the same way.
+    let mut r = Renderer::new(gpu());
+    setup_3d(&mut r, ctx);
+    clear_layers(&mut r, ctx, 1, 0..=3);
+    for z in 0..4 {
+        let texels = slice(&mut r, ResId(1), z, W, W);
+        assert!(texels.chunks(4).all(|p| p == red), "slice {z}");
+    }
+}

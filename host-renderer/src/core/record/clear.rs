@@ -1,12 +1,15 @@
 //! CLEAR: clears whole bound surfaces, ignoring scissor and write masks
 //! (Gallium `clear` semantics), as a render pass with clear load ops (the
 //! colour in the host format's channels: `A8`'s alpha clears red). The pass
-//! stays open so the draws that follow render into it.
+//! stays open so the draws that follow render into it. Layered attachments
+//! (a whole array, cube or 3D level) have their other layers cleared first,
+//! each in a pass of its own, as GL clears every layer of one.
 
-use super::pass::{begin_pass, Loads};
+use super::pass::{begin_pass, depth_stencil_attachment, Loads};
 use super::recorder::Recorder;
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::format::render_swizzled;
+use crate::core::state::objects::SurfaceObj;
 use crate::core::state::sub_context::Framebuffer;
 use guest_protocol::virgl::enums::clear_bits;
 use guest_protocol::virgl::Clear;
@@ -46,5 +49,68 @@ pub(crate) fn clear(
     if !any {
         return Ok(());
     }
+    clear_other_layers(rec, fb, &loads)?;
     begin_pass(rec, fb, &loads)
+}
+
+/// Clears the layers after the first of `fb`'s layered attachments that
+/// `loads` clears: pass `k` attaches each such surface's `k`-th other layer.
+fn clear_other_layers(
+    rec: &mut Recorder<'_>,
+    fb: &Framebuffer,
+    loads: &Loads,
+) -> Result<(), CommandError> {
+    let cleared_colors: Vec<Option<(&SurfaceObj, wgpu::Color)>> = fb
+        .cbufs
+        .iter()
+        .zip(&loads.colors)
+        .map(|(c, load)| c.as_deref().zip(*load))
+        .collect();
+    let cleared_zs = fb
+        .zsurf
+        .as_deref()
+        .filter(|_| loads.depth.is_some() || loads.stencil.is_some());
+    let layers = cleared_colors
+        .iter()
+        .flatten()
+        .map(|(s, _)| *s)
+        .chain(cleared_zs)
+        .map(|s| s.other_layers.len())
+        .max()
+        .unwrap_or(0);
+    for k in 0..layers {
+        let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = cleared_colors
+            .iter()
+            .map(|c| {
+                let (s, color) = (*c)?;
+                let target = s.other_layers.get(k)?;
+                Some(wgpu::RenderPassColorAttachment {
+                    view: &target.view,
+                    depth_slice: target.depth_slice,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(color),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })
+            })
+            .collect();
+        let depth = cleared_zs.and_then(|s| {
+            let target = s.other_layers.get(k)?;
+            Some(depth_stencil_attachment(&target.view, s.host_format, loads))
+        });
+        let gpu = rec.gpu;
+        let encoder = rec.work.encoder(gpu);
+        gpu.checked(WgpuOp::BeginPass, || {
+            drop(encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: None,
+                color_attachments: &colors,
+                depth_stencil_attachment: depth,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            }));
+        })?;
+    }
+    Ok(())
 }

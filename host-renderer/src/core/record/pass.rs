@@ -40,6 +40,28 @@ impl Loads {
     }
 }
 
+/// `view` as a pass's depth/stencil attachment: the aspects `format` has,
+/// cleared where `loads` says, else loaded; always stored.
+pub(crate) fn depth_stencil_attachment<'a>(
+    view: &'a wgpu::TextureView,
+    format: wgpu::TextureFormat,
+    loads: &Loads,
+) -> wgpu::RenderPassDepthStencilAttachment<'a> {
+    wgpu::RenderPassDepthStencilAttachment {
+        view,
+        depth_ops: format.has_depth_aspect().then(|| wgpu::Operations {
+            load: loads.depth.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+            store: wgpu::StoreOp::Store,
+        }),
+        stencil_ops: format.has_stencil_aspect().then(|| wgpu::Operations {
+            load: loads
+                .stencil
+                .map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+            store: wgpu::StoreOp::Store,
+        }),
+    }
+}
+
 /// Ends any open pass and begins one on `fb` with `loads`, leaving it open.
 pub(crate) fn begin_pass(
     rec: &mut Recorder<'_>,
@@ -69,23 +91,10 @@ pub(crate) fn begin_pass(
             })
         })
         .collect();
-    let depth = fb.zsurf.as_ref().map(|s| {
-        let has_depth = s.host_format.has_depth_aspect();
-        let has_stencil = s.host_format.has_stencil_aspect();
-        wgpu::RenderPassDepthStencilAttachment {
-            view: &s.view,
-            depth_ops: has_depth.then(|| wgpu::Operations {
-                load: loads.depth.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
-                store: wgpu::StoreOp::Store,
-            }),
-            stencil_ops: has_stencil.then(|| wgpu::Operations {
-                load: loads
-                    .stencil
-                    .map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
-                store: wgpu::StoreOp::Store,
-            }),
-        }
-    });
+    let depth = fb
+        .zsurf
+        .as_ref()
+        .map(|s| depth_stencil_attachment(&s.view, s.host_format, loads));
     let gpu = rec.gpu;
     let occlusion = rec.caches.queries.occlusion_set().cloned();
     let encoder = rec.work.encoder(gpu);

@@ -78,6 +78,9 @@ pub struct SurfaceObj {
     pub view: wgpu::TextureView,
     /// The slice rendered to when the view is 3D.
     pub depth_slice: Option<u32>,
+    /// A layered surface's layers after `layer`, in order (empty when it is
+    /// not layered): draws render to `layer`, CLEAR clears them all.
+    pub other_layers: Vec<LayerTarget>,
     /// Polygon offset unit of a fixed-point guest depth format (the
     /// offset is then applied in the fragment shader), `None` otherwise
     /// ([`FormatDesc::polygon_offset_unit`](crate::core::base::format::FormatDesc::polygon_offset_unit)).
@@ -96,6 +99,15 @@ pub struct SurfaceObj {
     /// The host can render to the resource's format; a surface of another
     /// is refused when bound to the framebuffer.
     pub renderable: bool,
+}
+
+/// One layer (or 3D slice) of a surface, as a render pass attaches it.
+#[derive(Debug, Clone)]
+pub struct LayerTarget {
+    /// A view of the layer (the whole level of a 3D texture).
+    pub view: wgpu::TextureView,
+    /// The slice when the view is 3D.
+    pub depth_slice: Option<u32>,
 }
 
 /// A sampler view: of a texture, or of a buffer's texels.

@@ -11,7 +11,7 @@ use crate::core::gpu::caps::MAX_TBO_SIZE;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::Resource;
 use crate::core::state::objects::{
-    SamplerStateObj, SamplerViewObj, SurfaceObj, TexelBufferViewObj, TextureViewObj,
+    LayerTarget, SamplerStateObj, SamplerViewObj, SurfaceObj, TexelBufferViewObj, TextureViewObj,
 };
 use crate::core::state::stream_out::{Filled, StreamoutTargetObj};
 use guest_protocol::virgl::enums::TextureTarget;
@@ -49,7 +49,8 @@ pub fn streamout_target(
 /// A surface of `r` (resource `s.res`): one level and layer of a texture,
 /// viewed in the surface's format where it shares the storage. A slice of a
 /// 3D texture is a 3D view of the level and the slice to render to
-/// ([`SurfaceObj::depth_slice`]). A texture the host cannot render to gets a
+/// ([`SurfaceObj::depth_slice`]). A layered surface (last layer beyond its
+/// first) keeps views of its other layers for clears. A texture the host cannot render to gets a
 /// surface too (GL attaches any texture; the guest then finds the
 /// framebuffer incomplete), refused only when bound for rendering.
 pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, CommandError> {
@@ -75,32 +76,54 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         });
     }
     let desc = gpu.view_desc(s.format, tex.desc);
-    let (dimension, base_array_layer) = if is_3d {
-        (wgpu::TextureViewDimension::D3, 0)
-    } else {
-        (wgpu::TextureViewDimension::D2, layer)
-    };
-    let view = gpu.checked(WgpuOp::CreateView, || {
-        tex.texture.create_view(&wgpu::TextureViewDescriptor {
-            label: None,
-            format: Some(desc.host),
-            dimension: Some(dimension),
-            usage: tex
-                .renderable
-                .then_some(wgpu::TextureUsages::RENDER_ATTACHMENT),
-            aspect: wgpu::TextureAspect::All,
-            base_mip_level: level,
-            mip_level_count: Some(1),
-            base_array_layer,
-            array_layer_count: Some(1),
+    let view_of = |base_array_layer: u32, dimension: wgpu::TextureViewDimension| {
+        gpu.checked(WgpuOp::CreateView, || {
+            tex.texture.create_view(&wgpu::TextureViewDescriptor {
+                label: None,
+                format: Some(desc.host),
+                dimension: Some(dimension),
+                usage: tex
+                    .renderable
+                    .then_some(wgpu::TextureUsages::RENDER_ATTACHMENT),
+                aspect: wgpu::TextureAspect::All,
+                base_mip_level: level,
+                mip_level_count: Some(1),
+                base_array_layer,
+                array_layer_count: Some(1),
+            })
         })
-    })?;
+    };
+    let view = if is_3d {
+        view_of(0, wgpu::TextureViewDimension::D3)?
+    } else {
+        view_of(layer, wgpu::TextureViewDimension::D2)?
+    };
+    // A layered attachment (GL's whole array, cube or 3D level): the layers
+    // after the first, which CLEAR clears too. The last layer is clamped to
+    // the resource, so their number is bounded by its layers.
+    let last_layer = (s.range1 >> 16).clamp(layer, layers - 1);
+    let other_layers = (layer + 1..=last_layer)
+        .map(|l| {
+            Ok(if is_3d {
+                LayerTarget {
+                    view: view.clone(),
+                    depth_slice: Some(l),
+                }
+            } else {
+                LayerTarget {
+                    view: view_of(l, wgpu::TextureViewDimension::D2)?,
+                    depth_slice: None,
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, CommandError>>()?;
     Ok(SurfaceObj {
         res: ResId(s.res),
         level,
         layer,
         view,
         depth_slice: is_3d.then_some(layer),
+        other_layers,
         polygon_offset_unit: desc.polygon_offset_unit(),
         host_format: desc.host,
         alpha_is_one: desc.alpha_is_one(),

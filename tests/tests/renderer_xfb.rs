@@ -19,6 +19,13 @@ use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 const CTX: CtxId = CtxId(1);
 const VS: &str = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n";
 
+/// A geometry shader passing each triangle's first vertex on as a point.
+const GS: &str =
+    "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\nPROPERTY GS_OUTPUT_PRIMITIVE POINTS\n\
+                  PROPERTY GS_MAX_OUTPUT_VERTICES 1\nPROPERTY GS_INVOCATIONS 1\n\
+                  DCL IN[][0], POSITION\nDCL OUT[0], POSITION\nIMM[0] UINT32 {0, 0, 0, 0}\n\
+                  0: MOV OUT[0], IN[0][0]\n1: EMIT IMM[0].xxxx\n2: END\n";
+
 /// One stream-output record.
 fn so(register: u8, first: u8, count: u8, buffer: u8, offset: u16) -> SoOutput {
     SoOutput {
@@ -37,21 +44,29 @@ fn so(register: u8, first: u8, count: u8, buffer: u8, offset: u16) -> SoOutput {
 
 /// Creates and binds vertex shader `handle` capturing `outputs`.
 fn capturing_vs(e: &mut Encoder, handle: u32, text: &str, strides: [u32; 4], outputs: &[SoOutput]) {
+    capturing(e, ShaderStage::VERTEX, handle, text, strides, outputs);
+}
+
+/// Creates and binds shader `handle` of `stage` capturing `outputs`.
+fn capturing(
+    e: &mut Encoder,
+    stage: ShaderStage,
+    handle: u32,
+    text: &str,
+    strides: [u32; 4],
+    outputs: &[SoOutput],
+) {
     let (offlen, bytes) = shader_text(text);
     e.push(&Command::CreateObject(CreateObject::Shader(ShaderChunk {
         handle,
-        stage: ShaderStage::VERTEX,
+        stage,
         offlen,
         num_tokens: 0,
         extra: ShaderExtra::StreamOutput(Some(StreamOutput { strides, outputs })),
         text: &bytes,
     })))
     .unwrap();
-    e.push(&Command::BindShader {
-        handle,
-        stage: ShaderStage::VERTEX,
-    })
-    .unwrap();
+    e.push(&Command::BindShader { handle, stage }).unwrap();
 }
 
 fn target(e: &mut Encoder, handle: u32, res: u32, offset: u32, size: u32) {
@@ -275,6 +290,34 @@ fn bad_stream_output_is_a_context_error() {
         let stats = r.submit(CTX, &e.finish()).unwrap();
         assert!(stats.errors > 0, "{what}: accepted");
     }
+}
+
+/// The geometry shader is the stage that captures when one is bound; its
+/// stream output is not implemented, so such a draw is a context error
+/// (not a draw that silently captures nothing), even when the rasterizer
+/// discards everything.
+#[test]
+fn geometry_shader_stream_output_is_refused() {
+    let mut r = renderer();
+    let mut e = Encoder::new();
+    capturing(
+        &mut e,
+        ShaderStage::GEOMETRY,
+        21,
+        GS,
+        [4, 0, 0, 0],
+        &[so(0, 0, 4, 0, 0)],
+    );
+    target(&mut e, 30, 3, 0, 256);
+    bind_targets(&mut e, 0, &[30]);
+    draw(&mut e, 1);
+    let stats = r.submit(CTX, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let errors = format!("{:?}", r.context_errors(CTX));
+    assert!(
+        errors.contains("stream output of a geometry shader"),
+        "{errors}"
+    );
 }
 
 /// Primitives generated and written, and the overflow predicate, counted

@@ -89,15 +89,16 @@ impl Exec<'_> {
         self.sub().insert(handle, object)
     }
 
-    /// The stream-output layout of the vertex shader `chunk` belongs to:
-    /// the first chunk carries it (continuations carry none), kept in the
+    /// The stream-output layout of the vertex or geometry shader `chunk`
+    /// belongs to (the stages that can be last before the rasterizer): the
+    /// first chunk carries it (continuations carry none), kept in the
     /// sub-context until the last chunk arrives.
     fn stream_output_of(
         &mut self,
         handle: u32,
         chunk: &ShaderChunk<'_>,
     ) -> Result<Option<Arc<StreamOutInfo>>, CommandError> {
-        if chunk.stage != ShaderStage::VERTEX {
+        if chunk.stage != ShaderStage::VERTEX && chunk.stage != ShaderStage::GEOMETRY {
             return Ok(None);
         }
         let sub = self.sub();

@@ -101,8 +101,9 @@ pub struct BoundDraw<'a> {
     /// The draw rasterizes points (point primitives, or polygons whose
     /// drawn face is filled as points).
     pub points: bool,
-    /// The vertex shader's stream-output layout, when it captures and a
-    /// stream-output target is bound.
+    /// The stream-output layout of the last stage before the rasterizer
+    /// (the geometry shader if one is bound, else the vertex shader), when
+    /// it captures and a stream-output target is bound.
     pub stream_output: Option<&'a StreamOutInfo>,
 }
 
@@ -121,8 +122,13 @@ pub fn bound_draw<'a>(
             .and_then(|s| Some((s, s.shader.as_deref()?)))
             .ok_or(CommandError::Draw(missing))
     };
-    let stream_output = match stage(0, DrawError::NoVertexShader) {
-        Ok((_, vs)) if sub.so_targets.iter().any(Option::is_some) => vs.stream_output.as_deref(),
+    let gs = stage(ShaderStage::GEOMETRY.0 as usize, DrawError::NoVertexShader).ok();
+    // The last stage before the rasterizer is the one that captures.
+    let last = gs.map_or_else(|| stage(0, DrawError::NoVertexShader), Ok);
+    let stream_output = match last {
+        Ok((_, shader)) if sub.so_targets.iter().any(Option::is_some) => {
+            shader.stream_output.as_deref()
+        }
         _ => None,
     };
     if rast.flags.rasterizer_discard() && stream_output.is_none() {
@@ -130,7 +136,6 @@ pub fn bound_draw<'a>(
     }
     let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;
     let (fs, fs_shader) = stage(1, DrawError::NoFragmentShader)?;
-    let gs = stage(ShaderStage::GEOMETRY.0 as usize, DrawError::NoVertexShader).ok();
     let fb = &sub.fb;
     if fb.cbufs.iter().all(Option::is_none) && fb.zsurf.is_none() {
         return Err(CommandError::Draw(DrawError::NoAttachment));

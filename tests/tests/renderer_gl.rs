@@ -3,7 +3,7 @@
 //! targets (draws and blits), constant buffers beyond 64 KiB, uniform
 //! buffers (ranges of buffer resources as constant buffers 1 and up),
 //! polygon offset on fixed-point depth, independent blend and write masks
-//! per colour buffer.
+//! per colour buffer, signed normalized render targets.
 
 mod draw_setup;
 
@@ -849,4 +849,94 @@ fn clears_of_layered_surfaces_clear_every_layer() {
         let texels = slice(&mut r, ResId(1), z, W, W);
         assert!(texels.chunks(4).all(|p| p == red), "slice {z}");
     }
+}
+
+/// Clearing a signed normalized target to (-1, 1, 0, 1).
+const SNORM_CLEAR: [f32; 4] = [-1.0, 1.0, 0.0, 1.0];
+
+/// A signed normalized colour target (resource 8, R8G8B8A8_SNORM) cleared
+/// to [`SNORM_CLEAR`] and drawn to by a fragment shader writing
+/// (-1, 0, 2, -1) under `blend` (its colour mask set), then cleared again:
+/// the draw's context errors and the first texel after the draw and after
+/// the second clear.
+fn snorm_target(blend: RtBlend) -> (u64, [[u8; 4]; 2]) {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let format = Format::R8G8B8A8_SNORM;
+    r.create_resource(
+        ResId(8),
+        &info(TextureTarget::TEXTURE_2D, format, W, W),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(ctx, ResId(8)).unwrap();
+    let texel = |r: &mut Renderer| {
+        let img = r.read_resource(ResId(8), 0, 0).unwrap();
+        [0, 1, 2, 3].map(|i| img.data[i])
+    };
+    let stream = draw_stream(&DrawSetup {
+        target: 8,
+        format,
+        clear: SNORM_CLEAR,
+        fs: "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {-1.0, 0.0, 2.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n",
+        blend,
+        ..DrawSetup::default()
+    });
+    let errors = r.submit(ctx, &stream).unwrap().errors;
+    let drawn = texel(&mut r);
+    let mut e = Encoder::new();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: SNORM_CLEAR.map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    (errors, [drawn, texel(&mut r)])
+}
+
+/// EXT_texture_snorm render targets: the signed normalized formats are
+/// colour-renderable (cleared and drawn to, values clamped to [-1, 1] as
+/// GL's conversion does); blending into one is refused where the device
+/// cannot blend it (lavapipe blends no SNORM format) and blends elsewhere.
+#[test]
+fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
+    // -1 is -127 (0x81), 1 is 127; the draw's 2 is clamped. (Lavapipe
+    // writes -128 for outputs below -1, which reads back as -1 too.)
+    let (errors, [drawn, cleared]) = snorm_target(RtBlend::new());
+    assert_eq!(errors, 0);
+    assert_eq!(drawn, [0x81, 0, 0x7f, 0x81]);
+    assert_eq!(cleared, [0x81, 0x7f, 0, 0x7f]);
+    let gpu = gpu();
+    let caps = Renderer::new(gpu.clone()).caps_v2();
+    for f in [
+        Format::R8_SNORM,
+        Format::R8G8_SNORM,
+        Format::R8G8B8A8_SNORM,
+        Format::R16_SNORM,
+        Format::R16G16_SNORM,
+        Format::R16G16B16A16_SNORM,
+    ] {
+        assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
+    }
+    let add = RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(BlendFactor::ONE)
+        .with_rgb_dst_factor(BlendFactor::ONE)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(BlendFactor::ONE)
+        .with_alpha_dst_factor(BlendFactor::ONE);
+    let (errors, [drawn, _]) = snorm_target(add);
+    if gpu.format_support(Format::R8G8B8A8_SNORM).blend {
+        // (-1 - 1, 1 + 0, 0 + 2, 1 - 1), clamped.
+        assert_eq!((errors, drawn), (0, [0x81, 0x7f, 0x7f, 0]));
+    } else {
+        // Refused: the cleared values stay.
+        assert_eq!((errors, drawn), (1, [0x81, 0x7f, 0, 0x7f]));
+    }
+    assert!(gpu.take_uncaptured().is_empty());
 }

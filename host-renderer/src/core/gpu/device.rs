@@ -49,8 +49,13 @@ impl Default for GpuOptions {
 pub struct FormatSupport {
     /// Sampled (with filtering where the format is filterable in GL).
     pub sample: bool,
-    /// Colour render target with blending.
+    /// Colour render target (GL's colour-renderable: cleared, drawn to,
+    /// blitted into).
     pub render: bool,
+    /// A colour render target the device also blends (integer targets
+    /// count: GL never blends them). Lavapipe blends no signed normalized
+    /// format; draws that would blend into one are refused.
+    pub blend: bool,
     /// Depth/stencil attachment.
     pub depth: bool,
     /// Colour or depth/stencil target with [`MSAA_SAMPLES`] samples (a
@@ -340,7 +345,7 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
         .flags
         .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
         || integer;
-    let render = f.usage & usage::RENDER != 0 && attach && blendable && sampled;
+    let render = f.usage & usage::RENDER != 0 && attach && sampled;
     let depth = f.usage & usage::DEPTH != 0 && attach && copy;
     // Integer colour resolves pick a sample (GL), drawn, not resolved.
     let resolvable = integer
@@ -350,6 +355,7 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
     FormatSupport {
         sample: f.usage & usage::SAMPLE != 0 && sampled && (filterable || integer),
         render,
+        blend: render && blendable,
         depth,
         multisample: ((render && resolvable) || depth)
             && ff.flags.sample_count_supported(MSAA_SAMPLES),

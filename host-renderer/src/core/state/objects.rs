@@ -99,6 +99,9 @@ pub struct SurfaceObj {
     /// The host can render to the resource's format; a surface of another
     /// is refused when bound to the framebuffer.
     pub renderable: bool,
+    /// The device blends the view's format (`FormatSupport::blend`); a
+    /// draw that would blend into a surface that it does not is refused.
+    pub blendable: bool,
 }
 
 /// One layer (or 3D slice) of a surface, as a render pass attaches it.

@@ -131,6 +131,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         size: (w, h),
         samples: tex.texture.sample_count(),
         renderable: tex.renderable,
+        blendable: gpu.format_support(desc.virgl).blend,
     })
 }
 

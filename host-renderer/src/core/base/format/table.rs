@@ -41,11 +41,11 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R8G8B8X8_UNORM, Tf::Rgba8Unorm, RGB1, SR),
     d(Format::R8G8B8A8_SRGB, Tf::Rgba8UnormSrgb, RGBA, SR),
     d(Format::R8G8B8X8_SRGB, Tf::Rgba8UnormSrgb, RGB1, SR),
-    d(Format::R8G8B8A8_SNORM, Tf::Rgba8Snorm, RGBA, SAMPLE),
+    d(Format::R8G8B8A8_SNORM, Tf::Rgba8Snorm, RGBA, SR),
     d(Format::R8_UNORM, Tf::R8Unorm, [R, ZERO, ZERO, ONE], SR),
     d(Format::R8G8_UNORM, Tf::Rg8Unorm, [R, G, ZERO, ONE], SR),
-    d(Format::R8_SNORM, Tf::R8Snorm, [R, ZERO, ZERO, ONE], SAMPLE),
-    d(Format::R8G8_SNORM, Tf::Rg8Snorm, [R, G, ZERO, ONE], SAMPLE),
+    d(Format::R8_SNORM, Tf::R8Snorm, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R8G8_SNORM, Tf::Rg8Snorm, [R, G, ZERO, ONE], SR),
     // Luminance / alpha / intensity: R or RG storage, swizzled when sampled.
     // Rendering writes them through an output swizzle (`render_swizzle`).
     d(Format::L8_UNORM, Tf::R8Unorm, [R, R, R, ONE], SR),
@@ -150,19 +150,9 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R16G16_UNORM, Tf::Rg16Unorm, [R, G, ZERO, ONE], SR),
     d(Format::R16G16B16A16_UNORM, Tf::Rgba16Unorm, RGBA, SR),
     d(Format::R16G16B16X16_UNORM, Tf::Rgba16Unorm, RGB1, SR),
-    d(
-        Format::R16_SNORM,
-        Tf::R16Snorm,
-        [R, ZERO, ZERO, ONE],
-        SAMPLE,
-    ),
-    d(
-        Format::R16G16_SNORM,
-        Tf::Rg16Snorm,
-        [R, G, ZERO, ONE],
-        SAMPLE,
-    ),
-    d(Format::R16G16B16A16_SNORM, Tf::Rgba16Snorm, RGBA, SAMPLE),
+    d(Format::R16_SNORM, Tf::R16Snorm, [R, ZERO, ZERO, ONE], SR),
+    d(Format::R16G16_SNORM, Tf::Rg16Snorm, [R, G, ZERO, ONE], SR),
+    d(Format::R16G16B16A16_SNORM, Tf::Rgba16Snorm, RGBA, SR),
     d(Format::L16_UNORM, Tf::R16Unorm, [R, R, R, ONE], SAMPLE),
     d(
         Format::A16_UNORM,

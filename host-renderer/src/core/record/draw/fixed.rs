@@ -64,18 +64,20 @@ impl Fixed {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                c.as_ref().map(|s| {
-                    let rt = blend.map(|b| {
-                        if b.flags.independent_blend_enable() {
-                            b.rt.get(i).copied().unwrap_or(b.rt[0])
-                        } else {
-                            b.rt[0]
-                        }
-                    });
-                    color_target(s, rt)
-                })
+                c.as_ref()
+                    .map(|s| {
+                        let rt = blend.map(|b| {
+                            if b.flags.independent_blend_enable() {
+                                b.rt.get(i).copied().unwrap_or(b.rt[0])
+                            } else {
+                                b.rt[0]
+                            }
+                        });
+                        color_target(s, rt)
+                    })
+                    .transpose()
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         // A logic op other than COPY (plain writes) goes through the raw
         // Vulkan path; without it the draw is refused rather than drawn wrong.
         let logic_op = blend
@@ -272,11 +274,13 @@ fn depth_state(
 /// The colour target of surface `s` under blend state `rt`, in the host
 /// format's channels: the colour mask follows the surface's render swizzle,
 /// and when host red stores the guest's alpha (`A8`) the host colour
-/// equation is the guest's alpha equation.
+/// equation is the guest's alpha equation. Blending into a format the
+/// device cannot blend (signed normalized ones on lavapipe) is refused
+/// rather than drawn unblended.
 fn color_target(
     s: &SurfaceObj,
     rt: Option<guest_protocol::virgl::bits::RtBlend>,
-) -> wgpu::ColorTargetState {
+) -> Result<wgpu::ColorTargetState, CommandError> {
     let one = s.alpha_is_one;
     let (blend, mask) = match rt {
         Some(rt) => {
@@ -308,10 +312,17 @@ fn color_target(
         None => (None, 0xf),
     };
     let mask = render_mask(s.render_swizzle, mask);
-    // GL never blends integer colour buffers (and WebGPU refuses to).
-    wgpu::ColorTargetState {
-        format: s.host_format,
-        blend: blend.filter(|_| !is_integer(s.host_format)),
-        write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
+    // GL never blends integer colour buffers (and WebGPU refuses to);
+    // nothing blends where nothing is written.
+    let blend = blend.filter(|_| !is_integer(s.host_format) && mask != 0);
+    if blend.is_some() && !s.blendable {
+        return Err(CommandError::Unsupported(
+            "blending into a colour buffer whose format the device cannot blend",
+        ));
     }
+    Ok(wgpu::ColorTargetState {
+        format: s.host_format,
+        blend,
+        write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
+    })
 }

@@ -112,10 +112,13 @@ impl Exec<'_> {
                 Ok(())
             }
             Command::SetFramebufferState { zsurf, cbufs } => self.set_framebuffer(zsurf, cbufs),
-            Command::SetFramebufferStateNoAttach { size, .. } => {
-                self.sub().fb.no_attach = (u32::from(size.lo()), u32::from(size.hi()));
-                Ok(())
-            }
+            Command::SetFramebufferStateNoAttach {
+                size,
+                layers_samples,
+            } => self.set_framebuffer_no_attach(
+                (u32::from(size.lo()), u32::from(size.hi())),
+                u32::from(layers_samples.hi()),
+            ),
             Command::SetVertexBuffers(buffers) => {
                 self.sub().vertex_buffers = buffers.to_vec();
                 Ok(())

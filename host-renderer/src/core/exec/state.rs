@@ -47,6 +47,25 @@ impl Exec<'_> {
         Ok(())
     }
 
+    /// SET_FRAMEBUFFER_STATE_NO_ATTACH: GL's default width, height and
+    /// samples, the framebuffer's when it has no attachment; it then draws
+    /// to the scratch surface of that size (none when it is empty).
+    pub(super) fn set_framebuffer_no_attach(
+        &mut self,
+        size: (u32, u32),
+        samples: u32,
+    ) -> Result<(), CommandError> {
+        let fb = &mut self.sub().fb;
+        fb.no_attach = size;
+        if fb.zsurf.is_some() || fb.cbufs.iter().flatten().any(|s| !s.scratch) {
+            return Ok(());
+        }
+        fb.cbufs.clear();
+        let scratch = self.caches.no_attach.surface(self.gpu, size, samples)?;
+        self.sub().fb.cbufs = scratch.into_iter().map(Some).collect();
+        Ok(())
+    }
+
     /// SET_INDEX_BUFFER.
     pub(super) fn set_index_buffer(&mut self, ib: &IndexBuffer) -> Result<(), CommandError> {
         self.sub().index_buffer = match ib.layout {

@@ -5,6 +5,7 @@
 use super::bind_groups::{BindGroupCache, LayoutCache, Unbound};
 use super::blitter::Blitter;
 use super::depth::DepthWriter;
+use super::no_attach::NoAttach;
 use super::pipeline::PipelineCache;
 use super::query_pools::Queries;
 use super::raw::cache::RawCache;
@@ -34,6 +35,8 @@ pub struct Caches {
     pub queries: Queries,
     /// Raw Vulkan pipelines and samplers (logic ops, wide lines).
     pub raw: RawCache,
+    /// The scratch attachment of framebuffers without attachments.
+    pub no_attach: NoAttach,
 }
 
 impl Caches {

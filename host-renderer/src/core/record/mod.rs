@@ -7,7 +7,9 @@
 //! 2. what is kept between commands: [`pipeline`] keys and cache,
 //!    [`shaders`], [`bind_groups`], the renderer's own passes
 //!    ([`shader_pass`], [`blitter`], [`sample_copy`], [`depth`]), [`query_pools`], and the
-//!    raw Vulkan path's objects ([`raw`]), all gathered in [`caches`];
+//!    raw Vulkan path's objects ([`raw`]), the scratch attachment of
+//!    framebuffers without attachments ([`no_attach`]), all gathered in
+//!    [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
 //! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
 //!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
@@ -23,6 +25,7 @@ pub mod clear;
 pub mod copy;
 pub mod depth;
 pub mod draw;
+pub mod no_attach;
 pub mod pass;
 pub mod pass_state;
 pub mod pipeline;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// The attachment identity of a framebuffer.
 pub fn pass_key(fb: &Framebuffer) -> PassKey {
-    let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer, s.host_format);
+    let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer, s.host_format, s.size, s.samples);
     PassKey {
         colors: fb.cbufs.iter().map(|c| c.as_ref().map(id)).collect(),
         depth: fb.zsurf.as_ref().map(id),

@@ -23,10 +23,11 @@ pub struct PassKey {
     pub depth: Option<Attachment>,
 }
 
-/// An attachment's identity: resource, level, layer and the view's format
+/// An attachment's identity: resource, level, layer, the view's format
 /// (surfaces of one texture in an sRGB format and its linear twin are
-/// different attachments).
-pub type Attachment = (ResId, u32, u32, wgpu::TextureFormat);
+/// different attachments), size and samples (the scratch attachments of
+/// framebuffers without attachments have no resource and differ in these).
+pub type Attachment = (ResId, u32, u32, wgpu::TextureFormat, (u32, u32), u32);
 
 /// An open render pass and what it renders to.
 pub struct OpenPass {

@@ -54,10 +54,16 @@ pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
 /// asks for 2 or 3 whenever `max_samples` is 4 (the reference host's GL
 /// rounds them up the same way); more than [`MSAA_SAMPLES`] is refused.
 pub fn sample_count(info: &ResourceInfo) -> Result<u32, CreateResourceError> {
-    match info.nr_samples {
-        0 | 1 => Ok(1),
-        n if n <= MSAA_SAMPLES => Ok(MSAA_SAMPLES),
-        n => Err(CreateResourceError::Multisample(n)),
+    host_samples(info.nr_samples).ok_or(CreateResourceError::Multisample(info.nr_samples))
+}
+
+/// The samples per pixel the host gives a guest count of `n` (see
+/// [`sample_count`]); `None` above [`MSAA_SAMPLES`].
+pub fn host_samples(n: u32) -> Option<u32> {
+    match n {
+        0 | 1 => Some(1),
+        n if n <= MSAA_SAMPLES => Some(MSAA_SAMPLES),
+        _ => None,
     }
 }
 

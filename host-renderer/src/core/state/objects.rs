@@ -102,6 +102,10 @@ pub struct SurfaceObj {
     /// The device blends the view's format (`FormatSupport::blend`); a
     /// draw that would blend into a surface that it does not is refused.
     pub blendable: bool,
+    /// The scratch attachment of a framebuffer without attachments
+    /// (`record::no_attach`): drawn to with an empty colour mask, no
+    /// resource behind it.
+    pub scratch: bool,
 }
 
 /// One layer (or 3D slice) of a surface, as a render pass attaches it.

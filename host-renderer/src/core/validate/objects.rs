@@ -132,6 +132,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         samples: tex.texture.sample_count(),
         renderable: tex.renderable,
         blendable: gpu.format_support(desc.virgl).blend,
+        scratch: false,
     })
 }
 

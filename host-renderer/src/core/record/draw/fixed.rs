@@ -311,7 +311,12 @@ fn color_target(
         }
         None => (None, 0xf),
     };
-    let mask = render_mask(s.render_swizzle, mask);
+    // A framebuffer without attachments writes nowhere (its scratch).
+    let mask = if s.scratch {
+        0
+    } else {
+        render_mask(s.render_swizzle, mask)
+    };
     // GL never blends integer colour buffers (and WebGPU refuses to);
     // nothing blends where nothing is written.
     let blend = blend.filter(|_| !is_integer(s.host_format) && mask != 0);

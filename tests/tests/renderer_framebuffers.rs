@@ -1,0 +1,116 @@
+//! Framebuffers WebGPU has no pass for, on hand-built command streams:
+//! without any attachment (GL's default width, height and samples,
+//! `ARB_framebuffer_no_attachments`), counted by occlusion queries.
+
+mod draw_setup;
+
+use draw_setup::*;
+use guest_protocol::virgl::bits::{QueryKind, U16Pair};
+use guest_protocol::virgl::caps::cap;
+use guest_protocol::virgl::enums::{CullFace, QueryType, TextureTarget};
+use guest_protocol::virgl::{Box3, Command, CreateObject, Encoder, Format, Query};
+use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
+
+const CTX: CtxId = CtxId(1);
+
+/// A renderer with the full-target triangle drawn once into resource 1
+/// (sub-context 1 keeps its state) and a query buffer, resource 3.
+fn renderer() -> Renderer {
+    let mut r = Renderer::new(gpu());
+    setup(&mut r, CTX, &TRIANGLE);
+    r.create_resource(
+        ResId(3),
+        &info(TextureTarget::BUFFER, Format::R8_UNORM, 16, 1),
+        None,
+    )
+    .unwrap();
+    r.attach_resource(CTX, ResId(3)).unwrap();
+    let stats = r
+        .submit(CTX, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    r
+}
+
+/// The samples an occlusion query counts for the full-target triangle
+/// drawn after `state` (commands of sub-context 1), with the context's
+/// errors.
+fn samples_passed(r: &mut Renderer, state: &Encoder) -> (u64, u64) {
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let mut bytes = e.finish();
+    bytes.extend_from_slice(state.as_bytes());
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::Query(Query {
+        handle: 40,
+        kind: QueryKind::new().with_query_type(QueryType::OCCLUSION_COUNTER),
+        offset: 0,
+        res: 3,
+    })))
+    .unwrap();
+    e.push(&Command::BeginQuery { handle: 40 }).unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    e.push(&Command::EndQuery { handle: 40 }).unwrap();
+    e.push(&Command::GetQueryResult {
+        handle: 40,
+        wait: 1,
+    })
+    .unwrap();
+    bytes.extend_from_slice(e.as_bytes());
+    let errors = r.submit(CTX, &bytes).unwrap().errors;
+    let out = VecBacking::zeroed(16);
+    let t = TransferBox {
+        level: 0,
+        region: Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: 16,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.read_into(ResId(3), &t, out.as_ref()).unwrap();
+    let b = out.snapshot();
+    (u64::from_le_bytes(b[8..16].try_into().unwrap()), errors)
+}
+
+/// SET_FRAMEBUFFER_STATE without attachments, then the default `w`×`h`
+/// of `samples`, as Mesa sends them.
+fn no_attachments(w: u16, h: u16, samples: u16) -> Encoder {
+    let mut e = Encoder::new();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[],
+    })
+    .unwrap();
+    e.push(&Command::SetFramebufferStateNoAttach {
+        size: U16Pair::new().with_lo(w).with_hi(h),
+        layers_samples: U16Pair::new().with_lo(1).with_hi(samples),
+    })
+    .unwrap();
+    e
+}
+
+/// A framebuffer without attachments rasterizes at its default size and
+/// samples: the triangle covering the 16×16 viewport counts the pixels
+/// of the 16×8 default size, four samples each where it has 4 (2 made 4),
+/// writes no resource, and a default size of 0 draws nothing (skipped).
+#[test]
+fn framebuffers_without_attachments_rasterize_their_default_size() {
+    let mut r = renderer();
+    let before = r.read_resource(ResId(1), 0, 0).unwrap().data;
+    assert_eq!(samples_passed(&mut r, &no_attachments(16, 8, 0)), (128, 0));
+    assert_eq!(samples_passed(&mut r, &no_attachments(16, 8, 4)), (512, 0));
+    assert_eq!(samples_passed(&mut r, &no_attachments(4, 4, 2)), (64, 0));
+    assert_eq!(samples_passed(&mut r, &no_attachments(16, 8, 0)), (128, 0));
+    assert_eq!(r.read_resource(ResId(1), 0, 0).unwrap().data, before);
+    let (_, errors) = samples_passed(&mut r, &no_attachments(0, 0, 0));
+    assert_eq!(errors, 1, "a draw with neither attachments nor size");
+    let caps = r.caps_v2();
+    assert_ne!(caps.capability_bits.get() & cap::FB_NO_ATTACH, 0);
+    assert!(r.gpu().take_uncaptured().is_empty());
+}

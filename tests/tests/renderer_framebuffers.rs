@@ -1,14 +1,18 @@
 //! Framebuffers WebGPU has no pass for, on hand-built command streams:
 //! without any attachment (GL's default width, height and samples,
-//! `ARB_framebuffer_no_attachments`), counted by occlusion queries.
+//! `ARB_framebuffer_no_attachments`), counted by occlusion queries, and
+//! with attachments of different sizes (GL draws into their intersection),
+//! read back.
 
 mod draw_setup;
 
 use draw_setup::*;
+use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{QueryKind, U16Pair};
 use guest_protocol::virgl::caps::cap;
-use guest_protocol::virgl::enums::{CullFace, QueryType, TextureTarget};
-use guest_protocol::virgl::{Box3, Command, CreateObject, Encoder, Format, Query};
+use guest_protocol::virgl::enums::{clear_bits, CullFace, QueryType, ShaderStage, TextureTarget};
+use guest_protocol::virgl::{Box3, Clear, Command, CreateObject, Encoder, Format, Query, Surface};
+use guest_protocol::wire::F64Bits;
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
 const CTX: CtxId = CtxId(1);
@@ -112,5 +116,102 @@ fn framebuffers_without_attachments_rasterize_their_default_size() {
     assert_eq!(errors, 1, "a draw with neither attachments nor size");
     let caps = r.caps_v2();
     assert_ne!(caps.capability_bits.get() & cap::FB_NO_ATTACH, 0);
+    assert!(r.gpu().take_uncaptured().is_empty());
+}
+
+/// The BGRA texel at (`x`, `y`) of resource `id`.
+fn texel(r: &mut Renderer, id: u32, x: u32, y: u32) -> [u8; 4] {
+    let img = r.read_resource(ResId(id), 0, 0).unwrap();
+    let at = (y * img.stride + x * 4) as usize;
+    [0, 1, 2, 3].map(|i| img.data[at + i])
+}
+
+/// CLEAR of `buffers` to grey.
+fn clear(buffers: u32) -> Command<'static> {
+    Command::Clear(Clear {
+        buffers,
+        color: [0.5f32; 4].map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    })
+}
+
+/// GL draws into the intersection of its attachments' sizes: with the
+/// 16×16 resource 1 (blue) and an 8×8 colour buffer, both cleared to grey
+/// and drawn red (colour 0 broadcast) only in their 8×8 intersection, and a
+/// 32×32 depth/stencil buffer, whose clear (it would clear beyond the
+/// intersection) is refused; the texels outside the intersection keep
+/// their values.
+#[test]
+fn attachments_of_different_sizes_draw_into_their_intersection() {
+    let mut r = renderer();
+    let small = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, 8, 8);
+    let depth = info(TextureTarget::TEXTURE_2D, Format::Z24_UNORM_S8_UINT, 32, 32);
+    for (id, i) in [(5, small), (6, depth)] {
+        r.create_resource(ResId(id), &i, None).unwrap();
+        r.attach_resource(CTX, ResId(id)).unwrap();
+    }
+    let (blue, grey, red) = ([255, 0, 0, 255], [128; 4], [0, 0, 255, 255]);
+    assert_eq!(texel(&mut r, 1, 4, 4), blue);
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    for (handle, res, format) in [
+        (30, 5, Format::B8G8R8A8_UNORM),
+        (31, 6, Format::Z24_UNORM_S8_UINT),
+    ] {
+        e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+            handle,
+            res,
+            format,
+            range0: 0,
+            range1: 0,
+        })))
+        .unwrap();
+    }
+    e.push(&Command::SetFramebufferState {
+        zsurf: 31,
+        cbufs: &[Le32::new(10), Le32::new(30)],
+    })
+    .unwrap();
+    e.push(&clear(clear_bits::color(0) | clear_bits::color(1)))
+        .unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(texel(&mut r, 1, 7, 7), grey);
+    assert_eq!(texel(&mut r, 1, 8, 4), blue);
+    assert_eq!(texel(&mut r, 1, 4, 8), blue);
+    assert_eq!(texel(&mut r, 5, 7, 7), grey);
+
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&clear(clear_bits::DEPTH)).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(
+        stats.errors, 1,
+        "depth/stencil clear beyond the intersection"
+    );
+
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    shader(
+        &mut e,
+        32,
+        ShaderStage::FRAGMENT,
+        "FRAG\nPROPERTY FS_COLOR0_WRITES_ALL_CBUFS 1\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, 1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n",
+    );
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    for (x, y, want) in [
+        (0, 0, red),
+        (7, 7, red),
+        (8, 7, blue),
+        (7, 8, blue),
+        (15, 15, blue),
+    ] {
+        assert_eq!(texel(&mut r, 1, x, y), want, "({x}, {y})");
+    }
+    assert_eq!(texel(&mut r, 5, 0, 0), red);
+    assert_eq!(texel(&mut r, 5, 7, 7), red);
     assert!(r.gpu().take_uncaptured().is_empty());
 }

@@ -5,6 +5,7 @@
 //! (a whole array, cube or 3D level) have their other layers cleared first,
 //! each in a pass of its own, as GL clears every layer of one.
 
+use super::mixed_sizes;
 use super::pass::{begin_pass, depth_stencil_attachment, Loads};
 use super::recorder::Recorder;
 use crate::core::base::error::{CommandError, WgpuOp};
@@ -49,6 +50,11 @@ pub(crate) fn clear(
     if !any {
         return Ok(());
     }
+    if (loads.depth.is_some() || loads.stencil.is_some()) && mixed_sizes::depth_beyond(fb) {
+        return Err(CommandError::Unsupported(
+            "clearing a depth/stencil buffer larger than the framebuffer",
+        ));
+    }
     clear_other_layers(rec, fb, &loads)?;
     begin_pass(rec, fb, &loads)
 }
@@ -70,14 +76,20 @@ fn clear_other_layers(
         .zsurf
         .as_deref()
         .filter(|_| loads.depth.is_some() || loads.stencil.is_some());
-    let layers = cleared_colors
-        .iter()
-        .flatten()
-        .map(|(s, _)| *s)
-        .chain(cleared_zs)
-        .map(|s| s.other_layers.len())
-        .max()
-        .unwrap_or(0);
+    let cleared = || {
+        cleared_colors
+            .iter()
+            .flatten()
+            .map(|(s, _)| *s)
+            .chain(cleared_zs)
+    };
+    let layers = cleared().map(|s| s.other_layers.len()).max().unwrap_or(0);
+    if layers > 0 && cleared().any(|s| s.size != fb.size()) {
+        // GL would clear each layer's intersection (`mixed_sizes`).
+        return Err(CommandError::Unsupported(
+            "clearing layered attachments of other sizes than the framebuffer's",
+        ));
+    }
     for k in 0..layers {
         let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = cleared_colors
             .iter()

@@ -11,7 +11,7 @@
 //!    framebuffers without attachments ([`no_attach`]), all gathered in
 //!    [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
-//! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
+//! 4. the operations: [`transfer`], [`mixed_sizes`], [`pass`] and [`clear`], [`copy`],
 //!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
 //!
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
@@ -25,6 +25,7 @@ pub mod clear;
 pub mod copy;
 pub mod depth;
 pub mod draw;
+pub mod mixed_sizes;
 pub mod no_attach;
 pub mod pass;
 pub mod pass_state;

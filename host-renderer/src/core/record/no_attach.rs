@@ -67,29 +67,29 @@ impl NoAttach {
                 "framebuffers without attachments (R8 targets of their samples)",
             ));
         }
-        let view = gpu.checked(WgpuOp::CreateTexture, || {
-            gpu.device
-                .create_texture(&wgpu::TextureDescriptor {
-                    label: Some("no-attachment scratch"),
-                    size: wgpu::Extent3d {
-                        width: w,
-                        height: h,
-                        depth_or_array_layers: 1,
-                    },
-                    mip_level_count: 1,
-                    sample_count: samples,
-                    dimension: wgpu::TextureDimension::D2,
-                    format: desc.host,
-                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
-                    view_formats: &[],
-                })
-                .create_view(&wgpu::TextureViewDescriptor::default())
+        let texture = gpu.checked(WgpuOp::CreateTexture, || {
+            gpu.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some("no-attachment scratch"),
+                size: wgpu::Extent3d {
+                    width: w,
+                    height: h,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: samples,
+                dimension: wgpu::TextureDimension::D2,
+                format: desc.host,
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+                view_formats: &[],
+            })
         })?;
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let surface = Arc::new(SurfaceObj {
             res: ResId(0),
             level: 0,
             layer: 0,
             view,
+            texture,
             depth_slice: None,
             other_layers: Vec::new(),
             polygon_offset_unit: None,

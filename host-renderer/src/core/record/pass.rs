@@ -2,6 +2,7 @@
 //! and beginning one with per-attachment load operations. Draws record into
 //! the open pass while it renders to their framebuffer.
 
+use super::mixed_sizes;
 use super::pass_state::PassState;
 use super::recorder::Recorder;
 use super::work::{OpenPass, PassKey};
@@ -62,7 +63,9 @@ pub(crate) fn depth_stencil_attachment<'a>(
     }
 }
 
-/// Ends any open pass and begins one on `fb` with `loads`, leaving it open.
+/// Ends any open pass and begins one on `fb` with `loads`, leaving it open;
+/// colour buffers of other sizes than the pass's are drawn through
+/// stand-ins (`mixed_sizes`).
 pub(crate) fn begin_pass(
     rec: &mut Recorder<'_>,
     fb: &Framebuffer,
@@ -72,32 +75,45 @@ pub(crate) fn begin_pass(
     for s in fb.cbufs.iter().flatten().chain(fb.zsurf.iter()) {
         rec.work.mark(s.res);
     }
-    let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = fb
-        .cbufs
+    let gpu = rec.gpu;
+    let encoder = rec.work.encoder(gpu);
+    let mut copy_backs = Vec::new();
+    let mut views = Vec::with_capacity(fb.cbufs.len());
+    for c in &fb.cbufs {
+        views.push(match c {
+            Some(s) if mixed_sizes::needs_stand_in(fb, s) => {
+                let (view, back) = mixed_sizes::stand_in(gpu, encoder, fb, s)?;
+                copy_backs.push(back);
+                Some((view, None))
+            }
+            Some(s) => Some((s.view.clone(), s.depth_slice)),
+            None => None,
+        });
+    }
+    let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = views
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            c.as_ref().map(|s| wgpu::RenderPassColorAttachment {
-                view: &s.view,
-                depth_slice: s.depth_slice,
-                resolve_target: None,
-                ops: wgpu::Operations {
-                    load: match loads.colors.get(i).copied().flatten() {
-                        Some(color) => wgpu::LoadOp::Clear(color),
-                        None => wgpu::LoadOp::Load,
+            c.as_ref()
+                .map(|(view, depth_slice)| wgpu::RenderPassColorAttachment {
+                    view,
+                    depth_slice: *depth_slice,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: match loads.colors.get(i).copied().flatten() {
+                            Some(color) => wgpu::LoadOp::Clear(color),
+                            None => wgpu::LoadOp::Load,
+                        },
+                        store: wgpu::StoreOp::Store,
                     },
-                    store: wgpu::StoreOp::Store,
-                },
-            })
+                })
         })
         .collect();
     let depth = fb
         .zsurf
         .as_ref()
         .map(|s| depth_stencil_attachment(&s.view, s.host_format, loads));
-    let gpu = rec.gpu;
     let occlusion = rec.caches.queries.occlusion_set().cloned();
-    let encoder = rec.work.encoder(gpu);
     let pass = gpu.checked(WgpuOp::BeginPass, || {
         encoder
             .begin_render_pass(&wgpu::RenderPassDescriptor {
@@ -110,10 +126,13 @@ pub(crate) fn begin_pass(
             })
             .forget_lifetime()
     })?;
-    rec.work.set_pass(OpenPass {
-        key,
-        pass,
-        state: PassState::default(),
-    });
+    rec.work.set_pass(
+        OpenPass {
+            key,
+            pass,
+            state: PassState::default(),
+        },
+        copy_backs,
+    );
     Ok(())
 }

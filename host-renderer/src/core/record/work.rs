@@ -29,6 +29,22 @@ pub struct PassKey {
 /// framebuffers without attachments have no resource and differ in these).
 pub type Attachment = (ResId, u32, u32, wgpu::TextureFormat, (u32, u32), u32);
 
+/// A copy recorded when the open pass ends: the texels of the area GL
+/// draws to, from a stand-in attachment back into the surface it stands in
+/// for (`record::mixed_sizes`).
+pub struct CopyBack {
+    /// The stand-in texture.
+    pub from: wgpu::Texture,
+    /// The surface's texture.
+    pub to: wgpu::Texture,
+    /// The surface's level.
+    pub level: u32,
+    /// The surface's layer (3D slice).
+    pub layer: u32,
+    /// The area, from the origin.
+    pub size: (u32, u32),
+}
+
 /// An open render pass and what it renders to.
 pub struct OpenPass {
     /// Its attachments.
@@ -45,6 +61,8 @@ pub struct Work {
     finished: Vec<wgpu::CommandBuffer>,
     encoder: Option<wgpu::CommandEncoder>,
     pass: Option<OpenPass>,
+    /// Copies recorded when the open pass ends.
+    copy_backs: Vec<CopyBack>,
     used: HashSet<ResId>,
     /// Queue submissions made so far.
     pub submissions: u64,
@@ -79,7 +97,7 @@ pub const MAX_QUEUED_WRITE_BYTES: u64 = 16 << 20;
 impl Work {
     /// Ends any open pass and returns the encoder, creating it if needed.
     pub fn encoder(&mut self, gpu: &Gpu) -> &mut wgpu::CommandEncoder {
-        self.pass = None;
+        self.close_pass();
         self.encoder.get_or_insert_with(|| {
             gpu.device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
@@ -94,7 +112,7 @@ impl Work {
         gpu: &Gpu,
         record: impl FnOnce(&mut wgpu::CommandEncoder) -> R,
     ) -> R {
-        self.pass = None;
+        self.close_pass();
         if let Some(e) = self.encoder.take() {
             self.finish(gpu, e);
         }
@@ -124,14 +142,46 @@ impl Work {
         self.pass.as_mut().filter(|p| &p.key == key)
     }
 
-    /// Installs a newly begun pass (the encoder is locked while it is open).
-    pub fn set_pass(&mut self, pass: OpenPass) {
+    /// Installs a newly begun pass (the encoder is locked while it is open)
+    /// with the copies to record when it ends.
+    pub fn set_pass(&mut self, pass: OpenPass, copy_backs: Vec<CopyBack>) {
+        self.close_pass();
         self.pass = Some(pass);
+        self.copy_backs = copy_backs;
     }
 
     /// Ends the open render pass, if any.
     pub fn end_pass(&mut self) {
+        self.close_pass();
+    }
+
+    /// Ends the open pass and records its copies back.
+    fn close_pass(&mut self) {
         self.pass = None;
+        let Some(encoder) = self.encoder.as_mut() else {
+            self.copy_backs.clear();
+            return;
+        };
+        for c in self.copy_backs.drain(..) {
+            encoder.copy_texture_to_texture(
+                c.from.as_image_copy(),
+                wgpu::TexelCopyTextureInfo {
+                    texture: &c.to,
+                    mip_level: c.level,
+                    origin: wgpu::Origin3d {
+                        x: 0,
+                        y: 0,
+                        z: c.layer,
+                    },
+                    aspect: wgpu::TextureAspect::All,
+                },
+                wgpu::Extent3d {
+                    width: c.size.0,
+                    height: c.size.1,
+                    depth_or_array_layers: 1,
+                },
+            );
+        }
     }
 
     /// Notes that pending commands use `res`.
@@ -174,7 +224,7 @@ impl Work {
     /// fences, read-backs, writes to a resource in use, context
     /// destruction.
     pub fn end_guest_submit(&mut self, gpu: &Gpu, commands: u64) -> Option<WgpuError> {
-        self.pass = None;
+        self.close_pass();
         if let Some(encoder) = self.encoder.take() {
             self.finish(gpu, encoder);
         }
@@ -194,7 +244,7 @@ impl Work {
 
     /// Submits everything recorded; returns the first wgpu error, if any.
     pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
-        self.pass = None;
+        self.close_pass();
         self.used.clear();
         self.queued_bytes = 0;
         self.deferred_commands = 0;

@@ -76,6 +76,9 @@ pub struct SurfaceObj {
     /// The wgpu view (one level, one layer; the whole level of a 3D
     /// texture).
     pub view: wgpu::TextureView,
+    /// The texture viewed (copied from and to when the surface is drawn
+    /// through a stand-in, `record::mixed_sizes`).
+    pub texture: wgpu::Texture,
     /// The slice rendered to when the view is 3D.
     pub depth_slice: Option<u32>,
     /// A layered surface's layers after `layer`, in order (empty when it is

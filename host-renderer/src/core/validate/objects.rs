@@ -122,6 +122,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         level,
         layer,
         view,
+        texture: tex.texture.clone(),
         depth_slice: is_3d.then_some(layer),
         other_layers,
         polygon_offset_unit: desc.polygon_offset_unit(),

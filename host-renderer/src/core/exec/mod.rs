@@ -114,11 +114,8 @@ impl Exec<'_> {
             Command::SetFramebufferState { zsurf, cbufs } => self.set_framebuffer(zsurf, cbufs),
             Command::SetFramebufferStateNoAttach {
                 size,
-                layers_samples,
-            } => self.set_framebuffer_no_attach(
-                (u32::from(size.lo()), u32::from(size.hi())),
-                u32::from(layers_samples.hi()),
-            ),
+                layers_samples: ls,
+            } => self.set_framebuffer_no_attach(size, ls),
             Command::SetVertexBuffers(buffers) => {
                 self.sub().vertex_buffers = buffers.to_vec();
                 Ok(())

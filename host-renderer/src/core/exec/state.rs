@@ -8,6 +8,7 @@ use crate::core::state::objects::Object;
 use crate::core::state::sub_context::{IndexBinding, StageState, SubContext, UniformBufferBinding};
 use crate::core::validate::bindings::{stage_index, write_slots};
 use guest_protocol::le::Le32;
+use guest_protocol::virgl::bits::U16Pair;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{IndexBuffer, StageSlots};
 use shader_translate::limits::MAX_CONSTANT_BUFFERS;
@@ -52,9 +53,11 @@ impl Exec<'_> {
     /// to the scratch surface of that size (none when it is empty).
     pub(super) fn set_framebuffer_no_attach(
         &mut self,
-        size: (u32, u32),
-        samples: u32,
+        size: U16Pair,
+        layers_samples: U16Pair,
     ) -> Result<(), CommandError> {
+        let size = (u32::from(size.lo()), u32::from(size.hi()));
+        let samples = u32::from(layers_samples.hi());
         let fb = &mut self.sub().fb;
         fb.no_attach = size;
         if fb.zsurf.is_some() || fb.cbufs.iter().flatten().any(|s| !s.scratch) {

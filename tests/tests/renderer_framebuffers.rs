@@ -137,11 +137,9 @@ fn clear(buffers: u32) -> Command<'static> {
 }
 
 /// GL draws into the intersection of its attachments' sizes: with the
-/// 16×16 resource 1 (blue) and an 8×8 colour buffer, both cleared to grey
-/// and drawn red (colour 0 broadcast) only in their 8×8 intersection, and a
-/// 32×32 depth/stencil buffer, whose clear (it would clear beyond the
-/// intersection) is refused; the texels outside the intersection keep
-/// their values.
+/// 16×16 resource 1 (blue), an 8×8 colour buffer and a 32×32 depth/stencil
+/// buffer, clears and draws (red, colour 0 broadcast) change the 8×8
+/// intersection only; the texels outside it keep their values.
 #[test]
 fn attachments_of_different_sizes_draw_into_their_intersection() {
     let mut r = renderer();
@@ -182,14 +180,30 @@ fn attachments_of_different_sizes_draw_into_their_intersection() {
     assert_eq!(texel(&mut r, 1, 4, 8), blue);
     assert_eq!(texel(&mut r, 5, 7, 7), grey);
 
+    // Colour 1 to 0, depth to 1 and stencil to 0x5a (Z24 in the low bits,
+    // S8 in the high).
+    let z = |r: &mut Renderer, x: u32, y: u32| {
+        let img = r.read_resource(ResId(6), 0, 0).unwrap();
+        let at = (y * img.stride + x * 4) as usize;
+        u32::from_le_bytes(img.data[at..at + 4].try_into().unwrap())
+    };
     let mut e = Encoder::new();
     e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&clear(clear_bits::DEPTH)).unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(1) | clear_bits::DEPTH | clear_bits::STENCIL,
+        color: [0; 4],
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0x5a,
+    }))
+    .unwrap();
     let stats = r.submit(CTX, e.as_bytes()).unwrap();
-    assert_eq!(
-        stats.errors, 1,
-        "depth/stencil clear beyond the intersection"
-    );
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(z(&mut r, 0, 0), 0x5aff_ffff);
+    assert_eq!(z(&mut r, 7, 7), 0x5aff_ffff);
+    assert_eq!(z(&mut r, 8, 7), 0);
+    assert_eq!(z(&mut r, 31, 31), 0);
+    assert_eq!(texel(&mut r, 5, 7, 7), [0; 4]);
+    assert_eq!(texel(&mut r, 1, 7, 7), grey);
 
     let mut e = Encoder::new();
     e.push(&Command::SetSubCtx(1)).unwrap();

@@ -5,6 +5,7 @@
 use super::bind_groups::{BindGroupCache, LayoutCache, Unbound};
 use super::blitter::Blitter;
 use super::depth::DepthWriter;
+use super::depth_clear::DepthClearer;
 use super::no_attach::NoAttach;
 use super::pipeline::PipelineCache;
 use super::query_pools::Queries;
@@ -31,6 +32,8 @@ pub struct Caches {
     pub sample_copy: SampleCopier,
     /// Depth upload pipelines.
     pub depth: DepthWriter,
+    /// Pipelines clearing part of a depth/stencil surface.
+    pub depth_clear: DepthClearer,
     /// Query sets.
     pub queries: Queries,
     /// Raw Vulkan pipelines and samplers (logic ops, wide lines).

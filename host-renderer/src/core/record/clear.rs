@@ -3,8 +3,12 @@
 //! colour in the host format's channels: `A8`'s alpha clears red). The pass
 //! stays open so the draws that follow render into it. Layered attachments
 //! (a whole array, cube or 3D level) have their other layers cleared first,
-//! each in a pass of its own, as GL clears every layer of one.
+//! each in a pass of its own, as GL clears every layer of one. A
+//! depth/stencil buffer larger than the framebuffer (`mixed_sizes`) is
+//! cleared in the framebuffer's area only, by a pass of its own
+//! (`depth_clear`).
 
+use super::depth_clear::DepthStencilClear;
 use super::mixed_sizes;
 use super::pass::{begin_pass, depth_stencil_attachment, Loads};
 use super::recorder::Recorder;
@@ -50,13 +54,28 @@ pub(crate) fn clear(
     if !any {
         return Ok(());
     }
-    if (loads.depth.is_some() || loads.stencil.is_some()) && mixed_sizes::depth_beyond(fb) {
-        return Err(CommandError::Unsupported(
-            "clearing a depth/stencil buffer larger than the framebuffer",
-        ));
-    }
     clear_other_layers(rec, fb, &loads)?;
-    begin_pass(rec, fb, &loads)
+    match &fb.zsurf {
+        Some(z)
+            if mixed_sizes::depth_beyond(fb)
+                && (loads.depth.is_some() || loads.stencil.is_some()) =>
+        {
+            // A pass would clear the whole level: the framebuffer's area only.
+            let c = DepthStencilClear {
+                depth: loads.depth.take(),
+                stencil: loads.stencil.take(),
+            };
+            if loads.colors.iter().any(Option::is_some) {
+                begin_pass(rec, fb, &loads)?;
+            }
+            rec.work.mark(z.res);
+            let gpu = rec.gpu;
+            let encoder = rec.work.encoder(gpu);
+            rec.caches.depth_clear.clear(gpu, encoder, z, fb.size(), c);
+            Ok(())
+        }
+        _ => begin_pass(rec, fb, &loads),
+    }
 }
 
 /// Clears the layers after the first of `fb`'s layered attachments that

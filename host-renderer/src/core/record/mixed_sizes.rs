@@ -6,9 +6,9 @@
 //! another size than both is drawn through a stand-in texture of the
 //! pass's size: the intersection is copied in when the pass begins and back
 //! when it ends (`Work::set_pass`), so the texels outside it keep their
-//! values. Draws are scissored to the framebuffer's size already; clears
-//! of a depth/stencil buffer larger than the intersection are refused (its
-//! whole level would be cleared).
+//! values. Draws are scissored to the framebuffer's size already; a
+//! depth/stencil buffer larger than the intersection is cleared in it only
+//! (`depth_clear`).
 
 use super::work::CopyBack;
 use crate::core::base::error::{CommandError, WgpuOp};

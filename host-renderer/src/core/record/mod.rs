@@ -6,13 +6,13 @@
 //!    [`uniforms`] (the per-draw uniform arena);
 //! 2. what is kept between commands: [`pipeline`] keys and cache,
 //!    [`shaders`], [`bind_groups`], the renderer's own passes
-//!    ([`shader_pass`], [`blitter`], [`sample_copy`], [`depth`]), [`query_pools`], and the
-//!    raw Vulkan path's objects ([`raw`]), the scratch attachment of
-//!    framebuffers without attachments ([`no_attach`]), all gathered in
-//!    [`caches`];
+//!    ([`shader_pass`], [`blitter`], [`sample_copy`], [`depth`],
+//!    [`depth_clear`]), [`query_pools`], the raw Vulkan path's objects
+//!    ([`raw`]) and the scratch attachment of framebuffers without
+//!    attachments ([`no_attach`]), all gathered in [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
-//! 4. the operations: [`transfer`], [`mixed_sizes`], [`pass`] and [`clear`], [`copy`],
-//!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
+//! 4. the operations: [`transfer`], [`mixed_sizes`], [`pass`] and
+//!    [`clear`], [`copy`], [`blit_ms`] and [`blit`], [`query`] and [`draw`].
 //!
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
 
@@ -24,6 +24,7 @@ pub mod caches;
 pub mod clear;
 pub mod copy;
 pub mod depth;
+pub mod depth_clear;
 pub mod draw;
 pub mod mixed_sizes;
 pub mod no_attach;

@@ -102,7 +102,8 @@ fn no_attachments(w: u16, h: u16, samples: u16) -> Encoder {
 /// A framebuffer without attachments rasterizes at its default size and
 /// samples: the triangle covering the 16×16 viewport counts the pixels
 /// of the 16×8 default size, four samples each where it has 4 (2 made 4),
-/// writes no resource, and a default size of 0 draws nothing (skipped).
+/// writes no resource; a default size of 0 draws nothing (skipped), nor
+/// does one larger than the device's textures (refused).
 #[test]
 fn framebuffers_without_attachments_rasterize_their_default_size() {
     let mut r = renderer();
@@ -114,6 +115,9 @@ fn framebuffers_without_attachments_rasterize_their_default_size() {
     assert_eq!(r.read_resource(ResId(1), 0, 0).unwrap().data, before);
     let (_, errors) = samples_passed(&mut r, &no_attachments(0, 0, 0));
     assert_eq!(errors, 1, "a draw with neither attachments nor size");
+    // Larger than a texture may be: refused, and the draw skipped.
+    let (_, errors) = samples_passed(&mut r, &no_attachments(u16::MAX, u16::MAX, 0));
+    assert_eq!(errors, 2);
     let caps = r.caps_v2();
     assert_ne!(caps.capability_bits.get() & cap::FB_NO_ATTACH, 0);
     assert!(r.gpu().take_uncaptured().is_empty());

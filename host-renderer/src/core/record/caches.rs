@@ -6,6 +6,7 @@ use super::bind_groups::{BindGroupCache, LayoutCache, Unbound};
 use super::blitter::Blitter;
 use super::depth::DepthWriter;
 use super::depth_clear::DepthClearer;
+use super::mixed_sizes::StandIns;
 use super::no_attach::NoAttach;
 use super::pipeline::PipelineCache;
 use super::query_pools::Queries;
@@ -34,6 +35,8 @@ pub struct Caches {
     pub depth: DepthWriter,
     /// Pipelines clearing part of a depth/stencil surface.
     pub depth_clear: DepthClearer,
+    /// Stand-ins of colour buffers of other sizes than their framebuffer.
+    pub stand_ins: StandIns,
     /// Query sets.
     pub queries: Queries,
     /// Raw Vulkan pipelines and samplers (logic ops, wide lines).

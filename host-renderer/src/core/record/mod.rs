@@ -8,11 +8,12 @@
 //!    [`shaders`], [`bind_groups`], the renderer's own passes
 //!    ([`shader_pass`], [`blitter`], [`sample_copy`], [`depth`],
 //!    [`depth_clear`]), [`query_pools`], the raw Vulkan path's objects
-//!    ([`raw`]) and the scratch attachment of framebuffers without
-//!    attachments ([`no_attach`]), all gathered in [`caches`];
+//!    ([`raw`]), the scratch attachment of framebuffers without
+//!    attachments ([`no_attach`]) and the stand-ins of colour buffers of
+//!    other sizes ([`mixed_sizes`]), all gathered in [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
-//! 4. the operations: [`transfer`], [`mixed_sizes`], [`pass`] and
-//!    [`clear`], [`copy`], [`blit_ms`] and [`blit`], [`query`] and [`draw`].
+//! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
+//!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
 //!
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
 

@@ -3,7 +3,8 @@
 //! attachment, so such a framebuffer renders to a scratch colour surface
 //! of its size and samples that draws never write (an empty colour mask):
 //! primitives are still rasterized, so occlusion queries count their
-//! samples, scissored and viewport-clipped as GL does.
+//! samples, scissored and viewport-clipped as GL does. The scratch
+//! surfaces framebuffers hold take at most [`MAX_SCRATCH_BYTES`] together.
 
 use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::base::format;
@@ -14,15 +15,20 @@ use crate::core::state::objects::SurfaceObj;
 use guest_protocol::virgl::Format;
 use std::sync::Arc;
 
-/// Bytes the scratch surface may take (one byte per sample): 256 MiB, as
-/// much as 8192 × 8192 pixels of 4 samples.
+/// Bytes the scratch surfaces of a renderer may take together (one byte
+/// per sample): 256 MiB, as much as 8192 × 8192 pixels of 4 samples.
 pub const MAX_SCRATCH_BYTES: u64 = 256 << 20;
 
-/// The last scratch surface made, reused while the size and samples asked
-/// for are its own (one per renderer).
+/// The scratch surfaces framebuffers hold, reused for the same size and
+/// samples.
 #[derive(Default)]
 pub struct NoAttach {
-    surface: Option<Arc<SurfaceObj>>,
+    surfaces: Vec<Arc<SurfaceObj>>,
+}
+
+/// Bytes of scratch surface `s`.
+fn bytes(s: &SurfaceObj) -> u64 {
+    u64::from(s.size.0) * u64::from(s.size.1) * u64::from(s.samples)
 }
 
 impl NoAttach {
@@ -44,18 +50,27 @@ impl NoAttach {
             value: u64::from(samples),
         })?;
         if let Some(s) = self
-            .surface
-            .as_ref()
-            .filter(|s| s.size == size && s.samples == samples)
+            .surfaces
+            .iter()
+            .find(|s| s.size == size && s.samples == samples)
         {
             return Ok(Some(Arc::clone(s)));
         }
+        // Those no framebuffer holds any more go.
+        self.surfaces.retain(|s| Arc::strong_count(s) > 1);
+        let held: u64 = self.surfaces.iter().map(|s| bytes(s)).sum();
         let max = gpu.limits.max_texture_dimension_2d;
-        let bytes = u64::from(w) * u64::from(h) * u64::from(samples);
-        if w > max || h > max || bytes > MAX_SCRATCH_BYTES {
+        let new = u64::from(w) * u64::from(h) * u64::from(samples);
+        if w > max || h > max {
             return Err(CommandError::OutOfRange {
                 what: "framebuffer without attachments: size",
                 value: u64::from(w.max(h)),
+            });
+        }
+        if held.saturating_add(new) > MAX_SCRATCH_BYTES {
+            return Err(CommandError::OutOfRange {
+                what: "framebuffers without attachments: scratch bytes held",
+                value: held.saturating_add(new),
             });
         }
         let desc = format::lookup(Format::R8_UNORM).ok_or(CommandError::Unsupported(
@@ -102,7 +117,7 @@ impl NoAttach {
             blendable: support.blend,
             scratch: true,
         });
-        self.surface = Some(Arc::clone(&surface));
+        self.surfaces.push(Arc::clone(&surface));
         Ok(Some(surface))
     }
 }

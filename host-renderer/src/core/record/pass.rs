@@ -76,19 +76,24 @@ pub(crate) fn begin_pass(
         rec.work.mark(s.res);
     }
     let gpu = rec.gpu;
-    let encoder = rec.work.encoder(gpu);
     let mut copy_backs = Vec::new();
     let mut views = Vec::with_capacity(fb.cbufs.len());
+    rec.caches.stand_ins.begin();
     for c in &fb.cbufs {
         views.push(match c {
             Some(s) if mixed_sizes::needs_stand_in(fb, s) => {
-                let (view, back) = mixed_sizes::stand_in(gpu, encoder, fb, s)?;
+                let submissions = rec.work.submissions;
+                let (view, back) = rec.caches.stand_ins.stand_in(gpu, submissions, fb, s)?;
                 copy_backs.push(back);
                 Some((view, None))
             }
             Some(s) => Some((s.view.clone(), s.depth_slice)),
             None => None,
         });
+    }
+    let encoder = rec.work.encoder(gpu);
+    for back in &copy_backs {
+        mixed_sizes::copy_in(encoder, back);
     }
     let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = views
         .iter()

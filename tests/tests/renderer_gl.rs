@@ -901,7 +901,8 @@ fn snorm_target(blend: RtBlend) -> (u64, [[u8; 4]; 2]) {
 /// EXT_texture_snorm render targets: the signed normalized formats are
 /// colour-renderable (cleared and drawn to, values clamped to [-1, 1] as
 /// GL's conversion does); blending into one is refused where the device
-/// cannot blend it (lavapipe blends no SNORM format) and blends elsewhere.
+/// cannot blend it (lavapipe blends no SNORM format) and blends elsewhere,
+/// but a blend writing the source as it is (ONE, ZERO) draws everywhere.
 #[test]
 fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
     // -1 is -127 (0x81), 1 is 127; the draw's 2 is clamped. (Lavapipe
@@ -922,6 +923,16 @@ fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
+    let replace = RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(BlendFactor::ONE)
+        .with_rgb_dst_factor(BlendFactor::ZERO)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(BlendFactor::ONE)
+        .with_alpha_dst_factor(BlendFactor::ZERO);
+    let (errors, [drawn, _]) = snorm_target(replace);
+    assert_eq!((errors, drawn), (0, [0x81, 0, 0x7f, 0x81]), "ONE, ZERO");
     let add = RtBlend::new()
         .with_blend_enable(true)
         .with_rgb_func(BlendFunc::ADD)

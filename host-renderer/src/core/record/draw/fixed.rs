@@ -276,7 +276,8 @@ fn depth_state(
 /// and when host red stores the guest's alpha (`A8`) the host colour
 /// equation is the guest's alpha equation. Blending into a format the
 /// device cannot blend (signed normalized ones on lavapipe) is refused
-/// rather than drawn unblended.
+/// rather than drawn unblended, unless the blend writes the source as it
+/// is.
 fn color_target(
     s: &SurfaceObj,
     rt: Option<guest_protocol::virgl::bits::RtBlend>,
@@ -318,8 +319,11 @@ fn color_target(
         render_mask(s.render_swizzle, mask)
     };
     // GL never blends integer colour buffers (and WebGPU refuses to);
-    // nothing blends where nothing is written.
-    let blend = blend.filter(|_| !is_integer(s.host_format) && mask != 0);
+    // nothing blends where nothing is written, and a blend that writes
+    // the source as it is (ONE, ZERO, ADD) is no blend (so it draws into
+    // formats the device cannot blend).
+    let blend = blend
+        .filter(|b| !is_integer(s.host_format) && mask != 0 && *b != wgpu::BlendState::REPLACE);
     if blend.is_some() && !s.blendable {
         return Err(CommandError::Unsupported(
             "blending into a colour buffer whose format the device cannot blend",

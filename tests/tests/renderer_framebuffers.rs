@@ -233,3 +233,71 @@ fn attachments_of_different_sizes_draw_into_their_intersection() {
     assert_eq!(texel(&mut r, 5, 7, 7), red);
     assert!(r.gpu().take_uncaptured().is_empty());
 }
+
+/// Sub-context 1's framebuffer of colour surfaces `cbufs` (handle, resource,
+/// last layer: the surfaces span layers 0 to it), cleared to grey.
+fn clear_surfaces(cbufs: &[(u32, u32, u32)]) -> Encoder {
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    for &(handle, res, last) in cbufs {
+        e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+            handle,
+            res,
+            format: Format::B8G8R8A8_UNORM,
+            range0: 0,
+            range1: last << 16,
+        })))
+        .unwrap();
+    }
+    let handles: Vec<Le32> = cbufs.iter().map(|c| Le32::new(c.0)).collect();
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &handles,
+    })
+    .unwrap();
+    e.push(&clear(clear_bits::color(0) | clear_bits::color(1)))
+        .unwrap();
+    e
+}
+
+/// Clearing a layered colour buffer next to one of another size is refused
+/// (GL clears the intersection of every layer; a pass per layer would
+/// clear the whole of the other layers), as a context error of its own:
+/// the submit's earlier work stands and no layer changes. The same buffers
+/// unlayered clear their intersection.
+#[test]
+fn layered_clears_of_attachments_of_other_sizes_are_refused() {
+    let mut r = renderer();
+    let array = host_renderer::ResourceInfo {
+        array_size: 3,
+        ..info(
+            TextureTarget::TEXTURE_2D_ARRAY,
+            Format::B8G8R8A8_UNORM,
+            16,
+            16,
+        )
+    };
+    let small = info(TextureTarget::TEXTURE_2D, Format::B8G8R8A8_UNORM, 8, 8);
+    for (id, i) in [(5, array), (6, small)] {
+        r.create_resource(ResId(id), &i, None).unwrap();
+        r.attach_resource(CTX, ResId(id)).unwrap();
+    }
+    // The small buffer alone (cleared), then with the layered one.
+    let first = clear_surfaces(&[(30, 6, 0)]);
+    let layered = clear_surfaces(&[(31, 5, 2), (32, 6, 0)]);
+    let stream = [first.as_bytes(), layered.as_bytes()].concat();
+    let stats = r.submit(CTX, &stream).unwrap();
+    assert_eq!(stats.errors, 1, "{:?}", r.context_errors(CTX));
+    for layer in 0..3 {
+        let img = r.read_resource(ResId(5), 0, layer).unwrap();
+        assert!(img.data.iter().all(|&b| b == 0), "layer {layer}");
+    }
+    assert_eq!(texel(&mut r, 6, 4, 4), [128; 4]);
+    let flat = clear_surfaces(&[(33, 5, 0), (34, 6, 0)]);
+    let stats = r.submit(CTX, flat.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(texel(&mut r, 5, 7, 7), [128; 4]);
+    assert_eq!(texel(&mut r, 5, 8, 8), [0; 4]);
+    assert_eq!(texel(&mut r, 6, 7, 7), [128; 4]);
+    assert!(r.gpu().take_uncaptured().is_empty());
+}

@@ -1,8 +1,11 @@
 //! The capability sets the host advertises: exactly what is implemented and
-//! tested: GL 3.1 / GLES 3.0 where the device has transform feedback, GL
-//! 2.1 / GLES 2.0 elsewhere (virgl-protocol.md §9, §11).
+//! tested: GL 3.3 (core and compatibility) / GLES 3.0 where the raw path has
+//! transform feedback and geometry shaders, GL 3.1 / GLES 3.0 where it has
+//! transform feedback alone, GL 2.1 / GLES 2.0 elsewhere (virgl-protocol.md
+//! §9, §11).
 //!
-//! The GLSL level is 140: at least 130 because Mesa's virgl driver reads it for
+//! The GLSL level is 140 (330 with geometry shaders, below): at least 130
+//! because Mesa's virgl driver reads it for
 //! `PIPE_SHADER_CAP_INTEGERS` (`glsl_level >= 130`), so the guest compiles
 //! to TGSI with native integer and unsigned opcodes (`UARL`, `UCMP`,
 //! `ISLT`, `FSEQ`, `SHL` on integers …), all translated and tested
@@ -52,6 +55,18 @@
 //! (`renderer_tbo.rs`, `shader_texel_buffer.rs`); the other GL 3.1
 //! features Mesa checks for were there already. Mesa then reports GL 3.1
 //! and GLSL 1.40, and core 3.1 contexts open (`serve_gl_client`).
+//!
+//! GL 3.2 and 3.3: geometry shaders (GLSL level 330, `max_geom_*`) where
+//! the raw path has Vulkan's `geometryShader`: `GEOM` is translated to a
+//! compute-entry module whose SPIR-V is made a geometry stage
+//! (`shader_translate::geometry_spirv`) and drawn on the raw path
+//! (`renderer_geometry.rs`); seamless cube maps (`SEAMLESS_CUBE_MAP`:
+//! Vulkan filters cube maps seamlessly, always). Mesa then reports GL 3.3
+//! and GLSL 3.30; core and, with `host_feature_check_version` 6,
+//! compatibility 3.3 contexts open (`serve_gl_client`). Not there: stream
+//! output of a geometry shader (a context error), streams other than 0,
+//! more than one invocation, layer and viewport outputs, and adjacency
+//! primitives (not in `prim_mask`).
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up

@@ -67,12 +67,15 @@ use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
 /// The naga capabilities modules are validated with: those every WebGPU
 /// device has (cube arrays, per-sample shading, `pack2x16float`), and clip
 /// distances (wgpu's optional `CLIP_DISTANCES`), which only vertex shaders
-/// translated with [`Options::clip_planes`] use.
+/// translated with [`Options::clip_planes`] use, and the primitive index
+/// (wgpu's optional `PRIMITIVE_INDEX`), which only fragment shaders reading
+/// `PRIM_ID` use; a device without one refuses such a module.
 pub const CAPABILITIES: Capabilities = Capabilities::CUBE_ARRAY_TEXTURES
     .union(Capabilities::MULTISAMPLED_SHADING)
     .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32)
     .union(Capabilities::CLIP_DISTANCES)
-    .union(Capabilities::DUAL_SOURCE_BLENDING);
+    .union(Capabilities::DUAL_SOURCE_BLENDING)
+    .union(Capabilities::PRIMITIVE_INDEX);
 
 /// A translated shader.
 #[derive(Debug)]

@@ -1,7 +1,9 @@
 //! Geometry shaders on hand-built command streams (raw Vulkan path): a
 //! point expanded to a quad from its input position and colour, one
 //! triangle per input primitive chosen by `gl_PrimitiveIDIn` and ended with
-//! `ENDPRIM`, and bad geometry shaders and draws as context errors.
+//! `ENDPRIM`, flat shading by the last vertex with the primitive ID a
+//! geometry shader wrote, the primitive ID read without one, and bad
+//! geometry shaders and draws as context errors.
 
 mod draw_setup;
 
@@ -164,4 +166,103 @@ fn bad_geometry_shaders_and_draws_are_context_errors() {
             r.context_errors(CTX)
         );
     }
+}
+
+/// One triangle over the whole target from a point: its last vertex blue
+/// with primitive ID 5, the others red with 1000.
+const FLAT_LAST: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE POINTS
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 3
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+DCL OUT[2], PRIM_ID
+IMM[0] FLT32 {-1.0, 3.0, 0.0, 1.0}
+IMM[1] UINT32 {0, 1000, 5, 0}
+IMM[2] FLT32 {1.0, 0.0, 0.0, 1.0}
+IMM[3] FLT32 {0.0, 0.0, 1.0, 1.0}
+  0: MOV OUT[0], IMM[0].xxzw
+  1: MOV OUT[1], IMM[2]
+  2: MOV OUT[2].x, IMM[1].yyyy
+  3: EMIT IMM[1].xxxx
+  4: MOV OUT[0], IMM[0].yxzw
+  5: EMIT IMM[1].xxxx
+  6: MOV OUT[0], IMM[0].xyzw
+  7: MOV OUT[1], IMM[3]
+  8: MOV OUT[2].x, IMM[1].zzzz
+  9: EMIT IMM[1].xxxx
+ 10: END
+";
+
+/// The flat colour, its green set where the primitive ID is 5.
+const FLAT_AND_PRIMITIVE_ID: &str = "FRAG
+DCL IN[0], COLOR, CONSTANT
+DCL IN[1], PRIM_ID, CONSTANT
+DCL OUT[0], COLOR
+DCL TEMP[0]
+IMM[0] UINT32 {5, 0, 0, 0}
+IMM[1] FLT32 {0.0, 1.0, 0.0, 0.0}
+  0: MOV OUT[0], IN[0]
+  1: USEQ TEMP[0].x, IN[1].xxxx, IMM[0].xxxx
+  2: UCMP OUT[0].y, TEMP[0].xxxx, IMM[1].yyyy, IMM[1].xxxx
+  3: END
+";
+
+#[test]
+fn geometry_shader_primitives_are_flat_shaded_by_their_last_vertex() {
+    let point = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+    let (mut r, errors) = drawn(
+        &point,
+        &DrawSetup {
+            mode: PrimMode::POINTS,
+            count: 1,
+            gs: Some(FLAT_LAST),
+            fs: FLAT_AND_PRIMITIVE_ID,
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{:?}", r.context_errors(CTX));
+    // BGRA: blue from the last vertex, green from its primitive ID (the
+    // first vertex would give red and 1000).
+    assert_eq!(pixel(&mut r, 8, 8), [255, 255, 0, 255]);
+}
+
+/// Green scaled by the primitive ID over 2 (0 or 0.5).
+const PRIMITIVE_ID_GREEN: &str = "FRAG
+DCL IN[0], PRIM_ID, CONSTANT
+DCL OUT[0], COLOR
+DCL TEMP[0]
+IMM[0] FLT32 {0.0, 0.5, 0.0, 1.0}
+  0: U2F TEMP[0].x, IN[0].xxxx
+  1: MUL TEMP[0].y, TEMP[0].xxxx, IMM[0].yyyy
+  2: MOV OUT[0], IMM[0].xxxw
+  3: MOV OUT[0].y, TEMP[0].yyyy
+  4: END
+";
+
+#[test]
+fn fragment_shaders_read_the_primitive_id_without_a_geometry_shader() {
+    // Two triangles: above the diagonal (primitive 0), below it (1).
+    let triangles: [f32; 48] = [
+        -1.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, //
+        -1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, //
+        1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, //
+        -1.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, //
+        1.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, //
+        1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0,
+    ];
+    let (mut r, errors) = drawn(
+        &triangles,
+        &DrawSetup {
+            count: 6,
+            fs: PRIMITIVE_ID_GREEN,
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(pixel(&mut r, 2, 2), [0, 0, 0, 255], "primitive 0");
+    let below = pixel(&mut r, 13, 13);
+    assert!((127..=128).contains(&below[1]), "primitive 1: {below:?}");
 }

@@ -330,6 +330,9 @@ impl Lowerer<'_> {
                 Binding::BuiltIn(BuiltIn::ClipDistances) => {
                     StageLink::BuiltIn(spirv_builtin::CLIP_DISTANCE)
                 }
+                Binding::BuiltIn(BuiltIn::PrimitiveIndex) => {
+                    StageLink::BuiltIn(spirv_builtin::PRIMITIVE_ID)
+                }
                 Binding::Location { location, .. } => StageLink::Location(location),
                 Binding::BuiltIn(_) => {
                     return Err(Error::unsupported(

@@ -266,7 +266,7 @@ impl Lowerer<'_> {
                 let z = self.lane(ptr, 2);
                 self.load(z)
             }
-            Source::SampleMask(var) => {
+            Source::UintX(var) => {
                 let ptr = self.local_ptr(var);
                 let x = self.lane(ptr, 0);
                 let x = self.load(x);

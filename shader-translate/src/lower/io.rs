@@ -36,8 +36,8 @@ pub(crate) enum Source {
     },
     /// FS depth: `.z` of the output register.
     Depth(Handle<LocalVariable>),
-    /// FS sample mask: bits of `.x`.
-    SampleMask(Handle<LocalVariable>),
+    /// The bits of `.x` as a `u32`: FS sample mask, GS primitive ID.
+    UintX(Handle<LocalVariable>),
     /// A varying the next stage reads but this one does not write.
     Zero,
     /// VS clip distances: the `CLIPDIST[0..2]` registers' lanes when the
@@ -287,6 +287,12 @@ impl Lowerer<'_> {
                 Semantic::Face => (
                     self.front_facing_value(),
                     Usage::BuiltIn(BuiltIn::FrontFacing),
+                ),
+                // GL's gl_PrimitiveID: the primitive's index in the draw, or
+                // what a geometry shader wrote to its own.
+                Semantic::PrimId => (
+                    self.builtin_u32(BuiltIn::PrimitiveIndex, "primitive_index"),
+                    Usage::BuiltIn(BuiltIn::PrimitiveIndex),
                 ),
                 _ if self.options.sprite_coords.replaces(id) => (
                     self.sprite_coord_value(),
@@ -561,7 +567,7 @@ impl Lowerer<'_> {
         };
         match m.binding {
             Binding::BuiltIn(BuiltIn::FragDepth | BuiltIn::PointSize) => f32_ty,
-            Binding::BuiltIn(BuiltIn::SampleMask) => u32_ty,
+            Binding::BuiltIn(BuiltIn::SampleMask | BuiltIn::PrimitiveIndex) => u32_ty,
             Binding::BuiltIn(BuiltIn::ClipDistances) => clip_ty,
             _ => match m.source {
                 Source::Capture { count, .. } => match count {
@@ -651,6 +657,15 @@ impl Lowerer<'_> {
                 }
                 Semantic::ClipDist if self.options.clip_planes == 0 => Usage::Dropped,
                 Semantic::ClipDist => Usage::BuiltIn(BuiltIn::ClipDistances),
+                // A geometry shader's gl_PrimitiveID: what the fragment
+                // shader's reads.
+                Semantic::PrimId if self.stage == Stage::Geometry => {
+                    self.io.members.push(Member {
+                        binding: Binding::BuiltIn(BuiltIn::PrimitiveIndex),
+                        source: Source::UintX(o.var),
+                    });
+                    Usage::BuiltIn(BuiltIn::PrimitiveIndex)
+                }
                 name if !is_varying(name) => {
                     return Err(Error::unsupported(
                         format!("vertex shader output {name}[{}]", o.semantic.index),
@@ -946,7 +961,7 @@ impl Lowerer<'_> {
                 Semantic::SampleMask => {
                     self.io.members.push(Member {
                         binding: Binding::BuiltIn(BuiltIn::SampleMask),
-                        source: Source::SampleMask(o.var),
+                        source: Source::UintX(o.var),
                     });
                     Usage::BuiltIn(BuiltIn::SampleMask)
                 }

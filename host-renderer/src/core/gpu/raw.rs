@@ -1,6 +1,6 @@
 //! Opens the wgpu device through wgpu-hal so that the Vulkan features WebGPU
 //! lacks (logic ops, wide Bresenham lines, large points, transform feedback,
-//! dmabuf export) and what the raw
+//! geometry shaders, the last provoking vertex, dmabuf export) and what the raw
 //! path records with (dynamic rendering, push descriptors) are enabled where
 //! the adapter has them.
 
@@ -34,6 +34,9 @@ pub struct RawFeatures {
     /// `geometryShader`, with the device's limits: geometry shaders on the
     /// raw path.
     pub geometry: Option<GeometryLimits>,
+    /// `VK_EXT_provoking_vertex` (`provokingVertexLast`): geometry-shader
+    /// draws flat-shade with GL's last vertex of each output primitive.
+    pub provoking_last: bool,
     /// Varying locations between the vertex and fragment stage
     /// (`maxVertexOutputComponents`, `maxFragmentInputComponents`, over 4):
     /// draws with more than wgpu validates take the raw path (0: none).
@@ -156,15 +159,20 @@ pub fn open(
         .into_iter()
         .find(|&n| has_ext(n));
     let xfb_ext = has_ext(ash::ext::transform_feedback::NAME);
+    let provoking_ext = has_ext(ash::ext::provoking_vertex::NAME);
     let mut dynamic = vk::PhysicalDeviceDynamicRenderingFeatures::default();
     let mut lines = vk::PhysicalDeviceLineRasterizationFeaturesKHR::default();
     let mut xfb = vk::PhysicalDeviceTransformFeedbackFeaturesEXT::default();
+    let mut provoking = vk::PhysicalDeviceProvokingVertexFeaturesEXT::default();
     let mut features2 = vk::PhysicalDeviceFeatures2::default().push_next(&mut dynamic);
     if line_ext.is_some() {
         features2 = features2.push_next(&mut lines);
     }
     if xfb_ext {
         features2 = features2.push_next(&mut xfb);
+    }
+    if provoking_ext {
+        features2 = features2.push_next(&mut provoking);
     }
     // SAFETY: `phys` belongs to `instance`; the chain holds valid structs of
     // extensions the device has.
@@ -195,6 +203,7 @@ pub fn open(
             .filter(|l| l.buffers > 0),
         varyings: if raw_ok { varyings(&props.limits) } else { 0 },
         geometry: (raw_ok && core.geometry_shader == vk::TRUE).then(|| geometry(&props.limits)),
+        provoking_last: raw_ok && provoking_ext && provoking.provoking_vertex_last == vk::TRUE,
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
     let any = raw.logic_op
@@ -204,20 +213,7 @@ pub fn open(
         || raw.geometry.is_some();
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
-    let mut wanted = Vec::new();
-    if any {
-        wanted.push(ash::khr::push_descriptor::NAME);
-    }
-    if line_state {
-        wanted.extend(line_ext);
-    }
-    if raw.xfb.is_some() {
-        wanted.push(ash::ext::transform_feedback::NAME);
-    }
-    if raw.dmabuf {
-        wanted.push(ash::khr::external_memory_fd::NAME);
-        wanted.push(ash::ext::external_memory_dma_buf::NAME);
-    }
+    let wanted = wanted_extensions(&raw, any, line_state.then_some(line_ext).flatten());
     for name in wanted {
         if !extensions.contains(&name) {
             extensions.push(name);
@@ -251,6 +247,11 @@ pub fn open(
     if raw.xfb.is_some() {
         info = info.push_next(&mut xfb_on);
     }
+    let mut provoking_on =
+        vk::PhysicalDeviceProvokingVertexFeaturesEXT::default().provoking_vertex_last(true);
+    if raw.provoking_last {
+        info = info.push_next(&mut provoking_on);
+    }
     let info = phd.add_to_device_create(info).enabled_features(&enabled);
     // SAFETY: `info` lists extensions and features the adapter reported, and
     // every pointer in it lives until the call returns.
@@ -273,6 +274,32 @@ pub fn open(
     // SAFETY: `open` was created from this adapter's hal adapter.
     let (device, queue) = unsafe { adapter.create_device_from_hal(open, desc) }?;
     Ok((device, queue, raw))
+}
+
+/// The device extensions the raw path needs beyond wgpu's for `raw`
+/// (`any`: some raw feature is on; `line_ext`: the line-rasterization
+/// extension, when line state is used).
+fn wanted_extensions(
+    raw: &RawFeatures,
+    any: bool,
+    line_ext: Option<&'static CStr>,
+) -> Vec<&'static CStr> {
+    let mut wanted = Vec::new();
+    if any {
+        wanted.push(ash::khr::push_descriptor::NAME);
+    }
+    wanted.extend(line_ext);
+    if raw.xfb.is_some() {
+        wanted.push(ash::ext::transform_feedback::NAME);
+    }
+    if raw.provoking_last {
+        wanted.push(ash::ext::provoking_vertex::NAME);
+    }
+    if raw.dmabuf {
+        wanted.push(ash::khr::external_memory_fd::NAME);
+        wanted.push(ash::ext::external_memory_dma_buf::NAME);
+    }
+    wanted
 }
 
 /// The device's transform-feedback limits.

@@ -337,6 +337,9 @@ fn draw_raw(
             regions: &c.regions,
         }),
         rasterizer_discard: p.bound.rast.flags.rasterizer_discard(),
+        last_vertex: p.bound.gs.is_some()
+            && !p.bound.rast.flags.flatshade_first()
+            && raw.features().provoking_last,
     };
     let caches = &mut *rec.caches;
     let result = gpu.checked(WgpuOp::RawDraw, || {

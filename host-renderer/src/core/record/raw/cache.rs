@@ -161,6 +161,7 @@ impl RawCache {
             xfb: d.capture.is_some(),
             rasterizer_discard: d.rasterizer_discard,
             alpha_to_one: d.alpha_to_one,
+            last_vertex: d.last_vertex,
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {

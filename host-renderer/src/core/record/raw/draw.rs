@@ -84,6 +84,10 @@ pub struct RawDraw<'a> {
     pub capture: Option<RawCapture<'a>>,
     /// GL's rasterizer discard: primitives are captured, never rasterized.
     pub rasterizer_discard: bool,
+    /// Flat shading takes each primitive's last vertex (the device has
+    /// `provokingVertexLast`; set where GL's last vertex cannot be had by
+    /// rotating indices: geometry-shader draws).
+    pub last_vertex: bool,
 }
 
 /// A raw draw's geometry shader.

@@ -174,6 +174,9 @@ pub struct Extra {
     pub rasterizer_discard: bool,
     /// Alpha to one (after alpha to coverage).
     pub alpha_to_one: bool,
+    /// Flat shading takes each primitive's last vertex (GL's default),
+    /// through `VK_EXT_provoking_vertex`.
+    pub last_vertex: bool,
 }
 
 /// Creates the pipeline for `key` with `extra`.
@@ -274,6 +277,11 @@ fn create_with(
     }
     if extra.line_width > 1 || extra.line_stipple.is_some() {
         raster = raster.push_next(&mut line_mode);
+    }
+    let mut provoking = vk::PipelineRasterizationProvokingVertexStateCreateInfoEXT::default()
+        .provoking_vertex_mode(vk::ProvokingVertexModeEXT::LAST_VERTEX);
+    if extra.last_vertex {
+        raster = raster.push_next(&mut provoking);
     }
     let mut depth_stencil = vk::PipelineDepthStencilStateCreateInfo::default();
     if let Some(ds) = &key.depth_stencil {

@@ -104,18 +104,12 @@ pub const fn varying_location(id: SemanticId) -> Option<u32> {
 }
 
 /// Whether a semantic names a varying a vertex shader passes to a fragment
-/// shader through a location (rather than a built-in).
-/// `PATCH` is one: without tessellation Mesa numbers a program's user
-/// varyings beyond `GENERIC[31]` as `PATCH[0]` upwards (GLSL 1.50 gives 32).
+/// shader through a location (rather than a built-in). Declared `PATCH`
+/// registers are `GENERIC` ones past 31 (see the translator's declarations).
 pub const fn is_varying(name: Semantic) -> bool {
     matches!(
         name,
-        Semantic::Color
-            | Semantic::BColor
-            | Semantic::Generic
-            | Semantic::TexCoord
-            | Semantic::Fog
-            | Semantic::Patch
+        Semantic::Color | Semantic::BColor | Semantic::Generic | Semantic::TexCoord | Semantic::Fog
     )
 }
 

@@ -1,6 +1,7 @@
 //! GLSL 1.50's 32 varyings (Mesa numbers those beyond `GENERIC[31]` as
-//! `PATCH[i]`): more than wgpu validates between two stages, so the draw
-//! takes the raw path, where Vulkan's limit holds them; every one arrives.
+//! `PATCH[i]` in the vertex shader, `GENERIC[32 + i]` in the fragment
+//! shader): more than wgpu validates between two stages, so the draw takes
+//! the raw path, where Vulkan's limit holds them; every one arrives.
 
 mod draw_setup;
 
@@ -8,11 +9,11 @@ use draw_setup::*;
 use host_renderer::{CtxId, Renderer};
 
 const CTX: CtxId = CtxId(1);
-/// Varyings of the program: 23 generics and 9 patches, as Mesa sends them.
+/// Varyings of the program: 23 generics and 9 past `GENERIC[31]`.
 const VARYINGS: u32 = 32;
 
-/// The semantic of varying `k`.
-fn semantic(k: u32) -> String {
+/// The semantic of varying `k` in the vertex shader.
+fn output_semantic(k: u32) -> String {
     if k < 23 {
         format!("GENERIC[{}]", k + 9)
     } else {
@@ -24,7 +25,7 @@ fn semantic(k: u32) -> String {
 fn vertex_shader() -> &'static str {
     let mut t = String::from("VERT\nDCL IN[0]\nDCL OUT[0], POSITION\n");
     for k in 0..VARYINGS {
-        t += &format!("DCL OUT[{}], {}\n", k + 1, semantic(k));
+        t += &format!("DCL OUT[{}], {}\n", k + 1, output_semantic(k));
     }
     t += "IMM[0] FLT32 {1.0, 0.0, 0.0, 0.0}\n  0: MOV OUT[0], IN[0]\n";
     for k in 0..VARYINGS {
@@ -38,7 +39,7 @@ fn vertex_shader() -> &'static str {
 fn fragment_shader() -> &'static str {
     let mut t = String::from("FRAG\n");
     for k in 0..VARYINGS {
-        t += &format!("DCL IN[{k}], {}, PERSPECTIVE\n", semantic(k));
+        t += &format!("DCL IN[{k}], GENERIC[{}], PERSPECTIVE\n", k + 9);
     }
     t += "DCL OUT[0], COLOR\nDCL TEMP[0]\nIMM[0] FLT32 {0.03125, 0.0, 0.0, 1.0}\n";
     t += "  0: MOV TEMP[0].x, IN[0].xxxx\n";

@@ -5,7 +5,8 @@ use super::expr::Kind;
 use super::reg::{Slot, TempArray};
 use super::Lowerer;
 use crate::ast::{
-    CoordOrigin, Declaration, File, PixelCenter, PropertyName, PropertyValue, SemanticId, Stage,
+    CoordOrigin, Declaration, File, PixelCenter, PropertyName, PropertyValue, Semantic, SemanticId,
+    Stage,
 };
 use crate::error::Error;
 use crate::interface::{constant_buffer_binding, ConstantBuffer};
@@ -72,13 +73,24 @@ pub(crate) fn claim<T>(
 }
 
 /// The register's semantic: the declared one, its index advanced by the
-/// register's position in a range declaration.
+/// register's position in a range declaration. `PATCH[i]` is
+/// `GENERIC[32 + i]`: without tessellation Mesa names a program's user
+/// varyings past `GENERIC[31]` so in the shaders that write them (vertex,
+/// geometry) but `GENERIC[32]` upwards in those that read them, so the
+/// stages link by one name.
 pub(crate) fn nth_semantic(base: SemanticId, decl: &Declaration, register: u32) -> SemanticId {
-    SemanticId {
-        name: base.name,
-        index: base.index.saturating_add(register - decl.range.first),
+    let index = base.index.saturating_add(register - decl.range.first);
+    match base.name {
+        Semantic::Patch => SemanticId {
+            name: Semantic::Generic,
+            index: index.saturating_add(PATCH_GENERIC_BASE),
+        },
+        name => SemanticId { name, index },
     }
 }
+
+/// The `GENERIC` index `PATCH[0]` stands for.
+const PATCH_GENERIC_BASE: u32 = 32;
 
 impl Lowerer<'_> {
     /// Lowers the properties and declarations; builds arguments, result and

@@ -37,6 +37,7 @@ fn key(n: u64) -> PipelineKey {
             ),
         ],
         topology: wgpu::PrimitiveTopology::TriangleList,
+        adjacency: false,
         strip_index: None,
         front_face: wgpu::FrontFace::Ccw,
         cull: Some(wgpu::Face::Back),

@@ -697,7 +697,8 @@ fn caps_are_the_gl21_level() {
     // Texture buffers (renderer_tbo.rs): GL 3.1's minimum size.
     assert_eq!(caps.v1.max_tbo_size.get(), 65536);
     assert_eq!(caps.texture_buffer_offset_alignment.get(), 16);
-    assert_eq!(caps.v1.prim_mask.get(), 0x3b);
+    // Adjacency modes (bits 10 to 13) with the geometry shaders.
+    assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
     assert_eq!(
         caps.capability_bits.get(),

@@ -266,3 +266,64 @@ fn fragment_shaders_read_the_primitive_id_without_a_geometry_shader() {
     let below = pixel(&mut r, 13, 13);
     assert!((127..=128).contains(&below[1]), "primitive 1: {below:?}");
 }
+
+/// Each triangle of a `TRIANGLES_ADJACENCY` draw (vertices 0, 2, 4) in the
+/// colour of its first adjacent vertex (1).
+const ADJACENT_COLOUR: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE TRIANGLES_ADJACENCY
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 3
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL IN[][1], COLOR
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+IMM[0] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IN[1][1]
+  1: MOV OUT[0], IN[0][0]
+  2: EMIT IMM[0].xxxx
+  3: MOV OUT[0], IN[2][0]
+  4: EMIT IMM[0].xxxx
+  5: MOV OUT[0], IN[4][0]
+  6: EMIT IMM[0].xxxx
+  7: END
+";
+
+#[test]
+fn adjacency_primitives_reach_the_geometry_shader() {
+    // The whole-target triangle, a green vertex after each corner.
+    let mut vertices = Vec::new();
+    for corner in TRIANGLE.chunks(8) {
+        vertices.extend_from_slice(corner);
+        vertices.extend_from_slice(&[0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]);
+    }
+    let (mut r, errors) = drawn(
+        &vertices,
+        &DrawSetup {
+            mode: PrimMode::TRIANGLES_ADJACENCY,
+            count: 6,
+            gs: Some(ADJACENT_COLOUR),
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{:?}", r.context_errors(CTX));
+    for (x, y) in [(1, 1), (8, 8), (14, 14)] {
+        assert_eq!(pixel(&mut r, x, y), [0, 255, 0, 255], "({x}, {y})");
+    }
+    // A triangle-list geometry shader does not take them.
+    let (r, errors) = drawn(
+        &vertices,
+        &DrawSetup {
+            mode: PrimMode::TRIANGLES_ADJACENCY,
+            count: 6,
+            gs: Some(HALF_PER_PRIMITIVE),
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 1);
+    assert!(
+        last_error(&r).contains("input primitive"),
+        "{}",
+        last_error(&r)
+    );
+}

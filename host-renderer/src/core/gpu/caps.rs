@@ -63,10 +63,10 @@
 //! (`renderer_geometry.rs`); seamless cube maps (`SEAMLESS_CUBE_MAP`:
 //! Vulkan filters cube maps seamlessly, always). Mesa then reports GL 3.3
 //! and GLSL 3.30; core and, with `host_feature_check_version` 6,
-//! compatibility 3.3 contexts open (`serve_gl_client`). Not there: stream
+//! compatibility 3.3 contexts open (`serve_gl_client`). The adjacency modes
+//! join `prim_mask` with them (raw path topologies). Not there: stream
 //! output of a geometry shader (a context error), streams other than 0,
-//! more than one invocation, layer and viewport outputs, and adjacency
-//! primitives (not in `prim_mask`).
+//! more than one invocation, layer and viewport outputs.
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
@@ -99,6 +99,11 @@ use guest_protocol::virgl::Format;
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
 /// Mesa converts the other modes itself.
 pub const PRIM_MASK: u32 = 0x3b;
+/// `prim_mask` bits of the adjacency modes (`LINES_ADJACENCY` to
+/// `TRIANGLE_STRIP_ADJACENCY`), drawn where geometry shaders run: Mesa
+/// cannot convert them, and without them GL 3.2 programs drawing them
+/// crash in the guest driver.
+pub const PRIM_MASK_ADJACENCY: u32 = 0xf << 10;
 /// GLSL level: native integers in TGSI, GLSL 1.40 (see the module
 /// documentation); [`GLSL_LEVEL_GEOMETRY`] where geometry shaders run.
 pub const GLSL_LEVEL: u32 = 140;
@@ -183,7 +188,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         // independent (fixed.rs; shader_exec, piglit fbo-drawbuffers*).
         max_render_targets: le(limits.max_color_attachments.min(8)),
         max_samples: le(if multisample(gpu) { MSAA_SAMPLES } else { 1 }),
-        prim_mask: le(PRIM_MASK),
+        prim_mask: le(if geometry.is_some() {
+            PRIM_MASK | PRIM_MASK_ADJACENCY
+        } else {
+            PRIM_MASK
+        }),
         max_tbo_size: le(MAX_TBO_SIZE),
         max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),

@@ -87,6 +87,9 @@ pub struct PipelineKey {
     pub vertex: Vec<(u64, wgpu::VertexStepMode, wgpu::VertexFormat, u32)>,
     /// Topology.
     pub topology: wgpu::PrimitiveTopology,
+    /// The topology's primitives come with adjacent vertices (raw
+    /// pipelines only).
+    pub adjacency: bool,
     /// Strip index format.
     pub strip_index: Option<wgpu::IndexFormat>,
     /// Front face.

@@ -128,6 +128,10 @@ pub(crate) fn gl_primitives(mode: PrimMode, count: u32) -> u64 {
         PrimMode::QUADS => n / 4,
         PrimMode::QUAD_STRIP => n.saturating_sub(2) / 2,
         PrimMode::POLYGON => u64::from(n >= 3),
+        PrimMode::LINES_ADJACENCY => n / 4,
+        PrimMode::LINE_STRIP_ADJACENCY => n.saturating_sub(3),
+        PrimMode::TRIANGLES_ADJACENCY => n / 6,
+        PrimMode::TRIANGLE_STRIP_ADJACENCY if n >= 6 => (n - 4) / 2,
         _ => 0,
     }
 }

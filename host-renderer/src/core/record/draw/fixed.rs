@@ -97,10 +97,22 @@ impl Fixed {
             || bound.stream_output.is_some()
             || alpha_to_one
             || bound.gs.is_some()
-            || shaders.beyond_wgpu;
+            || shaders.beyond_wgpu
+            || prim.adjacency;
+        let geometry = gpu.raw.as_ref().and_then(|r| r.features().geometry);
+        if prim.adjacency && geometry.is_none() {
+            return Err(CommandError::Unsupported(
+                "adjacency primitives (the device has no Vulkan geometryShader)",
+            ));
+        }
+        if prim.adjacency && bound.stream_output.is_some() {
+            return Err(CommandError::Unsupported(
+                "stream output of adjacency primitives",
+            ));
+        }
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops, GL lines, stream output, alpha to one, geometry shaders or over 30 varyings inside an occlusion query",
+                "logic ops, GL lines, stream output, alpha to one, geometry shaders, adjacency or over 30 varyings inside an occlusion query",
             ));
         }
         Ok(Self {

@@ -63,6 +63,7 @@ pub(super) fn pipelines(
             gs: shaders.gs.as_ref().map_or(0, |gs| gs.id),
             vertex: vertex.key.clone(),
             topology: prim.topology,
+            adjacency: prim.adjacency,
             strip_index: prim.strip_index,
             front_face: fixed.front_face,
             cull,

@@ -26,6 +26,9 @@ pub(super) struct Primitive {
     pub is_strip: bool,
     /// Strip restart index format (strips drawn from indices).
     pub strip_index: Option<wgpu::IndexFormat>,
+    /// The guest's mode has adjacent vertices (`topology` is its
+    /// primitives' kind; only the raw path draws them).
+    pub adjacency: bool,
 }
 
 impl Primitive {
@@ -38,12 +41,27 @@ impl Primitive {
         let mode = d.mode;
         let native = match mode {
             PrimMode::POINTS => Some((wgpu::PrimitiveTopology::PointList, false)),
-            PrimMode::LINES => Some((wgpu::PrimitiveTopology::LineList, false)),
-            PrimMode::LINE_STRIP => Some((wgpu::PrimitiveTopology::LineStrip, true)),
-            PrimMode::TRIANGLES => Some((wgpu::PrimitiveTopology::TriangleList, false)),
-            PrimMode::TRIANGLE_STRIP => Some((wgpu::PrimitiveTopology::TriangleStrip, true)),
+            PrimMode::LINES | PrimMode::LINES_ADJACENCY => {
+                Some((wgpu::PrimitiveTopology::LineList, false))
+            }
+            PrimMode::LINE_STRIP | PrimMode::LINE_STRIP_ADJACENCY => {
+                Some((wgpu::PrimitiveTopology::LineStrip, true))
+            }
+            PrimMode::TRIANGLES | PrimMode::TRIANGLES_ADJACENCY => {
+                Some((wgpu::PrimitiveTopology::TriangleList, false))
+            }
+            PrimMode::TRIANGLE_STRIP | PrimMode::TRIANGLE_STRIP_ADJACENCY => {
+                Some((wgpu::PrimitiveTopology::TriangleStrip, true))
+            }
             _ => None,
         };
+        let adjacency = matches!(
+            mode,
+            PrimMode::LINES_ADJACENCY
+                | PrimMode::LINE_STRIP_ADJACENCY
+                | PrimMode::TRIANGLES_ADJACENCY
+                | PrimMode::TRIANGLE_STRIP_ADJACENCY
+        );
         // A geometry shader's output primitives are the ones rasterized.
         let is_tri = match shaders
             .gs
@@ -53,7 +71,12 @@ impl Primitive {
             Some(g) => g.output == ShaderPrimitive::TriangleStrip,
             None => !matches!(
                 mode,
-                PrimMode::POINTS | PrimMode::LINES | PrimMode::LINE_STRIP | PrimMode::LINE_LOOP
+                PrimMode::POINTS
+                    | PrimMode::LINES
+                    | PrimMode::LINE_STRIP
+                    | PrimMode::LINE_LOOP
+                    | PrimMode::LINES_ADJACENCY
+                    | PrimMode::LINE_STRIP_ADJACENCY
             ),
         };
         if is_tri && rast.flags.cull_face() == CullFace::FRONT_AND_BACK {
@@ -61,12 +84,15 @@ impl Primitive {
         }
         // Captured vertices keep the guest's order (the provoking vertex of
         // flat shading is then the first one), and so do a geometry
-        // shader's input vertices (its output strips then take the first).
+        // shader's input vertices (its output primitives take GL's last
+        // vertex through the raw path's provoking-vertex mode) and
+        // primitives with adjacent vertices (whose order says which are).
         let rotate = flat_last
             && shaders.fs_has_flat
             && mode != PrimMode::POINTS
             && bound.stream_output.is_none()
-            && shaders.gs.is_none();
+            && shaders.gs.is_none()
+            && !adjacency;
         let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
         Some(Self {
             mode,
@@ -76,6 +102,7 @@ impl Primitive {
             topology,
             is_strip,
             strip_index: None,
+            adjacency,
         })
     }
 

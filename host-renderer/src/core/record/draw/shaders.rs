@@ -181,6 +181,14 @@ pub(super) fn check_geometry_input(shaders: &Shaders, mode: PrimMode) -> Result<
         Primitive::Points => mode == PrimMode::POINTS,
         Primitive::Lines => matches!(mode, PrimMode::LINES | PrimMode::LINE_STRIP),
         Primitive::Triangles => matches!(mode, PrimMode::TRIANGLES | PrimMode::TRIANGLE_STRIP),
+        Primitive::LinesAdjacency => matches!(
+            mode,
+            PrimMode::LINES_ADJACENCY | PrimMode::LINE_STRIP_ADJACENCY
+        ),
+        Primitive::TrianglesAdjacency => matches!(
+            mode,
+            PrimMode::TRIANGLES_ADJACENCY | PrimMode::TRIANGLE_STRIP_ADJACENCY
+        ),
         _ => false,
     };
     if fits {

@@ -246,7 +246,7 @@ fn create_with(
         .vertex_binding_descriptions(&bindings)
         .vertex_attribute_descriptions(&attributes);
     let assembly = vk::PipelineInputAssemblyStateCreateInfo::default()
-        .topology(topology(key.topology))
+        .topology(topology(key.topology, key.adjacency))
         .primitive_restart_enable(key.strip_index.is_some());
     let mut raster = vk::PipelineRasterizationStateCreateInfo::default()
         .polygon_mode(match key.polygon_mode {
@@ -453,14 +453,20 @@ fn blend_op(o: wgpu::BlendOperation) -> vk::BlendOp {
     }
 }
 
-fn topology(t: wgpu::PrimitiveTopology) -> vk::PrimitiveTopology {
+/// The Vulkan topology of `t`, with adjacent vertices when `adjacency`.
+fn topology(t: wgpu::PrimitiveTopology, adjacency: bool) -> vk::PrimitiveTopology {
+    use vk::PrimitiveTopology as V;
     use wgpu::PrimitiveTopology as T;
-    match t {
-        T::PointList => vk::PrimitiveTopology::POINT_LIST,
-        T::LineList => vk::PrimitiveTopology::LINE_LIST,
-        T::LineStrip => vk::PrimitiveTopology::LINE_STRIP,
-        T::TriangleList => vk::PrimitiveTopology::TRIANGLE_LIST,
-        T::TriangleStrip => vk::PrimitiveTopology::TRIANGLE_STRIP,
+    match (t, adjacency) {
+        (T::PointList, _) => V::POINT_LIST,
+        (T::LineList, false) => V::LINE_LIST,
+        (T::LineList, true) => V::LINE_LIST_WITH_ADJACENCY,
+        (T::LineStrip, false) => V::LINE_STRIP,
+        (T::LineStrip, true) => V::LINE_STRIP_WITH_ADJACENCY,
+        (T::TriangleList, false) => V::TRIANGLE_LIST,
+        (T::TriangleList, true) => V::TRIANGLE_LIST_WITH_ADJACENCY,
+        (T::TriangleStrip, false) => V::TRIANGLE_STRIP,
+        (T::TriangleStrip, true) => V::TRIANGLE_STRIP_WITH_ADJACENCY,
     }
 }
 

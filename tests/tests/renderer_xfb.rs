@@ -2,7 +2,8 @@
 //! captured words read back from the target buffers — positions as GL
 //! wrote them, interleaved and separate buffers, whole primitives only
 //! when a buffer fills, pause/resume through the append mask, draws that
-//! take their count from a target — and bad input as context errors.
+//! take their count from a target, a geometry shader's output counted on
+//! the GPU — and bad input as context errors.
 
 mod draw_setup;
 
@@ -19,12 +20,14 @@ use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 const CTX: CtxId = CtxId(1);
 const VS: &str = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[1]\n  2: END\n";
 
-/// A geometry shader passing each triangle's first vertex on as a point.
+/// A geometry shader emitting each triangle's first two vertices as points
+/// (room for four).
 const GS: &str =
     "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\nPROPERTY GS_OUTPUT_PRIMITIVE POINTS\n\
-                  PROPERTY GS_MAX_OUTPUT_VERTICES 1\nPROPERTY GS_INVOCATIONS 1\n\
+                  PROPERTY GS_MAX_OUTPUT_VERTICES 4\nPROPERTY GS_INVOCATIONS 1\n\
                   DCL IN[][0], POSITION\nDCL OUT[0], POSITION\nIMM[0] UINT32 {0, 0, 0, 0}\n\
-                  0: MOV OUT[0], IN[0][0]\n1: EMIT IMM[0].xxxx\n2: END\n";
+                  0: MOV OUT[0], IN[0][0]\n1: EMIT IMM[0].xxxx\n\
+                  2: MOV OUT[0], IN[1][0]\n3: EMIT IMM[0].xxxx\n4: END\n";
 
 /// One stream-output record.
 fn so(register: u8, first: u8, count: u8, buffer: u8, offset: u16) -> SoOutput {
@@ -292,32 +295,35 @@ fn bad_stream_output_is_a_context_error() {
     }
 }
 
-/// The geometry shader is the stage that captures when one is bound; its
-/// stream output is not implemented, so such a draw is a context error
-/// (not a draw that silently captures nothing), even when the rasterizer
-/// discards everything.
+/// The geometry shader is the stage that captures when one is bound: what
+/// it emits, counted on the GPU (it may emit fewer vertices than its
+/// maximum), lands in two buffers, and a second draw appends after it.
 #[test]
-fn geometry_shader_stream_output_is_refused() {
+fn geometry_shaders_capture_what_they_emit() {
     let mut r = renderer();
     let mut e = Encoder::new();
+    let outputs = [so(0, 0, 2, 0, 0), so(0, 2, 2, 1, 0)];
     capturing(
         &mut e,
         ShaderStage::GEOMETRY,
         21,
         GS,
-        [4, 0, 0, 0],
-        &[so(0, 0, 4, 0, 0)],
+        [2, 2, 0, 0],
+        &outputs,
     );
     target(&mut e, 30, 3, 0, 256);
-    bind_targets(&mut e, 0, &[30]);
+    target(&mut e, 31, 4, 0, 64);
+    bind_targets(&mut e, 0, &[30, 31]);
     draw(&mut e, 1);
-    let stats = r.submit(CTX, &e.finish()).unwrap();
-    assert_eq!(stats.errors, 1);
-    let errors = format!("{:?}", r.context_errors(CTX));
-    assert!(
-        errors.contains("stream output of a geometry shader"),
-        "{errors}"
-    );
+    draw(&mut e, 1);
+    submit(&mut r, e);
+    let xy = floats(&mut r, 3, 256);
+    let (v0, v1) = ([-1.0, -1.0], [3.0, -1.0]);
+    assert_eq!(xy[..8], [v0, v1, v0, v1].concat(), "{xy:?}");
+    assert!(xy[8..].iter().all(|&f| f == 0.0), "{xy:?}");
+    let zw = floats(&mut r, 4, 64);
+    assert_eq!(zw[..8], [0.0, 1.0].repeat(4), "{zw:?}");
+    assert!(zw[8..].iter().all(|&f| f == 0.0), "{zw:?}");
 }
 
 /// Primitives generated and written, and the overflow predicate, counted

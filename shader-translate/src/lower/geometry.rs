@@ -309,12 +309,6 @@ impl Lowerer<'_> {
 
     /// GS result members → one private output variable each.
     pub(crate) fn geometry_outputs(&mut self) -> Result<(), Error> {
-        if !self.options.captures.is_empty() {
-            return Err(Error::unsupported(
-                "stream output of a geometry shader",
-                self.program.header_span,
-            ));
-        }
         let members = self.io.members.clone();
         let mut outputs = Vec::with_capacity(members.len());
         let mut variables = Vec::with_capacity(members.len());

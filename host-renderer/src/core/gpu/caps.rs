@@ -64,9 +64,9 @@
 //! Vulkan filters cube maps seamlessly, always). Mesa then reports GL 3.3
 //! and GLSL 3.30; core and, with `host_feature_check_version` 6,
 //! compatibility 3.3 contexts open (`serve_gl_client`). The adjacency modes
-//! join `prim_mask` with them (raw path topologies). Not there: stream
-//! output of a geometry shader (a context error), streams other than 0,
-//! more than one invocation, layer and viewport outputs.
+//! join `prim_mask` with them (raw path topologies), and a geometry shader
+//! captures what it emits (`renderer_xfb.rs`). Not there: streams other
+//! than 0, more than one invocation, layer and viewport outputs.
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up

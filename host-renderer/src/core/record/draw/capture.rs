@@ -5,7 +5,10 @@
 //! capture buffer (`raw::capture`); then they are read back into the
 //! targets' buffers at their write positions — the host copy of a buffer
 //! is always current, so captured bytes go there and reach the GPU copy
-//! like any other write — and the write positions move on.
+//! like any other write — and the write positions move on. A geometry
+//! shader's output is known only on the GPU: the capture buffer holds the
+//! most it can emit, Vulkan's transform-feedback counters (after the
+//! regions) say how much it did, and the primitives that fit are read back.
 
 use crate::core::base::error::{CommandError, RawError, WgpuOp};
 use crate::core::gpu::raw::XfbLimits;
@@ -46,6 +49,17 @@ struct Slot {
     spans: Vec<(u64, u64)>,
 }
 
+/// A geometry shader's capture: what bounds its output.
+pub(super) struct GeometryCapture {
+    /// The draw's input primitives (every instance), GL's count.
+    pub inputs: u64,
+    /// `GS_MAX_OUTPUT_VERTICES`: the most primitives one input primitive
+    /// makes (a strip's vertices outnumber its primitives).
+    pub max_vertices: u64,
+    /// Vertices of each output primitive (1, 2 or 3).
+    pub per: u64,
+}
+
 /// What a capturing draw writes.
 pub(super) struct Capture {
     /// The vertex shader's captured outputs.
@@ -54,10 +68,15 @@ pub(super) struct Capture {
     pub regions: Vec<(u32, u64, u64)>,
     /// The capture buffer; `None` when no primitive fits.
     pub buffer: Option<wgpu::Buffer>,
-    /// Primitives written.
+    /// Primitives written (a geometry shader's: at most).
     pub written: u64,
-    /// Primitives the draw generates.
+    /// Primitives the draw generates (a geometry shader's: at most).
     pub total: u64,
+    /// Offset in `buffer` of the transform-feedback counters, 4 bytes per
+    /// slot (geometry shaders: the output is counted on the GPU).
+    pub counters: Option<u64>,
+    /// Vertices per captured primitive.
+    per: u64,
     slots: Vec<Slot>,
 }
 
@@ -172,22 +191,28 @@ fn spans(info: &StreamOutInfo, slot: usize) -> Vec<(u64, u64)> {
     out
 }
 
-/// Plans the capture of `call` drawn as `topology` into the bound targets.
+/// Plans the capture of `call` drawn as `topology` (or through geometry
+/// shader `gs`) into the bound targets.
 pub(super) fn plan(
     rec: &Recorder<'_>,
     targets: &[Option<Arc<StreamoutTargetObj>>],
     info: &StreamOutInfo,
     outputs: Vec<XfbOutput>,
-    topology: wgpu::PrimitiveTopology,
-    restart: bool,
+    (topology, restart): (wgpu::PrimitiveTopology, bool),
     call: &Call,
+    gs: Option<&GeometryCapture>,
 ) -> Result<Capture, CommandError> {
-    if restart {
+    // Restarts change how many primitives the vertices make; a geometry
+    // shader's are counted on the GPU anyway.
+    if restart && gs.is_none() {
         return Err(CommandError::Unsupported(
             "primitive restart while capturing stream output",
         ));
     }
-    let (per, total) = primitive_count(call, topology);
+    let (per, total) = match gs {
+        Some(g) => (g.per, g.inputs.saturating_mul(g.max_vertices)),
+        None => primitive_count(call, topology),
+    };
     let mut slots = Vec::new();
     let mut written = total;
     let unbound = std::iter::repeat(&None);
@@ -224,7 +249,9 @@ pub(super) fn plan(
             .map(|s| prims.saturating_mul(per).saturating_mul(s.stride))
             .fold(0u64, u64::saturating_add)
     };
-    let room = if region(total) <= MAX_SPARE_BYTES.max(region(written)) {
+    // A geometry shader's regions take everything it may emit: its
+    // generated count is what the GPU wrote.
+    let room = if gs.is_some() || region(total) <= MAX_SPARE_BYTES.max(region(written)) {
         total
     } else {
         written
@@ -238,9 +265,13 @@ pub(super) fn plan(
     let mut end = 0u64;
     for s in &mut slots {
         s.offset = end;
-        s.size = written * per * s.stride;
+        s.size = if gs.is_some() { room } else { written } * per * s.stride;
         s.room = room * per * s.stride;
         end += s.room;
+    }
+    let counters = gs.is_some().then_some(end);
+    if counters.is_some() {
+        end += 4 * MAX_SO_BUFFERS as u64;
     }
     let buffer = match (end, rec.gpu.raw.as_ref()) {
         (0, _) => None,
@@ -257,13 +288,48 @@ pub(super) fn plan(
         buffer,
         written,
         total,
+        counters,
+        per,
         slots,
     })
 }
 
+impl Capture {
+    /// A geometry shader's primitives: those it emitted (the counters of
+    /// the slots in `data`, the read-back capture buffer) and of those the
+    /// ones every target has room for.
+    fn counted(&self, data: &[u8], counters: u64) -> (u64, u64) {
+        let total = self
+            .slots
+            .iter()
+            .filter(|s| s.room > 0)
+            .map(|s| {
+                let at = (counters + 4 * u64::from(s.slot)) as usize;
+                let bytes = data
+                    .get(at..at + 4)
+                    .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                    .map_or(0, |b| u64::from(u32::from_le_bytes(b)));
+                bytes.min(s.room) / (self.per * s.stride)
+            })
+            .min()
+            .unwrap_or(0);
+        let written = self
+            .slots
+            .iter()
+            .filter_map(|s| {
+                let t = s.target.as_ref()?;
+                let room = t.size.saturating_sub(t.filled.lock().bytes);
+                Some(room / (self.per * s.stride))
+            })
+            .fold(total, u64::min);
+        (written, total)
+    }
+}
+
 /// After the raw draw: reads the captured bytes back into the targets'
-/// buffers at their write positions and moves the positions on.
-pub(super) fn finish(rec: &mut Recorder<'_>, c: &Capture) -> Result<(), CommandError> {
+/// buffers at their write positions and moves the positions on; returns
+/// the primitives written and generated.
+pub(super) fn finish(rec: &mut Recorder<'_>, c: &Capture) -> Result<(u64, u64), CommandError> {
     let gpu = rec.gpu;
     let data = match &c.buffer {
         Some(buffer) => {
@@ -285,11 +351,16 @@ pub(super) fn finish(rec: &mut Recorder<'_>, c: &Capture) -> Result<(), CommandE
         }
         None => Vec::new(),
     };
+    let (written, total) = match c.counters {
+        Some(counters) => c.counted(&data, counters),
+        None => (c.written, c.total),
+    };
     for (s, target) in c.slots.iter().filter_map(|s| Some((s, s.target.as_ref()?))) {
+        let size = written * c.per * s.stride;
         let mut filled = target.filled.lock();
         let at = target.offset + filled.bytes;
         let bytes = data
-            .get(s.offset as usize..(s.offset + s.size) as usize)
+            .get(s.offset as usize..(s.offset + size) as usize)
             .unwrap_or(&[]);
         let b = rec
             .resources
@@ -309,8 +380,8 @@ pub(super) fn finish(rec: &mut Recorder<'_>, c: &Capture) -> Result<(), CommandE
         if !bytes.is_empty() {
             mark_dirty(b, at, bytes.len() as u64);
         }
-        filled.bytes += s.size;
+        filled.bytes += size;
         filled.stride = s.stride;
     }
-    Ok(())
+    Ok((written, total))
 }

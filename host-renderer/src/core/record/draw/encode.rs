@@ -22,6 +22,7 @@ use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::DrawVbo;
+use shader_translate::ast::Primitive;
 use wgpu::util::DeviceExt;
 
 /// A draw with everything it binds prepared.
@@ -99,8 +100,11 @@ pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), Com
     } else {
         None
     };
-    let generated = capture::gl_primitives(d.mode, d.count);
-    let generated = generated.saturating_mul(u64::from(d.instance_count));
+    // A capturing geometry shader's primitives are counted on the GPU.
+    let generated = match (&p.shaders.gs, captured) {
+        (Some(_), Some((_, total))) => total,
+        _ => capture::gl_primitives(d.mode, d.count).saturating_mul(u64::from(d.instance_count)),
+    };
     query::count_primitives(bound.sub, generated, captured);
     Ok(())
 }
@@ -284,15 +288,29 @@ fn draw_raw(
                 .features()
                 .xfb
                 .ok_or(CommandError::Unsupported("stream output"))?;
-            let outputs = capture::outputs(info, &vs.interface.captures, &limits)?;
+            // The last stage before the rasterizer captures.
+            let last = p.shaders.gs.as_ref().unwrap_or(vs);
+            let outputs = capture::outputs(info, &last.interface.captures, &limits)?;
+            let gs = last.interface.geometry.as_ref().map(|g| {
+                let instances = u64::from(p.d.instance_count);
+                capture::GeometryCapture {
+                    inputs: capture::gl_primitives(p.d.mode, p.d.count).saturating_mul(instances),
+                    max_vertices: u64::from(g.max_vertices),
+                    per: match g.output {
+                        Primitive::Points => 1,
+                        Primitive::LineStrip => 2,
+                        _ => 3,
+                    },
+                }
+            });
             Some(capture::plan(
                 rec,
                 &p.bound.sub.so_targets,
                 info,
                 outputs,
-                first_key.topology,
-                first_key.strip_index.is_some(),
+                (first_key.topology, first_key.strip_index.is_some()),
                 &call,
+                gs.as_ref(),
             )?)
         }
         None => None,
@@ -335,6 +353,7 @@ fn draw_raw(
             outputs: &c.outputs,
             buffer: c.buffer.as_ref(),
             regions: &c.regions,
+            counters: c.counters,
         }),
         rasterizer_discard: p.bound.rast.flags.rasterizer_discard(),
         last_vertex: p.bound.gs.is_some()
@@ -356,9 +375,9 @@ fn draw_raw(
     result.map_err(CommandError::Vulkan)?;
     match &capture {
         Some(c) => {
-            capture::finish(rec, c)?;
-            tracing::trace!("captured {} of {} primitives", c.written, c.total);
-            Ok(Some((c.written, c.total)))
+            let (written, total) = capture::finish(rec, c)?;
+            tracing::trace!("captured {written} of {total} primitives");
+            Ok(Some((written, total)))
         }
         None => Ok(None),
     }

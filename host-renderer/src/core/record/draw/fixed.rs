@@ -105,9 +105,11 @@ impl Fixed {
                 "adjacency primitives (the device has no Vulkan geometryShader)",
             ));
         }
-        if prim.adjacency && bound.stream_output.is_some() {
+        // Without a geometry shader the primitives captured are counted on
+        // the CPU, which does not count adjacency primitives.
+        if prim.adjacency && bound.stream_output.is_some() && bound.gs.is_none() {
             return Err(CommandError::Unsupported(
-                "stream output of adjacency primitives",
+                "stream output of adjacency primitives without a geometry shader",
             ));
         }
         if raw_needed && bound.sub.active_occlusion.is_some() {

@@ -111,8 +111,8 @@ impl RawCache {
         Ok((set, layout))
     }
 
-    /// SPIR-V of shader `id` of `stage` (a vertex shader capturing `xfb`;
-    /// a geometry shader made a geometry stage).
+    /// SPIR-V of shader `id` of `stage` (a geometry shader made a geometry
+    /// stage), capturing `xfb` (the last stage before the rasterizer).
     fn spirv(
         &mut self,
         id: u64,
@@ -129,11 +129,11 @@ impl RawCache {
                     Stage::Geometry(_) => naga::ShaderStage::Compute,
                 };
                 let words = pipeline::spirv(module, naga_stage)?;
-                if let Stage::Geometry(g) = stage {
-                    return shader_translate::geometry_spirv(&words, g)
-                        .map(Arc::new)
-                        .map_err(|e| RawError::Geometry(Shared::new(e)));
-                }
+                let words = match stage {
+                    Stage::Geometry(g) => shader_translate::geometry_spirv(&words, g)
+                        .map_err(|e| RawError::Geometry(Shared::new(e)))?,
+                    _ => words,
+                };
                 if xfb.is_empty() {
                     Ok(Arc::new(words))
                 } else {
@@ -167,11 +167,16 @@ impl RawCache {
         if let Some(p) = self.pipelines.get(&cache_key) {
             return Ok((*p, layout));
         }
+        // The last stage before the rasterizer captures.
         let xfb = d.capture.as_ref().map_or(&[][..], |c| c.outputs);
-        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, Stage::Vertex, xfb)?;
+        let (vs_xfb, gs_xfb) = match d.geometry {
+            Some(_) => (&[][..], xfb),
+            None => (xfb, &[][..]),
+        };
+        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, Stage::Vertex, vs_xfb)?;
         let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, Stage::Fragment, &[])?;
         let gs = match &d.geometry {
-            Some(g) => Some(self.spirv(g.id, g.module, Stage::Geometry(g.stage), &[])?),
+            Some(g) => Some(self.spirv(g.id, g.module, Stage::Geometry(g.stage), gs_xfb)?),
             None => None,
         };
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);

@@ -1,6 +1,8 @@
 //! Capture buffers: wgpu cannot give a buffer the transform-feedback usage,
 //! so each capturing draw writes into a buffer made here on the raw device
-//! (`TRANSFORM_FEEDBACK_BUFFER | TRANSFER_SRC`) and handed to wgpu, which
+//! (`TRANSFORM_FEEDBACK_BUFFER | TRANSFORM_FEEDBACK_COUNTER_BUFFER |
+//! TRANSFER_SRC`: geometry shaders' counters go after the regions) and
+//! handed to wgpu, which
 //! owns it from then on (frees it and its memory once unused) and copies
 //! from it like from any buffer of its own.
 
@@ -21,6 +23,7 @@ pub fn capture_buffer(
         .size(size)
         .usage(
             vk::BufferUsageFlags::TRANSFORM_FEEDBACK_BUFFER_EXT
+                | vk::BufferUsageFlags::TRANSFORM_FEEDBACK_COUNTER_BUFFER_EXT
                 | vk::BufferUsageFlags::TRANSFER_SRC,
         )
         .sharing_mode(vk::SharingMode::EXCLUSIVE);

@@ -111,4 +111,7 @@ pub struct RawCapture<'a> {
     /// Transform-feedback buffer slot, byte offset and size in `buffer` of
     /// each bound slot: exactly the primitives the draw may write.
     pub regions: &'a [(u32, u64, u64)],
+    /// Where in `buffer` the draw leaves each slot's transform-feedback
+    /// counter (4 bytes per slot from there), when it is counted on the GPU.
+    pub counters: Option<u64>,
 }

@@ -132,13 +132,15 @@ pub fn record(
                     instances.start,
                 ),
             }
-            if xfb.is_some() {
+            if let Some(x) = &xfb {
+                // With counters: each slot's bytes written, into the capture
+                // buffer after the regions.
+                let (count, buffers, offsets) = match &x.counters {
+                    Some(offsets) => (offsets.len() as u32, x.buffers.as_ptr(), offsets.as_ptr()),
+                    None => (0, std::ptr::null(), std::ptr::null()),
+                };
                 (raw.xfb().fp().cmd_end_transform_feedback_ext)(
-                    cb,
-                    0,
-                    0,
-                    std::ptr::null(),
-                    std::ptr::null(),
+                    cb, x.first, count, buffers, offsets,
                 );
             }
             dev.cmd_end_rendering(cb);
@@ -183,6 +185,8 @@ struct XfbBinds {
     buffers: Vec<vk::Buffer>,
     offsets: Vec<u64>,
     sizes: Vec<u64>,
+    /// Counter offsets in the capture buffer, one per bound slot.
+    counters: Option<Vec<u64>>,
 }
 
 impl XfbBinds {
@@ -199,11 +203,22 @@ impl XfbBinds {
         };
         let capture = c.buffer.ok_or(RawError::Missing("capture buffer"))?;
         let buffer = raw_buffer(capture)?;
+        let counters = match c.counters {
+            Some(at) => {
+                let offsets: Vec<u64> = (first..=last).map(|s| at + 4 * u64::from(s)).collect();
+                if offsets.iter().any(|&o| o + 4 > capture.size()) {
+                    return Err(RawError::OutOfRange("capture counters"));
+                }
+                Some(offsets)
+            }
+            None => None,
+        };
         let mut out = Self {
             first,
             buffers: Vec::new(),
             offsets: Vec::new(),
             sizes: Vec::new(),
+            counters,
         };
         // Slots without a region in between get an empty one.
         for slot in first..=last {

@@ -227,6 +227,10 @@ pub enum Usage {
     /// and VS varyings the linked fragment shader
     /// does not read (or, unlinked, outside the fixed table).
     Dropped,
+    /// A geometry shader's `LAYER` output: the layer of a layered
+    /// framebuffer its primitives go to (SPIR-V `Layer`; see
+    /// [`Geometry::variables`]).
+    Layer,
 }
 
 /// An input or output of the module.
@@ -371,6 +375,36 @@ impl Geometry {
     pub const fn vertices_in(&self) -> u32 {
         vertices_in(self.input)
     }
+
+    /// Whether the shader writes `LAYER` ([`Usage::Layer`]).
+    pub fn writes_layer(&self) -> bool {
+        self.variables
+            .iter()
+            .any(|v| v.link == StageLink::BuiltIn(spirv_builtin::LAYER))
+    }
+
+    /// The shader for a framebuffer that is not layered, where GL ignores
+    /// `LAYER`: that output stays a private variable.
+    pub fn without_layer(&self) -> Self {
+        Self {
+            variables: self
+                .variables
+                .iter()
+                .filter(|v| v.link != StageLink::BuiltIn(spirv_builtin::LAYER))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// SPIR-V `BuiltIn` values of the built-ins geometry shaders use.
+pub(crate) mod spirv_builtin {
+    pub const POSITION: u32 = 0;
+    pub const POINT_SIZE: u32 = 1;
+    pub const CLIP_DISTANCE: u32 = 3;
+    pub const PRIMITIVE_ID: u32 = 7;
+    pub const LAYER: u32 = 9;
 }
 
 /// Vertices of each primitive of a geometry shader's input kind (0 for
@@ -467,6 +501,7 @@ impl fmt::Display for Usage {
             }
             Self::BuiltIn(b) => write!(f, "@builtin({})", builtin_name(b)),
             Self::Dropped => f.write_str("dropped"),
+            Self::Layer => f.write_str("layer"),
         }
     }
 }

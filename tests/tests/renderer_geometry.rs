@@ -327,3 +327,91 @@ fn adjacency_primitives_reach_the_geometry_shader() {
         last_error(&r)
     );
 }
+
+/// Each input triangle over the whole target in green, to the layer its
+/// primitive ID names.
+const LAYER_PER_PRIMITIVE: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE TRIANGLES
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 3
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL IN[][1], PRIM_ID
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+DCL OUT[2].x, LAYER
+IMM[0] FLT32 {0.0, 1.0, 0.0, 1.0}
+IMM[1] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[1], IMM[0]
+  1: MOV OUT[2].x, IN[1].xxxx
+  2: MOV OUT[0], IN[0][0]
+  3: EMIT IMM[1].xxxx
+  4: MOV OUT[0], IN[1][0]
+  5: EMIT IMM[1].xxxx
+  6: MOV OUT[0], IN[2][0]
+  7: EMIT IMM[1].xxxx
+  8: END
+";
+
+/// Layer `z` of resource 5 (W×W BGRA), read back.
+fn layer_texels(r: &mut Renderer, z: i32) -> Vec<u8> {
+    let t = host_renderer::TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z,
+            w: W as i32,
+            h: W as i32,
+            d: 1,
+        },
+        stride: W * 4,
+        layer_stride: 0,
+        offset: 0,
+    };
+    let out = host_renderer::VecBacking::zeroed((W * W * 4) as usize);
+    r.read_into(host_renderer::ResId(5), &t, out.as_ref())
+        .unwrap();
+    out.snapshot()
+}
+
+#[test]
+fn geometry_shaders_pick_the_layer_of_a_layered_framebuffer() {
+    let two: Vec<f32> = TRIANGLE.iter().chain(&TRIANGLE).copied().collect();
+    for (range1, layered) in [(1 << 16, true), (0, false)] {
+        let mut r = Renderer::new(gpu());
+        draw_setup::setup(&mut r, CTX, &two);
+        let array = host_renderer::ResourceInfo {
+            array_size: 2,
+            ..info(
+                guest_protocol::virgl::enums::TextureTarget::TEXTURE_2D_ARRAY,
+                guest_protocol::virgl::Format::B8G8R8A8_UNORM,
+                W,
+                W,
+            )
+        };
+        r.create_resource(host_renderer::ResId(5), &array, None)
+            .unwrap();
+        r.attach_resource(CTX, host_renderer::ResId(5)).unwrap();
+        let stream = draw_stream(&DrawSetup {
+            count: 6,
+            target: 5,
+            layer: range1,
+            gs: Some(LAYER_PER_PRIMITIVE),
+            ..DrawSetup::default()
+        });
+        let stats = r.submit(CTX, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+        let green = [0, 255, 0, 255];
+        // A surface of one layer is not layered: GL ignores LAYER there.
+        let second = if layered { green } else { [0; 4] };
+        for (z, want) in [(0, green), (1, second)] {
+            let texels = layer_texels(&mut r, z);
+            assert!(
+                texels.chunks(4).all(|p| p == want),
+                "layered {layered}, layer {z}: {:?}",
+                &texels[..4]
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 
 use super::decl::{claim, grow, nth_semantic};
 use super::expr::Kind;
-use super::io::Member;
+use super::io::Source;
 use super::{Lowerer, Value};
 use crate::ast::{
     DeclKind, Declaration, File, Index, Instruction, Primitive, PropertyName, PropertyValue,
@@ -14,8 +14,8 @@ use crate::ast::{
 };
 use crate::error::Error;
 use crate::interface::{
-    fragment_varying_locations, vertices_in, Geometry, StageLink, StageVariable, SystemValue,
-    Usage, Varying,
+    fragment_varying_locations, spirv_builtin, vertices_in, Geometry, StageLink, StageVariable,
+    SystemValue, Usage, Varying,
 };
 use crate::limits;
 use naga::{ArraySize, Binding, BuiltIn, Function, GlobalVariable, Handle, Statement, TypeInner};
@@ -25,14 +25,6 @@ pub const EMIT_VERTEX: &str = "pv3d_emit_vertex";
 /// Name of the function whose calls become `OpEndPrimitive`.
 pub const END_PRIMITIVE: &str = "pv3d_end_primitive";
 
-/// SPIR-V `BuiltIn` values of the built-ins geometry shaders use.
-mod spirv_builtin {
-    pub const POSITION: u32 = 0;
-    pub const POINT_SIZE: u32 = 1;
-    pub const CLIP_DISTANCE: u32 = 3;
-    pub const PRIMITIVE_ID: u32 = 7;
-}
-
 /// A geometry shader's state during lowering.
 pub(crate) struct Gs {
     input: Primitive,
@@ -40,8 +32,9 @@ pub(crate) struct Gs {
     max_vertices: u32,
     /// Per-vertex input arrays by `IN` register.
     inputs: Vec<Option<Handle<GlobalVariable>>>,
-    /// Output variables, one per result member, in member order.
-    outputs: Vec<(Member, Handle<GlobalVariable>)>,
+    /// Output variables and what `EMIT` writes to each: the result
+    /// members in order, then the layer.
+    outputs: Vec<(Source, Handle<GlobalVariable>)>,
     emit: Handle<Function>,
     end_primitive: Handle<Function>,
     variables: Vec<StageVariable>,
@@ -342,7 +335,18 @@ impl Lowerer<'_> {
                 output: true,
                 link,
             });
-            outputs.push((m, var));
+            outputs.push((m.source, var));
+        }
+        if let Some(register) = self.io.layer {
+            let name = "pv3d_layer".to_owned();
+            let ty = self.scalar_ty(Kind::Uint);
+            let var = self.private(name.clone(), ty, None);
+            variables.push(StageVariable {
+                name,
+                output: true,
+                link: StageLink::BuiltIn(spirv_builtin::LAYER),
+            });
+            outputs.push((Source::UintX(register), var));
         }
         let gs = self.gs.as_mut().ok_or_else(|| {
             Error::invalid("geometry output outside a GS", self.program.header_span)
@@ -380,8 +384,8 @@ impl Lowerer<'_> {
             ));
         }
         let function = if inst.opcode == crate::ast::Opcode::Emit {
-            for (member, var) in outputs {
-                let value = self.member_value(member.source);
+            for (source, var) in outputs {
+                let value = self.member_value(source);
                 let ptr = self.global_ptr(var);
                 self.store(ptr, value);
             }

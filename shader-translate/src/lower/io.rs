@@ -89,6 +89,8 @@ pub(crate) struct Io {
     /// FS and GS: the location of each varying input, chosen before any is
     /// declared.
     pub(crate) planned_locations: Vec<(SemanticId, u32)>,
+    /// GS: the `LAYER` output register.
+    pub(crate) layer: Option<Handle<LocalVariable>>,
 }
 
 /// A declared output register.
@@ -659,6 +661,10 @@ impl Lowerer<'_> {
                 Semantic::ClipDist => Usage::BuiltIn(BuiltIn::ClipDistances),
                 // A geometry shader's gl_PrimitiveID: what the fragment
                 // shader's reads.
+                Semantic::Layer if self.stage == Stage::Geometry => {
+                    self.io.layer = Some(o.var);
+                    Usage::Layer
+                }
                 Semantic::PrimId if self.stage == Stage::Geometry => {
                     self.io.members.push(Member {
                         binding: Binding::BuiltIn(BuiltIn::PrimitiveIndex),

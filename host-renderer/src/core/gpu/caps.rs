@@ -65,8 +65,9 @@
 //! and GLSL 3.30; core and, with `host_feature_check_version` 6,
 //! compatibility 3.3 contexts open (`serve_gl_client`). The adjacency modes
 //! join `prim_mask` with them (raw path topologies), and a geometry shader
-//! captures what it emits (`renderer_xfb.rs`). Not there: streams other
-//! than 0, more than one invocation, layer and viewport outputs.
+//! captures what it emits (`renderer_xfb.rs`) and picks the layer of a
+//! layered framebuffer. Not there: streams other than 0, more than one
+//! invocation, viewport outputs, layered 3D levels.
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up

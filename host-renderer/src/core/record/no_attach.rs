@@ -107,6 +107,7 @@ impl NoAttach {
             texture,
             depth_slice: None,
             other_layers: Vec::new(),
+            layers_view: None,
             polygon_offset_unit: None,
             host_format: desc.host,
             alpha_is_one: desc.alpha_is_one(),

@@ -84,6 +84,9 @@ pub struct SurfaceObj {
     /// A layered surface's layers after `layer`, in order (empty when it is
     /// not layered): draws render to `layer`, CLEAR clears them all.
     pub other_layers: Vec<LayerTarget>,
+    /// A layered surface's layers as one array view (not of 3D levels):
+    /// what geometry shaders writing `LAYER` render to.
+    pub layers_view: Option<wgpu::TextureView>,
     /// Polygon offset unit of a fixed-point guest depth format (the
     /// offset is then applied in the fragment shader), `None` otherwise
     /// ([`FormatDesc::polygon_offset_unit`](crate::core::base::format::FormatDesc::polygon_offset_unit)).

@@ -76,7 +76,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         });
     }
     let desc = gpu.view_desc(s.format, tex.desc);
-    let view_of = |base_array_layer: u32, dimension: wgpu::TextureViewDimension| {
+    let view_of = |base_array_layer: u32, dimension: wgpu::TextureViewDimension, count: u32| {
         gpu.checked(WgpuOp::CreateView, || {
             tex.texture.create_view(&wgpu::TextureViewDescriptor {
                 label: None,
@@ -89,14 +89,14 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
                 base_mip_level: level,
                 mip_level_count: Some(1),
                 base_array_layer,
-                array_layer_count: Some(1),
+                array_layer_count: Some(count),
             })
         })
     };
     let view = if is_3d {
-        view_of(0, wgpu::TextureViewDimension::D3)?
+        view_of(0, wgpu::TextureViewDimension::D3, 1)?
     } else {
-        view_of(layer, wgpu::TextureViewDimension::D2)?
+        view_of(layer, wgpu::TextureViewDimension::D2, 1)?
     };
     // A layered attachment (GL's whole array, cube or 3D level): the layers
     // after the first, which CLEAR clears too. The last layer is clamped to
@@ -111,12 +111,20 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
                 }
             } else {
                 LayerTarget {
-                    view: view_of(l, wgpu::TextureViewDimension::D2)?,
+                    view: view_of(l, wgpu::TextureViewDimension::D2, 1)?,
                     depth_slice: None,
                 }
             })
         })
         .collect::<Result<Vec<_>, CommandError>>()?;
+    // Every layer at once, for geometry shaders that pick one (`LAYER`);
+    // 3D levels are not layered that way.
+    let layers_view = match last_layer - layer + 1 {
+        count if count > 1 && !is_3d => {
+            Some(view_of(layer, wgpu::TextureViewDimension::D2Array, count)?)
+        }
+        _ => None,
+    };
     Ok(SurfaceObj {
         res: ResId(s.res),
         level,
@@ -125,6 +133,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         texture: tex.texture.clone(),
         depth_slice: is_3d.then_some(layer),
         other_layers,
+        layers_view,
         polygon_offset_unit: desc.polygon_offset_unit(),
         host_format: desc.host,
         alpha_is_one: desc.alpha_is_one(),

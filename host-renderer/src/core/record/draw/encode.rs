@@ -16,10 +16,12 @@ use crate::core::base::error::{CommandError, DrawError, WgpuOp};
 use crate::core::base::format::{render_swizzled, swz};
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::pass_state::PassState;
+use crate::core::record::pipeline::PipelineKey;
 use crate::core::record::query;
 use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw, RawGeometry};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
+use crate::core::state::objects::SurfaceObj;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::DrawVbo;
 use shader_translate::ast::Primitive;
@@ -282,39 +284,8 @@ fn draw_raw(
     let first_key = keys
         .first()
         .ok_or(CommandError::Draw(DrawError::NoPipeline))?;
-    let capture = match p.bound.stream_output {
-        Some(info) => {
-            let limits = raw
-                .features()
-                .xfb
-                .ok_or(CommandError::Unsupported("stream output"))?;
-            // The last stage before the rasterizer captures.
-            let last = p.shaders.gs.as_ref().unwrap_or(vs);
-            let outputs = capture::outputs(info, &last.interface.captures, &limits)?;
-            let gs = last.interface.geometry.as_ref().map(|g| {
-                let instances = u64::from(p.d.instance_count);
-                capture::GeometryCapture {
-                    inputs: capture::gl_primitives(p.d.mode, p.d.count).saturating_mul(instances),
-                    max_vertices: u64::from(g.max_vertices),
-                    per: match g.output {
-                        Primitive::Points => 1,
-                        Primitive::LineStrip => 2,
-                        _ => 3,
-                    },
-                }
-            });
-            Some(capture::plan(
-                rec,
-                &p.bound.sub.so_targets,
-                info,
-                outputs,
-                (first_key.topology, first_key.strip_index.is_some()),
-                &call,
-                gs.as_ref(),
-            )?)
-        }
-        None => None,
-    };
+    let capture = plan_capture(rec, p, first_key, &call)?;
+    let layers = layers_drawn(p);
     let mut raw_draw = RawDraw {
         key: first_key,
         logic_op: p.fixed.logic_op,
@@ -325,6 +296,7 @@ fn draw_raw(
         geometry: match &p.shaders.gs {
             Some(gs) => Some(RawGeometry {
                 id: gs.id,
+                layered: layers > 1,
                 module: &gs.naga,
                 stage: gs
                     .interface
@@ -345,9 +317,10 @@ fn draw_raw(
         colors: fb
             .cbufs
             .iter()
-            .map(|c| c.as_ref().map(|s| &s.view))
+            .map(|c| c.as_deref().map(|s| attachment_view(s, layers)))
             .collect(),
-        depth: fb.zsurf.as_ref().map(|s| &s.view),
+        depth: fb.zsurf.as_deref().map(|s| attachment_view(s, layers)),
+        layers,
         size: p.bound.fb_size,
         capture: capture.as_ref().map(|c| RawCapture {
             outputs: &c.outputs,
@@ -380,5 +353,82 @@ fn draw_raw(
             Ok(Some((written, total)))
         }
         None => Ok(None),
+    }
+}
+
+/// The view a raw draw renders to `s` through: the array view of its layers
+/// when the draw renders `layers` (> 1) of them.
+fn attachment_view(s: &SurfaceObj, layers: u32) -> &wgpu::TextureView {
+    match &s.layers_view {
+        Some(layered) if layers > 1 => layered,
+        _ => &s.view,
+    }
+}
+
+/// The capture a raw draw of `call` makes, if it captures: planned for the
+/// last stage before the rasterizer (a geometry shader's output counted on
+/// the GPU).
+fn plan_capture(
+    rec: &Recorder<'_>,
+    p: &Prepared<'_>,
+    first_key: &PipelineKey,
+    call: &Call,
+) -> Result<Option<capture::Capture>, CommandError> {
+    Ok(match p.bound.stream_output {
+        Some(info) => {
+            let limits = rec
+                .gpu
+                .raw
+                .as_ref()
+                .and_then(|r| r.features().xfb)
+                .ok_or(CommandError::Unsupported("stream output"))?;
+            // The last stage before the rasterizer captures.
+            let last = p.shaders.gs.as_ref().unwrap_or(&p.shaders.vs);
+            let outputs = capture::outputs(info, &last.interface.captures, &limits)?;
+            let gs = last.interface.geometry.as_ref().map(|g| {
+                let instances = u64::from(p.d.instance_count);
+                capture::GeometryCapture {
+                    inputs: capture::gl_primitives(p.d.mode, p.d.count).saturating_mul(instances),
+                    max_vertices: u64::from(g.max_vertices),
+                    per: match g.output {
+                        Primitive::Points => 1,
+                        Primitive::LineStrip => 2,
+                        _ => 3,
+                    },
+                }
+            });
+            Some(capture::plan(
+                rec,
+                &p.bound.sub.so_targets,
+                info,
+                outputs,
+                (first_key.topology, first_key.strip_index.is_some()),
+                call,
+                gs.as_ref(),
+            )?)
+        }
+        None => None,
+    })
+}
+
+/// Layers a raw draw renders: a geometry shader writing `LAYER` renders to
+/// every layer of a layered framebuffer (the attachments' array views,
+/// the fewest any has); elsewhere GL ignores `LAYER` and it is 1.
+fn layers_drawn(p: &Prepared<'_>) -> u32 {
+    let fb = &p.bound.sub.fb;
+    let writes_layer = p
+        .shaders
+        .gs
+        .as_ref()
+        .and_then(|gs| gs.interface.geometry.as_ref())
+        .is_some_and(|g| g.writes_layer());
+    let attached = || fb.cbufs.iter().flatten().chain(&fb.zsurf);
+    if writes_layer && attached().all(|s| s.layers_view.is_some()) {
+        attached()
+            .map(|s| 1 + s.other_layers.len() as u32)
+            .min()
+            .unwrap_or(1)
+    } else {
+        1
     }
 }

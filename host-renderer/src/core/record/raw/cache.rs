@@ -37,7 +37,7 @@ pub struct RawCache {
     owner: Option<(ash::Device, wgpu::Device)>,
     layouts: HashMap<StageLayouts, (vk::DescriptorSetLayout, vk::PipelineLayout)>,
     pipelines: HashMap<(PipelineKey, pipeline::Extra), vk::Pipeline>,
-    spirv: HashMap<(u64, Vec<XfbOutput>), Spirv>,
+    spirv: HashMap<(u64, bool, Vec<XfbOutput>), Spirv>,
     samplers: HashMap<Option<(SamplerState, bool)>, vk::Sampler>,
 }
 
@@ -112,16 +112,17 @@ impl RawCache {
     }
 
     /// SPIR-V of shader `id` of `stage` (a geometry shader made a geometry
-    /// stage), capturing `xfb` (the last stage before the rasterizer).
+    /// stage, `layered` when its `LAYER` picks the layer), capturing `xfb`
+    /// (the last stage before the rasterizer).
     fn spirv(
         &mut self,
-        id: u64,
+        (id, layered): (u64, bool),
         module: &naga::Module,
         stage: Stage<'_>,
         xfb: &[XfbOutput],
     ) -> Result<Arc<Vec<u32>>, RawError> {
         self.spirv
-            .entry((id, xfb.to_vec()))
+            .entry((id, layered, xfb.to_vec()))
             .or_insert_with(|| {
                 let naga_stage = match stage {
                     Stage::Vertex => naga::ShaderStage::Vertex,
@@ -130,10 +131,13 @@ impl RawCache {
                 };
                 let words = pipeline::spirv(module, naga_stage)?;
                 let words = match stage {
-                    Stage::Geometry(g) => shader_translate::geometry_spirv(&words, g)
-                        .map_err(|e| RawError::Geometry(Shared::new(e)))?,
-                    _ => words,
-                };
+                    Stage::Geometry(g) if !layered && g.writes_layer() => {
+                        shader_translate::geometry_spirv(&words, &g.without_layer())
+                    }
+                    Stage::Geometry(g) => shader_translate::geometry_spirv(&words, g),
+                    _ => Ok(words),
+                }
+                .map_err(|e| RawError::Geometry(Shared::new(e)))?;
                 if xfb.is_empty() {
                     Ok(Arc::new(words))
                 } else {
@@ -162,6 +166,7 @@ impl RawCache {
             rasterizer_discard: d.rasterizer_discard,
             alpha_to_one: d.alpha_to_one,
             last_vertex: d.last_vertex,
+            layered: d.geometry.as_ref().is_some_and(|g| g.layered),
         };
         let cache_key = (d.key.clone(), extra);
         if let Some(p) = self.pipelines.get(&cache_key) {
@@ -173,10 +178,25 @@ impl RawCache {
             Some(_) => (&[][..], xfb),
             None => (xfb, &[][..]),
         };
-        let vs = self.spirv(d.shaders[0].0, d.shaders[0].1, Stage::Vertex, vs_xfb)?;
-        let fs = self.spirv(d.shaders[1].0, d.shaders[1].1, Stage::Fragment, &[])?;
+        let vs = self.spirv(
+            (d.shaders[0].0, false),
+            d.shaders[0].1,
+            Stage::Vertex,
+            vs_xfb,
+        )?;
+        let fs = self.spirv(
+            (d.shaders[1].0, false),
+            d.shaders[1].1,
+            Stage::Fragment,
+            &[],
+        )?;
         let gs = match &d.geometry {
-            Some(g) => Some(self.spirv(g.id, g.module, Stage::Geometry(g.stage), gs_xfb)?),
+            Some(g) => Some(self.spirv(
+                (g.id, g.layered),
+                g.module,
+                Stage::Geometry(g.stage),
+                gs_xfb,
+            )?),
             None => None,
         };
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);

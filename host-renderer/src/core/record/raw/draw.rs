@@ -80,6 +80,9 @@ pub struct RawDraw<'a> {
     pub depth: Option<&'a wgpu::TextureView>,
     /// Attachment size.
     pub size: (u32, u32),
+    /// Layers rendered (more than 1: the attachments are array views a
+    /// geometry shader picks a layer of).
+    pub layers: u32,
     /// Stream output, if the draw captures.
     pub capture: Option<RawCapture<'a>>,
     /// GL's rasterizer discard: primitives are captured, never rasterized.
@@ -94,6 +97,9 @@ pub struct RawDraw<'a> {
 pub struct RawGeometry<'a> {
     /// Shader id.
     pub id: u64,
+    /// The framebuffer is layered: `LAYER` picks the layer (else GL
+    /// ignores it).
+    pub layered: bool,
     /// Its module (a compute entry point, see
     /// [`shader_translate::interface::Geometry`]).
     pub module: &'a naga::Module,

@@ -177,6 +177,8 @@ pub struct Extra {
     /// Flat shading takes each primitive's last vertex (GL's default),
     /// through `VK_EXT_provoking_vertex`.
     pub last_vertex: bool,
+    /// The geometry shader's `LAYER` picks the layer (a different module).
+    pub layered: bool,
 }
 
 /// Creates the pipeline for `key` with `extra`.

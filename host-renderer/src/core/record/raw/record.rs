@@ -37,7 +37,7 @@ pub fn record(
                 height: d.size.1,
             },
         })
-        .layer_count(1)
+        .layer_count(d.layers.max(1))
         .color_attachments(&colors);
     if depth_format.is_some_and(|f| f.has_depth_aspect()) {
         rendering = rendering.depth_attachment(&zs);

@@ -2250,3 +2250,27 @@ fn gpu_clip_distance_outputs_clip_where_enabled() {
     assert_eq!(drawn(0b10), vec![vec![false; 4]; 4], "distance 1");
     assert_eq!(drawn(0), vec![vec![true; 4]; 4], "none enabled");
 }
+
+/// A fragment shader reading `CLIPDIST` (GLSL `gl_ClipDistance`) gets the
+/// vertex shader's distances, interpolated, through a location of their own.
+#[test]
+fn gpu_fragment_shaders_read_clip_distances() {
+    let fs = tr(
+        "FRAG\nDCL IN[0], CLIPDIST[0], PERSPECTIVE\nDCL OUT[0], COLOR\nMOV OUT[0], IN[0]\nEND\n",
+        &Options::default(),
+    );
+    let vs_text = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], CLIPDIST[0]\n\
+                   IMM[0] FLT32 {0.25, 0.5, 0.75, 1.0}\nMOV OUT[0], IN[0]\nMOV OUT[1], IMM[0]\nEND\n";
+    let opts = Options {
+        clip_planes: 0b1,
+        next_stage_inputs: fs.interface.inputs.clone(),
+        ..Options::default()
+    };
+    let vs = tr(vs_text, &opts);
+    let pixels = Draw::new(&vs, &fs, 4, 4).run().remove(0);
+    assert!(
+        pixels.iter().all(|p| fl(*p) == [0.25, 0.5, 0.75, 1.0]),
+        "{:?}",
+        fl(pixels[0])
+    );
+}

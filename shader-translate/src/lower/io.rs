@@ -192,10 +192,10 @@ impl Lowerer<'_> {
             }
             for register in decl.range.first..=decl.range.last {
                 let id = nth_semantic(base, decl, register);
-                if is_varying(id.name)
-                    && !ids.contains(&id)
-                    && !self.options.sprite_coords.replaces(id)
-                {
+                // `gl_ClipDistance` read in a fragment shader: the previous
+                // stage's clip distances, interpolated, at a location.
+                let read = is_varying(id.name) || id.name == Semantic::ClipDist;
+                if read && !ids.contains(&id) && !self.options.sprite_coords.replaces(id) {
                     ids.push(id);
                 }
             }

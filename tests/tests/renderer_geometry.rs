@@ -378,40 +378,68 @@ fn layer_texels(r: &mut Renderer, z: i32) -> Vec<u8> {
 #[test]
 fn geometry_shaders_pick_the_layer_of_a_layered_framebuffer() {
     let two: Vec<f32> = TRIANGLE.iter().chain(&TRIANGLE).copied().collect();
-    for (range1, layered) in [(1 << 16, true), (0, false)] {
-        let mut r = Renderer::new(gpu());
-        draw_setup::setup(&mut r, CTX, &two);
-        let array = host_renderer::ResourceInfo {
-            array_size: 2,
-            ..info(
-                guest_protocol::virgl::enums::TextureTarget::TEXTURE_2D_ARRAY,
-                guest_protocol::virgl::Format::B8G8R8A8_UNORM,
-                W,
-                W,
-            )
-        };
-        r.create_resource(host_renderer::ResId(5), &array, None)
-            .unwrap();
-        r.attach_resource(CTX, host_renderer::ResId(5)).unwrap();
-        let stream = draw_stream(&DrawSetup {
+    let mut r = Renderer::new(gpu());
+    draw_setup::setup(&mut r, CTX, &two);
+    let array = host_renderer::ResourceInfo {
+        array_size: 2,
+        ..info(
+            guest_protocol::virgl::enums::TextureTarget::TEXTURE_2D_ARRAY,
+            guest_protocol::virgl::Format::B8G8R8A8_UNORM,
+            W,
+            W,
+        )
+    };
+    r.create_resource(host_renderer::ResId(5), &array, None)
+        .unwrap();
+    r.attach_resource(CTX, host_renderer::ResId(5)).unwrap();
+    // A surface of layer 0 alone is not layered: GL ignores LAYER there,
+    // both triangles land on layer 0 (cleared first); layer 1 stays
+    // unwritten (not even read).
+    let mut stream = draw_stream(&DrawSetup {
+        count: 6,
+        target: 5,
+        gs: Some(LAYER_PER_PRIMITIVE),
+        ..DrawSetup::default()
+    });
+    let stats = r.submit(CTX, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let green = [0, 255, 0, 255];
+    assert!(layer_texels(&mut r, 0).chunks(4).all(|p| p == green));
+    // Both layers, never cleared: primitive 1 draws layer 1, which must
+    // survive the read-back (wgpu, which does not see raw draws, would
+    // zero-fill a layer it thinks unwritten).
+    stream.clear();
+    let mut e = guest_protocol::virgl::Encoder::new();
+    e.push(&guest_protocol::virgl::Command::CreateObject(
+        guest_protocol::virgl::CreateObject::Surface(guest_protocol::virgl::Surface {
+            handle: 41,
+            res: 5,
+            format: guest_protocol::virgl::Format::B8G8R8A8_UNORM,
+            range0: 0,
+            range1: 1 << 16,
+        }),
+    ))
+    .unwrap();
+    e.push(&guest_protocol::virgl::Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &[guest_protocol::le::Le32::new(41)],
+    })
+    .unwrap();
+    e.push(&guest_protocol::virgl::Command::DrawVbo(
+        guest_protocol::virgl::DrawVbo {
             count: 6,
-            target: 5,
-            layer: range1,
-            gs: Some(LAYER_PER_PRIMITIVE),
-            ..DrawSetup::default()
-        });
-        let stats = r.submit(CTX, &stream).unwrap();
-        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
-        let green = [0, 255, 0, 255];
-        // A surface of one layer is not layered: GL ignores LAYER there.
-        let second = if layered { green } else { [0; 4] };
-        for (z, want) in [(0, green), (1, second)] {
-            let texels = layer_texels(&mut r, z);
-            assert!(
-                texels.chunks(4).all(|p| p == want),
-                "layered {layered}, layer {z}: {:?}",
-                &texels[..4]
-            );
-        }
+            ..full_draw()
+        },
+    ))
+    .unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    for z in [0, 1] {
+        let texels = layer_texels(&mut r, z);
+        assert!(
+            texels.chunks(4).all(|p| p == green),
+            "layer {z}: {:?}",
+            &texels[..4]
+        );
     }
 }

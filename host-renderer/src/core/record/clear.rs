@@ -79,54 +79,86 @@ pub(crate) fn clear(
 }
 
 /// Clears the layers after the first of `fb`'s layered attachments that
-/// `loads` clears: pass `k` attaches each such surface's `k`-th other layer.
+/// `loads` clears.
 fn clear_other_layers(
     rec: &mut Recorder<'_>,
     fb: &Framebuffer,
     loads: &Loads,
 ) -> Result<(), CommandError> {
-    let cleared_colors: Vec<Option<(&SurfaceObj, wgpu::Color)>> = fb
-        .cbufs
-        .iter()
-        .zip(&loads.colors)
-        .map(|(c, load)| c.as_deref().zip(*load))
-        .collect();
+    let cleared_colors = fb.cbufs.iter().zip(&loads.colors);
     let cleared_zs = fb
         .zsurf
-        .as_deref()
+        .iter()
         .filter(|_| loads.depth.is_some() || loads.stencil.is_some());
-    let cleared = || {
-        cleared_colors
-            .iter()
-            .flatten()
-            .map(|(s, _)| *s)
-            .chain(cleared_zs)
-    };
-    let layers = cleared().map(|s| s.other_layers.len()).max().unwrap_or(0);
-    if layers > 0 && cleared().any(|s| s.size != fb.size()) {
+    let cleared: Vec<&SurfaceObj> = cleared_colors
+        .filter_map(|(c, load)| c.as_deref().filter(|_| load.is_some()))
+        .chain(cleared_zs.map(|s| &**s))
+        .collect();
+    let layered = cleared.iter().any(|s| !s.other_layers.is_empty());
+    if layered && cleared.iter().any(|s| s.size != fb.size()) {
         // GL would clear each layer's intersection (`mixed_sizes`).
         return Err(CommandError::Unsupported(
             "clearing layered attachments of other sizes than the framebuffer's",
         ));
     }
+    other_layer_passes(rec, fb, loads, false)
+}
+
+/// One pass per layer after the first of `fb`'s layered attachments: pass
+/// `k` attaches each surface's `k`-th other layer, cleared where `loads`
+/// clears it; with `keep`, the attachments `loads` does not clear are
+/// attached too, loaded. (A kept pass makes wgpu count those layers as
+/// written, so that it never zero-fills them after the raw path drew
+/// there.)
+pub(crate) fn other_layer_passes(
+    rec: &mut Recorder<'_>,
+    fb: &Framebuffer,
+    loads: &Loads,
+    keep: bool,
+) -> Result<(), CommandError> {
+    let attached: Vec<Option<(&SurfaceObj, wgpu::LoadOp<wgpu::Color>)>> = fb
+        .cbufs
+        .iter()
+        .zip(&loads.colors)
+        .map(|(c, load)| {
+            let s = c.as_deref()?;
+            match load {
+                Some(color) => Some((s, wgpu::LoadOp::Clear(*color))),
+                None if keep => Some((s, wgpu::LoadOp::Load)),
+                None => None,
+            }
+        })
+        .collect();
+    let zs = fb
+        .zsurf
+        .as_deref()
+        .filter(|_| keep || loads.depth.is_some() || loads.stencil.is_some());
+    let layers = attached
+        .iter()
+        .flatten()
+        .map(|(s, _)| *s)
+        .chain(zs)
+        .map(|s| s.other_layers.len())
+        .max()
+        .unwrap_or(0);
     for k in 0..layers {
-        let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = cleared_colors
+        let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = attached
             .iter()
             .map(|c| {
-                let (s, color) = (*c)?;
+                let (s, load) = (*c)?;
                 let target = s.other_layers.get(k)?;
                 Some(wgpu::RenderPassColorAttachment {
                     view: &target.view,
                     depth_slice: target.depth_slice,
                     resolve_target: None,
                     ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(color),
+                        load,
                         store: wgpu::StoreOp::Store,
                     },
                 })
             })
             .collect();
-        let depth = cleared_zs.and_then(|s| {
+        let depth = zs.and_then(|s| {
             let target = s.other_layers.get(k)?;
             Some(depth_stencil_attachment(&target.view, s.host_format, loads))
         });

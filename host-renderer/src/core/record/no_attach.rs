@@ -108,6 +108,7 @@ impl NoAttach {
             depth_slice: None,
             other_layers: Vec::new(),
             layers_view: None,
+            layers_written: Default::default(),
             polygon_offset_unit: None,
             host_format: desc.host,
             alpha_is_one: desc.alpha_is_one(),

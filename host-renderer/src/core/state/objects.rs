@@ -87,6 +87,10 @@ pub struct SurfaceObj {
     /// A layered surface's layers as one array view (not of 3D levels):
     /// what geometry shaders writing `LAYER` render to.
     pub layers_view: Option<wgpu::TextureView>,
+    /// Its other layers have been through a wgpu pass, so wgpu counts them
+    /// as written (it zero-fills layers it thinks unwritten when it next
+    /// uses them, which would lose what the raw path drew there).
+    pub layers_written: std::sync::atomic::AtomicBool,
     /// Polygon offset unit of a fixed-point guest depth format (the
     /// offset is then applied in the fragment shader), `None` otherwise
     /// ([`FormatDesc::polygon_offset_unit`](crate::core::base::format::FormatDesc::polygon_offset_unit)).

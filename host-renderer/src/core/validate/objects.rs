@@ -134,6 +134,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         depth_slice: is_3d.then_some(layer),
         other_layers,
         layers_view,
+        layers_written: Default::default(),
         polygon_offset_unit: desc.polygon_offset_unit(),
         host_format: desc.host,
         alpha_is_one: desc.alpha_is_one(),

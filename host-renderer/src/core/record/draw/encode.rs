@@ -14,6 +14,7 @@ use super::vertices::VertexSetup;
 use super::viewport::{scissor, Viewport};
 use crate::core::base::error::{CommandError, DrawError, WgpuOp};
 use crate::core::base::format::{render_swizzled, swz};
+use crate::core::record::clear::other_layer_passes;
 use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::pass_state::PassState;
 use crate::core::record::pipeline::PipelineKey;
@@ -22,6 +23,7 @@ use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw, RawGeom
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::SurfaceObj;
+use crate::core::state::sub_context::Framebuffer;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::DrawVbo;
 use shader_translate::ast::Primitive;
@@ -286,6 +288,9 @@ fn draw_raw(
         .ok_or(CommandError::Draw(DrawError::NoPipeline))?;
     let capture = plan_capture(rec, p, first_key, &call)?;
     let layers = layers_drawn(p);
+    if layers > 1 {
+        mark_layers_written(rec, fb)?;
+    }
     let mut raw_draw = RawDraw {
         key: first_key,
         logic_op: p.fixed.logic_op,
@@ -431,4 +436,24 @@ fn layers_drawn(p: &Prepared<'_>) -> u32 {
     } else {
         1
     }
+}
+
+/// Before the raw path draws to every layer of `fb`: each attachment's
+/// other layers go through a wgpu pass once (loaded, so nothing changes),
+/// so that wgpu, which never sees the raw draws, counts them as written.
+fn mark_layers_written(rec: &mut Recorder<'_>, fb: &Framebuffer) -> Result<(), CommandError> {
+    use std::sync::atomic::Ordering;
+    let unmarked = fb
+        .cbufs
+        .iter()
+        .flatten()
+        .chain(&fb.zsurf)
+        .any(|s| !s.layers_written.load(Ordering::Relaxed));
+    if unmarked {
+        other_layer_passes(rec, fb, &Loads::load(fb), true)?;
+        for s in fb.cbufs.iter().flatten().chain(&fb.zsurf) {
+            s.layers_written.store(true, Ordering::Relaxed);
+        }
+    }
+    Ok(())
 }

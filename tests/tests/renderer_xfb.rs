@@ -103,6 +103,11 @@ fn draw(e: &mut Encoder, instances: u32) {
 /// without capture) and two capture buffers: res 3 (256 bytes), res 4
 /// (64 bytes).
 fn renderer() -> Renderer {
+    renderer_shaded(false)
+}
+
+/// [`renderer`], its draw flat-shaded when `flat`.
+fn renderer_shaded(flat: bool) -> Renderer {
     let mut r = Renderer::new(gpu());
     setup(&mut r, CTX, &TRIANGLE);
     for (id, len) in [(3, 256), (4, 64)] {
@@ -115,7 +120,7 @@ fn renderer() -> Renderer {
         r.attach_resource(CTX, ResId(id)).unwrap();
     }
     let stats = r
-        .submit(CTX, &triangle_stream(false, true, Default::default()))
+        .submit(CTX, &triangle_stream(flat, true, Default::default()))
         .unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
     r
@@ -324,6 +329,24 @@ fn geometry_shaders_capture_what_they_emit() {
     let zw = floats(&mut r, 4, 64);
     assert_eq!(zw[..8], [0.0, 1.0].repeat(4), "{zw:?}");
     assert!(zw[8..].iter().all(|&f| f == 0.0), "{zw:?}");
+}
+
+/// While capturing, flat shading still takes GL's last vertex (through the
+/// raw path's provoking-vertex mode: captured vertices are not rotated),
+/// and the captured vertices keep the order they were drawn in.
+#[test]
+fn capturing_draws_flat_shade_with_the_last_vertex() {
+    let mut r = renderer_shaded(true);
+    let mut e = Encoder::new();
+    capturing_vs(&mut e, 20, VS, [4, 0, 0, 0], &[so(0, 0, 4, 0, 0)]);
+    target(&mut e, 30, 3, 0, 256);
+    bind_targets(&mut e, 0, &[30]);
+    draw(&mut e, 1);
+    submit(&mut r, e);
+    // BGRA: the last vertex's blue.
+    assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
+    let positions: Vec<f32> = TRIANGLE.chunks(8).flat_map(|v| v[..4].to_vec()).collect();
+    assert_eq!(floats(&mut r, 3, 256)[..12], positions[..]);
 }
 
 /// Primitives generated and written, and the overflow predicate, counted

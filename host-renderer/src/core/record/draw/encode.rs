@@ -334,7 +334,9 @@ fn draw_raw(
             counters: c.counters,
         }),
         rasterizer_discard: p.bound.rast.flags.rasterizer_discard(),
-        last_vertex: p.bound.gs.is_some()
+        // Neither a geometry shader's output nor captured vertices are
+        // rotated for GL's last provoking vertex (`primitive`).
+        last_vertex: (p.bound.gs.is_some() || p.bound.stream_output.is_some())
             && !p.bound.rast.flags.flatshade_first()
             && raw.features().provoking_last,
     };

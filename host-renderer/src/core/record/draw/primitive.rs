@@ -82,11 +82,11 @@ impl Primitive {
         if is_tri && rast.flags.cull_face() == CullFace::FRONT_AND_BACK {
             return None;
         }
-        // Captured vertices keep the guest's order (the provoking vertex of
-        // flat shading is then the first one), and so do a geometry
-        // shader's input vertices (its output primitives take GL's last
-        // vertex through the raw path's provoking-vertex mode) and
-        // primitives with adjacent vertices (whose order says which are).
+        // Captured vertices keep the guest's order, and so do a geometry
+        // shader's input vertices (both then take GL's last vertex through
+        // the raw path's provoking-vertex mode, where the device has it)
+        // and primitives with adjacent vertices (whose order says which
+        // are).
         let rotate = flat_last
             && shaders.fs_has_flat
             && mode != PrimMode::POINTS

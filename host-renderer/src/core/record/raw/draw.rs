@@ -89,7 +89,7 @@ pub struct RawDraw<'a> {
     pub rasterizer_discard: bool,
     /// Flat shading takes each primitive's last vertex (the device has
     /// `provokingVertexLast`; set where GL's last vertex cannot be had by
-    /// rotating indices: geometry-shader draws).
+    /// rotating indices: geometry-shader and capturing draws).
     pub last_vertex: bool,
 }
 

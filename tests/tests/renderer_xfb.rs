@@ -10,7 +10,7 @@ mod draw_setup;
 use draw_setup::*;
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::SoOutputLayout;
-use guest_protocol::virgl::enums::{ShaderStage, TextureTarget};
+use guest_protocol::virgl::enums::{PrimMode, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     shader_text, Command, CreateObject, DrawVbo, Encoder, Format, ShaderChunk, ShaderExtra,
     SoOutput, StreamOutput,
@@ -329,6 +329,48 @@ fn geometry_shaders_capture_what_they_emit() {
     let zw = floats(&mut r, 4, 64);
     assert_eq!(zw[..8], [0.0, 1.0].repeat(4), "{zw:?}");
     assert!(zw[8..].iter().all(|&f| f == 0.0), "{zw:?}");
+}
+
+/// Captures pv3d cannot bound or count are context errors: a geometry
+/// shader that may emit more than the capture limit (its output is held
+/// whole before it is counted), and adjacency primitives captured without
+/// a geometry shader.
+#[test]
+fn uncountable_captures_are_context_errors() {
+    let outputs = [so(0, 0, 2, 0, 0), so(0, 2, 2, 1, 0)];
+    let mut r = renderer();
+    let mut e = Encoder::new();
+    capturing(
+        &mut e,
+        ShaderStage::GEOMETRY,
+        21,
+        GS,
+        [2, 2, 0, 0],
+        &outputs,
+    );
+    target(&mut e, 30, 3, 0, 256);
+    bind_targets(&mut e, 0, &[30]);
+    draw(&mut e, 1 << 24);
+    let stats = r.submit(CTX, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let errors = format!("{:?}", r.context_errors(CTX));
+    assert!(errors.contains("bytes captured by one draw"), "{errors}");
+
+    let mut r = renderer();
+    let mut e = Encoder::new();
+    capturing_vs(&mut e, 20, VS, [4, 0, 0, 0], &[so(0, 0, 4, 0, 0)]);
+    target(&mut e, 30, 3, 0, 256);
+    bind_targets(&mut e, 0, &[30]);
+    e.push(&Command::DrawVbo(DrawVbo {
+        mode: PrimMode::TRIANGLES_ADJACENCY,
+        count: 6,
+        ..full_draw()
+    }))
+    .unwrap();
+    let stats = r.submit(CTX, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 1);
+    let errors = format!("{:?}", r.context_errors(CTX));
+    assert!(errors.contains("adjacency"), "{errors}");
 }
 
 /// While capturing, flat shading still takes GL's last vertex (through the

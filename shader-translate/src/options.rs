@@ -18,6 +18,12 @@ pub struct Options {
     /// [0, w], so the VS leaves it alone. When false the VS maps GL's [-w, w]
     /// to WebGPU's [0, w] (`z' = (z + w) / 2`).
     pub clip_halfz: bool,
+    /// The last stage before the rasterizer, the viewport's depth range
+    /// runs from far to near (`glDepthRange(n, f)` with `f < n`), which
+    /// WebGPU viewports cannot: the host gives the viewport the range
+    /// ascending and the shader mirrors z within it (`z' = w − z`, after
+    /// the `clip_halfz` mapping).
+    pub depth_range_reversed: bool,
     /// FS only, rasterizer `light_twoside`: each `COLOR[i]` input reads
     /// `BCOLOR[i]` (the VS's back colour, an extra input) on back-facing
     /// primitives.
@@ -169,6 +175,7 @@ impl Default for Options {
         Self {
             flatshade: false,
             clip_halfz: false,
+            depth_range_reversed: false,
             two_sided_color: false,
             clamp_vertex_color: false,
             clamp_fragment_color: false,
@@ -289,6 +296,12 @@ pub struct SamplerOptions {
     /// comparison is bound as a depth texture (WebGPU cannot bind depth as
     /// filterable float) and reads (depth, 0, 0, 1), before `swizzle`.
     pub depth: bool,
+    /// The bound view's channel type, which decides how the texture is
+    /// bound and read where it differs from the `SVIEW` declaration: GL
+    /// leaves lookups through a sampler of the other type undefined, but
+    /// size and sample-count queries still answer. `None` follows the
+    /// declaration.
+    pub view_kind: Option<ColorKind>,
     /// The bound sampler state selects neither a mip level nor a filter by
     /// LOD: its mip filter is `NONE` and its minification and magnification
     /// filters are equal. Every LOD then reads the view's first level with
@@ -420,6 +433,7 @@ impl SamplerOptions {
         swizzle: Channel::RGBA,
         alpha_one: false,
         depth: false,
+        view_kind: None,
         fixed_level: false,
         integer: IntegerSampling {
             wrap: [Wrap::Repeat; 3],

@@ -18,7 +18,7 @@ use guest_protocol::virgl::enums::{
 };
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CreateObject, Dsa, Encoder, Format, ObjectType,
-    Rasterizer, Surface,
+    Rasterizer, Surface, Viewport,
 };
 use guest_protocol::wire::{Dwords, F32Bits, F64Bits};
 use host_renderer::{CtxId, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
@@ -194,6 +194,12 @@ const SLOPED: [f32; 24] = [
 /// cleared depth buffer with polygon offset `(factor, units, clamp)` on
 /// filled polygons (all zero: offset off).
 fn offset_depth(factor: f32, units: f32, clamp: f32) -> u32 {
+    sloped_depth(factor, units, clamp, [0.5, 0.5])
+}
+
+/// [`offset_depth`] with the viewport's depth `[scale, translate]`
+/// (`glDepthRange(n, f)`: `[(f − n) / 2, (n + f) / 2]`).
+fn sloped_depth(factor: f32, units: f32, clamp: f32, viewport_z: [f32; 2]) -> u32 {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &SLOPED);
@@ -263,6 +269,16 @@ fn offset_depth(factor: f32, units: f32, clamp: f32) -> u32 {
         handle: 22,
     })
     .unwrap();
+    let h = W as f32 / 2.0;
+    let [scale_z, translate_z] = viewport_z.map(f);
+    e.push(&Command::SetViewportState {
+        start_slot: 0,
+        viewports: &[Viewport {
+            scale: [f(h), f(-h), scale_z],
+            translate: [f(h), f(h), translate_z],
+        }],
+    })
+    .unwrap();
     e.push(&Command::DrawVbo(full_draw())).unwrap();
     stream.extend_from_slice(e.as_bytes());
     let stats = r.submit(ctx, &stream).unwrap();
@@ -279,6 +295,8 @@ fn offset_depth(factor: f32, units: f32, clamp: f32) -> u32 {
 /// nothing near 0 and rounded units to integers.
 #[test]
 fn polygon_offset_moves_fixed_point_depth_by_units_and_slope() {
+    let bits = Renderer::new(gpu()).caps_v2().v1.bset.get();
+    assert_ne!(bits & bset::POLYGON_OFFSET_CLAMP, 0);
     let base = offset_depth(0.0, 0.0, 0.0);
     // Pixel centre 8.5: NDC x 1/16, NDC z −15/64, window depth 49/128.
     let expected = (49.0 / 128.0 * f64::from(0xff_ffffu32)).round() as u32;
@@ -305,6 +323,30 @@ fn polygon_offset_moves_fixed_point_depth_by_units_and_slope() {
         (f64::from(clamped - base) - quarter).abs() <= 2.0,
         "{clamped}"
     );
+}
+
+/// A depth range from far to near (`glDepthRange(1, 0)`, which WebGPU
+/// viewports cannot hold) reverses depth: NDC z −15/64 lands at 79/128,
+/// not 49/128. The same range halved (`glDepthRange(0.75, 0.25)`) lands
+/// in the middle of it.
+#[test]
+fn reversed_depth_ranges_run_from_far_to_near() {
+    // ARB_clip_control's depth mode comes with them (clip_halfz, shader_exec).
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_ne!(caps.capability_bits.get() & cap::CLIP_HALFZ, 0);
+    let unit = f64::from(0xff_ffffu32);
+    for (viewport_z, want) in [
+        ([0.5, 0.5], 49.0 / 128.0),
+        ([-0.5, 0.5], 79.0 / 128.0),
+        ([-0.25, 0.5], 0.5 + 15.0 / 256.0),
+    ] {
+        let got = sloped_depth(0.0, 0.0, 0.0, viewport_z);
+        let expected = (want * unit).round() as u32;
+        assert!(
+            got.abs_diff(expected) <= 2,
+            "{viewport_z:?}: {got} vs {expected}"
+        );
+    }
 }
 
 /// Draws the full-target triangle with a fragment shader writing

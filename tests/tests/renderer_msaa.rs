@@ -11,7 +11,7 @@ use guest_protocol::virgl::bits::{
     BlendFlags, BlitFlags, RasterizerFlags, RasterizerStipple, RtBlend,
 };
 use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
-use guest_protocol::virgl::caps::bset;
+use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
@@ -303,6 +303,13 @@ fn texel_fetches_and_sample_counts_of_multisampled_views() {
               2: MUL OUT[0].x, TEMP[0].xxxx, IMM[0].xxxx\n3: MOV OUT[0].yzw, IMM[0].zzzy\n\
               4: END\n";
     for px in draw_with_view(&mut r, 4, 50, fs) {
+        assert_eq!(px, [0, 0, 255, 255]);
+    }
+    // An integer sampler over the same (unorm) view: GL leaves its lookups
+    // undefined, but the sample count still answers (draw_with_view
+    // checks the draw raised no error).
+    let fs = fs.replace("2D_MSAA, FLOAT", "2D_MSAA, SINT");
+    for px in draw_with_view(&mut r, 4, 51, &fs) {
         assert_eq!(px, [0, 0, 255, 255]);
     }
 }
@@ -626,6 +633,8 @@ fn caps_advertise_four_samples_and_multisample_textures() {
     assert_eq!(caps.v1.max_samples.get(), 4);
     let bits = caps.v1.bset.get();
     assert_ne!(bits & bset::TEXTURE_MULTISAMPLE, 0);
+    // textureSamples (ARB_shader_texture_image_samples): TXQS above.
+    assert_ne!(caps.capability_bits.get() & cap::TXQS, 0);
     // Sample shading is not implemented.
     assert_eq!(bits & bset::HAS_SAMPLE_SHADING, 0);
     // Below 9 Mesa does not read `supported_multisample_formats`.

@@ -686,22 +686,27 @@ fn gpu_flip_y_chooses_the_row_order() {
     }
 }
 
-/// Clip-space z in [-w, w] lands in [0, 1] (or is kept with `clip_halfz`).
+/// Clip-space z in [-w, w] lands in [0, 1] (or is kept with `clip_halfz`),
+/// mirrored within it under `depth_range_reversed` (a far-to-near range).
 #[test]
 fn gpu_depth_range_is_converted() {
     let fs = tr(
         "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\n  0: MOV OUT[0], IN[0].zzzz\n  1: END\n",
         &Options::default(),
     );
-    for (halfz, z, want) in [
-        (false, -0.5f32, 0.25f32),
-        (false, 0.5, 0.75),
-        (true, 0.5, 0.5),
+    for (halfz, reversed, z, want) in [
+        (false, false, -0.5f32, 0.25f32),
+        (false, false, 0.5, 0.75),
+        (true, false, 0.5, 0.5),
+        (false, true, -0.5, 0.75),
+        (false, true, 0.5, 0.25),
+        (true, true, 0.25, 0.75),
     ] {
         let vs = tr(
             PASS_VS,
             &Options {
                 clip_halfz: halfz,
+                depth_range_reversed: reversed,
                 ..Options::default()
             },
         );
@@ -710,7 +715,7 @@ fn gpu_depth_range_is_converted() {
         let got = fl(draw.run().remove(0)[0])[0];
         assert!(
             (got - want).abs() < 1e-6,
-            "halfz {halfz}, z {z}: got {got}, want {want}"
+            "halfz {halfz}, reversed {reversed}, z {z}: got {got}, want {want}"
         );
     }
 }

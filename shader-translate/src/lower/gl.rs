@@ -396,7 +396,7 @@ impl Lowerer<'_> {
     }
 
     /// GL clip space → WebGPU: `y *= flip_y`; `z = (z + w) / 2` unless
-    /// `clip_halfz`.
+    /// `clip_halfz`; then `z = w − z` under `depth_range_reversed`.
     fn clip_position(
         &mut self,
         var: Option<naga::Handle<naga::LocalVariable>>,
@@ -413,6 +413,9 @@ impl Lowerer<'_> {
             let sum = self.binary(BinaryOperator::Add, z, w);
             let half = self.f32c(0.5);
             z = self.binary(BinaryOperator::Multiply, sum, half);
+        }
+        if self.options.depth_range_reversed {
+            z = self.binary(BinaryOperator::Subtract, w, z);
         }
         self.compose4(Kind::Float, [x, y, z, w])
     }

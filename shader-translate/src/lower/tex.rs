@@ -19,6 +19,7 @@ use crate::ast::{
 use crate::error::Error;
 use crate::interface::{sampler_binding, texture_binding, TextureBinding, TextureClass};
 use crate::limits::MAX_SAMPLERS;
+use crate::options::ColorKind;
 use naga::{
     AddressSpace, BinaryOperator, Expression, GlobalVariable, Handle, ImageClass, ImageDimension,
     ImageQuery, MathFunction, ResourceBinding, SampleLevel, TypeInner, VectorSize,
@@ -227,16 +228,20 @@ impl Lowerer<'_> {
                 inst.span,
             ));
         }
-        let return_type = self.units.view_return_type(unit);
-        let depth_view = self
-            .options
-            .samplers
-            .get(unit as usize)
-            .is_some_and(|o| o.depth);
-        let class = match (shape.shadow, return_type) {
+        let unit_options = self.options.samplers.get(unit as usize);
+        let depth_view = unit_options.is_some_and(|o| o.depth);
+        // The bound view's channel type, else the declaration's.
+        let kind = unit_options.and_then(|o| o.view_kind).unwrap_or(
+            match self.units.view_return_type(unit) {
+                ReturnType::Sint => ColorKind::Sint,
+                ReturnType::Uint => ColorKind::Uint,
+                _ => ColorKind::Float,
+            },
+        );
+        let class = match (shape.shadow, kind) {
             (true, _) => TextureClass::Depth,
-            (false, ReturnType::Sint) => TextureClass::Sint,
-            (false, ReturnType::Uint) => TextureClass::Uint,
+            (false, ColorKind::Sint) => TextureClass::Sint,
+            (false, ColorKind::Uint) => TextureClass::Uint,
             _ if depth_view => TextureClass::Depth,
             _ => TextureClass::Float,
         };

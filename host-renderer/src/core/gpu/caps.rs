@@ -69,6 +69,15 @@
 //! layered framebuffer. Not there: streams other than 0, more than one
 //! invocation, viewport outputs, layered 3D levels.
 //!
+//! GL 4 extensions on GL 3.3 (`renderer_gl.rs`, `renderer_msaa.rs`,
+//! `shader_exec`): `ARB_clip_control` (`CLIP_HALFZ`: the rasterizer's
+//! `clip_halfz` keeps clip-space z, and depth ranges from far to near are
+//! mirrored in the last stage before the rasterizer, as WebGPU viewports
+//! cannot hold them), `ARB_derivative_control` (`DDX_FINE`/`DDY_FINE`),
+//! `ARB_polygon_offset_clamp` and `ARB_shader_texture_image_samples`
+//! (`TXQS`; a view is bound by its own channel type where the shader
+//! declares another).
+//!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
 //! to four buffers where the raw path has `VK_EXT_transform_feedback`
@@ -238,7 +247,15 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
     // twin on the same storage) says whether writes encode sRGB, as Mesa
     // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
-    caps.capability_bits = le(cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL);
+    // CLIP_HALFZ (ARB_clip_control): the rasterizer's `clip_halfz` keeps
+    // clip-space z as [0, w] for the depth range (draw/viewport.rs,
+    // `Options::clip_halfz`). TXQS (ARB_shader_texture_image_samples):
+    // `textureSamples` on multisampled views (`renderer_msaa.rs`).
+    caps.capability_bits = le(cap::TRANSFER
+        | cap::FB_NO_ATTACH
+        | cap::SRGB_WRITE_CONTROL
+        | cap::CLIP_HALFZ
+        | if multisample(gpu) { cap::TXQS } else { 0 });
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
     caps.max_texture_3d_size = le(limits.max_texture_dimension_3d);
@@ -287,6 +304,11 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
     | bset::CONDITIONAL_RENDER_INVERTED
     | bset::PRIMITIVE_RESTART
     | bset::POLY_STIPPLE
+    // Fine and coarse derivatives (`DDX_FINE`/`DDY_FINE`, WGSL's
+    // `dpdxFine`/`dpdyFine`; shader_exec) and a clamped polygon offset
+    // (the depth bias clamp, or the shader's offset, fixed.rs).
+    | bset::DERIVATIVE_CONTROL
+    | bset::POLYGON_OFFSET_CLAMP
     // Cube maps are always sampled seamlessly (Vulkan's only way);
     // GL 3.2 needs the extension, whose default of non-seamless
     // sampling is not drawn exactly (docs/gl-conventions.md).

@@ -5,6 +5,7 @@
 //! that feeds its inputs, compiled (or found) in the shader cache.
 
 use super::vertex_convert;
+use super::viewport;
 use crate::core::base::error::{CommandError, DrawError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
@@ -50,6 +51,7 @@ pub(super) fn compile(
         color_kinds: Options::default().color_kinds,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
+        depth_range_reversed: viewport::depth_range_reversed(bound),
         polygon_offset: false,
         sprite_coords: SpriteCoords::default(),
         point_size: point_size(bound, rec.gpu.max_point_size),
@@ -237,6 +239,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
     let mut options = Options {
         flatshade: rast.flags.flatshade(),
         clip_halfz: rast.flags.clip_halfz(),
+        depth_range_reversed: false,
         two_sided_color: rast.flags.light_twoside(),
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),
@@ -385,7 +388,9 @@ fn sampler_options(
             Some(SamplerViewObj::Texture(v)) => {
                 o.swizzle = v.swizzle.map(channel);
                 o.depth = v.is_depth;
-                *int = color_kind(v.view.texture().format()) != ColorKind::Float;
+                let kind = color_kind(v.view.texture().format());
+                o.view_kind = Some(kind);
+                *int = kind != ColorKind::Float;
             }
             Some(SamplerViewObj::Buffer(b)) => o.buffer = Some(b.format),
             None => {}

@@ -36,6 +36,7 @@ impl Viewport {
             (tz - sz, tz + sz)
         };
         let (near, far) = (near.clamp(0.0, 1.0), far.clamp(0.0, 1.0));
+        // A reversed range is mirrored in the shader (depth_range_reversed).
         Self {
             rect: [x, y, w, h, near.min(far), far.max(near)],
             flip_y,
@@ -61,6 +62,17 @@ impl Viewport {
             && x + w <= range - 1.0
             && y + h <= range - 1.0
     }
+}
+
+/// True when viewport 0's depth range runs from far to near (a negative z
+/// scale): [`Viewport`] orders the range as wgpu needs and the last stage
+/// before the rasterizer mirrors z (`Options::depth_range_reversed`).
+pub(super) fn depth_range_reversed(bound: &BoundDraw<'_>) -> bool {
+    bound
+        .sub
+        .viewport
+        .as_ref()
+        .is_some_and(|vp| vp.scale()[2] < 0.0)
 }
 
 /// The scissor rectangle `x, y, width, height` inside the framebuffer (all

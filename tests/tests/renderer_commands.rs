@@ -700,10 +700,16 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
+    // ARB_clip_control and textureSamples (renderer_gl, renderer_msaa).
     assert_eq!(
         caps.capability_bits.get(),
-        cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL
+        cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL | cap::CLIP_HALFZ | cap::TXQS
     );
+    // textureGather with WebGPU's constant offsets (shader_exec).
+    assert_eq!(caps.v1.max_texture_gather_components.get(), 4);
+    assert_eq!(caps.min_texture_gather_offset.get() as i32, -8);
+    assert_eq!(caps.max_texture_gather_offset.get(), 7);
+    assert_ne!(caps.v1.bset.get() & bset::DERIVATIVE_CONTROL, 0);
     assert!(caps.host_feature_check_version.get() >= 5);
     assert!(caps.renderer.starts_with(b"pv3d wgpu "));
     for f in [

@@ -1456,6 +1456,102 @@ fn gpu_texel_offsets_move_lookups_and_loads() {
     );
 }
 
+/// `TG4` (textureGather): one channel of the four texels bilinear
+/// filtering reads, in GL's order (i0, j1), (i1, j1), (i1, j0), (i0, j0);
+/// the channel through the view's swizzle (constants gather constants), a
+/// constant offset moving the footprint; integer views load the four
+/// texels, wrapped by the sampler's mode.
+#[test]
+fn gpu_gather_reads_one_channel_of_the_footprint() {
+    let gpu = gpu();
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, true);
+    // IMM[0]: components; IMM[1].xy: offset (1, 0).
+    let imm = "IMM[0] UINT32 {0, 1, 2, 3}\nIMM[1] INT32 {1, 0, 0, 0}";
+    let run = |op: &str, options: &Options| {
+        let op = format!("{imm}\n{op}");
+        // The corner between texels (1, 1) and (2, 2).
+        sample(
+            &op,
+            "2D",
+            "FLOAT",
+            &[f([0.5, 0.5, 0.0, 0.0])],
+            options,
+            &view,
+            &smp,
+        )
+    };
+    let unorm = |v: [u8; 4]| [v.map(|c| f32::from(c) * 16.0 / 255.0)];
+    let red = run(
+        "TG4 TEMP[3], TEMP[0], IMM[0].xxxx, SAMP[0], 2D",
+        &Options::default(),
+    );
+    close(&red, &unorm([1, 2, 2, 1]), "TG4 red");
+    let green = run(
+        "TG4 TEMP[3], TEMP[0], IMM[0].yyyy, SAMP[0], 2D",
+        &Options::default(),
+    );
+    close(&green, &unorm([2, 2, 1, 1]), "TG4 green");
+    let offset = run(
+        "TG4 TEMP[3], TEMP[0], IMM[0].xxxx, SAMP[0], 2D, IMM[1].xyx",
+        &Options::default(),
+    );
+    close(&offset, &unorm([2, 3, 3, 2]), "TG4 offset");
+    // Component 0 through a swizzle that makes red blue (200), then one.
+    let mut swizzled = Options::default();
+    swizzled.samplers[0].swizzle = [Channel::B, Channel::G, Channel::R, Channel::A];
+    let blue = run("TG4 TEMP[3], TEMP[0], IMM[0].xxxx, SAMP[0], 2D", &swizzled);
+    close(&blue, &[[200.0 / 255.0; 4]], "TG4 swizzled");
+    swizzled.samplers[0].swizzle = [Channel::One, Channel::G, Channel::B, Channel::A];
+    let one = run("TG4 TEMP[3], TEMP[0], IMM[0].xxxx, SAMP[0], 2D", &swizzled);
+    close(&one, &[[1.0; 4]], "TG4 one");
+
+    // Integer view, at the bottom-right corner: REPEAT wraps i1 to 0,
+    // CLAMP_TO_EDGE keeps 3.
+    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend(words([x, y, 100, 7]));
+        }
+    }
+    let itex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0]);
+    let iview = itex.create_view(&Default::default());
+    let op = format!("{imm}\nTG4 TEMP[2], TEMP[0], IMM[0].xxxx, SAMP[0], 2D\nU2F TEMP[3], TEMP[2]");
+    let corner = [f([1.0, 1.0, 0.0, 0.0])];
+    for (wrap, want) in [
+        (Wrap::Repeat, [3.0, 0.0, 0.0, 3.0]),
+        (Wrap::ClampToEdge, [3.0; 4]),
+    ] {
+        let mut options = Options::default();
+        options.samplers[0].integer.wrap = [wrap; 3];
+        let got = sample(&op, "2D", "UINT", &corner, &options, &iview, &smp);
+        close(&got, &[want], &format!("integer TG4 {wrap:?}"));
+    }
+    // Not translated: shadow gathers, components from a register.
+    for text in [
+        "TG4 TEMP[3], TEMP[0], IMM[0].xxxx, SAMP[0], SHADOW2D",
+        "TG4 TEMP[3], TEMP[0], TEMP[0].xxxx, SAMP[0], 2D",
+    ] {
+        let target = if text.contains("SHADOW") {
+            "SHADOW2D"
+        } else {
+            "2D"
+        };
+        let fs = format!(
+            "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+             DCL SVIEW[0], {target}, FLOAT\nDCL TEMP[0], LOCAL\nDCL TEMP[3], LOCAL\n{imm}\n\
+             MOV TEMP[0], IN[0]\n{text}\nMOV OUT[0], TEMP[3]\nEND\n"
+        );
+        let err = shader_translate::translate(&fs, &Options::default()).unwrap_err();
+        assert!(
+            matches!(err.kind(), shader_translate::ErrorKind::Unsupported(_)),
+            "{text}: {err}"
+        );
+    }
+}
+
 #[test]
 fn gpu_shadow_and_integer_textures() {
     let gpu = gpu();

@@ -26,6 +26,7 @@ mod io;
 mod reg;
 mod tex;
 mod tex_buffer;
+mod tex_gather;
 mod tex_int;
 mod tex_offset;
 
@@ -181,7 +182,8 @@ impl<'a> Lowerer<'a> {
             | O::TxfLz
             | O::Tex2
             | O::Txb2
-            | O::Txl2 => self.texture(inst),
+            | O::Txl2
+            | O::Tg4 => self.texture(inst),
             O::Emit | O::Endprim => self.geometry_instruction(inst),
             _ => self.alu(inst),
         }

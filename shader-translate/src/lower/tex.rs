@@ -32,8 +32,8 @@ const UNITS: usize = MAX_SAMPLERS as usize;
 pub(super) struct Shape {
     pub(super) dim: ImageDimension,
     arrayed: bool,
-    multisampled: bool,
-    shadow: bool,
+    pub(super) multisampled: bool,
+    pub(super) shadow: bool,
     /// Coordinate lanes the target uses (1 for 1D).
     pub(super) coords: u32,
     /// Unnormalised coordinates.
@@ -98,7 +98,7 @@ pub(super) struct Bound {
     shape: Shape,
     pub(super) class: TextureClass,
     pub(super) image: Handle<GlobalVariable>,
-    sampler: Option<Handle<GlobalVariable>>,
+    pub(super) sampler: Option<Handle<GlobalVariable>>,
 }
 
 /// Declared and used sampler units.
@@ -182,6 +182,7 @@ impl Lowerer<'_> {
             O::Txf | O::TxfLz => self.texel_fetch(inst, unit, target, shape)?,
             O::Txq => self.texture_size(inst, unit, target, shape)?,
             O::Txqs => self.texture_samples(inst, unit, target, shape)?,
+            O::Tg4 => self.gather(inst, unit, target, shape)?,
             _ => self.sample(inst, unit, target, shape)?,
         };
         self.write(inst, value)
@@ -214,7 +215,7 @@ impl Lowerer<'_> {
     }
 
     /// The texture (and, for sampling, sampler) globals of `unit`.
-    fn bind(
+    pub(super) fn bind(
         &mut self,
         inst: &Instruction,
         unit: u32,
@@ -423,13 +424,7 @@ impl Lowerer<'_> {
             Some(r) => Some(lane(self, r)),
             None => None,
         };
-        let array_index = shape.layer.map(|l| {
-            let layer = self.lane(coord, l);
-            let half = self.f32c(0.5);
-            let rounded = self.binary(BinaryOperator::Add, layer, half);
-            let rounded = self.math(MathFunction::Floor, &[rounded]);
-            self.convert(rounded, Kind::Sint)
-        });
+        let array_index = self.array_layer(shape, coord);
         let level = match inst.opcode {
             _ if fixed_level && depth_class => SampleLevel::Zero,
             O::Tex | O::Txp | O::Tex2 if fragment => SampleLevel::Auto,
@@ -509,8 +504,24 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The array layer of a filtered lookup (`i32`): the coordinate's layer
+    /// lane rounded to the nearest integer (WebGPU clamps it to the layers).
+    pub(super) fn array_layer(
+        &mut self,
+        shape: Shape,
+        coord: Handle<Expression>,
+    ) -> Option<Handle<Expression>> {
+        shape.layer.map(|l| {
+            let layer = self.lane(coord, l);
+            let half = self.f32c(0.5);
+            let rounded = self.binary(BinaryOperator::Add, layer, half);
+            let rounded = self.math(MathFunction::Floor, &[rounded]);
+            self.convert(rounded, Kind::Sint)
+        })
+    }
+
     /// Divides RECT coordinates by the level-0 size.
-    fn normalise(
+    pub(super) fn normalise(
         &mut self,
         image: Handle<Expression>,
         lanes: Vec<Handle<Expression>>,

@@ -154,22 +154,7 @@ impl Lowerer<'_> {
             };
         }
         let coordinate = self.coordinate(shape, indices, Kind::Sint);
-        let array_index = shape.layer.map(|l| {
-            let layers = self.expr(Expression::ImageQuery {
-                image,
-                query: ImageQuery::NumLayers,
-            });
-            let last = self.convert(layers, Kind::Float);
-            let one = self.f32c(1.0);
-            let last = self.binary(B::Subtract, last, one);
-            let layer = self.lane(coord, l);
-            let half = self.f32c(0.5);
-            let layer = self.binary(B::Add, layer, half);
-            let layer = self.math(M::Floor, &[layer]);
-            let zero = self.f32c(0.0);
-            let layer = self.math(M::Clamp, &[layer, zero, last]);
-            self.convert(layer, Kind::Sint)
-        });
+        let array_index = self.loaded_layer(shape, coord, image);
         let mut texel = self.expr(Expression::ImageLoad {
             image,
             coordinate,
@@ -189,9 +174,35 @@ impl Lowerer<'_> {
         Ok(texel)
     }
 
+    /// The array layer a texel load reads (`i32`): the coordinate's layer
+    /// lane rounded to the nearest integer and clamped to the layers.
+    pub(super) fn loaded_layer(
+        &mut self,
+        shape: Shape,
+        coord: Handle<Expression>,
+        image: Handle<Expression>,
+    ) -> Option<Handle<Expression>> {
+        shape.layer.map(|l| {
+            let layers = self.expr(Expression::ImageQuery {
+                image,
+                query: ImageQuery::NumLayers,
+            });
+            let last = self.convert(layers, Kind::Float);
+            let one = self.f32c(1.0);
+            let last = self.binary(B::Subtract, last, one);
+            let layer = self.lane(coord, l);
+            let half = self.f32c(0.5);
+            let layer = self.binary(B::Add, layer, half);
+            let layer = self.math(M::Floor, &[layer]);
+            let zero = self.f32c(0.0);
+            let layer = self.math(M::Clamp, &[layer, zero, last]);
+            self.convert(layer, Kind::Sint)
+        })
+    }
+
     /// The texel index along one axis of `n` texels for the normalised
     /// coordinate `t`, and whether it is outside (border colour).
-    fn wrap_index(
+    pub(super) fn wrap_index(
         &mut self,
         t: Handle<Expression>,
         n: Handle<Expression>,

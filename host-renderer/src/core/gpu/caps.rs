@@ -74,9 +74,10 @@
 //! `clip_halfz` keeps clip-space z, and depth ranges from far to near are
 //! mirrored in the last stage before the rasterizer, as WebGPU viewports
 //! cannot hold them), `ARB_derivative_control` (`DDX_FINE`/`DDY_FINE`),
-//! `ARB_polygon_offset_clamp` and `ARB_shader_texture_image_samples`
+//! `ARB_polygon_offset_clamp`, `ARB_shader_texture_image_samples`
 //! (`TXQS`; a view is bound by its own channel type where the shader
-//! declares another).
+//! declares another) and `ARB_texture_gather` (`TG4`, constant offsets;
+//! integer views gather by four texel loads).
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
@@ -206,7 +207,9 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         max_tbo_size: le(MAX_TBO_SIZE),
         max_uniform_blocks: le(uniform_blocks(limits)),
         max_viewports: le(1),
-        max_texture_gather_components: le(0),
+        // textureGather (ARB_texture_gather): TG4 through WebGPU's gather,
+        // or four texel loads on integer views (shader_exec).
+        max_texture_gather_components: le(4),
     };
     let mut caps = CapsV2 {
         v1,
@@ -243,6 +246,9 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_vertex_attribs = le(limits.max_vertex_attributes.min(16));
     caps.min_texel_offset = le((-8i32) as u32);
     caps.max_texel_offset = le(7);
+    // WebGPU's constant offsets, as for the other lookups.
+    caps.min_texture_gather_offset = le((-8i32) as u32);
+    caps.max_texture_gather_offset = le(7);
     caps.uniform_buffer_offset_alignment = le(limits.min_uniform_buffer_offset_alignment);
     // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
     // twin on the same storage) says whether writes encode sRGB, as Mesa

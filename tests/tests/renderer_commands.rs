@@ -60,6 +60,11 @@ fn flat_varyings_use_the_last_vertex_without_flatshade() {
 /// `start`, the colour an instance attribute of `divisor` from a buffer of
 /// red, green, blue, white (BGRA read back).
 fn last_instance_color(divisor: u32, start: u32, instances: u32) -> [u8; 4] {
+    last_instance_color_with(None, divisor, start, instances)
+}
+
+/// [`last_instance_color`] with vertex shader `vs` bound (else the default).
+fn last_instance_color_with(vs: Option<&str>, divisor: u32, start: u32, instances: u32) -> [u8; 4] {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
@@ -107,6 +112,9 @@ fn last_instance_color(divisor: u32, start: u32, instances: u32) -> [u8; 4] {
         },
     ];
     e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    if let Some(vs) = vs {
+        shader(&mut e, 21, ShaderStage::VERTEX, vs);
+    }
     e.push(&Command::DrawVbo(DrawVbo {
         instance_count: instances,
         start_instance: start,
@@ -136,6 +144,27 @@ fn instance_divisors_repeat_attributes() {
     assert_eq!(last_instance_color(2, 1, 4), blue);
     // Divisor 3, 4 instances: element 3 / 3 = 1.
     assert_eq!(last_instance_color(3, 0, 4), green);
+}
+
+/// GL's base instance (ARB_base_instance) moves where instance-rate
+/// elements start, not `gl_InstanceID`, which counts from 0.
+#[test]
+fn base_instances_move_instance_elements_not_instance_ids() {
+    let bits = Renderer::new(gpu()).caps_v2().v1.bset.get();
+    assert_ne!(bits & bset::START_INSTANCE, 0);
+    let (green, blue, white) = ([0, 255, 0, 255], [255, 0, 0, 255], [255, 255, 255, 255]);
+    // Divisor 1 (bound from the base instance's element): 2 + 0, 1 + 2.
+    assert_eq!(last_instance_color(1, 2, 1), blue);
+    assert_eq!(last_instance_color(1, 1, 3), white);
+    // Decoded on the CPU (divisor 2): 1 + 2 / 2.
+    assert_eq!(last_instance_color(2, 1, 3), blue);
+    // The instance ID of the only instance of a draw from base instance 3
+    // is 0: green (red for any other ID).
+    let vs = "VERT\nDCL IN[0]\nDCL SV[0], INSTANCEID\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n\
+              DCL TEMP[0]\nIMM[0] FLT32 {0.0, 1.0, 0.0, 1.0}\nIMM[1] FLT32 {1.0, 0.0, 0.0, 1.0}\n\
+              0: MOV OUT[0], IN[0]\n1: USEQ TEMP[0].x, SV[0].xxxx, IMM[1].yyyy\n\
+              2: UCMP OUT[1], TEMP[0].xxxx, IMM[0], IMM[1]\n3: END\n";
+    assert_eq!(last_instance_color_with(Some(vs), 1, 3, 1), green);
 }
 
 /// The centre pixel of the full-target triangle drawn at clip-space depth

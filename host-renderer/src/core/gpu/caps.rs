@@ -74,7 +74,7 @@
 //! `clip_halfz` keeps clip-space z, and depth ranges from far to near are
 //! mirrored in the last stage before the rasterizer, as WebGPU viewports
 //! cannot hold them), `ARB_derivative_control` (`DDX_FINE`/`DDY_FINE`),
-//! `ARB_polygon_offset_clamp`, `ARB_shader_texture_image_samples`
+//! `ARB_polygon_offset_clamp`, `ARB_base_instance`, `ARB_shader_texture_image_samples`
 //! (`TXQS`; a view is bound by its own channel type where the shader
 //! declares another) and `ARB_texture_gather` (`TG4`, constant offsets;
 //! integer views gather by four texel loads).
@@ -315,6 +315,9 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
     // (the depth bias clamp, or the shader's offset, fixed.rs).
     | bset::DERIVATIVE_CONTROL
     | bset::POLYGON_OFFSET_CLAMP
+    // Base instances (ARB_base_instance): instances count from 0 and the
+    // instance-rate buffers start at the base instance (draw/vertices.rs).
+    | bset::START_INSTANCE
     // Cube maps are always sampled seamlessly (Vulkan's only way);
     // GL 3.2 needs the extension, whose default of non-seamless
     // sampling is not drawn exactly (docs/gl-conventions.md).

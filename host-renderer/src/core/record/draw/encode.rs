@@ -119,7 +119,10 @@ fn index_and_call<'b>(
     generated: Option<&'b wgpu::Buffer>,
     d: &DrawVbo,
 ) -> (IndexBuffer<'b>, Call) {
-    let instances = d.start_instance..d.start_instance.saturating_add(d.instance_count);
+    // Instances count from 0, so `gl_InstanceID` (the instance index)
+    // leaves out GL's base instance; the instance-rate vertex buffers start
+    // at the base instance's element instead (vertices.rs).
+    let instances = 0..d.instance_count;
     let base_vertex = index.base_vertex;
     match (&index.indices, generated) {
         (

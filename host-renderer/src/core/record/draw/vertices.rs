@@ -6,10 +6,13 @@
 //! are fetched as integers, for the shader's integer inputs
 //! (`Options::input_kinds`).
 //!
-//! Instance divisors above 1 (`glVertexAttribDivisor`): wgpu steps an
-//! instance buffer once per instance, so such an element is decoded on the
-//! CPU and each of its values repeated `divisor` times (GL: instance `k` of
-//! a draw from `start_instance` reads element `start_instance + k / divisor`).
+//! Instances: a draw's instances count from 0 (`gl_InstanceID` leaves out
+//! GL's base instance, `start_instance`), and instance `k` reads element
+//! `start_instance + k / divisor` of an instance-rate element: with
+//! divisor 1 its buffer is bound from element `start_instance` on. Divisors
+//! above 1 (`glVertexAttribDivisor`): wgpu steps an instance buffer once per
+//! instance, so such an element is decoded on the CPU and each of its
+//! values repeated `divisor` times.
 
 use super::indices::IndexSetup;
 use super::vertex_convert;
@@ -130,24 +133,20 @@ pub(super) fn setup(
                 .ok_or(CommandError::Unsupported("vertex element format"))?;
             let start = u64::from(d.start_instance);
             let instances = u64::from(d.instance_count);
-            let (first, count) = if divisor == 0 {
-                index.vertex_range
+            let data = if divisor == 0 {
+                let (first, count) = index.vertex_range;
+                vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1))
             } else {
-                (0, start + instances)
-            };
-            if count > MAX_CPU_VERTICES {
-                return Err(CommandError::OutOfRange {
-                    what: "instance range",
-                    value: count,
-                });
-            }
-            let data = if divisor > 1 {
                 let values = start + instances.div_ceil(u64::from(divisor));
+                if values.max(instances) > MAX_CPU_VERTICES {
+                    return Err(CommandError::OutOfRange {
+                        what: "instance range",
+                        value: values.max(instances),
+                    });
+                }
                 let decoded =
                     vertex_convert::convert(&l, &b.shadow, offset, stride, 0, values.max(1));
-                repeat_per_instance(&decoded, start, count, divisor)
-            } else {
-                vertex_convert::convert(&l, &b.shadow, offset, stride, first, count.max(1))
+                repeat_per_instance(&decoded, start, instances, divisor)
             };
             let buf = gpu
                 .device
@@ -168,6 +167,17 @@ pub(super) fn setup(
                 "unaligned vertex buffer stride or offset",
             ));
         }
+        // Instance-rate buffers start at the draw's base instance.
+        let offset = match step {
+            wgpu::VertexStepMode::Instance => stride
+                .checked_mul(u64::from(d.start_instance))
+                .and_then(|skip| offset.checked_add(skip))
+                .ok_or(CommandError::OutOfRange {
+                    what: "base instance",
+                    value: u64::from(d.start_instance),
+                })?,
+            wgpu::VertexStepMode::Vertex => offset,
+        };
         if offset >= b.size.div_ceil(4) * 4 {
             return Err(CommandError::OutOfRange {
                 what: "vertex buffer offset",
@@ -192,9 +202,8 @@ pub(super) fn setup(
     Ok(out)
 }
 
-/// Decoded four-lane values for instances `0..count` of a draw starting at
-/// instance `start`: instance `start + k` gets `decoded[start + k / divisor]`
-/// (those before `start` are never read and keep theirs).
+/// Decoded four-lane values for instances `0..count` of a draw from base
+/// instance `start`: instance `k` gets `decoded[start + k / divisor]`.
 fn repeat_per_instance(decoded: &[u8], start: u64, count: u64, divisor: u32) -> Vec<u8> {
     const VALUE: usize = 16;
     let value = |i: u64| {
@@ -204,12 +213,8 @@ fn repeat_per_instance(decoded: &[u8], start: u64, count: u64, divisor: u32) -> 
             .unwrap_or(&[0; VALUE])
     };
     let mut out = Vec::with_capacity(usize::try_from(count.max(1)).unwrap_or(0) * VALUE);
-    for i in 0..count.max(1) {
-        let source = match i.checked_sub(start) {
-            Some(k) => start + k / u64::from(divisor.max(1)),
-            None => i,
-        };
-        out.extend_from_slice(value(source));
+    for k in 0..count.max(1) {
+        out.extend_from_slice(value(start + k / u64::from(divisor.max(1))));
     }
     out
 }
@@ -270,10 +275,10 @@ mod tests {
     #[test]
     fn divisor_repeats_each_value_from_the_start_instance() {
         let decoded: Vec<u8> = (0u8..4).flat_map(|v| [v; 16]).collect();
-        let out = repeat_per_instance(&decoded, 1, 6, 2);
+        let out = repeat_per_instance(&decoded, 1, 5, 2);
         let firsts: Vec<u8> = out.chunks(16).map(|c| c[0]).collect();
-        // Instance 0 is before the draw; 1+k reads element 1 + k/2.
-        assert_eq!(firsts, [0, 1, 1, 2, 2, 3]);
+        // From base instance 1, instance k reads element 1 + k/2.
+        assert_eq!(firsts, [1, 1, 2, 2, 3]);
         // Elements past the buffer's decoded values read as zero, not a panic.
         let short = repeat_per_instance(&decoded[..16], 0, 3, 1);
         assert_eq!(short.len(), 48);

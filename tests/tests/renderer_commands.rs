@@ -10,8 +10,8 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
-    Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface, VertexBuffer,
-    VertexElement, Viewport,
+    Box3, Clear, Command, CopyRegion, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface,
+    VertexBuffer, VertexElement, Viewport,
 };
 use host_renderer::{CtxId, Gpu, GpuOptions, Renderer, ResId, TransferBox, VecBacking};
 use std::sync::Arc;
@@ -729,10 +729,16 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
-    // ARB_clip_control and textureSamples (renderer_gl, renderer_msaa).
+    // ARB_clip_control, textureSamples and ARB_copy_image (renderer_gl,
+    // renderer_msaa, copies_between_formats_of_one_block_size_and_within_a_texture).
     assert_eq!(
         caps.capability_bits.get(),
-        cap::TRANSFER | cap::FB_NO_ATTACH | cap::SRGB_WRITE_CONTROL | cap::CLIP_HALFZ | cap::TXQS
+        cap::TRANSFER
+            | cap::FB_NO_ATTACH
+            | cap::SRGB_WRITE_CONTROL
+            | cap::CLIP_HALFZ
+            | cap::TXQS
+            | cap::COPY_IMAGE
     );
     // textureGather with WebGPU's constant offsets (shader_exec).
     assert_eq!(caps.v1.max_texture_gather_components.get(), 4);
@@ -1557,4 +1563,97 @@ fn surfaces_of_unrenderable_formats_are_refused_only_when_bound() {
     assert_eq!(stats.errors, 1);
     let last = last_error(&r, ctx);
     assert!(last.contains("render target"), "{last}");
+}
+
+/// RESOURCE_COPY_REGION as ARB_copy_image uses it: between formats of one
+/// block size the bytes carry over (RGBA8 into R32_UINT), and within one
+/// level of a texture (glCopyPixels) the copy lands; wgpu copies neither
+/// directly. Formats of other sizes stay refused.
+#[test]
+fn copies_between_formats_of_one_block_size_and_within_a_texture() {
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_ne!(caps.capability_bits.get() & cap::COPY_IMAGE, 0);
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    r.create_context(ctx, "test").unwrap();
+    let bytes: Vec<u8> = (0..16 * 16 * 4u32).map(|i| (i * 7 + 3) as u8).collect();
+    for (id, format) in [
+        (10, Format::R8G8B8A8_UNORM),
+        (11, Format::R32_UINT),
+        (12, Format::R16G16_UNORM),
+        (13, Format::R16_UNORM),
+    ] {
+        r.create_resource(
+            ResId(id),
+            &info(TextureTarget::TEXTURE_2D, format, 16, 16),
+            None,
+        )
+        .unwrap();
+        r.attach_resource(ctx, ResId(id)).unwrap();
+    }
+    let whole = TransferBox {
+        level: 0,
+        region: Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: 16,
+            h: 16,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.write_from(
+        ResId(10),
+        &whole,
+        VecBacking::from_vec(bytes.clone()).as_ref(),
+    )
+    .unwrap();
+    let copy = |src_res: u32, dst_res: u32, from: [i32; 2], to: [u32; 2]| {
+        Command::ResourceCopyRegion(CopyRegion {
+            dst_res,
+            dst_level: 0,
+            dst: [to[0], to[1], 0],
+            src_res,
+            src_level: 0,
+            src: Box3 {
+                x: from[0],
+                y: from[1],
+                z: 0,
+                w: 4,
+                h: 3,
+                d: 1,
+            },
+        })
+    };
+    let mut e = Encoder::new();
+    e.push(&copy(10, 11, [2, 3], [5, 6])).unwrap();
+    e.push(&copy(11, 12, [5, 6], [0, 0])).unwrap();
+    e.push(&copy(10, 10, [0, 0], [8, 8])).unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // Texel (x, y) of `id` against texel (sx, sy) of the uploaded bytes.
+    let check = |r: &mut Renderer, id: u32, at: [u32; 2], from: [u32; 2]| {
+        let img = r.read_resource(ResId(id), 0, 0).unwrap();
+        for y in 0..3 {
+            for x in 0..4 {
+                let got = (at[1] + y) * img.stride + (at[0] + x) * 4;
+                let want = ((from[1] + y) * 16 + from[0] + x) * 4;
+                assert_eq!(
+                    img.data[got as usize..got as usize + 4],
+                    bytes[want as usize..want as usize + 4],
+                    "resource {id}, texel ({x}, {y})"
+                );
+            }
+        }
+    };
+    check(&mut r, 11, [5, 6], [2, 3]);
+    check(&mut r, 12, [0, 0], [2, 3]);
+    check(&mut r, 10, [8, 8], [0, 0]);
+    // Two bytes a texel against four: refused, nothing written.
+    let mut e = Encoder::new();
+    e.push(&copy(10, 13, [0, 0], [0, 0])).unwrap();
+    assert_eq!(r.submit(ctx, &e.finish()).unwrap().errors, 1);
 }

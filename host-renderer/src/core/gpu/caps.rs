@@ -76,8 +76,10 @@
 //! cannot hold them), `ARB_derivative_control` (`DDX_FINE`/`DDY_FINE`),
 //! `ARB_polygon_offset_clamp`, `ARB_base_instance`, `ARB_shader_texture_image_samples`
 //! (`TXQS`; a view is bound by its own channel type where the shader
-//! declares another) and `ARB_texture_gather` (`TG4`, constant offsets;
-//! integer views gather by four texel loads).
+//! declares another), `ARB_texture_gather` (`TG4`, constant offsets;
+//! integer views gather by four texel loads) and `ARB_copy_image` (copies
+//! between formats of one block size, and within a texture, through a
+//! staging buffer).
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
@@ -253,6 +255,8 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
     // twin on the same storage) says whether writes encode sRGB, as Mesa
     // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
+    // COPY_IMAGE (ARB_copy_image): RESOURCE_COPY_REGION between formats
+    // of one block size and within a texture (record/copy.rs).
     // CLIP_HALFZ (ARB_clip_control): the rasterizer's `clip_halfz` keeps
     // clip-space z as [0, w] for the depth range (draw/viewport.rs,
     // `Options::clip_halfz`). TXQS (ARB_shader_texture_image_samples):
@@ -261,6 +265,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         | cap::FB_NO_ATTACH
         | cap::SRGB_WRITE_CONTROL
         | cap::CLIP_HALFZ
+        | cap::COPY_IMAGE
         | if multisample(gpu) { cap::TXQS } else { 0 });
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);

@@ -5,6 +5,7 @@ use super::blit_ms::{copy_samples, SampleJob, MASK_S, MASK_Z};
 use super::recorder::Recorder;
 use super::transfer;
 use crate::core::base::error::{CommandError, WgpuOp};
+use crate::core::base::format::FormatDesc;
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::texture_region;
 use crate::core::resources::table::{Resource, ResourceKind};
@@ -34,13 +35,18 @@ impl CopySide<'_> {
     }
 }
 
-/// Records a copy of `extent` texels from `src` to `dst`.
+/// Records a copy of `extent` texels from `src` to `dst` (of one format).
+/// wgpu copies within one level of a texture only between layers that do
+/// not overlap: such copies go through a buffer.
 pub(crate) fn copy_texture(
     rec: &mut Recorder<'_>,
     src: &CopySide<'_>,
     dst: &CopySide<'_>,
     extent: wgpu::Extent3d,
 ) -> Result<(), CommandError> {
+    if src.texture == dst.texture && src.level == dst.level {
+        return copy_through_buffer(rec, (src, extent), (dst, extent));
+    }
     let gpu = rec.gpu;
     rec.work.mark(src.id);
     rec.work.mark(dst.id);
@@ -116,24 +122,39 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
     let (ResourceKind::Texture(st), ResourceKind::Texture(dt)) = (&src_r.kind, &dst_r.kind) else {
         return Err(CommandError::Unsupported("buffer/texture copy"));
     };
-    if st.desc.host_block_bytes() != dt.desc.host_block_bytes()
-        || st.desc.block_dims() != dt.desc.block_dims()
-        || st.desc.host.remove_srgb_suffix() != dt.desc.host.remove_srgb_suffix()
-    {
+    let same_format = st.desc.host.remove_srgb_suffix() == dt.desc.host.remove_srgb_suffix();
+    if !same_format && !reinterpretable(st.desc, dt.desc) {
         return Err(CommandError::Unsupported(
             "copy between incompatible formats",
         ));
     }
     let region = texture_region(&src_r.info, st.desc, c.src_level, &c.src, 0, 0)?;
+    let extent = region.copy_extent(st.desc);
+    // The destination covers the same blocks, in its own texels (a block
+    // of a compressed format is one texel of an uncompressed one).
+    let ((sbw, sbh), (dbw, dbh)) = (st.desc.block_dims(), dt.desc.block_dims());
+    let blocks = (extent.width / sbw, extent.height / sbh);
+    let same_blocks = (sbw, sbh) == (dbw, dbh);
+    let (w, h) = if same_blocks {
+        (c.src.w, c.src.h)
+    } else {
+        ((blocks.0 * dbw) as i32, (blocks.1 * dbh) as i32)
+    };
     let dst_box = Box3 {
         x: c.dst[0] as i32,
         y: c.dst[1] as i32,
         z: c.dst[2] as i32,
-        ..c.src
+        w,
+        h,
+        d: c.src.d,
     };
     let dregion = texture_region(&dst_r.info, dt.desc, c.dst_level, &dst_box, 0, 0)?;
     let (src_tex, dst_tex) = (st.texture.clone(), dt.texture.clone());
-    let extent = region.copy_extent(st.desc);
+    let dextent = if same_blocks {
+        extent
+    } else {
+        dregion.copy_extent(dt.desc)
+    };
     if src_tex.sample_count() != dst_tex.sample_count() {
         return Err(CommandError::Unsupported(
             "copy between resources of different sample counts",
@@ -141,7 +162,7 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
     }
     if src_tex.sample_count() > 1 && (extent.width, extent.height) != region.level_size {
         // wgpu copies multisampled textures whole: parts are sample copies.
-        if st.desc.host.remove_srgb_suffix() != dt.desc.host.remove_srgb_suffix() {
+        if !same_format {
             return Err(CommandError::Unsupported(
                 "partial copy of a multisampled resource into another format",
             ));
@@ -177,5 +198,95 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
         level: c.dst_level,
         origin: dregion.origin,
     };
-    copy_texture(rec, &src, &dst, extent)
+    if same_format {
+        return copy_texture(rec, &src, &dst, extent);
+    }
+    // wgpu copies between textures of one format only.
+    copy_through_buffer(rec, (&src, extent), (&dst, dextent))
+}
+
+/// Whether a copy between `src` and `dst` of different host formats may
+/// carry the bytes over unchanged (ARB_copy_image's compatible formats:
+/// the same block size, e.g. `R32_UINT` and `RGBA8`, or a compressed
+/// block and a texel of its size): both stored as the guest stores them,
+/// neither depth nor stencil.
+fn reinterpretable(src: &FormatDesc, dst: &FormatDesc) -> bool {
+    let plain = |d: &FormatDesc| d.stores_guest_bytes() && !d.is_depth_stencil();
+    plain(src) && plain(dst) && src.guest_block_bytes() == dst.guest_block_bytes()
+}
+
+/// Bytes a copy through a buffer may stage.
+const MAX_STAGED_COPY_BYTES: u64 = 256 << 20;
+
+/// Copies the blocks of `extent` texels of `src` to `dextent` texels of
+/// `dst` (as many blocks) through a staging buffer: the bytes between
+/// formats wgpu will not copy directly, or within one level of a texture.
+fn copy_through_buffer(
+    rec: &mut Recorder<'_>,
+    (src, extent): (&CopySide<'_>, wgpu::Extent3d),
+    (dst, dextent): (&CopySide<'_>, wgpu::Extent3d),
+) -> Result<(), CommandError> {
+    if src.texture.sample_count() > 1 {
+        return Err(CommandError::Unsupported(
+            "copy of a multisampled texture into another format or itself",
+        ));
+    }
+    let format = src.texture.format();
+    let Some(block_bytes) = format.block_copy_size(None) else {
+        return Err(CommandError::Unsupported(
+            "copy within one level of a depth/stencil texture",
+        ));
+    };
+    let (bw, bh) = format.block_dimensions();
+    let blocks = (extent.width.div_ceil(bw), extent.height.div_ceil(bh));
+    let row = u64::from(blocks.0) * u64::from(block_bytes);
+    let bytes_per_row = row.next_multiple_of(u64::from(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT));
+    let size = bytes_per_row
+        .saturating_mul(u64::from(blocks.1))
+        .saturating_mul(u64::from(extent.depth_or_array_layers));
+    if size > MAX_STAGED_COPY_BYTES {
+        return Err(CommandError::OutOfRange {
+            what: "bytes of a staged texture copy",
+            value: size,
+        });
+    }
+    if size == 0 {
+        return Ok(());
+    }
+    let gpu = rec.gpu;
+    let staging = gpu.checked(WgpuOp::CreateBuffer, || {
+        gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("staged texture copy"),
+            size,
+            usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    })?;
+    let layout = wgpu::TexelCopyBufferLayout {
+        offset: 0,
+        bytes_per_row: u32::try_from(bytes_per_row).ok(),
+        rows_per_image: Some(blocks.1),
+    };
+    rec.work.mark(src.id);
+    rec.work.mark(dst.id);
+    let enc = rec.work.encoder(gpu);
+    gpu.checked(WgpuOp::Copy, || {
+        enc.copy_texture_to_buffer(
+            src.info(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &staging,
+                layout,
+            },
+            extent,
+        );
+        enc.copy_buffer_to_texture(
+            wgpu::TexelCopyBufferInfo {
+                buffer: &staging,
+                layout,
+            },
+            dst.info(),
+            dextent,
+        );
+    })
+    .map_err(CommandError::from)
 }

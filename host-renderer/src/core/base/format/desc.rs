@@ -116,6 +116,11 @@ impl FormatDesc {
         self.host.is_depth_stencil_format()
     }
 
+    /// True when the host stores the guest's bytes unchanged.
+    pub fn stores_guest_bytes(&self) -> bool {
+        self.conv == Conversion::Same
+    }
+
     /// True when the guest format has a stencil part.
     pub fn has_stencil(&self) -> bool {
         self.host.has_stencil_aspect()

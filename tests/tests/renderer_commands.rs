@@ -10,8 +10,8 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, CullFace, PrimMode, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
-    Box3, Clear, Command, CopyRegion, CreateObject, DrawVbo, Encoder, Format, ObjectType, Surface,
-    VertexBuffer, VertexElement, Viewport,
+    Box3, Clear, Command, CopyRegion, CreateObject, DrawIndirect, DrawVbo, Encoder, Format,
+    ObjectType, Surface, VertexBuffer, VertexElement, Viewport,
 };
 use host_renderer::{CtxId, Gpu, GpuOptions, Renderer, ResId, TransferBox, VecBacking};
 use std::sync::Arc;
@@ -203,12 +203,17 @@ fn depth_clamp_keeps_what_depth_clipping_drops() {
     assert_ne!(center_at_depth(-2.0, false), cleared);
 }
 
-/// Row 8 of two strips (x in −1..−0.5 red and 0.5..1 green) drawn as one
-/// indexed strip of `index_size`-byte indices, `restart` between them, with
-/// primitive restart on at `restart`; `mode` TRIANGLE_STRIP or TRIANGLES.
-fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4]> {
-    let mut r = Renderer::new(gpu());
-    let ctx = CtxId(1);
+/// Two quads of four vertices each (vertices 0–3 at x in −1..−0.5 red,
+/// 4–7 at 0.5..1 green) in vertex buffer 2, index buffer 3 holding `indices`
+/// (`index_size` bytes each) bound: the stream that sets up the draw, with
+/// flat shading when `flat`.
+fn two_quads(
+    r: &mut Renderer,
+    ctx: CtxId,
+    indices: &[u32],
+    index_size: u32,
+    flat: bool,
+) -> Vec<u8> {
     let quad = |x0: f32, x1: f32, c: [f32; 3]| {
         [[x0, -1.0], [x1, -1.0], [x0, 1.0], [x1, 1.0]]
             .into_iter()
@@ -217,18 +222,15 @@ fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4
     let vertices: Vec<f32> = quad(-1.0, -0.5, [1.0, 0.0, 0.0])
         .chain(quad(0.5, 1.0, [0.0, 1.0, 0.0]))
         .collect();
-    setup(&mut r, ctx, &vertices);
-    let list: Vec<u32> = match mode {
-        PrimMode::TRIANGLE_STRIP => vec![0, 1, 2, 3, restart, 4, 5, 6, 7],
-        _ => vec![0, 1, 2, 4, restart, 1, 2, 3, 4, 5, 6, 5, 6, 7],
-    };
-    let bytes: Vec<u8> = list
+    setup(r, ctx, &vertices);
+    let bytes: Vec<u8> = indices
         .iter()
         .flat_map(|&i| i.to_le_bytes()[..index_size as usize].to_vec())
         .collect();
-    buffer_with(&mut r, ctx, ResId(3), bytes);
+    buffer_with(r, ctx, ResId(3), bytes);
     let mut stream = draw_stream(&DrawSetup {
         count: 0,
+        flat,
         ..DrawSetup::default()
     });
     let mut e = Encoder::new();
@@ -239,6 +241,34 @@ fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4
         },
     ))
     .unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    stream
+}
+
+/// Row 8 of the red quad and the green one: red, black between, green.
+fn two_quads_row() -> Vec<[u8; 4]> {
+    let (red, green, black) = ([0, 0, 255, 255], [0, 255, 0, 255], [0, 0, 0, 255]);
+    (0..W)
+        .map(|x| match x {
+            0..=3 => red,
+            12.. => green,
+            _ => black,
+        })
+        .collect()
+}
+
+/// Row 8 of [`two_quads`] drawn as one indexed strip of `index_size`-byte
+/// indices, `restart` between them, with primitive restart on at
+/// `restart`; `mode` TRIANGLE_STRIP or TRIANGLES, flat-shaded when `flat`.
+fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode, flat: bool) -> Vec<[u8; 4]> {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    let list: Vec<u32> = match mode {
+        PrimMode::TRIANGLE_STRIP => vec![0, 1, 2, 3, restart, 4, 5, 6, 7],
+        _ => vec![0, 1, 2, 4, restart, 1, 2, 3, 4, 5, 6, 5, 6, 7],
+    };
+    let mut stream = two_quads(&mut r, ctx, &list, index_size, flat);
+    let mut e = Encoder::new();
     e.push(&Command::DrawVbo(DrawVbo {
         mode,
         indexed: true,
@@ -257,14 +287,7 @@ fn restarted_strips(index_size: u32, restart: u32, mode: PrimMode) -> Vec<[u8; 4
 
 #[test]
 fn primitive_restart_splits_strips_at_any_index() {
-    let (red, green, black) = ([0, 0, 255, 255], [0, 255, 0, 255], [0, 0, 0, 255]);
-    let want: Vec<[u8; 4]> = (0..W)
-        .map(|x| match x {
-            0..=3 => red,
-            12.. => green,
-            _ => black,
-        })
-        .collect();
+    let want = two_quads_row();
     for (size, restart) in [
         (2, 0xffff),
         (2, 9),
@@ -274,20 +297,100 @@ fn primitive_restart_splits_strips_at_any_index() {
         (1, 8),
     ] {
         assert_eq!(
-            restarted_strips(size, restart, PrimMode::TRIANGLE_STRIP),
+            restarted_strips(size, restart, PrimMode::TRIANGLE_STRIP, true),
             want,
             "{size}-byte indices, restart at {restart}"
         );
     }
     // In a list, a restart drops the unfinished triangle (vertex 4 before
-    // it), and the triangles after it start afresh.
-    for (size, restart) in [(2, 0xffff), (2, 9), (4, 1000)] {
-        assert_eq!(
-            restarted_strips(size, restart, PrimMode::TRIANGLES),
-            want,
-            "triangle list, {size}-byte indices, restart at {restart}"
-        );
+    // it), and the triangles after it start afresh: with flat shading
+    // (assembled on the CPU anyway) and smooth (Vulkan restarts strips
+    // only: assembled on the CPU for the restart).
+    for (size, restart) in [(2, 0xffff), (2, 9), (4, 1000), (4, u32::MAX)] {
+        for flat in [true, false] {
+            assert_eq!(
+                restarted_strips(size, restart, PrimMode::TRIANGLES, flat),
+                want,
+                "triangle list, {size}-byte indices, restart at {restart}, flat {flat}"
+            );
+        }
     }
+}
+
+/// Row 8 of [`two_quads`] drawn by an indirect draw (`indexed` or not)
+/// whose arguments are `args` (little-endian words at offset 4 of buffer
+/// 4), `draws` of them, the count from buffer 5's word 1 when `counted`;
+/// the context errors it raised.
+fn indirect_quads(
+    indexed: bool,
+    args: &[u32],
+    draws: u32,
+    counted: Option<u32>,
+) -> (Vec<[u8; 4]>, u64) {
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    let mut stream = two_quads(&mut r, ctx, &[0, 1, 2, 3, 4, 5, 6, 7], 2, false);
+    let words = |w: &[u32]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+    buffer_with(
+        &mut r,
+        ctx,
+        ResId(4),
+        words(&[[0xdead].as_slice(), args].concat()),
+    );
+    buffer_with(&mut r, ctx, ResId(5), words(&[0, counted.unwrap_or(0)]));
+    let mut e = Encoder::new();
+    e.push(&Command::DrawVbo(DrawVbo {
+        mode: PrimMode::TRIANGLE_STRIP,
+        indexed,
+        count: 0,
+        indirect: Some(DrawIndirect {
+            handle: 4,
+            offset: 4,
+            stride: 0,
+            draw_count: draws,
+            draw_count_offset: 4,
+            draw_count_handle: if counted.is_some() { 5 } else { 0 },
+        }),
+        ..full_draw()
+    }))
+    .unwrap();
+    stream.extend_from_slice(e.as_bytes());
+    let errors = r.submit(ctx, &stream).unwrap().errors;
+    ((0..W).map(|x| pixel(&mut r, x, 8)).collect(), errors)
+}
+
+/// Indirect draws (ARB_draw_indirect, ARB_multi_draw_indirect,
+/// ARB_indirect_parameters): each argument set is drawn as the direct draw
+/// it describes, first index and base vertex included, as many as the
+/// count buffer says up to the maximum; arguments past the buffer are a
+/// context error.
+#[test]
+fn indirect_draws_draw_what_their_arguments_say() {
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_ne!(caps.v1.bset.get() & bset::HAS_INDIRECT_DRAW, 0);
+    let multi = cap::MULTI_DRAW_INDIRECT | cap::INDIRECT_PARAMS;
+    assert_eq!(caps.capability_bits.get() & multi, multi);
+    let both = two_quads_row();
+    let red_only: Vec<[u8; 4]> = both
+        .iter()
+        .enumerate()
+        .map(|(x, &p)| if x >= 12 { [0, 0, 0, 255] } else { p })
+        .collect();
+    // Elements: count, instances, first index, base vertex, base instance.
+    let elements = [4, 1, 0, 0, 0, 4, 1, 4, 0, 0];
+    assert_eq!(indirect_quads(true, &elements, 2, None), (both.clone(), 0));
+    // The second quad drawn from the first's indices moved by a base vertex.
+    let based = [4, 1, 0, 0, 0, 4, 1, 0, 4, 0];
+    assert_eq!(indirect_quads(true, &based, 2, None), (both.clone(), 0));
+    // A count buffer holding 1 of at most 2 draws.
+    assert_eq!(indirect_quads(true, &elements, 2, Some(1)), (red_only, 0));
+    // Arrays: count, instances, first vertex, base instance.
+    let arrays = [4, 1, 0, 0, 4, 1, 4, 0];
+    assert_eq!(indirect_quads(false, &arrays, 2, Some(7)), (both, 0));
+    // A third argument set past the buffer's end, and more draws than one
+    // indirect draw may make: context errors.
+    assert_eq!(indirect_quads(false, &arrays, 3, None).1, 1);
+    assert_eq!(indirect_quads(false, &arrays, u32::MAX, None).1, 1);
 }
 
 #[test]
@@ -729,8 +832,9 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
-    // ARB_clip_control, textureSamples and ARB_copy_image (renderer_gl,
-    // renderer_msaa, copies_between_formats_of_one_block_size_and_within_a_texture).
+    // ARB_clip_control, textureSamples, ARB_copy_image and indirect draws
+    // (renderer_gl, renderer_msaa, copies_between_formats_of_one_block_size_and_within_a_texture,
+    // indirect_draws_draw_what_their_arguments_say).
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER
@@ -739,6 +843,8 @@ fn caps_are_the_gl21_level() {
             | cap::CLIP_HALFZ
             | cap::TXQS
             | cap::COPY_IMAGE
+            | cap::MULTI_DRAW_INDIRECT
+            | cap::INDIRECT_PARAMS
     );
     // textureGather with WebGPU's constant offsets (shader_exec).
     assert_eq!(caps.v1.max_texture_gather_components.get(), 4);

@@ -74,7 +74,10 @@
 //! `clip_halfz` keeps clip-space z, and depth ranges from far to near are
 //! mirrored in the last stage before the rasterizer, as WebGPU viewports
 //! cannot hold them), `ARB_derivative_control` (`DDX_FINE`/`DDY_FINE`),
-//! `ARB_polygon_offset_clamp`, `ARB_base_instance`, `ARB_shader_texture_image_samples`
+//! `ARB_polygon_offset_clamp`, `ARB_base_instance`, indirect draws
+//! (`ARB_draw_indirect`, `ARB_multi_draw_indirect`,
+//! `ARB_indirect_parameters`: each argument set drawn directly),
+//! `ARB_shader_texture_image_samples`
 //! (`TXQS`; a view is bound by its own channel type where the shader
 //! declares another), `ARB_texture_gather` (`TG4`, constant offsets;
 //! integer views gather by four texel loads) and `ARB_copy_image` (copies
@@ -266,6 +269,8 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         | cap::SRGB_WRITE_CONTROL
         | cap::CLIP_HALFZ
         | cap::COPY_IMAGE
+        | cap::MULTI_DRAW_INDIRECT
+        | cap::INDIRECT_PARAMS
         | if multisample(gpu) { cap::TXQS } else { 0 });
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
@@ -323,6 +328,10 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
     // Base instances (ARB_base_instance): instances count from 0 and the
     // instance-rate buffers start at the base instance (draw/vertices.rs).
     | bset::START_INSTANCE
+    // Indirect draws, read from the argument buffer's host copy and drawn
+    // directly (draw/indirect.rs; with MULTI_DRAW_INDIRECT and
+    // INDIRECT_PARAMS).
+    | bset::HAS_INDIRECT_DRAW
     // Cube maps are always sampled seamlessly (Vulkan's only way);
     // GL 3.2 needs the extension, whose default of non-seamless
     // sampling is not drawn exactly (docs/gl-conventions.md).

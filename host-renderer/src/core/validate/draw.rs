@@ -28,7 +28,9 @@ pub fn draw_counts(d: &DrawVbo) -> Result<bool, CommandError> {
         });
     }
     if d.indirect.is_some() || d.count_from_so != 0 {
-        return Err(CommandError::Unsupported("indirect / stream-output draws"));
+        return Err(CommandError::Unsupported(
+            "an indirect or stream-output draw not resolved to a direct one",
+        ));
     }
     Ok(true)
 }
@@ -105,6 +107,9 @@ pub struct BoundDraw<'a> {
     /// (the geometry shader if one is bound, else the vertex shader), when
     /// it captures and a stream-output target is bound.
     pub stream_output: Option<&'a StreamOutInfo>,
+    /// Indices to skip past the bound index buffer's offset: an indirect
+    /// draw's first index (Mesa folds a direct draw's into the offset).
+    pub first_index: u32,
 }
 
 /// The draw's bound state, checked; `None` when the rasterizer discards
@@ -172,6 +177,7 @@ pub fn bound_draw<'a>(
         polygon_offset,
         points: fill == PolygonMode::POINT,
         stream_output,
+        first_index: 0,
     }))
 }
 

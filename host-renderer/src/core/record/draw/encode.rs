@@ -104,10 +104,11 @@ pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), Com
     } else {
         None
     };
-    // A capturing geometry shader's primitives are counted on the GPU.
-    let generated = match (&p.shaders.gs, captured) {
-        (Some(_), Some((_, total))) => total,
-        _ => capture::gl_primitives(d.mode, d.count).saturating_mul(u64::from(d.instance_count)),
+    // A capture counts the primitives drawn (a capturing geometry
+    // shader's on the GPU; restarts already split on the CPU).
+    let generated = match captured {
+        Some((_, total)) => total,
+        None => capture::gl_primitives(d.mode, d.count).saturating_mul(u64::from(d.instance_count)),
     };
     query::count_primitives(bound.sub, generated, captured);
     Ok(())

@@ -128,8 +128,9 @@ fn from_index_buffer(
     let size = u64::from(ib.index_size);
     // The reference host fetches indexed draws from the index buffer
     // offset alone: Mesa folds `start` into SET_INDEX_BUFFER's offset and
-    // `start` is informational (verified byte-exact on glxgears).
-    let start = u64::from(ib.offset);
+    // `start` is informational (verified byte-exact on glxgears); an
+    // indirect draw's first index comes on top.
+    let start = u64::from(ib.offset) + u64::from(bound.first_index) * size;
     let end = start + u64::from(d.count) * size;
     if end > b.size {
         return Err(CommandError::OutOfRange {
@@ -139,7 +140,7 @@ fn from_index_buffer(
     }
     let max = if size == 4 { u32::MAX } else { 0xffff };
     let custom_restart = d.primitive_restart && d.restart_index != max;
-    let indices = if cpu || size == 1 || custom_restart || ib.offset % 4 != 0 {
+    let indices = if cpu || size == 1 || custom_restart || start % 4 != 0 {
         let raw = b
             .shadow
             .get(start as usize..end as usize)
@@ -172,7 +173,7 @@ fn from_index_buffer(
             } else {
                 wgpu::IndexFormat::Uint32
             },
-            offset: u64::from(ib.offset),
+            offset: start,
             first: 0,
         }
     };

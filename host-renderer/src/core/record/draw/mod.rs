@@ -11,6 +11,8 @@
 //!
 //! One draw goes through these phases, each in its own module, in order:
 //!
+//! 0. `indirect`: an indirect draw becomes the direct draws its arguments
+//!    say (each then goes through the phases below);
 //! 1. `validate::draw`: the draw's counts, then the bound state it needs
 //!    ([`BoundDraw`](crate::core::validate::draw::BoundDraw), borrowed from
 //!    the sub-context);
@@ -35,6 +37,7 @@ pub(crate) mod capture;
 mod encode;
 mod fixed;
 mod indices;
+mod indirect;
 pub(crate) mod memo;
 mod pipelines;
 mod primitive;
@@ -59,6 +62,26 @@ pub(crate) fn draw(
     d: &DrawVbo,
     memo: &mut DrawMemo,
 ) -> Result<(), CommandError> {
+    match &d.indirect {
+        Some(args) => {
+            for (direct, first_index) in indirect::direct_draws(rec, d, args)? {
+                draw_direct(rec, sub, &direct, first_index, memo)?;
+            }
+            Ok(())
+        }
+        None => draw_direct(rec, sub, d, 0, memo),
+    }
+}
+
+/// Executes a direct draw, `first_index` indices past the bound index
+/// buffer's offset.
+fn draw_direct(
+    rec: &mut Recorder<'_>,
+    sub: &SubContext,
+    d: &DrawVbo,
+    first_index: u32,
+    memo: &mut DrawMemo,
+) -> Result<(), CommandError> {
     let auto;
     let d = if d.count_from_so != 0 {
         auto = count_from_so(sub, d)?;
@@ -74,13 +97,14 @@ pub(crate) fn draw(
             return Err(CommandError::Wgpu(e));
         }
     }
-    let Some(bound) = bound_draw(sub, d)? else {
+    let Some(mut bound) = bound_draw(sub, d)? else {
         // Discarded and not captured: the primitives still count.
         let generated = capture::gl_primitives(d.mode, d.count);
         let generated = generated.saturating_mul(u64::from(d.instance_count));
         query::count_primitives(sub, generated, None);
         return Ok(());
     };
+    bound.first_index = first_index;
     let shape = Shape::of(sub, d);
     // Capturing draws take the raw path, which the memo never keeps.
     if let Some(kept) = memo.hit(&shape).filter(|_| bound.stream_output.is_none()) {

@@ -94,11 +94,18 @@ impl Primitive {
             && shaders.gs.is_none()
             && !adjacency;
         let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
+        // GL restarts lists too (the restart index ends the primitive
+        // under way); Vulkan restarts strips only, so lists with restart
+        // are assembled on the CPU, and so are strips with restart that
+        // are captured (the capture counts the assembled primitives).
+        let captured = bound.stream_output.is_some();
+        let list_restart =
+            d.indexed && d.primitive_restart && (!is_strip || captured) && !adjacency;
         Some(Self {
             mode,
             is_tri,
             rotate,
-            cpu: rotate || native.is_none(),
+            cpu: rotate || native.is_none() || list_restart,
             topology,
             is_strip,
             strip_index: None,

@@ -832,9 +832,9 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
-    // ARB_clip_control, textureSamples, ARB_copy_image and indirect draws
-    // (renderer_gl, renderer_msaa, copies_between_formats_of_one_block_size_and_within_a_texture,
-    // indirect_draws_draw_what_their_arguments_say).
+    // ARB_clip_control, textureSamples, ARB_copy_image, indirect draws and
+    // ARB_clear_texture (renderer_gl, renderer_msaa, and this file's
+    // copies_*, indirect_draws_* and clear_texture_* tests).
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER
@@ -845,6 +845,7 @@ fn caps_are_the_gl21_level() {
             | cap::COPY_IMAGE
             | cap::MULTI_DRAW_INDIRECT
             | cap::INDIRECT_PARAMS
+            | cap::CLEAR_TEXTURE
     );
     // textureGather with WebGPU's constant offsets (shader_exec).
     assert_eq!(caps.v1.max_texture_gather_components.get(), 4);
@@ -1761,5 +1762,66 @@ fn copies_between_formats_of_one_block_size_and_within_a_texture() {
     // Two bytes a texel against four: refused, nothing written.
     let mut e = Encoder::new();
     e.push(&copy(10, 13, [0, 0], [0, 0])).unwrap();
+    assert_eq!(r.submit(ctx, &e.finish()).unwrap().errors, 1);
+}
+
+/// CLEAR_TEXTURE (ARB_clear_texture): the box's texels take the guest's
+/// packed texel, converted where the host stores the format otherwise
+/// (RGB8, stored with an alpha); the rest keep theirs. Boxes of negative
+/// size are context errors.
+#[test]
+fn clear_texture_fills_its_box_with_the_packed_texel() {
+    let caps = Renderer::new(gpu()).caps_v2();
+    assert_ne!(caps.capability_bits.get() & cap::CLEAR_TEXTURE, 0);
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    r.create_context(ctx, "test").unwrap();
+    for (id, format) in [(10, Format::R8G8B8A8_UNORM), (11, Format::R8G8B8_UNORM)] {
+        r.create_resource(
+            ResId(id),
+            &info(TextureTarget::TEXTURE_2D, format, 8, 8),
+            None,
+        )
+        .unwrap();
+        r.attach_resource(ctx, ResId(id)).unwrap();
+    }
+    let clear = |res: u32, region: Box3| Command::ClearTexture {
+        res,
+        level: 0,
+        region,
+        texel: [0x0403_0201, 0, 0, 0],
+    };
+    let region = Box3 {
+        x: 2,
+        y: 3,
+        z: 0,
+        w: 3,
+        h: 2,
+        d: 1,
+    };
+    let mut e = Encoder::new();
+    e.push(&clear(10, region)).unwrap();
+    e.push(&clear(11, region)).unwrap();
+    let stats = r.submit(ctx, &e.finish()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    // Read back in the guest's layout: RGB8 is three bytes a texel.
+    for (id, texel) in [(10, &[1u8, 2, 3, 4][..]), (11, &[1, 2, 3][..])] {
+        let img = r.read_resource(ResId(id), 0, 0).unwrap();
+        let n = texel.len();
+        for y in 0..8usize {
+            for x in 0..8usize {
+                let at = y * img.stride as usize + x * n;
+                let inside = (2..5).contains(&x) && (3..5).contains(&y);
+                let want = if inside { texel } else { &[0; 4][..n] };
+                assert_eq!(
+                    &img.data[at..at + n],
+                    want,
+                    "resource {id}, texel ({x}, {y})"
+                );
+            }
+        }
+    }
+    let mut e = Encoder::new();
+    e.push(&clear(10, Box3 { w: -3, ..region })).unwrap();
     assert_eq!(r.submit(ctx, &e.finish()).unwrap().errors, 1);
 }

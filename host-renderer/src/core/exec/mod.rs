@@ -211,7 +211,12 @@ impl Exec<'_> {
             Command::Transfer3d(ref t) => self.transfer3d(t),
             Command::CopyTransfer3d(ref t) => self.copy_transfer3d(t),
             Command::ResourceInlineWrite(ref w) => self.inline_write(w),
-            Command::ClearTexture { .. } => unsupported("CLEAR_TEXTURE"),
+            Command::ClearTexture {
+                res,
+                level,
+                ref region,
+                ref texel,
+            } => self.clear_texture(res, level, region, texel),
             Command::GetQueryResultQbo(_) => unsupported("query buffer objects"),
             Command::LaunchGrid(_) => unsupported("compute"),
             Command::PipeResourceCreate(_) | Command::PipeResourceSetType { .. } => {

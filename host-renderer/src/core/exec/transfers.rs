@@ -6,9 +6,13 @@ use super::Exec;
 use crate::core::base::error::{CommandError, TransferError};
 use crate::core::base::ids::ResId;
 use crate::core::record::transfer::{self, SliceSource, TransferBox};
+use crate::core::resources::table::ResourceKind;
 use crate::core::validate::resource::attached;
 use guest_protocol::virgl::enums::TransferDirection;
-use guest_protocol::virgl::{CopyTransfer3d, InlineWrite, Transfer3d};
+use guest_protocol::virgl::{Box3, CopyTransfer3d, InlineWrite, Transfer3d};
+
+/// Bytes of guest texels one CLEAR_TEXTURE upload writes at most.
+const CLEAR_CHUNK_BYTES: u64 = 4 << 20;
 
 impl Exec<'_> {
     /// TRANSFER3D.
@@ -65,6 +69,74 @@ impl Exec<'_> {
             offset: 0,
         };
         self.transfer_in(w.res, &tb, Some(w.data.as_bytes()))
+    }
+
+    /// CLEAR_TEXTURE (`ARB_clear_texture`): every texel of `region` of
+    /// `level` set to `texel`, the guest's packed bytes of one texel, as
+    /// uploads of that texel repeated, at most [`CLEAR_CHUNK_BYTES`] at a
+    /// time (converted where the host stores the format differently).
+    pub(super) fn clear_texture(
+        &mut self,
+        res: u32,
+        level: u32,
+        region: &Box3,
+        texel: &[u32; 4],
+    ) -> Result<(), CommandError> {
+        let r = self.resource(res)?;
+        let ResourceKind::Texture(tex) = &r.kind else {
+            return Err(CommandError::WrongResource {
+                res,
+                what: "texture to clear",
+            });
+        };
+        if tex.desc.block_dims() != (1, 1) {
+            return Err(CommandError::Unsupported("clearing a compressed texture"));
+        }
+        let (Ok(w), Ok(h), Ok(d)) = (
+            u32::try_from(region.w),
+            u32::try_from(region.h),
+            u32::try_from(region.d),
+        ) else {
+            return Err(CommandError::OutOfRange {
+                what: "clear box size",
+                value: u64::from(region.w.min(region.h).min(region.d).unsigned_abs()),
+            });
+        };
+        if w == 0 || h == 0 || d == 0 {
+            return Ok(());
+        }
+        let bytes: Vec<u8> = texel.iter().flat_map(|t| t.to_le_bytes()).collect();
+        let texel = bytes
+            .get(..tex.desc.guest_block_bytes() as usize)
+            .ok_or(CommandError::Unsupported("texels wider than 16 bytes"))?;
+        let row = u64::from(w) * texel.len() as u64;
+        let rows = u32::try_from((CLEAR_CHUNK_BYTES / row.max(1)).max(1)).unwrap_or(u32::MAX);
+        let chunk = texel.repeat(w as usize * rows.min(h) as usize);
+        let row = u32::try_from(row).map_err(|_| CommandError::OutOfRange {
+            what: "clear box width",
+            value: row,
+        })?;
+        for z in 0..d {
+            for y in (0..h).step_by(rows as usize) {
+                let n = rows.min(h - y);
+                let t = TransferBox {
+                    level,
+                    region: Box3 {
+                        y: region.y.saturating_add(y as i32),
+                        z: region.z.saturating_add(z as i32),
+                        h: n as i32,
+                        d: 1,
+                        ..*region
+                    },
+                    stride: row,
+                    layer_stride: row.saturating_mul(n),
+                    offset: 0,
+                };
+                let len = (row as usize).saturating_mul(n as usize);
+                self.transfer_in(res, &t, chunk.get(..len))?;
+            }
+        }
+        Ok(())
     }
 
     /// Guest memory → resource: from `data` (inline, staging) or the backing.

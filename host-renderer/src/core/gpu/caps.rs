@@ -80,7 +80,8 @@
 //! `ARB_shader_texture_image_samples`
 //! (`TXQS`; a view is bound by its own channel type where the shader
 //! declares another), `ARB_texture_gather` (`TG4`, constant offsets;
-//! integer views gather by four texel loads) and `ARB_copy_image` (copies
+//! integer views gather by four texel loads), `ARB_clear_texture` and
+//! `ARB_copy_image` (copies
 //! between formats of one block size, and within a texture, through a
 //! staging buffer).
 //!
@@ -258,6 +259,8 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
     // twin on the same storage) says whether writes encode sRGB, as Mesa
     // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
+    // CLEAR_TEXTURE (ARB_clear_texture): uploads of the texel repeated
+    // (exec/transfers.rs).
     // COPY_IMAGE (ARB_copy_image): RESOURCE_COPY_REGION between formats
     // of one block size and within a texture (record/copy.rs).
     // CLIP_HALFZ (ARB_clip_control): the rasterizer's `clip_halfz` keeps
@@ -269,6 +272,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
         | cap::SRGB_WRITE_CONTROL
         | cap::CLIP_HALFZ
         | cap::COPY_IMAGE
+        | cap::CLEAR_TEXTURE
         | cap::MULTI_DRAW_INDIRECT
         | cap::INDIRECT_PARAMS
         | if multisample(gpu) { cap::TXQS } else { 0 });

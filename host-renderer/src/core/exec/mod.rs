@@ -192,12 +192,7 @@ impl Exec<'_> {
             Command::BeginQuery { handle } => self.query(handle, true),
             Command::EndQuery { handle } => self.query(handle, false),
             Command::GetQueryResult { handle, .. } => self.query_result(handle),
-            Command::Clear(_) | Command::DrawVbo(_) if self.sub().render_condition_fails => Ok(()),
-            Command::Blit(ref b)
-                if b.flags.render_condition_enable() && self.sub().render_condition_fails =>
-            {
-                Ok(())
-            }
+            _ if self.skipped_by_render_condition(cmd) => Ok(()),
             Command::Clear(ref c) => {
                 let (mut rec, sub) = self.split();
                 clear::clear(&mut rec, &sub.fb, c)
@@ -225,6 +220,19 @@ impl Exec<'_> {
             Command::GetMemoryInfo { .. } => unsupported("GET_MEMORY_INFO"),
             Command::Video { .. } => unsupported("video"),
         }
+    }
+}
+
+impl Exec<'_> {
+    /// Whether `cmd` is a clear, draw or (conditional) blit that the
+    /// current render condition skips.
+    fn skipped_by_render_condition(&mut self, cmd: &Command<'_>) -> bool {
+        let conditional = match cmd {
+            Command::Clear(_) | Command::DrawVbo(_) => true,
+            Command::Blit(b) => b.flags.render_condition_enable(),
+            _ => false,
+        };
+        conditional && self.sub().render_condition_fails
     }
 }
 

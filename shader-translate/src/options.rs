@@ -24,6 +24,11 @@ pub struct Options {
     /// ascending and the shader mirrors z within it (`z' = w − z`, after
     /// the `clip_halfz` mapping).
     pub depth_range_reversed: bool,
+    /// FS (and the stages it links to): every sample of a multisampled
+    /// framebuffer is shaded (`SET_MIN_SAMPLES` above 1, GL's sample
+    /// shading): varyings are interpolated at each sample, which makes
+    /// each sample an invocation of its own.
+    pub per_sample_shading: bool,
     /// FS only, rasterizer `light_twoside`: each `COLOR[i]` input reads
     /// `BCOLOR[i]` (the VS's back colour, an extra input) on back-facing
     /// primitives.
@@ -176,6 +181,7 @@ impl Default for Options {
             flatshade: false,
             clip_halfz: false,
             depth_range_reversed: false,
+            per_sample_shading: false,
             two_sided_color: false,
             clamp_vertex_color: false,
             clamp_fragment_color: false,

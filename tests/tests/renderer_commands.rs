@@ -832,8 +832,8 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
-    // ARB_clip_control, textureSamples, ARB_copy_image, indirect draws and
-    // ARB_clear_texture (renderer_gl, renderer_msaa, and this file's
+    // ARB_clip_control, textureSamples, sample shading, ARB_copy_image,
+    // indirect draws and ARB_clear_texture (renderer_gl, renderer_msaa, and this file's
     // copies_*, indirect_draws_* and clear_texture_* tests).
     assert_eq!(
         caps.capability_bits.get(),
@@ -842,6 +842,7 @@ fn caps_are_the_gl21_level() {
             | cap::SRGB_WRITE_CONTROL
             | cap::CLIP_HALFZ
             | cap::TXQS
+            | cap::SET_MIN_SAMPLES
             | cap::COPY_IMAGE
             | cap::MULTI_DRAW_INDIRECT
             | cap::INDIRECT_PARAMS

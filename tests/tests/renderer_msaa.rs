@@ -635,10 +635,44 @@ fn caps_advertise_four_samples_and_multisample_textures() {
     assert_ne!(bits & bset::TEXTURE_MULTISAMPLE, 0);
     // textureSamples (ARB_shader_texture_image_samples): TXQS above.
     assert_ne!(caps.capability_bits.get() & cap::TXQS, 0);
-    // Sample shading is not implemented.
-    assert_eq!(bits & bset::HAS_SAMPLE_SHADING, 0);
+    // Sample shading (below), with glMinSampleShading's samples sent and
+    // Vulkan's standard positions (x high nibble, y low, in sixteenths).
+    assert_ne!(bits & bset::HAS_SAMPLE_SHADING, 0);
+    assert_ne!(caps.capability_bits.get() & cap::SET_MIN_SAMPLES, 0);
+    assert_eq!(caps.sample_locations[1].get(), 0xae2a_e662);
     // Below 9 Mesa does not read `supported_multisample_formats`.
     assert!(caps.host_feature_check_version.get() < 9);
+}
+
+/// Sample shading: `gl_SamplePosition` shades each sample at its own
+/// position, Vulkan's standard 4× positions (y turned round: the draw's
+/// window framebuffer runs its rows down), fetched back sample by sample.
+#[test]
+fn sample_positions_are_shaded_per_sample() {
+    let mut r = Renderer::new(gpu());
+    setup_half(&mut r);
+    target(&mut r, 3, BGRA, 4);
+    let draw = draw_stream(&DrawSetup {
+        target: 3,
+        fs: "FRAG\nDCL SV[0], SAMPLEPOS\nDCL OUT[0], COLOR\nIMM[0] FLT32 {0.0, 1.0, 0.0, 0.0}\n\
+             0: MOV OUT[0].xy, SV[0].xyxx\n1: MOV OUT[0].zw, IMM[0].xxxy\n2: END\n",
+        ..DrawSetup::default()
+    });
+    submit_ok(&mut r, &draw);
+    let positions = [(6, 2), (14, 6), (2, 10), (10, 14)];
+    for (sample, (x, y)) in (0u32..).zip(positions) {
+        // Pixel (1, 14) is covered; BGRA: red at byte 2, green at 1.
+        let [_, g, red, _] = fetch_sample(&mut r, 3, sample)[W as usize];
+        let want = |sixteenths: u32| (sixteenths as f32 / 16.0 * 255.0).round() as i32;
+        assert!(
+            (i32::from(red) - want(x)).abs() <= 1,
+            "sample {sample}: x {red}"
+        );
+        assert!(
+            (i32::from(g) - want(16 - y)).abs() <= 1,
+            "sample {sample}: y {g}"
+        );
+    }
 }
 
 #[test]

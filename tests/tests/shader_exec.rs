@@ -2375,3 +2375,31 @@ fn gpu_fragment_shaders_read_clip_distances() {
         fl(pixels[0])
     );
 }
+
+/// Sample shading (`per_sample_shading`, SET_MIN_SAMPLES above 1): every
+/// interpolated varying is read at the sample, centroid ones included,
+/// which makes each sample an invocation of its own; flat ones stay flat.
+#[test]
+fn per_sample_shading_interpolates_at_each_sample() {
+    let fs =
+        "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE, CENTROID\nDCL IN[1], GENERIC[1], CONSTANT\n\
+              DCL OUT[0], COLOR\n  0: ADD OUT[0], IN[0], IN[1]\n  1: END\n";
+    let wgsl = |per_sample_shading: bool| {
+        let options = Options {
+            per_sample_shading,
+            ..Options::default()
+        };
+        shader_translate::translate(fs, &options)
+            .unwrap()
+            .to_wgsl()
+            .unwrap()
+    };
+    let per_sample = wgsl(true);
+    assert!(
+        per_sample.contains("@interpolate(perspective, sample)"),
+        "{per_sample}"
+    );
+    assert!(!per_sample.contains("centroid"), "{per_sample}");
+    assert!(per_sample.contains("@interpolate(flat"), "{per_sample}");
+    assert!(wgsl(false).contains("@interpolate(perspective, centroid)"));
+}

@@ -164,6 +164,7 @@ impl Lowerer<'_> {
         };
         let sampling = match (interp, location) {
             (naga::Interpolation::Flat, _) => None,
+            _ if self.options.per_sample_shading => Some(naga::Sampling::Sample),
             (_, Some(SampleLocation::Centroid)) => Some(naga::Sampling::Centroid),
             (_, Some(SampleLocation::Sample)) => Some(naga::Sampling::Sample),
             _ => Some(naga::Sampling::Center),
@@ -452,6 +453,11 @@ impl Lowerer<'_> {
                     self.builtin_u32(BuiltIn::SampleIndex, "sample_index"),
                     BuiltIn::SampleIndex,
                 ),
+                // gl_SamplePosition reads the sample index too, which
+                // makes each sample an invocation of its own.
+                (Stage::Fragment, Semantic::SamplePos) => {
+                    (self.sample_position_value(), BuiltIn::SampleIndex)
+                }
                 (Stage::Fragment, Semantic::SampleMask) => (
                     self.builtin_u32(BuiltIn::SampleMask, "sample_mask"),
                     BuiltIn::SampleMask,
@@ -484,6 +490,28 @@ impl Lowerer<'_> {
         let ty = self.scalar_ty(Kind::Uint);
         let arg = self.builtin_arg(builtin, ty, name);
         Value::new(self.splat(arg), Kind::Uint)
+    }
+
+    /// `SAMPLEPOS` (GL's `gl_SamplePosition`): the sample's place in its
+    /// pixel, (x, y, 0, 0) with y up. Each sample is shaded by an
+    /// invocation of its own (the sample index is an input), whose position
+    /// is the sample's (Vulkan's `FragCoord` under sample shading): its
+    /// fraction, y turned round where rows run down (window framebuffers,
+    /// `flip_y > 0`).
+    fn sample_position_value(&mut self) -> Value {
+        self.builtin_u32(BuiltIn::SampleIndex, "sample_index");
+        let vec4 = self.vec4_ty(Kind::Float);
+        let pos = self.builtin_arg(BuiltIn::Position { invariant: false }, vec4, "frag_coord");
+        let [x, y] = [0, 1].map(|i| {
+            let v = self.lane(pos, i);
+            self.math(naga::MathFunction::Fract, &[v])
+        });
+        let (zero, one) = (self.f32c(0.0), self.f32c(1.0));
+        let flip = self.driver_uniform(super::gl::DriverField::FlipY);
+        let rows_down = self.binary(naga::BinaryOperator::Greater, flip, zero);
+        let up = self.binary(naga::BinaryOperator::Subtract, one, y);
+        let y = self.select(rows_down, up, y);
+        Value::new(self.compose4(Kind::Float, [x, y, zero, zero]), Kind::Float)
     }
 
     /// `FACE`: x = +1 front-facing, −1 back-facing; (x, 0, 0, 1).

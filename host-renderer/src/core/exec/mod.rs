@@ -83,7 +83,6 @@ impl Exec<'_> {
             | Command::EndTransfers(_)
             | Command::LinkShader(_)
             | Command::SetTessState { .. }
-            | Command::SetMinSamples(_)
             | Command::SetDebugFlags(_)
             | Command::SendStringMarker { .. }
             | Command::SetTweaks { .. }
@@ -144,6 +143,7 @@ impl Exec<'_> {
                 }
                 Ok(())
             }
+            Command::SetMinSamples(n) => self.set_min_samples(n),
             Command::SetSampleMask(m) => {
                 self.sub().sample_mask = m;
                 Ok(())
@@ -224,6 +224,13 @@ impl Exec<'_> {
 }
 
 impl Exec<'_> {
+    /// SET_MIN_SAMPLES (`glMinSampleShading`): the samples each fragment
+    /// shades at least, clamped to the 32 a sample mask holds.
+    fn set_min_samples(&mut self, n: u32) -> Result<(), CommandError> {
+        self.sub().min_samples = n.min(32);
+        Ok(())
+    }
+
     /// Whether `cmd` is a clear, draw or (conditional) blit that the
     /// current render condition skips.
     fn skipped_by_render_condition(&mut self, cmd: &Command<'_>) -> bool {

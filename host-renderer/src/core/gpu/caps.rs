@@ -102,8 +102,10 @@
 //! (WebGPU has none; creating one is refused), drawing with GL_MULTISAMPLE
 //! off into a multisampled framebuffer (a context error: Vulkan cannot
 //! rasterize one sample there), transfers of multisampled resources (the
-//! guest blits them to single-sampled ones first) and sample shading
-//! (`HAS_SAMPLE_SHADING` is not advertised). `host_feature_check_version`
+//! guest blits them to single-sampled ones first). Sample shading
+//! (`HAS_SAMPLE_SHADING`): SET_MIN_SAMPLES above 1 interpolates varyings
+//! at each sample, `gl_SamplePosition` reads the sample's position, and
+//! the caps' `sample_locations` are Vulkan's standard ones. `host_feature_check_version`
 //! stays below 9, so Mesa does not read the per-format
 //! `supported_multisample_formats` mask: formats that cannot have 4
 //! samples here are refused at creation.
@@ -228,6 +230,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_aliased_point_size = f(gpu.max_point_size as f32);
     caps.min_smooth_point_size = f(1.0);
     caps.max_smooth_point_size = f(1.0);
+    // Where the samples lie (Gallium's convention: x right, y down the
+    // rows, in sixteenths, x in the high nibble): Vulkan's standard
+    // positions, which lavapipe uses; two samples are four here.
+    caps.sample_locations[0] = le(STANDARD_4X_SAMPLES & 0xffff);
+    caps.sample_locations[1] = le(STANDARD_4X_SAMPLES);
     caps.min_aliased_line_width = f(1.0);
     let widest = gpu
         .raw
@@ -256,26 +263,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.min_texture_gather_offset = le((-8i32) as u32);
     caps.max_texture_gather_offset = le(7);
     caps.uniform_buffer_offset_alignment = le(limits.min_uniform_buffer_offset_alignment);
-    // SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
-    // twin on the same storage) says whether writes encode sRGB, as Mesa
-    // picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs).
-    // CLEAR_TEXTURE (ARB_clear_texture): uploads of the texel repeated
-    // (exec/transfers.rs).
-    // COPY_IMAGE (ARB_copy_image): RESOURCE_COPY_REGION between formats
-    // of one block size and within a texture (record/copy.rs).
-    // CLIP_HALFZ (ARB_clip_control): the rasterizer's `clip_halfz` keeps
-    // clip-space z as [0, w] for the depth range (draw/viewport.rs,
-    // `Options::clip_halfz`). TXQS (ARB_shader_texture_image_samples):
-    // `textureSamples` on multisampled views (`renderer_msaa.rs`).
-    caps.capability_bits = le(cap::TRANSFER
-        | cap::FB_NO_ATTACH
-        | cap::SRGB_WRITE_CONTROL
-        | cap::CLIP_HALFZ
-        | cap::COPY_IMAGE
-        | cap::CLEAR_TEXTURE
-        | cap::MULTI_DRAW_INDIRECT
-        | cap::INDIRECT_PARAMS
-        | if multisample(gpu) { cap::TXQS } else { 0 });
+    caps.capability_bits = le(capability_bits(gpu));
     caps.max_vertex_attrib_stride = le(limits.max_vertex_buffer_array_stride.min(2048));
     caps.max_texture_2d_size = le(limits.max_texture_dimension_2d);
     caps.max_texture_3d_size = le(limits.max_texture_dimension_3d);
@@ -303,6 +291,41 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_uniform_block_size = le(cbuf);
     caps
 }
+
+/// The `capability_bits`: what is implemented and tested.
+///
+/// SRGB_WRITE_CONTROL: a surface's format (an sRGB format or its linear
+/// twin on the same storage) says whether writes encode sRGB, as Mesa
+/// picks it for GL_FRAMEBUFFER_SRGB (renderer_gl.rs). CLEAR_TEXTURE
+/// (ARB_clear_texture): uploads of the texel repeated
+/// (exec/transfers.rs). COPY_IMAGE (ARB_copy_image): RESOURCE_COPY_REGION
+/// between formats of one block size and within a texture
+/// (record/copy.rs). CLIP_HALFZ (ARB_clip_control): the rasterizer's
+/// `clip_halfz` keeps clip-space z as [0, w] for the depth range
+/// (draw/viewport.rs, `Options::clip_halfz`). MULTI_DRAW_INDIRECT and
+/// INDIRECT_PARAMS: indirect draws (draw/indirect.rs). With
+/// multisampling, TXQS (ARB_shader_texture_image_samples:
+/// `textureSamples` on multisampled views, renderer_msaa.rs) and
+/// SET_MIN_SAMPLES (glMinSampleShading's samples, for sample shading).
+fn capability_bits(gpu: &Gpu) -> u32 {
+    cap::TRANSFER
+        | cap::FB_NO_ATTACH
+        | cap::SRGB_WRITE_CONTROL
+        | cap::CLIP_HALFZ
+        | cap::COPY_IMAGE
+        | cap::CLEAR_TEXTURE
+        | cap::MULTI_DRAW_INDIRECT
+        | cap::INDIRECT_PARAMS
+        | if multisample(gpu) {
+            cap::TXQS | cap::SET_MIN_SAMPLES
+        } else {
+            0
+        }
+}
+
+/// Vulkan's standard positions of 4 samples, (6, 2), (14, 6), (2, 10),
+/// (10, 14) sixteenths of a pixel, a byte each (x in the high nibble).
+const STANDARD_4X_SAMPLES: u32 = 0xae2a_e662;
 
 /// The `bset` bits: what is implemented and tested.
 ///
@@ -349,8 +372,11 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
     } else {
         0
     }
+    // Sample shading (ARB_sample_shading) with multisampling: every
+    // sample shaded under SET_MIN_SAMPLES above 1, gl_SampleID and
+    // gl_SamplePosition (renderer_msaa.rs).
     | if multisample(gpu) {
-        bset::TEXTURE_MULTISAMPLE
+        bset::TEXTURE_MULTISAMPLE | bset::HAS_SAMPLE_SHADING
     } else {
         0
     }

@@ -159,6 +159,9 @@ pub struct SubContext {
     pub stencil_ref: (u8, u8),
     /// Sample mask.
     pub sample_mask: u32,
+    /// Samples each fragment shades at least (`SET_MIN_SAMPLES`): above
+    /// 1 on a multisampled framebuffer, every sample is shaded.
+    pub min_samples: u32,
     /// Polygon stipple pattern (`SET_POLYGON_STIPPLE`), 32 rows.
     pub polygon_stipple: [u32; 32],
     /// User clip planes (`SET_CLIP_STATE`), as the guest sent them.
@@ -202,6 +205,7 @@ impl Default for SubContext {
             blend_color: [0.0; 4],
             stencil_ref: (0, 0),
             sample_mask: !0,
+            min_samples: 1,
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
             active_occlusion: None,

@@ -240,6 +240,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         flatshade: rast.flags.flatshade(),
         clip_halfz: rast.flags.clip_halfz(),
         depth_range_reversed: false,
+        per_sample_shading: bound.sub.min_samples > 1 && bound.samples > 1,
         two_sided_color: rast.flags.light_twoside(),
         clamp_vertex_color: rast.flags.clamp_vertex_color(),
         clamp_fragment_color: rast.flags.clamp_fragment_color(),

@@ -307,10 +307,11 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
 /// SET_MIN_SAMPLES (glMinSampleShading's samples, for sample shading).
 ///
 /// Not COPY_IMAGE, though RESOURCE_COPY_REGION copies between formats of
-/// one block size (record/copy.rs): with the bit, glmark2-es2's `effect2d`
-/// ran 12–20 % slower (A/B runs of the same build with and without it),
-/// while the guest's command stream stayed byte for byte the same; until
-/// that is understood, `ARB_copy_image` stays off.
+/// one block size (record/copy.rs): in interleaved A/B runs glmark2-es2's
+/// `effect2d` ran 12–20 % slower with the bit than without (same build),
+/// while the guest's command stream stayed byte for byte the same; a later
+/// repeat found every build equally slow on a noisier machine, so the
+/// cause is not established. Until it is, `ARB_copy_image` stays off.
 fn capability_bits(gpu: &Gpu) -> u32 {
     cap::TRANSFER
         | cap::FB_NO_ATTACH

@@ -400,6 +400,12 @@ fn stream_output_queries_count_primitives() {
     use guest_protocol::virgl::enums::QueryType;
     use guest_protocol::virgl::Query;
     let mut r = renderer();
+    // The overflow predicates are advertised (ARB_transform_feedback_overflow_query).
+    let bits = r.caps_v2().v1.bset.get();
+    assert_ne!(
+        bits & guest_protocol::virgl::caps::bset::TRANSFORM_FEEDBACK_OVERFLOW_QUERY,
+        0
+    );
     buffer_with(&mut r, CTX, ResId(5), vec![0; 64]);
     let mut e = Encoder::new();
     capturing_vs(&mut e, 20, VS, [4, 0, 0, 0], &[so(0, 0, 4, 0, 0)]);

@@ -392,9 +392,11 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
         0
     }
     // Stream output resumes where it stopped (append mask), into
-    // interleaved and separate buffers (renderer_xfb.rs).
+    // interleaved and separate buffers, and its overflow predicates
+    // (ARB_transform_feedback_overflow_query) say whether a capture ran
+    // out of room (renderer_xfb.rs).
     | if xfb_buffers > 0 {
-        bset::STREAMOUT_PAUSE_RESUME
+        bset::STREAMOUT_PAUSE_RESUME | bset::TRANSFORM_FEEDBACK_OVERFLOW_QUERY
     } else {
         0
     }

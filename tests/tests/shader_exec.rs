@@ -966,6 +966,17 @@ fn test_texture(gpu: &Gpu) -> wgpu::Texture {
     texture(gpu, wgpu::TextureFormat::Rgba8Unorm, 4, &[l0, l1])
 }
 
+/// A 4×4 `Rgba32Uint` texture: texel (x, y) = (x, y, 100, 7).
+fn integer_test_texture(gpu: &Gpu) -> wgpu::Texture {
+    let mut l0 = Vec::new();
+    for y in 0..4u32 {
+        for x in 0..4u32 {
+            l0.extend([x, y, 100, 7].iter().flat_map(|v| v.to_le_bytes()));
+        }
+    }
+    texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0])
+}
+
 fn texel(x: u8, y: u8) -> [f32; 4] {
     [x * 16, y * 16, 200, 100].map(|c| c as f32 / 255.0)
 }
@@ -1430,14 +1441,7 @@ fn gpu_texel_offsets_move_lookups_and_loads() {
     );
 
     // Integer view: REPEAT wraps the moved position.
-    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
-    let mut l0 = Vec::new();
-    for y in 0..4u32 {
-        for x in 0..4u32 {
-            l0.extend(words([x, y, 100, 7]));
-        }
-    }
-    let itex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0]);
+    let itex = integer_test_texture(gpu);
     let iview = itex.create_view(&Default::default());
     let op = format!("{imm}\nTEX TEMP[2], TEMP[0], SAMP[0], 2D, IMM[0].zxy\nU2F TEMP[3], TEMP[2]");
     let got = sample(
@@ -1509,14 +1513,7 @@ fn gpu_gather_reads_one_channel_of_the_footprint() {
 
     // Integer view, at the bottom-right corner: REPEAT wraps i1 to 0,
     // CLAMP_TO_EDGE keeps 3.
-    let words = |w: [u32; 4]| w.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
-    let mut l0 = Vec::new();
-    for y in 0..4u32 {
-        for x in 0..4u32 {
-            l0.extend(words([x, y, 100, 7]));
-        }
-    }
-    let itex = texture(gpu, wgpu::TextureFormat::Rgba32Uint, 4, &[l0]);
+    let itex = integer_test_texture(gpu);
     let iview = itex.create_view(&Default::default());
     let op = format!("{imm}\nTG4 TEMP[2], TEMP[0], IMM[0].xxxx, SAMP[0], 2D\nU2F TEMP[3], TEMP[2]");
     let corner = [f([1.0, 1.0, 0.0, 0.0])];

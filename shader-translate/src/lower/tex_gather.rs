@@ -179,12 +179,7 @@ impl Lowerer<'_> {
                 inst.span,
             ));
         }
-        let opts = self
-            .options
-            .samplers
-            .get(unit as usize)
-            .map(|o| o.integer)
-            .unwrap_or_default();
+        let opts = self.integer_sampling(unit);
         let coord = self.src(inst, 0, Kind::Float)?;
         let image = self.global_ptr(bound.image);
         let offset = self.texel_offset(inst, shape)?;

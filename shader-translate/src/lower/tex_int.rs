@@ -96,12 +96,7 @@ impl Lowerer<'_> {
                 inst.span,
             ));
         }
-        let opts = self
-            .options
-            .samplers
-            .get(unit as usize)
-            .map(|o| o.integer)
-            .unwrap_or_default();
+        let opts = self.integer_sampling(unit);
         let coord = self.src(inst, 0, Kind::Float)?;
         let w = (inst.opcode == O::Txp).then(|| self.lane(coord, 3));
         let lanes: Vec<_> = (0..shape.coords)
@@ -172,6 +167,16 @@ impl Lowerer<'_> {
             texel = self.select(out, border, texel);
         }
         Ok(texel)
+    }
+
+    /// How unit `unit`'s integer view addresses its texels (the defaults
+    /// where the options give none).
+    pub(super) fn integer_sampling(&self, unit: u32) -> IntegerSampling {
+        self.options
+            .samplers
+            .get(unit as usize)
+            .map(|o| o.integer)
+            .unwrap_or_default()
     }
 
     /// The array layer a texel load reads (`i32`): the coordinate's layer

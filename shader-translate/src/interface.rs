@@ -12,6 +12,7 @@
 //! | [`VERTEX_GROUP`] = 0 | vertex shader |
 //! | [`FRAGMENT_GROUP`] = 1 | fragment shader |
 //! | [`GEOMETRY_GROUP`] = 2 | geometry shader |
+//! | [`COMPUTE_GROUP`] = 0 | compute shader (compute pipelines have a layout of their own) |
 //!
 //! Inside a group:
 //!
@@ -21,6 +22,8 @@
 //! | 16 ([`DRIVER_UNIFORMS_BINDING`]) | [`DriverUniforms`] (608 bytes) |
 //! | 32 + 2·i ([`texture_binding`]) | texture of unit `i` (`SVIEW[i]`/`SAMP[i]`), or for a `BUFFER` view its texels: a read-only storage buffer `array<u32>` starting at the view's first element (see [`TexelBufferBinding`]) |
 //! | 33 + 2·i ([`sampler_binding`]) | sampler of unit `i` |
+//! | 64 + i ([`storage_buffer_binding`]) | shader storage buffer `BUFFER[i]`: `array<u32>` (`array<atomic<u32>>` when the shader uses atomics on it), runtime-sized, the guest's bound range (see [`StorageBuffer`]) |
+//! | 96 + i ([`image_binding`]) | shader image `IMAGE[i]`: a storage texture of the declared format (see [`StorageImage`]) |
 //!
 //! # Vertex inputs and varyings
 //!
@@ -51,6 +54,9 @@ pub const VERTEX_GROUP: u32 = 0;
 pub const FRAGMENT_GROUP: u32 = 1;
 /// Bind group of the geometry shader's resources.
 pub const GEOMETRY_GROUP: u32 = 2;
+/// Bind group of the compute shader's resources: compute pipelines have a
+/// layout of their own, so it shares its number with the vertex stage's.
+pub const COMPUTE_GROUP: u32 = 0;
 /// Binding of the [`DriverUniforms`] buffer in each stage's group.
 pub const DRIVER_UNIFORMS_BINDING: u32 = 16;
 /// Number of varying locations the fixed scheme uses (see [`varying_location`]).
@@ -62,6 +68,7 @@ pub const fn bind_group(stage: Stage) -> Option<u32> {
         Stage::Vertex => Some(VERTEX_GROUP),
         Stage::Fragment => Some(FRAGMENT_GROUP),
         Stage::Geometry => Some(GEOMETRY_GROUP),
+        Stage::Compute => Some(COMPUTE_GROUP),
         _ => None,
     }
 }
@@ -79,6 +86,16 @@ pub const fn texture_binding(unit: u32) -> u32 {
 /// Binding of the sampler of sampler unit `unit`.
 pub const fn sampler_binding(unit: u32) -> u32 {
     33 + 2 * unit
+}
+
+/// Binding of shader storage buffer `index` (`BUFFER[index]`).
+pub const fn storage_buffer_binding(index: u32) -> u32 {
+    64 + index
+}
+
+/// Binding of shader image `index` (`IMAGE[index]`).
+pub const fn image_binding(index: u32) -> u32 {
+    96 + index
 }
 
 /// The location of a varying, by semantic: `COLOR[0..2]` → 0–1,
@@ -312,6 +329,49 @@ pub struct TexelBufferBinding {
     pub binding: ResourceBinding,
 }
 
+/// A shader storage buffer the module uses (`BUFFER[index]`): bind the
+/// guest's range (`SET_SHADER_BUFFERS` offset and length) as a storage
+/// buffer; the module addresses it in bytes, 4-byte words, and reads
+/// nothing past the bound length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StorageBuffer {
+    /// `BUFFER[index]`, the slot of `SET_SHADER_BUFFERS`.
+    pub index: u32,
+    /// Where to bind it.
+    pub binding: ResourceBinding,
+    /// The module writes it (`STORE` or atomics): a `read_write` binding,
+    /// else `read`.
+    pub writable: bool,
+}
+
+/// A shader image the module uses (`IMAGE[index]`): bind a storage
+/// texture view of `format` (`SET_SHADER_IMAGES`' level and layers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StorageImage {
+    /// `IMAGE[index]`, the slot of `SET_SHADER_IMAGES`.
+    pub index: u32,
+    /// Where to bind it.
+    pub binding: ResourceBinding,
+    /// View dimension.
+    pub dimension: ImageDimension,
+    /// Whether the view is an array view.
+    pub arrayed: bool,
+    /// The declared format, the view's format.
+    pub format: naga::StorageFormat,
+    /// How the module accesses it.
+    pub access: naga::StorageAccess,
+}
+
+/// What makes a module a compute stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compute {
+    /// `CS_FIXED_BLOCK_WIDTH`, `_HEIGHT`, `_DEPTH` (1 where absent).
+    pub workgroup_size: [u32; 3],
+    /// Bytes of workgroup-shared memory (`MEMORY[…], SHARED`) the module
+    /// declares.
+    pub shared_bytes: u32,
+}
+
 /// A system value the module reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SystemValue {
@@ -340,6 +400,10 @@ pub struct Interface {
     pub textures: Vec<TextureBinding>,
     /// Texture buffer units used.
     pub texel_buffers: Vec<TexelBufferBinding>,
+    /// Shader storage buffers used.
+    pub storage_buffers: Vec<StorageBuffer>,
+    /// Shader images used.
+    pub images: Vec<StorageImage>,
     /// System values read.
     pub system_values: Vec<SystemValue>,
     /// `FS_COLOR0_WRITES_ALL_CBUFS`: colour 0 goes to every colour buffer.
@@ -350,6 +414,8 @@ pub struct Interface {
     /// GS: what makes the module a geometry stage
     /// ([`crate::geometry_spirv`]).
     pub geometry: Option<Geometry>,
+    /// CS: the workgroup size and shared memory.
+    pub compute: Option<Compute>,
 }
 
 /// A geometry shader's stage: WebGPU has none, so its module is written
@@ -452,10 +518,13 @@ impl Interface {
             texel_buffers: Vec::new(),
             driver_uniforms: None,
             textures: Vec::new(),
+            storage_buffers: Vec::new(),
+            images: Vec::new(),
             system_values: Vec::new(),
             color0_writes_all: false,
             captures: Vec::new(),
             geometry: None,
+            compute: None,
         }
     }
 }

@@ -51,3 +51,15 @@ pub const MAX_CAPTURES: usize = 64;
 /// (`GS_MAX_OUTPUT_VERTICES`): GL's minimum maximum, which every Vulkan
 /// device with geometry shaders offers.
 pub const MAX_GEOMETRY_VERTICES: u32 = 256;
+
+/// Most shader storage buffers (`BUFFER[i]`, i below this).
+pub const MAX_SHADER_BUFFERS: u32 = 16;
+/// Most shader images (`IMAGE[i]`, i below this).
+pub const MAX_SHADER_IMAGES: u32 = 16;
+/// Most bytes of workgroup-shared memory a compute shader may ask for
+/// (GL's minimum `MAX_COMPUTE_SHARED_MEMORY_SIZE`; the renderer
+/// advertises less where the device offers less).
+pub const MAX_SHARED_BYTES: u32 = 32 * 1024;
+/// Most invocations in one workgroup (`CS_FIXED_BLOCK_*` multiplied),
+/// GL's minimum `MAX_COMPUTE_WORK_GROUP_INVOCATIONS`.
+pub const MAX_WORKGROUP_INVOCATIONS: u32 = 1024;

@@ -117,6 +117,10 @@ pub struct Options {
     /// `vec4<i32>`/`vec4<u32>` (WebGPU requires the shader type to match the
     /// vertex format) and their bits reach the register unchanged.
     pub input_kinds: [ColorKind; MAX_VERTEX_ATTRIBUTES as usize],
+    /// CS: bytes of workgroup-shared memory the guest asked for when it
+    /// created the shader (`REQ_LOCAL_MEM`), the size of `MEMORY[…], SHARED`
+    /// (at most [`MAX_SHARED_BYTES`](crate::limits::MAX_SHARED_BYTES)).
+    pub shared_memory_bytes: u32,
 }
 
 /// The size a vertex shader gives the points it feeds (Vulkan reads it
@@ -199,6 +203,7 @@ impl Default for Options {
             dual_source_blend: false,
             captures: Vec::new(),
             input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
+            shared_memory_bytes: 0,
         }
     }
 }

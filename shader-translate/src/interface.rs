@@ -379,7 +379,8 @@ pub struct SystemValue {
     pub register: u32,
     /// Which value.
     pub semantic: Semantic,
-    /// The built-in it reads.
+    /// The built-in it reads (`WorkGroupSize` for a compute shader's
+    /// `BLOCK_SIZE`, which the module reads as a constant).
     pub builtin: BuiltIn,
 }
 
@@ -543,6 +544,10 @@ pub(crate) const fn builtin_name(builtin: BuiltIn) -> &'static str {
         BuiltIn::ClipDistances => "clip_distances",
         BuiltIn::PointSize => "point_size",
         BuiltIn::PointCoord => "point_coord",
+        BuiltIn::LocalInvocationId => "local_invocation_id",
+        BuiltIn::WorkGroupId => "workgroup_id",
+        BuiltIn::NumWorkGroups => "num_workgroups",
+        BuiltIn::WorkGroupSize => "workgroup_size",
         _ => "other",
     }
 }
@@ -651,6 +656,19 @@ impl fmt::Display for Interface {
             write!(f, "texture buffer unit {} -> ", t.unit)?;
             binding(f, t.binding)?;
             writeln!(f)?;
+        }
+        for b in &self.storage_buffers {
+            write!(f, "storage buffer BUFFER[{}] -> ", b.index)?;
+            binding(f, b.binding)?;
+            writeln!(f, ", {}", if b.writable { "read_write" } else { "read" })?;
+        }
+        if let Some(c) = self.compute {
+            let [x, y, z] = c.workgroup_size;
+            writeln!(
+                f,
+                "workgroup size {x}x{y}x{z}, {} bytes shared",
+                c.shared_bytes
+            )?;
         }
         Ok(())
     }

@@ -25,7 +25,7 @@
 //! returns passes wgpu's own validation.
 //!
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
-//! (geometry, tessellation and compute stages, cull distances, stencil export,
+//! (tessellation stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
 //! [`ErrorKind::Unsupported`], naming the construct. The few GL features that
 //! are accepted and dropped (point size, edge flag and clip vertex outputs) are
@@ -123,10 +123,10 @@ pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
     let (stage, header_span) = parse::header(text)?;
     if !matches!(
         stage,
-        ast::Stage::Vertex | ast::Stage::Fragment | ast::Stage::Geometry
+        ast::Stage::Vertex | ast::Stage::Fragment | ast::Stage::Geometry | ast::Stage::Compute
     ) {
         return Err(Error::unsupported(
-            format!("{stage} shaders (only VERT, GEOM and FRAG are translated)"),
+            format!("{stage} shaders (only VERT, GEOM, FRAG and COMP are translated)"),
             header_span,
         ));
     }

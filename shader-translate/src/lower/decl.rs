@@ -103,12 +103,19 @@ impl Lowerer<'_> {
                 self.geometry_properties()?;
                 self.plan_geometry_inputs();
             }
+            Stage::Compute => self.compute_properties()?,
             _ => {}
         }
         let mut extents = [0u32; limits::MAX_CONSTANT_BUFFERS as usize];
         let mut outputs = Vec::new();
         for decl in &self.program.declarations {
             self.span = decl.span;
+            if self.stage == Stage::Compute && matches!(decl.file, File::Input | File::Output) {
+                return Err(Error::unsupported(
+                    format!("{} registers in a COMP shader", decl.file),
+                    decl.span,
+                ));
+            }
             match decl.file {
                 File::Temporary => self.declare_temps(decl)?,
                 File::Address => {

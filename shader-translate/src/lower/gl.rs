@@ -521,6 +521,7 @@ impl Lowerer<'_> {
         let (stage, workgroup_size) = match self.stage {
             Stage::Vertex => (ShaderStage::Vertex, [0; 3]),
             Stage::Geometry => (ShaderStage::Compute, [1; 3]),
+            Stage::Compute => (ShaderStage::Compute, self.workgroup_size()),
             _ => (ShaderStage::Fragment, [0; 3]),
         };
         self.interface.geometry = self.geometry_interface();

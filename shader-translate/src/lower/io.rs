@@ -462,6 +462,22 @@ impl Lowerer<'_> {
                     self.builtin_u32(BuiltIn::SampleMask, "sample_mask"),
                     BuiltIn::SampleMask,
                 ),
+                (Stage::Compute, Semantic::ThreadId) => (
+                    self.builtin_uvec3(BuiltIn::LocalInvocationId, "local_invocation_id"),
+                    BuiltIn::LocalInvocationId,
+                ),
+                (Stage::Compute, Semantic::BlockId) => (
+                    self.builtin_uvec3(BuiltIn::WorkGroupId, "workgroup_id"),
+                    BuiltIn::WorkGroupId,
+                ),
+                (Stage::Compute, Semantic::GridSize) => (
+                    self.builtin_uvec3(BuiltIn::NumWorkGroups, "num_workgroups"),
+                    BuiltIn::NumWorkGroups,
+                ),
+                // The workgroup size is a constant of the module.
+                (Stage::Compute, Semantic::BlockSize) => {
+                    (self.block_size_value(), BuiltIn::WorkGroupSize)
+                }
                 (stage, name) => {
                     return Err(Error::unsupported(
                         format!("system value {name} in a {stage} shader"),
@@ -540,6 +556,7 @@ impl Lowerer<'_> {
                 self.vertex_members(outputs)?;
                 return self.geometry_outputs();
             }
+            Stage::Compute => return Ok(()),
             _ => self.fragment_members(outputs)?,
         }
         if self.io.members.is_empty() {

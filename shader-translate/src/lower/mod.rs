@@ -17,6 +17,7 @@
 //! applied on entry and exit) and `expr` (expression helpers).
 
 mod alu;
+mod compute;
 mod decl;
 mod expr;
 mod flow;
@@ -44,10 +45,10 @@ pub(crate) use geometry::{EMIT_VERTEX, END_PRIMITIVE};
 /// Lowers a parsed program; the caller validates the result.
 pub(crate) fn lower(program: &Program, options: &Options) -> Result<(Module, Interface), Error> {
     let stage = match program.stage {
-        s @ (Stage::Vertex | Stage::Fragment | Stage::Geometry) => s,
+        s @ (Stage::Vertex | Stage::Fragment | Stage::Geometry | Stage::Compute) => s,
         other => {
             return Err(Error::unsupported(
-                format!("{other} shaders (only VERT, GEOM and FRAG are translated)"),
+                format!("{other} shaders (only VERT, GEOM, FRAG and COMP are translated)"),
                 program.header_span,
             ))
         }

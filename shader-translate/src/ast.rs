@@ -229,6 +229,21 @@ named_enum! {
 }
 
 named_enum! {
+    /// What a `MEMORY` declaration names (its register index is this type's
+    /// number: Mesa declares `MEMORY[1], SHARED`).
+    pub enum MemoryType {
+        /// Global memory (the default).
+        Global = "GLOBAL",
+        /// Workgroup-shared memory of a compute shader.
+        Shared = "SHARED",
+        /// Per-invocation memory.
+        Private = "PRIVATE",
+        /// Kernel inputs.
+        Input = "INPUT",
+    }
+}
+
+named_enum! {
     /// The type of an `IMM` line.
     pub enum ImmType {
         /// 32-bit floats (decimal or `0x` + 8 hex digits of IEEE bits).
@@ -499,8 +514,9 @@ pub struct Declaration {
 /// File-specific attributes of a declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeclKind {
-    /// No attributes kept (`TEMP`, `ADDR`, `CONST`, `SAMP`, and the files the
-    /// translator rejects).
+    /// No attributes kept (`TEMP`, `ADDR`, `CONST`, `SAMP`, `BUFFER`, whose
+    /// `ATOMIC` the translator infers from the instructions, and the files
+    /// the translator rejects).
     Plain,
     /// `IN` (FS inputs have a semantic and interpolation; VS inputs none).
     Input {
@@ -525,6 +541,8 @@ pub enum DeclKind {
         /// Return type (all four lanes).
         return_type: ReturnType,
     },
+    /// `MEMORY`.
+    Memory(MemoryType),
     /// `SV`.
     SystemValue {
         /// Which system value.

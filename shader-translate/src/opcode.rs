@@ -224,6 +224,9 @@ opcodes! {
     Atomumax = "ATOMUMAX" (1, 3, M);
     Atomimin = "ATOMIMIN" (1, 3, M);
     Atomimax = "ATOMIMAX" (1, 3, M);
+    Atomfadd = "ATOMFADD" (1, 3, M);
+    AtomincWrap = "ATOMINC_WRAP" (1, 3, M);
+    AtomdecWrap = "ATOMDEC_WRAP" (1, 3, M);
     TexLz = "TEX_LZ" (1, 2, T);
     TxfLz = "TXF_LZ" (1, 2, T);
     Tex2 = "TEX2" (1, 3, T);

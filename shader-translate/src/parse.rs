@@ -5,9 +5,9 @@
 
 use crate::ast::{
     Component, CoordOrigin, DeclKind, Declaration, Dst, File, ImmType, Immediate, Index,
-    Instruction, Interpolation, Opcode, PixelCenter, Primitive, Program, Property, PropertyName,
-    PropertyValue, RegRange, Register, ReturnType, SampleLocation, Semantic, SemanticId, Src,
-    Stage, TextureTarget, WriteMask,
+    Instruction, Interpolation, MemoryType, Opcode, PixelCenter, Primitive, Program, Property,
+    PropertyName, PropertyValue, RegRange, Register, ReturnType, SampleLocation, Semantic,
+    SemanticId, Src, Stage, TextureTarget, WriteMask,
 };
 use crate::error::{Error, ErrorKind};
 use crate::lex::{Lexer, Tok, Token};
@@ -380,11 +380,10 @@ impl<'a> Parser<'a> {
     fn decl_kind(file: File, attrs: &[Attr<'_>]) -> Result<(Option<u32>, DeclKind), Error> {
         match file {
             File::SamplerView => return Self::sview_kind(attrs),
-            // Rejected by the lowering; their attributes (targets, formats,
-            // WR, ATOMIC, SHARED…) are not worth typing.
-            File::Image | File::Buffer | File::Memory | File::HwAtomic => {
-                return Ok((None, DeclKind::Plain))
-            }
+            File::Memory => return Self::memory_kind(attrs),
+            // `BUFFER`'s `ATOMIC` follows from the instructions; `HWATOMIC`
+            // is rejected by the lowering.
+            File::Image | File::Buffer | File::HwAtomic => return Ok((None, DeclKind::Plain)),
             _ => {}
         }
         let io = matches!(file, File::Input | File::Output | File::SystemValue);
@@ -447,6 +446,18 @@ impl<'a> Parser<'a> {
             _ => DeclKind::Plain,
         };
         Ok((array, kind))
+    }
+
+    /// `MEMORY[i][, TYPE]` (`GLOBAL` when omitted).
+    fn memory_kind(attrs: &[Attr<'_>]) -> Result<(Option<u32>, DeclKind), Error> {
+        let mut ty = MemoryType::Global;
+        for (i, attr) in attrs.iter().enumerate() {
+            match MemoryType::from_name(attr.word) {
+                Some(t) if i == 0 => ty = t,
+                _ => return Err(unknown("memory type", attr.word, attr.span)),
+            }
+        }
+        Ok((None, DeclKind::Memory(ty)))
     }
 
     /// `SVIEW[i], TARGET, RETTYPE[, RETTYPE ×3]`.
@@ -943,6 +954,23 @@ mod tests {
         );
         assert_eq!(p.properties.len(), 1, "unknown properties are skipped");
         let err = parse("FRAG\nDCL IN[0], PERSPECTIVE, GENERIC[0]").unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::UnknownName { .. }));
+    }
+
+    #[test]
+    fn parses_memory_types() {
+        let p =
+            parse("COMP\nDCL MEMORY[1], SHARED\nDCL MEMORY[0]\nDCL BUFFER[2], ATOMIC\n").unwrap();
+        let kinds: Vec<DeclKind> = p.declarations.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DeclKind::Memory(MemoryType::Shared),
+                DeclKind::Memory(MemoryType::Global),
+                DeclKind::Plain
+            ]
+        );
+        let err = parse("COMP\nDCL MEMORY[1], SHARED, SHARED\n").unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::UnknownName { .. }));
     }
 

@@ -331,8 +331,8 @@ pub struct TexelBufferBinding {
 
 /// A shader storage buffer the module uses (`BUFFER[index]`): bind the
 /// guest's range (`SET_SHADER_BUFFERS` offset and length) as a storage
-/// buffer; the module addresses it in bytes, 4-byte words, and reads
-/// nothing past the bound length.
+/// buffer; the module addresses it in bytes, 4-byte words, and wgpu's
+/// bounds checks keep its accesses inside the bound length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StorageBuffer {
     /// `BUFFER[index]`, the slot of `SET_SHADER_BUFFERS`.

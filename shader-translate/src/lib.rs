@@ -27,17 +27,25 @@
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
 //! (tessellation stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
-//! [`ErrorKind::Unsupported`], naming the construct. The few GL features that
-//! are accepted and dropped (point size, edge flag and clip vertex outputs) are
-//! listed in the [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped)
-//! and in `docs/gl-conventions.md`.
+//! [`ErrorKind::Unsupported`], naming the construct; so are shader images,
+//! `HWATOMIC` atomic counters, storage buffers in vertex and geometry
+//! shaders and global memory. The few GL features that are accepted and
+//! dropped (point size, edge flag and clip vertex outputs) are listed in the
+//! [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped), and with
+//! `MEMBAR` in fragment shaders (WebGPU has no memory barrier there) in
+//! `docs/gl-conventions.md`.
+//!
+//! **Leaves bounds to wgpu** for storage buffers and shared memory: their
+//! byte addresses come from guest values at run time, and wgpu's bounds
+//! checks keep every access inside the bound range or the shared array.
 //!
 //! **Trusts the caller** for [`Options`] (renderer state) and for binding the
 //! resources the interface lists, using the fixed scheme of [`interface`].
 //!
 //! Layout: [`parse()`] (with `lex`) builds an [`ast::Program`]; `lower` builds
-//! the naga IR (declarations, ALU, texture and control-flow opcodes, GL
-//! conventions); [`translate`] runs both and validates.
+//! the naga IR (declarations, ALU, texture, memory, atomic, barrier and
+//! control-flow opcodes, GL conventions); [`translate`] runs both and
+//! validates.
 
 #![warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 

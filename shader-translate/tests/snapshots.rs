@@ -49,6 +49,7 @@ fn options(path: &Path) -> Options {
             "polygon_stipple" => o.polygon_stipple = flag(),
             "polygon_offset" => o.polygon_offset = flag(),
             "dual_source_blend" => o.dual_source_blend = flag(),
+            "shared_memory_bytes" => o.shared_memory_bytes = value.parse().unwrap(),
             "sprite_coord_enable" => o.sprite_coords.enable = value.parse().unwrap(),
             "sprite_coord_lower_left" => o.sprite_coords.lower_left = flag(),
             "point_size" => {

@@ -1,13 +1,13 @@
 //! Compute shaders: the workgroup size from the `CS_FIXED_BLOCK_*`
-//! properties and the compute system values.
+//! properties, the compute system values, and `BARRIER` and `MEMBAR`.
 
 use super::expr::Kind;
 use super::{Lowerer, Value};
-use crate::ast::{PropertyName, PropertyValue};
+use crate::ast::{File, Index, Instruction, Opcode, PropertyName, PropertyValue, Stage};
 use crate::error::Error;
 use crate::interface::Compute;
 use crate::limits;
-use naga::{BuiltIn, VectorSize};
+use naga::{Barrier, BuiltIn, Statement, VectorSize};
 
 impl Lowerer<'_> {
     /// Reads `CS_FIXED_BLOCK_WIDTH`, `_HEIGHT` and `_DEPTH` (1 where
@@ -69,5 +69,53 @@ impl Lowerer<'_> {
         let [x, y, z] = self.workgroup_size().map(|v| self.u32c(v));
         let zero = self.u32c(0);
         Value::new(self.compose4(Kind::Uint, [x, y, z, zero]), Kind::Uint)
+    }
+
+    /// `BARRIER`: a workgroup control barrier (compute shaders only).
+    /// `MEMBAR flags`: a memory barrier for the `TGSI_MEMBAR_*` kinds of
+    /// memory `flags` names (all of them when it is not an immediate);
+    /// dropped outside compute shaders, which WebGPU gives no memory
+    /// barrier (see `docs/gl-conventions.md`).
+    pub(crate) fn barrier(&mut self, inst: &Instruction) -> Result<(), Error> {
+        if self.stage != Stage::Compute {
+            if inst.opcode == Opcode::Barrier {
+                return Err(Error::invalid(
+                    "BARRIER outside a compute shader",
+                    inst.opcode_span,
+                ));
+            }
+            return Ok(());
+        }
+        if inst.opcode == Opcode::Barrier {
+            self.stmt(Statement::ControlBarrier(Barrier::WORK_GROUP));
+            return Ok(());
+        }
+        let flags = match inst.src.first() {
+            Some(src) => match (src.reg.file, src.reg.index, src.reg.dimension) {
+                (File::Immediate, Index::Direct(i), None) => {
+                    let lanes = self.immediate_lanes(&src.reg, i)?;
+                    let lane = src.swizzle.first().map_or(0, |c| c.lane());
+                    lanes.get(lane as usize).copied().unwrap_or(u32::MAX)
+                }
+                _ => u32::MAX,
+            },
+            None => u32::MAX,
+        };
+        let mut barrier = Barrier::empty();
+        // TGSI_MEMBAR_SHADER_BUFFER, _ATOMIC_BUFFER, _SHADER_IMAGE, _SHARED.
+        for (bit, kind) in [
+            (1, Barrier::STORAGE),
+            (2, Barrier::STORAGE),
+            (4, Barrier::TEXTURE),
+            (8, Barrier::WORK_GROUP),
+        ] {
+            if flags & bit != 0 {
+                barrier |= kind;
+            }
+        }
+        if !barrier.is_empty() {
+            self.stmt(Statement::MemoryBarrier(barrier));
+        }
+        Ok(())
     }
 }

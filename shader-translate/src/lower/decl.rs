@@ -159,6 +159,8 @@ impl Lowerer<'_> {
                 File::Sampler => self.units.declare_samplers(decl)?,
                 File::SamplerView => self.units.declare_views(decl)?,
                 File::SystemValue => self.declare_system_values(decl)?,
+                File::Buffer => self.declare_buffers(decl)?,
+                File::Memory => self.declare_memory(decl)?,
                 other => return Err(Error::unsupported(format!("{other} registers"), decl.span)),
             }
         }

@@ -82,15 +82,21 @@ impl Lowerer<'_> {
     /// emit range is cut around them.
     pub(crate) fn expr(&mut self, expr: Expression) -> Handle<Expression> {
         if expr.needs_pre_emit() {
-            if let Some((emit, span)) = self.emitter.finish(&self.fun.expressions) {
-                self.push_raw(emit, span);
-            }
-            let handle = self.fun.expressions.append(expr, self.span);
-            self.emitter.start(&self.fun.expressions);
-            handle
+            self.unemitted(expr)
         } else {
             self.fun.expressions.append(expr, self.span)
         }
+    }
+
+    /// Appends an expression outside any `Emit`: one naga evaluates on
+    /// entry, or one a statement defines (`AtomicResult`).
+    pub(crate) fn unemitted(&mut self, expr: Expression) -> Handle<Expression> {
+        if let Some((emit, span)) = self.emitter.finish(&self.fun.expressions) {
+            self.push_raw(emit, span);
+        }
+        let handle = self.fun.expressions.append(expr, self.span);
+        self.emitter.start(&self.fun.expressions);
+        handle
     }
 
     fn literal(&mut self, kind: Kind, bits: u32, literal: Literal) -> Handle<Expression> {

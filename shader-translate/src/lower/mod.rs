@@ -13,10 +13,13 @@
 //!
 //! Submodules: `decl` (properties and register declarations), `io`
 //! (entry-point arguments, result and linking), `reg` (reading and writing
-//! registers), `alu`, `tex`, `flow` (instructions), `gl` (GL conventions
-//! applied on entry and exit) and `expr` (expression helpers).
+//! registers), `alu`, `tex`, `flow` (instructions), `memory` and `atomic`
+//! (storage buffers and shared memory), `compute` (workgroup size, compute
+//! system values, barriers), `gl` (GL conventions applied on entry and
+//! exit) and `expr` (expression helpers).
 
 mod alu;
+mod atomic;
 mod compute;
 mod decl;
 mod expr;
@@ -24,6 +27,7 @@ mod flow;
 mod geometry;
 mod gl;
 mod io;
+mod memory;
 mod reg;
 mod tex;
 mod tex_buffer;
@@ -73,6 +77,9 @@ enum FrameKind {
     },
     /// `BGNLOOP`.
     Loop { span: Span },
+    /// A block the lowering of one instruction builds (see
+    /// [`Lowerer::nested`]).
+    Nested,
 }
 
 /// An open block.
@@ -112,6 +119,7 @@ pub(crate) struct Lowerer<'a> {
     regs: reg::Registers,
     io: io::Io,
     units: tex::Units,
+    memory: memory::Memory,
     interface: Interface,
     /// `END` was reached at the top level.
     ended: bool,
@@ -141,6 +149,7 @@ impl<'a> Lowerer<'a> {
             regs: reg::Registers::default(),
             io: io::Io::default(),
             units: tex::Units::default(),
+            memory: memory::Memory::default(),
             interface: Interface::new(stage),
             ended: false,
             gs: None,
@@ -186,6 +195,9 @@ impl<'a> Lowerer<'a> {
             | O::Txl2
             | O::Tg4 => self.texture(inst),
             O::Emit | O::Endprim => self.geometry_instruction(inst),
+            O::Load | O::Store | O::Resq => self.memory_access(inst),
+            op if memory::is_atomic(op) => self.atomic(inst),
+            O::Barrier | O::Membar => self.barrier(inst),
             _ => self.alu(inst),
         }
     }
@@ -196,7 +208,7 @@ impl<'a> Lowerer<'a> {
         if let Some(open) = self.frames.get(1) {
             let span = match open.kind {
                 FrameKind::If { span, .. } | FrameKind::Loop { span } => span,
-                FrameKind::Body => self.span,
+                FrameKind::Body | FrameKind::Nested => self.span,
             };
             return Err(Error::invalid(
                 "block not closed before the end of the shader",
@@ -231,6 +243,17 @@ impl<'a> Lowerer<'a> {
                 frame.block.push(stmt, span);
             }
         }
+    }
+
+    /// The statements `build` pushes, as a block of their own (for a
+    /// statement nested in the current block).
+    fn nested<R>(&mut self, build: impl FnOnce(&mut Self) -> R) -> (Block, R) {
+        self.flush();
+        self.frames.push(Frame::new(FrameKind::Nested));
+        let r = build(self);
+        self.flush();
+        let block = self.frames.pop().map(|f| f.block).unwrap_or_default();
+        (block, r)
     }
 
     /// Pushes a statement (after emitting the expressions it uses).

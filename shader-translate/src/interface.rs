@@ -339,8 +339,8 @@ pub struct StorageBuffer {
     pub index: u32,
     /// Where to bind it.
     pub binding: ResourceBinding,
-    /// The module writes it (`STORE` or atomics): a `read_write` binding,
-    /// else `read`.
+    /// The module writes it (`STORE` or atomics). The binding is
+    /// `read_write` either way (bind it so).
     pub writable: bool,
 }
 
@@ -660,7 +660,7 @@ impl fmt::Display for Interface {
         for b in &self.storage_buffers {
             write!(f, "storage buffer BUFFER[{}] -> ", b.index)?;
             binding(f, b.binding)?;
-            writeln!(f, ", {}", if b.writable { "read_write" } else { "read" })?;
+            writeln!(f, ", {}", if b.writable { "written" } else { "read only" })?;
         }
         if let Some(c) = self.compute {
             let [x, y, z] = c.workgroup_size;

@@ -15,6 +15,7 @@ use crate::core::gpu::device::Gpu;
 use crate::core::gpu::dmabuf::Dmabuf;
 use crate::core::record::caches::Caches;
 use crate::core::record::draw::memo::DrawMemo;
+use crate::core::record::storage;
 use crate::core::record::transfer::{self, TransferBox};
 use crate::core::record::work::Work;
 use crate::core::resources::create;
@@ -286,6 +287,7 @@ impl Renderer {
         t: &TransferBox,
         dst: &dyn Backing,
     ) -> Result<(), TransferError> {
+        storage::refresh_stale(&self.gpu, &mut self.work, &mut self.resources)?;
         let r = self
             .resources
             .get(&id)

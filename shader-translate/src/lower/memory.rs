@@ -128,11 +128,11 @@ impl Lowerer<'_> {
                 r.file == File::Buffer && r.index == Index::Direct(index) && r.dimension.is_none()
             });
             let ty = self.words_ty(u.atomic, None);
-            let access = if u.written {
-                StorageAccess::LOAD | StorageAccess::STORE
-            } else {
-                StorageAccess::LOAD
-            };
+            // Read-write even when only read: the renderer binds every
+            // storage buffer read-write (one usage for a buffer that one
+            // draw of a render pass reads and the next writes), and wgpu
+            // wants the shader's access to be the binding's.
+            let access = StorageAccess::LOAD | StorageAccess::STORE;
             let binding = ResourceBinding {
                 group: self.group,
                 binding: storage_buffer_binding(index),

@@ -1,5 +1,5 @@
 @group(0) @binding(64) 
-var<storage> buffer0_: array<u32>;
+var<storage, read_write> buffer0_: array<u32>;
 @group(0) @binding(65) 
 var<storage, read_write> buffer1_: array<u32>;
 @group(0) @binding(66) 

@@ -5,7 +5,7 @@ struct Output {
 @group(1) @binding(64) 
 var<storage, read_write> buffer0_: array<atomic<u32>>;
 @group(1) @binding(65) 
-var<storage> buffer1_: array<u32>;
+var<storage, read_write> buffer1_: array<u32>;
 
 @fragment 
 fn main(@location(2) in_generic0_: vec4<f32>) -> Output {

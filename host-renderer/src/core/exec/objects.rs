@@ -54,6 +54,10 @@ impl Exec<'_> {
                     text: Arc::from(text.as_ref()),
                     compiled: ShaderMemo::default(),
                     stream_output,
+                    local_mem: match chunk.extra {
+                        ShaderExtra::ReqLocalMem(bytes) => bytes,
+                        _ => 0,
+                    },
                 }))
             }
             CreateObject::VertexElements { elements, .. } => {

@@ -2,15 +2,17 @@
 //! slots, bound shaders, and the sub-context in use.
 
 use super::{refuse_unless, Exec};
-use crate::core::base::error::CommandError;
+use crate::core::base::error::{CommandError, ComputeError};
 use crate::core::state::context::MAX_SUB_CONTEXTS;
 use crate::core::state::objects::Object;
-use crate::core::state::sub_context::{IndexBinding, StageState, SubContext, UniformBufferBinding};
+use crate::core::state::sub_context::{
+    BufferRange, ImageBinding, IndexBinding, StageState, SubContext,
+};
 use crate::core::validate::bindings::{stage_index, write_slots};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::U16Pair;
 use guest_protocol::virgl::enums::ShaderStage;
-use guest_protocol::virgl::{IndexBuffer, StageSlots};
+use guest_protocol::virgl::{BufferBinding, Command, Format, IndexBuffer, StageSlots};
 use shader_translate::limits::MAX_CONSTANT_BUFFERS;
 use std::sync::Arc;
 
@@ -114,7 +116,7 @@ impl Exec<'_> {
         &mut self,
         stage: ShaderStage,
         index: u32,
-        binding: UniformBufferBinding,
+        binding: BufferRange,
     ) -> Result<(), CommandError> {
         let i = stage_index(stage)?;
         if index >= MAX_CONSTANT_BUFFERS {
@@ -134,6 +136,107 @@ impl Exec<'_> {
             *slot = (binding.res != 0).then_some(binding);
         }
         Ok(())
+    }
+
+    /// SET_SHADER_BUFFERS, SET_SHADER_IMAGES and SET_ATOMIC_BUFFERS (the
+    /// caps offer no hardware atomic counters: Mesa keeps GLSL's atomic
+    /// counters in storage buffers, so atomic buffers bind nothing).
+    pub(super) fn set_storage(&mut self, cmd: &Command<'_>) -> Result<(), CommandError> {
+        match *cmd {
+            Command::SetShaderBuffers {
+                stage,
+                start_slot,
+                buffers,
+            } => self.set_shader_buffers(stage, start_slot, buffers),
+            Command::SetShaderImages {
+                stage,
+                start_slot,
+                images,
+            } => self.set_shader_images(stage, start_slot, images),
+            Command::SetAtomicBuffers { buffers, .. } => refuse_unless(
+                buffers.iter().all(|b| b.res.get() == 0),
+                "hardware atomic counter buffers",
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// SET_SHADER_BUFFERS: byte ranges of buffer resources by slot (a
+    /// zero resource unbinds). The offset must be a multiple of the
+    /// storage buffer alignment the caps advertise.
+    fn set_shader_buffers(
+        &mut self,
+        stage: ShaderStage,
+        start_slot: u32,
+        buffers: &[BufferBinding],
+    ) -> Result<(), CommandError> {
+        let i = stage_index(stage)?;
+        let align = self.gpu.limits.min_storage_buffer_offset_alignment;
+        let mut ranges = Vec::with_capacity(buffers.len());
+        for b in buffers {
+            let res = b.res.get();
+            if res == 0 {
+                ranges.push(None);
+                continue;
+            }
+            self.resource(res)?
+                .buffer()
+                .ok_or(CommandError::WrongResource {
+                    res,
+                    what: "shader storage buffer",
+                })?;
+            let offset = b.offset.get();
+            if offset % align.max(1) != 0 {
+                return Err(CommandError::Compute(ComputeError::BufferAlignment {
+                    offset,
+                    align,
+                }));
+            }
+            ranges.push(Some(BufferRange {
+                res,
+                offset,
+                length: b.length.get(),
+            }));
+        }
+        match self.sub().stages.get_mut(i) {
+            Some(s) => write_slots(&mut s.shader_buffers, start_slot as usize, ranges),
+            None => refuse_unless(ranges.iter().all(Option::is_none), "storage buffers"),
+        }
+    }
+
+    /// SET_SHADER_IMAGES: a level and layers of texture resources by slot
+    /// (a zero resource unbinds); buffer images are refused.
+    fn set_shader_images(
+        &mut self,
+        stage: ShaderStage,
+        start_slot: u32,
+        images: &[guest_protocol::virgl::ImageBinding],
+    ) -> Result<(), CommandError> {
+        let i = stage_index(stage)?;
+        let mut bound = Vec::with_capacity(images.len());
+        for img in images {
+            let res = img.res.get();
+            if res == 0 {
+                bound.push(None);
+                continue;
+            }
+            if self.resource(res)?.texture().is_none() {
+                return Err(CommandError::Unsupported("buffer images"));
+            }
+            // Gallium's pipe_image_view.u.tex: first and last layer in
+            // 16 bits each, then the level in the low byte.
+            let layers = img.layer_offset.get();
+            bound.push(Some(ImageBinding {
+                res,
+                format: Format(img.format.get()),
+                level: img.level_size.get() & 0xff,
+                layers: (layers & 0xffff, layers >> 16),
+            }));
+        }
+        match self.sub().stages.get_mut(i) {
+            Some(s) => write_slots(&mut s.images, start_slot as usize, bound),
+            None => refuse_unless(bound.iter().all(Option::is_none), "shader images"),
+        }
     }
 
     /// SET_SAMPLER_VIEWS.

@@ -144,6 +144,9 @@ pub const MAX_TBO_SIZE: u32 = 1 << 16;
 /// so any alignment works; 16 is what GL's `ARB_texture_buffer_range`
 /// implementations commonly ask.
 pub const TBO_OFFSET_ALIGNMENT: u32 = 16;
+/// Shader images per fragment or compute shader at most (GL 4.3's and ES
+/// 3.1's minimum for compute shaders).
+pub const MAX_SHADER_IMAGES: u32 = 8;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string,
 /// 6 so compatibility contexts get the whole GLSL level (below 6 Mesa
 /// caps them at 1.40, GL 3.1); 7 would have the guest send `LINK_SHADER`,
@@ -289,7 +292,47 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let cbuf = limits.max_uniform_buffer_binding_size.min(65536) as u32;
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
+    storage_and_compute(limits, &mut caps);
     caps
+}
+
+/// Shader storage buffers, images and compute shaders
+/// (`record::storage`, `record::compute`; `renderer_compute.rs`).
+///
+/// Storage buffers and images in fragment and compute shaders only (Mesa
+/// gives both the same counts; vertex and geometry shaders get none, as GL
+/// allows). No hardware atomic counters: Mesa then keeps GLSL's atomic
+/// counters in half of the storage buffers, as buffer atomics. Mesa needs
+/// fragment images for `ARB_shader_image_load_store` and that for
+/// `ARB_compute_shader`; with both, and `MAX_COMPUTE_WORK_GROUP_INVOCATIONS`
+/// of at least 1024, it exposes compute shaders and, with GL 3.3's
+/// features, OpenGL ES 3.1.
+fn storage_and_compute(limits: &wgpu::Limits, caps: &mut CapsV2) {
+    use shader_translate::limits as tl;
+    let buffers = limits
+        .max_storage_buffers_per_shader_stage
+        .min(tl::MAX_SHADER_BUFFERS);
+    let images = limits
+        .max_storage_textures_per_shader_stage
+        .min(tl::MAX_SHADER_IMAGES)
+        .min(MAX_SHADER_IMAGES);
+    caps.shader_buffer_offset_alignment = le(limits.min_storage_buffer_offset_alignment);
+    caps.max_shader_buffer_frag_compute = le(buffers);
+    caps.max_combined_shader_buffers = le(buffers);
+    let _ = images;
+    caps.max_shader_image_frag_compute = le(0);
+    caps.max_compute_work_group_invocations = le(limits
+        .max_compute_invocations_per_workgroup
+        .min(tl::MAX_WORKGROUP_INVOCATIONS));
+    caps.max_compute_shared_memory_size = le(limits
+        .max_compute_workgroup_storage_size
+        .min(tl::MAX_SHARED_BYTES));
+    caps.max_compute_grid_size = [le(limits.max_compute_workgroups_per_dimension); 3];
+    caps.max_compute_block_size = [
+        le(limits.max_compute_workgroup_size_x.min(1024)),
+        le(limits.max_compute_workgroup_size_y.min(1024)),
+        le(limits.max_compute_workgroup_size_z.min(64)),
+    ];
 }
 
 /// The `capability_bits`: what is implemented and tested.
@@ -314,6 +357,7 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
 /// cause is not established. Until it is, `ARB_copy_image` stays off.
 fn capability_bits(gpu: &Gpu) -> u32 {
     cap::TRANSFER
+        | cap::COMPUTE_SHADER
         | cap::FB_NO_ATTACH
         | cap::SRGB_WRITE_CONTROL
         | cap::CLIP_HALFZ

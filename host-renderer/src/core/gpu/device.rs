@@ -59,6 +59,8 @@ pub struct FormatSupport {
     pub blend: bool,
     /// Depth/stencil attachment.
     pub depth: bool,
+    /// Bound as a shader image (a storage texture, loads and stores).
+    pub storage: bool,
     /// Colour or depth/stencil target with [`MSAA_SAMPLES`] samples (a
     /// colour format also resolvable, unless it is an integer format).
     pub multisample: bool,
@@ -358,6 +360,11 @@ fn support(adapter: &wgpu::Adapter, features: wgpu::Features, f: &FormatDesc) ->
         render,
         blend: render && blendable,
         depth,
+        storage: usages.contains(wgpu::TextureUsages::STORAGE_BINDING)
+            && !f.is_depth_stencil()
+            && ff
+                .flags
+                .contains(wgpu::TextureFormatFeatureFlags::STORAGE_READ_WRITE),
         multisample: ((render && resolvable) || depth)
             && ff.flags.sample_count_supported(MSAA_SAMPLES),
     }

@@ -82,6 +82,24 @@ impl EntryKind {
             EntryKind::Sampler(false) => {
                 wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering)
             }
+            EntryKind::StorageBuffer => wgpu::BindingType::Buffer {
+                ty: wgpu::BufferBindingType::Storage { read_only: false },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            EntryKind::StorageImage(view_dimension, format, access) => {
+                let load = access.contains(naga::StorageAccess::LOAD);
+                let store = access.contains(naga::StorageAccess::STORE);
+                wgpu::BindingType::StorageTexture {
+                    access: match (load, store) {
+                        (true, true) => wgpu::StorageTextureAccess::ReadWrite,
+                        (true, false) => wgpu::StorageTextureAccess::ReadOnly,
+                        _ => wgpu::StorageTextureAccess::WriteOnly,
+                    },
+                    format,
+                    view_dimension,
+                }
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Caches {
     pub shaders: ShaderCache,
     /// Render pipelines.
     pub pipelines: PipelineCache,
+    /// Compute pipelines.
+    pub compute: super::pipeline::ComputePipelines,
     /// Draw bind group layouts by entries.
     pub layouts: LayoutCache,
     /// Draw bind groups.

@@ -12,8 +12,10 @@
 //!    attachments ([`no_attach`]) and the stand-ins of colour buffers of
 //!    other sizes ([`mixed_sizes`]), all gathered in [`caches`];
 //! 3. [`recorder`]: the parts one command records with;
-//! 4. the operations: [`transfer`], [`pass`] and [`clear`], [`copy`],
-//!    [`blit_ms`] and [`blit`], [`query`] and [`draw`].
+//! 4. the operations: [`transfer`], [`storage`] (storage buffers and
+//!    images, and the shadows shaders make stale), [`pass`] and [`clear`],
+//!    [`copy`], [`blit_ms`] and [`blit`], [`query`], [`draw`] and
+//!    [`compute`].
 //!
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
 
@@ -23,6 +25,7 @@ pub mod blit_ms;
 pub mod blitter;
 pub mod caches;
 pub mod clear;
+pub mod compute;
 pub mod copy;
 pub mod depth;
 pub mod depth_clear;
@@ -39,6 +42,7 @@ pub mod recorder;
 pub mod sample_copy;
 pub mod shader_pass;
 pub mod shaders;
+pub mod storage;
 pub mod transfer;
 pub mod uniforms;
 pub mod work;

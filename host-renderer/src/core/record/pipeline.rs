@@ -1,5 +1,6 @@
-//! Render pipelines by everything that shapes one ([`PipelineKey`]), and the
-//! hit/miss counters the renderer's caches keep.
+//! Render pipelines by everything that shapes one ([`PipelineKey`]),
+//! compute pipelines by shader, and the hit/miss counters the renderer's
+//! caches keep.
 
 use crate::core::base::hash::FastMap;
 use shader_translate::interface::TextureClass;
@@ -52,6 +53,18 @@ pub enum EntryKind {
     Texture(wgpu::TextureViewDimension, TextureClass, bool),
     /// Sampler (comparison or filtering).
     Sampler(bool),
+    /// Shader storage buffer at the offset its bind group names, read and
+    /// written: wgpu's usage scope is the whole render pass, where one
+    /// buffer may be read by one draw and written by the next, so every
+    /// storage binding has the one (exclusive) read-write usage.
+    StorageBuffer,
+    /// Shader image: a storage texture of a view dimension, format and
+    /// access.
+    StorageImage(
+        wgpu::TextureViewDimension,
+        wgpu::TextureFormat,
+        naga::StorageAccess,
+    ),
 }
 
 impl EntryKind {
@@ -71,6 +84,18 @@ impl EntryKind {
     /// Whether the entry takes a dynamic offset.
     pub fn is_dynamic(self) -> bool {
         matches!(self, Self::Uniform | Self::Storage)
+    }
+}
+
+/// The view dimension a texture of the shader's `dim` is bound as.
+pub fn view_dimension(dim: naga::ImageDimension, arrayed: bool) -> wgpu::TextureViewDimension {
+    use wgpu::TextureViewDimension as V;
+    match (dim, arrayed) {
+        (naga::ImageDimension::D1, false) | (naga::ImageDimension::D2, false) => V::D2,
+        (naga::ImageDimension::D1, true) | (naga::ImageDimension::D2, true) => V::D2Array,
+        (naga::ImageDimension::D3, _) => V::D3,
+        (naga::ImageDimension::Cube, false) => V::Cube,
+        (naga::ImageDimension::Cube, true) => V::CubeArray,
     }
 }
 
@@ -173,5 +198,30 @@ impl<V: Clone> PipelineCache<V> {
     /// Hit and miss counts.
     pub fn stats(&self) -> CacheStats {
         self.stats
+    }
+}
+
+/// Compute pipelines by compiled shader id (a shader's interface fixes its
+/// layout); emptied when it would exceed [`ComputePipelines::CAPACITY`].
+#[derive(Default)]
+pub struct ComputePipelines {
+    map: FastMap<u64, wgpu::ComputePipeline>,
+}
+
+impl ComputePipelines {
+    /// Entries kept before the cache starts over.
+    pub const CAPACITY: usize = 1024;
+
+    /// The pipeline of compiled shader `id`, if built.
+    pub fn get(&self, id: u64) -> Option<wgpu::ComputePipeline> {
+        self.map.get(&id).cloned()
+    }
+
+    /// Keeps the pipeline of compiled shader `id`.
+    pub fn insert(&mut self, id: u64, pipeline: wgpu::ComputePipeline) {
+        if self.map.len() >= Self::CAPACITY {
+            self.map.clear();
+        }
+        self.map.insert(id, pipeline);
     }
 }

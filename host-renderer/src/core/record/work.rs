@@ -64,6 +64,9 @@ pub struct Work {
     /// Copies recorded when the open pass ends.
     copy_backs: Vec<CopyBack>,
     used: HashSet<ResId>,
+    /// Buffers shaders wrote whose shadows are not refreshed yet
+    /// (`record::storage`).
+    stale: HashSet<ResId>,
     /// Queue submissions made so far.
     pub submissions: u64,
     last: Option<wgpu::SubmissionIndex>,
@@ -187,6 +190,27 @@ impl Work {
     /// Notes that pending commands use `res`.
     pub fn mark(&mut self, res: ResId) {
         self.used.insert(res);
+    }
+
+    /// Notes that recorded commands write buffer `res` on the GPU: its
+    /// shadow needs refreshing before the CPU reads it.
+    pub fn mark_stale(&mut self, res: ResId) {
+        self.stale.insert(res);
+    }
+
+    /// Whether a buffer shaders wrote awaits a shadow refresh.
+    pub fn has_stale(&self) -> bool {
+        !self.stale.is_empty()
+    }
+
+    /// Whether `res` awaits a shadow refresh.
+    pub fn is_stale(&self, res: ResId) -> bool {
+        self.stale.contains(&res)
+    }
+
+    /// The buffers awaiting a shadow refresh, forgotten here.
+    pub fn take_stale(&mut self) -> Vec<ResId> {
+        self.stale.drain().collect()
     }
 
     /// Call before a queue write to `res`: submits pending commands that use it.

@@ -110,7 +110,8 @@ fn create_buffer(
                 | wgpu::BufferUsages::COPY_SRC
                 | wgpu::BufferUsages::VERTEX
                 | wgpu::BufferUsages::INDEX
-                | wgpu::BufferUsages::UNIFORM,
+                | wgpu::BufferUsages::UNIFORM
+                | wgpu::BufferUsages::STORAGE,
             mapped_at_creation: false,
         })
     })?;
@@ -203,6 +204,10 @@ fn create_texture(
         | wgpu::TextureUsages::TEXTURE_BINDING;
     if renderable {
         usage |= wgpu::TextureUsages::RENDER_ATTACHMENT;
+    }
+    // GL may bind any level of a texture as an image (SET_SHADER_IMAGES).
+    if support.storage {
+        usage |= wgpu::TextureUsages::STORAGE_BINDING;
     }
     if samples > 1 {
         // Single-level 2D colour and depth/stencil targets: drawn to,

@@ -62,6 +62,9 @@ pub struct ShaderObj {
     pub compiled: ShaderMemo,
     /// Its stream-output layout, if it captures anything.
     pub stream_output: Option<Arc<StreamOutInfo>>,
+    /// CS: bytes of workgroup-shared memory asked for (`REQ_LOCAL_MEM`,
+    /// sent with every chunk).
+    pub local_mem: u32,
 }
 
 /// A surface (render target view).

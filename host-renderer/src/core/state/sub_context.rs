@@ -54,10 +54,10 @@ pub struct IndexBinding {
     pub offset: u32,
 }
 
-/// SET_UNIFORM_BUFFER state: a byte range of a buffer resource bound as
-/// one constant buffer.
+/// A byte range of a buffer resource: a constant buffer bound by
+/// SET_UNIFORM_BUFFER, a storage buffer by SET_SHADER_BUFFERS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UniformBufferBinding {
+pub struct BufferRange {
     /// Buffer resource.
     pub res: u32,
     /// Byte offset.
@@ -75,11 +75,29 @@ pub struct StageState {
     pub constants: Vec<u8>,
     /// Constant buffers bound from buffer resources (SET_UNIFORM_BUFFER) by
     /// index; one bound at 0 replaces [`StageState::constants`].
-    pub uniform_buffers: Vec<Option<UniformBufferBinding>>,
+    pub uniform_buffers: Vec<Option<BufferRange>>,
     /// Sampler views by unit.
     pub views: Vec<Option<Arc<SamplerViewObj>>>,
     /// Sampler states by unit.
     pub samplers: Vec<Option<Arc<SamplerStateObj>>>,
+    /// Shader storage buffers by slot (SET_SHADER_BUFFERS).
+    pub shader_buffers: Vec<Option<BufferRange>>,
+    /// Shader images by slot (SET_SHADER_IMAGES).
+    pub images: Vec<Option<ImageBinding>>,
+}
+
+/// SET_SHADER_IMAGES state of one slot: a level and layers of a texture
+/// resource, viewed in a format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageBinding {
+    /// Texture resource.
+    pub res: u32,
+    /// View format (virgl).
+    pub format: guest_protocol::virgl::Format,
+    /// Mip level.
+    pub level: u32,
+    /// First and last layer (or 3D slice).
+    pub layers: (u32, u32),
 }
 
 /// Which version of a sub-context's bound state a draw saw: every command

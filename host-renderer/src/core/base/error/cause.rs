@@ -44,6 +44,10 @@ pub enum WgpuOp {
     ResolveQueries,
     /// Recording a raw Vulkan draw.
     RawDraw,
+    /// Building a compute pipeline.
+    CreateComputePipeline,
+    /// Recording a compute dispatch.
+    Dispatch,
     /// Submitting recorded work (and the uniforms it reads).
     Submit,
     /// Unknown: reported to the device's uncaptured-error handler.
@@ -65,10 +69,12 @@ impl fmt::Display for WgpuOp {
             Self::Blit => "drawing a blit",
             Self::WriteBuffer => "writing a buffer",
             Self::WriteTexture => "writing a texture",
-            Self::Readback => "reading a texture back",
+            Self::Readback => "reading a resource back",
             Self::Timestamp => "writing a timestamp",
             Self::ResolveQueries => "resolving queries",
             Self::RawDraw => "recording a raw Vulkan draw",
+            Self::CreateComputePipeline => "building a compute pipeline",
+            Self::Dispatch => "recording a compute dispatch",
             Self::Submit => "submitting work",
             Self::Uncaptured => "outside any error scope",
         })

@@ -67,6 +67,9 @@ pub enum CommandError {
     /// The draw cannot be performed with the bound state.
     #[error("draw skipped: {0}")]
     Draw(DrawError),
+    /// The grid cannot be launched with the bound state.
+    #[error("grid not launched: {0}")]
+    Compute(ComputeError),
     /// wgpu reported an error for this command.
     #[error(transparent)]
     Wgpu(#[from] WgpuError),
@@ -172,6 +175,42 @@ pub enum DrawError {
     /// The draw's primitives are not the bound geometry shader's input kind.
     #[error("draw mode {0} is not the geometry shader's input primitive")]
     GeometryInput(u8),
+}
+
+/// Why a LAUNCH_GRID was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ComputeError {
+    /// No compute shader is bound.
+    #[error("no compute shader bound")]
+    NoShader,
+    /// The grid's block size is not the shader's fixed workgroup size.
+    #[error("block size {block:?} is not the shader's workgroup size {shader:?}")]
+    BlockSize {
+        /// The LAUNCH_GRID block.
+        block: [u32; 3],
+        /// `CS_FIXED_BLOCK_*`.
+        shader: [u32; 3],
+    },
+    /// More workgroups in a dimension than the device dispatches.
+    #[error("grid {0:?} exceeds the device's workgroups per dimension")]
+    GridSize([u32; 3]),
+    /// An indirect grid's arguments lie past its buffer.
+    #[error("indirect grid arguments past the buffer")]
+    IndirectRange,
+    /// A storage buffer's offset is not a multiple of the advertised
+    /// alignment.
+    #[error("storage buffer offset {offset} is not a multiple of {align}")]
+    BufferAlignment {
+        /// The offset.
+        offset: u32,
+        /// The alignment.
+        align: u32,
+    },
+    /// An image binding names a level or layers the texture lacks, or a
+    /// format other than the texture's.
+    #[error("image slot {0} does not fit its texture")]
+    ImageView(usize),
 }
 
 /// Why the raw Vulkan path refused or failed a draw.

@@ -10,7 +10,9 @@ mod command;
 mod resource;
 
 pub use cause::{ErrorChain, Remote, Shared, WgpuError, WgpuOp};
-pub use command::{CommandError, DrawError, QuotaError, RawError, ShaderError, SubmitError};
+pub use command::{
+    CommandError, ComputeError, DrawError, QuotaError, RawError, ShaderError, SubmitError,
+};
 pub use resource::{
     BackingError, CreateContextError, CreateResourceError, GpuInitError, LookupError, TransferError,
 };

@@ -6,17 +6,18 @@
 //! and samplers (or the default one); each bound resource is also kept for
 //! the raw Vulkan path.
 
-use super::pipelines::view_dimension;
 use super::shaders::Shaders;
 use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::record::bind_groups::BindGroupKey;
+use crate::core::record::pipeline::view_dimension;
 use crate::core::record::pipeline::EntryKind;
 use crate::core::record::recorder::Recorder;
+use crate::core::record::storage;
 use crate::core::record::uniforms::UniformSlice;
 use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::objects::{CompiledShader, SamplerViewObj, TexelBufferViewObj};
-use crate::core::state::sub_context::{StageState, UniformBufferBinding};
+use crate::core::state::sub_context::{BufferRange, StageState};
 use crate::core::validate::draw::BoundDraw;
 use crate::core::validate::resource::attached;
 use shader_translate::interface::DriverUniforms;
@@ -33,7 +34,7 @@ pub(super) struct Bindings {
 
 /// The resources of one stage bound by a draw, kept for the raw path.
 #[derive(Default)]
-pub(super) struct RawStage {
+pub(crate) struct RawStage {
     /// Uniform buffers by binding.
     pub buffers: Vec<(u32, UniformSlice)>,
     /// Sampled views by binding.
@@ -96,7 +97,7 @@ pub(super) fn bind(
 }
 
 /// Each unit's texture buffer element count (0: no texture buffer).
-fn texel_buffer_sizes(stage: &StageState) -> [u32; MAX_SAMPLERS as usize] {
+pub(crate) fn texel_buffer_sizes(stage: &StageState) -> [u32; MAX_SAMPLERS as usize] {
     let mut out = [0; MAX_SAMPLERS as usize];
     for (o, v) in out.iter_mut().zip(&stage.views) {
         if let Some(SamplerViewObj::Buffer(b)) = v.as_deref() {
@@ -107,7 +108,7 @@ fn texel_buffer_sizes(stage: &StageState) -> [u32; MAX_SAMPLERS as usize] {
 }
 
 /// Each unit's sampler LOD state (no sampler: none).
-fn sampler_lod(stage: &StageState) -> [[f32; 4]; MAX_SAMPLERS as usize] {
+pub(crate) fn sampler_lod(stage: &StageState) -> [[f32; 4]; MAX_SAMPLERS as usize] {
     let mut out = DriverUniforms::default().sampler_lod;
     for (o, s) in out.iter_mut().zip(&stage.samplers) {
         if let Some(s) = s {
@@ -131,7 +132,7 @@ fn lod_state(d: &guest_protocol::virgl::SamplerState) -> [f32; 4] {
 
 /// The bind group of one stage and its dynamic offsets; its resources are
 /// also noted in `raw`.
-fn stage_group(
+pub(crate) fn stage_group(
     rec: &mut Recorder<'_>,
     c: &CompiledShader,
     stage: &StageState,
@@ -224,7 +225,7 @@ fn stage_group(
         .map(|(_, s, _)| u32::try_from(s.offset))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| CommandError::Draw(DrawError::UniformOffset))?;
-    let key = BindGroupKey {
+    let mut key = BindGroupKey {
         layout: layout.clone(),
         buffers: buffers
             .iter()
@@ -236,6 +237,7 @@ fn stage_group(
         views: tex_views,
         samplers: samps,
     };
+    storage::bind(rec, &c.interface, stage, &mut key)?;
     let group = rec
         .caches
         .bind_groups
@@ -289,7 +291,7 @@ fn polygon_offset(bound: &BoundDraw<'_>) -> [f32; 4] {
 
 /// The bytes a uniform buffer binding reads: its range of the buffer's
 /// shadow (always current), cut at the buffer's end.
-fn uniform_buffer_bytes(r: &Resource, ub: UniformBufferBinding) -> Result<&[u8], CommandError> {
+fn uniform_buffer_bytes(r: &Resource, ub: BufferRange) -> Result<&[u8], CommandError> {
     let b = r.buffer().ok_or(CommandError::WrongResource {
         res: ub.res,
         what: "uniform buffer",

@@ -46,6 +46,10 @@ mod vertex_convert;
 mod vertices;
 mod viewport;
 
+pub(crate) use bindings::{sampler_lod, stage_group, texel_buffer_sizes};
+pub(crate) use pipelines::stage_entries;
+pub(crate) use shaders::{compiled, sampler_options};
+
 use crate::core::base::error::CommandError;
 use crate::core::record::query;
 use crate::core::record::recorder::Recorder;
@@ -133,10 +137,14 @@ fn redraw(
         return Ok(false);
     }
     let vertex = vertices::setup(rec, bound, d, &kept.inputs, &index)?;
-    // Bind groups hold uniform slices of this submission.
+    // Bind groups hold uniform slices of this submission; storage
+    // buffers are bound anew each draw (their shadows' dirty bytes go to
+    // the GPU, and what the shader writes is noted).
     let valid_for = (rec.work.submissions, bound.sub.generation.constants);
+    let storage =
+        kept.shaders.fs.interface.storage_buffers.len() + kept.shaders.fs.interface.images.len();
     let bindings = match &mut kept.bindings {
-        Some((v, b)) if *v == valid_for => &*b,
+        Some((v, b)) if *v == valid_for && storage == 0 => &*b,
         slot => {
             let b = bindings::bind(
                 rec,

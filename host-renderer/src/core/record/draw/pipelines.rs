@@ -7,7 +7,7 @@ use super::primitive::{fill_variants, Primitive};
 use super::shaders::Shaders;
 use super::vertices::VertexSetup;
 use crate::core::base::error::{CommandError, WgpuOp};
-use crate::core::record::pipeline::{EntryKind, PipelineKey};
+use crate::core::record::pipeline::{view_dimension, EntryKind, PipelineKey};
 use crate::core::record::recorder::Recorder;
 use crate::core::state::objects::CompiledShader;
 use crate::core::validate::draw::BoundDraw;
@@ -101,7 +101,9 @@ pub(super) fn pipelines(
 
 /// The bind group entries of a stage, from its interface, in binding order;
 /// refuses multisampled array textures (`2D_ARRAY_MSAA`: WebGPU has none).
-fn stage_entries(shader: &CompiledShader) -> Result<Vec<(u32, EntryKind)>, CommandError> {
+pub(crate) fn stage_entries(
+    shader: &CompiledShader,
+) -> Result<Vec<(u32, EntryKind)>, CommandError> {
     let mut l = Vec::new();
     for cb in &shader.interface.constant_buffers {
         l.push((cb.binding.binding, EntryKind::of_constant_buffer(cb)));
@@ -125,23 +127,9 @@ fn stage_entries(shader: &CompiledShader) -> Result<Vec<(u32, EntryKind)>, Comma
     for t in &shader.interface.texel_buffers {
         l.push((t.binding.binding, EntryKind::TexelBuffer));
     }
+    crate::core::record::storage::entries(&shader.interface, &mut l);
     l.sort_by_key(|e| e.0);
     Ok(l)
-}
-
-/// The view dimension a texture of the shader's `dim` is bound as.
-pub(super) fn view_dimension(
-    dim: naga::ImageDimension,
-    arrayed: bool,
-) -> wgpu::TextureViewDimension {
-    use wgpu::TextureViewDimension as V;
-    match (dim, arrayed) {
-        (naga::ImageDimension::D1, false) | (naga::ImageDimension::D2, false) => V::D2,
-        (naga::ImageDimension::D1, true) | (naga::ImageDimension::D2, true) => V::D2Array,
-        (naga::ImageDimension::D3, _) => V::D3,
-        (naga::ImageDimension::Cube, false) => V::Cube,
-        (naga::ImageDimension::Cube, true) => V::CubeArray,
-    }
 }
 
 fn build_pipeline(

@@ -211,7 +211,7 @@ fn input_kinds(bound: &BoundDraw<'_>) -> [ColorKind; MAX_VERTEX_ATTRIBUTES as us
 }
 
 /// Shader object `obj` compiled under `options` (or found in the cache).
-fn compiled(
+pub(crate) fn compiled(
     rec: &mut Recorder<'_>,
     obj: &ShaderObj,
     options: &Options,
@@ -265,6 +265,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
             .is_some_and(|b| reads_second_source(&b.rt[0])),
         captures: Vec::new(),
         input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
+        shared_memory_bytes: 0,
     };
     for ((o, k), c) in options
         .output_swizzles
@@ -375,7 +376,7 @@ fn channel(s: u8) -> Channel {
 /// sampler, its comparison and texel addressing; for integer views how the
 /// sampler addresses texels. Only those lookups depend on the sampler state, so other views
 /// leave it unset and share their shader variants.
-fn sampler_options(
+pub(crate) fn sampler_options(
     views: &[Option<Arc<SamplerViewObj>>],
     samplers: &[Option<Arc<SamplerStateObj>>],
 ) -> [SamplerOptions; MAX_SAMPLERS as usize] {

@@ -74,6 +74,11 @@ pub fn set_layout(
                         }
                         EntryKind::Texture(..) => vk::DescriptorType::SAMPLED_IMAGE,
                         EntryKind::Sampler(_) => vk::DescriptorType::SAMPLER,
+                        EntryKind::StorageBuffer | EntryKind::StorageImage(..) => {
+                            return Err(RawError::NotEnabled(
+                                "storage buffers and images on the raw path",
+                            ))
+                        }
                     }),
             );
         }

@@ -52,6 +52,7 @@
 pub mod ast;
 mod error;
 mod geometry_spirv;
+mod image_format;
 pub mod interface;
 mod lex;
 pub mod limits;

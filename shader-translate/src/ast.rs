@@ -4,6 +4,7 @@
 //! The parser checks grammar only: that registers are declared, operands have
 //! the right files and indices fit is checked by the lowering.
 
+pub use crate::image_format::ImageFormat;
 use crate::names::named_enum;
 pub use crate::opcode::{OpInfo, Opcode};
 use naga::Span;
@@ -240,6 +241,19 @@ named_enum! {
         Private = "PRIVATE",
         /// Kernel inputs.
         Input = "INPUT",
+    }
+}
+
+named_enum! {
+    /// A memory qualifier of a memory instruction (accepted and ignored:
+    /// naga's accesses are coherent within what WebGPU promises).
+    pub enum MemoryQualifier {
+        /// `coherent`.
+        Coherent = "COHERENT",
+        /// `restrict`.
+        Restrict = "RESTRICT",
+        /// `volatile`.
+        Volatile = "VOLATILE",
     }
 }
 
@@ -543,6 +557,15 @@ pub enum DeclKind {
     },
     /// `MEMORY`.
     Memory(MemoryType),
+    /// `IMAGE[i], TARGET, FORMAT[, WR]`.
+    Image {
+        /// Texture target.
+        target: TextureTarget,
+        /// Format.
+        format: ImageFormat,
+        /// `WR`: the shader may write it.
+        writable: bool,
+    },
     /// `SV`.
     SystemValue {
         /// Which system value.
@@ -663,8 +686,11 @@ pub struct Instruction {
     pub dst: Vec<Dst>,
     /// Source operands.
     pub src: Vec<Src>,
-    /// Texture target operand of texture instructions.
+    /// Texture target operand of texture instructions, or the target a
+    /// memory instruction names.
     pub target: Option<TextureTarget>,
+    /// The image format a memory instruction names.
+    pub format: Option<ImageFormat>,
     /// Texture offset operands (`TEMP[0].xyz`), in order.
     pub tex_offsets: Vec<Src>,
     /// `:label`: the instruction number a jump goes to (ignored: control flow

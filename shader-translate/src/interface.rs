@@ -344,8 +344,12 @@ pub struct StorageBuffer {
     pub writable: bool,
 }
 
-/// A shader image the module uses (`IMAGE[index]`): bind a storage
-/// texture view of `format` (`SET_SHADER_IMAGES`' level and layers).
+/// A shader image the module declares (`IMAGE[index]`): bind a storage
+/// texture view of `format` (`SET_SHADER_IMAGES`' level and layers) with
+/// `dimension` and `arrayed`. 1D images are 2D views (of `height = 1`
+/// textures, as for sampling), RECT images 2D views, and cube and cube-array
+/// images **2D-array views** of their six faces per cube (WebGPU has no cube
+/// storage textures), so `dimension` is `D2` and `arrayed` true for them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StorageImage {
     /// `IMAGE[index]`, the slot of `SET_SHADER_IMAGES`.
@@ -358,7 +362,10 @@ pub struct StorageImage {
     pub arrayed: bool,
     /// The declared format, the view's format.
     pub format: naga::StorageFormat,
-    /// How the module accesses it.
+    /// How the module accesses it: `LOAD` when it reads texels, `STORE`
+    /// when it writes them (both: a read-write binding). An image it only
+    /// queries or never uses is write-only when declared `WR`, else
+    /// read-only.
     pub access: naga::StorageAccess,
 }
 
@@ -661,6 +668,25 @@ impl fmt::Display for Interface {
             write!(f, "storage buffer BUFFER[{}] -> ", b.index)?;
             binding(f, b.binding)?;
             writeln!(f, ", {}", if b.writable { "written" } else { "read only" })?;
+        }
+        for i in &self.images {
+            write!(f, "image IMAGE[{}] -> ", i.index)?;
+            binding(f, i.binding)?;
+            let access = match (
+                i.access.contains(naga::StorageAccess::LOAD),
+                i.access.contains(naga::StorageAccess::STORE),
+            ) {
+                (true, true) => "read_write",
+                (false, true) => "write",
+                _ => "read",
+            };
+            writeln!(
+                f,
+                ", {:?}{} {:?}, {access}",
+                i.dimension,
+                if i.arrayed { " array" } else { "" },
+                i.format
+            )?;
         }
         if let Some(c) = self.compute {
             let [x, y, z] = c.workgroup_size;

@@ -27,9 +27,10 @@
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
 //! (tessellation stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
-//! [`ErrorKind::Unsupported`], naming the construct; so are shader images,
-//! `HWATOMIC` atomic counters, storage buffers in vertex and geometry
-//! shaders and global memory. The few GL features that are accepted and
+//! [`ErrorKind::Unsupported`], naming the construct; so are image atomics,
+//! buffer and multisampled images, image formats WebGPU storage textures
+//! lack, `HWATOMIC` atomic counters, storage buffers and images in vertex
+//! and geometry shaders and global memory. The few GL features that are accepted and
 //! dropped (point size, edge flag and clip vertex outputs) are listed in the
 //! [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped), and with
 //! `MEMBAR` in fragment shaders (WebGPU has no memory barrier there) in
@@ -38,6 +39,8 @@
 //! **Leaves bounds to wgpu** for storage buffers and shared memory: their
 //! byte addresses come from guest values at run time, and wgpu's bounds
 //! checks keep every access inside the bound range or the shared array.
+//! Shader image accesses are checked in the module (GL's rule: a texel
+//! outside the image reads zero and is not written).
 //!
 //! **Trusts the caller** for [`Options`] (renderer state) and for binding the
 //! resources the interface lists, using the fixed scheme of [`interface`].
@@ -52,6 +55,7 @@
 pub mod ast;
 mod error;
 mod geometry_spirv;
+mod image_format;
 pub mod interface;
 mod lex;
 pub mod limits;

@@ -4,10 +4,10 @@
 //! properties skipped).
 
 use crate::ast::{
-    Component, CoordOrigin, DeclKind, Declaration, Dst, File, ImmType, Immediate, Index,
-    Instruction, Interpolation, MemoryType, Opcode, PixelCenter, Primitive, Program, Property,
-    PropertyName, PropertyValue, RegRange, Register, ReturnType, SampleLocation, Semantic,
-    SemanticId, Src, Stage, TextureTarget, WriteMask,
+    Component, CoordOrigin, DeclKind, Declaration, Dst, File, ImageFormat, ImmType, Immediate,
+    Index, Instruction, Interpolation, MemoryQualifier, MemoryType, Opcode, PixelCenter, Primitive,
+    Program, Property, PropertyName, PropertyValue, RegRange, Register, ReturnType, SampleLocation,
+    Semantic, SemanticId, Src, Stage, TextureTarget, WriteMask,
 };
 use crate::error::{Error, ErrorKind};
 use crate::lex::{Lexer, Tok, Token};
@@ -381,9 +381,10 @@ impl<'a> Parser<'a> {
         match file {
             File::SamplerView => return Self::sview_kind(attrs),
             File::Memory => return Self::memory_kind(attrs),
+            File::Image => return Self::image_kind(attrs),
             // `BUFFER`'s `ATOMIC` follows from the instructions; `HWATOMIC`
             // is rejected by the lowering.
-            File::Image | File::Buffer | File::HwAtomic => return Ok((None, DeclKind::Plain)),
+            File::Buffer | File::HwAtomic => return Ok((None, DeclKind::Plain)),
             _ => {}
         }
         let io = matches!(file, File::Input | File::Output | File::SystemValue);
@@ -458,6 +459,42 @@ impl<'a> Parser<'a> {
             }
         }
         Ok((None, DeclKind::Memory(ty)))
+    }
+
+    /// `IMAGE[i], TARGET, FORMAT[, WR]`: after the target, the reference
+    /// parser takes `WR`, `RAW` and the format in any order.
+    fn image_kind(attrs: &[Attr<'_>]) -> Result<(Option<u32>, DeclKind), Error> {
+        let mut iter = attrs.iter();
+        let target_attr = iter.next().ok_or_else(|| {
+            Error::invalid("an IMAGE declaration needs a target", attrs_span(attrs))
+        })?;
+        let target = TextureTarget::from_name(target_attr.word)
+            .ok_or_else(|| unknown("texture target", target_attr.word, target_attr.span))?;
+        let mut format = None;
+        let mut writable = false;
+        for attr in iter {
+            if attr.word.eq_ignore_ascii_case("WR") {
+                writable = true;
+            } else if attr.word.eq_ignore_ascii_case("RAW") {
+                return Err(Error::unsupported("RAW images", attr.span));
+            } else {
+                format = Some(image_format(attr.word, attr.span, "image attribute")?);
+            }
+        }
+        let format = format.ok_or_else(|| {
+            Error::unsupported(
+                "an IMAGE without a format (PIPE_FORMAT_NONE)",
+                attrs_span(attrs),
+            )
+        })?;
+        Ok((
+            None,
+            DeclKind::Image {
+                target,
+                format,
+                writable,
+            },
+        ))
     }
 
     /// `SVIEW[i], TARGET, RETTYPE[, RETTYPE ×3]`.
@@ -572,11 +609,21 @@ impl<'a> Parser<'a> {
                 tex_offsets.push(self.tex_offset()?);
             }
         }
+        let mut format = None;
         if info.memory {
             let mut count = 0;
             while self.peek_punct(',')? && count < 8 {
                 self.next()?;
-                self.word("a memory qualifier, target or format")?;
+                let (word, span) = self.word("a memory qualifier, target or format")?;
+                if let Some(t) = TextureTarget::from_name(word) {
+                    target = Some(t);
+                } else if MemoryQualifier::from_name(word).is_none() {
+                    format = Some(image_format(
+                        word,
+                        span,
+                        "memory qualifier, target or format",
+                    )?);
+                }
                 count += 1;
             }
         }
@@ -591,6 +638,7 @@ impl<'a> Parser<'a> {
             dst,
             src,
             target,
+            format,
             tex_offsets,
             label,
             span: start.until(&self.span_to_here()),
@@ -738,6 +786,25 @@ impl<'a> Parser<'a> {
             component,
             offset: i32::try_from(offset).unwrap_or(0),
         })
+    }
+}
+
+/// A `PIPE_FORMAT_*` name: one a storage texture can have, `Unsupported`
+/// for the other formats, an unknown `what` for other words.
+fn image_format(word: &str, span: Span, what: &'static str) -> Result<ImageFormat, Error> {
+    if let Some(f) = ImageFormat::from_name(word) {
+        return Ok(f);
+    }
+    let is_format = word
+        .get(..12)
+        .is_some_and(|p| p.eq_ignore_ascii_case("PIPE_FORMAT_"));
+    if is_format {
+        Err(Error::unsupported(
+            format!("image format {}", word.to_ascii_uppercase()),
+            span,
+        ))
+    } else {
+        Err(unknown(what, word, span))
     }
 }
 
@@ -972,6 +1039,46 @@ mod tests {
         );
         let err = parse("COMP\nDCL MEMORY[1], SHARED, SHARED\n").unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::UnknownName { .. }));
+    }
+
+    #[test]
+    fn parses_image_declarations_and_memory_operands() {
+        let p = parse(
+            "COMP\nDCL IMAGE[0], CUBEARRAY, wr, pipe_format_r32_sint\n\
+             DCL IMAGE[1], 2D, PIPE_FORMAT_R8G8B8A8_UNORM\n\
+             LOAD TEMP[0], IMAGE[1], TEMP[1], COHERENT, VOLATILE, 2D, PIPE_FORMAT_R8G8B8A8_UNORM\n",
+        )
+        .unwrap();
+        let kinds: Vec<DeclKind> = p.declarations.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DeclKind::Image {
+                    target: TextureTarget::CubeArray,
+                    format: ImageFormat::R32Sint,
+                    writable: true
+                },
+                DeclKind::Image {
+                    target: TextureTarget::D2,
+                    format: ImageFormat::Rgba8Unorm,
+                    writable: false
+                },
+            ]
+        );
+        let load = p.instructions.first().unwrap();
+        assert_eq!(load.target, Some(TextureTarget::D2));
+        assert_eq!(load.format, Some(ImageFormat::Rgba8Unorm));
+        for (text, unsupported) in [
+            ("COMP\nDCL IMAGE[0], 2D, PIPE_FORMAT_B5G6R5_UNORM\n", true),
+            ("COMP\nDCL IMAGE[0], 2D\n", true),
+            ("COMP\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, RAW\n", true),
+            ("COMP\nDCL IMAGE[0], PIPE_FORMAT_R32_UINT\n", false),
+            ("COMP\nLOAD TEMP[0], IMAGE[0], TEMP[1], SHINY\n", false),
+        ] {
+            let err = parse(text).unwrap_err();
+            let is_unsupported = matches!(err.kind(), ErrorKind::Unsupported(_));
+            assert_eq!(is_unsupported, unsupported, "{text}: {err}");
+        }
     }
 
     #[test]

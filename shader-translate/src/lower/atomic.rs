@@ -9,7 +9,7 @@
 
 use super::expr::Kind;
 use super::{Lowerer, Value};
-use crate::ast::{Instruction, Opcode as O};
+use crate::ast::{File, Instruction, Opcode as O};
 use crate::error::Error;
 use naga::{
     AtomicFunction, Block, Expression, Handle, MathFunction, PredeclaredType, Scalar, Statement,
@@ -20,6 +20,14 @@ impl Lowerer<'_> {
     pub(crate) fn atomic(&mut self, inst: &Instruction) -> Result<(), Error> {
         let reg = super::memory::resource(inst)
             .ok_or_else(|| Error::invalid("missing resource operand", inst.span))?;
+        if reg.file == File::Image {
+            // naga's image atomics need `TEXTURE_ATOMIC`, a wgpu feature
+            // outside `CAPABILITIES`.
+            return Err(Error::unsupported(
+                format!("{} on an IMAGE (image atomics)", inst.opcode),
+                inst.opcode_span,
+            ));
+        }
         let space = self.space(reg)?;
         let addr = self.src_scalar(inst, 1, Kind::Uint, 0)?;
         let value = self.src_scalar(inst, 2, Kind::Uint, 0)?;

@@ -161,6 +161,7 @@ impl Lowerer<'_> {
                 File::SystemValue => self.declare_system_values(decl)?,
                 File::Buffer => self.declare_buffers(decl)?,
                 File::Memory => self.declare_memory(decl)?,
+                File::Image => self.declare_images(decl)?,
                 other => return Err(Error::unsupported(format!("{other} registers"), decl.span)),
             }
         }

@@ -4,7 +4,8 @@
 //! (word `addr >> 2`); lane `k` of a `LOAD` or `STORE` is word
 //! `(addr >> 2) + k`, as Mesa packs a vector. A space any atomic opcode uses
 //! holds `atomic<u32>` words (`LOAD`/`STORE` are then atomic loads and
-//! stores); the atomics themselves are `atomic`'s.
+//! stores); the atomics themselves are `atomic`'s. The same opcodes on an
+//! `IMAGE` go to `image`.
 //!
 //! Indices are not clamped here: a storage buffer is bound to the guest's
 //! range and wgpu's bounds checks keep every access inside the binding,
@@ -38,13 +39,15 @@ pub(crate) struct Memory {
     pub(super) atomic_old: Option<Handle<naga::LocalVariable>>,
 }
 
-/// How the program uses one memory space.
+/// How the program uses one memory space or image.
 #[derive(Clone, Copy, Default)]
-struct Use {
+pub(super) struct Use {
+    /// `LOAD` reads it.
+    pub(super) loaded: bool,
     /// `STORE` or an atomic writes it.
-    written: bool,
+    pub(super) written: bool,
     /// An atomic opcode uses it.
-    atomic: bool,
+    pub(super) atomic: bool,
 }
 
 /// The opcodes that read-modify-write a word.
@@ -77,12 +80,13 @@ pub(crate) fn resource(inst: &Instruction) -> Option<&Register> {
 
 impl Lowerer<'_> {
     /// How the program uses the space of registers `matches` accepts.
-    fn usage(&self, matches: impl Fn(&Register) -> bool) -> Use {
+    pub(super) fn usage(&self, matches: impl Fn(&Register) -> bool) -> Use {
         let mut u = Use::default();
         for inst in &self.program.instructions {
             if resource(inst).is_some_and(&matches) {
                 let atomic = is_atomic(inst.opcode);
                 u.atomic |= atomic;
+                u.loaded |= inst.opcode == Opcode::Load;
                 u.written |= atomic || inst.opcode == Opcode::Store;
             }
         }
@@ -250,10 +254,14 @@ impl Lowerer<'_> {
         self.access(base, index)
     }
 
-    /// `LOAD`, `STORE` or `RESQ` on a buffer or shared memory.
+    /// `LOAD`, `STORE` or `RESQ` on a buffer, shared memory or an image
+    /// (`image`).
     pub(crate) fn memory_access(&mut self, inst: &Instruction) -> Result<(), Error> {
         let reg =
             resource(inst).ok_or_else(|| Error::invalid("missing resource operand", inst.span))?;
+        if reg.file == File::Image {
+            return self.image_access(inst, reg);
+        }
         let space = self.space(reg)?;
         match inst.opcode {
             Opcode::Load => {

@@ -14,7 +14,7 @@
 //! Submodules: `decl` (properties and register declarations), `io`
 //! (entry-point arguments, result and linking), `reg` (reading and writing
 //! registers), `alu`, `tex`, `flow` (instructions), `memory` and `atomic`
-//! (storage buffers and shared memory), `compute` (workgroup size, compute
+//! (storage buffers and shared memory), `image` (shader images), `compute` (workgroup size, compute
 //! system values, barriers), `gl` (GL conventions applied on entry and
 //! exit) and `expr` (expression helpers).
 
@@ -26,6 +26,7 @@ mod expr;
 mod flow;
 mod geometry;
 mod gl;
+mod image;
 mod io;
 mod memory;
 mod reg;
@@ -120,6 +121,8 @@ pub(crate) struct Lowerer<'a> {
     io: io::Io,
     units: tex::Units,
     memory: memory::Memory,
+    /// `IMAGE[i]`, by index.
+    images: Vec<Option<image::Image>>,
     interface: Interface,
     /// `END` was reached at the top level.
     ended: bool,
@@ -150,6 +153,7 @@ impl<'a> Lowerer<'a> {
             io: io::Io::default(),
             units: tex::Units::default(),
             memory: memory::Memory::default(),
+            images: Vec::new(),
             interface: Interface::new(stage),
             ended: false,
             gs: None,

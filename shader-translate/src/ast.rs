@@ -561,8 +561,9 @@ pub enum DeclKind {
     Image {
         /// Texture target.
         target: TextureTarget,
-        /// Format.
-        format: ImageFormat,
+        /// Format; `None` for `PIPE_FORMAT_NONE` (GLSL gave none, the
+        /// bound image's is [`Options::image_formats`](crate::Options::image_formats)).
+        format: Option<ImageFormat>,
         /// `WR`: the shader may write it.
         writable: bool,
     },

@@ -2,7 +2,7 @@
 //! give identical modules, so `(text hash, Options)` is a pipeline cache key.
 
 use crate::interface::Varying;
-use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
+use crate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_SHADER_IMAGES, MAX_VERTEX_ATTRIBUTES};
 
 /// Renderer state baked into a translated module.
 ///
@@ -121,6 +121,10 @@ pub struct Options {
     /// created the shader (`REQ_LOCAL_MEM`), the size of `MEMORY[…], SHARED`
     /// (at most [`MAX_SHARED_BYTES`](crate::limits::MAX_SHARED_BYTES)).
     pub shared_memory_bytes: u32,
+    /// Per image slot: the format of the bound image, for images the
+    /// shader declares without one (`PIPE_FORMAT_NONE`: GLSL's
+    /// `writeonly` images without a format qualifier).
+    pub image_formats: [Option<crate::ast::ImageFormat>; MAX_SHADER_IMAGES as usize],
 }
 
 /// The size a vertex shader gives the points it feeds (Vulkan reads it
@@ -204,6 +208,7 @@ impl Default for Options {
             captures: Vec::new(),
             input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
             shared_memory_bytes: 0,
+            image_formats: [None; MAX_SHADER_IMAGES as usize],
         }
     }
 }

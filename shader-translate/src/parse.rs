@@ -482,10 +482,7 @@ impl<'a> Parser<'a> {
             }
         }
         let format = format.ok_or_else(|| {
-            Error::unsupported(
-                "an IMAGE without a format (PIPE_FORMAT_NONE)",
-                attrs_span(attrs),
-            )
+            Error::invalid("an IMAGE declaration needs a format", attrs_span(attrs))
         })?;
         Ok((
             None,
@@ -618,11 +615,7 @@ impl<'a> Parser<'a> {
                 if let Some(t) = TextureTarget::from_name(word) {
                     target = Some(t);
                 } else if MemoryQualifier::from_name(word).is_none() {
-                    format = Some(image_format(
-                        word,
-                        span,
-                        "memory qualifier, target or format",
-                    )?);
+                    format = image_format(word, span, "memory qualifier, target or format")?;
                 }
                 count += 1;
             }
@@ -789,11 +782,15 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A `PIPE_FORMAT_*` name: one a storage texture can have, `Unsupported`
+/// A `PIPE_FORMAT_*` name: one a storage texture can have, `None` for
+/// `PIPE_FORMAT_NONE` (GLSL gave none: the bound image's), `Unsupported`
 /// for the other formats, an unknown `what` for other words.
-fn image_format(word: &str, span: Span, what: &'static str) -> Result<ImageFormat, Error> {
+fn image_format(word: &str, span: Span, what: &'static str) -> Result<Option<ImageFormat>, Error> {
     if let Some(f) = ImageFormat::from_name(word) {
-        return Ok(f);
+        return Ok(Some(f));
+    }
+    if word.eq_ignore_ascii_case("PIPE_FORMAT_NONE") {
+        return Ok(None);
     }
     let is_format = word
         .get(..12)
@@ -1055,22 +1052,27 @@ mod tests {
             [
                 DeclKind::Image {
                     target: TextureTarget::CubeArray,
-                    format: ImageFormat::R32Sint,
+                    format: Some(ImageFormat::R32Sint),
                     writable: true
                 },
                 DeclKind::Image {
                     target: TextureTarget::D2,
-                    format: ImageFormat::Rgba8Unorm,
+                    format: Some(ImageFormat::Rgba8Unorm),
                     writable: false
                 },
             ]
         );
+        let none = parse("COMP\nDCL IMAGE[0], 2D, PIPE_FORMAT_NONE, WR\n").unwrap();
+        assert!(matches!(
+            none.declarations.first().map(|d| d.kind),
+            Some(DeclKind::Image { format: None, .. })
+        ));
         let load = p.instructions.first().unwrap();
         assert_eq!(load.target, Some(TextureTarget::D2));
         assert_eq!(load.format, Some(ImageFormat::Rgba8Unorm));
         for (text, unsupported) in [
             ("COMP\nDCL IMAGE[0], 2D, PIPE_FORMAT_B5G6R5_UNORM\n", true),
-            ("COMP\nDCL IMAGE[0], 2D\n", true),
+            ("COMP\nDCL IMAGE[0], 2D\n", false),
             ("COMP\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, RAW\n", true),
             ("COMP\nDCL IMAGE[0], PIPE_FORMAT_R32_UINT\n", false),
             ("COMP\nLOAD TEMP[0], IMAGE[0], TEMP[1], SHINY\n", false),

@@ -7,6 +7,7 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test -p shader-translate --test snapshots`
 //! rewrites the outputs.
 
+use shader_translate::ast::ImageFormat;
 use shader_translate::{translate, Channel, CompareFunction, Options, PointSize};
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,7 @@ fn options(path: &Path) -> Options {
             "polygon_offset" => o.polygon_offset = flag(),
             "dual_source_blend" => o.dual_source_blend = flag(),
             "shared_memory_bytes" => o.shared_memory_bytes = value.parse().unwrap(),
+            "image0_format" => o.image_formats[0] = ImageFormat::from_name(value),
             "sprite_coord_enable" => o.sprite_coords.enable = value.parse().unwrap(),
             "sprite_coord_lower_left" => o.sprite_coords.lower_left = flag(),
             "point_size" => {

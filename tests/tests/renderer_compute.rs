@@ -9,10 +9,10 @@ mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::enums::ShaderStage;
+use guest_protocol::virgl::enums::{ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
-    shader_text, Box3, BufferBinding, Command, CopyRegion, CreateObject, Encoder, LaunchGrid,
-    ShaderChunk, ShaderExtra,
+    shader_text, Box3, BufferBinding, Command, CopyRegion, CreateObject, Encoder, Format,
+    ImageBinding, LaunchGrid, ShaderChunk, ShaderExtra,
 };
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
@@ -272,6 +272,58 @@ fn fragment_shaders_count_their_fragments_in_a_storage_buffer() {
     assert_eq!(pixel(&mut r, 3, 3), [0, 255, 0, 255]);
 }
 
+#[test]
+fn images_are_stored_and_loaded_by_compute_shaders() {
+    // Image 0 (R32_UINT 4×4) gets x + 10·y at each texel; image 1 is
+    // loaded back into buffer 0 in the same order.
+    let mut r = with_buffer(16);
+    let img = host_renderer::ResourceInfo {
+        bind: 0,
+        ..info(TextureTarget::TEXTURE_2D, Format::R32_UINT, 4, 4)
+    };
+    r.create_resource(ResId(6), &img, None).unwrap();
+    r.attach_resource(CTX, ResId(6)).unwrap();
+    let store = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 4\nPROPERTY CS_FIXED_BLOCK_HEIGHT 4\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\n\
+        DCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, WR\nDCL TEMP[0]\nIMM[0] UINT32 {10, 0, 0, 0}\n\
+        UMAD TEMP[0].x, SV[0].yyyy, IMM[0].xxxx, SV[0].xxxx\n\
+        STORE IMAGE[0], SV[0].xyyy, TEMP[0].xxxx, 2D, PIPE_FORMAT_R32_UINT\nEND\n";
+    let load = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 4\nPROPERTY CS_FIXED_BLOCK_HEIGHT 4\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\n\
+        DCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT\nDCL BUFFER[0]\nDCL TEMP[0..1]\n\
+        IMM[0] UINT32 {4, 2, 0, 0}\n\
+        LOAD TEMP[0].x, IMAGE[0], SV[0].xyyy, 2D, PIPE_FORMAT_R32_UINT\n\
+        UMAD TEMP[1].x, SV[0].yyyy, IMM[0].xxxx, SV[0].xxxx\n\
+        SHL TEMP[1].x, TEMP[1].xxxx, IMM[0].yyyy\n\
+        STORE BUFFER[0].x, TEMP[1].xxxx, TEMP[0].xxxx\nEND\n";
+    let image = ImageBinding {
+        format: Le32::new(Format::R32_UINT.0),
+        access: Le32::new(3),
+        layer_offset: Le32::new(0),
+        level_size: Le32::new(0),
+        res: Le32::new(6),
+    };
+    let mut e = Encoder::new();
+    e.push(&Command::SetShaderImages {
+        stage: ShaderStage::COMPUTE,
+        start_slot: 0,
+        images: &[image],
+    })
+    .unwrap();
+    compute_shader(&mut e, 10, store, 0);
+    e.push(&launch([4, 4, 1], [1, 1, 1])).unwrap();
+    compute_shader(&mut e, 11, load, 0);
+    bind_buffer(&mut e, ShaderStage::COMPUTE, 3, 0, 64);
+    e.push(&Command::MemoryBarrier(!0)).unwrap();
+    e.push(&launch([4, 4, 1], [1, 1, 1])).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let want: Vec<u32> = (0..4)
+        .flat_map(|y| (0..4).map(move |x| x + 10 * y))
+        .collect();
+    assert_eq!(words(&mut r, ResId(3), 16), want);
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {
@@ -355,6 +407,7 @@ fn caps_advertise_compute_and_storage() {
     assert_ne!(bits & guest_protocol::virgl::caps::cap::COMPUTE_SHADER, 0);
     assert!(caps.max_compute_work_group_invocations.get() >= 1024);
     assert!(caps.max_shader_buffer_frag_compute.get() >= 8);
+    assert!(caps.max_shader_image_frag_compute.get() >= 4);
     assert_eq!(caps.max_shader_buffer_other_stages.get(), 0);
     assert_eq!(caps.max_atomic_counters[5].get(), 0);
 }

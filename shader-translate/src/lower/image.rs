@@ -151,8 +151,20 @@ impl Lowerer<'_> {
             decl.span,
         )?;
         let shape = Shape::of(target, decl.span)?;
-        let (storage_format, _, _) = format_info(format);
         for index in decl.range.first..=decl.range.last {
+            let bound = self
+                .options
+                .image_formats
+                .get(index as usize)
+                .copied()
+                .flatten();
+            let format = format.or(bound).ok_or_else(|| {
+                Error::unsupported(
+                    "an image without a format (PIPE_FORMAT_NONE) in a slot with no image bound",
+                    decl.span,
+                )
+            })?;
+            let (storage_format, _, _) = format_info(format);
             let u = self.usage(|r| is_image(r, index));
             let mut access = StorageAccess::empty();
             access.set(StorageAccess::LOAD, u.loaded);

@@ -85,6 +85,15 @@
 //! through a staging buffer, but `ARB_copy_image` is not advertised (see
 //! [`capability_bits`]).
 //!
+//! Compute shaders, storage buffers, atomic counters (in storage buffers)
+//! and images in fragment and compute shaders (`storage_and_compute`,
+//! `renderer_compute.rs`, docs/GL-NEXT.md): Mesa then exposes
+//! `ARB_compute_shader`, `ARB_shader_storage_buffer_object`,
+//! `ARB_shader_atomic_counters` and `ARB_shader_image_load_store` on GL 3.3.
+//! Image atomics, buffer images and images in another format than their
+//! texture's are refused with context errors; ES stays 3.0 (ES 3.1 also
+//! needs `ARB_stencil_texturing`).
+//!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up
 //! to four buffers where the raw path has `VK_EXT_transform_feedback`
@@ -319,8 +328,7 @@ fn storage_and_compute(limits: &wgpu::Limits, caps: &mut CapsV2) {
     caps.shader_buffer_offset_alignment = le(limits.min_storage_buffer_offset_alignment);
     caps.max_shader_buffer_frag_compute = le(buffers);
     caps.max_combined_shader_buffers = le(buffers);
-    let _ = images;
-    caps.max_shader_image_frag_compute = le(0);
+    caps.max_shader_image_frag_compute = le(images);
     caps.max_compute_work_group_invocations = le(limits
         .max_compute_invocations_per_workgroup
         .min(tl::MAX_WORKGROUP_INVOCATIONS));

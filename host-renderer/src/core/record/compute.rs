@@ -34,6 +34,7 @@ pub(crate) fn launch(
     let options = Options {
         samplers: sampler_options(&stage.views, &stage.samplers),
         shared_memory_bytes: obj.local_mem,
+        image_formats: super::storage::image_formats(stage),
         ..Options::default()
     };
     let shader = compiled(rec, obj, &options)?;

@@ -19,7 +19,21 @@ use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::ResourceTable;
 use crate::core::state::sub_context::StageState;
 use crate::core::validate::resource::attached;
+use shader_translate::ast::ImageFormat;
 use shader_translate::interface::Interface;
+use shader_translate::limits::MAX_SHADER_IMAGES;
+
+/// Per image slot of `stage`: the bound image's format, which images
+/// declared without one (`PIPE_FORMAT_NONE`) take.
+pub fn image_formats(stage: &StageState) -> [Option<ImageFormat>; MAX_SHADER_IMAGES as usize] {
+    let mut out = [None; MAX_SHADER_IMAGES as usize];
+    for (o, b) in out.iter_mut().zip(&stage.images) {
+        *o = b
+            .and_then(|b| b.format.name())
+            .and_then(|name| ImageFormat::from_name(&format!("PIPE_FORMAT_{name}")));
+    }
+    out
+}
 
 /// The layout entries of the storage buffers and images `interface` uses.
 pub fn entries(interface: &Interface, out: &mut Vec<(u32, EntryKind)>) {

@@ -8,6 +8,7 @@ use super::vertex_convert;
 use super::viewport;
 use crate::core::base::error::{CommandError, DrawError, ShaderError, Shared};
 use crate::core::record::recorder::Recorder;
+use crate::core::record::storage;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::bits::RtBlend;
@@ -49,6 +50,7 @@ pub(super) fn compile(
     let last_opts = Options {
         output_swizzles: Options::default().output_swizzles,
         color_kinds: Options::default().color_kinds,
+        image_formats: Options::default().image_formats,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
         depth_range_reversed: viewport::depth_range_reversed(bound),
@@ -266,6 +268,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         captures: Vec::new(),
         input_kinds: [ColorKind::Float; MAX_VERTEX_ATTRIBUTES as usize],
         shared_memory_bytes: 0,
+        image_formats: storage::image_formats(bound.fs),
     };
     for ((o, k), c) in options
         .output_swizzles

@@ -993,3 +993,98 @@ fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
     }
     assert!(gpu.take_uncaptured().is_empty());
 }
+
+/// Draws the full target sampling unit 0, a view in `view` of a 16×16
+/// Z24_UNORM_S8_UINT texture whose every texel holds depth 1.0 and
+/// stencil 0x80, with the fragment shader `body` (TEMP[0..1], IMM[0] =
+/// ints 0, IMM[1] = 1/255); returns pixel (4, 4) (BGRA) and the errors.
+fn depth_stencil_view_pixel(view: Format, sview: &str, body: &str) -> ([u8; 4], u64) {
+    use guest_protocol::le::Le32;
+    use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
+    use guest_protocol::virgl::{SamplerView, StageSlots};
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    let tex = info(TextureTarget::TEXTURE_2D, Format::Z24_UNORM_S8_UINT, W, W);
+    r.create_resource(ResId(3), &tex, None).unwrap();
+    r.attach_resource(ctx, ResId(3)).unwrap();
+    let texel = 0x80ff_ffffu32.to_le_bytes();
+    let t = TransferBox {
+        level: 0,
+        region: region(0, W, W),
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    let bytes = texel.repeat((W * W) as usize);
+    r.write_from(ResId(3), &t, VecBacking::from_vec(bytes).as_ref())
+        .unwrap();
+    assert_eq!(
+        r.submit(ctx, &draw_stream(&DrawSetup::default()))
+            .unwrap()
+            .errors,
+        0
+    );
+    let mut e = Encoder::new();
+    e.push(&Command::CreateObject(CreateObject::SamplerView(
+        SamplerView {
+            handle: 41,
+            res: 3,
+            format: ViewFormat::new().with_format(view.0),
+            range0: 0,
+            range1: 0,
+            swizzle: ViewSwizzle::from_bits(0o3210),
+        },
+    )))
+    .unwrap();
+    e.push(&Command::SetSamplerViews(StageSlots {
+        stage: ShaderStage::FRAGMENT,
+        start_slot: 0,
+        handles: &[Le32::new(41)],
+    }))
+    .unwrap();
+    let text = format!(
+        "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, {sview}\nDCL TEMP[0..1]\n\
+         IMM[0] INT32 {{0, 0, 0, 0}}\nIMM[1] FLT32 {{0.00392157, 0.00392157, 0.00392157, 1.0}}\n\
+         {body}\nEND\n"
+    );
+    shader(&mut e, 16, ShaderStage::FRAGMENT, &text);
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let errors = r.submit(ctx, e.as_bytes()).unwrap().errors;
+    (pixel(&mut r, 4, 4), errors)
+}
+
+#[test]
+fn depth_stencil_textures_sample_their_stencil_or_their_depth() {
+    // ARB_stencil_texturing: a stencil-only view reads the stencil as an
+    // unsigned integer.
+    let (stencil, errors) = depth_stencil_view_pixel(
+        Format::X24S8_UINT,
+        "UINT",
+        "TXF TEMP[0], IMM[0], SAMP[0], 2D\nU2F TEMP[1], TEMP[0].xxxx\n\
+         MUL OUT[0], TEMP[1], IMM[1]",
+    );
+    assert_eq!(errors, 0);
+    // Alpha: the view's ONE (integer 1) times IMM[1].w = 1.0.
+    assert_eq!(stencil, [0x80, 0x80, 0x80, 0xff]);
+    // The resource's own format reads the depth.
+    let (depth, errors) = depth_stencil_view_pixel(
+        Format::Z24_UNORM_S8_UINT,
+        "FLOAT",
+        "TXF TEMP[0], IMM[0], SAMP[0], 2D\nMOV OUT[0], TEMP[0].xxxx",
+    );
+    assert_eq!(errors, 0);
+    assert_eq!(depth, [255, 255, 255, 255]);
+}
+
+#[test]
+fn caps_offer_stencil_views_of_depth_stencil_textures() {
+    let caps = Renderer::new(gpu()).caps_v2();
+    for f in [
+        Format::X24S8_UINT,
+        Format::S8X24_UINT,
+        Format::X32_S8X24_UINT,
+    ] {
+        assert!(caps.v1.sampler.contains(f.0), "{f:?}");
+    }
+}

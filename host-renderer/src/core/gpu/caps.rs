@@ -286,6 +286,14 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     // buffer views alone (ARB_texture_buffer_object_rgb32).
     // The other texture buffer formats follow the textures' (a format in
     // the mask is one Mesa may make textures of).
+    // Stencil texturing (ARB_stencil_texturing, which ES 3.1 needs): views
+    // in a stencil-only format sample a depth/stencil texture's stencil
+    // aspect as unsigned integers (Gpu::view_desc; renderer_gl.rs).
+    if gpu.format_support(Format::S8_UINT).sample {
+        for format in crate::core::base::format::STENCIL_VIEWS {
+            caps.v1.sampler.insert(format.0);
+        }
+    }
     for format in [
         Format::R32G32B32_FLOAT,
         Format::R32G32B32_UINT,

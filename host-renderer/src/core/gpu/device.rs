@@ -224,6 +224,13 @@ impl Gpu {
     /// `format`'s where the device can store it in the same host format (or
     /// its sRGB / linear twin), else `stored` itself.
     pub fn view_desc(&self, format: Format, stored: &'static FormatDesc) -> &'static FormatDesc {
+        if format::is_stencil_view(format) && stored.has_stencil() {
+            // The stencil of a depth/stencil texture (ARB_stencil_texturing):
+            // its stencil aspect, sampled as unsigned integers.
+            if let Some(stencil) = self.format_desc(Format::S8_UINT) {
+                return stencil;
+            }
+        }
         self.format_desc(format)
             .filter(|d| d.host.remove_srgb_suffix() == stored.host.remove_srgb_suffix())
             .unwrap_or(stored)

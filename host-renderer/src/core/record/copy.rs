@@ -35,6 +35,21 @@ impl CopySide<'_> {
     }
 }
 
+impl CopySide<'_> {
+    /// Whether `extent` from this side's origin is its whole level (a
+    /// layer of it).
+    fn covers_level(&self, extent: wgpu::Extent3d) -> bool {
+        let size = self
+            .texture
+            .size()
+            .mip_level_size(self.level, self.texture.dimension());
+        self.origin.x == 0
+            && self.origin.y == 0
+            && extent.width == size.width
+            && extent.height == size.height
+    }
+}
+
 /// Records a copy of `extent` texels from `src` to `dst` (of one format).
 /// wgpu copies within one level of a texture only between layers that do
 /// not overlap: such copies go through a buffer.
@@ -46,6 +61,16 @@ pub(crate) fn copy_texture(
 ) -> Result<(), CommandError> {
     if src.texture == dst.texture && src.level == dst.level {
         return copy_through_buffer(rec, (src, extent), (dst, extent));
+    }
+    // WebGPU copies depth/stencil texels by whole subresources only, and
+    // reports a partial copy when the encoder finishes, which would lose
+    // the guest's whole submit: refused here, alone.
+    if src.texture.format().is_depth_stencil_format()
+        && !(src.covers_level(extent) && dst.covers_level(extent))
+    {
+        return Err(CommandError::Unsupported(
+            "a copy of part of a depth/stencil level",
+        ));
     }
     let gpu = rec.gpu;
     rec.work.mark(src.id);

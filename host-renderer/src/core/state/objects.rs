@@ -166,6 +166,8 @@ pub struct TextureViewObj {
     pub swizzle: [u8; 4],
     /// Depth format (sampled as depth).
     pub is_depth: bool,
+    /// The view's format (a depth/stencil texture's aspect format).
+    pub format: wgpu::TextureFormat,
 }
 
 /// A sampler state.

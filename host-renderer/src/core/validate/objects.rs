@@ -206,18 +206,27 @@ pub fn sampler_view(
         wgpu::TextureViewDimension::Cube => 6,
         _ => (last_layer - first_layer + 1).min(r.info.host_layers() - first_layer),
     };
-    let is_depth = view_desc.is_depth_stencil();
-    let aspect = if is_depth && view_desc.has_depth() {
+    // Depth/stencil textures are sampled through one aspect: the depth, or
+    // the stencil (a stencil-only view format, ARB_stencil_texturing, read
+    // as unsigned integers, not as depth).
+    let aspect = if view_desc.is_depth_stencil() && view_desc.has_depth() {
         wgpu::TextureAspect::DepthOnly
-    } else if is_depth {
+    } else if view_desc.is_depth_stencil() {
         wgpu::TextureAspect::StencilOnly
     } else {
         wgpu::TextureAspect::All
     };
+    let is_depth = aspect == wgpu::TextureAspect::DepthOnly;
+    // An aspect's view has the aspect's own format (Depth32Float of a
+    // Depth32FloatStencil8 texture).
+    let format = view_desc
+        .host
+        .aspect_specific_format(aspect)
+        .unwrap_or(view_desc.host);
     let view = gpu.checked(WgpuOp::CreateView, || {
         tex.texture.create_view(&wgpu::TextureViewDescriptor {
             label: None,
-            format: Some(view_desc.host),
+            format: Some(format),
             dimension: Some(dimension),
             usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
             aspect,
@@ -239,6 +248,7 @@ pub fn sampler_view(
         dimension,
         swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
         is_depth,
+        format,
     }))
 }
 

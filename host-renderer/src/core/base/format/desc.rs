@@ -185,6 +185,20 @@ pub fn render_swizzled<T: Copy>(swizzle: [u8; 4], guest: [T; 4]) -> [T; 4] {
     })
 }
 
+/// The view formats that read the stencil of a depth/stencil texture
+/// (Gallium's stencil-only formats, which Mesa views depth/stencil
+/// textures in for `ARB_stencil_texturing`): never resource formats.
+pub const STENCIL_VIEWS: [Format; 3] = [
+    Format::X24S8_UINT,
+    Format::S8X24_UINT,
+    Format::X32_S8X24_UINT,
+];
+
+/// Whether `format` is one of the [`STENCIL_VIEWS`].
+pub fn is_stencil_view(format: Format) -> bool {
+    STENCIL_VIEWS.contains(&format)
+}
+
 /// Whether a host format has integer channels (GL neither filters nor
 /// blends them).
 pub fn is_integer(format: wgpu::TextureFormat) -> bool {

@@ -20,7 +20,10 @@ pub use convert::{
 };
 #[cfg(any(test, feature = "internals"))]
 pub use desc::Conversion;
-pub use desc::{is_integer, render_mask, render_swizzled, swz, usage, FormatDesc};
+pub use desc::{
+    is_integer, is_stencil_view, render_mask, render_swizzled, swz, usage, FormatDesc,
+    STENCIL_VIEWS,
+};
 pub use table::{lookup, TABLE};
 pub use texel::texel_format;
 

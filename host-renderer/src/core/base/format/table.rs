@@ -277,7 +277,7 @@ pub const TABLE: &[FormatDesc] = &[
         [R, R, R, ONE],
         SD,
     ),
-    d(Format::S8_UINT, Tf::Stencil8, [R, R, R, ONE], DEPTH),
+    d(Format::S8_UINT, Tf::Stencil8, [R, R, R, ONE], SD),
 ];
 
 /// `B` and `A` are used by the table only through the swizzle arrays.

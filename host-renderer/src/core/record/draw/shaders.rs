@@ -393,7 +393,7 @@ pub(crate) fn sampler_options(
             Some(SamplerViewObj::Texture(v)) => {
                 o.swizzle = v.swizzle.map(channel);
                 o.depth = v.is_depth;
-                let kind = color_kind(v.view.texture().format());
+                let kind = color_kind(v.format);
                 o.view_kind = Some(kind);
                 *int = kind != ColorKind::Float;
             }

@@ -832,12 +832,14 @@ fn caps_are_the_gl21_level() {
     // Adjacency modes (bits 10 to 13) with the geometry shaders.
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
-    // ARB_clip_control, textureSamples, sample shading, indirect draws and
-    // ARB_clear_texture (not COPY_IMAGE: see caps.rs) (renderer_gl, renderer_msaa, and this file's
+    // ARB_clip_control, textureSamples, sample shading, indirect draws,
+    // ARB_clear_texture (not COPY_IMAGE: see caps.rs) and compute shaders
+    // (renderer_gl, renderer_msaa, renderer_compute, and this file's
     // copies_*, indirect_draws_* and clear_texture_* tests).
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER
+            | cap::COMPUTE_SHADER
             | cap::FB_NO_ATTACH
             | cap::SRGB_WRITE_CONTROL
             | cap::CLIP_HALFZ

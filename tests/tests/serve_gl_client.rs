@@ -28,7 +28,23 @@ struct Versions {
     core: Option<&'static str>,
 }
 
-fn versions_for(glsl_level: u32, stream_output: bool) -> Versions {
+fn versions_for(glsl_level: u32, stream_output: bool, es31: bool) -> Versions {
+    let v = versions_of_level(glsl_level, stream_output);
+    // ES 3.0's features, compute shaders (with storage buffers, atomic
+    // counters and images) and stencil texturing are what Mesa 22.3 checks
+    // for OpenGL ES 3.1.
+    if es31 && v.gles == "OpenGL ES 3.0" {
+        Versions {
+            gles: "OpenGL ES 3.1",
+            ..v
+        }
+    } else {
+        v
+    }
+}
+
+/// The versions a GLSL level gives without compute shaders.
+fn versions_of_level(glsl_level: u32, stream_output: bool) -> Versions {
     match (glsl_level, stream_output) {
         // GLSL 1.20 is GL 2.1's; GLSL ES 3.00 needs GLSL 1.30-level integer
         // support, so ES stays at 2.0. At 130 (native integers in TGSI)
@@ -115,7 +131,13 @@ fn serve_real_gl_clients_report_our_caps() {
     let caps = caps_v2(&gpu);
     let stream_output = caps.v1.max_streamout_buffers.get() >= 4
         && caps.v1.bset.get() & guest_protocol::virgl::caps::bset::STREAMOUT_PAUSE_RESUME != 0;
-    let expected = versions_for(caps.v1.glsl_level.get(), stream_output);
+    let es31 = caps.capability_bits.get() & guest_protocol::virgl::caps::cap::COMPUTE_SHADER != 0
+        && caps.max_shader_image_frag_compute.get() > 0
+        && caps
+            .v1
+            .sampler
+            .contains(guest_protocol::virgl::Format::X24S8_UINT.0);
+    let expected = versions_for(caps.v1.glsl_level.get(), stream_output, es31);
     let dir = tempfile::Builder::new()
         .prefix("pv3d-serve-gl-")
         .tempdir()

@@ -27,7 +27,8 @@
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
 //! (tessellation stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
-//! [`ErrorKind::Unsupported`], naming the construct; so are image atomics,
+//! [`ErrorKind::Unsupported`], naming the construct; so are image atomics
+//! (naga's return no value, where TGSI's return the texel's old value),
 //! buffer and multisampled images, image formats WebGPU storage textures
 //! lack, `HWATOMIC` atomic counters, storage buffers and images in vertex
 //! and geometry shaders and global memory. The few GL features that are accepted and

@@ -1,6 +1,7 @@
 //! The atomic opcodes (`ATOMUADD` … `ATOMIMAX`) on a word of a buffer or
 //! of shared memory (see `memory`): `dst` gets the word's old value in
-//! every lane.
+//! every lane. On an `IMAGE` they are refused (see `image`), as is
+//! `ATOMFADD` everywhere.
 //!
 //! Words are `atomic<u32>`, and naga's atomic minimum and maximum on them
 //! are unsigned: `ATOMIMIN`/`ATOMIMAX` are a compare-exchange loop (load,
@@ -21,12 +22,7 @@ impl Lowerer<'_> {
         let reg = super::memory::resource(inst)
             .ok_or_else(|| Error::invalid("missing resource operand", inst.span))?;
         if reg.file == File::Image {
-            // naga's image atomics need `TEXTURE_ATOMIC`, a wgpu feature
-            // outside `CAPABILITIES`.
-            return Err(Error::unsupported(
-                format!("{} on an IMAGE (image atomics)", inst.opcode),
-                inst.opcode_span,
-            ));
+            return self.image_atomic(inst, reg);
         }
         let space = self.space(reg)?;
         let addr = self.src_scalar(inst, 1, Kind::Uint, 0)?;

@@ -1,6 +1,9 @@
 //! Shader images (`IMAGE[i]`, compute and fragment shaders): their
 //! declarations, and `LOAD`, `STORE` and `RESQ` on them (dispatched from
-//! `memory`; image atomics are refused there).
+//! `memory`). The atomic opcodes on them (dispatched from `atomic`) are
+//! refused: naga's image atomics (`Statement::ImageAtomic`, WGSL's
+//! `textureAtomic*`) return no value, where TGSI writes the texel's old
+//! value to `dst`, and have no exchange or compare-exchange.
 //!
 //! An image is a storage texture of its declared format. 1D targets are
 //! 2D textures (y = 0), RECT is 2D, and cube and cube-array images are 2D
@@ -307,6 +310,38 @@ impl Lowerer<'_> {
                 self.write(inst, Value::new(v, Kind::Uint))
             }
         }
+    }
+
+    /// An atomic opcode on image `reg`: always an error, naming the first
+    /// reason it cannot be translated (the opcode, the image's format, then
+    /// naga's image atomics themselves).
+    pub(super) fn image_atomic(&self, inst: &Instruction, reg: &Register) -> Result<(), Error> {
+        let image = self.image(inst, reg)?;
+        let op = inst.opcode;
+        if op == Opcode::Atomfadd {
+            return Err(Error::unsupported(
+                format!("{op} on an IMAGE (floating-point image atomics)"),
+                inst.opcode_span,
+            ));
+        }
+        if !matches!(image.format, ImageFormat::R32Uint | ImageFormat::R32Sint) {
+            return Err(Error::unsupported(
+                format!(
+                    "{op} on an IMAGE of {} (naga has image atomics on r32ui and r32i images only)",
+                    image.format
+                ),
+                reg.span,
+            ));
+        }
+        let why = if matches!(op, Opcode::Atomxchg | Opcode::Atomcas) {
+            "naga's image atomics have no exchange or compare-exchange"
+        } else {
+            "naga's image atomics return no value, and dst takes the texel's old value"
+        };
+        Err(Error::unsupported(
+            format!("{op} on an IMAGE ({why})"),
+            inst.opcode_span,
+        ))
     }
 
     /// The texel coordinate (`u32`s, 1D padded with y = 0) and layer of

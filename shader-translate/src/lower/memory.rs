@@ -50,7 +50,8 @@ pub(super) struct Use {
     pub(super) atomic: bool,
 }
 
-/// The opcodes that read-modify-write a word.
+/// The opcodes that read-modify-write a word (`ATOMFADD` is refused in
+/// `atomic`).
 pub(crate) const fn is_atomic(op: Opcode) -> bool {
     matches!(
         op,
@@ -64,6 +65,7 @@ pub(crate) const fn is_atomic(op: Opcode) -> bool {
             | Opcode::Atomumax
             | Opcode::Atomimin
             | Opcode::Atomimax
+            | Opcode::Atomfadd
     )
 }
 

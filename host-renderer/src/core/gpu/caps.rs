@@ -91,8 +91,9 @@
 //! `ARB_compute_shader`, `ARB_shader_storage_buffer_object`,
 //! `ARB_shader_atomic_counters` and `ARB_shader_image_load_store` on GL 3.3.
 //! Image atomics, buffer images and images in another format than their
-//! texture's are refused with context errors; ES stays 3.0 (ES 3.1 also
-//! needs `ARB_stencil_texturing`).
+//! texture's are refused with context errors. With stencil texturing
+//! (stencil-only view formats in the sampler mask, below) Mesa has every
+//! OpenGL ES 3.1 feature it checks for.
 //!
 //! Stream output (`EXT_transform_feedback`, with pause/resume, draws
 //! counted from a target and the primitive queries) is advertised with up

@@ -324,6 +324,45 @@ fn images_are_stored_and_loaded_by_compute_shaders() {
     assert_eq!(words(&mut r, ResId(3), 16), want);
 }
 
+#[test]
+fn draws_read_uniform_buffers_a_dispatch_wrote() {
+    // The dispatch writes (0, 1, 0, 1) as floats into buffer 3; the draw
+    // then reads buffer 3 as constant buffer 1 of its fragment shader
+    // (whose bytes come from the buffer's shadow, refreshed first).
+    let mut r = Renderer::new(gpu());
+    setup(&mut r, CTX, &TRIANGLE);
+    buffer_with(&mut r, CTX, ResId(3), vec![0; 16]);
+    assert_eq!(
+        r.submit(CTX, &draw_stream(&DrawSetup::default()))
+            .unwrap()
+            .errors,
+        0
+    );
+    let cs = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 4\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\nDCL BUFFER[0]\nDCL TEMP[0..1]\n\
+        IMM[0] UINT32 {2, 1, 0, 0}\nIMM[1] FLT32 {0.0, 1.0, 0.0, 1.0}\n\
+        SHL TEMP[0].x, SV[0].xxxx, IMM[0].xxxx\nAND TEMP[1].x, SV[0].xxxx, IMM[0].yyyy\n\
+        U2F TEMP[1].x, TEMP[1].xxxx\nSTORE BUFFER[0].x, TEMP[0].xxxx, TEMP[1].xxxx\nEND\n";
+    let fs = "FRAG\nDCL OUT[0], COLOR\nDCL CONST[1][0]\nMOV OUT[0], CONST[1][0]\nEND\n";
+    let mut e = Encoder::new();
+    compute_shader(&mut e, 10, cs, 0);
+    bind_buffer(&mut e, ShaderStage::COMPUTE, 3, 0, 16);
+    e.push(&launch([4, 1, 1], [1, 1, 1])).unwrap();
+    shader(&mut e, 16, ShaderStage::FRAGMENT, fs);
+    e.push(&Command::SetUniformBuffer {
+        stage: ShaderStage::FRAGMENT,
+        index: 1,
+        offset: 0,
+        length: 16,
+        res: 3,
+    })
+    .unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(pixel(&mut r, 5, 5), [0, 255, 0, 255]);
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {

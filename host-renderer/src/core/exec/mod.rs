@@ -7,23 +7,21 @@
 //! Uses every layer below (`base` … `record`).
 
 mod objects;
+mod shadows;
 mod state;
 mod transfers;
 
 use crate::core::base::error::CommandError;
-use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::caches::Caches;
 use crate::core::record::draw::memo::DrawMemo;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::work::Work;
-use crate::core::record::{blit, clear, compute, copy, draw, storage};
+use crate::core::record::{blit, clear, compute, copy, draw};
 use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::context::Context;
-use crate::core::state::objects::SamplerViewObj;
 use crate::core::state::sub_context::{BufferRange, SubContext};
 use crate::core::validate::resource::attached;
-use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{Command, ObjectType};
 
 /// Everything a command may touch.
@@ -232,54 +230,6 @@ impl Exec<'_> {
     fn set_min_samples(&mut self, n: u32) -> Result<(), CommandError> {
         self.sub().min_samples = n.min(32);
         Ok(())
-    }
-
-    /// Refreshes the shadows of the buffers shaders wrote when `cmd` may
-    /// read one.
-    fn refresh_shadows_for(&mut self, cmd: &Command<'_>) -> Result<(), CommandError> {
-        if self.work.has_stale() && self.reads_shadows(cmd) {
-            storage::refresh_stale(self.gpu, self.work, self.resources)?;
-        }
-        Ok(())
-    }
-
-    /// Whether `cmd` may read a buffer's shadow (`record::storage`): draws
-    /// (vertices, indices, uniform and texture buffers, indirect
-    /// arguments), transfers, copies and query results; a grid launch only
-    /// when its uniform buffers, texture buffers or indirect arguments are
-    /// among the buffers shaders wrote.
-    fn reads_shadows(&self, cmd: &Command<'_>) -> bool {
-        match cmd {
-            Command::LaunchGrid(g) => {
-                let current = self.ctx.current;
-                let stage = self
-                    .ctx
-                    .subs
-                    .get(&current)
-                    .and_then(|s| s.stages.get(ShaderStage::COMPUTE.0 as usize));
-                let ubos = stage
-                    .into_iter()
-                    .flat_map(|s| s.uniform_buffers.iter().flatten().map(|b| b.res));
-                let views = stage.into_iter().flat_map(|s| {
-                    s.views.iter().flatten().filter_map(|v| match &**v {
-                        SamplerViewObj::Buffer(b) => Some(b.res.0),
-                        SamplerViewObj::Texture(_) => None,
-                    })
-                });
-                let work = &*self.work;
-                ubos.chain(views)
-                    .chain((g.indirect_res != 0).then_some(g.indirect_res))
-                    .any(|r| work.is_stale(ResId(r)))
-            }
-            Command::DrawVbo(_)
-            | Command::Transfer3d(_)
-            | Command::CopyTransfer3d(_)
-            | Command::ResourceCopyRegion(_)
-            | Command::GetQueryResult { .. }
-            | Command::GetQueryResultQbo(_)
-            | Command::ResourceInlineWrite(_) => true,
-            _ => false,
-        }
     }
 
     /// Whether `cmd` is a clear, draw or (conditional) blit that the

@@ -30,8 +30,8 @@
 //! [`ErrorKind::Unsupported`], naming the construct; so are image atomics
 //! (naga's return no value, where TGSI's return the texel's old value),
 //! buffer and multisampled images, image formats WebGPU storage textures
-//! lack, `HWATOMIC` atomic counters, storage buffers and images in vertex
-//! and geometry shaders and global memory. The few GL features that are accepted and
+//! lack, `HWATOMIC` atomic counters, images in vertex and geometry shaders
+//! and global memory. The few GL features that are accepted and
 //! dropped (point size, edge flag and clip vertex outputs) are listed in the
 //! [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped), and with
 //! `MEMBAR` in fragment shaders (WebGPU has no memory barrier there) in

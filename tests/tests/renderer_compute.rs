@@ -363,6 +363,64 @@ fn draws_read_uniform_buffers_a_dispatch_wrote() {
     assert_eq!(pixel(&mut r, 5, 5), [0, 255, 0, 255]);
 }
 
+/// Each vertex shader invocation adds 1 to word 0 of storage buffer 0.
+const VS_COUNTS: &str = "VERT\nDCL IN[0]\nDCL IN[1]\nDCL OUT[0], POSITION\nDCL OUT[1], COLOR\n\
+    DCL BUFFER[0]\nDCL TEMP[0]\nIMM[0] UINT32 {0, 1, 0, 0}\n\
+    ATOMUADD TEMP[0].x, BUFFER[0], IMM[0].xxxx, IMM[0].yyyy\nMOV OUT[0], IN[0]\n\
+    MOV OUT[1], IN[1]\nEND\n";
+
+/// Each geometry shader invocation adds 1 to word 0 of storage buffer 0
+/// and passes its triangle on.
+const GS_COUNTS: &str = "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n\
+    PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP\nPROPERTY GS_MAX_OUTPUT_VERTICES 3\n\
+    PROPERTY GS_INVOCATIONS 1\nDCL IN[][0], POSITION\nDCL IN[][1], COLOR\nDCL OUT[0], POSITION\n\
+    DCL OUT[1], COLOR\nDCL BUFFER[0]\nDCL TEMP[0]\nIMM[0] UINT32 {0, 1, 0, 0}\n\
+    ATOMUADD TEMP[0].x, BUFFER[0], IMM[0].xxxx, IMM[0].yyyy\n\
+    MOV OUT[0], IN[0][0]\nMOV OUT[1], IN[0][1]\nEMIT IMM[0].xxxx\n\
+    MOV OUT[0], IN[1][0]\nMOV OUT[1], IN[1][1]\nEMIT IMM[0].xxxx\n\
+    MOV OUT[0], IN[2][0]\nMOV OUT[1], IN[2][1]\nEMIT IMM[0].xxxx\nENDPRIM IMM[0].xxxx\nEND\n";
+
+/// Binds buffer 3 at storage slot 0 of `stage`, draws `setup` and returns
+/// word 0 of buffer 3 and the draw's errors.
+fn counted_draw(stage: ShaderStage, setup: &DrawSetup) -> (u32, u64) {
+    let mut r = Renderer::new(gpu());
+    draw_setup::setup(&mut r, CTX, &TRIANGLE);
+    buffer_with(&mut r, CTX, ResId(3), vec![0; 16]);
+    // In the sub-context the draw stream uses.
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    bind_buffer(&mut e, stage, 3, 0, 16);
+    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 0);
+    let errors = r.submit(CTX, &draw_stream(setup)).unwrap().errors;
+    if errors > 0 {
+        eprintln!("{:?}", r.context_errors(CTX));
+    }
+    (words(&mut r, ResId(3), 1)[0], errors)
+}
+
+#[test]
+fn vertex_and_geometry_shaders_write_storage_buffers() {
+    // The wgpu path: three vertices.
+    let plain = DrawSetup {
+        vs: VS_COUNTS,
+        ..DrawSetup::default()
+    };
+    assert_eq!(counted_draw(ShaderStage::VERTEX, &plain), (3, 0));
+    // The raw Vulkan path (a logic op) binds them too.
+    let raw = DrawSetup {
+        logic_op: Some(3),
+        ..plain
+    };
+    assert_eq!(counted_draw(ShaderStage::VERTEX, &raw), (3, 0));
+    // A geometry shader (raw path): one triangle.
+    let geometry = DrawSetup {
+        gs: Some(GS_COUNTS),
+        ..DrawSetup::default()
+    };
+    assert_eq!(counted_draw(ShaderStage::GEOMETRY, &geometry), (1, 0));
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {
@@ -447,6 +505,10 @@ fn caps_advertise_compute_and_storage() {
     assert!(caps.max_compute_work_group_invocations.get() >= 1024);
     assert!(caps.max_shader_buffer_frag_compute.get() >= 8);
     assert!(caps.max_shader_image_frag_compute.get() >= 4);
-    assert_eq!(caps.max_shader_buffer_other_stages.get(), 0);
+    // Vertex and geometry shaders too (lavapipe lets vertex shaders store).
+    assert_eq!(
+        caps.max_shader_buffer_other_stages.get(),
+        caps.max_shader_buffer_frag_compute.get()
+    );
     assert_eq!(caps.max_atomic_counters[5].get(), 0);
 }

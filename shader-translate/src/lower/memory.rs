@@ -114,14 +114,9 @@ impl Lowerer<'_> {
     }
 
     /// `DCL BUFFER[i]`: a runtime-sized storage buffer of words per
-    /// register (compute and fragment shaders).
+    /// register (any stage; vertex and geometry shaders need the
+    /// device to allow stores there, which the renderer checks).
     pub(crate) fn declare_buffers(&mut self, decl: &Declaration) -> Result<(), Error> {
-        if !matches!(self.stage, Stage::Compute | Stage::Fragment) {
-            return Err(Error::unsupported(
-                format!("BUFFER registers in a {} shader", self.stage),
-                decl.span,
-            ));
-        }
         grow(
             &mut self.memory.buffers,
             decl.range.last,

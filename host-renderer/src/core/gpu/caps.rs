@@ -310,23 +310,25 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     let cbuf = limits.max_uniform_buffer_binding_size.min(65536) as u32;
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
-    storage_and_compute(limits, &mut caps);
+    storage_and_compute(gpu, &mut caps);
     caps
 }
 
 /// Shader storage buffers, images and compute shaders
 /// (`record::storage`, `record::compute`; `renderer_compute.rs`).
 ///
-/// Storage buffers and images in fragment and compute shaders only (Mesa
-/// gives both the same counts; vertex and geometry shaders get none, as GL
-/// allows). No hardware atomic counters: Mesa then keeps GLSL's atomic
+/// Storage buffers in every stage (vertex and geometry shaders where the
+/// device lets them store), images in fragment and compute shaders only
+/// (Mesa gives both the same counts; vertex and geometry shaders get no
+/// images, as GL allows). No hardware atomic counters: Mesa then keeps GLSL's atomic
 /// counters in half of the storage buffers, as buffer atomics. Mesa needs
 /// fragment images for `ARB_shader_image_load_store` and that for
 /// `ARB_compute_shader`; with both, and `MAX_COMPUTE_WORK_GROUP_INVOCATIONS`
 /// of at least 1024, it exposes compute shaders and, with GL 3.3's
 /// features, OpenGL ES 3.1.
-fn storage_and_compute(limits: &wgpu::Limits, caps: &mut CapsV2) {
+fn storage_and_compute(gpu: &Gpu, caps: &mut CapsV2) {
     use shader_translate::limits as tl;
+    let limits = &gpu.limits;
     let buffers = limits
         .max_storage_buffers_per_shader_stage
         .min(tl::MAX_SHADER_BUFFERS);
@@ -336,6 +338,15 @@ fn storage_and_compute(limits: &wgpu::Limits, caps: &mut CapsV2) {
         .min(MAX_SHADER_IMAGES);
     caps.shader_buffer_offset_alignment = le(limits.min_storage_buffer_offset_alignment);
     caps.max_shader_buffer_frag_compute = le(buffers);
+    // Vertex and geometry shaders (Mesa gives every stage but fragment and
+    // compute this count) where the device lets vertex-stage shaders store;
+    // geometry shaders bind them on the raw path.
+    if gpu
+        .features
+        .contains(wgpu::Features::VERTEX_WRITABLE_STORAGE)
+    {
+        caps.max_shader_buffer_other_stages = le(buffers);
+    }
     caps.max_combined_shader_buffers = le(buffers);
     caps.max_shader_image_frag_compute = le(images);
     caps.max_compute_work_group_invocations = le(limits

@@ -35,7 +35,8 @@ pub(super) struct Bindings {
 /// The resources of one stage bound by a draw, kept for the raw path.
 #[derive(Default)]
 pub(crate) struct RawStage {
-    /// Uniform buffers by binding.
+    /// Uniform buffers (arena slices) and storage buffers (ranges of
+    /// buffer resources) by binding.
     pub buffers: Vec<(u32, UniformSlice)>,
     /// Sampled views by binding.
     pub views: Vec<(u32, wgpu::TextureView)>,
@@ -237,7 +238,18 @@ pub(crate) fn stage_group(
         views: tex_views,
         samplers: samps,
     };
+    let first_storage = key.buffers.len();
     storage::bind(rec, &c.interface, stage, &mut key)?;
+    let storage = key.buffers.iter().skip(first_storage);
+    raw.buffers
+        .extend(storage.map(|(binding, buffer, size, offset)| {
+            let slice = UniformSlice {
+                buffer: buffer.clone(),
+                offset: *offset,
+                size: *size,
+            };
+            (*binding, slice)
+        }));
     let group = rec
         .caches
         .bind_groups

@@ -141,8 +141,15 @@ fn redraw(
     // buffers are bound anew each draw (their shadows' dirty bytes go to
     // the GPU, and what the shader writes is noted).
     let valid_for = (rec.work.submissions, bound.sub.generation.constants);
-    let storage =
-        kept.shaders.fs.interface.storage_buffers.len() + kept.shaders.fs.interface.images.len();
+    let storage = [
+        Some(&kept.shaders.vs),
+        Some(&kept.shaders.fs),
+        kept.shaders.gs.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.interface.storage_buffers.len() + s.interface.images.len())
+    .sum::<usize>();
     let bindings = match &mut kept.bindings {
         Some((v, b)) if *v == valid_for && storage == 0 => &*b,
         slot => {

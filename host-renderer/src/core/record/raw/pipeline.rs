@@ -69,15 +69,13 @@ pub fn set_layout(
                         EntryKind::Uniform | EntryKind::StaticUniform => {
                             vk::DescriptorType::UNIFORM_BUFFER
                         }
-                        EntryKind::Storage | EntryKind::TexelBuffer => {
+                        EntryKind::Storage | EntryKind::TexelBuffer | EntryKind::StorageBuffer => {
                             vk::DescriptorType::STORAGE_BUFFER
                         }
                         EntryKind::Texture(..) => vk::DescriptorType::SAMPLED_IMAGE,
                         EntryKind::Sampler(_) => vk::DescriptorType::SAMPLER,
-                        EntryKind::StorageBuffer | EntryKind::StorageImage(..) => {
-                            return Err(RawError::NotEnabled(
-                                "storage buffers and images on the raw path",
-                            ))
+                        EntryKind::StorageImage(..) => {
+                            return Err(RawError::NotEnabled("shader images on the raw path"))
                         }
                     }),
             );

@@ -258,10 +258,16 @@ impl Descriptors {
         };
         for ((stage, list), entries) in d.bindings.iter().enumerate().zip(&d.key.layouts) {
             for (binding, b) in list {
-                // Constant buffers too large for a uniform binding and
-                // texture buffers are storage buffers, as the layout says.
-                let storage = entries.contains(&(*binding, EntryKind::Storage))
-                    || entries.contains(&(*binding, EntryKind::TexelBuffer));
+                // Constant buffers too large for a uniform binding, texture
+                // buffers and shader storage buffers are storage buffers,
+                // as the layout says.
+                let storage = [
+                    EntryKind::Storage,
+                    EntryKind::TexelBuffer,
+                    EntryKind::StorageBuffer,
+                ]
+                .iter()
+                .any(|&kind| entries.contains(&(*binding, kind)));
                 let binding = pipeline::shared_binding(stage as u32, *binding)
                     .ok_or(RawError::OutOfRange("binding"))?;
                 let (ty, at) = match b {

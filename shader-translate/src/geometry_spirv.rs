@@ -14,33 +14,10 @@
 //!   `OpEndPrimitive`.
 
 use crate::ast::Primitive;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::interface::{Geometry, StageLink, StageVariable};
+use crate::spirv_words::{id_bound, instructions, literal_string, op, push_inst, HEADER};
 use std::collections::{HashMap, HashSet};
-
-mod op {
-    pub const SOURCE_CONTINUED: u32 = 2;
-    pub const SOURCE: u32 = 3;
-    pub const SOURCE_EXTENSION: u32 = 4;
-    pub const NAME: u32 = 5;
-    pub const MEMBER_NAME: u32 = 6;
-    pub const STRING: u32 = 7;
-    pub const EXTENSION: u32 = 10;
-    pub const EXT_INST_IMPORT: u32 = 11;
-    pub const MEMORY_MODEL: u32 = 14;
-    pub const ENTRY_POINT: u32 = 15;
-    pub const EXECUTION_MODE: u32 = 16;
-    pub const CAPABILITY: u32 = 17;
-    pub const TYPE_POINTER: u32 = 32;
-    pub const FUNCTION_CALL: u32 = 57;
-    pub const VARIABLE: u32 = 59;
-    pub const ACCESS_CHAIN: u32 = 65;
-    pub const IN_BOUNDS_ACCESS_CHAIN: u32 = 66;
-    pub const DECORATE: u32 = 71;
-    pub const EMIT_VERTEX: u32 = 218;
-    pub const END_PRIMITIVE: u32 = 219;
-    pub const MODULE_PROCESSED: u32 = 330;
-}
 
 const CAPABILITY_GEOMETRY: u32 = 2;
 const MODEL_GEOMETRY: u32 = 3;
@@ -51,61 +28,11 @@ const CLASS_OUTPUT: u32 = 3;
 const CLASS_PRIVATE: u32 = 6;
 const DECORATION_BUILT_IN: u32 = 11;
 const DECORATION_LOCATION: u32 = 30;
-/// Words of the module header; the id bound is word 3.
-const HEADER: usize = 5;
+/// What errors name.
+const PASS: &str = "geometry stage";
 
 fn malformed(what: &str) -> Error {
-    Error::new(
-        ErrorKind::Validation(format!("geometry stage SPIR-V: {what}")),
-        naga::Span::UNDEFINED,
-    )
-}
-
-/// One instruction: its opcode and its words (the first included).
-struct Inst<'a> {
-    op: u32,
-    words: &'a [u32],
-}
-
-impl Inst<'_> {
-    fn word(&self, i: usize) -> u32 {
-        self.words.get(i).copied().unwrap_or(0)
-    }
-}
-
-/// The instructions after the header.
-fn instructions(words: &[u32]) -> Result<Vec<Inst<'_>>, Error> {
-    let mut out = Vec::new();
-    let mut rest = words.get(HEADER..).ok_or_else(|| malformed("no header"))?;
-    while let Some(&first) = rest.first() {
-        let count = (first >> 16) as usize;
-        if count == 0 || count > rest.len() {
-            return Err(malformed("truncated instruction"));
-        }
-        let (inst, tail) = rest.split_at(count);
-        out.push(Inst {
-            op: first & 0xffff,
-            words: inst,
-        });
-        rest = tail;
-    }
-    Ok(out)
-}
-
-/// The literal string starting at word `from` of `words`.
-fn literal_string(words: &[u32], from: usize) -> String {
-    let bytes: Vec<u8> = words
-        .iter()
-        .skip(from)
-        .flat_map(|w| w.to_le_bytes())
-        .take_while(|&b| b != 0)
-        .collect();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn push_inst(out: &mut Vec<u32>, op: u32, operands: &[u32]) {
-    out.push(((operands.len() as u32 + 1) << 16) | op);
-    out.extend_from_slice(operands);
+    crate::spirv_words::malformed(PASS, what)
 }
 
 /// Execution modes of the input and output primitive.
@@ -130,11 +57,8 @@ fn primitive_modes(g: &Geometry) -> Result<[u32; 2], Error> {
 /// `words` (naga's SPIR-V of a geometry shader's module, with names)
 /// rewritten into a geometry stage (see the module documentation).
 pub fn geometry_stage(words: &[u32], geometry: &Geometry) -> Result<Vec<u32>, Error> {
-    let list = instructions(words)?;
-    let mut bound = words
-        .get(3)
-        .copied()
-        .ok_or_else(|| malformed("no header"))?;
+    let list = instructions(words, PASS)?;
+    let mut bound = id_bound(words, PASS)?;
     let names: HashMap<String, u32> = list
         .iter()
         .filter(|i| i.op == op::NAME)
@@ -231,7 +155,7 @@ pub fn geometry_stage(words: &[u32], geometry: &Geometry) -> Result<Vec<u32>, Er
                 push_inst(&mut out, op::CAPABILITY, &[CAPABILITY_GEOMETRY]);
             }
             op::ENTRY_POINT => {
-                let mut operands = i.words.get(1..).unwrap_or_default().to_vec();
+                let mut operands = i.operands().to_vec();
                 if let Some(model) = operands.first_mut() {
                     *model = MODEL_GEOMETRY;
                 }
@@ -268,7 +192,7 @@ pub fn geometry_stage(words: &[u32], geometry: &Geometry) -> Result<Vec<u32>, Er
             }
             op::ACCESS_CHAIN | op::IN_BOUNDS_ACCESS_CHAIN if moved.contains_key(&i.word(2)) => {
                 let class = moved.get(&i.word(2)).copied().unwrap_or(CLASS_INPUT);
-                let mut operands = i.words.get(1..).unwrap_or_default().to_vec();
+                let mut operands = i.operands().to_vec();
                 if let Some(ty) = operands.first_mut() {
                     *ty = moved_pointer(&pointers, &needed, &declared, *ty, class)?;
                 }

@@ -65,6 +65,7 @@ mod names;
 mod opcode;
 mod options;
 mod parse;
+mod spirv_words;
 
 pub use error::{Error, ErrorKind};
 pub use geometry_spirv::geometry_stage as geometry_spirv;

@@ -363,7 +363,8 @@ pub struct StorageImage {
     /// The declared format, the view's format.
     pub format: naga::StorageFormat,
     /// How the module accesses it: `LOAD` when it reads texels, `STORE`
-    /// when it writes them (both: a read-write binding). An image it only
+    /// when it writes them (both: a read-write binding; always so for an
+    /// image with atomics). An image it only
     /// queries or never uses is write-only when declared `WR`, else
     /// read-only.
     pub access: naga::StorageAccess,
@@ -412,6 +413,10 @@ pub struct Interface {
     pub storage_buffers: Vec<StorageBuffer>,
     /// Shader images used.
     pub images: Vec<StorageImage>,
+    /// The module's image atomics are marker calls: build it from
+    /// [`image_atomic_spirv`](crate::image_atomic_spirv)'s SPIR-V, not the
+    /// naga module.
+    pub image_atomics: bool,
     /// System values read.
     pub system_values: Vec<SystemValue>,
     /// `FS_COLOR0_WRITES_ALL_CBUFS`: colour 0 goes to every colour buffer.
@@ -528,6 +533,7 @@ impl Interface {
             textures: Vec::new(),
             storage_buffers: Vec::new(),
             images: Vec::new(),
+            image_atomics: false,
             system_values: Vec::new(),
             color0_writes_all: false,
             captures: Vec::new(),
@@ -687,6 +693,9 @@ impl fmt::Display for Interface {
                 if i.arrayed { " array" } else { "" },
                 i.format
             )?;
+        }
+        if self.image_atomics {
+            writeln!(f, "image atomics: marker calls (image_atomic_spirv)")?;
         }
         if let Some(c) = self.compute {
             let [x, y, z] = c.workgroup_size;

@@ -27,8 +27,8 @@
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
 //! (tessellation stages, cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
-//! [`ErrorKind::Unsupported`], naming the construct; so are image atomics
-//! (naga's return no value, where TGSI's return the texel's old value),
+//! [`ErrorKind::Unsupported`], naming the construct; so are floating-point
+//! image atomics and atomics on images other than r32ui and r32i,
 //! buffer and multisampled images, image formats WebGPU storage textures
 //! lack, `HWATOMIC` atomic counters, images in vertex and geometry shaders
 //! and global memory. The few GL features that are accepted and
@@ -36,6 +36,14 @@
 //! [`Interface`] as [`Usage::Dropped`](interface::Usage::Dropped), and with
 //! `MEMBAR` in fragment shaders (WebGPU has no memory barrier there) in
 //! `docs/gl-conventions.md`.
+//!
+//! **Image atomics need the SPIR-V pass.** naga's image atomics return no
+//! value and have no (compare-)exchange, so a module with atomics on
+//! r32ui/r32i images calls a marker function for each (returning 0) and
+//! sets [`Interface::image_atomics`]: the renderer must write it as SPIR-V
+//! with `WriterFlags::DEBUG`, rewrite that with [`image_atomic_spirv`] and
+//! build the shader from the result (passthrough SPIR-V); the naga module
+//! itself (or its WGSL) would compute zeros.
 //!
 //! **Leaves bounds to wgpu** for storage buffers and shared memory: their
 //! byte addresses come from guest values at run time, and wgpu's bounds
@@ -49,13 +57,15 @@
 //! Layout: [`parse()`] (with `lex`) builds an [`ast::Program`]; `lower` builds
 //! the naga IR (declarations, ALU, texture, memory, atomic, barrier and
 //! control-flow opcodes, GL conventions); [`translate`] runs both and
-//! validates.
+//! validates. [`geometry_spirv`] and [`image_atomic_spirv`] rewrite naga's
+//! SPIR-V where naga lacks a construct.
 
 #![warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
 pub mod ast;
 mod error;
 mod geometry_spirv;
+mod image_atomic_spirv;
 mod image_format;
 pub mod interface;
 mod lex;
@@ -69,6 +79,7 @@ mod spirv_words;
 
 pub use error::{Error, ErrorKind};
 pub use geometry_spirv::geometry_stage as geometry_spirv;
+pub use image_atomic_spirv::image_atomic_spirv;
 pub use interface::Interface;
 pub use options::{
     Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,

@@ -1,6 +1,6 @@
 //! Word-level SPIR-V reading and writing shared by the post-passes that
-//! rewrite naga's SPIR-V ([`crate::geometry_spirv`]): the instruction
-//! list, literal strings,
+//! rewrite naga's SPIR-V ([`crate::geometry_spirv`],
+//! [`crate::image_atomic_spirv`]): the instruction list, literal strings,
 //! opcodes, and the error a malformed module gives.
 
 use crate::error::{Error, ErrorKind};
@@ -19,14 +19,32 @@ pub(crate) mod op {
     pub const ENTRY_POINT: u32 = 15;
     pub const EXECUTION_MODE: u32 = 16;
     pub const CAPABILITY: u32 = 17;
+    pub const TYPE_INT: u32 = 21;
+    pub const TYPE_IMAGE: u32 = 25;
     pub const TYPE_POINTER: u32 = 32;
+    pub const CONSTANT: u32 = 43;
+    pub const FUNCTION: u32 = 54;
     pub const FUNCTION_CALL: u32 = 57;
     pub const VARIABLE: u32 = 59;
+    pub const IMAGE_TEXEL_POINTER: u32 = 60;
+    pub const LOAD: u32 = 61;
     pub const ACCESS_CHAIN: u32 = 65;
     pub const IN_BOUNDS_ACCESS_CHAIN: u32 = 66;
     pub const DECORATE: u32 = 71;
+    pub const IMAGE_QUERY_SIZE_LOD: u32 = 103;
+    pub const IMAGE_QUERY_SIZE: u32 = 104;
     pub const EMIT_VERTEX: u32 = 218;
     pub const END_PRIMITIVE: u32 = 219;
+    pub const ATOMIC_EXCHANGE: u32 = 229;
+    pub const ATOMIC_COMPARE_EXCHANGE: u32 = 230;
+    pub const ATOMIC_I_ADD: u32 = 234;
+    pub const ATOMIC_S_MIN: u32 = 236;
+    pub const ATOMIC_U_MIN: u32 = 237;
+    pub const ATOMIC_S_MAX: u32 = 238;
+    pub const ATOMIC_U_MAX: u32 = 239;
+    pub const ATOMIC_AND: u32 = 240;
+    pub const ATOMIC_OR: u32 = 241;
+    pub const ATOMIC_XOR: u32 = 242;
     pub const MODULE_PROCESSED: u32 = 330;
 }
 

@@ -1,7 +1,7 @@
 //! The atomic opcodes (`ATOMUADD` … `ATOMIMAX`) on a word of a buffer or
 //! of shared memory (see `memory`): `dst` gets the word's old value in
-//! every lane. On an `IMAGE` they are refused (see `image`), as is
-//! `ATOMFADD` everywhere.
+//! every lane. On an `IMAGE` they are `image`'s; `ATOMFADD` is refused
+//! everywhere.
 //!
 //! Words are `atomic<u32>`, and naga's atomic minimum and maximum on them
 //! are unsigned: `ATOMIMIN`/`ATOMIMAX` are a compare-exchange loop (load,
@@ -13,7 +13,8 @@ use super::{Lowerer, Value};
 use crate::ast::{File, Instruction, Opcode as O};
 use crate::error::Error;
 use naga::{
-    AtomicFunction, Block, Expression, Handle, MathFunction, PredeclaredType, Scalar, Statement,
+    AtomicFunction, Block, Expression, Handle, LocalVariable, MathFunction, PredeclaredType,
+    Scalar, Statement,
 };
 
 impl Lowerer<'_> {
@@ -67,7 +68,11 @@ impl Lowerer<'_> {
     }
 
     /// Writes the old value of the word to every lane of `dst`.
-    fn write_old(&mut self, inst: &Instruction, old: Handle<Expression>) -> Result<(), Error> {
+    pub(super) fn write_old(
+        &mut self,
+        inst: &Instruction,
+        old: Handle<Expression>,
+    ) -> Result<(), Error> {
         let v = self.splat(old);
         self.write(inst, Value::new(v, Kind::Uint))
     }
@@ -98,6 +103,20 @@ impl Lowerer<'_> {
         result
     }
 
+    /// The `u32` local an atomic whose statement cannot give its result
+    /// directly leaves the old value in (made once).
+    pub(super) fn atomic_old(&mut self) -> Handle<LocalVariable> {
+        match self.memory.atomic_old {
+            Some(var) => var,
+            None => {
+                let ty = self.scalar_ty(Kind::Uint);
+                let var = self.local("atomic_old".to_owned(), ty);
+                self.memory.atomic_old = Some(var);
+                var
+            }
+        }
+    }
+
     /// `ATOMIMIN`/`ATOMIMAX`: a compare-exchange loop storing the signed
     /// `fun` of the word and `value`, the old value left in a local.
     fn signed_extreme(
@@ -107,15 +126,7 @@ impl Lowerer<'_> {
         value: Handle<Expression>,
         fun: MathFunction,
     ) -> Result<(), Error> {
-        let var = match self.memory.atomic_old {
-            Some(var) => var,
-            None => {
-                let ty = self.scalar_ty(Kind::Uint);
-                let var = self.local("atomic_old".to_owned(), ty);
-                self.memory.atomic_old = Some(var);
-                var
-            }
-        };
+        let var = self.atomic_old();
         let (body, ()) = self.nested(|l| {
             let old = l.load(pointer);
             let (a, b) = (l.bitcast(old, Kind::Sint), l.bitcast(value, Kind::Sint));

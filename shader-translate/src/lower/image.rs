@@ -1,9 +1,9 @@
 //! Shader images (`IMAGE[i]`, compute and fragment shaders): their
 //! declarations, and `LOAD`, `STORE` and `RESQ` on them (dispatched from
-//! `memory`). The atomic opcodes on them (dispatched from `atomic`) are
-//! refused: naga's image atomics (`Statement::ImageAtomic`, WGSL's
-//! `textureAtomic*`) return no value, where TGSI writes the texel's old
-//! value to `dst`, and have no exchange or compare-exchange.
+//! `memory`), and the atomic opcodes on r32ui and r32i images (dispatched
+//! from `atomic`): naga's image atomics return no value and have no
+//! (compare-)exchange, so each is a call of a marker function that
+//! [`crate::image_atomic_spirv`] makes a real atomic in SPIR-V.
 //!
 //! An image is a storage texture of its declared format. 1D targets are
 //! 2D textures (y = 0), RECT is 2D, and cube and cube-array images are 2D
@@ -14,7 +14,8 @@
 //! texel that does not exist invalid: such a `LOAD` reads zero and such a
 //! `STORE` does nothing. The module checks every coordinate (and layer)
 //! against the image's size itself, so the result never depends on the
-//! device's robustness.
+//! device's robustness. An atomic outside the image is skipped and
+//! writes 0 to `dst`.
 
 use super::decl::{claim, grow};
 use super::expr::Kind;
@@ -24,12 +25,13 @@ use crate::ast::{
     TextureTarget,
 };
 use crate::error::Error;
+use crate::image_atomic_spirv::{image_variable_name, marker_name};
 use crate::interface::{image_binding, StorageImage};
 use crate::limits;
 use naga::{
-    AddressSpace, BinaryOperator, Block, Expression, GlobalVariable, Handle, ImageClass,
-    ImageDimension, ImageQuery, RelationalFunction, ResourceBinding, Statement, StorageAccess,
-    StorageFormat, TypeInner, VectorSize,
+    AddressSpace, BinaryOperator, Block, Expression, Function, FunctionArgument, FunctionResult,
+    GlobalVariable, Handle, ImageClass, ImageDimension, ImageQuery, RelationalFunction,
+    ResourceBinding, Statement, StorageAccess, StorageFormat, TypeInner, VectorSize,
 };
 
 /// How an image target maps onto a storage texture.
@@ -78,6 +80,7 @@ impl Shape {
 /// A declared image.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Image {
+    index: u32,
     var: Handle<GlobalVariable>,
     target: TextureTarget,
     format: ImageFormat,
@@ -128,9 +131,9 @@ const fn format_info(format: ImageFormat) -> (StorageFormat, Kind, u32) {
 
 impl Lowerer<'_> {
     /// `DCL IMAGE[i], TARGET, FORMAT[, WR]`: a storage texture per register,
-    /// readable if a `LOAD` reads it, writable if a `STORE` writes it (an
-    /// image neither reads nor writes: writable if declared `WR`, else
-    /// readable).
+    /// readable if a `LOAD` or an atomic reads it, writable if a `STORE` or
+    /// an atomic writes it (an image neither reads nor writes: writable if
+    /// declared `WR`, else readable).
     pub(crate) fn declare_images(&mut self, decl: &Declaration) -> Result<(), Error> {
         if !matches!(self.stage, Stage::Compute | Stage::Fragment) {
             return Err(Error::unsupported(
@@ -170,7 +173,7 @@ impl Lowerer<'_> {
             let (storage_format, _, _) = format_info(format);
             let u = self.usage(|r| is_image(r, index));
             let mut access = StorageAccess::empty();
-            access.set(StorageAccess::LOAD, u.loaded);
+            access.set(StorageAccess::LOAD, u.loaded || u.atomic);
             access.set(StorageAccess::STORE, u.written);
             if access.is_empty() {
                 access = if writable {
@@ -193,7 +196,7 @@ impl Lowerer<'_> {
             };
             let var = self.module.global_variables.append(
                 GlobalVariable {
-                    name: Some(format!("image{index}")),
+                    name: Some(image_variable_name(index)),
                     space: AddressSpace::Handle,
                     binding: Some(binding),
                     ty,
@@ -203,6 +206,7 @@ impl Lowerer<'_> {
                 decl.span,
             );
             let image = Image {
+                index,
                 var,
                 target,
                 format,
@@ -312,10 +316,11 @@ impl Lowerer<'_> {
         }
     }
 
-    /// An atomic opcode on image `reg`: always an error, naming the first
-    /// reason it cannot be translated (the opcode, the image's format, then
-    /// naga's image atomics themselves).
-    pub(super) fn image_atomic(&self, inst: &Instruction, reg: &Register) -> Result<(), Error> {
+    /// An atomic opcode on image `reg` (r32ui or r32i): inside the image, a
+    /// call of the marker function of the opcode and image, whose result
+    /// (the texel's old value) `dst` gets in every lane; outside, `dst`
+    /// gets 0.
+    pub(super) fn image_atomic(&mut self, inst: &Instruction, reg: &Register) -> Result<(), Error> {
         let image = self.image(inst, reg)?;
         let op = inst.opcode;
         if op == Opcode::Atomfadd {
@@ -324,24 +329,119 @@ impl Lowerer<'_> {
                 inst.opcode_span,
             ));
         }
-        if !matches!(image.format, ImageFormat::R32Uint | ImageFormat::R32Sint) {
-            return Err(Error::unsupported(
-                format!(
-                    "{op} on an IMAGE of {} (naga has image atomics on r32ui and r32i images only)",
-                    image.format
-                ),
-                reg.span,
-            ));
-        }
-        let why = if matches!(op, Opcode::Atomxchg | Opcode::Atomcas) {
-            "naga's image atomics have no exchange or compare-exchange"
-        } else {
-            "naga's image atomics return no value, and dst takes the texel's old value"
+        let kind = match image.format {
+            ImageFormat::R32Uint => Kind::Uint,
+            ImageFormat::R32Sint => Kind::Sint,
+            other => {
+                return Err(Error::unsupported(
+                    format!("{op} on an IMAGE of {other} (image atomics need r32ui or r32i)"),
+                    reg.span,
+                ))
+            }
         };
-        Err(Error::unsupported(
-            format!("{op} on an IMAGE ({why})"),
-            inst.opcode_span,
-        ))
+        let function = self.image_atomic_marker(inst, image, kind)?;
+        let handle = self.global_ptr(image.var);
+        let (coordinate, layer) = self.texel(inst, 1, image.shape)?;
+        let inside = self.inside(handle, coordinate, layer);
+        // `OpImageTexelPointer` takes the layer as the coordinate's last lane.
+        let texel = match layer {
+            Some(layer) => {
+                let (x, y) = (self.lane(coordinate, 0), self.lane(coordinate, 1));
+                self.compose(VectorSize::Tri, Kind::Uint, vec![x, y, layer])
+            }
+            None => coordinate,
+        };
+        let texel = self.bitcast(texel, Kind::Sint);
+        // ATOMCAS dst, resource, coordinate, cmp, src: the marker takes
+        // (coordinate, src, cmp).
+        let cas = op == Opcode::Atomcas;
+        let value = self.src_scalar(inst, if cas { 3 } else { 2 }, kind, 0)?;
+        let mut arguments = vec![texel, value];
+        if cas {
+            arguments.push(self.src_scalar(inst, 2, kind, 0)?);
+        }
+        let var = self.atomic_old();
+        let (accept, ()) = self.nested(|l| {
+            let result = l.unemitted(Expression::CallResult(function));
+            l.stmt(Statement::Call {
+                function,
+                arguments,
+                result: Some(result),
+            });
+            let bits = l.coerce(Value::new(result, kind), Kind::Uint);
+            let local = l.local_ptr(var);
+            l.store(local, bits);
+        });
+        let (reject, ()) = self.nested(|l| {
+            let (local, zero) = (l.local_ptr(var), l.u32c(0));
+            l.store(local, zero);
+        });
+        self.stmt(Statement::If {
+            condition: inside,
+            accept,
+            reject,
+        });
+        let local = self.local_ptr(var);
+        let old = self.load(local);
+        self.write_old(inst, old)
+    }
+
+    /// The marker function of `inst`'s atomic on `image`, whose texels are
+    /// `kind` (made on first use; see [`crate::image_atomic_spirv`]):
+    /// `fn(coordinate: vec2<i32> or vec3<i32>, value[, comparator]) ->
+    /// texel`, returning 0.
+    fn image_atomic_marker(
+        &mut self,
+        inst: &Instruction,
+        image: Image,
+        kind: Kind,
+    ) -> Result<Handle<Function>, Error> {
+        let name = marker_name(inst.opcode, image.index).ok_or_else(|| {
+            Error::invalid(format!("{} on an IMAGE", inst.opcode), inst.opcode_span)
+        })?;
+        let existing = self
+            .module
+            .functions
+            .iter()
+            .find_map(|(h, f)| (f.name.as_deref() == Some(name.as_str())).then_some(h));
+        if let Some(h) = existing {
+            return Ok(h);
+        }
+        let size = if image.shape.arrayed || image.shape.dim == ImageDimension::D3 {
+            VectorSize::Tri
+        } else {
+            VectorSize::Bi
+        };
+        let texel = self.scalar_ty(kind);
+        let argument = |name: &str, ty| FunctionArgument {
+            name: Some(name.to_owned()),
+            ty,
+            binding: None,
+        };
+        let mut arguments = vec![
+            argument("coordinate", self.vec_ty(size, Kind::Sint)),
+            argument("value", texel),
+        ];
+        if inst.opcode == Opcode::Atomcas {
+            arguments.push(argument("comparator", texel));
+        }
+        let mut function = Function {
+            name: Some(name),
+            arguments,
+            result: Some(FunctionResult {
+                ty: texel,
+                binding: None,
+            }),
+            ..Function::default()
+        };
+        let zero = function
+            .expressions
+            .append(Expression::ZeroValue(texel), self.span);
+        function
+            .body
+            .push(Statement::Return { value: Some(zero) }, self.span);
+        self.interface.image_atomics = true;
+        Ok(self.module.functions.append(function, self.span))
     }
 
     /// The texel coordinate (`u32`s, 1D padded with y = 0) and layer of

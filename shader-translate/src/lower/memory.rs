@@ -34,8 +34,8 @@ pub(crate) struct Memory {
     /// (Mesa numbers the register by memory type, and a compute shader has
     /// one shared space).
     shared: Option<Handle<GlobalVariable>>,
-    /// The variable a signed atomic minimum or maximum leaves the old
-    /// value in, once made.
+    /// The variable a signed atomic minimum or maximum, or an image
+    /// atomic, leaves the old value in, once made.
     pub(super) atomic_old: Option<Handle<naga::LocalVariable>>,
 }
 

@@ -131,6 +131,48 @@ impl Translation {
     }
 }
 
+impl Translation {
+    /// The module as SPIR-V 1.3 for Vulkan, for modules wgpu cannot take as
+    /// naga IR ([`Interface::image_atomics`]): bindings as the interface
+    /// names them (descriptor set = bind group), every buffer, array and
+    /// image access restricted to its bounds (what wgpu would add),
+    /// workgroup memory zeroed, and the image atomics' marker calls
+    /// rewritten by [`image_atomic_spirv`].
+    pub fn spirv(&self) -> Result<Vec<u32>, Error> {
+        use naga::back::spv;
+        let restrict = naga::proc::BoundsCheckPolicy::Restrict;
+        let options = spv::Options {
+            lang_version: (1, 3),
+            flags: spv::WriterFlags::DEBUG,
+            bounds_check_policies: naga::proc::BoundsCheckPolicies {
+                index: restrict,
+                buffer: restrict,
+                image_load: restrict,
+                binding_array: naga::proc::BoundsCheckPolicy::Unchecked,
+            },
+            ..spv::Options::default()
+        };
+        let entry = self.module.entry_points.first().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Validation("a module without an entry point".into()),
+                naga::Span::UNDEFINED,
+            )
+        })?;
+        let pipeline = spv::PipelineOptions {
+            shader_stage: entry.stage,
+            entry_point: entry.name.clone(),
+        };
+        let words =
+            spv::write_vec(&self.module, &self.info, &options, Some(&pipeline)).map_err(|e| {
+                Error::new(
+                    ErrorKind::Validation(format!("SPIR-V output: {e}")),
+                    naga::Span::UNDEFINED,
+                )
+            })?;
+        image_atomic_spirv(&words)
+    }
+}
+
 /// Translates TGSI text (up to its first NUL, if any).
 pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
     let text = text.split('\0').next().unwrap_or("");

@@ -421,6 +421,43 @@ fn vertex_and_geometry_shaders_write_storage_buffers() {
     assert_eq!(counted_draw(ShaderStage::GEOMETRY, &geometry), (1, 0));
 }
 
+#[test]
+fn image_atomics_are_refused_alone() {
+    // Translated (shader-translate's SPIR-V route), but not built: the
+    // launch is a context error and the renderer goes on.
+    let mut r = with_buffer(16);
+    let img = info(TextureTarget::TEXTURE_2D, Format::R32_UINT, 4, 4);
+    r.create_resource(ResId(6), &img, None).unwrap();
+    r.attach_resource(CTX, ResId(6)).unwrap();
+    let text = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 16\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, WR\n\
+        DCL TEMP[0]\nIMM[0] UINT32 {0, 1, 2, 0}\n\
+        ATOMUADD TEMP[0].x, IMAGE[0], IMM[0].xxxx, IMM[0].yyyy, 2D, PIPE_FORMAT_R32_UINT\nEND\n";
+    let image = ImageBinding {
+        format: Le32::new(Format::R32_UINT.0),
+        access: Le32::new(3),
+        layer_offset: Le32::new(0),
+        level_size: Le32::new(0),
+        res: Le32::new(6),
+    };
+    let mut e = Encoder::new();
+    e.push(&Command::SetShaderImages {
+        stage: ShaderStage::COMPUTE,
+        start_slot: 0,
+        images: &[image],
+    })
+    .unwrap();
+    compute_shader(&mut e, 10, text, 0);
+    e.push(&launch([16, 1, 1], [1, 1, 1])).unwrap();
+    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 1);
+    let mut e = Encoder::new();
+    compute_shader(&mut e, 11, STORE_IDS, 0);
+    bind_buffer(&mut e, ShaderStage::COMPUTE, 3, 0, 64);
+    e.push(&launch([4, 1, 1], [1, 1, 1])).unwrap();
+    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 0);
+    assert_eq!(&words(&mut r, ResId(3), 4)[..], &[0, 1, 2, 3]);
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {

@@ -1,5 +1,7 @@
 //! `pv3d shader`: translate one TGSI shader and print its WGSL (naga's WGSL
-//! back end) or, with `--info`, the interface the renderer binds it with.
+//! back end) or, with `--info`, the interface the renderer binds it with;
+//! `--spirv FILE` also writes the SPIR-V the renderer passes to Vulkan for
+//! modules with image atomics (for `spirv-val` and `spirv-dis`).
 //! A translation error is printed with a caret under the TGSI line and makes
 //! the exit code 1.
 
@@ -26,6 +28,9 @@ pub struct ShaderArgs {
     /// Number of colour buffers `FS_COLOR0_WRITES_ALL_CBUFS` writes.
     #[arg(long, default_value_t = 1)]
     color_buffers: u32,
+    /// Also write the module as SPIR-V (words, little-endian) to this file.
+    #[arg(long, value_name = "FILE")]
+    spirv: Option<PathBuf>,
 }
 
 /// Runs `pv3d shader`.
@@ -48,6 +53,13 @@ pub fn run(args: &ShaderArgs) -> anyhow::Result<ExitCode> {
         ..Options::default()
     };
     let output = translate(&text, &options).and_then(|t| {
+        if let Some(path) = &args.spirv {
+            let words = t.spirv()?;
+            let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+            if let Err(e) = std::fs::write(path, bytes) {
+                eprintln!("pv3d shader: cannot write {}: {e}", path.display());
+            }
+        }
         if args.info {
             Ok(t.interface.to_string())
         } else {

@@ -134,10 +134,7 @@ fn pipeline(
     if let Some(p) = cache.get(shader.id) {
         return Ok(p);
     }
-    let module = shader
-        .module
-        .as_ref()
-        .ok_or(CommandError::Compute(ComputeError::NoShader))?;
+    let module = shader.wgpu_module()?;
     let device = &rec.gpu.device;
     let built = rec.gpu.checked(WgpuOp::CreateComputePipeline, || {
         let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {

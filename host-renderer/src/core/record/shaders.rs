@@ -59,17 +59,23 @@ impl ShaderCache {
             if tracing::enabled!(tracing::Level::TRACE) {
                 tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
             }
-            let naga = Arc::new(t.module);
-            let module = t.interface.geometry.is_none().then(|| {
-                device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            // Image atomics need the translation's SPIR-V
+            // (`Translation::spirv`) as a passthrough module; on lavapipe
+            // 22.3 that crashed the process now and then when the pipeline
+            // was built (a guest must never do that), so such modules stay
+            // unbuilt and their pipelines are refused (docs/GL-NEXT.md).
+            let module = if t.interface.geometry.is_some() || t.interface.image_atomics {
+                None
+            } else {
+                Some(device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: None,
-                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned((*naga).clone())),
-                })
-            });
+                    source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(t.module.clone())),
+                }))
+            };
             Arc::new(CompiledShader {
                 id,
                 module,
-                naga,
+                naga: Arc::new(t.module),
                 interface: t.interface,
             })
         });

@@ -3,6 +3,7 @@
 //! `Arc`s, so a destroyed object that is still bound stays alive until it is
 //! unbound, as Gallium expects.
 
+use crate::core::base::error::{CommandError, DrawError};
 use crate::core::base::ids::ResId;
 use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj};
 use guest_protocol::virgl::enums::ShaderStage;
@@ -15,12 +16,24 @@ pub struct CompiledShader {
     /// Unique id (part of pipeline keys).
     pub id: u64,
     /// The wgpu module (none for geometry shaders, which only the raw
-    /// Vulkan path draws).
+    /// Vulkan path draws, and for modules with image atomics, see
+    /// `record::shaders`).
     pub module: Option<wgpu::ShaderModule>,
     /// The naga module it was made from (the raw Vulkan path writes SPIR-V).
     pub naga: Arc<naga::Module>,
     /// What it expects.
     pub interface: Interface,
+}
+
+impl CompiledShader {
+    /// The wgpu module, or why there is none.
+    pub fn wgpu_module(&self) -> Result<&wgpu::ShaderModule, CommandError> {
+        self.module.as_ref().ok_or(if self.interface.image_atomics {
+            CommandError::Unsupported("image atomics")
+        } else {
+            CommandError::Draw(DrawError::NoPipeline)
+        })
+    }
 }
 
 /// The shader a shader object last compiled to, with the options used: draws

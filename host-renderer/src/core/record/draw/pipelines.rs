@@ -83,11 +83,7 @@ pub(super) fn pipelines(
             continue;
         }
         let bgl = &out.layouts;
-        let (Some(vs), Some(fs)) = (&shaders.vs.module, &shaders.fs.module) else {
-            return Err(CommandError::Draw(
-                crate::core::base::error::DrawError::NoPipeline,
-            ));
-        };
+        let (vs, fs) = (shaders.vs.wgpu_module()?, shaders.fs.wgpu_module()?);
         let pipeline = rec.caches.pipelines.get_or_build(key, |key| {
             gpu.checked(WgpuOp::CreatePipeline, || {
                 build_pipeline(device, key, bgl, vs, fs)

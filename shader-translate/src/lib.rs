@@ -133,17 +133,46 @@ impl Translation {
 
 impl Translation {
     /// The module as SPIR-V 1.3 for Vulkan, for modules wgpu cannot take as
-    /// naga IR ([`Interface::image_atomics`]): bindings as the interface
-    /// names them (descriptor set = bind group), every buffer, array and
-    /// image access restricted to its bounds (what wgpu would add),
-    /// workgroup memory zeroed, and the image atomics' marker calls
-    /// rewritten by [`image_atomic_spirv`].
+    /// naga IR ([`Interface::image_atomics`]): every buffer, array and image
+    /// access restricted to its bounds (what wgpu would add), workgroup
+    /// memory zeroed, the image atomics' marker calls rewritten by
+    /// [`image_atomic_spirv`], and each binding numbered as wgpu's Vulkan
+    /// back end numbers the entries of a bind group layout made of exactly
+    /// the interface's bindings: descriptor set = group, binding = the
+    /// binding's rank among the group's bindings in increasing order (wgpu
+    /// renumbers its layouts' bindings 0, 1, 2, …).
     pub fn spirv(&self) -> Result<Vec<u32>, Error> {
         use naga::back::spv;
+        let mut bindings: Vec<naga::ResourceBinding> = self
+            .module
+            .global_variables
+            .iter()
+            .filter_map(|(_, var)| var.binding)
+            .collect();
+        bindings.sort_by_key(|b| (b.group, b.binding));
+        let mut binding_map = spv::BindingMap::default();
+        let mut rank = 0;
+        let mut group = None;
+        for b in bindings {
+            if group != Some(b.group) {
+                group = Some(b.group);
+                rank = 0;
+            }
+            binding_map.insert(
+                b,
+                spv::BindingInfo {
+                    descriptor_set: b.group,
+                    binding: rank,
+                    binding_array_size: None,
+                },
+            );
+            rank += 1;
+        }
         let restrict = naga::proc::BoundsCheckPolicy::Restrict;
         let options = spv::Options {
             lang_version: (1, 3),
             flags: spv::WriterFlags::DEBUG,
+            binding_map,
             bounds_check_policies: naga::proc::BoundsCheckPolicies {
                 index: restrict,
                 buffer: restrict,

@@ -422,40 +422,76 @@ fn vertex_and_geometry_shaders_write_storage_buffers() {
 }
 
 #[test]
-fn image_atomics_are_refused_alone() {
-    // Translated (shader-translate's SPIR-V route), but not built: the
-    // launch is a context error and the renderer goes on.
+fn image_atomics_return_the_old_texel() {
+    // 16 invocations add 1 to texel (0, 0) of image 0 (R32_UINT; each
+    // stores the old value it got, so the values are 0..16 in some order)
+    // and exchange texel (1, 0) of image 1 (R32_SINT, all 7) for their
+    // index: beside a storage buffer, so the module binds three resources
+    // (wgpu renumbers layout bindings; the SPIR-V must follow).
     let mut r = with_buffer(16);
-    let img = info(TextureTarget::TEXTURE_2D, Format::R32_UINT, 4, 4);
-    r.create_resource(ResId(6), &img, None).unwrap();
-    r.attach_resource(CTX, ResId(6)).unwrap();
+    for (id, format, texel) in [(6, Format::R32_UINT, 0u32), (7, Format::R32_SINT, 7)] {
+        let img = info(TextureTarget::TEXTURE_2D, format, 4, 4);
+        r.create_resource(ResId(id), &img, None).unwrap();
+        r.attach_resource(CTX, ResId(id)).unwrap();
+        let t = TransferBox {
+            level: 0,
+            region: Box3 {
+                x: 0,
+                y: 0,
+                z: 0,
+                w: 4,
+                h: 4,
+                d: 1,
+            },
+            stride: 0,
+            layer_stride: 0,
+            offset: 0,
+        };
+        let bytes = texel.to_le_bytes().repeat(16);
+        r.write_from(ResId(id), &t, VecBacking::from_vec(bytes).as_ref())
+            .unwrap();
+    }
     let text = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 16\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
-        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, WR\n\
-        DCL TEMP[0]\nIMM[0] UINT32 {0, 1, 2, 0}\n\
-        ATOMUADD TEMP[0].x, IMAGE[0], IMM[0].xxxx, IMM[0].yyyy, 2D, PIPE_FORMAT_R32_UINT\nEND\n";
-    let image = ImageBinding {
-        format: Le32::new(Format::R32_UINT.0),
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\n\
+        DCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, WR\nDCL IMAGE[1], 2D, PIPE_FORMAT_R32_SINT, WR\n\
+        DCL BUFFER[0]\nDCL TEMP[0..2]\nIMM[0] UINT32 {0, 1, 2, 0}\n\
+        ATOMUADD TEMP[0].x, IMAGE[0], IMM[0].xxxx, IMM[0].yyyy, 2D, PIPE_FORMAT_R32_UINT\n\
+        SHL TEMP[1].x, SV[0].xxxx, IMM[0].zzzz\nSTORE BUFFER[0].x, TEMP[1].xxxx, TEMP[0].xxxx\n\
+        ATOMXCHG TEMP[2].x, IMAGE[1], IMM[0].yxxx, SV[0].xxxx, 2D, PIPE_FORMAT_R32_SINT\nEND\n";
+    let image = |format: Format, res| ImageBinding {
+        format: Le32::new(format.0),
         access: Le32::new(3),
         layer_offset: Le32::new(0),
         level_size: Le32::new(0),
-        res: Le32::new(6),
+        res: Le32::new(res),
     };
     let mut e = Encoder::new();
     e.push(&Command::SetShaderImages {
         stage: ShaderStage::COMPUTE,
         start_slot: 0,
-        images: &[image],
+        images: &[image(Format::R32_UINT, 6), image(Format::R32_SINT, 7)],
     })
     .unwrap();
     compute_shader(&mut e, 10, text, 0);
-    e.push(&launch([16, 1, 1], [1, 1, 1])).unwrap();
-    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 1);
-    let mut e = Encoder::new();
-    compute_shader(&mut e, 11, STORE_IDS, 0);
     bind_buffer(&mut e, ShaderStage::COMPUTE, 3, 0, 64);
-    e.push(&launch([4, 1, 1], [1, 1, 1])).unwrap();
-    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 0);
-    assert_eq!(&words(&mut r, ResId(3), 4)[..], &[0, 1, 2, 3]);
+    e.push(&launch([16, 1, 1], [1, 1, 1])).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let mut olds = words(&mut r, ResId(3), 16);
+    olds.sort_unstable();
+    assert_eq!(olds, (0..16).collect::<Vec<u32>>());
+    let mut texel = |id: u32, i: usize| {
+        let data = r.read_resource(ResId(id), 0, 0).unwrap().data;
+        u32::from_le_bytes([
+            data[i * 4],
+            data[i * 4 + 1],
+            data[i * 4 + 2],
+            data[i * 4 + 3],
+        ])
+    };
+    assert_eq!((texel(6, 0), texel(6, 1)), (16, 0));
+    assert_eq!((texel(7, 0), texel(7, 2)), (7, 7));
+    assert!(texel(7, 1) < 16);
 }
 
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns

@@ -55,29 +55,33 @@ impl ShaderCache {
         self.stats.count(false);
         self.next_id += 1;
         let id = self.next_id;
-        let result = shader_translate::translate(text, options).map(|t| {
+        let result = shader_translate::translate(text, options).and_then(|t| {
             if tracing::enabled!(tracing::Level::TRACE) {
                 tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
             }
-            // Image atomics need the translation's SPIR-V
-            // (`Translation::spirv`) as a passthrough module; on lavapipe
-            // 22.3 that crashed the process now and then when the pipeline
-            // was built (a guest must never do that), so such modules stay
-            // unbuilt and their pipelines are refused (docs/GL-NEXT.md).
-            let module = if t.interface.geometry.is_some() || t.interface.image_atomics {
+            let module = if t.interface.geometry.is_some() {
                 None
+            } else if t.interface.image_atomics {
+                // Without passthrough (not on Vulkan) the module stays
+                // unbuilt and its pipelines are refused.
+                let passthrough = device
+                    .features()
+                    .contains(wgpu::Features::PASSTHROUGH_SHADERS);
+                passthrough
+                    .then(|| passthrough_module(device, &t))
+                    .transpose()?
             } else {
                 Some(device.create_shader_module(wgpu::ShaderModuleDescriptor {
                     label: None,
                     source: wgpu::ShaderSource::Naga(std::borrow::Cow::Owned(t.module.clone())),
                 }))
             };
-            Arc::new(CompiledShader {
+            Ok(Arc::new(CompiledShader {
                 id,
                 module,
                 naga: Arc::new(t.module),
                 interface: t.interface,
-            })
+            }))
         });
         if self.shaders.len() > CAPACITY {
             self.shaders.clear();
@@ -90,4 +94,36 @@ impl ShaderCache {
     pub fn stats(&self) -> CacheStats {
         self.stats
     }
+}
+
+/// The module of a translation with image atomics, which wgpu cannot take
+/// as naga IR: shader-translate's SPIR-V (bounds-checked accesses, zeroed
+/// workgroup memory, the atomics' marker calls rewritten, bindings numbered
+/// as wgpu's Vulkan layouts number them), passed through to Vulkan.
+fn passthrough_module(
+    device: &wgpu::Device,
+    t: &shader_translate::Translation,
+) -> Result<wgpu::ShaderModule, shader_translate::Error> {
+    let words = t.spirv()?;
+    let size = t.interface.compute.map_or([1; 3], |c| c.workgroup_size);
+    let entry_points = [wgpu::PassthroughShaderEntryPoint {
+        name: "main".into(),
+        workgroup_size: (size[0], size[1], size[2]),
+    }];
+    let desc = wgpu::ShaderModuleDescriptorPassthrough {
+        label: Some("image atomics"),
+        entry_points: std::borrow::Cow::Borrowed(&entry_points),
+        spirv: Some(std::borrow::Cow::Owned(words)),
+        ..Default::default()
+    };
+    // SAFETY: the words are naga's SPIR-V of a module naga validated, with
+    // every buffer, array and image access bounds-checked and workgroup
+    // memory zeroed, changed only by shader-translate's rewrite of its
+    // marker calls into atomics on the named storage images (checked
+    // against their types). Its bindings are exactly the interface's, from
+    // which the pipeline's bind group layouts are made, numbered as wgpu's
+    // Vulkan back end numbers layout entries (renderer_compute's image and
+    // storage tests bind several of each through it). The caller checked
+    // PASSTHROUGH_SHADERS.
+    Ok(unsafe { device.create_shader_module_passthrough(desc) })
 }

@@ -16,8 +16,8 @@ pub struct CompiledShader {
     /// Unique id (part of pipeline keys).
     pub id: u64,
     /// The wgpu module (none for geometry shaders, which only the raw
-    /// Vulkan path draws, and for modules with image atomics, see
-    /// `record::shaders`).
+    /// Vulkan path draws, and for image atomics on a device without SPIR-V
+    /// passthrough).
     pub module: Option<wgpu::ShaderModule>,
     /// The naga module it was made from (the raw Vulkan path writes SPIR-V).
     pub naga: Arc<naga::Module>,
@@ -29,7 +29,7 @@ impl CompiledShader {
     /// The wgpu module, or why there is none.
     pub fn wgpu_module(&self) -> Result<&wgpu::ShaderModule, CommandError> {
         self.module.as_ref().ok_or(if self.interface.image_atomics {
-            CommandError::Unsupported("image atomics")
+            CommandError::Unsupported("image atomics on a device without SPIR-V passthrough")
         } else {
             CommandError::Draw(DrawError::NoPipeline)
         })

@@ -40,9 +40,10 @@
 //! **Image atomics need the SPIR-V pass.** naga's image atomics return no
 //! value and have no (compare-)exchange, so a module with atomics on
 //! r32ui/r32i images calls a marker function for each (returning 0) and
-//! sets [`Interface::image_atomics`]: the renderer must write it as SPIR-V
-//! with `WriterFlags::DEBUG`, rewrite that with [`image_atomic_spirv`] and
-//! build the shader from the result (passthrough SPIR-V); the naga module
+//! sets [`Interface::image_atomics`]: the renderer builds the shader from
+//! [`Translation::spirv`] (naga's SPIR-V rewritten by
+//! [`image_atomic_spirv`], bounds-checked, bindings numbered as wgpu's
+//! Vulkan layouts number them) as passthrough SPIR-V; the naga module
 //! itself (or its WGSL) would compute zeros.
 //!
 //! **Leaves bounds to wgpu** for storage buffers and shared memory: their

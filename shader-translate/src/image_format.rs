@@ -73,5 +73,18 @@ named_enum! {
         Rgba32Sint = "PIPE_FORMAT_R32G32B32A32_SINT",
         /// `rgba32f`.
         Rgba32Float = "PIPE_FORMAT_R32G32B32A32_FLOAT",
+        /// `r16` (16-bit normalized formats: the device needs wgpu's
+        /// `TEXTURE_FORMAT_16BIT_NORM`).
+        R16Unorm = "PIPE_FORMAT_R16_UNORM",
+        /// `r16_snorm`.
+        R16Snorm = "PIPE_FORMAT_R16_SNORM",
+        /// `rg16`.
+        Rg16Unorm = "PIPE_FORMAT_R16G16_UNORM",
+        /// `rg16_snorm`.
+        Rg16Snorm = "PIPE_FORMAT_R16G16_SNORM",
+        /// `rgba16`.
+        Rgba16Unorm = "PIPE_FORMAT_R16G16B16A16_UNORM",
+        /// `rgba16_snorm`.
+        Rgba16Snorm = "PIPE_FORMAT_R16G16B16A16_SNORM",
     }
 }

@@ -95,13 +95,16 @@ use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
 /// distances (wgpu's optional `CLIP_DISTANCES`), which only vertex shaders
 /// translated with [`Options::clip_planes`] use, and the primitive index
 /// (wgpu's optional `PRIMITIVE_INDEX`), which only fragment shaders reading
-/// `PRIM_ID` use; a device without one refuses such a module.
+/// `PRIM_ID` use, and 16-bit normalized storage image formats (wgpu's
+/// optional `TEXTURE_FORMAT_16BIT_NORM`), which only shaders declaring such
+/// images use; a device without one refuses such a module.
 pub const CAPABILITIES: Capabilities = Capabilities::CUBE_ARRAY_TEXTURES
     .union(Capabilities::MULTISAMPLED_SHADING)
     .union(Capabilities::SHADER_FLOAT16_IN_FLOAT32)
     .union(Capabilities::CLIP_DISTANCES)
     .union(Capabilities::DUAL_SOURCE_BLENDING)
-    .union(Capabilities::PRIMITIVE_INDEX);
+    .union(Capabilities::PRIMITIVE_INDEX)
+    .union(Capabilities::STORAGE_TEXTURE_16BIT_NORM_FORMATS);
 
 /// A translated shader.
 #[derive(Debug)]

@@ -494,6 +494,38 @@ fn image_atomics_return_the_old_texel() {
     assert!(texel(7, 1) < 16);
 }
 
+#[test]
+fn storage_buffers_indexed_by_a_register() {
+    // Invocation i adds i + 1 to word 0 of storage buffer slot i (GLSL's
+    // arrays of storage blocks indexed by a variable).
+    let text = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 3\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\nDCL BUFFER[0..2]\nDCL ADDR[0]\n\
+        DCL TEMP[0..1]\nIMM[0] UINT32 {0, 1, 0, 0}\nUARL ADDR[0].x, SV[0].xxxx\n\
+        UADD TEMP[0].x, SV[0].xxxx, IMM[0].yyyy\n\
+        ATOMUADD TEMP[1].x, BUFFER[ADDR[0].x], IMM[0].xxxx, TEMP[0].xxxx\nEND\n";
+    let mut r = with_buffer(4);
+    buffer_with(&mut r, CTX, ResId(4), vec![0; 16]);
+    buffer_with(&mut r, CTX, ResId(5), vec![0; 16]);
+    let mut e = Encoder::new();
+    compute_shader(&mut e, 10, text, 0);
+    let slot = |res| BufferBinding {
+        offset: Le32::new(0),
+        length: Le32::new(16),
+        res: Le32::new(res),
+    };
+    e.push(&Command::SetShaderBuffers {
+        stage: ShaderStage::COMPUTE,
+        start_slot: 0,
+        buffers: &[slot(3), slot(4), slot(5)],
+    })
+    .unwrap();
+    e.push(&launch([3, 1, 1], [2, 1, 1])).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let firsts: Vec<u32> = (3..6).map(|id| words(&mut r, ResId(id), 1)[0]).collect();
+    assert_eq!(firsts, vec![2, 4, 6]);
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {

@@ -22,6 +22,9 @@ impl Lowerer<'_> {
     pub(crate) fn atomic(&mut self, inst: &Instruction) -> Result<(), Error> {
         let reg = super::memory::resource(inst)
             .ok_or_else(|| Error::invalid("missing resource operand", inst.span))?;
+        if super::memory::is_indirect(reg) {
+            return self.indirect_resource(inst, reg, Self::atomic);
+        }
         if reg.file == File::Image {
             return self.image_atomic(inst, reg);
         }

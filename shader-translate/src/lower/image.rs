@@ -527,5 +527,7 @@ impl Lowerer<'_> {
 
 /// Whether `reg` is `IMAGE[index]`.
 fn is_image(reg: &Register, index: u32) -> bool {
-    reg.file == File::Image && reg.index == Index::Direct(index) && reg.dimension.is_none()
+    reg.file == File::Image
+        && reg.dimension.is_none()
+        && (reg.index == Index::Direct(index) || super::memory::is_indirect(reg))
 }

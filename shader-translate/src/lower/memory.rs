@@ -29,7 +29,7 @@ use naga::{
 #[derive(Default)]
 pub(crate) struct Memory {
     /// `BUFFER[i]`, by index.
-    buffers: Vec<Option<Handle<GlobalVariable>>>,
+    pub(super) buffers: Vec<Option<Handle<GlobalVariable>>>,
     /// The workgroup-shared words: every `MEMORY` register names them
     /// (Mesa numbers the register by memory type, and a compute shader has
     /// one shared space).
@@ -71,6 +71,12 @@ pub(crate) const fn is_atomic(op: Opcode) -> bool {
 
 /// The memory resource an instruction operates on: `STORE`'s destination,
 /// the first source of `LOAD`, `RESQ` and the atomics.
+/// Whether a `BUFFER` or `IMAGE` operand is indexed by a register (it may
+/// name any declared register of its file: `lower::indirect`).
+pub(crate) fn is_indirect(reg: &Register) -> bool {
+    matches!(reg.file, File::Buffer | File::Image) && matches!(reg.index, Index::Indirect { .. })
+}
+
 pub(crate) fn resource(inst: &Instruction) -> Option<&Register> {
     match inst.opcode {
         Opcode::Store => inst.dst.first().map(|d| &d.reg),
@@ -126,7 +132,9 @@ impl Lowerer<'_> {
         )?;
         for index in decl.range.first..=decl.range.last {
             let u = self.usage(|r| {
-                r.file == File::Buffer && r.index == Index::Direct(index) && r.dimension.is_none()
+                r.file == File::Buffer
+                    && r.dimension.is_none()
+                    && (r.index == Index::Direct(index) || is_indirect(r))
             });
             let ty = self.words_ty(u.atomic, None);
             // Read-write even when only read: the renderer binds every
@@ -256,6 +264,9 @@ impl Lowerer<'_> {
     pub(crate) fn memory_access(&mut self, inst: &Instruction) -> Result<(), Error> {
         let reg =
             resource(inst).ok_or_else(|| Error::invalid("missing resource operand", inst.span))?;
+        if is_indirect(reg) {
+            return self.indirect_resource(inst, reg, Self::memory_access);
+        }
         if reg.file == File::Image {
             return self.image_access(inst, reg);
         }

@@ -27,6 +27,7 @@ mod flow;
 mod geometry;
 mod gl;
 mod image;
+mod indirect;
 mod io;
 mod memory;
 mod reg;

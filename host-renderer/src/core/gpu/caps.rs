@@ -154,9 +154,6 @@ pub const MAX_TBO_SIZE: u32 = 1 << 16;
 /// so any alignment works; 16 is what GL's `ARB_texture_buffer_range`
 /// implementations commonly ask.
 pub const TBO_OFFSET_ALIGNMENT: u32 = 16;
-/// Shader images per fragment or compute shader at most (GL 4.3's and ES
-/// 3.1's minimum for compute shaders).
-pub const MAX_SHADER_IMAGES: u32 = 8;
 /// `host_feature_check_version`: ≥ 5 so Mesa shows the renderer string,
 /// 6 so compatibility contexts get the whole GLSL level (below 6 Mesa
 /// caps them at 1.40, GL 3.1); 7 would have the guest send `LINK_SHADER`,
@@ -334,8 +331,7 @@ fn storage_and_compute(gpu: &Gpu, caps: &mut CapsV2) {
         .min(tl::MAX_SHADER_BUFFERS);
     let images = limits
         .max_storage_textures_per_shader_stage
-        .min(tl::MAX_SHADER_IMAGES)
-        .min(MAX_SHADER_IMAGES);
+        .min(tl::MAX_SHADER_IMAGES);
     caps.shader_buffer_offset_alignment = le(limits.min_storage_buffer_offset_alignment);
     caps.max_shader_buffer_frag_compute = le(buffers);
     // Vertex and geometry shaders (Mesa gives every stage but fragment and

@@ -1,0 +1,95 @@
+//! Memory instructions whose `BUFFER` or `IMAGE` operand is indexed by an
+//! address register (`BUFFER[ADDR[0].x+1]`: GLSL arrays of storage blocks,
+//! atomic counter buffers or images indexed by a variable). WGSL has no
+//! arrays of these bindings, so the instruction is lowered once for each
+//! declared register the index may name, under `if index == i`; the index
+//! is clamped into the declared registers as other indirect registers are
+//! (an out-of-range index is undefined in GL), and `dst` is zeroed first
+//! for registers that are not declared.
+
+use super::expr::Kind;
+use super::{Frame, FrameKind, Lowerer, Value};
+use crate::ast::{File, Index, Instruction, Opcode, Register};
+use crate::error::Error;
+use naga::{BinaryOperator, Block, Statement};
+
+impl Lowerer<'_> {
+    /// Lowers `inst`, whose resource operand `reg` is indexed by a
+    /// register, with `lower` once per declared register of its file.
+    pub(super) fn indirect_resource(
+        &mut self,
+        inst: &Instruction,
+        reg: &Register,
+        lower: fn(&mut Self, &Instruction) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if reg.dimension.is_some() {
+            return Err(Error::unsupported(
+                format!("two-dimensional {} indexing", reg.file),
+                reg.span,
+            ));
+        }
+        let declared: Vec<u32> = match reg.file {
+            File::Buffer => declared(self.memory.buffers.iter().map(Option::is_some)),
+            File::Image => declared(self.images.iter().map(Option::is_some)),
+            file => {
+                return Err(Error::invalid(
+                    format!("indirect {file} in a memory instruction"),
+                    reg.span,
+                ))
+            }
+        };
+        let (Some(&first), Some(&last)) = (declared.first(), declared.last()) else {
+            return Err(Error::invalid(
+                format!("indirect {} with none declared", reg.file),
+                reg.span,
+            ));
+        };
+        if inst.opcode != Opcode::Store && !inst.dst.is_empty() {
+            let zero = self.u32c(0);
+            let zeros = self.splat(zero);
+            self.write(inst, Value::new(zeros, Kind::Uint))?;
+        }
+        let index = self.index(reg, first, last - first + 1)?;
+        for i in declared {
+            let relative = i32::try_from(i - first).unwrap_or(i32::MAX);
+            let k = self.i32c(relative);
+            let condition = self.binary(BinaryOperator::Equal, index, k);
+            self.flush();
+            self.frames.push(Frame::new(FrameKind::If {
+                condition,
+                accept: None,
+                span: inst.span,
+            }));
+            lower(self, &with_direct_resource(inst, i))?;
+            self.flush();
+            let accept = self.frames.pop().map(|f| f.block).unwrap_or_default();
+            self.stmt(Statement::If {
+                condition,
+                accept,
+                reject: Block::new(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The indices whose registers are declared.
+fn declared(slots: impl Iterator<Item = bool>) -> Vec<u32> {
+    (0u32..)
+        .zip(slots)
+        .filter_map(|(i, used)| used.then_some(i))
+        .collect()
+}
+
+/// `inst` with its resource operand naming register `index` directly.
+fn with_direct_resource(inst: &Instruction, index: u32) -> Instruction {
+    let mut direct = inst.clone();
+    let reg = match inst.opcode {
+        Opcode::Store => direct.dst.first_mut().map(|d| &mut d.reg),
+        _ => direct.src.first_mut().map(|s| &mut s.reg),
+    };
+    if let Some(r) = reg {
+        r.index = Index::Direct(index);
+    }
+    direct
+}

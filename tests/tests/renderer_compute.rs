@@ -526,6 +526,45 @@ fn storage_buffers_indexed_by_a_register() {
     assert_eq!(firsts, vec![2, 4, 6]);
 }
 
+#[test]
+fn hostile_image_bindings_are_refused() {
+    // A level or layers the texture lacks, a texture of another format
+    // than the shader's image, and a buffer or nothing as an image: each a
+    // context error.
+    let load = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 1\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT\nDCL TEMP[0]\n\
+        IMM[0] UINT32 {0, 0, 0, 0}\n\
+        LOAD TEMP[0].x, IMAGE[0], IMM[0].xxxx, 2D, PIPE_FORMAT_R32_UINT\nEND\n";
+    let errors = |format: Format, layers: u32, level: u32, res: u32| {
+        let mut r = with_buffer(4);
+        let img = info(TextureTarget::TEXTURE_2D, format, 4, 4);
+        r.create_resource(ResId(6), &img, None).unwrap();
+        r.attach_resource(CTX, ResId(6)).unwrap();
+        let mut e = Encoder::new();
+        e.push(&Command::SetShaderImages {
+            stage: ShaderStage::COMPUTE,
+            start_slot: 0,
+            images: &[ImageBinding {
+                format: Le32::new(format.0),
+                access: Le32::new(1),
+                layer_offset: Le32::new(layers),
+                level_size: Le32::new(level),
+                res: Le32::new(res),
+            }],
+        })
+        .unwrap();
+        compute_shader(&mut e, 10, load, 0);
+        e.push(&launch([1, 1, 1], [1, 1, 1])).unwrap();
+        r.submit(CTX, e.as_bytes()).unwrap().errors
+    };
+    assert_eq!(errors(Format::R32_UINT, 0, 0, 6), 0);
+    assert_eq!(errors(Format::R32_UINT, 0, 7, 6), 1);
+    assert_eq!(errors(Format::R32_UINT, 5 | 5 << 16, 0, 6), 1);
+    assert_eq!(errors(Format::R32_FLOAT, 0, 0, 6), 1);
+    assert_eq!(errors(Format::R32_UINT, 0, 0, 3), 2);
+    assert_eq!(errors(Format::R32_UINT, 0, 0, 99), 2);
+}
+
 /// Submits `cmds` after binding [`STORE_IDS`] and buffer 3, and returns
 /// the context errors they caused (the renderer must survive them).
 fn errors_of(cmds: &[Command<'_>]) -> u64 {

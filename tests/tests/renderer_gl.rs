@@ -999,9 +999,6 @@ fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
 /// stencil 0x80, with the fragment shader `body` (TEMP[0..1], IMM[0] =
 /// ints 0, IMM[1] = 1/255); returns pixel (4, 4) (BGRA) and the errors.
 fn depth_stencil_view_pixel(view: Format, sview: &str, body: &str) -> ([u8; 4], u64) {
-    use guest_protocol::le::Le32;
-    use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
-    use guest_protocol::virgl::{SamplerView, StageSlots};
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
@@ -1026,23 +1023,8 @@ fn depth_stencil_view_pixel(view: Format, sview: &str, body: &str) -> ([u8; 4], 
         0
     );
     let mut e = Encoder::new();
-    e.push(&Command::CreateObject(CreateObject::SamplerView(
-        SamplerView {
-            handle: 41,
-            res: 3,
-            format: ViewFormat::new().with_format(view.0),
-            range0: 0,
-            range1: 0,
-            swizzle: ViewSwizzle::from_bits(0o3210),
-        },
-    )))
-    .unwrap();
-    e.push(&Command::SetSamplerViews(StageSlots {
-        stage: ShaderStage::FRAGMENT,
-        start_slot: 0,
-        handles: &[Le32::new(41)],
-    }))
-    .unwrap();
+    sampler_view(&mut e, 41, 3, view, (0, 0));
+    bind_fragment_view(&mut e, 41);
     let text = format!(
         "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, {sview}\nDCL TEMP[0..1]\n\
          IMM[0] INT32 {{0, 0, 0, 0}}\nIMM[1] FLT32 {{0.00392157, 0.00392157, 0.00392157, 1.0}}\n\

@@ -10,12 +10,11 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{
     BlendFlags, BlitFlags, RasterizerFlags, RasterizerStipple, RtBlend,
 };
-use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
 use guest_protocol::virgl::caps::{bset, cap};
 use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
 use guest_protocol::virgl::{
     Blend, Blit, BlitSurface, Box3, Clear, Command, CopyRegion, CreateObject, Encoder, Format,
-    ObjectType, Rasterizer, SamplerView, StageSlots, Surface, VertexBuffer,
+    ObjectType, Rasterizer, Surface, VertexBuffer,
 };
 use guest_protocol::wire::F32Bits;
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
@@ -235,23 +234,8 @@ fn draw_with_view(r: &mut Renderer, src: u32, handle: u32, fs: &str) -> Vec<[u8;
         cbufs: &[Le32::new(40)],
     })
     .unwrap();
-    e.push(&Command::CreateObject(CreateObject::SamplerView(
-        SamplerView {
-            handle: 41,
-            res: src,
-            format: ViewFormat::new().with_format(BGRA.0),
-            range0: 0,
-            range1: 0,
-            swizzle: ViewSwizzle::from_bits(0o3210),
-        },
-    )))
-    .unwrap();
-    e.push(&Command::SetSamplerViews(StageSlots {
-        stage: ShaderStage::FRAGMENT,
-        start_slot: 0,
-        handles: &[Le32::new(41)],
-    }))
-    .unwrap();
+    sampler_view(&mut e, 41, src, BGRA, (0, 0));
+    bind_fragment_view(&mut e, 41);
     shader(&mut e, handle, ShaderStage::FRAGMENT, fs);
     let vbs = [VertexBuffer {
         stride: Le32::new(32),
@@ -562,23 +546,8 @@ fn bad_multisample_input_is_refused_without_harm() {
     let fs = "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
               DCL SVIEW[0], 2D, FLOAT\n0: TEX OUT[0], IN[0], SAMP[0], 2D\n1: END\n";
     let mut e = Encoder::new();
-    e.push(&Command::CreateObject(CreateObject::SamplerView(
-        SamplerView {
-            handle: 62,
-            res: 4,
-            format: ViewFormat::new().with_format(BGRA.0),
-            range0: 0,
-            range1: 0,
-            swizzle: ViewSwizzle::from_bits(0o3210),
-        },
-    )))
-    .unwrap();
-    e.push(&Command::SetSamplerViews(StageSlots {
-        stage: ShaderStage::FRAGMENT,
-        start_slot: 0,
-        handles: &[Le32::new(62)],
-    }))
-    .unwrap();
+    sampler_view(&mut e, 62, 4, BGRA, (0, 0));
+    bind_fragment_view(&mut e, 62);
     shader(&mut e, 63, ShaderStage::FRAGMENT, fs);
     e.push(&Command::DrawVbo(full_draw())).unwrap();
     assert_eq!(r.submit(CTX, &e.finish()).unwrap().errors, 1);

@@ -6,10 +6,8 @@
 mod draw_setup;
 
 use draw_setup::*;
-use guest_protocol::le::Le32;
-use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
 use guest_protocol::virgl::enums::ShaderStage;
-use guest_protocol::virgl::{Command, CreateObject, Encoder, Format, SamplerView, StageSlots};
+use guest_protocol::virgl::{Command, Encoder, Format};
 use host_renderer::{CtxId, Renderer, ResId};
 
 /// Buffer 3: one word of padding, then three RGBA8 texels.
@@ -49,25 +47,10 @@ fn tbo_pixel_with(
     let stats = r.submit(ctx, &stream).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
     let mut e = Encoder::new();
-    e.push(&Command::CreateObject(CreateObject::SamplerView(
-        SamplerView {
-            handle: 41,
-            res: 3,
-            format: ViewFormat::new().with_format(format.0),
-            range0,
-            range1,
-            swizzle: ViewSwizzle::from_bits(0o3210),
-        },
-    )))
-    .unwrap();
+    sampler_view(&mut e, 41, 3, format, (range0, range1));
     let view_errors = r.submit(ctx, e.as_bytes()).unwrap().errors;
     let mut e = Encoder::new();
-    e.push(&Command::SetSamplerViews(StageSlots {
-        stage: ShaderStage::FRAGMENT,
-        start_slot: 0,
-        handles: &[Le32::new(41)],
-    }))
-    .unwrap();
+    bind_fragment_view(&mut e, 41);
     let text = format!(
         "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], BUFFER, FLOAT\nDCL TEMP[0..1]\n\
          IMM[0] INT32 {{0, 1, 2, 0}}\nIMM[1] FLT32 {{0.4, 0.4, 0.4, 0.4}}\n{body}\nEND\n"

@@ -84,6 +84,35 @@ pub fn buffer_with(r: &mut Renderer, ctx: CtxId, id: ResId, bytes: Vec<u8>) {
     r.attach_resource(ctx, id).unwrap();
 }
 
+/// Creates sampler view `handle` of resource `res` in `format`, levels or
+/// layers `range0`/`range1` (buffers: first and last element), identity
+/// swizzle.
+pub fn sampler_view(e: &mut Encoder, handle: u32, res: u32, format: Format, range: (u32, u32)) {
+    e.push(&Command::CreateObject(CreateObject::SamplerView(
+        guest_protocol::virgl::SamplerView {
+            handle,
+            res,
+            format: guest_protocol::virgl::bits::ViewFormat::new().with_format(format.0),
+            range0: range.0,
+            range1: range.1,
+            swizzle: guest_protocol::virgl::bits::ViewSwizzle::from_bits(0o3210),
+        },
+    )))
+    .unwrap();
+}
+
+/// Binds sampler view `handle` at unit 0 of the fragment shader.
+pub fn bind_fragment_view(e: &mut Encoder, handle: u32) {
+    e.push(&Command::SetSamplerViews(
+        guest_protocol::virgl::StageSlots {
+            stage: ShaderStage::FRAGMENT,
+            start_slot: 0,
+            handles: &[Le32::new(handle)],
+        },
+    ))
+    .unwrap();
+}
+
 pub fn shader(enc: &mut Encoder, handle: u32, stage: ShaderStage, text: &str) {
     let (offlen, bytes) = shader_text(text);
     enc.push(&Command::CreateObject(CreateObject::Shader(ShaderChunk {

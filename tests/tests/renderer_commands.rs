@@ -833,9 +833,10 @@ fn caps_are_the_gl21_level() {
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
     // ARB_clip_control, textureSamples, sample shading, indirect draws,
-    // ARB_clear_texture (not COPY_IMAGE: see caps.rs) and compute shaders
-    // (renderer_gl, renderer_msaa, renderer_compute, and this file's
-    // copies_*, indirect_draws_* and clear_texture_* tests).
+    // ARB_clear_texture (not COPY_IMAGE: see caps.rs), compute shaders and
+    // texture views (renderer_gl, renderer_msaa, renderer_compute,
+    // renderer_texture_view, and this file's copies_*, indirect_draws_* and
+    // clear_texture_* tests).
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER
@@ -848,6 +849,7 @@ fn caps_are_the_gl21_level() {
             | cap::MULTI_DRAW_INDIRECT
             | cap::INDIRECT_PARAMS
             | cap::CLEAR_TEXTURE
+            | cap::TEXTURE_VIEW
     );
     // textureGather with WebGPU's constant offsets (shader_exec).
     assert_eq!(caps.v1.max_texture_gather_components.get(), 4);

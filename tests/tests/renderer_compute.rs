@@ -325,6 +325,40 @@ fn images_are_stored_and_loaded_by_compute_shaders() {
 }
 
 #[test]
+fn images_in_another_format_of_the_class_store_its_bits() {
+    // An R32_UINT image of an RGBA8 texture (texture views, GL's image
+    // format compatibility by size): each texel gets 0x11223344's bytes.
+    let mut r = with_buffer(4);
+    let img = info(TextureTarget::TEXTURE_2D, Format::R8G8B8A8_UNORM, 4, 4);
+    r.create_resource(ResId(6), &img, None).unwrap();
+    r.attach_resource(CTX, ResId(6)).unwrap();
+    let store = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 4\nPROPERTY CS_FIXED_BLOCK_HEIGHT 4\n\
+        PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL SV[0], THREAD_ID\n\
+        DCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT, WR\nIMM[0] UINT32 {287454020, 0, 0, 0}\n\
+        STORE IMAGE[0], SV[0].xyyy, IMM[0].xxxx, 2D, PIPE_FORMAT_R32_UINT\nEND\n";
+    let mut e = Encoder::new();
+    e.push(&Command::SetShaderImages {
+        stage: ShaderStage::COMPUTE,
+        start_slot: 0,
+        images: &[ImageBinding {
+            format: Le32::new(Format::R32_UINT.0),
+            access: Le32::new(2),
+            layer_offset: Le32::new(0),
+            level_size: Le32::new(0),
+            res: Le32::new(6),
+        }],
+    })
+    .unwrap();
+    compute_shader(&mut e, 10, store, 0);
+    e.push(&launch([4, 4, 1], [1, 1, 1])).unwrap();
+    let stats = r.submit(CTX, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let texels = r.read_resource(ResId(6), 0, 0).unwrap();
+    assert_eq!(texels.data.len(), 64);
+    assert!(texels.data.chunks(4).all(|t| t == [0x44, 0x33, 0x22, 0x11]));
+}
+
+#[test]
 fn draws_read_uniform_buffers_a_dispatch_wrote() {
     // The dispatch writes (0, 1, 0, 1) as floats into buffer 3; the draw
     // then reads buffer 3 as constant buffer 1 of its fragment shader
@@ -528,9 +562,9 @@ fn storage_buffers_indexed_by_a_register() {
 
 #[test]
 fn hostile_image_bindings_are_refused() {
-    // A level or layers the texture lacks, a texture of another format
-    // than the shader's image, and a buffer or nothing as an image: each a
-    // context error.
+    // A level or layers the texture lacks, a texture whose texels are of
+    // another size than the shader's image's, and a buffer or nothing as an
+    // image: each a context error.
     let load = "COMP\nPROPERTY CS_FIXED_BLOCK_WIDTH 1\nPROPERTY CS_FIXED_BLOCK_HEIGHT 1\n\
         PROPERTY CS_FIXED_BLOCK_DEPTH 1\nDCL IMAGE[0], 2D, PIPE_FORMAT_R32_UINT\nDCL TEMP[0]\n\
         IMM[0] UINT32 {0, 0, 0, 0}\n\
@@ -560,7 +594,10 @@ fn hostile_image_bindings_are_refused() {
     assert_eq!(errors(Format::R32_UINT, 0, 0, 6), 0);
     assert_eq!(errors(Format::R32_UINT, 0, 7, 6), 1);
     assert_eq!(errors(Format::R32_UINT, 5 | 5 << 16, 0, 6), 1);
-    assert_eq!(errors(Format::R32_FLOAT, 0, 0, 6), 1);
+    // An R32_UINT image of an R32_FLOAT texture is a view of its class; a
+    // texture of 64-bit texels is not.
+    assert_eq!(errors(Format::R32_FLOAT, 0, 0, 6), 0);
+    assert_eq!(errors(Format::R32G32_UINT, 0, 0, 6), 1);
     assert_eq!(errors(Format::R32_UINT, 0, 0, 3), 2);
     assert_eq!(errors(Format::R32_UINT, 0, 0, 99), 2);
 }

@@ -90,7 +90,7 @@
 //! `renderer_compute.rs`, docs/GL-NEXT.md): Mesa then exposes
 //! `ARB_compute_shader`, `ARB_shader_storage_buffer_object`,
 //! `ARB_shader_atomic_counters` and `ARB_shader_image_load_store` on GL 3.3.
-//! Image atomics, buffer images and images in another format than their
+//! Buffer images and images whose texels are of another size than their
 //! texture's are refused with context errors. With stencil texturing
 //! (stencil-only view formats in the sampler mask, below) Mesa has every
 //! OpenGL ES 3.1 feature it checks for.
@@ -372,6 +372,10 @@ fn storage_and_compute(gpu: &Gpu, caps: &mut CapsV2) {
 /// multisampling, TXQS (ARB_shader_texture_image_samples:
 /// `textureSamples` on multisampled views, renderer_msaa.rs) and
 /// SET_MIN_SAMPLES (glMinSampleShading's samples, for sample shading).
+/// TEXTURE_VIEW (ARB_texture_view, OES_texture_view): sampler views carry
+/// their own target, levels and layers, and views and surfaces in another
+/// format of the texture's view class reinterpret its texels
+/// (resources/reinterpret.rs, renderer_texture_view.rs).
 ///
 /// Not COPY_IMAGE, though RESOURCE_COPY_REGION copies between formats of
 /// one block size (record/copy.rs): in interleaved A/B runs glmark2-es2's
@@ -388,6 +392,7 @@ fn capability_bits(gpu: &Gpu) -> u32 {
         | cap::CLEAR_TEXTURE
         | cap::MULTI_DRAW_INDIRECT
         | cap::INDIRECT_PARAMS
+        | cap::TEXTURE_VIEW
         | if multisample(gpu) {
             cap::TXQS | cap::SET_MIN_SAMPLES
         } else {

@@ -224,8 +224,15 @@ impl Gpu {
 
     /// The table entry to view a texture stored as `stored` in `format`:
     /// `format`'s where the device can store it in the same host format (or
-    /// its sRGB / linear twin), else `stored` itself.
-    pub fn view_desc(&self, format: Format, stored: &'static FormatDesc) -> &'static FormatDesc {
+    /// its sRGB / linear twin) or, for a texture created `reinterpretable`,
+    /// in a format of the same view class ([`format::view_compatible`]),
+    /// else `stored` itself.
+    pub fn view_desc(
+        &self,
+        format: Format,
+        stored: &'static FormatDesc,
+        reinterpretable: bool,
+    ) -> &'static FormatDesc {
         if format::is_stencil_view(format) && stored.has_stencil() {
             // The stencil of a depth/stencil texture (ARB_stencil_texturing):
             // its stencil aspect, sampled as unsigned integers.
@@ -234,7 +241,10 @@ impl Gpu {
             }
         }
         self.format_desc(format)
-            .filter(|d| d.host.remove_srgb_suffix() == stored.host.remove_srgb_suffix())
+            .filter(|d| {
+                d.host.remove_srgb_suffix() == stored.host.remove_srgb_suffix()
+                    || (reinterpretable && format::view_compatible(stored, d))
+            })
             .unwrap_or(stored)
     }
 

@@ -163,8 +163,12 @@ impl BlitViews {
         (src_texture, src_t): (&wgpu::Texture, &TextureRes),
         dst_t: &TextureRes,
     ) -> Self {
-        let src_desc = rec.gpu.view_desc(b.src.format, src_t.desc);
-        let dst_desc = rec.gpu.view_desc(b.dst.format, dst_t.desc);
+        let src_desc = rec
+            .gpu
+            .view_desc(b.src.format, src_t.desc, src_t.reinterpretable);
+        let dst_desc = rec
+            .gpu
+            .view_desc(b.dst.format, dst_t.desc, dst_t.reinterpretable);
         let dst_3d = dst_t.dimension == wgpu::TextureDimension::D3;
         let view = |t: &wgpu::Texture, format, usage, level, layer, d3| {
             t.create_view(&wgpu::TextureViewDescriptor {

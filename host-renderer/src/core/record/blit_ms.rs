@@ -79,7 +79,9 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
         mask & (MASK_Z | MASK_S)
     } else {
         render_mask(
-            rec.gpu.view_desc(b.dst.format, desc).render_swizzle(),
+            rec.gpu
+                .view_desc(b.dst.format, desc, false)
+                .render_swizzle(),
             mask & 0xf,
         )
     };

@@ -14,6 +14,7 @@ use super::recorder::Recorder;
 use super::transfer;
 use super::work::Work;
 use crate::core::base::error::{CommandError, ComputeError, TransferError, WgpuOp};
+use crate::core::base::format;
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::resources::table::ResourceTable;
@@ -129,7 +130,14 @@ fn image_view(
         what: "shader image",
     })?;
     let format = storage_format(i.format);
-    if tex.desc.host != format
+    // Another format of the texture's view class where the texture was
+    // created reinterpretable (texture views, GL's image format
+    // compatibility by size).
+    let viewable = tex.desc.host == format
+        || (tex.reinterpretable
+            && tex.desc.stores_guest_bytes()
+            && format::host_view_compatible(tex.desc.host, format));
+    if !viewable
         || !tex
             .texture
             .usage()
@@ -160,17 +168,20 @@ fn image_view(
         return Err(bad());
     }
     rec.work.mark(ResId(b.res));
-    Ok(tex.texture.create_view(&wgpu::TextureViewDescriptor {
-        label: Some("image"),
-        format: Some(format),
-        dimension: Some(dim),
-        usage: Some(wgpu::TextureUsages::STORAGE_BINDING),
-        aspect: wgpu::TextureAspect::All,
-        base_mip_level: b.level,
-        mip_level_count: Some(1),
-        base_array_layer: if count.is_some() { first } else { 0 },
-        array_layer_count: count,
-    }))
+    let view = rec.gpu.checked(WgpuOp::CreateView, || {
+        tex.texture.create_view(&wgpu::TextureViewDescriptor {
+            label: Some("image"),
+            format: Some(format),
+            dimension: Some(dim),
+            usage: Some(wgpu::TextureUsages::STORAGE_BINDING),
+            aspect: wgpu::TextureAspect::All,
+            base_mip_level: b.level,
+            mip_level_count: Some(1),
+            base_array_layer: if count.is_some() { first } else { 0 },
+            array_layer_count: count,
+        })
+    })?;
+    Ok(view)
 }
 
 /// The texture format of a shader image format.

@@ -1,6 +1,7 @@
 //! Creating a resource's host object from the guest's creation info, every
 //! field checked first, and the host memory it will take.
 
+use super::reinterpret;
 use super::table::{BufferRes, ResourceKind, TextureRes};
 use crate::core::base::error::{CreateResourceError, WgpuOp};
 use crate::core::base::ids::ResId;
@@ -226,7 +227,7 @@ fn create_texture(
     }
     let twin = srgb_twin(desc.host);
     let label = format!("res{}", id.0);
-    let texture_desc = wgpu::TextureDescriptor {
+    let mut texture_desc = wgpu::TextureDescriptor {
         label: Some(&label),
         size,
         mip_level_count: info.last_level + 1,
@@ -243,9 +244,31 @@ fn create_texture(
                 desc,
                 dimension,
                 renderable,
+                reinterpretable: false,
                 scanout: Some(memory),
             });
         }
+    }
+    // Single-sampled colour textures whose view class has other formats
+    // than the sRGB twin can be viewed in any of them (texture views).
+    let class = if samples == 1 {
+        reinterpret::view_class(gpu, desc)
+    } else {
+        Vec::new()
+    };
+    if class.iter().any(|f| Some(*f) != twin) {
+        texture_desc.view_formats = &class;
+        if let Some(texture) = reinterpret::create(gpu, &texture_desc)? {
+            return Ok(TextureRes {
+                texture,
+                desc,
+                dimension,
+                renderable,
+                reinterpretable: true,
+                scanout: None,
+            });
+        }
+        texture_desc.view_formats = twin.as_slice();
     }
     let texture = gpu.checked(WgpuOp::CreateTexture, || {
         gpu.device.create_texture(&texture_desc)
@@ -255,6 +278,7 @@ fn create_texture(
         desc,
         dimension,
         renderable,
+        reinterpretable: false,
         scanout: None,
     })
 }

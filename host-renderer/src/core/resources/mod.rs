@@ -4,4 +4,5 @@
 //! Uses `base` and `gpu`.
 
 pub mod create;
+pub mod reinterpret;
 pub mod table;

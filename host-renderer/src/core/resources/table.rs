@@ -38,6 +38,11 @@ pub struct TextureRes {
     pub dimension: wgpu::TextureDimension,
     /// Render-attachment usage is enabled.
     pub renderable: bool,
+    /// Created with every format of its view class as a view format, so
+    /// views may reinterpret its texels ([`format::view_compatible`]).
+    ///
+    /// [`format::view_compatible`]: crate::core::base::format::view_compatible
+    pub reinterpretable: bool,
     /// Its memory, when it can leave the process as a dmabuf (a scanout
     /// resource on a device that exports them).
     pub scanout: Option<ScanoutMemory>,

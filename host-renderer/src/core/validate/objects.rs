@@ -75,16 +75,18 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
             value: u64::from(layer),
         });
     }
-    let desc = gpu.view_desc(s.format, tex.desc);
+    let desc = gpu.view_desc(s.format, tex.desc, tex.reinterpretable);
+    // A view in another format of the class renders where that format does.
+    let renderable = tex.renderable
+        && (desc.host.remove_srgb_suffix() == tex.desc.host.remove_srgb_suffix()
+            || gpu.format_support(desc.virgl).render);
     let view_of = |base_array_layer: u32, dimension: wgpu::TextureViewDimension, count: u32| {
         gpu.checked(WgpuOp::CreateView, || {
             tex.texture.create_view(&wgpu::TextureViewDescriptor {
                 label: None,
                 format: Some(desc.host),
                 dimension: Some(dimension),
-                usage: tex
-                    .renderable
-                    .then_some(wgpu::TextureUsages::RENDER_ATTACHMENT),
+                usage: renderable.then_some(wgpu::TextureUsages::RENDER_ATTACHMENT),
                 aspect: wgpu::TextureAspect::All,
                 base_mip_level: level,
                 mip_level_count: Some(1),
@@ -141,7 +143,7 @@ pub fn surface(gpu: &Gpu, r: &Resource, s: &Surface) -> Result<SurfaceObj, Comma
         render_swizzle: desc.render_swizzle(),
         size: (w, h),
         samples: tex.texture.sample_count(),
-        renderable: tex.renderable,
+        renderable,
         blendable: gpu.format_support(desc.virgl).blend,
         scratch: false,
     })
@@ -200,7 +202,7 @@ pub fn sampler_view(
             value: u64::from(v.range1),
         });
     }
-    let view_desc = gpu.view_desc(v.view_format(), tex.desc);
+    let view_desc = gpu.view_desc(v.view_format(), tex.desc, tex.reinterpretable);
     let layer_count = match dimension {
         wgpu::TextureViewDimension::D2 | wgpu::TextureViewDimension::D3 => 1,
         wgpu::TextureViewDimension::Cube => 6,

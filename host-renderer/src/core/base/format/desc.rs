@@ -199,6 +199,36 @@ pub fn is_stencil_view(format: Format) -> bool {
     STENCIL_VIEWS.contains(&format)
 }
 
+/// Whether a texture stored as `stored` may be viewed as `view`, texel for
+/// texel with the same bits (ARB_texture_view): both store the guest's bytes
+/// unchanged, in host formats of one view class ([`host_view_compatible`]).
+pub fn view_compatible(stored: &FormatDesc, view: &FormatDesc) -> bool {
+    stored.stores_guest_bytes()
+        && view.stores_guest_bytes()
+        && host_view_compatible(stored.host, view.host)
+}
+
+/// Whether host formats `a` and `b` are of one view class: uncompressed
+/// colour formats of one texel size (GL's 8- to 128-bit view classes,
+/// Vulkan's size-compatible formats), or compressed formats of one family
+/// (the sRGB twin, the signed twin).
+pub fn host_view_compatible(a: wgpu::TextureFormat, b: wgpu::TextureFormat) -> bool {
+    use wgpu::TextureFormat as Tf;
+    if a.is_depth_stencil_format() || b.is_depth_stencil_format() {
+        return false;
+    }
+    if a.is_compressed() || b.is_compressed() {
+        let family = |f: Tf| match f.remove_srgb_suffix() {
+            Tf::Bc4RSnorm => Tf::Bc4RUnorm,
+            Tf::Bc5RgSnorm => Tf::Bc5RgUnorm,
+            Tf::Bc6hRgbFloat => Tf::Bc6hRgbUfloat,
+            f => f,
+        };
+        return a.is_compressed() && b.is_compressed() && family(a) == family(b);
+    }
+    a.block_copy_size(None).is_some() && a.block_copy_size(None) == b.block_copy_size(None)
+}
+
 /// Whether a host format has integer channels (GL neither filters nor
 /// blends them).
 pub fn is_integer(format: wgpu::TextureFormat) -> bool {

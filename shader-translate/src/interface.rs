@@ -140,7 +140,11 @@ pub fn fragment_varying_locations(varyings: &[SemanticId]) -> Vec<u32> {
 /// Per-draw values the translated shaders read from
 /// [`DRIVER_UNIFORMS_BINDING`] (a [`DriverUniforms::SIZE`]-byte uniform
 /// buffer, same layout in both stages). See `docs/gl-conventions.md`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// The fields are in the buffer's order with no padding (`repr(C)`), so the
+/// buffer is the struct's bytes ([`DriverUniforms::to_bytes`]).
+#[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct DriverUniforms {
     /// VS: clip-space y is multiplied by this. +1 when the viewport's y scale
     /// is negative (window framebuffers), −1 when positive (FBOs).
@@ -184,28 +188,19 @@ impl DriverUniforms {
     /// as little-endian f32s (`array<vec4<f32>, 8>`), then the polygon
     /// offset (`vec4<f32>`), then the 16 units' LOD state
     /// (`array<vec4<f32>, 16>`), then the 16 texel buffer sizes as
-    /// little-endian u32s (`array<vec4<u32>, 4>`).
+    /// little-endian u32s (`array<vec4<u32>, 4>`): the struct's own bytes
+    /// on the little-endian hosts pv3d builds for (one copy per draw and
+    /// stage).
     pub fn to_bytes(&self) -> [u8; 608] {
         let mut out = [0u8; 608];
-        let floats =
-            [self.flip_y, self.fb_height, self.alpha_ref, self.point_size].map(f32::to_bits);
-        let planes = self.clip_planes.iter().flatten().map(|f| f.to_bits());
-        let offset = self.polygon_offset.map(f32::to_bits);
-        let lod = self.sampler_lod.iter().flatten().map(|f| f.to_bits());
-        for (chunk, v) in out.chunks_exact_mut(4).zip(
-            floats
-                .into_iter()
-                .chain(self.polygon_stipple)
-                .chain(planes)
-                .chain(offset)
-                .chain(lod)
-                .chain(self.texel_buffer_sizes),
-        ) {
-            chunk.copy_from_slice(&v.to_le_bytes());
-        }
+        out.copy_from_slice(bytemuck::bytes_of(self));
         out
     }
 }
+
+// The buffer is little-endian; `to_bytes` copies the struct as it lies.
+const _: () = assert!(cfg!(target_endian = "little"));
+const _: () = assert!(std::mem::size_of::<DriverUniforms>() as u64 == DriverUniforms::SIZE);
 
 impl Default for DriverUniforms {
     fn default() -> Self {
@@ -712,6 +707,30 @@ impl fmt::Display for Interface {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn driver_uniform_bytes_follow_the_wgsl_layout() {
+        let d = DriverUniforms {
+            flip_y: -1.0,
+            fb_height: 480.0,
+            polygon_stipple: [7; 32],
+            clip_planes: [[2.0, 0.0, 0.0, 0.0]; 8],
+            polygon_offset: [0.5, 0.0, 0.0, 0.0],
+            texel_buffer_sizes: [9; 16],
+            ..DriverUniforms::default()
+        };
+        let b = d.to_bytes();
+        let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        assert_eq!(word(0), (-1.0f32).to_bits());
+        assert_eq!(word(4), 480.0f32.to_bits());
+        assert_eq!(word(12), 1.0f32.to_bits());
+        assert_eq!((word(16), word(140)), (7, 7));
+        assert_eq!((word(144), word(256)), (2.0f32.to_bits(), 2.0f32.to_bits()));
+        assert_eq!(word(272), 0.5f32.to_bits());
+        // Unit 0's LOD state: no bias, clamps -1000 and 1000.
+        assert_eq!(word(292), (-1000.0f32).to_bits());
+        assert_eq!((word(544), word(604)), (9, 9));
+    }
 
     #[test]
     fn locations_are_distinct_and_below_the_limit() {

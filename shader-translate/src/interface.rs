@@ -168,8 +168,9 @@ pub struct DriverUniforms {
     /// clamp (0: none), and an unused lane.
     pub polygon_offset: [f32; 4],
     /// Per sampler unit of the stage: the sampler state's LOD bias,
-    /// minimum and maximum LOD, and an unused lane (WebGPU samplers have
-    /// no bias, and shaders that pick levels themselves need the clamps).
+    /// minimum and maximum LOD, and its `PIPE_TEX_MIPFILTER_*` (0 nearest,
+    /// 1 linear, 2 none) as a float (WebGPU samplers have no bias, and
+    /// shaders that pick levels themselves or query the LOD need the rest).
     /// Uniforms rather than translation options, so sampler states do not
     /// multiply shader variants.
     pub sampler_lod: [[f32; 4]; crate::limits::MAX_SAMPLERS as usize],
@@ -212,7 +213,7 @@ impl Default for DriverUniforms {
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
             polygon_offset: [0.0; 4],
-            sampler_lod: [[0.0, -1000.0, 1000.0, 0.0]; crate::limits::MAX_SAMPLERS as usize],
+            sampler_lod: [[0.0, -1000.0, 1000.0, 2.0]; crate::limits::MAX_SAMPLERS as usize],
             texel_buffer_sizes: [0; crate::limits::MAX_SAMPLERS as usize],
         }
     }

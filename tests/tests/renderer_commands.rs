@@ -856,6 +856,8 @@ fn caps_are_the_gl21_level() {
     assert_eq!(caps.min_texture_gather_offset.get() as i32, -8);
     assert_eq!(caps.max_texture_gather_offset.get(), 7);
     assert_ne!(caps.v1.bset.get() & bset::DERIVATIVE_CONTROL, 0);
+    // textureQueryLOD (shader_exec's gpu_lod_queries_*).
+    assert_ne!(caps.v1.bset.get() & bset::TEXTURE_QUERY_LOD, 0);
     assert!(caps.host_feature_check_version.get() >= 5);
     assert!(caps.renderer.starts_with(b"pv3d wgpu "));
     for f in [

@@ -1004,7 +1004,7 @@ fn sample(
 
 /// A sampler state's LOD bias, min and max LOD (driver uniforms) that
 /// change nothing.
-const NO_LOD_STATE: [f32; 4] = [0.0, -1000.0, 1000.0, 0.0];
+const NO_LOD_STATE: [f32; 4] = [0.0, -1000.0, 1000.0, 2.0];
 
 /// [`sample`] with unit 0's view, sampler and LOD state (bias, min, max)
 /// given.
@@ -1274,6 +1274,56 @@ fn gpu_sampler_lod_bias_moves_the_level() {
         "TXD, no bias",
     );
     close(&run(&txd, &coords, biased(1.0)), &[red; 2], "TXD, bias 1");
+}
+
+/// `LODQ` (textureQueryLOD): `.y` is GL's LOD from the coordinate's
+/// derivatives after the sampler's bias, `.x` the level a lookup accesses
+/// under the sampler's mip filter, LOD range and the view's levels.
+#[test]
+fn gpu_lod_queries_follow_the_derivatives_and_the_sampler() {
+    let gpu = gpu();
+    // 4×4 with two levels.
+    let tex = test_texture(gpu);
+    let view = tex.create_view(&Default::default());
+    let smp = nearest(gpu, None, false);
+    // Coordinates stepping `step` per pixel: LOD log2(4 · step).
+    let ramp = |step: f32| -> Vec<V> {
+        (0..4)
+            .map(|i| f([i as f32 * step, 0.0, 0.0, 0.0]))
+            .collect()
+    };
+    let run = |step: f32, state: [f32; 4]| {
+        sample_lod(
+            "LODQ TEMP[3], TEMP[0], SAMP[0], 2D",
+            "2D",
+            "FLOAT",
+            &ramp(step),
+            &Options::default(),
+            (&view, &smp, state),
+        )
+    };
+    let (nearest_mips, linear_mips, no_mips) = (0.0, 1.0, 2.0);
+    let filter = |bias: f32, max: f32, mips: f32| [bias, -1000.0, max, mips];
+    let want = |x: f32, y: f32| [[x, y, 0.0, 0.0]; 4];
+    let linear = filter(0.0, 1000.0, linear_mips);
+    close(&run(0.25, linear), &want(0.0, 0.0), "linear, LOD 0");
+    close(&run(0.5, linear), &want(1.0, 1.0), "linear, LOD 1");
+    // Past the last level: .x stops at it, .y does not.
+    close(
+        &run(1.0, linear),
+        &want(1.0, 2.0),
+        "linear, LOD 2 of two levels",
+    );
+    // Bias 0.4: .y 1.4; NEAREST accesses level 1, LINEAR 1 as well (the last).
+    let biased = filter(0.4, 1000.0, nearest_mips);
+    close(&run(0.5, biased), &want(1.0, 1.4), "nearest, bias 0.4");
+    close(&run(0.25, biased), &want(0.0, 0.4), "nearest, LOD 0.4");
+    // The sampler's max LOD clamps .x only.
+    let clamped = filter(0.0, 0.5, linear_mips);
+    close(&run(0.5, clamped), &want(0.5, 1.0), "max LOD 0.5");
+    // Without mipmapping the base level is accessed.
+    let base = filter(0.0, 1000.0, no_mips);
+    close(&run(0.5, base), &want(0.0, 1.0), "no mipmapping");
 }
 
 /// A 2×2 `Depth32Float` texture whose level `i` is cleared to `depths[i]`.

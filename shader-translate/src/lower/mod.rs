@@ -35,6 +35,7 @@ mod tex;
 mod tex_buffer;
 mod tex_gather;
 mod tex_int;
+mod tex_lod;
 mod tex_offset;
 
 use crate::ast::{Instruction, Opcode, Program, Stage};
@@ -198,7 +199,8 @@ impl<'a> Lowerer<'a> {
             | O::Tex2
             | O::Txb2
             | O::Txl2
-            | O::Tg4 => self.texture(inst),
+            | O::Tg4
+            | O::Lodq => self.texture(inst),
             O::Emit | O::Endprim => self.geometry_instruction(inst),
             O::Load | O::Store | O::Resq => self.memory_access(inst),
             op if memory::is_atomic(op) => self.atomic(inst),

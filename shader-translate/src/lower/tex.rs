@@ -183,6 +183,7 @@ impl Lowerer<'_> {
             O::Txq => self.texture_size(inst, unit, target, shape)?,
             O::Txqs => self.texture_samples(inst, unit, target, shape)?,
             O::Tg4 => self.gather(inst, unit, target, shape)?,
+            O::Lodq => self.query_lod(inst, unit, target, shape)?,
             _ => self.sample(inst, unit, target, shape)?,
         };
         self.write(inst, value)

@@ -276,20 +276,8 @@ impl Lowerer<'_> {
                 self.lod_of(shape, image, &dx, &dy)
             }
             O::Tex | O::Txp | O::Txb | O::Txb2 if fragment => {
-                let derivative = |l: &mut Self, axis| -> Vec<Handle<Expression>> {
-                    lanes
-                        .iter()
-                        .map(|&expr| {
-                            l.expr(Expression::Derivative {
-                                axis,
-                                ctrl: naga::DerivativeControl::None,
-                                expr,
-                            })
-                        })
-                        .collect()
-                };
-                let dx = derivative(self, DerivativeAxis::X);
-                let dy = derivative(self, DerivativeAxis::Y);
+                let dx = self.derivatives(lanes, DerivativeAxis::X);
+                let dy = self.derivatives(lanes, DerivativeAxis::Y);
                 let lod = self.lod_of(shape, image, &dx, &dy);
                 match inst.opcode {
                     O::Txb => {
@@ -329,7 +317,7 @@ impl Lowerer<'_> {
 
     /// GL's LOD from coordinate derivatives `dx`, `dy` (one per lane):
     /// `log2` of the longer of the two scaled by the level-0 size.
-    fn lod_of(
+    pub(super) fn lod_of(
         &mut self,
         shape: Shape,
         image: Handle<Expression>,

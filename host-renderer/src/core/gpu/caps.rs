@@ -436,6 +436,10 @@ fn bset_bits(gpu: &Gpu, geometry: bool, xfb_buffers: u32) -> u32 {
     // directly (draw/indirect.rs; with MULTI_DRAW_INDIRECT and
     // INDIRECT_PARAMS).
     | bset::HAS_INDIRECT_DRAW
+    // textureQueryLOD (`LODQ`): GL's LOD formula on the coordinate's
+    // derivatives with the sampler's bias, range and mip filter
+    // (shader_translate's lower/tex_lod.rs, shader_exec).
+    | bset::TEXTURE_QUERY_LOD
     // Cube maps are always sampled seamlessly (Vulkan's only way);
     // GL 3.2 needs the extension, whose default of non-seamless
     // sampling is not drawn exactly (docs/gl-conventions.md).

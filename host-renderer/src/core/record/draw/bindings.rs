@@ -119,15 +119,16 @@ pub(crate) fn sampler_lod(stage: &StageState) -> [[f32; 4]; MAX_SAMPLERS as usiz
     out
 }
 
-/// A sampler state's LOD bias, minimum and maximum LOD for the driver
-/// uniforms; a guest value that is not finite means no bias or no clamp.
+/// A sampler state's LOD bias, minimum and maximum LOD and mip filter for
+/// the driver uniforms; a guest value that is not finite means no bias or
+/// no clamp.
 fn lod_state(d: &guest_protocol::virgl::SamplerState) -> [f32; 4] {
     let finite = |v: f32, none: f32| if v.is_finite() { v } else { none };
     [
         finite(d.lod_bias.get(), 0.0),
         finite(d.min_lod.get(), -1000.0),
         finite(d.max_lod.get(), 1000.0),
-        0.0,
+        f32::from(d.flags.min_mip_filter()),
     ]
 }
 

@@ -4,6 +4,7 @@
 use super::reinterpret;
 use super::table::{BufferRes, ResourceKind, TextureRes};
 use crate::core::base::error::{CreateResourceError, WgpuOp};
+use crate::core::base::format::{srgb_twin, FormatDesc};
 use crate::core::base::ids::ResId;
 use crate::core::base::layout::ResourceInfo;
 use crate::core::gpu::device::{Gpu, MSAA_SAMPLES};
@@ -37,16 +38,6 @@ pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
         }
         None => 0,
     }
-}
-
-/// The sRGB / linear twin of `f` that views may reinterpret it as.
-pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
-    let alt = if f.is_srgb() {
-        f.remove_srgb_suffix()
-    } else {
-        f.add_srgb_suffix()
-    };
-    (alt != f).then_some(alt)
 }
 
 /// The samples per pixel the host creates for `info`: 1 for 0 and 1, and
@@ -225,9 +216,8 @@ fn create_texture(
             | wgpu::TextureUsages::COPY_SRC
             | wgpu::TextureUsages::COPY_DST;
     }
-    let twin = srgb_twin(desc.host);
     let label = format!("res{}", id.0);
-    let mut texture_desc = wgpu::TextureDescriptor {
+    let texture_desc = wgpu::TextureDescriptor {
         label: Some(&label),
         size,
         mip_level_count: info.last_level + 1,
@@ -235,52 +225,62 @@ fn create_texture(
         dimension,
         format: desc.host,
         usage,
-        view_formats: twin.as_slice(),
+        view_formats: &[],
     };
-    if info.bind & bind::SCANOUT != 0 && renderable {
-        if let Some((texture, memory)) = create_exportable(gpu, info, &texture_desc)? {
-            return Ok(TextureRes {
-                texture,
-                desc,
-                dimension,
-                renderable,
-                reinterpretable: false,
-                scanout: Some(memory),
-            });
-        }
-    }
-    // Single-sampled colour textures whose view class has other formats
-    // than the sRGB twin can be viewed in any of them (texture views).
-    let class = if samples == 1 {
-        reinterpret::view_class(gpu, desc)
-    } else {
-        Vec::new()
-    };
-    if class.iter().any(|f| Some(*f) != twin) {
-        texture_desc.view_formats = &class;
-        if let Some(texture) = reinterpret::create(gpu, &texture_desc)? {
-            return Ok(TextureRes {
-                texture,
-                desc,
-                dimension,
-                renderable,
-                reinterpretable: true,
-                scanout: None,
-            });
-        }
-        texture_desc.view_formats = twin.as_slice();
-    }
-    let texture = gpu.checked(WgpuOp::CreateTexture, || {
-        gpu.device.create_texture(&texture_desc)
-    })?;
+    let (texture, reinterpretable, scanout) =
+        host_texture(gpu, info, desc, &texture_desc, renderable)?;
     Ok(TextureRes {
         texture,
         desc,
         dimension,
         renderable,
-        reinterpretable: false,
-        scanout: None,
+        reinterpretable,
+        scanout,
     })
+}
+
+/// The host texture for `texture_desc` (its view formats filled in here):
+/// on exportable memory for a renderable scanout where the device can
+/// export it, reinterpretable by every format of its view class where that
+/// class has formats besides the sRGB twin, else the usual wgpu texture.
+/// Also whether it is reinterpretable, and its exported memory.
+fn host_texture(
+    gpu: &Gpu,
+    info: &ResourceInfo,
+    desc: &'static FormatDesc,
+    base: &wgpu::TextureDescriptor<'_>,
+    renderable: bool,
+) -> Result<(wgpu::Texture, bool, Option<ScanoutMemory>), CreateResourceError> {
+    let twin = srgb_twin(desc.host);
+    let twin_desc = wgpu::TextureDescriptor {
+        view_formats: twin.as_slice(),
+        ..base.clone()
+    };
+    if info.bind & bind::SCANOUT != 0 && renderable {
+        if let Some((texture, memory)) = create_exportable(gpu, info, &twin_desc)? {
+            return Ok((texture, false, Some(memory)));
+        }
+    }
+    // Single-sampled colour textures whose view class has other formats
+    // than the sRGB twin can be viewed in any of them (texture views).
+    let class = if base.sample_count == 1 {
+        reinterpret::view_class(gpu, desc)
+    } else {
+        Vec::new()
+    };
+    if class.iter().any(|f| Some(*f) != twin) {
+        let class_desc = wgpu::TextureDescriptor {
+            view_formats: &class,
+            ..base.clone()
+        };
+        if let Some(texture) = reinterpret::create(gpu, &class_desc)? {
+            return Ok((texture, true, None));
+        }
+    }
+    let texture = gpu.checked(WgpuOp::CreateTexture, || {
+        gpu.device.create_texture(&twin_desc)
+    })?;
+    Ok((texture, false, None))
 }
 
 /// A scanout texture on memory the device can export as a dmabuf, cleared

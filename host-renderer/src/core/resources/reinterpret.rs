@@ -21,7 +21,7 @@ use wgpu::hal::Device as _;
 /// samples.
 pub fn view_class(gpu: &Gpu, desc: &FormatDesc) -> Vec<wgpu::TextureFormat> {
     let mut formats: Vec<wgpu::TextureFormat> = Vec::new();
-    let twin = super::create::srgb_twin(desc.host);
+    let twin = format::srgb_twin(desc.host);
     let class = format::TABLE
         .iter()
         .filter(|d| gpu.format_support(d.virgl).sample && format::view_compatible(desc, d))

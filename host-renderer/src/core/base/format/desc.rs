@@ -199,6 +199,16 @@ pub fn is_stencil_view(format: Format) -> bool {
     STENCIL_VIEWS.contains(&format)
 }
 
+/// The sRGB / linear twin of `f` that views may reinterpret it as.
+pub fn srgb_twin(f: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
+    let alt = if f.is_srgb() {
+        f.remove_srgb_suffix()
+    } else {
+        f.add_srgb_suffix()
+    };
+    (alt != f).then_some(alt)
+}
+
 /// Whether a texture stored as `stored` may be viewed as `view`, texel for
 /// texel with the same bits (ARB_texture_view): both store the guest's bytes
 /// unchanged, in host formats of one view class ([`host_view_compatible`]).

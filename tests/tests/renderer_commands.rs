@@ -833,10 +833,10 @@ fn caps_are_the_gl21_level() {
     assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
     // ARB_clip_control, textureSamples, sample shading, indirect draws,
-    // ARB_clear_texture (not COPY_IMAGE: see caps.rs), compute shaders and
-    // texture views (renderer_gl, renderer_msaa, renderer_compute,
-    // renderer_texture_view, and this file's copies_*, indirect_draws_* and
-    // clear_texture_* tests).
+    // ARB_clear_texture (not COPY_IMAGE: see caps.rs), compute shaders,
+    // texture views and query buffer objects (renderer_gl, renderer_msaa,
+    // renderer_compute, renderer_texture_view, and this file's copies_*,
+    // indirect_draws_*, clear_texture_* and query_buffer_objects_* tests).
     assert_eq!(
         caps.capability_bits.get(),
         cap::TRANSFER
@@ -850,6 +850,7 @@ fn caps_are_the_gl21_level() {
             | cap::INDIRECT_PARAMS
             | cap::CLEAR_TEXTURE
             | cap::TEXTURE_VIEW
+            | cap::QBO
     );
     // textureGather with WebGPU's constant offsets (shader_exec).
     assert_eq!(caps.v1.max_texture_gather_components.get(), 4);
@@ -1163,6 +1164,93 @@ fn occlusion_queries_count_samples() {
         );
     }
     assert!(r.gpu().take_uncaptured().is_empty());
+}
+
+#[test]
+fn query_buffer_objects_receive_results_and_availability() {
+    use guest_protocol::virgl::bits::QueryKind;
+    use guest_protocol::virgl::enums::QueryType;
+    use guest_protocol::virgl::QueryResultQbo;
+    let mut r = Renderer::new(gpu());
+    let ctx = CtxId(1);
+    setup(&mut r, ctx, &TRIANGLE);
+    for (id, len) in [(3, 32), (4, 64)] {
+        r.create_resource(
+            ResId(id),
+            &info(TextureTarget::BUFFER, Format::R8_UNORM, len, 1),
+            None,
+        )
+        .unwrap();
+        r.attach_resource(ctx, ResId(id)).unwrap();
+    }
+    r.submit(ctx, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    let store = |result_type: u32, offset: u32, index: i32| {
+        Command::GetQueryResultQbo(QueryResultQbo {
+            handle: 20,
+            qbo: 4,
+            wait: 0,
+            result_type,
+            offset,
+            index,
+        })
+    };
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&Command::CreateObject(CreateObject::Query(
+        guest_protocol::virgl::Query {
+            handle: 20,
+            kind: QueryKind::new().with_query_type(QueryType::OCCLUSION_COUNTER),
+            offset: 0,
+            res: 3,
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BeginQuery { handle: 20 }).unwrap();
+    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    e.push(&Command::EndQuery { handle: 20 }).unwrap();
+    // Availability (U32) at 0, the result as U32 at 4, U64 at 8, I32 at 16.
+    e.push(&store(1, 0, -1)).unwrap();
+    e.push(&store(1, 4, 0)).unwrap();
+    e.push(&store(3, 8, 0)).unwrap();
+    e.push(&store(0, 16, 0)).unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    let out = VecBacking::zeroed(64);
+    let t = TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: 64,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    };
+    r.read_into(ResId(4), &t, out.as_ref()).unwrap();
+    let b = out.snapshot();
+    let word = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    // 16×16 samples drawn.
+    assert_eq!((word(0), word(4)), (1, 256));
+    assert_eq!(u64::from_le_bytes(b[8..16].try_into().unwrap()), 256);
+    assert_eq!(word(16), 256);
+    // Past the buffer, an unknown result type and an index above 0 are
+    // context errors; nothing is written.
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    e.push(&store(3, 60, 0)).unwrap();
+    e.push(&store(9, 0, 0)).unwrap();
+    e.push(&store(1, 0, 1)).unwrap();
+    let stats = r.submit(ctx, e.as_bytes()).unwrap();
+    assert_eq!(stats.errors, 3);
+    r.read_into(ResId(4), &t, out.as_ref()).unwrap();
+    assert_eq!(out.snapshot(), b);
+    let bits = r.caps_v2().capability_bits.get();
+    assert_ne!(bits & cap::QBO, 0);
 }
 
 #[test]

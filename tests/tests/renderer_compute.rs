@@ -453,6 +453,41 @@ fn vertex_and_geometry_shaders_write_storage_buffers() {
         ..DrawSetup::default()
     };
     assert_eq!(counted_draw(ShaderStage::GEOMETRY, &geometry), (1, 0));
+    // With the rasterizer discarding everything the shaders still run
+    // (raw path, Vulkan's rasterizer discard).
+    let discarded = DrawSetup {
+        discard: true,
+        ..plain
+    };
+    assert_eq!(counted_draw(ShaderStage::VERTEX, &discarded), (3, 0));
+    let discarded = DrawSetup {
+        discard: true,
+        ..geometry
+    };
+    assert_eq!(counted_draw(ShaderStage::GEOMETRY, &discarded), (1, 0));
+}
+
+#[test]
+fn discarded_draws_write_memory_and_no_pixel() {
+    let mut r = Renderer::new(gpu());
+    draw_setup::setup(&mut r, CTX, &TRIANGLE);
+    buffer_with(&mut r, CTX, ResId(3), vec![0; 16]);
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    bind_buffer(&mut e, ShaderStage::VERTEX, 3, 0, 16);
+    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 0);
+    let setup = DrawSetup {
+        vs: VS_COUNTS,
+        discard: true,
+        clear: [0.0, 0.0, 1.0, 1.0],
+        ..DrawSetup::default()
+    };
+    let stats = r.submit(CTX, &draw_stream(&setup)).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    assert_eq!(words(&mut r, ResId(3), 1), vec![3]);
+    // The clear colour (BGRA), not the triangle's.
+    assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
 }
 
 #[test]

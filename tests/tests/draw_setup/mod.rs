@@ -180,6 +180,8 @@ pub struct DrawSetup {
     pub line_stipple: Option<(u8, u16)>,
     /// Rasterizer depth clipping (off: GL's depth clamp).
     pub depth_clip: bool,
+    /// The rasterizer discards everything (GL_RASTERIZER_DISCARD).
+    pub discard: bool,
     /// Format of the target's surface.
     pub format: Format,
     /// Blend state of colour buffer 0 (its colour mask is forced to all).
@@ -218,6 +220,7 @@ impl Default for DrawSetup {
             stipple: None,
             line_stipple: None,
             depth_clip: true,
+            discard: false,
             format: Format::B8G8R8A8_UNORM,
             blend: RtBlend::new(),
             point_size: 1.0,
@@ -247,6 +250,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         stipple,
         line_stipple,
         depth_clip,
+        discard,
         format,
         blend,
         point_size,
@@ -298,6 +302,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         .with_flatshade(flat)
         .with_multisample(true)
         .with_depth_clip(depth_clip)
+        .with_rasterizer_discard(discard)
         .with_front_ccw(front_ccw)
         .with_cull_face(cull)
         .with_half_pixel_center(true)

@@ -190,6 +190,7 @@ impl Exec<'_> {
             Command::BeginQuery { handle } => self.query(handle, true),
             Command::EndQuery { handle } => self.query(handle, false),
             Command::GetQueryResult { handle, .. } => self.query_result(handle),
+            Command::GetQueryResultQbo(ref c) => self.query_result_qbo(c),
             _ if self.skipped_by_render_condition(cmd) => Ok(()),
             Command::Clear(ref c) => {
                 let (mut rec, sub) = self.split();
@@ -210,7 +211,6 @@ impl Exec<'_> {
                 ref region,
                 ref texel,
             } => self.clear_texture(res, level, region, texel),
-            Command::GetQueryResultQbo(_) => unsupported("query buffer objects"),
             Command::LaunchGrid(ref g) => {
                 let (mut rec, sub) = self.split();
                 compute::launch(&mut rec, sub, g)

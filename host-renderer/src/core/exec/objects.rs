@@ -9,7 +9,7 @@ use crate::core::state::stream_out::StreamOutInfo;
 use crate::core::state::sub_context::SubContext;
 use crate::core::validate::objects::{sampler_state, sampler_view, streamout_target, surface};
 use guest_protocol::virgl::enums::ShaderStage;
-use guest_protocol::virgl::{CreateObject, ObjectType, ShaderChunk, ShaderExtra};
+use guest_protocol::virgl::{CreateObject, ObjectType, QueryResultQbo, ShaderChunk, ShaderExtra};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -51,6 +51,7 @@ impl Exec<'_> {
                 Object::Shader(Arc::new(ShaderObj {
                     handle,
                     stage: chunk.stage,
+                    stores_memory: ShaderObj::declares_memory(&text),
                     text: Arc::from(text.as_ref()),
                     compiled: ShaderMemo::default(),
                     stream_output,
@@ -229,6 +230,12 @@ impl Exec<'_> {
     pub(super) fn query_result(&mut self, handle: u32) -> Result<(), CommandError> {
         let q = self.query_obj(handle)?;
         query::get_result(&mut self.split().0, &q)
+    }
+
+    /// GET_QUERY_RESULT_QBO.
+    pub(super) fn query_result_qbo(&mut self, c: &QueryResultQbo) -> Result<(), CommandError> {
+        let q = self.query_obj(c.handle)?;
+        query::store_result(&mut self.split().0, &q, c)
     }
 
     /// SET_RENDER_CONDITION: with a query, waits for its result; rendering

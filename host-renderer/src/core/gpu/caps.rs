@@ -375,7 +375,10 @@ fn storage_and_compute(gpu: &Gpu, caps: &mut CapsV2) {
 /// TEXTURE_VIEW (ARB_texture_view, OES_texture_view): sampler views carry
 /// their own target, levels and layers, and views and surfaces in another
 /// format of the texture's view class reinterpret its texels
-/// (resources/reinterpret.rs, renderer_texture_view.rs).
+/// (resources/reinterpret.rs, renderer_texture_view.rs). QBO
+/// (ARB_query_buffer_object): GET_QUERY_RESULT_QBO stores a query's
+/// result or availability into a buffer as a 32- or 64-bit integer
+/// (record/query.rs, renderer_commands.rs).
 ///
 /// Not COPY_IMAGE, though RESOURCE_COPY_REGION copies between formats of
 /// one block size (record/copy.rs): in interleaved A/B runs glmark2-es2's
@@ -393,6 +396,7 @@ fn capability_bits(gpu: &Gpu) -> u32 {
         | cap::MULTI_DRAW_INDIRECT
         | cap::INDIRECT_PARAMS
         | cap::TEXTURE_VIEW
+        | cap::QBO
         | if multisample(gpu) {
             cap::TXQS | cap::SET_MIN_SAMPLES
         } else {

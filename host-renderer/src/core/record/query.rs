@@ -4,7 +4,8 @@
 //! `TIMESTAMP_QUERY_INSIDE_ENCODERS`. GET_QUERY_RESULT resolves the query's
 //! slots, sums them and writes `virgl_host_query_state { u32 state (1 =
 //! DONE); u32 result_size (8); u64 result }` at the query's offset in its
-//! buffer resource.
+//! buffer resource; GET_QUERY_RESULT_QBO writes the result alone into a
+//! buffer object the guest names.
 
 use super::recorder::Recorder;
 use super::transfer;
@@ -15,6 +16,7 @@ use crate::core::resources::table::Resource;
 use crate::core::state::objects::QueryObj;
 use crate::core::state::sub_context::SubContext;
 use guest_protocol::virgl::enums::QueryType;
+use guest_protocol::virgl::QueryResultQbo;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -258,6 +260,46 @@ fn read_slots(
         .collect())
 }
 
+/// GET_QUERY_RESULT_QBO (ARB_query_buffer_object): the query's result
+/// (`index` 0), or whether it is available (`index` −1: always 1, since a
+/// result is waited for before it is stored), written at `offset` of buffer
+/// `qbo` as the 32- or 64-bit integer `result_type` names, saturated to it.
+/// Both wait modes wait: GL lets a no-wait query store a result that has
+/// become available.
+pub(crate) fn store_result(
+    rec: &mut Recorder<'_>,
+    q: &Arc<Mutex<QueryObj>>,
+    c: &QueryResultQbo,
+) -> Result<(), CommandError> {
+    rec.resource(c.qbo)?;
+    let value = match c.index {
+        -1 => 1,
+        0 => value(rec, q)?,
+        _ => return Err(CommandError::Unsupported("query result index above 0")),
+    };
+    let bytes = match c.result_type {
+        RESULT_I32 => (value.min(i32::MAX as u64) as i32).to_le_bytes().to_vec(),
+        RESULT_U32 => (value.min(u64::from(u32::MAX)) as u32)
+            .to_le_bytes()
+            .to_vec(),
+        RESULT_I64 => (value.min(i64::MAX as u64) as i64).to_le_bytes().to_vec(),
+        RESULT_U64 => value.to_le_bytes().to_vec(),
+        t => {
+            return Err(CommandError::OutOfRange {
+                what: "query result type",
+                value: u64::from(t),
+            })
+        }
+    };
+    write_bytes(rec, c.qbo, c.offset, &bytes)
+}
+
+/// `PIPE_QUERY_TYPE_*`: the integer a query buffer object receives.
+const RESULT_I32: u32 = 0;
+const RESULT_U32: u32 = 1;
+const RESULT_I64: u32 = 2;
+const RESULT_U64: u32 = 3;
+
 /// Writes `virgl_host_query_state` with `result` at `offset` of buffer `res`.
 fn write_state(
     rec: &mut Recorder<'_>,
@@ -269,6 +311,17 @@ fn write_state(
     state.extend_from_slice(&QUERY_STATE_DONE.to_le_bytes());
     state.extend_from_slice(&8u32.to_le_bytes());
     state.extend_from_slice(&result.to_le_bytes());
+    write_bytes(rec, res, offset, &state)
+}
+
+/// Writes `bytes` at `offset` of buffer `res` (its host shadow, sent to the
+/// GPU copy before the next use), all inside the buffer.
+fn write_bytes(
+    rec: &mut Recorder<'_>,
+    res: u32,
+    offset: u32,
+    bytes: &[u8],
+) -> Result<(), CommandError> {
     let id = ResId(res);
     let b = rec
         .resources
@@ -279,15 +332,16 @@ fn write_state(
             what: "query buffer",
         })?;
     let at = u64::from(offset);
-    if at + 16 > b.size {
+    let len = bytes.len() as u64;
+    if at + len > b.size {
         return Err(CommandError::OutOfRange {
             what: "query offset",
             value: at,
         });
     }
-    if let Some(d) = b.shadow.get_mut(at as usize..at as usize + 16) {
-        d.copy_from_slice(&state);
+    if let Some(d) = b.shadow.get_mut(at as usize..(at + len) as usize) {
+        d.copy_from_slice(bytes);
     }
-    transfer::mark_dirty(b, at, 16);
+    transfer::mark_dirty(b, at, len);
     Ok(())
 }

@@ -78,6 +78,17 @@ pub struct ShaderObj {
     /// CS: bytes of workgroup-shared memory asked for (`REQ_LOCAL_MEM`,
     /// sent with every chunk).
     pub local_mem: u32,
+    /// It declares storage buffers or images (atomic counters are storage
+    /// buffers), which it may write: a vertex or geometry shader's draws
+    /// then run even when the rasterizer discards everything.
+    pub stores_memory: bool,
+}
+
+impl ShaderObj {
+    /// Whether TGSI `text` declares storage buffers or images.
+    pub fn declares_memory(text: &str) -> bool {
+        text.contains("DCL BUFFER") || text.contains("DCL IMAGE")
+    }
 }
 
 /// A surface (render target view).

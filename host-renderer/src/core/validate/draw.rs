@@ -113,7 +113,8 @@ pub struct BoundDraw<'a> {
 }
 
 /// The draw's bound state, checked; `None` when the rasterizer discards
-/// everything and nothing is captured.
+/// everything, nothing is captured and no stage before the rasterizer
+/// writes memory (storage buffers, atomic counters, images).
 pub fn bound_draw<'a>(
     sub: &'a SubContext,
     d: &DrawVbo,
@@ -136,7 +137,11 @@ pub fn bound_draw<'a>(
         }
         _ => None,
     };
-    if rast.flags.rasterizer_discard() && stream_output.is_none() {
+    let stores_memory = [Some(stage(0, DrawError::NoVertexShader)), gs.map(Ok)]
+        .into_iter()
+        .flatten()
+        .any(|s| s.is_ok_and(|(_, shader)| shader.stores_memory));
+    if rast.flags.rasterizer_discard() && stream_output.is_none() && !stores_memory {
         return Ok(None);
     }
     let (vs, vs_shader) = stage(0, DrawError::NoVertexShader)?;

@@ -91,7 +91,10 @@ impl Fixed {
         }
         let (alpha_to_coverage, alpha_to_one) = multisample_state(gpu, bound)?;
         let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
+        // Vulkan discards rasterization for draws kept for their captures
+        // or memory writes; WebGPU cannot.
         let raw_needed = logic_op.is_some()
+            || rast.flags.rasterizer_discard()
             || line_width > 1
             || line_stipple.is_some()
             || bound.stream_output.is_some()

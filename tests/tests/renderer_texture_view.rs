@@ -187,6 +187,25 @@ fn new_reinterpretable_textures_hold_zeros() {
             "level {level} layer {layer}"
         );
     }
+    // Larger than one band of zeros (16 MiB a layer), and a 3D texture's
+    // slices.
+    let mut big = info(
+        TextureTarget::TEXTURE_2D_ARRAY,
+        Format::R8G8B8A8_UNORM,
+        2048,
+        2048,
+    );
+    big.array_size = 2;
+    r.create_resource(ResId(6), &big, None).unwrap();
+    let img = r.read_resource(ResId(6), 0, 1).unwrap();
+    assert_eq!(img.data.len(), 2048 * 2048 * 4);
+    assert!(img.data.iter().all(|&b| b == 0));
+    let mut volume = info(TextureTarget::TEXTURE_3D, Format::R32_FLOAT, 64, 64);
+    volume.depth = 8;
+    r.create_resource(ResId(7), &volume, None).unwrap();
+    let img = r.read_resource(ResId(7), 0, 7).unwrap();
+    assert!(!img.data.is_empty());
+    assert!(img.data.iter().all(|&b| b == 0));
 }
 
 #[test]

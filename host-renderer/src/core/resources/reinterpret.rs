@@ -115,54 +115,57 @@ fn hal_uses(usage: wgpu::TextureUsages) -> wgpu::TextureUses {
     uses
 }
 
-/// Writes zeros to every level and layer of `texture`, one layer at a time
-/// (so the zeros in memory are one level's slice at most).
+/// Most bytes of zeros written at once: a band of block rows of one layer
+/// (or slice), so a large texture's zeroing takes no more host memory than
+/// this and the staging copy of it.
+const ZERO_CHUNK: u32 = 4 << 20;
+
+/// Writes zeros to every level, layer (or slice) and row of `texture`, in
+/// bands of at most [`ZERO_CHUNK`] bytes.
 fn zero(gpu: &Gpu, texture: &wgpu::Texture) -> Result<(), CreateResourceError> {
     let format = texture.format();
     let (bw, bh) = format.block_dimensions();
     let block_bytes = format.block_copy_size(None).unwrap_or(4);
     let dimension = texture.dimension();
-    let mut zeros = Vec::new();
     gpu.checked(WgpuOp::WriteTexture, || {
+        let mut zeros = Vec::new();
         for level in 0..texture.mip_level_count() {
             let size = texture
                 .size()
                 .mip_level_size(level, dimension)
                 .physical_size(format);
-            let (per_layer, slices) = if dimension == wgpu::TextureDimension::D3 {
-                (size.depth_or_array_layers, 1)
-            } else {
-                (1, size.depth_or_array_layers)
-            };
             let row = size.width / bw * block_bytes;
             let rows = size.height / bh;
-            let bytes = row as usize * rows as usize * per_layer as usize;
-            // `resize` also shortens: `zeros` is exactly this level's slice.
-            zeros.resize(bytes, 0u8);
-            for layer in 0..slices {
-                gpu.queue.write_texture(
-                    wgpu::TexelCopyTextureInfo {
-                        texture,
-                        mip_level: level,
-                        origin: wgpu::Origin3d {
-                            x: 0,
-                            y: 0,
-                            z: layer,
+            let band = (ZERO_CHUNK / row.max(1)).clamp(1, rows.max(1));
+            zeros.resize((row * band) as usize, 0u8);
+            for z in 0..size.depth_or_array_layers {
+                for first in (0..rows).step_by(band as usize) {
+                    let count = band.min(rows - first);
+                    let bytes = (row * count) as usize;
+                    gpu.queue.write_texture(
+                        wgpu::TexelCopyTextureInfo {
+                            texture,
+                            mip_level: level,
+                            origin: wgpu::Origin3d {
+                                x: 0,
+                                y: first * bh,
+                                z,
+                            },
+                            aspect: wgpu::TextureAspect::All,
                         },
-                        aspect: wgpu::TextureAspect::All,
-                    },
-                    &zeros,
-                    wgpu::TexelCopyBufferLayout {
-                        offset: 0,
-                        bytes_per_row: Some(row),
-                        rows_per_image: Some(rows),
-                    },
-                    wgpu::Extent3d {
-                        width: size.width,
-                        height: size.height,
-                        depth_or_array_layers: per_layer,
-                    },
-                );
+                        zeros.get(..bytes).unwrap_or(&zeros),
+                        wgpu::TexelCopyBufferLayout {
+                            offset: 0,
+                            bytes_per_row: Some(row),
+                            rows_per_image: Some(count),
+                        },
+                        wgpu::Extent3d {
+                            width: size.width,
+                            height: count * bh,
+                            depth_or_array_layers: 1,
+                        },
+                    );
+                }
             }
         }
     })?;

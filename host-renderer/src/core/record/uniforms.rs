@@ -1,7 +1,9 @@
-//! Per-renderer uniform arena: the constant buffers and driver uniforms of
-//! draws are sub-allocated from a few large buffers instead of one fresh
-//! buffer each (bound as uniform buffers, or as read-only storage buffers
-//! for constant buffers too large for a uniform binding).
+//! Per-renderer draw arena: the constant buffers and driver uniforms of
+//! draws, and the indices and vertices the CPU makes for them (generated or
+//! rewritten indices, converted vertex formats), are sub-allocated from a
+//! few large buffers instead of one fresh buffer each (bound as uniform
+//! buffers, as read-only storage buffers for constant buffers too large for
+//! a uniform binding, or as index and vertex buffers).
 //!
 //! Allocations are staged in memory and uploaded with one
 //! `Queue::write_buffer` per chunk just before the submit that reads them
@@ -177,6 +179,8 @@ impl UniformArena {
                 size: size.max(CHUNK_SIZE),
                 usage: wgpu::BufferUsages::UNIFORM
                     | wgpu::BufferUsages::STORAGE
+                    | wgpu::BufferUsages::INDEX
+                    | wgpu::BufferUsages::VERTEX
                     | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),

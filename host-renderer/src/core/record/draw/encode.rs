@@ -22,12 +22,12 @@ use crate::core::record::query;
 use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw, RawGeometry};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
+use crate::core::record::uniforms::UniformSlice;
 use crate::core::state::objects::SurfaceObj;
 use crate::core::state::sub_context::Framebuffer;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::DrawVbo;
 use shader_translate::ast::Primitive;
-use wgpu::util::DeviceExt;
 
 /// A draw with everything it binds prepared.
 pub(super) struct Prepared<'a> {
@@ -60,19 +60,21 @@ type IndexBuffer<'b> = Option<(&'b wgpu::Buffer, u64, wgpu::IndexFormat)>;
 pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), CommandError> {
     let (bound, d) = (p.bound, p.d);
     let gpu = rec.gpu;
+    // Generated indices go in the draw arena with the uniforms (one upload
+    // per submission, no buffer of their own).
     let generated = match &p.index.indices {
         Indices::Generated(list) => {
             if list.is_empty() {
                 return Ok(());
             }
-            Some(
-                gpu.device
-                    .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                        label: None,
-                        contents: bytemuck::cast_slice(list),
-                        usage: wgpu::BufferUsages::INDEX,
-                    }),
-            )
+            let bytes: &[u8] = bytemuck::cast_slice(list);
+            let submissions = rec.work.submissions;
+            let slice = rec
+                .work
+                .uniforms
+                .alloc(gpu, submissions, bytes, bytes.len() as u64)
+                .ok_or(CommandError::Draw(DrawError::UniformArena))?;
+            Some(slice)
         }
         _ => None,
     };
@@ -117,7 +119,7 @@ pub(super) fn record(rec: &mut Recorder<'_>, p: &Prepared<'_>) -> Result<(), Com
 /// Where the draw's indices come from, and what it draws.
 fn index_and_call<'b>(
     index: &'b IndexSetup,
-    generated: Option<&'b wgpu::Buffer>,
+    generated: Option<&'b UniformSlice>,
     d: &DrawVbo,
 ) -> (IndexBuffer<'b>, Call) {
     // Instances count from 0, so `gl_InstanceID` (the instance index)
@@ -142,8 +144,8 @@ fn index_and_call<'b>(
                 instances,
             },
         ),
-        (Indices::Generated(list), Some(buf)) => (
-            Some((buf, 0, wgpu::IndexFormat::Uint32)),
+        (Indices::Generated(list), Some(slice)) => (
+            Some((&slice.buffer, slice.offset, wgpu::IndexFormat::Uint32)),
             Call::Indexed {
                 indices: 0..list.len() as u32,
                 base_vertex,

@@ -25,7 +25,6 @@ use crate::core::validate::draw::BoundDraw;
 use crate::core::validate::resource::attached;
 use guest_protocol::virgl::{DrawVbo, Format, VertexElement};
 use shader_translate::interface::Usage;
-use wgpu::util::DeviceExt;
 
 /// Vertices or instances decoded on the CPU at most per draw.
 const MAX_CPU_VERTICES: u64 = super::indices::MAX_CPU_INDICES;
@@ -148,15 +147,15 @@ pub(super) fn setup(
                     vertex_convert::convert(&l, &b.shadow, offset, stride, 0, values.max(1));
                 repeat_per_instance(&decoded, start, instances, divisor)
             };
-            let buf = gpu
-                .device
-                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: Some("converted vertices"),
-                    contents: &data,
-                    usage: wgpu::BufferUsages::VERTEX,
-                });
+            // In the draw arena with the uniforms, like generated indices.
+            let submissions = rec.work.submissions;
+            let slice = rec
+                .work
+                .uniforms
+                .alloc(gpu, submissions, &data, data.len() as u64)
+                .ok_or(CommandError::Draw(DrawError::UniformArena))?;
             out.key.push((16, step, vf, loc));
-            out.bind.push((buf, 0));
+            out.bind.push((slice.buffer, slice.offset));
             continue;
         }
         if stride % 4 != 0

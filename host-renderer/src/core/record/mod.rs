@@ -38,6 +38,7 @@ pub mod pipeline;
 pub mod query;
 pub mod query_pools;
 pub mod raw;
+pub mod readback;
 pub mod recorder;
 pub mod sample_copy;
 pub mod shader_pass;

@@ -3,6 +3,7 @@
 //! differently. Read-backs are byte-for-byte what a GL host returns for the
 //! formats stored with identical bytes.
 
+use super::readback::{map, Mapped};
 use crate::core::base::backing::{check_range, Backing};
 use crate::core::base::error::{BackingError, ErrorChain, Shared, TransferError, WgpuOp};
 use crate::core::base::format::{self, FormatDesc};
@@ -344,9 +345,9 @@ fn upload_texture(
     }
 }
 
-/// One aspect read back from the GPU: rows of `padded` bytes.
+/// One aspect read back from the GPU, mapped: rows of `padded` bytes.
 struct Readback {
-    data: Vec<u8>,
+    mapped: Mapped,
     padded: u64,
     rows_per_layer: u64,
 }
@@ -374,7 +375,11 @@ fn download_texture(
     dst: &dyn Backing,
 ) -> Result<(), TransferError> {
     let read = read_back(gpu, work, id, tex, r)?;
-    write_rows(tex.desc, r, &read, offset, dst)
+    let written = write_rows(tex.desc, r, &read, offset, dst);
+    for aspect in read.aspects {
+        aspect.mapped.release(&mut work.readbacks);
+    }
+    written
 }
 
 /// Copies region `r` of `tex` (each aspect) into read-back buffers, submits,
@@ -437,12 +442,7 @@ fn read_back(
         let padded = row.div_ceil(256) * 256;
         let rows_per_layer = u64::from(extent.height.div_ceil(bh));
         let size = padded * rows_per_layer * u64::from(extent.depth_or_array_layers);
-        let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let buffer = work.readbacks.take(gpu, size);
         gpu.checked(WgpuOp::Readback, || {
             work.encoder(gpu).copy_texture_to_buffer(
                 wgpu::TexelCopyTextureInfo {
@@ -462,15 +462,15 @@ fn read_back(
                 extent,
             );
         })?;
-        copies.push((buffer, padded, rows_per_layer));
+        copies.push((buffer, size, padded, rows_per_layer));
     }
     if let Some(e) = work.flush(gpu) {
         return Err(TransferError::Wgpu(e));
     }
     let mut reads = Vec::new();
-    for (buffer, padded, rows_per_layer) in copies {
+    for (buffer, size, padded, rows_per_layer) in copies {
         reads.push(Readback {
-            data: map_read(gpu, &buffer)?,
+            mapped: Mapped::new(gpu, buffer, size)?,
             padded,
             rows_per_layer,
         });
@@ -495,14 +495,19 @@ fn write_rows(
 ) -> Result<(), TransferError> {
     let (bw, bh) = desc.block_dims();
     let (x0, y0) = (read.x0, read.y0);
+    let views = read
+        .aspects
+        .iter()
+        .map(|a| Ok((a.mapped.view()?, a.padded, a.rows_per_layer)))
+        .collect::<Result<Vec<_>, TransferError>>()?;
     let mut guest_row = vec![0u8; r.guest_row_bytes as usize];
     let main_skip = u64::from(x0 / bw) * u64::from(read.main_bpp);
     for layer in 0..u64::from(r.layers) {
         for y in 0..u64::from(r.block_rows) {
             guest_row.fill(0);
-            if let Some(main) = read.aspects.first() {
+            if let Some(main) = views.first() {
                 let bytes = u64::from(r.width.div_ceil(bw)) * u64::from(read.main_bpp);
-                let row = layer * main.rows_per_layer + y + u64::from(y0 / bh);
+                let row = layer * main.2 + y + u64::from(y0 / bh);
                 let s = row_bytes(main, row, main_skip, bytes);
                 if read.stencil_only {
                     if let Some(d) = guest_row.get_mut(..s.len()) {
@@ -512,8 +517,8 @@ fn write_rows(
                     format::host_row_to_guest(desc, s, &mut guest_row);
                 }
             }
-            if let Some(stencil) = read.aspects.get(1) {
-                let row = layer * stencil.rows_per_layer + y + u64::from(y0 / bh);
+            if let Some(stencil) = views.get(1) {
+                let row = layer * stencil.2 + y + u64::from(y0 / bh);
                 let s = row_bytes(stencil, row, u64::from(x0), u64::from(r.width));
                 format::stencil_row_to_guest(desc, s, &mut guest_row);
             }
@@ -524,35 +529,23 @@ fn write_rows(
     Ok(())
 }
 
-/// `bytes` bytes of row `row` of `rb`, from byte `skip` (empty if outside).
-fn row_bytes(rb: &Readback, row: u64, skip: u64, bytes: u64) -> &[u8] {
-    let start = row * rb.padded + skip;
-    rb.data
-        .get(start as usize..(start + bytes) as usize)
+/// `bytes` bytes of row `row` of a mapped aspect (`view`, rows of `padded`
+/// bytes), from byte `skip` (empty if outside).
+fn row_bytes(
+    (view, padded, _): &(wgpu::BufferView, u64, u64),
+    row: u64,
+    skip: u64,
+    bytes: u64,
+) -> &[u8] {
+    let start = row * padded + skip;
+    view.get(start as usize..(start + bytes) as usize)
         .unwrap_or_default()
 }
 
 /// Maps `buffer` for reading, waits, and copies its contents out.
 pub fn map_read(gpu: &Gpu, buffer: &wgpu::Buffer) -> Result<Vec<u8>, TransferError> {
     let slice = buffer.slice(..);
-    let (tx, rx) = std::sync::mpsc::channel();
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    // Wait for this mapping only, not for work other contexts queued
-    // after it: every slice of waiting runs the callbacks of what finished.
-    let mapped = loop {
-        match rx.try_recv() {
-            Ok(r) => break r,
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                gpu.wait(None, Some(crate::core::gpu::device::WAIT_SLICE));
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                return Err(TransferError::MapDropped)
-            }
-        }
-    };
-    mapped.map_err(TransferError::Map)?;
+    map(gpu, &slice)?;
     let data = slice
         .get_mapped_range()
         .map_err(|e| TransferError::MapRange(Shared::new(e)))?

@@ -10,6 +10,7 @@ use crate::core::base::error::{WgpuError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
 use crate::core::record::pass_state::PassState;
+use crate::core::record::readback::ReadbackPool;
 use crate::core::record::uniforms::UniformArena;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -72,6 +73,8 @@ pub struct Work {
     last: Option<wgpu::SubmissionIndex>,
     /// Uniform data of the recorded draws, uploaded at each submit.
     pub uniforms: UniformArena,
+    /// Read-back buffers free for reuse.
+    pub readbacks: ReadbackPool,
     /// Bytes of queue writes (`write_buffer`/`write_texture`) since the
     /// last submit.
     queued_bytes: u64,

@@ -502,8 +502,20 @@ fn write_rows(
         .collect::<Result<Vec<_>, TransferError>>()?;
     let mut guest_row = vec![0u8; r.guest_row_bytes as usize];
     let main_skip = u64::from(x0 / bw) * u64::from(read.main_bpp);
+    // Rows the guest stores as the host does go from the mapping straight
+    // into guest memory.
+    let same_bytes = desc.stores_guest_bytes() && !desc.is_depth_stencil() && views.len() == 1;
     for layer in 0..u64::from(r.layers) {
         for y in 0..u64::from(r.block_rows) {
+            let at = offset + layer * r.guest_layer_stride + y * r.guest_stride;
+            if let (true, Some(main)) = (same_bytes, views.first()) {
+                let row = layer * main.2 + y + u64::from(y0 / bh);
+                let s = row_bytes(main, row, main_skip, r.guest_row_bytes);
+                if s.len() as u64 == r.guest_row_bytes {
+                    dst.write_at(at, s)?;
+                    continue;
+                }
+            }
             guest_row.fill(0);
             if let Some(main) = views.first() {
                 let bytes = u64::from(r.width.div_ceil(bw)) * u64::from(read.main_bpp);
@@ -522,7 +534,6 @@ fn write_rows(
                 let s = row_bytes(stencil, row, u64::from(x0), u64::from(r.width));
                 format::stencil_row_to_guest(desc, s, &mut guest_row);
             }
-            let at = offset + layer * r.guest_layer_stride + y * r.guest_stride;
             dst.write_at(at, &guest_row)?;
         }
     }

@@ -1095,9 +1095,31 @@ fn fences_signal() {
     assert!(!r.is_busy());
 }
 
+/// Creates query `handle` of type `ty` writing its state at `offset` of
+/// buffer 3, and wraps one full-target draw (when `draw`) in it.
+fn query_around_draw(
+    e: &mut Encoder,
+    (handle, ty, offset): (u32, guest_protocol::virgl::enums::QueryType, u32),
+    draw: bool,
+) {
+    e.push(&Command::CreateObject(CreateObject::Query(
+        guest_protocol::virgl::Query {
+            handle,
+            kind: guest_protocol::virgl::bits::QueryKind::new().with_query_type(ty),
+            offset,
+            res: 3,
+        },
+    )))
+    .unwrap();
+    e.push(&Command::BeginQuery { handle }).unwrap();
+    if draw {
+        e.push(&Command::DrawVbo(full_draw())).unwrap();
+    }
+    e.push(&Command::EndQuery { handle }).unwrap();
+}
+
 #[test]
 fn occlusion_queries_count_samples() {
-    use guest_protocol::virgl::bits::QueryKind;
     use guest_protocol::virgl::enums::QueryType;
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
@@ -1118,21 +1140,8 @@ fn occlusion_queries_count_samples() {
     ] {
         let mut e = Encoder::new();
         e.push(&Command::SetSubCtx(1)).unwrap();
-        e.push(&Command::CreateObject(CreateObject::Query(
-            guest_protocol::virgl::Query {
-                handle,
-                kind: QueryKind::new().with_query_type(ty),
-                offset: 16,
-                res: 3,
-            },
-        )))
-        .unwrap();
-        e.push(&Command::BeginQuery { handle }).unwrap();
         // (The third query wraps no draw at all.)
-        if !scissored {
-            e.push(&Command::DrawVbo(full_draw())).unwrap();
-        }
-        e.push(&Command::EndQuery { handle }).unwrap();
+        query_around_draw(&mut e, (handle, ty, 16), !scissored);
         e.push(&Command::GetQueryResult { handle, wait: 1 })
             .unwrap();
         let stats = r.submit(ctx, e.as_bytes()).unwrap();
@@ -1168,7 +1177,6 @@ fn occlusion_queries_count_samples() {
 
 #[test]
 fn query_buffer_objects_receive_results_and_availability() {
-    use guest_protocol::virgl::bits::QueryKind;
     use guest_protocol::virgl::enums::QueryType;
     use guest_protocol::virgl::QueryResultQbo;
     let mut r = Renderer::new(gpu());
@@ -1197,18 +1205,7 @@ fn query_buffer_objects_receive_results_and_availability() {
     };
     let mut e = Encoder::new();
     e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&Command::CreateObject(CreateObject::Query(
-        guest_protocol::virgl::Query {
-            handle: 20,
-            kind: QueryKind::new().with_query_type(QueryType::OCCLUSION_COUNTER),
-            offset: 0,
-            res: 3,
-        },
-    )))
-    .unwrap();
-    e.push(&Command::BeginQuery { handle: 20 }).unwrap();
-    e.push(&Command::DrawVbo(full_draw())).unwrap();
-    e.push(&Command::EndQuery { handle: 20 }).unwrap();
+    query_around_draw(&mut e, (20, QueryType::OCCLUSION_COUNTER, 0), true);
     // Availability (U32) at 0, the result as U32 at 4, U64 at 8, I32 at 16.
     e.push(&store(1, 0, -1)).unwrap();
     e.push(&store(1, 4, 0)).unwrap();
@@ -1216,23 +1213,7 @@ fn query_buffer_objects_receive_results_and_availability() {
     e.push(&store(0, 16, 0)).unwrap();
     let stats = r.submit(ctx, e.as_bytes()).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
-    let out = VecBacking::zeroed(64);
-    let t = TransferBox {
-        level: 0,
-        region: guest_protocol::virgl::Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: 64,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
-    r.read_into(ResId(4), &t, out.as_ref()).unwrap();
-    let b = out.snapshot();
+    let b = buffer_bytes(&mut r, ResId(4), 64);
     let word = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
     // 16×16 samples drawn.
     assert_eq!((word(0), word(4)), (1, 256));
@@ -1247,8 +1228,7 @@ fn query_buffer_objects_receive_results_and_availability() {
     e.push(&store(1, 0, 1)).unwrap();
     let stats = r.submit(ctx, e.as_bytes()).unwrap();
     assert_eq!(stats.errors, 3);
-    r.read_into(ResId(4), &t, out.as_ref()).unwrap();
-    assert_eq!(out.snapshot(), b);
+    assert_eq!(buffer_bytes(&mut r, ResId(4), 64), b);
     let bits = r.caps_v2().capability_bits.get();
     assert_ne!(bits & cap::QBO, 0);
 }
@@ -1369,7 +1349,6 @@ fn conditional_rendering_follows_the_query_result() {
 
 #[test]
 fn time_elapsed_queries_when_the_device_has_timestamps() {
-    use guest_protocol::virgl::bits::QueryKind;
     use guest_protocol::virgl::enums::QueryType;
     let mut r = Renderer::new(gpu());
     let has = r
@@ -1389,18 +1368,7 @@ fn time_elapsed_queries_when_the_device_has_timestamps() {
         .unwrap();
     let mut e = Encoder::new();
     e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&Command::CreateObject(CreateObject::Query(
-        guest_protocol::virgl::Query {
-            handle: 30,
-            kind: QueryKind::new().with_query_type(QueryType::TIME_ELAPSED),
-            offset: 0,
-            res: 3,
-        },
-    )))
-    .unwrap();
-    e.push(&Command::BeginQuery { handle: 30 }).unwrap();
-    e.push(&Command::DrawVbo(full_draw())).unwrap();
-    e.push(&Command::EndQuery { handle: 30 }).unwrap();
+    query_around_draw(&mut e, (30, QueryType::TIME_ELAPSED, 0), true);
     e.push(&Command::GetQueryResult {
         handle: 30,
         wait: 1,

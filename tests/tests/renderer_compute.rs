@@ -71,24 +71,7 @@ fn launch(block: [u32; 3], grid: [u32; 3]) -> Command<'static> {
 
 /// The first `words` words of buffer `id`, read back as the guest would.
 fn words(r: &mut Renderer, id: ResId, words: usize) -> Vec<u32> {
-    let len = words * 4;
-    let dst = VecBacking::zeroed(len);
-    let t = TransferBox {
-        level: 0,
-        region: Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: len as i32,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
-    r.read_into(id, &t, dst.as_ref()).unwrap();
-    dst.snapshot()
+    buffer_bytes(r, id, (words * 4) as u32)
         .chunks_exact(4)
         .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
         .collect()
@@ -414,9 +397,9 @@ const GS_COUNTS: &str = "GEOM\nPROPERTY GS_INPUT_PRIMITIVE TRIANGLES\n\
     MOV OUT[0], IN[1][0]\nMOV OUT[1], IN[1][1]\nEMIT IMM[0].xxxx\n\
     MOV OUT[0], IN[2][0]\nMOV OUT[1], IN[2][1]\nEMIT IMM[0].xxxx\nENDPRIM IMM[0].xxxx\nEND\n";
 
-/// Binds buffer 3 at storage slot 0 of `stage`, draws `setup` and returns
-/// word 0 of buffer 3 and the draw's errors.
-fn counted_draw(stage: ShaderStage, setup: &DrawSetup) -> (u32, u64) {
+/// Binds buffer 3 at storage slot 0 of `stage` and draws `setup`; returns
+/// the renderer and the draw's errors.
+fn counted_renderer(stage: ShaderStage, setup: &DrawSetup) -> (Renderer, u64) {
     let mut r = Renderer::new(gpu());
     draw_setup::setup(&mut r, CTX, &TRIANGLE);
     buffer_with(&mut r, CTX, ResId(3), vec![0; 16]);
@@ -430,6 +413,12 @@ fn counted_draw(stage: ShaderStage, setup: &DrawSetup) -> (u32, u64) {
     if errors > 0 {
         eprintln!("{:?}", r.context_errors(CTX));
     }
+    (r, errors)
+}
+
+/// [`counted_renderer`]: word 0 of buffer 3 and the draw's errors.
+fn counted_draw(stage: ShaderStage, setup: &DrawSetup) -> (u32, u64) {
+    let (mut r, errors) = counted_renderer(stage, setup);
     (words(&mut r, ResId(3), 1)[0], errors)
 }
 
@@ -469,22 +458,14 @@ fn vertex_and_geometry_shaders_write_storage_buffers() {
 
 #[test]
 fn discarded_draws_write_memory_and_no_pixel() {
-    let mut r = Renderer::new(gpu());
-    draw_setup::setup(&mut r, CTX, &TRIANGLE);
-    buffer_with(&mut r, CTX, ResId(3), vec![0; 16]);
-    let mut e = Encoder::new();
-    e.push(&Command::CreateSubCtx(1)).unwrap();
-    e.push(&Command::SetSubCtx(1)).unwrap();
-    bind_buffer(&mut e, ShaderStage::VERTEX, 3, 0, 16);
-    assert_eq!(r.submit(CTX, e.as_bytes()).unwrap().errors, 0);
     let setup = DrawSetup {
         vs: VS_COUNTS,
         discard: true,
         clear: [0.0, 0.0, 1.0, 1.0],
         ..DrawSetup::default()
     };
-    let stats = r.submit(CTX, &draw_stream(&setup)).unwrap();
-    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    let (mut r, errors) = counted_renderer(ShaderStage::VERTEX, &setup);
+    assert_eq!(errors, 0);
     assert_eq!(words(&mut r, ResId(3), 1), vec![3]);
     // The clear colour (BGRA), not the triangle's.
     assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);

@@ -6,12 +6,9 @@
 mod draw_setup;
 
 use draw_setup::*;
-use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::{ViewFormat, ViewSwizzle};
-use guest_protocol::virgl::enums::{clear_bits, ShaderStage, TextureTarget};
-use guest_protocol::virgl::{
-    Box3, Clear, Command, CreateObject, Encoder, Format, SamplerView, Surface,
-};
+use guest_protocol::virgl::enums::{ShaderStage, TextureTarget};
+use guest_protocol::virgl::{Box3, Command, CreateObject, Encoder, Format, SamplerView};
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
 const CTX: CtxId = CtxId(1);
@@ -136,27 +133,7 @@ fn a_surface_in_another_format_of_the_class_writes_its_bits() {
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
-        handle: 10,
-        res: TEX,
-        format: Format::R32_UINT,
-        range0: 0,
-        range1: 0,
-    })))
-    .unwrap();
-    let cbufs = [Le32::new(10)];
-    e.push(&Command::SetFramebufferState {
-        zsurf: 0,
-        cbufs: &cbufs,
-    })
-    .unwrap();
-    e.push(&Command::Clear(Clear {
-        buffers: clear_bits::color(0),
-        color: [0x1122_3344, 0, 0, 0],
-        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
-        stencil: 0,
-    }))
-    .unwrap();
+    clear_target(&mut e, TEX, Format::R32_UINT, 0, [0x1122_3344, 0, 0, 0]);
     let stats = r.submit(CTX, e.as_bytes()).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
     let img = r.read_resource(ResId(TEX), 0, 0).unwrap();
@@ -180,12 +157,7 @@ fn new_reinterpretable_textures_hold_zeros() {
     i.last_level = 6;
     r.create_resource(ResId(TEX), &i, None).unwrap();
     for (level, layer) in [(0, 0), (0, 2), (3, 1), (6, 2)] {
-        let img = r.read_resource(ResId(TEX), level, layer).unwrap();
-        assert!(!img.data.is_empty());
-        assert!(
-            img.data.iter().all(|&b| b == 0),
-            "level {level} layer {layer}"
-        );
+        assert_zeros(&mut r, TEX, level, layer);
     }
     // Larger than one band of zeros (16 MiB a layer), and a 3D texture's
     // slices.
@@ -197,15 +169,23 @@ fn new_reinterpretable_textures_hold_zeros() {
     );
     big.array_size = 2;
     r.create_resource(ResId(6), &big, None).unwrap();
-    let img = r.read_resource(ResId(6), 0, 1).unwrap();
-    assert_eq!(img.data.len(), 2048 * 2048 * 4);
-    assert!(img.data.iter().all(|&b| b == 0));
+    assert_eq!(assert_zeros(&mut r, 6, 0, 1), 2048 * 2048 * 4);
     let mut volume = info(TextureTarget::TEXTURE_3D, Format::R32_FLOAT, 64, 64);
     volume.depth = 8;
     r.create_resource(ResId(7), &volume, None).unwrap();
-    let img = r.read_resource(ResId(7), 0, 7).unwrap();
+    assert_zeros(&mut r, 7, 0, 7);
+}
+
+/// Asserts that `level`, `layer` of resource `id` reads as zeros; returns
+/// its byte count.
+fn assert_zeros(r: &mut Renderer, id: u32, level: u32, layer: u32) -> usize {
+    let img = r.read_resource(ResId(id), level, layer).unwrap();
     assert!(!img.data.is_empty());
-    assert!(img.data.iter().all(|&b| b == 0));
+    assert!(
+        img.data.iter().all(|&b| b == 0),
+        "resource {id} level {level} layer {layer}"
+    );
+    img.data.len()
 }
 
 #[test]

@@ -128,23 +128,7 @@ fn renderer_shaded(flat: bool) -> Renderer {
 
 /// Buffer `id`'s `len` bytes as f32s.
 fn floats(r: &mut Renderer, id: u32, len: u32) -> Vec<f32> {
-    let t = TransferBox {
-        level: 0,
-        region: guest_protocol::virgl::Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: len as i32,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
-    let out = VecBacking::zeroed(len as usize);
-    r.read_into(ResId(id), &t, out.as_ref()).unwrap();
-    out.snapshot()
+    buffer_bytes(r, ResId(id), len)
         .chunks(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect()

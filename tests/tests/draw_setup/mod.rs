@@ -65,20 +65,7 @@ pub fn buffer_with(r: &mut Renderer, ctx: CtxId, id: ResId, bytes: Vec<u8>) {
         None,
     )
     .unwrap();
-    let whole = TransferBox {
-        level: 0,
-        region: guest_protocol::virgl::Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: len as i32,
-            h: 1,
-            d: 1,
-        },
-        stride: 0,
-        layer_stride: 0,
-        offset: 0,
-    };
+    let whole = whole_buffer(len);
     r.write_from(id, &whole, VecBacking::from_vec(bytes).as_ref())
         .unwrap();
     r.attach_resource(ctx, id).unwrap();
@@ -233,6 +220,57 @@ impl Default for DrawSetup {
     }
 }
 
+/// Makes layer `layer` of resource `target`, in `format`, colour buffer 0
+/// (surface 10) and clears it to the colour whose bits are `color`.
+pub fn clear_target(e: &mut Encoder, target: u32, format: Format, layer: u32, color: [u32; 4]) {
+    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+        handle: 10,
+        res: target,
+        format,
+        range0: 0,
+        range1: layer,
+    })))
+    .unwrap();
+    let cbufs = [Le32::new(10)];
+    e.push(&Command::SetFramebufferState {
+        zsurf: 0,
+        cbufs: &cbufs,
+    })
+    .unwrap();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color,
+        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+}
+
+/// The transfer of the first `len` bytes of a buffer.
+pub fn whole_buffer(len: u32) -> TransferBox {
+    TransferBox {
+        level: 0,
+        region: guest_protocol::virgl::Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: len as i32,
+            h: 1,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    }
+}
+
+/// The first `len` bytes of buffer `id`, read back as the guest would.
+pub fn buffer_bytes(r: &mut Renderer, id: ResId, len: u32) -> Vec<u8> {
+    let out = VecBacking::zeroed(len as usize);
+    r.read_into(id, &whole_buffer(len), out.as_ref()).unwrap();
+    out.snapshot()
+}
+
 /// One draw (by default of a triangle covering the whole target) with the
 /// state `s` describes.
 pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
@@ -263,27 +301,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
     e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&Command::CreateObject(CreateObject::Surface(Surface {
-        handle: 10,
-        res: target,
-        format,
-        range0: 0,
-        range1: layer,
-    })))
-    .unwrap();
-    let cbufs = [Le32::new(10)];
-    e.push(&Command::SetFramebufferState {
-        zsurf: 0,
-        cbufs: &cbufs,
-    })
-    .unwrap();
-    e.push(&Command::Clear(Clear {
-        buffers: clear_bits::color(0),
-        color: clear.map(f32::to_bits),
-        depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
-        stencil: 0,
-    }))
-    .unwrap();
+    clear_target(&mut e, target, format, layer, clear.map(f32::to_bits));
     let mut rt = [RtBlend::new(); 8];
     rt[0] = blend.with_colormask(0xf);
     e.push(&Command::CreateObject(CreateObject::Blend(Blend {

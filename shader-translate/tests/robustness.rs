@@ -225,3 +225,22 @@ fn text_after_a_nul_is_ignored() {
     let text = "FRAG\nDCL OUT[0], COLOR\nEND\n\0garbage \u{1} that is not TGSI";
     assert!(translate(text, &Options::default()).is_ok());
 }
+
+#[test]
+fn lod_queries_on_multisampled_targets_are_errors_and_vertex_shaders_get_zeros() {
+    let lodq = |stage: &str, target: &str| {
+        format!(
+            "{stage}\nDCL IN[0]\nDCL OUT[0], {out}\nDCL SAMP[0]\nDCL SVIEW[0], {target}, FLOAT\n\
+             DCL TEMP[0]\nLODQ TEMP[0], IN[0], SAMP[0], {target}\nMOV OUT[0], TEMP[0]\nEND\n",
+            out = if stage == "VERT" { "POSITION" } else { "COLOR" },
+        )
+    };
+    let msaa = translate(&lodq("FRAG", "2D_MSAA"), &Options::default());
+    assert!(msaa.is_err(), "LODQ on a multisampled target translated");
+    // No derivatives outside fragment shaders: the query reads zeros.
+    let vs = translate(&lodq("VERT", "2D"), &Options::default()).expect("VS LODQ");
+    assert!(vs
+        .to_wgsl()
+        .expect("WGSL")
+        .contains("vec4<f32>(0f, 0f, 0f, 0f)"));
+}

@@ -81,6 +81,11 @@ pub struct Options {
     /// colours), never clamped; with an integer colour buffer 0 the alpha
     /// test is skipped (GL).
     pub color_kinds: [ColorKind; MAX_COLOR_BUFFERS as usize],
+    /// FS only: bit `i` set when colour buffer `i` is signed normalized.
+    /// Its float output is clamped to [−1, 1] before it is written, as
+    /// such a target stores it, so that a float stand-in the host blends
+    /// in for the target holds what the target would.
+    pub signed_color_buffers: u8,
     /// VS only: the inputs of the fragment shader it will be linked with
     /// (`fs.interface.inputs`). Each VS output matched by semantic takes the
     /// FS input's location, interpolation and sampling (WebGPU requires them
@@ -201,6 +206,7 @@ impl Default for Options {
             samplers: [SamplerOptions::default(); MAX_SAMPLERS as usize],
             output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
             color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
+            signed_color_buffers: 0,
             next_stage_inputs: Vec::new(),
             sprite_coords: SpriteCoords::default(),
             point_size: PointSize::Unwritten,

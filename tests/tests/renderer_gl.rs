@@ -896,12 +896,16 @@ fn clears_of_layered_surfaces_clear_every_layer() {
 /// Clearing a signed normalized target to (-1, 1, 0, 1).
 const SNORM_CLEAR: [f32; 4] = [-1.0, 1.0, 0.0, 1.0];
 
+/// A fragment shader writing (-1, 0, 2, -1).
+const SNORM_FS: &str =
+    "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {-1.0, 0.0, 2.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
+
 /// A signed normalized colour target (resource 8, R8G8B8A8_SNORM) cleared
-/// to [`SNORM_CLEAR`] and drawn to by a fragment shader writing
-/// (-1, 0, 2, -1) under `blend` (its colour mask set), then cleared again:
+/// to [`SNORM_CLEAR`] and drawn to by fragment shader `fs` under `blend`
+/// (its colour mask set) with blend colour `constant`, then cleared again:
 /// the draw's context errors and the first texel after the draw and after
 /// the second clear.
-fn snorm_target(blend: RtBlend) -> (u64, [[u8; 4]; 2]) {
+fn snorm_target(fs: &'static str, blend: RtBlend, constant: [f32; 4]) -> (u64, [[u8; 4]; 2]) {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
@@ -921,8 +925,9 @@ fn snorm_target(blend: RtBlend) -> (u64, [[u8; 4]; 2]) {
         target: 8,
         format,
         clear: SNORM_CLEAR,
-        fs: "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {-1.0, 0.0, 2.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n",
+        fs,
         blend,
+        blend_color: constant,
         ..DrawSetup::default()
     });
     let errors = r.submit(ctx, &stream).unwrap().errors;
@@ -940,19 +945,43 @@ fn snorm_target(blend: RtBlend) -> (u64, [[u8; 4]; 2]) {
     (errors, [drawn, texel(&mut r)])
 }
 
+/// A fragment shader writing (2, 0, 2, -1): red beyond the target's range.
+const SNORM_FS_BEYOND: &str =
+    "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {2.0, 0.0, 2.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
+
+/// A blend of `rgb_src * source + rgb_dst * destination` for the colour,
+/// `alpha_src * source + alpha_dst * destination` for alpha.
+fn blend_add(
+    [rgb_src, rgb_dst]: [BlendFactor; 2],
+    [alpha_src, alpha_dst]: [BlendFactor; 2],
+) -> RtBlend {
+    RtBlend::new()
+        .with_blend_enable(true)
+        .with_rgb_func(BlendFunc::ADD)
+        .with_rgb_src_factor(rgb_src)
+        .with_rgb_dst_factor(rgb_dst)
+        .with_alpha_func(BlendFunc::ADD)
+        .with_alpha_src_factor(alpha_src)
+        .with_alpha_dst_factor(alpha_dst)
+}
+
 /// EXT_texture_snorm render targets: the signed normalized formats are
 /// colour-renderable (cleared and drawn to, values clamped to [-1, 1] as
-/// GL's conversion does); blending into one is refused where the device
-/// cannot blend it (lavapipe blends no SNORM format) and blends elsewhere,
-/// but a blend writing the source as it is (ONE, ZERO) draws everywhere.
+/// GL's conversion does) and blend as GL says, also where the device
+/// cannot blend them (lavapipe blends no SNORM format: they blend through
+/// a float stand-in): source, destination and blend constant clamped to
+/// [-1, 1] before blending, the result when stored.
 #[test]
-fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
+fn snorm_targets_clear_draw_and_blend() {
+    use BlendFactor as F;
     // -1 is -127 (0x81), 1 is 127; the draw's 2 is clamped. (Lavapipe
-    // writes -128 for outputs below -1, which reads back as -1 too.)
-    let (errors, [drawn, cleared]) = snorm_target(RtBlend::new());
+    // writes -128 for values below -1, which reads back as -1 too: hence
+    // `snorm`.)
+    let none = [0.0; 4];
+    let (errors, [drawn, cleared]) = snorm_target(SNORM_FS, RtBlend::new(), none);
     assert_eq!(errors, 0);
-    assert_eq!(drawn, [0x81, 0, 0x7f, 0x81]);
-    assert_eq!(cleared, [0x81, 0x7f, 0, 0x7f]);
+    assert_eq!(snorm(drawn), [-1.0, 0.0, 1.0, -1.0]);
+    assert_eq!(snorm(cleared), SNORM_CLEAR);
     let gpu = gpu();
     let caps = Renderer::new(gpu.clone()).caps_v2();
     for f in [
@@ -965,33 +994,45 @@ fn snorm_targets_clear_draw_and_refuse_blends_the_device_lacks() {
     ] {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
-    let replace = RtBlend::new()
-        .with_blend_enable(true)
-        .with_rgb_func(BlendFunc::ADD)
-        .with_rgb_src_factor(BlendFactor::ONE)
-        .with_rgb_dst_factor(BlendFactor::ZERO)
-        .with_alpha_func(BlendFunc::ADD)
-        .with_alpha_src_factor(BlendFactor::ONE)
-        .with_alpha_dst_factor(BlendFactor::ZERO);
-    let (errors, [drawn, _]) = snorm_target(replace);
-    assert_eq!((errors, drawn), (0, [0x81, 0, 0x7f, 0x81]), "ONE, ZERO");
-    let add = RtBlend::new()
-        .with_blend_enable(true)
-        .with_rgb_func(BlendFunc::ADD)
-        .with_rgb_src_factor(BlendFactor::ONE)
-        .with_rgb_dst_factor(BlendFactor::ONE)
-        .with_alpha_func(BlendFunc::ADD)
-        .with_alpha_src_factor(BlendFactor::ONE)
-        .with_alpha_dst_factor(BlendFactor::ONE);
-    let (errors, [drawn, _]) = snorm_target(add);
-    if gpu.format_support(Format::R8G8B8A8_SNORM).blend {
-        // (-1 - 1, 1 + 0, 0 + 2, 1 - 1), clamped.
-        assert_eq!((errors, drawn), (0, [0x81, 0x7f, 0x7f, 0]));
-    } else {
-        // Refused: the cleared values stay.
-        assert_eq!((errors, drawn), (1, [0x81, 0x7f, 0, 0x7f]));
-    }
+    let replace = blend_add([F::ONE, F::ZERO], [F::ONE, F::ZERO]);
+    let (errors, [drawn, _]) = snorm_target(SNORM_FS, replace, none);
+    assert_eq!(
+        (errors, snorm(drawn)),
+        (0, [-1.0, 0.0, 1.0, -1.0]),
+        "ONE, ZERO"
+    );
+    // The cleared (-1, 1, 0, 1) plus the source: (-1 - 1, 1 + 0, 0 + 1,
+    // 1 - 1), clamped.
+    let add = blend_add([F::ONE, F::ONE], [F::ONE, F::ONE]);
+    let (errors, [drawn, cleared]) = snorm_target(SNORM_FS, add, none);
+    assert_eq!(
+        (errors, snorm(drawn)),
+        (0, [-1.0, 1.0, 1.0, 0.0]),
+        "ONE, ONE"
+    );
+    assert_eq!(snorm(cleared), SNORM_CLEAR, "cleared after the blend");
+    // A source beyond the range is clamped before it is added: red
+    // 1 - 1 = 0, not 2 - 1.
+    let (errors, [drawn, _]) = snorm_target(SNORM_FS_BEYOND, add, none);
+    assert_eq!(
+        (errors, snorm(drawn)),
+        (0, [0.0, 1.0, 1.0, 0.0]),
+        "source clamped"
+    );
+    // So is the constant: red (-1) · (-1) + (-1) = 0, not (-1) · (-2) - 1.
+    let constant = blend_add([F::CONST_COLOR, F::ONE], [F::ONE, F::ZERO]);
+    let (errors, [drawn, _]) = snorm_target(SNORM_FS, constant, [-2.0, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        (errors, snorm(drawn)),
+        (0, [0.0, 1.0, 0.0, -1.0]),
+        "constant clamped"
+    );
     assert!(gpu.take_uncaptured().is_empty());
+}
+
+/// The values of an R8G8B8A8_SNORM texel (GL's conversion: -128 is -1).
+fn snorm(texel: [u8; 4]) -> [f32; 4] {
+    texel.map(|b| (f32::from(b as i8) / 127.0).max(-1.0))
 }
 
 /// Draws the full target sampling unit 0, a view in `view` of a 16×16

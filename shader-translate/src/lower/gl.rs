@@ -5,7 +5,7 @@
 //! module assembly.
 
 use super::expr::{Kind, XYZW};
-use super::io::Source;
+use super::io::{Clamp, Source};
 use super::Lowerer;
 use crate::ast::{CoordOrigin, PixelCenter, Stage};
 use crate::error::Error;
@@ -247,8 +247,13 @@ impl Lowerer<'_> {
             } => {
                 let ptr = self.local_ptr(var);
                 let mut v = self.load(ptr);
-                if clamp {
-                    v = self.math(MathFunction::Saturate, &[v]);
+                match clamp {
+                    Clamp::None => {}
+                    Clamp::Unit => v = self.math(MathFunction::Saturate, &[v]),
+                    Clamp::Signed => {
+                        let (low, high) = (self.splat_f32(-1.0), self.splat_f32(1.0));
+                        v = self.math(MathFunction::Clamp, &[v, low, high]);
+                    }
                 }
                 if kind != Kind::Float {
                     v = self.bitcast(v, kind);
@@ -471,7 +476,10 @@ impl Lowerer<'_> {
         let (Some(func), Some(color0)) = (self.options.alpha_test, self.io.color0) else {
             return;
         };
-        if self.options.color_kinds.first() != Some(&crate::ColorKind::Float) {
+        if matches!(
+            self.options.color_kinds.first(),
+            Some(crate::ColorKind::Sint | crate::ColorKind::Uint)
+        ) {
             return;
         }
         if func == CompareFunction::Always {

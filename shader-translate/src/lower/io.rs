@@ -15,22 +15,49 @@ use crate::interface::{
     Varying,
 };
 use crate::limits;
-use crate::options::{Channel, ColorKind, PointSize};
+use crate::options::{Channel, ColorKind, Options, PointSize};
 use naga::{
     Binding, BuiltIn, Expression, FunctionArgument, FunctionResult, GlobalVariable, Handle,
     LocalVariable, StructMember, Type, TypeInner, VectorSize,
 };
+
+/// The range a float output is clamped to before it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Clamp {
+    /// Written as it is.
+    None,
+    /// [0, 1]: GL's vertex and fragment colour clamping.
+    Unit,
+    /// [−1, 1]: what a signed normalized target stores.
+    Signed,
+}
+
+impl Clamp {
+    /// The clamp of a colour written to colour buffer `location` of `kind`
+    /// under `options` (integer colours are never clamped).
+    fn color(options: &Options, location: u32, kind: Kind) -> Self {
+        let signed = options
+            .signed_color_buffers
+            .checked_shr(location)
+            .is_some_and(|bits| bits & 1 != 0);
+        match kind {
+            Kind::Float if options.clamp_fragment_color => Self::Unit,
+            Kind::Float if signed => Self::Signed,
+            _ => Self::None,
+        }
+    }
+}
 
 /// How a result member gets its value in the epilogue.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Source {
     /// The VS position output (GL → WebGPU clip space).
     Position(Option<Handle<LocalVariable>>),
-    /// An output register, clamped to [0, 1] when `clamp`, then swizzled
+    /// An output register, clamped as `clamp` says, then swizzled
     /// (`Options::output_swizzles`), its bits as a `vec4` of `kind`.
     Reg {
         var: Handle<LocalVariable>,
-        clamp: bool,
+        clamp: Clamp,
         swizzle: [Channel; 4],
         kind: Kind,
     },
@@ -643,7 +670,7 @@ impl Lowerer<'_> {
             Some(ColorKind::Uint) => Kind::Uint,
             _ => Kind::Float,
         };
-        let clamp = self.options.clamp_fragment_color && kind == Kind::Float;
+        let clamp = Clamp::color(self.options, 0, kind);
         let swizzle = self
             .options
             .output_swizzles
@@ -728,8 +755,13 @@ impl Lowerer<'_> {
                     None => Usage::Dropped,
                     Some(location) => {
                         let (interp, sampling) = self.linked_interpolation(o.semantic);
-                        let clamp = self.options.clamp_vertex_color
-                            && matches!(name, Semantic::Color | Semantic::BColor);
+                        let clamp = if self.options.clamp_vertex_color
+                            && matches!(name, Semantic::Color | Semantic::BColor)
+                        {
+                            Clamp::Unit
+                        } else {
+                            Clamp::None
+                        };
                         self.io.members.push(Member {
                             binding: Self::location(location, Some(interp), sampling),
                             source: Source::Reg {
@@ -797,7 +829,7 @@ impl Lowerer<'_> {
                     binding: Self::location(location, Some(interp), sampling),
                     source: Source::Reg {
                         var: o.var,
-                        clamp: false,
+                        clamp: Clamp::None,
                         swizzle: Channel::RGBA,
                         kind: Kind::Float,
                     },
@@ -931,7 +963,6 @@ impl Lowerer<'_> {
     /// FS result: colours (colour 0 broadcast when asked), depth, sample
     /// mask.
     fn fragment_members(&mut self, outputs: &[OutputDecl]) -> Result<(), Error> {
-        let clamp = self.options.clamp_fragment_color;
         if self.options.dual_source_blend {
             self.dual_source_members(outputs);
         }
@@ -974,7 +1005,7 @@ impl Lowerer<'_> {
                             binding: Self::location(location, None, None),
                             source: Source::Reg {
                                 var: o.var,
-                                clamp: clamp && kind == Kind::Float,
+                                clamp: Clamp::color(self.options, location, kind),
                                 kind,
                                 swizzle: self
                                     .options

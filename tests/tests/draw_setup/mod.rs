@@ -173,6 +173,8 @@ pub struct DrawSetup {
     pub format: Format,
     /// Blend state of colour buffer 0 (its colour mask is forced to all).
     pub blend: RtBlend,
+    /// Blend constant colour.
+    pub blend_color: [f32; 4],
     /// Rasterizer point size, and whether the VS's `PSIZE` gives it.
     pub point_size: f32,
     pub point_size_per_vertex: bool,
@@ -210,6 +212,7 @@ impl Default for DrawSetup {
             discard: false,
             format: Format::B8G8R8A8_UNORM,
             blend: RtBlend::new(),
+            blend_color: [0.0; 4],
             point_size: 1.0,
             point_size_per_vertex: false,
             sprite_coords: None,
@@ -291,6 +294,7 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         discard,
         format,
         blend,
+        blend_color,
         point_size,
         point_size_per_vertex,
         sprite_coords,
@@ -316,6 +320,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         handle: 11,
     })
     .unwrap();
+    e.push(&Command::SetBlendColor(blend_color.map(F32Bits::new)))
+        .unwrap();
     let flags = RasterizerFlags::new()
         .with_flatshade(flat)
         .with_multisample(true)

@@ -66,7 +66,7 @@ pub(crate) fn clear(
                 stencil: loads.stencil.take(),
             };
             if loads.colors.iter().any(Option::is_some) {
-                begin_pass(rec, fb, &loads)?;
+                begin_pass(rec, fb, &loads, 0)?;
             }
             rec.work.mark(z.res);
             let gpu = rec.gpu;
@@ -74,7 +74,7 @@ pub(crate) fn clear(
             rec.caches.depth_clear.clear(gpu, encoder, z, fb.size(), c);
             Ok(())
         }
-        _ => begin_pass(rec, fb, &loads),
+        _ => begin_pass(rec, fb, &loads, 0),
     }
 }
 

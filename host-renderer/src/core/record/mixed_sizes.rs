@@ -10,10 +10,12 @@
 //! depth/stencil buffer larger than the intersection is cleared in it only
 //! (`depth_clear`).
 //!
-//! Stand-in textures are kept for reuse, at most [`MAX_STAND_IN_BYTES`]
-//! of them; those not used since the last queue submission make room for
+//! Stand-in textures (these and the blend stand-ins of `blend_stand_in`)
+//! are kept for reuse, at most [`MAX_STAND_IN_BYTES`] of them; those not used since the last queue submission make room for
 //! new ones, and a pass that would need more is refused.
 
+use super::blend_stand_in::Conversion;
+use super::blitter::Blitter;
 use super::work::CopyBack;
 use crate::core::base::error::{CommandError, WgpuOp};
 use crate::core::gpu::device::Gpu;
@@ -95,6 +97,33 @@ impl StandIns {
             level: s.level,
             layer: s.layer,
             size: fb.size(),
+            convert: None,
+        };
+        Ok((view, back))
+    }
+
+    /// A blend stand-in in `format` for colour buffer `s` of `fb`
+    /// (`record::blend_stand_in`), a texture of the pass's size: its view
+    /// and the conversions in and back ([`copy_in`] records the first).
+    pub fn blend_stand_in(
+        &mut self,
+        gpu: &Gpu,
+        (submissions, blitter): (u64, &mut Blitter),
+        fb: &Framebuffer,
+        s: &SurfaceObj,
+        format: wgpu::TextureFormat,
+    ) -> Result<(wgpu::TextureView, CopyBack), CommandError> {
+        let size = pass_size(fb);
+        let texture = self.texture(gpu, submissions, (format, format, size))?;
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let convert = Conversion::new(&gpu.device, blitter, s, &texture, size, fb.size());
+        let back = CopyBack {
+            from: texture,
+            to: s.texture.clone(),
+            level: s.level,
+            layer: s.layer,
+            size: fb.size(),
+            convert: Some(convert),
         };
         Ok((view, back))
     }
@@ -142,6 +171,7 @@ impl StandIns {
                 dimension: wgpu::TextureDimension::D2,
                 format,
                 usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                    | wgpu::TextureUsages::TEXTURE_BINDING
                     | wgpu::TextureUsages::COPY_SRC
                     | wgpu::TextureUsages::COPY_DST,
                 view_formats: if view == format {
@@ -165,6 +195,10 @@ impl StandIns {
 /// Records into `encoder` the copy of the intersection from the surface
 /// `back` copies back into, into its stand-in.
 pub fn copy_in(encoder: &mut wgpu::CommandEncoder, back: &CopyBack) {
+    if let Some(convert) = &back.convert {
+        convert.copy_in.record(encoder, back.size);
+        return;
+    }
     encoder.copy_texture_to_texture(
         wgpu::TexelCopyTextureInfo {
             texture: &back.to,

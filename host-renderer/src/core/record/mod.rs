@@ -20,6 +20,7 @@
 //! Uses `base`, `gpu`, `resources`, `state` and `validate`.
 
 pub mod bind_groups;
+pub mod blend_stand_in;
 pub mod blit;
 pub mod blit_ms;
 pub mod blitter;

@@ -2,6 +2,7 @@
 //! and beginning one with per-attachment load operations. Draws record into
 //! the open pass while it renders to their framebuffer.
 
+use super::blend_stand_in::stand_in_format;
 use super::mixed_sizes;
 use super::pass_state::PassState;
 use super::recorder::Recorder;
@@ -11,12 +12,14 @@ use crate::core::state::objects::SurfaceObj;
 use crate::core::state::sub_context::Framebuffer;
 use std::sync::Arc;
 
-/// The attachment identity of a framebuffer.
-pub fn pass_key(fb: &Framebuffer) -> PassKey {
+/// The attachment identity of a pass on a framebuffer whose colour slots
+/// in the mask `blend_stand_ins` are drawn through blend stand-ins.
+pub fn pass_key(fb: &Framebuffer, blend_stand_ins: u8) -> PassKey {
     let id = |s: &Arc<SurfaceObj>| (s.res, s.level, s.layer, s.host_format, s.size, s.samples);
     PassKey {
         colors: fb.cbufs.iter().map(|c| c.as_ref().map(id)).collect(),
         depth: fb.zsurf.as_ref().map(id),
+        blend_stand_ins,
     }
 }
 
@@ -64,14 +67,16 @@ pub(crate) fn depth_stencil_attachment<'a>(
 }
 
 /// Ends any open pass and begins one on `fb` with `loads`, leaving it open;
-/// colour buffers of other sizes than the pass's are drawn through
-/// stand-ins (`mixed_sizes`).
+/// the colour slots in the mask `blend_stand_ins` are drawn through blend
+/// stand-ins (`blend_stand_in`), other colour buffers of other sizes than
+/// the pass's through stand-ins of their format (`mixed_sizes`).
 pub(crate) fn begin_pass(
     rec: &mut Recorder<'_>,
     fb: &Framebuffer,
     loads: &Loads,
+    blend_stand_ins: u8,
 ) -> Result<(), CommandError> {
-    let key = pass_key(fb);
+    let key = pass_key(fb, blend_stand_ins);
     for s in fb.cbufs.iter().flatten().chain(fb.zsurf.iter()) {
         rec.work.mark(s.res);
     }
@@ -79,17 +84,32 @@ pub(crate) fn begin_pass(
     let mut copy_backs = Vec::new();
     let mut views = Vec::with_capacity(fb.cbufs.len());
     rec.caches.stand_ins.begin();
-    for c in &fb.cbufs {
-        views.push(match c {
-            Some(s) if mixed_sizes::needs_stand_in(fb, s) => {
-                let submissions = rec.work.submissions;
-                let (view, back) = rec.caches.stand_ins.stand_in(gpu, submissions, fb, s)?;
+    for (slot, c) in fb.cbufs.iter().enumerate() {
+        let Some(s) = c else {
+            views.push(None);
+            continue;
+        };
+        let blended = blend_stand_ins.checked_shr(slot as u32).unwrap_or(0) & 1 != 0;
+        let stand_in = if let Some(format) = stand_in_format(s).filter(|_| blended) {
+            let pool = (rec.work.submissions, &mut rec.caches.blitter);
+            Some(
+                rec.caches
+                    .stand_ins
+                    .blend_stand_in(gpu, pool, fb, s, format)?,
+            )
+        } else if mixed_sizes::needs_stand_in(fb, s) {
+            let submissions = rec.work.submissions;
+            Some(rec.caches.stand_ins.stand_in(gpu, submissions, fb, s)?)
+        } else {
+            None
+        };
+        views.push(Some(match stand_in {
+            Some((view, back)) => {
                 copy_backs.push(back);
-                Some((view, None))
+                (view, None)
             }
-            Some(s) => Some((s.view.clone(), s.depth_slice)),
-            None => None,
-        });
+            None => (s.view.clone(), s.depth_slice),
+        }));
     }
     let encoder = rec.work.encoder(gpu);
     for back in &copy_backs {

@@ -6,6 +6,7 @@
 //! of the next submit, so a write to a resource that pending commands already
 //! use must first submit those commands ([`Work::before_write`]).
 
+use super::blend_stand_in::Conversion;
 use crate::core::base::error::{WgpuError, WgpuOp};
 use crate::core::base::ids::ResId;
 use crate::core::gpu::device::Gpu;
@@ -22,6 +23,8 @@ pub struct PassKey {
     pub colors: Vec<Option<Attachment>>,
     /// Depth/stencil attachment.
     pub depth: Option<Attachment>,
+    /// Colour slots drawn through blend stand-ins (`record::blend_stand_in`).
+    pub blend_stand_ins: u8,
 }
 
 /// An attachment's identity: resource, level, layer, the view's format
@@ -44,6 +47,9 @@ pub struct CopyBack {
     pub layer: u32,
     /// The area, from the origin.
     pub size: (u32, u32),
+    /// The blits that copy in and back, for a stand-in of another format
+    /// (`record::blend_stand_in`); without, texture copies.
+    pub convert: Option<Conversion>,
 }
 
 /// An open render pass and what it renders to.
@@ -169,6 +175,10 @@ impl Work {
             return;
         };
         for c in self.copy_backs.drain(..) {
+            if let Some(convert) = &c.convert {
+                convert.copy_back.record(encoder, c.size);
+                continue;
+            }
             encoder.copy_texture_to_texture(
                 c.from.as_image_copy(),
                 wgpu::TexelCopyTextureInfo {

@@ -248,6 +248,25 @@ pub fn is_integer(format: wgpu::TextureFormat) -> bool {
     )
 }
 
+/// Whether a host format has signed normalized channels.
+pub fn is_snorm(format: wgpu::TextureFormat) -> bool {
+    blend_stand_in(format).is_some()
+}
+
+/// The float format, of the same channels, that a signed normalized
+/// colour buffer is blended in where the device cannot blend its own
+/// format (lavapipe blends none): half floats hold every 8-bit SNORM
+/// value exactly, 16-bit ones to 11 bits.
+pub fn blend_stand_in(format: wgpu::TextureFormat) -> Option<wgpu::TextureFormat> {
+    use wgpu::TextureFormat as Tf;
+    match format {
+        Tf::R8Snorm | Tf::R16Snorm => Some(Tf::R16Float),
+        Tf::Rg8Snorm | Tf::Rg16Snorm => Some(Tf::Rg16Float),
+        Tf::Rgba8Snorm | Tf::Rgba16Snorm => Some(Tf::Rgba16Float),
+        _ => None,
+    }
+}
+
 /// A guest colour write mask (`PIPE_MASK_R` = 1 … `PIPE_MASK_A` = 8, as
 /// `wgpu::ColorWrites`) in host channels under a
 /// [`FormatDesc::render_swizzle`]: `A8`'s alpha bit enables red.

@@ -21,8 +21,8 @@ pub use convert::{
 #[cfg(any(test, feature = "internals"))]
 pub use desc::Conversion;
 pub use desc::{
-    host_view_compatible, is_integer, is_stencil_view, render_mask, render_swizzled, srgb_twin,
-    swz, usage, view_compatible, FormatDesc, STENCIL_VIEWS,
+    blend_stand_in, host_view_compatible, is_integer, is_snorm, is_stencil_view, render_mask,
+    render_swizzled, srgb_twin, swz, usage, view_compatible, FormatDesc, STENCIL_VIEWS,
 };
 pub use table::{lookup, TABLE};
 pub use texel::texel_format;

@@ -42,6 +42,7 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R8G8B8A8_SRGB, Tf::Rgba8UnormSrgb, RGBA, SR),
     d(Format::R8G8B8X8_SRGB, Tf::Rgba8UnormSrgb, RGB1, SR),
     d(Format::R8G8B8A8_SNORM, Tf::Rgba8Snorm, RGBA, SR),
+    d(Format::R8G8B8X8_SNORM, Tf::Rgba8Snorm, RGB1, SR),
     d(Format::R8_UNORM, Tf::R8Unorm, [R, ZERO, ZERO, ONE], SR),
     d(Format::R8G8_UNORM, Tf::Rg8Unorm, [R, G, ZERO, ONE], SR),
     d(Format::R8_SNORM, Tf::R8Snorm, [R, ZERO, ZERO, ONE], SR),
@@ -153,6 +154,7 @@ pub const TABLE: &[FormatDesc] = &[
     d(Format::R16_SNORM, Tf::R16Snorm, [R, ZERO, ZERO, ONE], SR),
     d(Format::R16G16_SNORM, Tf::Rg16Snorm, [R, G, ZERO, ONE], SR),
     d(Format::R16G16B16A16_SNORM, Tf::Rgba16Snorm, RGBA, SR),
+    d(Format::R16G16B16X16_SNORM, Tf::Rgba16Snorm, RGB1, SR),
     d(Format::L16_UNORM, Tf::R16Unorm, [R, R, R, ONE], SAMPLE),
     d(
         Format::A16_UNORM,

@@ -162,8 +162,11 @@ fn index_and_call<'b>(
     }
 }
 
-/// The blend constant: one per pass, swizzled for the first colour buffer.
-fn blend_constant(bound: &BoundDraw<'_>) -> [f64; 4] {
+/// The blend constant: one per pass, swizzled for the first colour buffer;
+/// clamped to [−1, 1] as GL does for signed normalized buffers when the draw
+/// blends through a `blend_stand_in` (the device clamps for its own
+/// fixed-point formats).
+fn blend_constant(bound: &BoundDraw<'_>, signed_stand_in: bool) -> [f64; 4] {
     let constant_swizzle = bound
         .sub
         .fb
@@ -172,7 +175,13 @@ fn blend_constant(bound: &BoundDraw<'_>) -> [f64; 4] {
         .flatten()
         .next()
         .map_or(swz::RGBA, |s| s.render_swizzle);
-    render_swizzled(constant_swizzle, bound.sub.blend_color.map(f64::from))
+    let constant = bound.sub.blend_color.map(f64::from);
+    let constant = if signed_stand_in {
+        constant.map(|c| c.clamp(-1.0, 1.0))
+    } else {
+        constant
+    };
+    render_swizzled(constant_swizzle, constant)
 }
 
 /// Records into the framebuffer's render pass (beginning one if needed):
@@ -194,9 +203,10 @@ fn record_in_pass(
         }
         None => None,
     };
-    let key = pass_key(fb);
+    let stand_ins = p.fixed.blend_stand_ins;
+    let key = pass_key(fb, stand_ins);
     if rec.work.pass_for(&key).is_none() {
-        begin_pass(rec, fb, &Loads::load(fb))?;
+        begin_pass(rec, fb, &Loads::load(fb), stand_ins)?;
     }
     let Some(open) = rec.work.pass_for(&key) else {
         return Err(CommandError::Draw(DrawError::RenderPass));
@@ -221,7 +231,7 @@ fn record_in_pass(
     if p.fixed.raw_needed {
         bind(pass, state);
     }
-    let blend = blend_constant(p.bound);
+    let blend = blend_constant(p.bound, stand_ins != 0);
     for pipeline in &p.pipelines.wgpu {
         state.pipeline(pass, pipeline);
         bind(pass, state);
@@ -271,7 +281,7 @@ fn draw_raw(
             "logic ops or GL lines into a 3D texture slice",
         ));
     }
-    let [r, g, b, a] = blend_constant(p.bound);
+    let [r, g, b, a] = blend_constant(p.bound, p.fixed.blend_stand_ins != 0);
     let border = gpu
         .features
         .contains(wgpu::Features::ADDRESS_MODE_CLAMP_TO_BORDER);

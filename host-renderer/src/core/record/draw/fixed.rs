@@ -8,6 +8,7 @@ use crate::core::base::error::CommandError;
 use crate::core::base::format::{is_integer, render_mask, swz};
 use crate::core::base::gallium;
 use crate::core::gpu::device::Gpu;
+use crate::core::record::blend_stand_in::stand_in_format;
 use crate::core::state::objects::SurfaceObj;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::enums::{PolygonMode, PrimMode};
@@ -35,6 +36,9 @@ pub(super) struct Fixed {
     pub alpha_to_coverage: bool,
     /// Alpha to one (multisampled framebuffers; raw path).
     pub alpha_to_one: bool,
+    /// Colour slots blended through blend stand-ins (their targets are in
+    /// the stand-in's format; `record::blend_stand_in`).
+    pub blend_stand_ins: u8,
 }
 
 impl Fixed {
@@ -59,25 +63,26 @@ impl Fixed {
             wgpu::FrontFace::Cw
         };
         let depth_stencil = fb.zsurf.as_ref().map(|z| depth_state(z, bound, rast));
-        let targets = fb
-            .cbufs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                c.as_ref()
-                    .map(|s| {
-                        let rt = blend.map(|b| {
-                            if b.flags.independent_blend_enable() {
-                                b.rt.get(i).copied().unwrap_or(b.rt[0])
-                            } else {
-                                b.rt[0]
-                            }
-                        });
-                        color_target(s, rt)
-                    })
-                    .transpose()
-            })
-            .collect::<Result<_, _>>()?;
+        let mut targets = Vec::with_capacity(fb.cbufs.len());
+        let mut blend_stand_ins = 0u8;
+        for (i, c) in fb.cbufs.iter().enumerate() {
+            let Some(s) = c else {
+                targets.push(None);
+                continue;
+            };
+            let rt = blend.map(|b| {
+                if b.flags.independent_blend_enable() {
+                    b.rt.get(i).copied().unwrap_or(b.rt[0])
+                } else {
+                    b.rt[0]
+                }
+            });
+            let (target, stand_in) = color_target(s, rt)?;
+            if stand_in {
+                blend_stand_ins |= 1 << i;
+            }
+            targets.push(Some(target));
+        }
         // A logic op other than COPY (plain writes) goes through the raw
         // Vulkan path; without it the draw is refused rather than drawn wrong.
         let logic_op = blend
@@ -115,6 +120,11 @@ impl Fixed {
                 "stream output of adjacency primitives without a geometry shader",
             ));
         }
+        if raw_needed && blend_stand_ins != 0 {
+            return Err(CommandError::Unsupported(
+                "blending into a colour buffer whose format the device cannot blend, on the raw path",
+            ));
+        }
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
                 "logic ops, GL lines, stream output, alpha to one, geometry shaders, adjacency or over 30 varyings inside an occlusion query",
@@ -131,6 +141,7 @@ impl Fixed {
             raw_needed,
             alpha_to_coverage,
             alpha_to_one,
+            blend_stand_ins,
         })
     }
 }
@@ -292,13 +303,13 @@ fn depth_state(
 /// format's channels: the colour mask follows the surface's render swizzle,
 /// and when host red stores the guest's alpha (`A8`) the host colour
 /// equation is the guest's alpha equation. Blending into a format the
-/// device cannot blend (signed normalized ones on lavapipe) is refused
-/// rather than drawn unblended, unless the blend writes the source as it
-/// is.
+/// device cannot blend (signed normalized ones on lavapipe) targets the
+/// surface's blend stand-in (`true` with the state), or is refused where it
+/// has none, unless the blend writes the source as it is.
 fn color_target(
     s: &SurfaceObj,
     rt: Option<guest_protocol::virgl::bits::RtBlend>,
-) -> Result<wgpu::ColorTargetState, CommandError> {
+) -> Result<(wgpu::ColorTargetState, bool), CommandError> {
     let one = s.alpha_is_one;
     let (blend, mask) = match rt {
         Some(rt) => {
@@ -341,14 +352,17 @@ fn color_target(
     // formats the device cannot blend).
     let blend = blend
         .filter(|b| !is_integer(s.host_format) && mask != 0 && *b != wgpu::BlendState::REPLACE);
-    if blend.is_some() && !s.blendable {
-        return Err(CommandError::Unsupported(
+    let mut format = s.host_format;
+    let stand_in = blend.is_some() && !s.blendable;
+    if stand_in {
+        format = stand_in_format(s).ok_or(CommandError::Unsupported(
             "blending into a colour buffer whose format the device cannot blend",
-        ));
+        ))?;
     }
-    Ok(wgpu::ColorTargetState {
-        format: s.host_format,
+    let target = wgpu::ColorTargetState {
+        format,
         blend,
         write_mask: wgpu::ColorWrites::from_bits_truncate(u32::from(mask)),
-    })
+    };
+    Ok((target, stand_in))
 }

@@ -7,6 +7,7 @@
 use super::vertex_convert;
 use super::viewport;
 use crate::core::base::error::{CommandError, DrawError, ShaderError, Shared};
+use crate::core::base::format;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::storage;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
@@ -50,6 +51,7 @@ pub(super) fn compile(
     let last_opts = Options {
         output_swizzles: Options::default().output_swizzles,
         color_kinds: Options::default().color_kinds,
+        signed_color_buffers: 0,
         image_formats: Options::default().image_formats,
         next_stage_inputs: fs.interface.inputs.clone(),
         clip_planes: bound.rast.stipple.clip_plane_enable(),
@@ -258,6 +260,7 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         samplers: sampler_options(&bound.fs.views, &bound.fs.samplers),
         output_swizzles: [Channel::RGBA; MAX_COLOR_BUFFERS as usize],
         color_kinds: [ColorKind::Float; MAX_COLOR_BUFFERS as usize],
+        signed_color_buffers: 0,
         next_stage_inputs: Vec::new(),
         sprite_coords: sprite_coords(bound),
         point_size: PointSize::Unwritten,
@@ -279,6 +282,11 @@ fn fragment_options(bound: &BoundDraw<'_>) -> Options {
         if let Some(s) = c {
             *o = s.render_swizzle.map(channel);
             *k = color_kind(s.host_format);
+        }
+    }
+    for (i, c) in fb.cbufs.iter().enumerate() {
+        if c.as_ref().is_some_and(|s| format::is_snorm(s.host_format)) {
+            options.signed_color_buffers |= 1 << i;
         }
     }
     options

@@ -900,16 +900,20 @@ const SNORM_CLEAR: [f32; 4] = [-1.0, 1.0, 0.0, 1.0];
 const SNORM_FS: &str =
     "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {-1.0, 0.0, 2.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
 
-/// A signed normalized colour target (resource 8, R8G8B8A8_SNORM) cleared
-/// to [`SNORM_CLEAR`] and drawn to by fragment shader `fs` under `blend`
-/// (its colour mask set) with blend colour `constant`, then cleared again:
-/// the draw's context errors and the first texel after the draw and after
+/// A signed normalized colour target (resource 8, `format`) cleared to
+/// [`SNORM_CLEAR`] and drawn to by fragment shader `fs` under `blend` (its
+/// colour mask set) with blend colour `constant`, then cleared again: the
+/// draw's context errors and the first four bytes after the draw and after
 /// the second clear.
-fn snorm_target(fs: &'static str, blend: RtBlend, constant: [f32; 4]) -> (u64, [[u8; 4]; 2]) {
+fn snorm_target(
+    format: Format,
+    fs: &'static str,
+    blend: RtBlend,
+    constant: [f32; 4],
+) -> (u64, [[u8; 4]; 2]) {
     let mut r = Renderer::new(gpu());
     let ctx = CtxId(1);
     setup(&mut r, ctx, &TRIANGLE);
-    let format = Format::R8G8B8A8_SNORM;
     r.create_resource(
         ResId(8),
         &info(TextureTarget::TEXTURE_2D, format, W, W),
@@ -974,11 +978,12 @@ fn blend_add(
 #[test]
 fn snorm_targets_clear_draw_and_blend() {
     use BlendFactor as F;
+    const RGBA8_SNORM: Format = Format::R8G8B8A8_SNORM;
     // -1 is -127 (0x81), 1 is 127; the draw's 2 is clamped. (Lavapipe
     // writes -128 for values below -1, which reads back as -1 too: hence
     // `snorm`.)
     let none = [0.0; 4];
-    let (errors, [drawn, cleared]) = snorm_target(SNORM_FS, RtBlend::new(), none);
+    let (errors, [drawn, cleared]) = snorm_target(RGBA8_SNORM, SNORM_FS, RtBlend::new(), none);
     assert_eq!(errors, 0);
     assert_eq!(snorm(drawn), [-1.0, 0.0, 1.0, -1.0]);
     assert_eq!(snorm(cleared), SNORM_CLEAR);
@@ -995,7 +1000,7 @@ fn snorm_targets_clear_draw_and_blend() {
         assert!(caps.v1.render.contains(f.0), "{f:?} renderable");
     }
     let replace = blend_add([F::ONE, F::ZERO], [F::ONE, F::ZERO]);
-    let (errors, [drawn, _]) = snorm_target(SNORM_FS, replace, none);
+    let (errors, [drawn, _]) = snorm_target(RGBA8_SNORM, SNORM_FS, replace, none);
     assert_eq!(
         (errors, snorm(drawn)),
         (0, [-1.0, 0.0, 1.0, -1.0]),
@@ -1004,7 +1009,7 @@ fn snorm_targets_clear_draw_and_blend() {
     // The cleared (-1, 1, 0, 1) plus the source: (-1 - 1, 1 + 0, 0 + 1,
     // 1 - 1), clamped.
     let add = blend_add([F::ONE, F::ONE], [F::ONE, F::ONE]);
-    let (errors, [drawn, cleared]) = snorm_target(SNORM_FS, add, none);
+    let (errors, [drawn, cleared]) = snorm_target(RGBA8_SNORM, SNORM_FS, add, none);
     assert_eq!(
         (errors, snorm(drawn)),
         (0, [-1.0, 1.0, 1.0, 0.0]),
@@ -1013,7 +1018,7 @@ fn snorm_targets_clear_draw_and_blend() {
     assert_eq!(snorm(cleared), SNORM_CLEAR, "cleared after the blend");
     // A source beyond the range is clamped before it is added: red
     // 1 - 1 = 0, not 2 - 1.
-    let (errors, [drawn, _]) = snorm_target(SNORM_FS_BEYOND, add, none);
+    let (errors, [drawn, _]) = snorm_target(RGBA8_SNORM, SNORM_FS_BEYOND, add, none);
     assert_eq!(
         (errors, snorm(drawn)),
         (0, [0.0, 1.0, 1.0, 0.0]),
@@ -1021,7 +1026,7 @@ fn snorm_targets_clear_draw_and_blend() {
     );
     // So is the constant: red (-1) · (-1) + (-1) = 0, not (-1) · (-2) - 1.
     let constant = blend_add([F::CONST_COLOR, F::ONE], [F::ONE, F::ZERO]);
-    let (errors, [drawn, _]) = snorm_target(SNORM_FS, constant, [-2.0, 0.0, 0.0, 0.0]);
+    let (errors, [drawn, _]) = snorm_target(RGBA8_SNORM, SNORM_FS, constant, [-2.0, 0.0, 0.0, 0.0]);
     assert_eq!(
         (errors, snorm(drawn)),
         (0, [0.0, 1.0, 0.0, -1.0]),
@@ -1030,7 +1035,35 @@ fn snorm_targets_clear_draw_and_blend() {
     assert!(gpu.take_uncaptured().is_empty());
 }
 
-/// The values of an R8G8B8A8_SNORM texel (GL's conversion: -128 is -1).
+/// A fragment shader writing (1, 0, 0, -1).
+const SNORM_FS_RED_UP_ALPHA_DOWN: &str =
+    "FRAG\nDCL OUT[0], COLOR\nIMM[0] FLT32 {1.0, 0.0, 0.0, -1.0}\n  0: MOV OUT[0], IMM[0]\n  1: END\n";
+
+/// Luminance, alpha and intensity SNORM formats are colour-renderable too
+/// (stored in one channel: luminance and intensity take red, alpha takes
+/// alpha) and blend the same way.
+#[test]
+fn single_channel_snorm_targets_draw_and_blend() {
+    use BlendFactor as F;
+    let add = blend_add([F::ONE, F::ONE], [F::ONE, F::ONE]);
+    // Cleared to (-1, 1, 0, 1): luminance and intensity -1, alpha 1.
+    for (format, cleared, drawn) in [
+        (Format::L8_SNORM, -1.0, 1.0),
+        (Format::I8_SNORM, -1.0, 1.0),
+        (Format::A8_SNORM, 1.0, -1.0),
+    ] {
+        let fs = SNORM_FS_RED_UP_ALPHA_DOWN;
+        let (errors, [plain, after]) = snorm_target(format, fs, RtBlend::new(), [0.0; 4]);
+        assert_eq!(errors, 0, "{format:?}");
+        assert_eq!(snorm(plain)[0], drawn, "{format:?} drawn");
+        assert_eq!(snorm(after)[0], cleared, "{format:?} cleared");
+        // The draw adds its value to the cleared one: 0 either way.
+        let (errors, [blended, _]) = snorm_target(format, fs, add, [0.0; 4]);
+        assert_eq!((errors, snorm(blended)[0]), (0, 0.0), "{format:?} blended");
+    }
+}
+
+/// The values of four 8-bit SNORM channels (GL's conversion: -128 is -1).
 fn snorm(texel: [u8; 4]) -> [f32; 4] {
     texel.map(|b| (f32::from(b as i8) / 127.0).max(-1.0))
 }

@@ -879,6 +879,11 @@ fn caps_are_the_gl21_level() {
         Format::A8_UNORM,
         Format::L8_UNORM,
         Format::I8_UNORM,
+        // Single-channel luminance, alpha and intensity of other sizes:
+        // one channel, written through the render swizzle.
+        Format::L8_SNORM,
+        Format::A16_FLOAT,
+        Format::I32_FLOAT,
         // Stored as RGBA8.
         Format::L8A8_UNORM,
         // X formats for GL_RGB10 (and GL_RGB12/16 on 16-bit-norm devices):
@@ -913,9 +918,11 @@ fn caps_are_the_gl21_level() {
     );
     assert_eq!(RendererBackend::capset(&r, 1).unwrap().len(), 308);
     assert!(RendererBackend::capset(&r, 3).is_none());
-    // Not implemented as render targets: 16/32-bit alpha/luminance, and
-    // unknown values.
-    assert!(!caps.v1.render.contains(Format::A16_UNORM.0));
+    // Not implemented as render targets: 16/32-bit luminance-alpha pairs
+    // (stored in two channels, where blending would read green as the
+    // destination's alpha), and unknown values.
+    assert!(!caps.v1.render.contains(Format::L16A16_UNORM.0));
+    assert!(!caps.v1.render.contains(Format::L32A32_FLOAT.0));
     assert!(!caps.v1.sampler.contains(73));
     assert_eq!(r.caps_v1().max_version.get(), 1);
 }

@@ -353,6 +353,12 @@ pub struct SamplerOptions {
     /// texels are stored this way; `None` reads `RGBA32` floats (the
     /// element count of an empty unit is 0, so nothing is read).
     pub buffer: Option<TexelFormat>,
+    /// A multisampled array view (`2D_ARRAY_MSAA`) bound unfolded, with
+    /// this many samples: a single-sampled 2D array holding sample `s` of
+    /// layer `l` in layer `l · samples + s` (WebGPU binds no multisampled
+    /// arrays). Fetches, size and sample-count queries read it as the
+    /// multisampled array. 0: bound as it is.
+    pub unfolded_samples: u8,
 }
 
 /// How a texture buffer's texels are stored: 1–4 channels of 8, 16 or 32
@@ -465,6 +471,7 @@ impl SamplerOptions {
         nearest_compare: None,
         lod_bias: false,
         buffer: None,
+        unfolded_samples: 0,
     };
 
     /// Whether texture results pass through unchanged (no swizzle, alpha

@@ -152,7 +152,8 @@ fn sample_counts_round_up_to_four_and_others_are_refused() {
             "{n} samples"
         );
     }
-    // Multisampled 3D, cube, buffer, array and mipmapped resources.
+    // Multisampled 3D, cube, buffer, depth array and mipmapped resources
+    // (colour arrays are made where the device has multisampled arrays).
     let mut bad = Vec::new();
     for target in [
         TextureTarget::TEXTURE_3D,
@@ -168,7 +169,21 @@ fn sample_counts_round_up_to_four_and_others_are_refused() {
     }
     let mut array = info(TextureTarget::TEXTURE_2D_ARRAY, BGRA, W, W);
     array.array_size = 2;
-    bad.push(array);
+    let arrays = gpu().features.contains(wgpu::Features::MULTISAMPLE_ARRAY);
+    if !arrays {
+        bad.push(array);
+    }
+    let mut depth_array = info(
+        TextureTarget::TEXTURE_2D_ARRAY,
+        Format::Z24_UNORM_S8_UINT,
+        W,
+        W,
+    );
+    depth_array.array_size = 2;
+    bad.push(depth_array);
+    let mut array_levels = array;
+    array_levels.last_level = 1;
+    bad.push(array_levels);
     let mut levels = info(TextureTarget::TEXTURE_2D, BGRA, W, W);
     levels.last_level = 1;
     bad.push(levels);
@@ -217,9 +232,19 @@ fn fetch_sample(r: &mut Renderer, src: u32, sample: u32) -> Vec<[u8; 4]> {
 }
 
 /// Draws the full target (resource 1) with fragment shader `fs` (handle
-/// `handle`) reading a `2D_MSAA` view of `src` from unit 0; reads the
-/// pixels [`fetch_sample`] describes.
+/// `handle`) reading a view of `src` from unit 0 (its first layer);
+/// reads the pixels [`fetch_sample`] describes.
 fn draw_with_view(r: &mut Renderer, src: u32, handle: u32, fs: &str) -> Vec<[u8; 4]> {
+    draw_with_layers(r, (src, 0), handle, fs)
+}
+
+/// [`draw_with_view`] with a view of layers `0..=last` of `src`.
+fn draw_with_layers(
+    r: &mut Renderer,
+    (src, last): (u32, u32),
+    handle: u32,
+    fs: &str,
+) -> Vec<[u8; 4]> {
     let mut e = Encoder::new();
     e.push(&Command::CreateObject(CreateObject::Surface(Surface {
         handle: 40,
@@ -234,7 +259,7 @@ fn draw_with_view(r: &mut Renderer, src: u32, handle: u32, fs: &str) -> Vec<[u8;
         cbufs: &[Le32::new(40)],
     })
     .unwrap();
-    sampler_view(&mut e, 41, src, BGRA, (0, 0));
+    sampler_view(&mut e, 41, src, BGRA, (last << 16, 0));
     bind_fragment_view(&mut e, 41);
     shader(&mut e, handle, ShaderStage::FRAGMENT, fs);
     let vbs = [VertexBuffer {
@@ -296,6 +321,141 @@ fn texel_fetches_and_sample_counts_of_multisampled_views() {
     for px in draw_with_view(&mut r, 4, 51, &fs) {
         assert_eq!(px, [0, 0, 255, 255]);
     }
+}
+
+/// Fetches sample `sample` of layer `layer` of multisampled array `src`
+/// (layers `0..=last`) with TXF on a `2D_ARRAY_MSAA` view, reading the
+/// pixels [`fetch_sample`] describes.
+fn fetch_array_sample(
+    r: &mut Renderer,
+    (src, last): (u32, u32),
+    layer: u32,
+    sample: u32,
+) -> Vec<[u8; 4]> {
+    let fs = format!(
+        "FRAG\nDCL IN[0], POSITION, LINEAR\nDCL OUT[0], COLOR\nDCL SAMP[0]\n\
+         DCL SVIEW[0], 2D_ARRAY_MSAA, FLOAT\nDCL TEMP[0..1]\nIMM[0] INT32 {{0, 0, {layer}, {sample}}}\n\
+         0: F2I TEMP[0], IN[0]\n1: MOV TEMP[0].zw, IMM[0]\n\
+         2: TXF TEMP[1], TEMP[0], SAMP[0], 2D_ARRAY_MSAA\n3: MOV OUT[0], TEMP[1]\n4: END\n"
+    );
+    draw_with_layers(r, (src, last), 60 + layer * 4 + sample, &fs)
+}
+
+/// Multisampled 2D arrays (ARB_texture_multisample): each layer rendered
+/// to and cleared as a surface of its own, read back sample by sample by
+/// texel fetches (WebGPU binds no multisampled arrays: the renderer copies
+/// the samples into a single-sampled array first, again after each
+/// write), their layer and sample counts queried, and each layer resolved
+/// by a blit.
+#[test]
+fn multisampled_arrays_render_per_layer_and_fetch_every_sample() {
+    let mut r = Renderer::new(gpu());
+    if !gpu().features.contains(wgpu::Features::MULTISAMPLE_ARRAY) {
+        return;
+    }
+    setup_half(&mut r);
+    // The draw state the fetches use.
+    half_triangle(&mut r, 1);
+    let mut array = info(TextureTarget::TEXTURE_2D_ARRAY, BGRA, W, W);
+    array.array_size = 3;
+    array.nr_samples = 4;
+    r.create_resource(ResId(5), &array, None).unwrap();
+    r.attach_resource(CTX, ResId(5)).unwrap();
+    // Layer k cleared to colour k (BGRA bytes): red, green, blue.
+    let colours = [[0, 0, 255, 255], [0, 255, 0, 255], [255, 0, 0, 255]];
+    let clear_layer = |r: &mut Renderer, layer: u32, rgba: [f32; 4]| {
+        let mut e = Encoder::new();
+        e.push(&Command::CreateObject(CreateObject::Surface(Surface {
+            handle: 70 + layer,
+            res: 5,
+            format: BGRA,
+            range0: 0,
+            range1: layer | layer << 16,
+        })))
+        .unwrap();
+        e.push(&Command::SetFramebufferState {
+            zsurf: 0,
+            cbufs: &[Le32::new(70 + layer)],
+        })
+        .unwrap();
+        e.push(&Command::Clear(Clear {
+            buffers: clear_bits::color(0),
+            color: rgba.map(f32::to_bits),
+            depth: guest_protocol::wire::F64Bits(1.0f64.to_bits()),
+            stencil: 0,
+        }))
+        .unwrap();
+        submit_ok(r, &e.finish());
+    };
+    let rgba = [
+        [1.0, 0.0, 0.0, 1.0],
+        [0.0, 1.0, 0.0, 1.0],
+        [0.0, 0.0, 1.0, 1.0],
+    ];
+    for (layer, c) in (0..3).zip(rgba) {
+        clear_layer(&mut r, layer, c);
+    }
+    for layer in 0..3 {
+        for sample in [0, 3] {
+            let px = fetch_array_sample(&mut r, (5, 2), layer, sample);
+            assert!(
+                px.iter().all(|&p| p == colours[layer as usize]),
+                "layer {layer} sample {sample}: {:?}",
+                px[0]
+            );
+        }
+    }
+    // A write after the first fetches is seen by the next: layer 1
+    // cleared to blue.
+    clear_layer(&mut r, 1, rgba[2]);
+    let px = fetch_array_sample(&mut r, (5, 2), 1, 2);
+    assert!(
+        px.iter().all(|&p| p == colours[2]),
+        "layer 1 after its clear: {:?}",
+        px[0]
+    );
+    // TXQ: 3 layers (blue 3 × 0.25); TXQS: 4 samples (red 4 × 0.25).
+    let fs = "FRAG\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D_ARRAY_MSAA, FLOAT\n\
+              DCL TEMP[0..1]\nIMM[0] FLT32 {0.25, 1.0, 0.0, 0.0}\nIMM[1] INT32 {0, 0, 0, 0}\n\
+              0: TXQS TEMP[0], SAMP[0], 2D_ARRAY_MSAA\n1: TXQ TEMP[1], IMM[1].xxxx, SAMP[0], 2D_ARRAY_MSAA\n\
+              2: U2F TEMP[0].x, TEMP[0].xxxx\n3: U2F TEMP[1].z, TEMP[1].zzzz\n\
+              4: MUL OUT[0].x, TEMP[0].xxxx, IMM[0].xxxx\n5: MUL OUT[0].z, TEMP[1].zzzz, IMM[0].xxxx\n\
+              6: MOV OUT[0].yw, IMM[0].zzzy\n7: END\n";
+    for px in draw_with_layers(&mut r, (5, 2), 90, fs) {
+        // BGRA: blue 0.75 (191), red 1.0.
+        assert_eq!(px, [191, 0, 255, 255]);
+    }
+    // Each layer resolves by a blit (resource 4: single-sampled).
+    target(&mut r, 4, BGRA, 1);
+    for layer in 0..3u32 {
+        let mut src = whole(W, W);
+        src.z = layer as i32;
+        assert_eq!(
+            run(&mut r, &[blit(5, 4, BGRA, 0xf, src, whole(W, W))]),
+            0,
+            "{}",
+            last_error(&r)
+        );
+        let img = r.read_resource(ResId(4), 0, 0).unwrap();
+        let want = [colours[0], colours[2], colours[2]][layer as usize];
+        assert_eq!(img.data[..4], want, "layer {layer} resolved");
+    }
+    // A view whose layers × samples exceed the device's array layers is
+    // refused, as a context error.
+    let mut deep = info(TextureTarget::TEXTURE_2D_ARRAY, BGRA, W, W);
+    deep.array_size = 1024;
+    deep.nr_samples = 4;
+    r.create_resource(ResId(6), &deep, None).unwrap();
+    r.attach_resource(CTX, ResId(6)).unwrap();
+    let mut e = Encoder::new();
+    sampler_view(&mut e, 95, 6, BGRA, (1023 << 16, 0));
+    assert_eq!(r.submit(CTX, &e.finish()).unwrap().errors, 1);
+    assert!(
+        last_error(&r).contains("array layers"),
+        "{}",
+        last_error(&r)
+    );
+    assert!(gpu().take_uncaptured().is_empty());
 }
 
 fn depth_surface_clear(

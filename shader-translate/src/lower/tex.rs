@@ -99,6 +99,16 @@ pub(super) struct Bound {
     pub(super) class: TextureClass,
     pub(super) image: Handle<GlobalVariable>,
     pub(super) sampler: Option<Handle<GlobalVariable>>,
+    /// A multisampled array bound unfolded, with this many samples
+    /// (`SamplerOptions::unfolded_samples`).
+    pub(super) unfolded: Option<u32>,
+}
+
+impl Bound {
+    /// Whether the bound texture is multisampled (not an unfolded array).
+    fn multi(&self) -> bool {
+        self.shape.multisampled && self.unfolded.is_none()
+    }
 }
 
 /// Declared and used sampler units.
@@ -247,6 +257,10 @@ impl Lowerer<'_> {
             _ if depth_view => TextureClass::Depth,
             _ => TextureClass::Float,
         };
+        let unfolded = unit_options
+            .map(|o| u32::from(o.unfolded_samples))
+            .filter(|&n| n > 0 && shape.multisampled && shape.arrayed);
+        let multi = shape.multisampled && unfolded.is_none();
         let existing = self.units.bound.get(unit as usize).copied().flatten();
         let mut bound = match existing {
             Some(b)
@@ -265,20 +279,18 @@ impl Lowerer<'_> {
             }
             None => {
                 let image_class = match class {
-                    TextureClass::Depth => ImageClass::Depth {
-                        multi: shape.multisampled,
-                    },
+                    TextureClass::Depth => ImageClass::Depth { multi },
                     TextureClass::Sint => ImageClass::Sampled {
                         kind: naga::ScalarKind::Sint,
-                        multi: shape.multisampled,
+                        multi,
                     },
                     TextureClass::Uint => ImageClass::Sampled {
                         kind: naga::ScalarKind::Uint,
-                        multi: shape.multisampled,
+                        multi,
                     },
                     TextureClass::Float => ImageClass::Sampled {
                         kind: naga::ScalarKind::Float,
-                        multi: shape.multisampled,
+                        multi,
                     },
                 };
                 let ty = self.ty(TypeInner::Image {
@@ -293,6 +305,7 @@ impl Lowerer<'_> {
                     class,
                     image,
                     sampler: None,
+                    unfolded,
                 }
             }
         };
@@ -609,16 +622,24 @@ impl Lowerer<'_> {
             }
         }
         let coordinate = self.coordinate(shape, lanes, Kind::Sint);
-        let array_index = shape.layer.map(|l| self.lane(coord, l));
+        let mut array_index = shape.layer.map(|l| self.lane(coord, l));
         let w = if inst.opcode == O::TxfLz || shape.rect {
             self.i32c(0)
         } else {
             self.lane(coord, 3)
         };
-        let (level, sample) = if shape.multisampled {
-            (None, Some(w))
-        } else {
-            (Some(w), None)
+        let (level, sample) = match bound.unfolded {
+            // Sample `w` of layer `l` is layer `l · samples + w`.
+            Some(samples) => {
+                let samples = self.i32c(samples as i32);
+                array_index = array_index.map(|layer| {
+                    let first = self.binary(BinaryOperator::Multiply, layer, samples);
+                    self.binary(BinaryOperator::Add, first, w)
+                });
+                (Some(self.i32c(0)), None)
+            }
+            None if shape.multisampled => (None, Some(w)),
+            None => (Some(w), None),
         };
         let image = self.global_ptr(bound.image);
         let load = self.expr(Expression::ImageLoad {
@@ -667,10 +688,17 @@ impl Lowerer<'_> {
             lanes.push(self.lane(size, i));
         }
         if shape.arrayed {
-            lanes.push(self.expr(Expression::ImageQuery {
+            let layers = self.expr(Expression::ImageQuery {
                 image,
                 query: ImageQuery::NumLayers,
-            }));
+            });
+            lanes.push(match bound.unfolded {
+                Some(samples) => {
+                    let samples = self.u32c(samples);
+                    self.binary(BinaryOperator::Divide, layers, samples)
+                }
+                None => layers,
+            });
         }
         while lanes.len() < 3 {
             lanes.push(zero);
@@ -705,11 +733,16 @@ impl Lowerer<'_> {
             ));
         }
         let bound = self.bind(inst, unit, target, shape, false)?;
-        let image = self.global_ptr(bound.image);
-        let samples = self.expr(Expression::ImageQuery {
-            image,
-            query: ImageQuery::NumSamples,
-        });
+        let samples = match bound.unfolded {
+            Some(samples) => self.u32c(samples),
+            None => {
+                let image = self.global_ptr(bound.image);
+                self.expr(Expression::ImageQuery {
+                    image,
+                    query: ImageQuery::NumSamples,
+                })
+            }
+        };
         let zero = self.u32c(0);
         Ok(Value::new(
             self.compose(
@@ -763,7 +796,7 @@ impl Lowerer<'_> {
                     return_type: self.units.view_return_type(unit),
                     dimension: b.shape.dim,
                     arrayed: b.shape.arrayed,
-                    multisampled: b.shape.multisampled,
+                    multisampled: b.multi(),
                     class: b.class,
                     comparison: b.shape.shadow,
                 })

@@ -30,7 +30,8 @@ const WANTED_FEATURES: wgpu::Features = wgpu::Features::TEXTURE_FORMAT_16BIT_NOR
     .union(wgpu::Features::CLIP_DISTANCES)
     .union(wgpu::Features::PRIMITIVE_INDEX)
     .union(wgpu::Features::VERTEX_WRITABLE_STORAGE)
-    .union(wgpu::Features::PASSTHROUGH_SHADERS);
+    .union(wgpu::Features::PASSTHROUGH_SHADERS)
+    .union(wgpu::Features::MULTISAMPLE_ARRAY);
 
 /// How to open the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

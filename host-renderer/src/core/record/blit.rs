@@ -6,7 +6,7 @@
 //! integer or depth/stencil ones into or out of one are sample copies
 //! ([`super::blit_ms`]).
 
-use super::blit_ms::blit_samples;
+use super::blit_ms::{blit_samples, copy_samples, SampleJob};
 use super::copy::{copy_texture, CopySide};
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
@@ -20,25 +20,35 @@ use crate::core::validate::resource::texture;
 use guest_protocol::virgl::Blit;
 use wgpu::util::DeviceExt;
 
-/// Resolves a multisampled resource `handle` into a new single-sampled
-/// texture of its size and format (GL: a blit from a multisampled buffer
-/// reads the average of its samples); `None` when it is single-sampled.
+/// Resolves layer `layer` of a multisampled colour resource `handle` into a new
+/// single-sampled 2D texture of its size and format (GL: a blit from a
+/// multisampled buffer reads the average of its samples); `None` when it
+/// is single-sampled.
 fn resolve_source(
     rec: &mut Recorder<'_>,
     handle: u32,
+    layer: u32,
 ) -> Result<Option<wgpu::Texture>, CommandError> {
     let t = texture(rec.resource(handle)?, handle)?;
     if t.texture.sample_count() <= 1 {
         return Ok(None);
     }
-    let src = t.texture.clone();
+    let (mut src, desc) = (t.texture.clone(), t.desc);
     let gpu = rec.gpu;
     rec.work.mark(ResId(handle));
+    if src.depth_or_array_layers() > 1 {
+        // Lavapipe resolves a view of a later layer from the first: the
+        // layer's samples are copied into a texture of its own first.
+        src = layer_alone(rec, (ResId(handle), &src, layer), desc)?;
+    }
     let resolved = gpu.checked(WgpuOp::Resolve, || {
         let twin = srgb_twin(src.format());
         let resolved = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some("resolved"),
-            size: src.size(),
+            size: wgpu::Extent3d {
+                depth_or_array_layers: 1,
+                ..src.size()
+            },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -48,15 +58,49 @@ fn resolve_source(
                 | wgpu::TextureUsages::COPY_SRC,
             view_formats: twin.as_slice(),
         });
-        let (from, to) = (
-            src.create_view(&wgpu::TextureViewDescriptor::default()),
-            resolved.create_view(&wgpu::TextureViewDescriptor::default()),
-        );
+        let from = src.create_view(&wgpu::TextureViewDescriptor::default());
+        let to = resolved.create_view(&wgpu::TextureViewDescriptor::default());
         // A pass with no draw: the resolve happens as it ends.
         color_pass(rec.work.encoder(gpu), "resolve", (&from, None), Some(&to));
         resolved
     })?;
     Ok(Some(resolved))
+}
+
+/// A new multisampled 2D texture holding every sample of layer `layer` of
+/// multisampled array `src` (resource `res`, format `desc`).
+fn layer_alone(
+    rec: &mut Recorder<'_>,
+    (res, src, layer): (ResId, &wgpu::Texture, u32),
+    desc: &'static FormatDesc,
+) -> Result<wgpu::Texture, CommandError> {
+    let gpu = rec.gpu;
+    let alone = gpu.checked(WgpuOp::CreateTexture, || {
+        gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("multisampled layer"),
+            size: wgpu::Extent3d {
+                depth_or_array_layers: 1,
+                ..src.size()
+            },
+            mip_level_count: 1,
+            sample_count: src.sample_count(),
+            dimension: wgpu::TextureDimension::D2,
+            format: src.format(),
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        })
+    })?;
+    let job = SampleJob {
+        src: (res, src.clone(), layer),
+        dst: (res, alone.clone(), 0, 0),
+        desc,
+        from: [0, 0],
+        to: [0, 0, src.width(), src.height()],
+        mask: 0xf,
+        sample: 0,
+    };
+    copy_samples(rec, &job)?;
+    Ok(alone)
 }
 
 /// Executes BLIT.
@@ -76,12 +120,17 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
     if (src_ms && (dst_ms || !src_float)) || (dst_ms && !dst_float) {
         return blit_samples(rec, b);
     }
-    let resolved = resolve_source(rec, b.src.res)?;
+    let region = {
+        let (src_r, dst_r) = (rec.resource(b.src.res)?, rec.resource(b.dst.res)?);
+        blit_region(b, &src_r.info, &dst_r.info)?
+    };
+    let resolved = resolve_source(rec, b.src.res, region.src_z)?;
     let src_r = rec.resource(b.src.res)?;
     let dst_r = rec.resource(b.dst.res)?;
     let (src_t, dst_t) = (texture(src_r, b.src.res)?, texture(dst_r, b.dst.res)?);
+    // A resolved layer is the resolved texture's only one.
+    let src_z = if resolved.is_some() { 0 } else { region.src_z };
     let src_texture = resolved.unwrap_or_else(|| src_t.texture.clone());
-    let region = blit_region(b, &src_r.info, &dst_r.info)?;
     let color_mask = b.flags.mask() & 0xf;
     let depth_blit = src_t.desc.is_depth_stencil() || dst_t.desc.is_depth_stencil();
     let same_format = src_t.desc.host == dst_t.desc.host && b.src.format == b.dst.format;
@@ -99,7 +148,7 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
             origin: wgpu::Origin3d {
                 x: sx,
                 y: sy,
-                z: region.src_z,
+                z: src_z,
             },
         };
         let dst = CopySide {
@@ -136,7 +185,7 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
             "blit to a non-renderable or from a 3D texture",
         ));
     }
-    let views = BlitViews::new(rec, b, &region, (&src_texture, src_t), dst_t);
+    let views = BlitViews::new(rec, b, &region, (&src_texture, src_z, src_t), dst_t);
     draw_blit(rec, b, &region, &views)
 }
 
@@ -153,14 +202,15 @@ struct BlitViews {
 }
 
 impl BlitViews {
-    /// The source level and layer as a sampled 2D view, the destination's as
+    /// The source level and layer (`src_z` of `src_texture`: the blit's,
+    /// or 0 of a resolved copy) as a sampled 2D view, the destination's as
     /// a render target (a 3D view and its slice for a 3D texture), each in
     /// the blit's format where it shares the texture's storage.
     fn new(
         rec: &Recorder<'_>,
         b: &Blit,
         region: &BlitRegion,
-        (src_texture, src_t): (&wgpu::Texture, &TextureRes),
+        (src_texture, src_z, src_t): (&wgpu::Texture, u32, &TextureRes),
         dst_t: &TextureRes,
     ) -> Self {
         let src_desc = rec
@@ -192,7 +242,7 @@ impl BlitViews {
                 src_desc.host,
                 wgpu::TextureUsages::TEXTURE_BINDING,
                 b.src.level,
-                region.src_z,
+                src_z,
                 false,
             ),
             dst: view(
@@ -277,6 +327,9 @@ fn draw_blit(
         let bind = blitter.bind_group(device, &views.src, &sampler, &ubuf);
         rec.work.mark(ResId(b.src.res));
         rec.work.mark(ResId(b.dst.res));
+        if views.dst_samples > 1 {
+            rec.work.multisampled_writes.wrote(ResId(b.dst.res));
+        }
         let target = (&views.dst, views.dst_slice);
         let mut pass = color_pass(rec.work.encoder(gpu), "blit", target, None);
         pass.set_pipeline(&pipeline);

@@ -21,11 +21,12 @@ pub(crate) const MASK_Z: u8 = 0x10;
 /// See [`MASK_Z`].
 pub(crate) const MASK_S: u8 = 0x20;
 
-/// One sample copy: a rectangle of a multisampled texture's level 0 into a
-/// level and layer of another texture of the same storage format.
+/// One sample copy: a rectangle of a layer of a multisampled texture's
+/// level 0 into a level and layer of another texture of the same storage
+/// format.
 pub(crate) struct SampleJob {
-    /// Source resource and texture.
-    pub src: (ResId, wgpu::Texture),
+    /// Source resource, texture and layer.
+    pub src: (ResId, wgpu::Texture, u32),
     /// Destination resource, texture, level and layer.
     pub dst: (ResId, wgpu::Texture, u32, u32),
     /// Their format.
@@ -37,6 +38,9 @@ pub(crate) struct SampleJob {
     /// Colour write mask in host channels (colour formats), or
     /// [`MASK_Z`] and [`MASK_S`] (depth/stencil formats).
     pub mask: u8,
+    /// The source sample every destination sample reads (a single-sampled
+    /// destination otherwise gets sample 0).
+    pub sample: u32,
 }
 
 /// The variant reading `desc`'s texels.
@@ -92,7 +96,7 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
         return Ok(());
     };
     let job = SampleJob {
-        src: (ResId(b.src.res), src_t.texture.clone()),
+        src: (ResId(b.src.res), src_t.texture.clone(), region.src_z),
         dst: (
             ResId(b.dst.res),
             dst_t.texture.clone(),
@@ -103,6 +107,7 @@ pub(crate) fn blit_samples(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), Comma
         from: region.src_of(x0, y0),
         to: [x0, y0, x1 - x0, y1 - y0],
         mask,
+        sample: 0,
     };
     copy_samples(rec, &job)
 }
@@ -162,19 +167,23 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
     if draws.is_empty() {
         return Ok(());
     }
-    let (src_id, src) = (&job.src.0, &job.src.1);
+    let (src_id, src, src_layer) = (&job.src.0, &job.src.1, job.src.2);
     let (dst_id, dst, level, layer) = (job.dst.0, &job.dst.1, job.dst.2, job.dst.3);
     let [dx, dy, dw, dh] = job.to;
+    let sample = i32::try_from(job.sample).unwrap_or(i32::MAX);
     let offset = [
         job.from[0] as i32 - dx as i32,
         job.from[1] as i32 - dy as i32,
-        0,
+        sample,
         0,
     ];
     let gpu = rec.gpu;
     let device = &gpu.device;
     rec.work.mark(*src_id);
     rec.work.mark(dst_id);
+    if dst.sample_count() > 1 {
+        rec.work.multisampled_writes.wrote(dst_id);
+    }
     gpu.checked(WgpuOp::Blit, || {
         let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("sample copy params"),
@@ -194,6 +203,8 @@ pub(crate) fn copy_samples(rec: &mut Recorder<'_>, job: &SampleJob) -> Result<()
                     _ => wgpu::TextureAspect::All,
                 },
                 usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
+                base_array_layer: src_layer,
+                array_layer_count: Some(1),
                 ..Default::default()
             });
             let bind = copier.bind_group(device, (d.kind, src_ms), &src_view, &params);

@@ -141,6 +141,10 @@ pub(crate) fn other_layer_passes(
         .map(|s| s.other_layers.len())
         .max()
         .unwrap_or(0);
+    let written = attached.iter().flatten().map(|(s, _)| *s).chain(zs);
+    for s in written.filter(|s| s.samples > 1 && !s.other_layers.is_empty()) {
+        rec.work.multisampled_writes.wrote(s.res);
+    }
     for k in 0..layers {
         let colors: Vec<Option<wgpu::RenderPassColorAttachment<'_>>> = attached
             .iter()

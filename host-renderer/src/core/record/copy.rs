@@ -75,6 +75,9 @@ pub(crate) fn copy_texture(
     let gpu = rec.gpu;
     rec.work.mark(src.id);
     rec.work.mark(dst.id);
+    if dst.texture.sample_count() > 1 {
+        rec.work.multisampled_writes.wrote(dst.id);
+    }
     let enc = rec.work.encoder(gpu);
     gpu.checked(WgpuOp::Copy, || {
         enc.copy_texture_to_texture(src.info(), dst.info(), extent)
@@ -192,9 +195,14 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
                 "partial copy of a multisampled resource into another format",
             ));
         }
+        if extent.depth_or_array_layers != 1 {
+            return Err(CommandError::Unsupported(
+                "partial copy of several layers of a multisampled array",
+            ));
+        }
         let job = SampleJob {
-            src: (ResId(c.src_res), src_tex),
-            dst: (ResId(c.dst_res), dst_tex, 0, 0),
+            src: (ResId(c.src_res), src_tex, region.origin.z),
+            dst: (ResId(c.dst_res), dst_tex, 0, dregion.origin.z),
             desc: dt.desc,
             from: [region.origin.x, region.origin.y],
             to: [
@@ -208,6 +216,7 @@ fn copy_textures(rec: &mut Recorder<'_>, c: &CopyRegion) -> Result<(), CommandEr
             } else {
                 0xf
             },
+            sample: 0,
         };
         return copy_samples(rec, &job);
     }

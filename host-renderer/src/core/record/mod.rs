@@ -46,5 +46,6 @@ pub mod shader_pass;
 pub mod shaders;
 pub mod storage;
 pub mod transfer;
+pub mod unfold;
 pub mod uniforms;
 pub mod work;

@@ -79,6 +79,9 @@ pub(crate) fn begin_pass(
     let key = pass_key(fb, blend_stand_ins);
     for s in fb.cbufs.iter().flatten().chain(fb.zsurf.iter()) {
         rec.work.mark(s.res);
+        if s.samples > 1 {
+            rec.work.multisampled_writes.wrote(s.res);
+        }
     }
     let gpu = rec.gpu;
     let mut copy_backs = Vec::new();

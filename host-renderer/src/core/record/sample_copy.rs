@@ -9,9 +9,10 @@
 //! with write mask `1 << b` replaces bit `b` with 1 where the source's
 //! bit is set and discards elsewhere. A single-sampled source (integer,
 //! depth or stencil blitted into a multisampled destination) is read at
-//! level 0 of its view instead, the same texel for every sample. Pipelines
-//! by variant, source kind, destination format, sample count and write
-//! mask.
+//! level 0 of its view instead, the same texel for every sample. A
+//! parameter moves the sample read: a single-sampled destination then gets
+//! another sample than 0 (`unfold`). Pipelines by variant, source kind,
+//! destination format, sample count and write mask.
 
 use super::bind_groups::{entry, uniform};
 use super::shader_pass::ShaderPass;
@@ -33,7 +34,7 @@ pub enum SampleKind {
 }
 
 const COMMON_WGSL: &str = r"
-struct Params { offset: vec2<i32>, pad: vec2<i32> }
+struct Params { offset: vec2<i32>, sample: i32, pad: i32 }
 @group(0) @binding(1) var<uniform> p: Params;
 struct VOut { @builtin(position) pos: vec4<f32>, @location(0) @interpolate(flat) bit: u32 }
 @vertex fn vs(@builtin(vertex_index) i: u32, @builtin(instance_index) bit: u32) -> VOut {
@@ -47,6 +48,12 @@ struct VOut { @builtin(position) pos: vec4<f32>, @location(0) @interpolate(flat)
 fn at(pos: vec4<f32>) -> vec2<i32> {
     return vec2<i32>(floor(pos.xy)) + p.offset;
 }
+// The source sample a fragment of destination sample `s` reads: the same,
+// moved by `p.sample` (which unfolds one sample into a single-sampled
+// destination).
+fn src_sample(s: u32) -> i32 {
+    return i32(s) + p.sample;
+}
 ";
 
 impl SampleKind {
@@ -57,35 +64,35 @@ impl SampleKind {
                 r"
 @group(0) @binding(0) var src: texture_multisampled_2d<f32>;
 @fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<f32> {
-    return textureLoad(src, at(pos), i32(s));
+    return textureLoad(src, at(pos), src_sample(s));
 }"
             }
             Self::Sint => {
                 r"
 @group(0) @binding(0) var src: texture_multisampled_2d<i32>;
 @fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<i32> {
-    return textureLoad(src, at(pos), i32(s));
+    return textureLoad(src, at(pos), src_sample(s));
 }"
             }
             Self::Uint => {
                 r"
 @group(0) @binding(0) var src: texture_multisampled_2d<u32>;
 @fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @location(0) vec4<u32> {
-    return textureLoad(src, at(pos), i32(s));
+    return textureLoad(src, at(pos), src_sample(s));
 }"
             }
             Self::Depth => {
                 r"
 @group(0) @binding(0) var src: texture_depth_multisampled_2d;
 @fragment fn fs(@builtin(position) pos: vec4<f32>, @builtin(sample_index) s: u32) -> @builtin(frag_depth) f32 {
-    return textureLoad(src, at(pos), i32(s));
+    return textureLoad(src, at(pos), src_sample(s));
 }"
             }
             Self::Stencil => {
                 r"
 @group(0) @binding(0) var src: texture_multisampled_2d<u32>;
 @fragment fn fs(v: VOut, @builtin(sample_index) s: u32) {
-    let stencil = textureLoad(src, at(v.pos), i32(s)).r;
+    let stencil = textureLoad(src, at(v.pos), src_sample(s)).r;
     if (v.bit < 8u && ((stencil >> v.bit) & 1u) == 0u) {
         discard;
     }
@@ -161,7 +168,7 @@ fn program(device: &wgpu::Device, (kind, multisampled): (SampleKind, bool)) -> S
     if !multisampled {
         wgsl = wgsl
             .replace("multisampled_2d", "2d")
-            .replace("i32(s))", "0)");
+            .replace("src_sample(s))", "0)");
     }
     ShaderPass::new(
         device,

@@ -13,7 +13,7 @@ use crate::core::gpu::device::Gpu;
 use crate::core::record::pass_state::PassState;
 use crate::core::record::readback::ReadbackPool;
 use crate::core::record::uniforms::UniformArena;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// Identity of the attachments of an open render pass.
@@ -92,6 +92,44 @@ pub struct Work {
     guest_error: Option<WgpuError>,
     /// When the oldest guest command not yet submitted was executed.
     deferred_since: Option<Instant>,
+    /// When multisampled textures were last written (`record::unfold`).
+    pub multisampled_writes: WriteEpochs,
+}
+
+/// Resources noted as written, each with the epoch (a count of such notes)
+/// of its latest write. At most [`MAX_WRITE_EPOCHS`] are kept; forgetting
+/// them counts every resource as written at the epoch they were forgotten.
+#[derive(Default)]
+pub struct WriteEpochs {
+    epoch: u64,
+    forgotten: u64,
+    latest: HashMap<ResId, u64>,
+}
+
+/// Resources whose latest write [`WriteEpochs`] keeps.
+const MAX_WRITE_EPOCHS: usize = 4096;
+
+impl WriteEpochs {
+    /// Notes that recorded commands write `res`.
+    pub fn wrote(&mut self, res: ResId) {
+        self.epoch += 1;
+        if self.latest.len() >= MAX_WRITE_EPOCHS && !self.latest.contains_key(&res) {
+            self.latest.clear();
+            self.forgotten = self.epoch;
+        }
+        self.latest.insert(res, self.epoch);
+    }
+
+    /// The epoch of `res`'s latest write (0: none noted).
+    pub fn written(&self, res: ResId) -> u64 {
+        self.latest.get(&res).copied().unwrap_or(self.forgotten)
+    }
+
+    /// The current epoch: every write noted so far is of it or an
+    /// earlier one, every later write of a later one.
+    pub fn now(&self) -> u64 {
+        self.epoch
+    }
 }
 
 /// Guest commands past which a guest submit also submits to the queue.

@@ -203,12 +203,15 @@ fn create_texture(
     }
     if samples > 1 {
         // Single-level 2D colour and depth/stencil targets: drawn to,
-        // cleared, sampled (texelFetch), copied whole and blitted. WebGPU
-        // has no multisampled arrays.
-        let plain_2d = matches!(info.target, TextureTarget::TEXTURE_2D | TextureTarget::RECT)
-            && info.last_level == 0
-            && layers == 1;
-        if !plain_2d || !support.multisample {
+        // cleared, sampled (texelFetch), copied whole and blitted; and, where
+        // the device has multisampled arrays, single-level colour arrays
+        // (sampled unfolded: `record::unfold`).
+        let plain_2d =
+            matches!(info.target, TextureTarget::TEXTURE_2D | TextureTarget::RECT) && layers == 1;
+        let array = info.target == TextureTarget::TEXTURE_2D_ARRAY
+            && !desc.is_depth_stencil()
+            && gpu.features.contains(wgpu::Features::MULTISAMPLE_ARRAY);
+        if !(plain_2d || array) || info.last_level != 0 || !support.multisample {
             return Err(CreateResourceError::Multisample(info.nr_samples));
         }
         usage = wgpu::TextureUsages::RENDER_ATTACHMENT

@@ -3,19 +3,21 @@
 //! before the wgpu view or sampler is made.
 
 use crate::core::base::error::{CommandError, WgpuOp};
-use crate::core::base::format::swz;
 use crate::core::base::format::texel_format;
+use crate::core::base::format::{srgb_twin, swz};
 use crate::core::base::gallium::sampler_descriptor;
 use crate::core::base::ids::ResId;
 use crate::core::gpu::caps::MAX_TBO_SIZE;
 use crate::core::gpu::device::Gpu;
-use crate::core::resources::table::Resource;
+use crate::core::resources::table::{Resource, TextureRes};
 use crate::core::state::objects::{
     LayerTarget, SamplerStateObj, SamplerViewObj, SurfaceObj, TexelBufferViewObj, TextureViewObj,
+    Unfold,
 };
 use crate::core::state::stream_out::{Filled, StreamoutTargetObj};
 use guest_protocol::virgl::enums::TextureTarget;
 use guest_protocol::virgl::{SamplerState, SamplerView, Surface};
+use std::sync::Arc;
 
 /// A stream-output target on buffer `r` (resource `res`): `size` bytes
 /// from `offset`, dword-aligned and inside the buffer.
@@ -225,6 +227,20 @@ pub fn sampler_view(
         .host
         .aspect_specific_format(aspect)
         .unwrap_or(view_desc.host);
+    if tex.texture.sample_count() > 1 && dimension == wgpu::TextureViewDimension::D2Array {
+        let (view, unfold) = unfolded(gpu, tex, (first_layer, layer_count), format)?;
+        let s = v.swizzle;
+        let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
+        return Ok(SamplerViewObj::Texture(TextureViewObj {
+            res: ResId(v.res),
+            view,
+            dimension,
+            swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
+            is_depth,
+            format,
+            unfold: Some(Arc::new(unfold)),
+        }));
+    }
     let view = gpu.checked(WgpuOp::CreateView, || {
         tex.texture.create_view(&wgpu::TextureViewDescriptor {
             label: None,
@@ -251,7 +267,69 @@ pub fn sampler_view(
         swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
         is_depth,
         format,
+        unfold: None,
     }))
+}
+
+/// Bytes an unfolded multisampled array may take.
+const MAX_UNFOLDED_BYTES: u64 = 256 << 20;
+
+/// The unfolded copy of layers `first..first + count` of multisampled
+/// array `tex`, viewed in `format` (its own or its sRGB twin): its view,
+/// and how it is refreshed.
+fn unfolded(
+    gpu: &Gpu,
+    tex: &TextureRes,
+    (first, count): (u32, u32),
+    format: wgpu::TextureFormat,
+) -> Result<(wgpu::TextureView, Unfold), CommandError> {
+    let source = &tex.texture;
+    let samples = source.sample_count();
+    let layers = count.saturating_mul(samples);
+    let texel = u64::from(tex.desc.host.block_copy_size(None).unwrap_or(16));
+    let bytes = u64::from(source.width()) * u64::from(source.height()) * u64::from(layers) * texel;
+    if layers > gpu.limits.max_texture_array_layers || bytes > MAX_UNFOLDED_BYTES {
+        return Err(CommandError::Unsupported(
+            "a view of a multisampled array of over 256 MiB or more layers × samples than the device's array layers",
+        ));
+    }
+    let twin = (format != source.format()).then_some(format);
+    if twin.is_some_and(|f| srgb_twin(source.format()) != Some(f)) {
+        return Err(CommandError::Unsupported(
+            "a view of a multisampled array in another format",
+        ));
+    }
+    let target = gpu.checked(WgpuOp::CreateTexture, || {
+        gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("unfolded multisampled array"),
+            size: wgpu::Extent3d {
+                width: source.width(),
+                height: source.height(),
+                depth_or_array_layers: layers,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: source.format(),
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: twin.as_slice(),
+        })
+    })?;
+    let view = target.create_view(&wgpu::TextureViewDescriptor {
+        format: Some(format),
+        dimension: Some(wgpu::TextureViewDimension::D2Array),
+        ..Default::default()
+    });
+    let unfold = Unfold {
+        source: source.clone(),
+        desc: tex.desc,
+        first_layer: first,
+        layers: count,
+        samples,
+        target,
+        refreshed: Default::default(),
+    };
+    Ok((view, unfold))
 }
 
 /// A texture buffer view of buffer `r`: elements `range0..=range1` (first

@@ -14,6 +14,7 @@ use crate::core::record::pipeline::view_dimension;
 use crate::core::record::pipeline::EntryKind;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::storage;
+use crate::core::record::unfold;
 use crate::core::record::uniforms::UniformSlice;
 use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::objects::{CompiledShader, SamplerViewObj, TexelBufferViewObj};
@@ -186,6 +187,7 @@ pub(crate) fn stage_group(
     }
     let mut tex_views = Vec::new();
     let mut samps = Vec::new();
+    let mut unfolds = Vec::new();
     for t in &c.interface.textures {
         let unit = t.unit as usize;
         let dim = view_dimension(t.dimension, t.arrayed);
@@ -195,6 +197,9 @@ pub(crate) fn stage_group(
                     && (v.view.texture().sample_count() > 1) == t.multisampled =>
             {
                 rec.work.mark(v.res);
+                if let Some(u) = &v.unfold {
+                    unfolds.push((v.res, u.clone()));
+                }
                 v.view.clone()
             }
             Some(_) => return Err(CommandError::Draw(DrawError::ViewDimension(unit))),
@@ -216,6 +221,9 @@ pub(crate) fn stage_group(
             samps.push((s.binding, sampler));
             raw.samplers.push((s.binding, state.map(|st| st.desc)));
         }
+    }
+    for (res, u) in &unfolds {
+        unfold::unfold(rec, *res, u)?;
     }
     raw.buffers = buffers.iter().map(|(b, s, _)| (*b, s.clone())).collect();
     raw.views.clone_from(&tex_views);

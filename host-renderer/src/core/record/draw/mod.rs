@@ -53,6 +53,7 @@ pub(crate) use shaders::{compiled, sampler_options};
 use crate::core::base::error::CommandError;
 use crate::core::record::query;
 use crate::core::record::recorder::Recorder;
+use crate::core::record::unfold::binds_unfolded;
 use crate::core::state::sub_context::SubContext;
 use crate::core::validate::draw::{bound_draw, count_from_so, draw_counts, BoundDraw};
 use guest_protocol::virgl::DrawVbo;
@@ -139,7 +140,8 @@ fn redraw(
     let vertex = vertices::setup(rec, bound, d, &kept.inputs, &index)?;
     // Bind groups hold uniform slices of this submission; storage
     // buffers are bound anew each draw (their shadows' dirty bytes go to
-    // the GPU, and what the shader writes is noted).
+    // the GPU, and what the shader writes is noted), and so are unfolded
+    // multisampled arrays (copied for each draw).
     let valid_for = (rec.work.submissions, bound.sub.generation.constants);
     let storage = [
         Some(&kept.shaders.vs),
@@ -150,8 +152,12 @@ fn redraw(
     .flatten()
     .map(|s| s.interface.storage_buffers.len() + s.interface.images.len())
     .sum::<usize>();
+    let unfolds = [Some(bound.vs), Some(bound.fs), bound.gs.map(|(g, _)| g)]
+        .into_iter()
+        .flatten()
+        .any(binds_unfolded);
     let bindings = match &mut kept.bindings {
-        Some((v, b)) if *v == valid_for && storage == 0 => &*b,
+        Some((v, b)) if *v == valid_for && storage == 0 && !unfolds => &*b,
         slot => {
             let b = bindings::bind(
                 rec,

@@ -96,7 +96,8 @@ pub(super) fn pipelines(
 }
 
 /// The bind group entries of a stage, from its interface, in binding order;
-/// refuses multisampled array textures (`2D_ARRAY_MSAA`: WebGPU has none).
+/// refuses multisampled array textures that are not unfolded (WebGPU has
+/// none; `record::unfold`).
 pub(crate) fn stage_entries(
     shader: &CompiledShader,
 ) -> Result<Vec<(u32, EntryKind)>, CommandError> {

@@ -404,9 +404,18 @@ pub(crate) fn sampler_options(
                 let kind = color_kind(v.format);
                 o.view_kind = Some(kind);
                 *int = kind != ColorKind::Float;
+                // Any other view under a multisampled array fetch is of
+                // another kind (GL leaves that undefined): read as an
+                // unfolded array of one sample.
+                o.unfolded_samples = v
+                    .unfold
+                    .as_ref()
+                    .map_or(1, |u| u8::try_from(u.samples).unwrap_or(u8::MAX));
             }
             Some(SamplerViewObj::Buffer(b)) => o.buffer = Some(b.format),
-            None => {}
+            // A multisampled array fetch from an empty unit reads the zeros
+            // of a single-sampled dummy (WebGPU binds no multisampled array).
+            None => o.unfolded_samples = 1,
         }
     }
     for ((o, int), s) in out.iter_mut().zip(integer).zip(samplers) {

@@ -2,7 +2,7 @@
 //! field checked first, and the host memory it will take.
 
 use super::reinterpret;
-use super::table::{BufferRes, ResourceKind, TextureRes};
+use super::table::{BufferRes, ResourceKind, TextureRes, Unfolded};
 use crate::core::base::error::{CreateResourceError, WgpuOp};
 use crate::core::base::format::{srgb_twin, FormatDesc};
 use crate::core::base::ids::ResId;
@@ -10,6 +10,7 @@ use crate::core::base::layout::ResourceInfo;
 use crate::core::gpu::device::{Gpu, MSAA_SAMPLES};
 use crate::core::gpu::dmabuf::{drm_fourcc, ScanoutMemory};
 use guest_protocol::virgl::enums::{bind, TextureTarget};
+use std::sync::Arc;
 
 /// Largest buffer accepted.
 pub const MAX_BUFFER_BYTES: u64 = 256 << 20;
@@ -34,7 +35,14 @@ pub fn host_bytes(gpu: &Gpu, info: &ResourceInfo) -> u64 {
                     .saturating_mul(u64::from(info.slices(level)));
                 total = total.saturating_add(bytes);
             }
-            total.saturating_mul(u64::from(sample_count(info).unwrap_or(1)))
+            let samples = sample_count(info).unwrap_or(1);
+            let total = total.saturating_mul(u64::from(samples));
+            // A multisampled array has an unfolded copy as large.
+            if samples > 1 && info.target == TextureTarget::TEXTURE_2D_ARRAY {
+                total.saturating_mul(2)
+            } else {
+                total
+            }
         }
         None => 0,
     }
@@ -232,6 +240,11 @@ fn create_texture(
     };
     let (texture, reinterpretable, scanout) =
         host_texture(gpu, info, desc, &texture_desc, renderable)?;
+    let unfolded = if samples > 1 && info.target == TextureTarget::TEXTURE_2D_ARRAY {
+        Some(Arc::new(unfolded(gpu, &texture, desc, info)?))
+    } else {
+        None
+    };
     Ok(TextureRes {
         texture,
         desc,
@@ -239,6 +252,47 @@ fn create_texture(
         renderable,
         reinterpretable,
         scanout,
+        unfolded,
+    })
+}
+
+/// The unfolded copy of multisampled array `source` (`info`, format `desc`):
+/// a single-sampled 2D array of its layers × samples layers, which must be
+/// within the device's array layers.
+fn unfolded(
+    gpu: &Gpu,
+    source: &wgpu::Texture,
+    desc: &'static FormatDesc,
+    info: &ResourceInfo,
+) -> Result<Unfolded, CreateResourceError> {
+    let layers = source
+        .depth_or_array_layers()
+        .saturating_mul(source.sample_count());
+    if layers > gpu.limits.max_texture_array_layers {
+        return Err(CreateResourceError::Multisample(info.nr_samples));
+    }
+    let twin = srgb_twin(source.format());
+    let target = gpu.checked(WgpuOp::CreateTexture, || {
+        gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("unfolded multisampled array"),
+            size: wgpu::Extent3d {
+                width: source.width(),
+                height: source.height(),
+                depth_or_array_layers: layers,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: source.format(),
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: twin.as_slice(),
+        })
+    })?;
+    Ok(Unfolded {
+        source: source.clone(),
+        desc,
+        target,
+        refreshed: Default::default(),
     })
 }
 

@@ -46,6 +46,28 @@ pub struct TextureRes {
     /// Its memory, when it can leave the process as a dmabuf (a scanout
     /// resource on a device that exports them).
     pub scanout: Option<ScanoutMemory>,
+    /// A multisampled array's unfolded copy, which shaders read.
+    pub unfolded: Option<Arc<Unfolded>>,
+}
+
+/// A multisampled array's samples as a single-sampled 2D array that shaders
+/// can bind (WebGPU binds no multisampled arrays): sample `s` of layer `l`
+/// in layer `l · samples + s`, refreshed from the multisampled texture
+/// before a draw or dispatch that binds a view of it (`record::unfold`).
+/// Made with the resource and counted in its memory.
+#[derive(Debug)]
+pub struct Unfolded {
+    /// The multisampled texture.
+    pub source: wgpu::Texture,
+    /// Its format.
+    pub desc: &'static FormatDesc,
+    /// The single-sampled array, in the source's storage format (and its
+    /// sRGB twin as a view format).
+    pub target: wgpu::Texture,
+    /// One past the renderer's multisampled write epoch when it was last
+    /// refreshed: it holds every write of an earlier epoch
+    /// (`Work::multisampled_writes`; 0: never refreshed).
+    pub refreshed: std::sync::atomic::AtomicU64,
 }
 
 /// What a resource holds.

@@ -4,8 +4,8 @@
 //! unbound, as Gallium expects.
 
 use crate::core::base::error::{CommandError, DrawError};
-use crate::core::base::format::FormatDesc;
 use crate::core::base::ids::ResId;
+use crate::core::resources::table::Unfolded;
 use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj};
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{Blend, Dsa, Query, Rasterizer, SamplerState, VertexElement};
@@ -193,32 +193,9 @@ pub struct TextureViewObj {
     pub is_depth: bool,
     /// The view's format (a depth/stencil texture's aspect format).
     pub format: wgpu::TextureFormat,
-    /// A multisampled array view: `view` is of its unfolded copy.
-    pub unfold: Option<Arc<Unfold>>,
-}
-
-/// A multisampled array view bound unfolded (WebGPU binds no multisampled
-/// arrays): a single-sampled 2D array holding sample `s` of viewed layer
-/// `l` in layer `l · samples + s`, refreshed from the multisampled texture
-/// before each draw or dispatch that reads it (`record::unfold`).
-#[derive(Debug)]
-pub struct Unfold {
-    /// The multisampled texture.
-    pub source: wgpu::Texture,
-    /// Its format.
-    pub desc: &'static FormatDesc,
-    /// Its first viewed layer.
-    pub first_layer: u32,
-    /// Layers viewed.
-    pub layers: u32,
-    /// Samples per texel.
-    pub samples: u32,
-    /// The single-sampled array, in the source's storage format.
-    pub target: wgpu::Texture,
-    /// One past the renderer's multisampled write epoch when it was last
-    /// refreshed: it holds every write of an earlier epoch
-    /// (`Work::multisampled_writes`; 0: never refreshed).
-    pub refreshed: std::sync::atomic::AtomicU64,
+    /// A multisampled array view: `view` is of its unfolded copy, which
+    /// draws refresh (`record::unfold`).
+    pub unfold: Option<Arc<Unfolded>>,
 }
 
 /// A sampler state.

@@ -9,10 +9,9 @@ use crate::core::base::gallium::sampler_descriptor;
 use crate::core::base::ids::ResId;
 use crate::core::gpu::caps::MAX_TBO_SIZE;
 use crate::core::gpu::device::Gpu;
-use crate::core::resources::table::{Resource, TextureRes};
+use crate::core::resources::table::{Resource, TextureRes, Unfolded};
 use crate::core::state::objects::{
     LayerTarget, SamplerStateObj, SamplerViewObj, SurfaceObj, TexelBufferViewObj, TextureViewObj,
-    Unfold,
 };
 use crate::core::state::stream_out::{Filled, StreamoutTargetObj};
 use guest_protocol::virgl::enums::TextureTarget;
@@ -228,7 +227,7 @@ pub fn sampler_view(
         .aspect_specific_format(aspect)
         .unwrap_or(view_desc.host);
     if tex.texture.sample_count() > 1 && dimension == wgpu::TextureViewDimension::D2Array {
-        let (view, unfold) = unfolded(gpu, tex, (first_layer, layer_count), format)?;
+        let (view, unfold) = unfolded_view(gpu, tex, (first_layer, layer_count), format)?;
         let s = v.swizzle;
         let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
         return Ok(SamplerViewObj::Texture(TextureViewObj {
@@ -238,7 +237,7 @@ pub fn sampler_view(
             swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
             is_depth,
             format,
-            unfold: Some(Arc::new(unfold)),
+            unfold: Some(unfold),
         }));
     }
     let view = gpu.checked(WgpuOp::CreateView, || {
@@ -271,65 +270,36 @@ pub fn sampler_view(
     }))
 }
 
-/// Bytes an unfolded multisampled array may take.
-const MAX_UNFOLDED_BYTES: u64 = 256 << 20;
-
-/// The unfolded copy of layers `first..first + count` of multisampled
-/// array `tex`, viewed in `format` (its own or its sRGB twin): its view,
-/// and how it is refreshed.
-fn unfolded(
+/// A view of layers `first..first + count` of multisampled array `tex`,
+/// in `format` (its own or its sRGB twin), on its unfolded copy (whose
+/// layer `l · samples + s` holds sample `s` of layer `l`).
+fn unfolded_view(
     gpu: &Gpu,
     tex: &TextureRes,
     (first, count): (u32, u32),
     format: wgpu::TextureFormat,
-) -> Result<(wgpu::TextureView, Unfold), CommandError> {
-    let source = &tex.texture;
-    let samples = source.sample_count();
-    let layers = count.saturating_mul(samples);
-    let texel = u64::from(tex.desc.host.block_copy_size(None).unwrap_or(16));
-    let bytes = u64::from(source.width()) * u64::from(source.height()) * u64::from(layers) * texel;
-    if layers > gpu.limits.max_texture_array_layers || bytes > MAX_UNFOLDED_BYTES {
+) -> Result<(wgpu::TextureView, Arc<Unfolded>), CommandError> {
+    let Some(unfolded) = &tex.unfolded else {
         return Err(CommandError::Unsupported(
-            "a view of a multisampled array of over 256 MiB or more layers × samples than the device's array layers",
+            "an array view of a multisampled texture that is not an array",
         ));
-    }
-    let twin = (format != source.format()).then_some(format);
-    if twin.is_some_and(|f| srgb_twin(source.format()) != Some(f)) {
+    };
+    let samples = tex.texture.sample_count();
+    if format != tex.texture.format() && srgb_twin(tex.texture.format()) != Some(format) {
         return Err(CommandError::Unsupported(
             "a view of a multisampled array in another format",
         ));
     }
-    let target = gpu.checked(WgpuOp::CreateTexture, || {
-        gpu.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("unfolded multisampled array"),
-            size: wgpu::Extent3d {
-                width: source.width(),
-                height: source.height(),
-                depth_or_array_layers: layers,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: source.format(),
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
-            view_formats: twin.as_slice(),
+    let view = gpu.checked(WgpuOp::CreateView, || {
+        unfolded.target.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(format),
+            dimension: Some(wgpu::TextureViewDimension::D2Array),
+            base_array_layer: first.saturating_mul(samples),
+            array_layer_count: Some(count.saturating_mul(samples)),
+            ..Default::default()
         })
     })?;
-    let view = target.create_view(&wgpu::TextureViewDescriptor {
-        format: Some(format),
-        dimension: Some(wgpu::TextureViewDimension::D2Array),
-        ..Default::default()
-    });
-    let unfold = Unfold {
-        source: source.clone(),
-        desc: tex.desc,
-        first_layer: first,
-        layers: count,
-        samples,
-        target,
-        refreshed: Default::default(),
-    };
-    Ok((view, unfold))
+    Ok((view, Arc::clone(unfolded)))
 }
 
 /// A texture buffer view of buffer `r`: elements `range0..=range1` (first

@@ -407,10 +407,9 @@ pub(crate) fn sampler_options(
                 // Any other view under a multisampled array fetch is of
                 // another kind (GL leaves that undefined): read as an
                 // unfolded array of one sample.
-                o.unfolded_samples = v
-                    .unfold
-                    .as_ref()
-                    .map_or(1, |u| u8::try_from(u.samples).unwrap_or(u8::MAX));
+                o.unfolded_samples = v.unfold.as_ref().map_or(1, |u| {
+                    u8::try_from(u.source.sample_count()).unwrap_or(u8::MAX)
+                });
             }
             Some(SamplerViewObj::Buffer(b)) => o.buffer = Some(b.format),
             // A multisampled array fetch from an empty unit reads the zeros

@@ -91,15 +91,7 @@ impl StandIns {
             format: Some(s.host_format),
             ..Default::default()
         });
-        let back = CopyBack {
-            from: texture,
-            to: s.texture.clone(),
-            level: s.level,
-            layer: s.layer,
-            size: fb.size(),
-            convert: None,
-        };
-        Ok((view, back))
+        Ok((view, copy_back(texture, fb, s, None)))
     }
 
     /// A blend stand-in in `format` for colour buffer `s` of `fb`
@@ -117,15 +109,7 @@ impl StandIns {
         let texture = self.texture(gpu, submissions, (format, format, size))?;
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let convert = Conversion::new(&gpu.device, blitter, s, &texture, size, fb.size());
-        let back = CopyBack {
-            from: texture,
-            to: s.texture.clone(),
-            level: s.level,
-            layer: s.layer,
-            size: fb.size(),
-            convert: Some(convert),
-        };
-        Ok((view, back))
+        Ok((view, copy_back(texture, fb, s, Some(convert))))
     }
 
     /// A texture for `key` not used in this pass yet: a kept one, or a new
@@ -189,6 +173,24 @@ impl StandIns {
             pass,
         });
         Ok(texture)
+    }
+}
+
+/// The copy back of `fb`'s area from stand-in `texture` into colour buffer
+/// `s`, converted by `convert` where given.
+fn copy_back(
+    texture: wgpu::Texture,
+    fb: &Framebuffer,
+    s: &SurfaceObj,
+    convert: Option<Conversion>,
+) -> CopyBack {
+    CopyBack {
+        from: texture,
+        to: s.texture.clone(),
+        level: s.level,
+        layer: s.layer,
+        size: fb.size(),
+        convert,
     }
 }
 

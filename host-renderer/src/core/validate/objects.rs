@@ -226,37 +226,30 @@ pub fn sampler_view(
         .host
         .aspect_specific_format(aspect)
         .unwrap_or(view_desc.host);
-    if tex.texture.sample_count() > 1 && dimension == wgpu::TextureViewDimension::D2Array {
-        let (view, unfold) = unfolded_view(gpu, tex, (first_layer, layer_count), format)?;
-        let s = v.swizzle;
-        let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
-        return Ok(SamplerViewObj::Texture(TextureViewObj {
-            res: ResId(v.res),
-            view,
-            dimension,
-            swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
-            is_depth,
-            format,
-            unfold: Some(unfold),
-        }));
-    }
-    let view = gpu.checked(WgpuOp::CreateView, || {
-        tex.texture.create_view(&wgpu::TextureViewDescriptor {
-            label: None,
-            format: Some(format),
-            dimension: Some(dimension),
-            usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
-            aspect,
-            base_mip_level: first_level,
-            mip_level_count: Some(last_level - first_level + 1),
-            base_array_layer: if dimension == wgpu::TextureViewDimension::D3 {
-                0
-            } else {
-                first_layer
-            },
-            array_layer_count: Some(layer_count),
-        })
-    })?;
+    let (view, unfold) =
+        if tex.texture.sample_count() > 1 && dimension == wgpu::TextureViewDimension::D2Array {
+            let (view, unfold) = unfolded_view(gpu, tex, (first_layer, layer_count), format)?;
+            (view, Some(unfold))
+        } else {
+            let view = gpu.checked(WgpuOp::CreateView, || {
+                tex.texture.create_view(&wgpu::TextureViewDescriptor {
+                    label: None,
+                    format: Some(format),
+                    dimension: Some(dimension),
+                    usage: Some(wgpu::TextureUsages::TEXTURE_BINDING),
+                    aspect,
+                    base_mip_level: first_level,
+                    mip_level_count: Some(last_level - first_level + 1),
+                    base_array_layer: if dimension == wgpu::TextureViewDimension::D3 {
+                        0
+                    } else {
+                        first_layer
+                    },
+                    array_layer_count: Some(layer_count),
+                })
+            })?;
+            (view, None)
+        };
     let s = v.swizzle;
     let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
     Ok(SamplerViewObj::Texture(TextureViewObj {
@@ -266,7 +259,7 @@ pub fn sampler_view(
         swizzle: compose_swizzle(view_desc.swizzle, view_swz, !view_desc.alpha_is_one()),
         is_depth,
         format,
-        unfold: None,
+        unfold,
     }))
 }
 

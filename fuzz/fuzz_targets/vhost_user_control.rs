@@ -2,7 +2,8 @@
 //! `pv3d vhost-user`'s `Backend` with two daemon vrings over 1 MiB of guest
 //! RAM, fed chains the harness lays out from the input, kicked through
 //! `handle_event`, fences polled through the timer event, then the rings
-//! stopped and the connection finished. Nothing may panic; every used
+//! stopped and the connection finished; the renderer's resources are held
+//! to 64 MiB. Nothing may panic; every used
 //! element must name a published head and fit its writable buffers; after
 //! the finish the renderer must hold nothing (no leak).
 //!
@@ -16,7 +17,7 @@
 #![no_main]
 
 use host_renderer::vhost_user::{Backend, Options, FENCE_TIMER};
-use host_renderer::{Gpu, Renderer};
+use host_renderer::{Gpu, Quotas, Renderer};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 use vhost_user_backend::{VhostUserBackend, VringRwLock, VringT};
@@ -69,7 +70,15 @@ struct Queue {
 fuzz_target!(|data: &[u8]| {
     let mem = GuestMemoryMmap::from_ranges(&[(GuestAddress(0), RAM as usize)]).unwrap();
     let atomic = GuestMemoryAtomic::new(mem.clone());
-    let backend = Backend::new(Renderer::new(Arc::clone(gpu())), &Options::default()).unwrap();
+    // Resources within 64 MiB: larger ones, up to the default quota's 2 GiB
+    // per input, only grow the process past libFuzzer's memory limit over a
+    // run (the quota itself is what they would test: its errors are taken).
+    let mut renderer = Renderer::new(Arc::clone(gpu()));
+    renderer.set_quotas(Quotas {
+        resource_memory: 64 << 20,
+        ..Quotas::DEFAULT
+    });
+    let backend = Backend::new(renderer, &Options::default()).unwrap();
     backend.update_memory(atomic.clone()).unwrap();
     let vrings: Vec<VringRwLock> = (0..2u16)
         .map(|q| {

@@ -81,6 +81,8 @@ pub(super) struct Kept {
     pub pipelines: Pipelines,
     /// Viewport.
     pub viewport: Viewport,
+    /// Bind groups are made for each draw (storage, unfolded arrays).
+    pub bind_each_draw: bool,
     /// Bind groups, valid for `(submission, constants)`.
     pub bindings: Option<((u64, u64), Bindings)>,
 }

@@ -138,26 +138,11 @@ fn redraw(
         return Ok(false);
     }
     let vertex = vertices::setup(rec, bound, d, &kept.inputs, &index)?;
-    // Bind groups hold uniform slices of this submission; storage
-    // buffers are bound anew each draw (their shadows' dirty bytes go to
-    // the GPU, and what the shader writes is noted), and so are unfolded
-    // multisampled arrays (copied for each draw).
+    // Bind groups hold uniform slices of this submission; some draws bind
+    // anew each time (`bind_each_draw`).
     let valid_for = (rec.work.submissions, bound.sub.generation.constants);
-    let storage = [
-        Some(&kept.shaders.vs),
-        Some(&kept.shaders.fs),
-        kept.shaders.gs.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|s| s.interface.storage_buffers.len() + s.interface.images.len())
-    .sum::<usize>();
-    let unfolds = [Some(bound.vs), Some(bound.fs), bound.gs.map(|(g, _)| g)]
-        .into_iter()
-        .flatten()
-        .any(binds_unfolded);
     let bindings = match &mut kept.bindings {
-        Some((v, b)) if *v == valid_for && storage == 0 && !unfolds => &*b,
+        Some((v, b)) if *v == valid_for && !kept.bind_each_draw => &*b,
         slot => {
             let b = bindings::bind(
                 rec,
@@ -229,6 +214,7 @@ fn prepare_and_draw(
         },
     )?;
     if !prim.cpu && !fixed.raw_needed {
+        let bind_each_draw = bind_each_draw(bound, &shaders);
         memo.keep(Kept {
             shape,
             shaders,
@@ -238,8 +224,26 @@ fn prepare_and_draw(
             fixed,
             pipelines,
             viewport,
+            bind_each_draw,
             bindings: Some((valid_for, bindings)),
         });
     }
     Ok(())
+}
+
+/// Whether a draw of `bound` with `shaders` binds anew each time: storage
+/// buffers and images (their shadows' dirty bytes go to the GPU, and what
+/// the shader writes is noted) and unfolded multisampled arrays (refreshed
+/// after writes, `unfold`). The sub-context state a kept draw matches
+/// binds the same views, so this holds for every draw that reuses it.
+fn bind_each_draw(bound: &BoundDraw<'_>, shaders: &shaders::Shaders) -> bool {
+    let storage = [Some(&shaders.vs), Some(&shaders.fs), shaders.gs.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|s| !s.interface.storage_buffers.is_empty() || !s.interface.images.is_empty());
+    let unfolds = [Some(bound.vs), Some(bound.fs), bound.gs.map(|(g, _)| g)]
+        .into_iter()
+        .flatten()
+        .any(binds_unfolded);
+    storage || unfolds
 }

@@ -160,3 +160,56 @@ fn switching_between_blend_states_applies_each() {
         assert_eq!(pixel(&mut r, 8, 8), expected, "blend {blend}");
     }
 }
+
+/// A command buffer that clears colour buffer 0 to `rgba`.
+fn clear_to(rgba: [f32; 4]) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.push(&Command::Clear(Clear {
+        buffers: clear_bits::color(0),
+        color: rgba.map(f32::to_bits),
+        depth: F64Bits(1.0f64.to_bits()),
+        stencil: 0,
+    }))
+    .unwrap();
+    e.finish()
+}
+
+/// A context's render pass goes on over its submits (nothing is read back
+/// between them), and another context's submit in between ends it first:
+/// every submit's work lands, in submit order.
+#[test]
+fn work_over_several_submits_and_contexts_lands_in_order() {
+    let ctx = CtxId(1);
+    let mut r = drawn_red(ctx);
+    let other = CtxId(2);
+    r.create_context(other, "other").unwrap();
+    r.attach_resource(other, ResId(1)).unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::CreateSubCtx(1)).unwrap();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let green = [0.0f32, 1.0, 0.0, 1.0].map(f32::to_bits);
+    clear_target(&mut e, 1, Format::B8G8R8A8_UNORM, 0, green);
+    let other_clears_green = e.finish();
+
+    // Three submits of one context, read back only at the end.
+    for stream in [clear_to([0.0, 0.0, 0.0, 1.0]), draws(1), clear_to(BLUE)] {
+        let stats = r.submit(ctx, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(ctx));
+    }
+    assert_eq!(pixel(&mut r, 8, 8), [255, 0, 0, 255]);
+
+    // The other context clears between two of them, then after both.
+    for (who, stream, expected) in [
+        (ctx, clear_to([0.0, 0.0, 0.0, 1.0]), None),
+        (other, other_clears_green.clone(), None),
+        (ctx, draws(1), Some([0, 0, 255, 255])),
+        (ctx, draws(1), None),
+        (other, other_clears_green.clone(), Some([0, 255, 0, 255])),
+    ] {
+        let stats = r.submit(who, &stream).unwrap();
+        assert_eq!(stats.errors, 0, "{:?}", r.context_errors(who));
+        if let Some(expected) = expected {
+            assert_eq!(pixel(&mut r, 8, 8), expected);
+        }
+    }
+}

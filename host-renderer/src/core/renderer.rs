@@ -394,6 +394,16 @@ impl Renderer {
     /// recorded against the context and skipped; a decode error stops the
     /// buffer (commands before it were executed) and is returned.
     pub fn submit(&mut self, ctx: CtxId, bytes: &[u8]) -> Result<SubmitStats, SubmitError> {
+        if !self.contexts.contains_key(&ctx) {
+            return Err(SubmitError::NoContext(ctx));
+        }
+        if self.last_submitter != Some(ctx) {
+            // Another context's work may be open: it ends before this
+            // context records, so that neither shares the other's encoder.
+            if let Some(e) = self.work.seal(&self.gpu) {
+                self.record_late("SUBMIT", e);
+            }
+        }
         let context = self
             .contexts
             .get_mut(&ctx)
@@ -444,7 +454,10 @@ impl Renderer {
                 }
             }
         }
-        let flush_err = self.work.end_guest_submit(&self.gpu, stats.commands);
+        let failed = stats.errors > 0 || decode_error.is_some();
+        let flush_err = self
+            .work
+            .end_guest_submit(&self.gpu, stats.commands, failed);
         self.last_submitter = Some(ctx);
         let late: Vec<WgpuError> = flush_err
             .into_iter()
@@ -553,10 +566,16 @@ impl Renderer {
     /// the latest guest submit (whose work it was), else logged.
     fn flush_work(&mut self) {
         if let Some(e) = self.work.flush(&self.gpu) {
-            match self.last_submitter.and_then(|c| self.contexts.get_mut(&c)) {
-                Some(c) => c.record(0, "FLUSH", CommandError::Wgpu(e)),
-                None => tracing::warn!("{}", ErrorChain(&e)),
-            }
+            self.record_late("FLUSH", e);
+        }
+    }
+
+    /// Records `e`, found by `what` in work recorded earlier, against the
+    /// context of the latest guest submit (whose work it was), else logs it.
+    fn record_late(&mut self, what: &'static str, e: WgpuError) {
+        match self.last_submitter.and_then(|c| self.contexts.get_mut(&c)) {
+            Some(c) => c.record(0, what, CommandError::Wgpu(e)),
+            None => tracing::warn!("{}", ErrorChain(&e)),
         }
     }
 }

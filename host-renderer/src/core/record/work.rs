@@ -86,9 +86,10 @@ pub struct Work {
     queued_bytes: u64,
     /// Guest commands executed since the last submit.
     deferred_commands: u64,
-    /// Index in `finished` of the current guest submit's first buffer.
+    /// Index in `finished` of the first buffer of the guest submits whose
+    /// work the open encoder (if any) holds.
     guest_start: usize,
-    /// The first error finishing one of the current guest submit's buffers.
+    /// The first error finishing one of those guest submits' buffers.
     guest_error: Option<WgpuError>,
     /// When the oldest guest command not yet submitted was executed.
     deferred_since: Option<Instant>,
@@ -175,8 +176,8 @@ impl Work {
     }
 
     /// Finishes `encoder` into the buffers to submit; an error (wgpu
-    /// reports a pass's errors when its encoder finishes) is kept for the
-    /// end of the guest submit, which then drops its buffers.
+    /// reports a pass's errors when its encoder finishes) is kept until
+    /// [`Work::settle`] drops the buffers of the guest submits it holds.
     fn finish(&mut self, gpu: &Gpu, encoder: wgpu::CommandEncoder) {
         let (buffer, e) = gpu.scoped(WgpuOp::Submit, || encoder.finish());
         match e {
@@ -290,25 +291,35 @@ impl Work {
         }
     }
 
-    /// Ends a guest submit of `commands` commands: its commands are
-    /// finished into command buffers (wgpu reports a pass's errors then, so
-    /// a guest submit with a failing command loses its own work only, as
-    /// with a queue submission each) but not submitted, unless
-    /// [`MAX_DEFERRED_COMMANDS`] or [`MAX_DEFERRED_AGE`] is reached.
-    /// Whatever needs the GPU's results submits first on its own: waits,
+    /// Ends a guest submit of `commands` commands. Its commands stay in the
+    /// open encoder, and its draws in the open render pass, so that the
+    /// same context's next submit continues them (a render pass that ends
+    /// costs the device a flush of its tiles: lavapipe binned and ran each
+    /// guest submit's draws apart). Nothing is submitted to the queue
+    /// unless [`MAX_DEFERRED_COMMANDS`] or [`MAX_DEFERRED_AGE`] is reached;
+    /// whatever needs the GPU's results submits first on its own: waits,
     /// fences, read-backs, writes to a resource in use, context
-    /// destruction.
-    pub fn end_guest_submit(&mut self, gpu: &Gpu, commands: u64) -> Option<WgpuError> {
-        self.close_pass();
-        if let Some(encoder) = self.encoder.take() {
-            self.finish(gpu, encoder);
+    /// destruction. A submit whose commands failed (`failed`) ends the
+    /// encoder, so that a later submit's work never shares it.
+    ///
+    /// wgpu reports a pass's errors when its encoder finishes: the error
+    /// then drops the work of every guest submit since the encoder began
+    /// (all of one context: [`Work::seal`] ends it when another context
+    /// submits) and is returned here or by the flush that finished it.
+    pub fn end_guest_submit(
+        &mut self,
+        gpu: &Gpu,
+        commands: u64,
+        failed: bool,
+    ) -> Option<WgpuError> {
+        let mut error = if failed {
+            self.seal(gpu)
+        } else {
+            self.settle()
+        };
+        if self.encoder.is_none() {
+            self.guest_start = self.finished.len();
         }
-        // A failed guest submit loses its own buffers; earlier ones stay.
-        let mut error = self.guest_error.take();
-        if error.is_some() {
-            self.finished.truncate(self.guest_start);
-        }
-        self.guest_start = self.finished.len();
         self.deferred_commands = self.deferred_commands.saturating_add(commands);
         let since = *self.deferred_since.get_or_insert_with(Instant::now);
         if self.deferred_commands >= MAX_DEFERRED_COMMANDS || since.elapsed() >= MAX_DEFERRED_AGE {
@@ -317,26 +328,48 @@ impl Work {
         error
     }
 
+    /// Ends the open pass and finishes the encoder into the buffers to
+    /// submit (before another context's work is recorded); returns the
+    /// error finishing it, whose guest submits' buffers are dropped.
+    pub fn seal(&mut self, gpu: &Gpu) -> Option<WgpuError> {
+        self.close_pass();
+        if let Some(encoder) = self.encoder.take() {
+            self.finish(gpu, encoder);
+        }
+        let error = self.settle();
+        self.guest_start = self.finished.len();
+        error
+    }
+
+    /// Takes the error of a finished encoder, dropping the buffers of the
+    /// guest submits since that encoder began.
+    fn settle(&mut self) -> Option<WgpuError> {
+        let error = self.guest_error.take();
+        if error.is_some() {
+            self.finished.truncate(self.guest_start);
+        }
+        error
+    }
+
     /// Submits everything recorded; returns the first wgpu error, if any.
     pub fn flush(&mut self, gpu: &Gpu) -> Option<WgpuError> {
-        self.close_pass();
+        let error = self.seal(gpu);
         self.used.clear();
         self.queued_bytes = 0;
         self.deferred_commands = 0;
         self.deferred_since = None;
         self.guest_start = 0;
         if !self.is_pending() {
-            return None;
+            return error;
         }
-        let mut buffers = std::mem::take(&mut self.finished);
+        let buffers = std::mem::take(&mut self.finished);
         let (index, err) = gpu.scoped(WgpuOp::Submit, || {
             self.uniforms.upload(gpu);
-            buffers.extend(self.encoder.take().map(|e| e.finish()));
             gpu.submit(buffers)
         });
         self.submissions += 1;
         self.last = Some(index);
-        err
+        error.or(err)
     }
 
     /// Submits pending work that writes queue data only (no commands): makes

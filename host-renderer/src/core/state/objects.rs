@@ -10,6 +10,7 @@ use crate::core::state::stream_out::{StreamOutInfo, StreamoutTargetObj};
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{Blend, Dsa, Query, Rasterizer, SamplerState, VertexElement};
 use shader_translate::{Interface, Options};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A translated, compiled shader.
@@ -196,6 +197,27 @@ pub struct TextureViewObj {
     /// A multisampled array view: `view` is of its unfolded copy, which
     /// draws refresh (`record::unfold`).
     pub unfold: Option<Arc<Unfolded>>,
+    /// The levels and array layers of the resource's texture that `view`
+    /// covers (a 3D view: its whole levels, layer 0); none for a view of
+    /// a copy (`unfold`).
+    pub covers: Option<(Range<u32>, Range<u32>)>,
+}
+
+impl TextureViewObj {
+    /// Whether the view covers a level and layer that surface `s` renders
+    /// to.
+    pub fn overlaps(&self, s: &SurfaceObj) -> bool {
+        let Some((levels, layers)) = &self.covers else {
+            return false;
+        };
+        if s.res != self.res || !levels.contains(&s.level) {
+            return false;
+        }
+        // The slices of a 3D level are all of its one layer.
+        let others = u32::try_from(s.other_layers.len()).unwrap_or(u32::MAX);
+        let rendered = s.layer..s.layer.saturating_add(others).saturating_add(1);
+        s.depth_slice.is_some() || (rendered.start < layers.end && layers.start < rendered.end)
+    }
 }
 
 /// A sampler state.

@@ -226,6 +226,11 @@ pub fn sampler_view(
         .host
         .aspect_specific_format(aspect)
         .unwrap_or(view_desc.host);
+    let base_array_layer = if dimension == wgpu::TextureViewDimension::D3 {
+        0
+    } else {
+        first_layer
+    };
     let (view, unfold) =
         if tex.texture.sample_count() > 1 && dimension == wgpu::TextureViewDimension::D2Array {
             let (view, unfold) = unfolded_view(gpu, tex, (first_layer, layer_count), format)?;
@@ -240,11 +245,7 @@ pub fn sampler_view(
                     aspect,
                     base_mip_level: first_level,
                     mip_level_count: Some(last_level - first_level + 1),
-                    base_array_layer: if dimension == wgpu::TextureViewDimension::D3 {
-                        0
-                    } else {
-                        first_layer
-                    },
+                    base_array_layer,
                     array_layer_count: Some(layer_count),
                 })
             })?;
@@ -252,6 +253,12 @@ pub fn sampler_view(
         };
     let s = v.swizzle;
     let view_swz = [s.r().0, s.g().0, s.b().0, s.a().0];
+    let covers = unfold.is_none().then(|| {
+        (
+            first_level..last_level + 1,
+            base_array_layer..base_array_layer + layer_count,
+        )
+    });
     Ok(SamplerViewObj::Texture(TextureViewObj {
         res: ResId(v.res),
         view,
@@ -260,6 +267,7 @@ pub fn sampler_view(
         is_depth,
         format,
         unfold,
+        covers,
     }))
 }
 

@@ -157,6 +157,11 @@ pub enum DrawError {
     /// several) than the shader samples.
     #[error("sampler view {0} has the wrong dimension or sample count")]
     ViewDimension(usize),
+    /// A sampler view of a level and layer the draw also renders to (a GL
+    /// feedback loop: GL leaves its results undefined, a render pass may
+    /// not both sample and render a texture's level).
+    #[error("sampler view {0} views a level the draw renders to")]
+    FeedbackLoop(usize),
     /// A sampler whose compare mode is not the shader's.
     #[error("sampler {0} compare mode mismatch")]
     CompareMode(usize),

@@ -18,7 +18,7 @@ use crate::core::record::unfold;
 use crate::core::record::uniforms::UniformSlice;
 use crate::core::resources::table::{Resource, ResourceTable};
 use crate::core::state::objects::{CompiledShader, SamplerViewObj, TexelBufferViewObj};
-use crate::core::state::sub_context::{BufferRange, StageState};
+use crate::core::state::sub_context::{BufferRange, Framebuffer, StageState};
 use crate::core::validate::draw::BoundDraw;
 use crate::core::validate::resource::attached;
 use shader_translate::interface::DriverUniforms;
@@ -84,6 +84,7 @@ pub(super) fn bind(
         stages.push((gs, state));
     }
     for ((shader, stage), layout) in stages.into_iter().zip(layouts) {
+        check_feedback(&bound.sub.fb, shader, stage)?;
         let mut raw = RawStage::default();
         let driver = DriverUniforms {
             sampler_lod: sampler_lod(stage),
@@ -96,6 +97,33 @@ pub(super) fn bind(
         out.raw.push(raw);
     }
     Ok(out)
+}
+
+/// Refuses a draw whose `shader` samples (through `stage`'s views) a
+/// level and layer the draw renders to in `fb`: a GL feedback loop, whose
+/// results GL leaves undefined and that a render pass may not record.
+fn check_feedback(
+    fb: &Framebuffer,
+    shader: &CompiledShader,
+    stage: &StageState,
+) -> Result<(), CommandError> {
+    for t in &shader.interface.textures {
+        let unit = t.unit as usize;
+        let Some(SamplerViewObj::Texture(v)) = stage.views.get(unit).and_then(Option::as_deref)
+        else {
+            continue;
+        };
+        if fb
+            .cbufs
+            .iter()
+            .flatten()
+            .chain(&fb.zsurf)
+            .any(|s| v.overlaps(s))
+        {
+            return Err(CommandError::Draw(DrawError::FeedbackLoop(unit)));
+        }
+    }
+    Ok(())
 }
 
 /// Each unit's texture buffer element count (0: no texture buffer).

@@ -581,7 +581,10 @@ fn integer_texels_blit_into_and_out_of_multisampled_resources() {
 /// The resolved pixel (BGRA) of a full-target draw of half-transparent
 /// blue over transparent black into a multisampled target, with alpha to
 /// coverage `a2c`, alpha to one `a2one` and sample mask `mask`.
-fn coverage(a2c: bool, a2one: bool, mask: u32) -> [u8; 4] {
+/// The pixel a 4-sample target resolves to after a draw of blue with alpha
+/// 0.5 with alpha to coverage, alpha to one, sample `mask` and multisampling
+/// on or off.
+fn coverage(a2c: bool, a2one: bool, mask: u32, multisample: bool) -> [u8; 4] {
     let mut r = Renderer::new(gpu());
     let mut tri = TRIANGLE;
     for v in 0..3 {
@@ -614,6 +617,24 @@ fn coverage(a2c: bool, a2one: bool, mask: u32) -> [u8; 4] {
             object_type: ObjectType::BLEND,
             handle: 60,
         },
+        Command::CreateObject(CreateObject::Rasterizer(Rasterizer {
+            handle: 64,
+            flags: RasterizerFlags::new()
+                .with_multisample(multisample)
+                .with_depth_clip(true)
+                .with_half_pixel_center(true),
+            point_size: F32Bits::new(1.0),
+            sprite_coord_enable: 0,
+            stipple: RasterizerStipple::new(),
+            line_width: F32Bits::new(1.0),
+            offset_units: F32Bits::new(0.0),
+            offset_scale: F32Bits::new(0.0),
+            offset_clamp: F32Bits::new(0.0),
+        })),
+        Command::BindObject {
+            object_type: ObjectType::RASTERIZER,
+            handle: 64,
+        },
         Command::SetSampleMask(mask),
         Command::DrawVbo(full_draw()),
         blit(3, 1, BGRA, 0xf, whole(W, W), whole(W, W)),
@@ -634,19 +655,33 @@ fn near(v: u8, want: u8) -> bool {
 #[test]
 fn alpha_to_coverage_alpha_to_one_and_the_sample_mask() {
     // Written unblended: blue 1.0 and alpha 0.5 in every sample.
-    let [b, .., a] = coverage(false, false, !0);
+    let [b, .., a] = coverage(false, false, !0, true);
     assert!(b == 255 && near(a, 128), "{b} {a}");
     // Alpha 0.5 covers half the samples.
-    let [b, .., a] = coverage(true, false, !0);
+    let [b, .., a] = coverage(true, false, !0, true);
     assert!(near(b, 128) && near(a, 64), "alpha to coverage: {b} {a}");
     // One sample in four.
-    let [b, .., a] = coverage(false, false, 1);
+    let [b, .., a] = coverage(false, false, 1, true);
     assert!(near(b, 64) && near(a, 32), "sample mask 1: {b} {a}");
     // Alpha made one in the samples written, after alpha to coverage.
-    let [b, .., a] = coverage(false, true, !0);
+    let [b, .., a] = coverage(false, true, !0, true);
     assert!(b == 255 && a == 255, "alpha to one: {b} {a}");
-    let [b, .., a] = coverage(true, true, !0);
+    let [b, .., a] = coverage(true, true, !0, true);
     assert!(near(b, 128) && near(a, 128), "both: {b} {a}");
+}
+
+/// With multisampling off (GL_MULTISAMPLE disabled) GL ignores alpha to
+/// coverage, alpha to one and the sample mask: every sample of a covered
+/// pixel is written, unchanged.
+#[test]
+fn multisampling_off_writes_every_sample() {
+    for (a2c, a2one, mask) in [(false, false, !0), (true, true, 1), (true, false, 0)] {
+        let [b, .., a] = coverage(a2c, a2one, mask, false);
+        assert!(
+            b == 255 && near(a, 128),
+            "a2c {a2c} a2one {a2one} mask {mask}: {b} {a}"
+        );
+    }
 }
 
 #[test]
@@ -723,31 +758,6 @@ fn bad_multisample_input_is_refused_without_harm() {
     assert_eq!(r.submit(CTX, &e.finish()).unwrap().errors, 1);
     let e = last_error(&r);
     assert!(e.contains("wrong dimension"), "{e}");
-    // Multisampling off on a multisampled target: pixel-centre coverage
-    // cannot be drawn exactly.
-    let single = [
-        Command::CreateObject(CreateObject::Rasterizer(Rasterizer {
-            handle: 64,
-            flags: RasterizerFlags::new()
-                .with_depth_clip(true)
-                .with_half_pixel_center(true),
-            point_size: F32Bits::new(1.0),
-            sprite_coord_enable: 0,
-            stipple: RasterizerStipple::new(),
-            line_width: F32Bits::new(1.0),
-            offset_units: F32Bits::new(0.0),
-            offset_scale: F32Bits::new(0.0),
-            offset_clamp: F32Bits::new(0.0),
-        })),
-        Command::BindObject {
-            object_type: ObjectType::RASTERIZER,
-            handle: 64,
-        },
-        Command::DrawVbo(full_draw()),
-    ];
-    assert_eq!(run(&mut r, &single), 1);
-    let e = last_error(&r);
-    assert!(e.contains("multisampling disabled"), "{e}");
     // The renderer still draws.
     submit_ok(&mut r, &triangle_stream(true, true, Default::default()));
     assert_eq!(pixel(&mut r, 1, 1), [255, 0, 0, 255]);

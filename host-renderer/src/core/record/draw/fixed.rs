@@ -36,6 +36,9 @@ pub(super) struct Fixed {
     pub alpha_to_coverage: bool,
     /// Alpha to one (multisampled framebuffers; raw path).
     pub alpha_to_one: bool,
+    /// The samples a fragment may write (GL's sample mask; every sample
+    /// with multisampling off).
+    pub sample_mask: u64,
     /// Colour slots blended through blend stand-ins (their targets are in
     /// the stand-in's format; `record::blend_stand_in`).
     pub blend_stand_ins: u8,
@@ -94,7 +97,11 @@ impl Fixed {
                 "logic ops (the device has no Vulkan logicOp)",
             ));
         }
-        let (alpha_to_coverage, alpha_to_one) = multisample_state(gpu, bound)?;
+        let Multisample {
+            alpha_to_coverage,
+            alpha_to_one,
+            sample_mask,
+        } = multisample_state(gpu, bound)?;
         let (line_width, line_stipple) = lines(gpu, rast, d, prim)?;
         // Vulkan discards rasterization for draws kept for their captures
         // or memory writes; WebGPU cannot.
@@ -141,26 +148,38 @@ impl Fixed {
             raw_needed,
             alpha_to_coverage,
             alpha_to_one,
+            sample_mask,
             blend_stand_ins,
         })
     }
 }
 
-/// Whether a draw into a multisampled framebuffer has alpha to coverage
-/// and alpha to one (the raw path's `alphaToOne`); refuses what cannot be
-/// drawn exactly: alpha to one without that feature and rasterizing with
-/// multisampling off (GL_MULTISAMPLE disabled: each pixel's samples all
-/// covered or none; Vulkan has no such mode without
-/// `VK_EXT_sample_locations`). Single-sampled framebuffers ignore all
-/// three, as GL does.
-fn multisample_state(gpu: &Gpu, bound: &BoundDraw<'_>) -> Result<(bool, bool), CommandError> {
-    if bound.samples <= 1 {
-        return Ok((false, false));
-    }
-    if !bound.rast.flags.multisample() {
-        return Err(CommandError::Unsupported(
-            "drawing into a multisampled framebuffer with multisampling disabled",
-        ));
+/// The coverage state of a draw into a multisampled framebuffer.
+struct Multisample {
+    /// Alpha to coverage.
+    alpha_to_coverage: bool,
+    /// Alpha to one (the raw path's `alphaToOne`).
+    alpha_to_one: bool,
+    /// The samples a fragment may write.
+    sample_mask: u64,
+}
+
+/// The draw's coverage state; refuses alpha to one without the raw path's
+/// feature. Single-sampled framebuffers ignore it all, as GL does. With
+/// multisampling off (GL_MULTISAMPLE disabled) GL ignores alpha to coverage,
+/// alpha to one and the sample mask, and writes all of a pixel's samples
+/// when its centre is covered. The draw is rasterized with the
+/// framebuffer's samples but no mask: what lies inside a primitive is
+/// exactly GL's, and its edges are covered per sample (pixel-centre
+/// coverage would need `VK_EXT_sample_locations`).
+fn multisample_state(gpu: &Gpu, bound: &BoundDraw<'_>) -> Result<Multisample, CommandError> {
+    let no_coverage_ops = Multisample {
+        alpha_to_coverage: false,
+        alpha_to_one: false,
+        sample_mask: u64::MAX,
+    };
+    if bound.samples <= 1 || !bound.rast.flags.multisample() {
+        return Ok(no_coverage_ops);
     }
     let flags = bound.sub.blend.map(|b| b.flags);
     let alpha_to_one = flags.is_some_and(|f| f.alpha_to_one());
@@ -169,7 +188,11 @@ fn multisample_state(gpu: &Gpu, bound: &BoundDraw<'_>) -> Result<(bool, bool), C
             "alpha to one (the device has no Vulkan alphaToOne)",
         ));
     }
-    Ok((flags.is_some_and(|f| f.alpha_to_coverage()), alpha_to_one))
+    Ok(Multisample {
+        alpha_to_coverage: flags.is_some_and(|f| f.alpha_to_coverage()),
+        alpha_to_one,
+        sample_mask: u64::from(bound.sub.sample_mask),
+    })
 }
 
 /// `PIPE_LOGICOP_COPY`: writes the source unchanged (no logic op needed).

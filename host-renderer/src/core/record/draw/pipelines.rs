@@ -73,7 +73,7 @@ pub(super) fn pipelines(
             depth_stencil: fixed.depth_stencil.clone(),
             targets: fixed.targets.clone(),
             samples: bound.samples,
-            sample_mask: u64::from(bound.sub.sample_mask),
+            sample_mask: fixed.sample_mask,
             alpha_to_coverage: fixed.alpha_to_coverage,
             layouts: entries.clone(),
         };

@@ -8,10 +8,14 @@ mod draw_setup;
 
 use draw_setup::*;
 use guest_protocol::le::Le32;
-use guest_protocol::virgl::bits::{QueryKind, U16Pair};
+use guest_protocol::virgl::bits::{BlitFlags, QueryKind, U16Pair};
 use guest_protocol::virgl::caps::cap;
-use guest_protocol::virgl::enums::{clear_bits, CullFace, QueryType, ShaderStage, TextureTarget};
-use guest_protocol::virgl::{Box3, Clear, Command, CreateObject, Encoder, Format, Query, Surface};
+use guest_protocol::virgl::enums::{
+    bind, clear_bits, CullFace, QueryType, ShaderStage, TextureTarget,
+};
+use guest_protocol::virgl::{
+    Blit, BlitSurface, Box3, Clear, Command, CreateObject, Encoder, Format, Query, Surface,
+};
 use guest_protocol::wire::F64Bits;
 use host_renderer::{CtxId, Renderer, ResId, TransferBox, VecBacking};
 
@@ -300,4 +304,145 @@ fn layered_clears_of_attachments_of_other_sizes_are_refused() {
     assert_eq!(texel(&mut r, 5, 8, 8), [0; 4]);
     assert_eq!(texel(&mut r, 6, 7, 7), [128; 4]);
     assert!(r.gpu().take_uncaptured().is_empty());
+}
+
+/// A `W`×`W` (or `W/2`) depth resource `id` of `format`, attached, with a
+/// backing of `data` (its level 0 in the guest's layout).
+fn depth_resource(
+    r: &mut Renderer,
+    id: u32,
+    format: Format,
+    side: u32,
+    data: Vec<u8>,
+) -> std::sync::Arc<VecBacking> {
+    let mut i = info(TextureTarget::TEXTURE_2D, format, side, side);
+    i.bind = bind::DEPTH_STENCIL | bind::SAMPLER_VIEW;
+    let backing = VecBacking::from_vec(data);
+    r.create_resource(ResId(id), &i, Some(backing.clone()))
+        .unwrap();
+    r.attach_resource(CTX, ResId(id)).unwrap();
+    backing
+}
+
+/// The transfer of a whole `side`×`side` level 0.
+fn whole_level(side: u32) -> TransferBox {
+    TransferBox {
+        level: 0,
+        region: Box3 {
+            x: 0,
+            y: 0,
+            z: 0,
+            w: side as i32,
+            h: side as i32,
+            d: 1,
+        },
+        stride: 0,
+        layer_stride: 0,
+        offset: 0,
+    }
+}
+
+/// A nearest depth blit of `src_box` of resource `src` to `dst_box` of `dst`.
+fn depth_blit(
+    src: u32,
+    src_format: Format,
+    src_box: Box3,
+    dst: u32,
+    dst_format: Format,
+    dst_box: Box3,
+) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    let side = |res, format, region| BlitSurface {
+        res,
+        level: 0,
+        format,
+        region,
+    };
+    e.push(&Command::Blit(Blit {
+        flags: BlitFlags::new().with_mask(0x10),
+        scissor_min: Default::default(),
+        scissor_max: Default::default(),
+        dst: side(dst, dst_format, dst_box),
+        src: side(src, src_format, src_box),
+    }))
+    .unwrap();
+    e.finish()
+}
+
+/// Depth blits that are no texel copies are drawn: scaled into another
+/// depth format (glGenerateMipmap, glCopyTexImage from a depth buffer),
+/// and a same-format copy of part of a level (WebGPU copies depth by whole
+/// levels only).
+#[test]
+fn depth_blits_scale_convert_and_copy_part_of_a_level() {
+    let mut r = renderer();
+    // Source: Z32_FLOAT, 0.25 left of x = 8, 0.75 right of it.
+    let src: Vec<u8> = (0..W * W)
+        .flat_map(|k| if k % W < W / 2 { 0.25f32 } else { 0.75 }.to_le_bytes())
+        .collect();
+    depth_resource(&mut r, 40, Format::Z32_FLOAT, W, src);
+    r.transfer_in(ResId(40), &whole_level(W)).unwrap();
+    let half = W / 2;
+    let small = depth_resource(
+        &mut r,
+        41,
+        Format::Z16_UNORM,
+        half,
+        vec![0; (half * half * 2) as usize],
+    );
+    let full = Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: W as i32,
+        h: W as i32,
+        d: 1,
+    };
+    let halved = Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: half as i32,
+        h: half as i32,
+        d: 1,
+    };
+    let stream = depth_blit(40, Format::Z32_FLOAT, full, 41, Format::Z16_UNORM, halved);
+    let stats = r.submit(CTX, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    r.transfer_out(ResId(41), &whole_level(half)).unwrap();
+    let texels = small.snapshot();
+    for (k, t) in texels.chunks_exact(2).enumerate() {
+        let z = u16::from_le_bytes([t[0], t[1]]);
+        let want: u16 = if (k as u32) % half < half / 2 {
+            16384
+        } else {
+            49151
+        };
+        assert!(z.abs_diff(want) <= 1, "texel {k}: {z} (want {want})");
+    }
+    // Part of a level, same format: the right half's 0.75 into the left
+    // half of a cleared (1.0) Z32_FLOAT level.
+    let ones: Vec<u8> = (0..W * W).flat_map(|_| 1.0f32.to_le_bytes()).collect();
+    let dst = depth_resource(&mut r, 42, Format::Z32_FLOAT, W, ones);
+    r.transfer_in(ResId(42), &whole_level(W)).unwrap();
+    let right = Box3 {
+        x: half as i32,
+        y: 0,
+        z: 0,
+        w: half as i32,
+        h: W as i32,
+        d: 1,
+    };
+    let left = Box3 { x: 0, ..right };
+    let stream = depth_blit(40, Format::Z32_FLOAT, right, 42, Format::Z32_FLOAT, left);
+    let stats = r.submit(CTX, &stream).unwrap();
+    assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));
+    r.transfer_out(ResId(42), &whole_level(W)).unwrap();
+    let texels = dst.snapshot();
+    for (k, t) in texels.chunks_exact(4).enumerate() {
+        let z = f32::from_le_bytes(t.try_into().unwrap());
+        let want = if (k as u32) % W < half { 0.75 } else { 1.0 };
+        assert_eq!(z, want, "texel {k}");
+    }
 }

@@ -8,6 +8,7 @@
 
 use super::blit_ms::{blit_samples, copy_samples, SampleJob};
 use super::copy::{copy_texture, CopySide};
+use super::depth_blit::DepthBlit;
 use super::recorder::Recorder;
 use super::shader_pass::color_pass;
 use crate::core::base::error::{CommandError, WgpuOp};
@@ -166,10 +167,16 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
             height: h,
             depth_or_array_layers: 1,
         };
-        return copy_texture(rec, &src, &dst, size);
+        // WebGPU copies depth by whole levels: part of one is drawn.
+        if !depth_blit || (src.covers_level(size) && dst.covers_level(size)) {
+            return copy_texture(rec, &src, &dst, size);
+        }
     }
     if depth_blit {
-        return Err(CommandError::Unsupported("scaled or converting depth blit"));
+        return match DepthViews::new(b, &region, (&src_texture, src_z, src_t), dst_t)? {
+            Some(views) => draw_depth_blit(rec, b, &region, &views),
+            None => Ok(()),
+        };
     }
     if is_integer(src_t.desc.host) || is_integer(dst_t.desc.host) {
         // The blitter samples floats: an integer blit must copy texels.
@@ -187,6 +194,114 @@ pub(crate) fn blit(rec: &mut Recorder<'_>, b: &Blit) -> Result<(), CommandError>
     }
     let views = BlitViews::new(rec, b, &region, (&src_texture, src_z, src_t), dst_t);
     draw_blit(rec, b, &region, &views)
+}
+
+/// `PIPE_MASK_Z`: a blit copies depth.
+const PIPE_MASK_Z: u8 = 0x10;
+/// `PIPE_MASK_S`: a blit copies stencil.
+const PIPE_MASK_S: u8 = 0x20;
+
+/// What a drawn depth blit (`record::depth_blit`) reads and writes.
+struct DepthViews {
+    /// The source level and layer's depth.
+    src: wgpu::TextureView,
+    /// The destination level and layer.
+    dst: wgpu::TextureView,
+    /// The destination's format.
+    format: wgpu::TextureFormat,
+    /// The destination's samples per pixel.
+    samples: u32,
+}
+
+impl DepthViews {
+    /// The views of a depth blit that is no texel copy: depth into depth
+    /// only (`None`: the blit copies no depth). Stencil cannot be written
+    /// by a shader, so such a blit that also copies stencil is refused.
+    fn new(
+        b: &Blit,
+        region: &BlitRegion,
+        (src_texture, src_z, src_t): (&wgpu::Texture, u32, &TextureRes),
+        dst_t: &TextureRes,
+    ) -> Result<Option<Self>, CommandError> {
+        let mask = b.flags.mask();
+        if mask & PIPE_MASK_S != 0 && dst_t.desc.has_stencil() {
+            return Err(CommandError::Unsupported(
+                "scaled or converting stencil blit",
+            ));
+        }
+        if mask & PIPE_MASK_Z == 0 {
+            return Ok(None);
+        }
+        if !src_t.desc.has_depth() || !dst_t.desc.has_depth() {
+            return Err(CommandError::Unsupported(
+                "a blit between depth and colour formats",
+            ));
+        }
+        let level_view = |t: &wgpu::Texture, aspect, usage, level, layer| {
+            t.create_view(&wgpu::TextureViewDescriptor {
+                dimension: Some(wgpu::TextureViewDimension::D2),
+                usage: Some(usage),
+                aspect,
+                base_mip_level: level,
+                mip_level_count: Some(1),
+                base_array_layer: layer,
+                array_layer_count: Some(1),
+                ..Default::default()
+            })
+        };
+        Ok(Some(Self {
+            src: level_view(
+                src_texture,
+                wgpu::TextureAspect::DepthOnly,
+                wgpu::TextureUsages::TEXTURE_BINDING,
+                b.src.level,
+                src_z,
+            ),
+            dst: level_view(
+                &dst_t.texture,
+                wgpu::TextureAspect::All,
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+                b.dst.level,
+                region.dst_z,
+            ),
+            format: dst_t.texture.format(),
+            samples: dst_t.texture.sample_count(),
+        }))
+    }
+}
+
+/// Draws the depth blit `b` through `views`.
+fn draw_depth_blit(
+    rec: &mut Recorder<'_>,
+    b: &Blit,
+    region: &BlitRegion,
+    views: &DepthViews,
+) -> Result<(), CommandError> {
+    let Some(scissor) = region.scissored(b) else {
+        return Ok(());
+    };
+    let gpu = rec.gpu;
+    rec.work.mark(ResId(b.src.res));
+    rec.work.mark(ResId(b.dst.res));
+    if views.samples > 1 {
+        rec.work.multisampled_writes.wrote(ResId(b.dst.res));
+    }
+    gpu.checked(WgpuOp::Blit, || {
+        let sampler = rec.caches.blitter.sampler(&gpu.device, false);
+        let blit = DepthBlit {
+            src: &views.src,
+            sampler: &sampler,
+            dst: &views.dst,
+            format: views.format,
+            samples: views.samples,
+            rect: source_rect(region),
+            viewport: region.dst.map(|c| c as f32),
+            scissor,
+        };
+        let encoder = rec.work.encoder(gpu);
+        rec.caches.depth_blit.record(&gpu.device, encoder, &blit);
+    })
+    .map_err(CommandError::from)
 }
 
 /// The views and formats a drawn blit reads and writes.
@@ -261,9 +376,9 @@ impl BlitViews {
     }
 }
 
-/// The blitter's parameters: the source rectangle in normalized
-/// coordinates, oriented as the destination, and both swizzles.
-fn blit_params(region: &BlitRegion, views: &BlitViews) -> [u32; 16] {
+/// The source rectangle in normalized coordinates, oriented as the
+/// destination: left, top, right, bottom.
+fn source_rect(region: &BlitRegion) -> [f32; 4] {
     let [sx, sy, sw, sh] = region.src;
     let (fw, fh) = (
         region.src_level_size.0 as f32,
@@ -277,6 +392,13 @@ fn blit_params(region: &BlitRegion, views: &BlitViews) -> [u32; 16] {
     if region.flip_y {
         v.swap(0, 1);
     }
+    [u[0], v[0], u[1], v[1]]
+}
+
+/// The blitter's parameters: the source rectangle in normalized
+/// coordinates, oriented as the destination, and both swizzles.
+fn blit_params(region: &BlitRegion, views: &BlitViews) -> [u32; 16] {
+    let [u0, v0, u1, v1] = source_rect(region);
     // Guest colour from the source: X formats read alpha as one, unless the
     // destination has no alpha either (its stored alpha byte is kept as is).
     let (src_desc, dst_desc) = (views.src_desc, views.dst_desc);
@@ -287,7 +409,7 @@ fn blit_params(region: &BlitRegion, views: &BlitViews) -> [u32; 16] {
     let dst_swizzle = dst_desc.render_swizzle();
     let mut params = [0u32; 16];
     for (p, v) in params.iter_mut().zip(
-        [u[0], v[0], u[1], v[1]]
+        [u0, v0, u1, v1]
             .map(f32::to_bits)
             .into_iter()
             .chain(src_swizzle.map(u32::from))

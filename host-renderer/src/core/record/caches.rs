@@ -5,6 +5,7 @@
 use super::bind_groups::{BindGroupCache, LayoutCache, Unbound};
 use super::blitter::Blitter;
 use super::depth::DepthWriter;
+use super::depth_blit::DepthBlitter;
 use super::depth_clear::DepthClearer;
 use super::mixed_sizes::StandIns;
 use super::no_attach::NoAttach;
@@ -35,6 +36,8 @@ pub struct Caches {
     pub sample_copy: SampleCopier,
     /// Depth upload pipelines.
     pub depth: DepthWriter,
+    /// Drawn depth blits.
+    pub depth_blit: DepthBlitter,
     /// Pipelines clearing part of a depth/stencil surface.
     pub depth_clear: DepthClearer,
     /// Stand-ins of colour buffers of other sizes than their framebuffer.

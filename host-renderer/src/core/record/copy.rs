@@ -38,7 +38,7 @@ impl CopySide<'_> {
 impl CopySide<'_> {
     /// Whether `extent` from this side's origin is its whole level (a
     /// layer of it).
-    fn covers_level(&self, extent: wgpu::Extent3d) -> bool {
+    pub(crate) fn covers_level(&self, extent: wgpu::Extent3d) -> bool {
         let size = self
             .texture
             .size()

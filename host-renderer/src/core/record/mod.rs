@@ -29,6 +29,7 @@ pub mod clear;
 pub mod compute;
 pub mod copy;
 pub mod depth;
+pub mod depth_blit;
 pub mod depth_clear;
 pub mod draw;
 pub mod mixed_sizes;

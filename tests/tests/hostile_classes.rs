@@ -611,6 +611,32 @@ fn resource_bound_as_its_own_sampler_and_render_target() {
     g.still_renders();
 }
 
+/// A block-compressed texture whose level 0 is not whole blocks (GL allows
+/// 257×257 DXT1; WebGPU creates none) is refused at creation with that
+/// reason, allocating nothing.
+#[test]
+fn compressed_textures_of_partial_blocks_are_refused_with_their_reason() {
+    let mut g = Guest::new();
+    let i = info(TextureTarget::TEXTURE_2D, Format::DXT1_RGB, 257, 256);
+    let e = create_err(&mut g.r, 70, &i);
+    assert!(
+        matches!(
+            e,
+            CreateResourceError::PartialBlocks {
+                width: 257,
+                height: 256,
+                block_width: 4,
+                block_height: 4
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("257x256"), "{e}");
+    let whole = info(TextureTarget::TEXTURE_2D, Format::DXT1_RGB, 256, 256);
+    g.r.create_resource(ResId(71), &whole, None).unwrap();
+    g.still_renders();
+}
+
 /// Rendering to one level of a texture while sampling another is no
 /// feedback loop (GL's way of building mip chains by drawing): it draws.
 #[test]

@@ -187,10 +187,11 @@ fn create_texture(
     let (bw, bh) = desc.block_dims();
     if !info.width.is_multiple_of(bw) || !h.is_multiple_of(bh) {
         // wgpu wants level 0 of block-compressed textures in whole blocks.
-        return Err(CreateResourceError::BadSize {
-            what: "compressed size",
-            value: info.width,
-            max: max_dim,
+        return Err(CreateResourceError::PartialBlocks {
+            width: info.width,
+            height: h,
+            block_width: bw,
+            block_height: bh,
         });
     }
     // 3D textures render one slice at a time (a colour attachment's

@@ -78,6 +78,19 @@ pub enum CreateResourceError {
         /// The limit.
         max: u32,
     },
+    /// A block-compressed texture whose level 0 is not made of whole
+    /// blocks (WebGPU creates no such texture).
+    #[error("compressed texture of {width}x{height} texels is not whole {block_width}x{block_height} blocks")]
+    PartialBlocks {
+        /// Level 0's width.
+        width: u32,
+        /// Level 0's height.
+        height: u32,
+        /// The format's block width.
+        block_width: u32,
+        /// The format's block height.
+        block_height: u32,
+    },
     /// A sample count or multisampled resource that is not implemented.
     #[error(
         "{0} samples requested; only 0 or 1, or up to 4 (made 4) on a single-level, \

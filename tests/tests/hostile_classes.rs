@@ -572,14 +572,10 @@ fn surfaces_of_deleted_resources() {
 
 /// CVE class: read/write hazards on one resource (bound as its own
 /// sampler view and render target in one draw, a feedback loop).
-#[test]
-fn resource_bound_as_its_own_sampler_and_render_target() {
-    let mut g = Guest::new();
-    g.r.submit(CTX, &triangle_stream(true, true, CullFace::NONE))
-        .unwrap();
-    let mut e = Encoder::new();
-    e.push(&Command::SetSubCtx(1)).unwrap();
-    e.push(&sampler_view(60, 1, 0, 0)).unwrap();
+/// Binds a view (60) of resource `res` to the fragment shader's unit 0,
+/// a fragment shader (61) that samples it, and draws the full triangle.
+fn sample_and_draw(e: &mut Encoder, res: u32) {
+    e.push(&sampler_view(60, res, 0, 0)).unwrap();
     e.push(&Command::SetSamplerViews(StageSlots {
         stage: ShaderStage::FRAGMENT,
         start_slot: 0,
@@ -587,12 +583,22 @@ fn resource_bound_as_its_own_sampler_and_render_target() {
     }))
     .unwrap();
     shader(
-        &mut e,
+        e,
         61,
         ShaderStage::FRAGMENT,
         "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, FLOAT\n  0: TEX OUT[0], IN[0], SAMP[0], 2D\n  1: END\n",
     );
     e.push(&Command::DrawVbo(full_draw())).unwrap();
+}
+
+#[test]
+fn resource_bound_as_its_own_sampler_and_render_target() {
+    let mut g = Guest::new();
+    g.r.submit(CTX, &triangle_stream(true, true, CullFace::NONE))
+        .unwrap();
+    let mut e = Encoder::new();
+    e.push(&Command::SetSubCtx(1)).unwrap();
+    sample_and_draw(&mut e, 1);
     let errors = g.run(&e);
     // A feedback loop: refused by pv3d itself, the draw alone (WebGPU
     // would refuse the whole pass, and with it the context's other work).
@@ -674,20 +680,7 @@ fn a_draw_samples_one_level_and_renders_another() {
         cbufs: &[Le32::new(62)],
     })
     .unwrap();
-    e.push(&sampler_view(60, chain.0, 0, 0)).unwrap();
-    e.push(&Command::SetSamplerViews(StageSlots {
-        stage: ShaderStage::FRAGMENT,
-        start_slot: 0,
-        handles: &[Le32::new(60)],
-    }))
-    .unwrap();
-    shader(
-        &mut e,
-        61,
-        ShaderStage::FRAGMENT,
-        "FRAG\nDCL IN[0], GENERIC[0], PERSPECTIVE\nDCL OUT[0], COLOR\nDCL SAMP[0]\nDCL SVIEW[0], 2D, FLOAT\n  0: TEX OUT[0], IN[0], SAMP[0], 2D\n  1: END\n",
-    );
-    e.push(&Command::DrawVbo(full_draw())).unwrap();
+    sample_and_draw(&mut e, chain.0);
     let errors = g.run(&e);
     assert!(errors.is_empty(), "{errors:?}");
     let img = g.r.read_resource(chain, 1, 0).unwrap();

@@ -324,18 +324,23 @@ fn depth_resource(
     backing
 }
 
+/// A `side`×`side` box from the origin.
+fn square(side: u32) -> Box3 {
+    Box3 {
+        x: 0,
+        y: 0,
+        z: 0,
+        w: side as i32,
+        h: side as i32,
+        d: 1,
+    }
+}
+
 /// The transfer of a whole `side`×`side` level 0.
 fn whole_level(side: u32) -> TransferBox {
     TransferBox {
         level: 0,
-        region: Box3 {
-            x: 0,
-            y: 0,
-            z: 0,
-            w: side as i32,
-            h: side as i32,
-            d: 1,
-        },
+        region: square(side),
         stride: 0,
         layer_stride: 0,
         offset: 0,
@@ -391,22 +396,7 @@ fn depth_blits_scale_convert_and_copy_part_of_a_level() {
         half,
         vec![0; (half * half * 2) as usize],
     );
-    let full = Box3 {
-        x: 0,
-        y: 0,
-        z: 0,
-        w: W as i32,
-        h: W as i32,
-        d: 1,
-    };
-    let halved = Box3 {
-        x: 0,
-        y: 0,
-        z: 0,
-        w: half as i32,
-        h: half as i32,
-        d: 1,
-    };
+    let (full, halved) = (square(W), square(half));
     let stream = depth_blit(40, Format::Z32_FLOAT, full, 41, Format::Z16_UNORM, halved);
     let stats = r.submit(CTX, &stream).unwrap();
     assert_eq!(stats.errors, 0, "{:?}", r.context_errors(CTX));

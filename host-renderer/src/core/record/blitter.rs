@@ -6,20 +6,28 @@ use super::bind_groups::{entry, texture, uniform};
 use super::shader_pass::ShaderPass;
 use std::collections::HashMap;
 
+/// The vertex stage of every blit program: a strip of four vertices over
+/// the viewport, `uv` running over the program's `source_rect()` (the
+/// source rectangle in normalized coordinates: left, top, right, bottom).
+pub const BLIT_VERTEX_WGSL: &str = r"
+struct VOut { @builtin(position) pos: vec4<f32>, @location(0) uv: vec2<f32> }
+@vertex fn vs(@builtin(vertex_index) i: u32) -> VOut {
+    let x = f32(i & 1u);
+    let y = f32(i >> 1u);
+    let r = source_rect();
+    var o: VOut;
+    o.pos = vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
+    o.uv = vec2<f32>(mix(r.x, r.z, x), mix(r.y, r.w, y));
+    return o;
+}
+";
+
 const BLIT_WGSL: &str = r"
 struct Params { rect: vec4<f32>, src: vec4<u32>, dst: vec4<u32>, lod: f32, pad0: f32, pad1: f32, pad2: f32 }
 @group(0) @binding(0) var src: texture_2d<f32>;
 @group(0) @binding(1) var samp: sampler;
 @group(0) @binding(2) var<uniform> p: Params;
-struct VOut { @builtin(position) pos: vec4<f32>, @location(0) uv: vec2<f32> }
-@vertex fn vs(@builtin(vertex_index) i: u32) -> VOut {
-    let x = f32(i & 1u);
-    let y = f32(i >> 1u);
-    var o: VOut;
-    o.pos = vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
-    o.uv = vec2<f32>(mix(p.rect.x, p.rect.z, x), mix(p.rect.y, p.rect.w, y));
-    return o;
-}
+fn source_rect() -> vec4<f32> { return p.rect; }
 // Channel s of c: 0..3 R, G, B, A; 4 zero; 5 one (format::swz).
 fn pick(c: vec4<f32>, s: u32) -> f32 {
     if (s < 4u) { return c[s]; }
@@ -52,7 +60,7 @@ fn program(device: &wgpu::Device) -> ShaderPass {
     ShaderPass::new(
         device,
         "blit",
-        BLIT_WGSL,
+        format!("{BLIT_WGSL}{BLIT_VERTEX_WGSL}"),
         &[
             entry(0, fragment, texture(wgpu::TextureViewDimension::D2, float)),
             entry(1, fragment, filtering),

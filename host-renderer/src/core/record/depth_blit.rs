@@ -6,6 +6,7 @@
 //! by viewport and scissor.
 
 use super::bind_groups::{entry, texture, uniform};
+use super::blitter::BLIT_VERTEX_WGSL;
 use super::shader_pass::{keep, ShaderPass};
 use std::collections::HashMap;
 
@@ -13,15 +14,7 @@ const WGSL: &str = r"
 @group(0) @binding(0) var src: texture_depth_2d;
 @group(0) @binding(1) var samp: sampler;
 @group(0) @binding(2) var<uniform> rect: vec4<f32>;
-struct VOut { @builtin(position) pos: vec4<f32>, @location(0) uv: vec2<f32> }
-@vertex fn vs(@builtin(vertex_index) i: u32) -> VOut {
-    let x = f32(i & 1u);
-    let y = f32(i >> 1u);
-    var o: VOut;
-    o.pos = vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
-    o.uv = vec2<f32>(mix(rect.x, rect.z, x), mix(rect.y, rect.w, y));
-    return o;
-}
+fn source_rect() -> vec4<f32> { return rect; }
 @fragment fn fs(v: VOut) -> @builtin(frag_depth) f32 {
     return textureSampleLevel(src, samp, v.uv, 0);
 }
@@ -63,7 +56,7 @@ fn program(device: &wgpu::Device) -> ShaderPass {
     ShaderPass::new(
         device,
         "depth blit",
-        WGSL,
+        format!("{WGSL}{BLIT_VERTEX_WGSL}"),
         &[
             entry(
                 0,

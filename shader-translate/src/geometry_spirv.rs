@@ -28,6 +28,7 @@ const CLASS_OUTPUT: u32 = 3;
 const CLASS_PRIVATE: u32 = 6;
 const DECORATION_BUILT_IN: u32 = 11;
 const DECORATION_LOCATION: u32 = 30;
+const DECORATION_PATCH: u32 = 15;
 /// What errors name.
 const PASS: &str = "geometry stage";
 
@@ -141,11 +142,18 @@ pub fn geometry_stage(words: &[u32], geometry: &Geometry) -> Result<Vec<u32>, Er
         if !before_annotations && !decorations_added {
             decorations_added = true;
             for (&id, &(_, link)) in &stage_vars {
-                let (decoration, value) = match link {
-                    StageLink::Location(l) => (DECORATION_LOCATION, l),
-                    StageLink::BuiltIn(b) => (DECORATION_BUILT_IN, b),
-                };
-                push_inst(&mut out, op::DECORATE, &[id, decoration, value]);
+                match link {
+                    StageLink::Location(l) => {
+                        push_inst(&mut out, op::DECORATE, &[id, DECORATION_LOCATION, l])
+                    }
+                    StageLink::BuiltIn(b) => {
+                        push_inst(&mut out, op::DECORATE, &[id, DECORATION_BUILT_IN, b])
+                    }
+                    StageLink::PatchLocation(l) => {
+                        push_inst(&mut out, op::DECORATE, &[id, DECORATION_LOCATION, l]);
+                        push_inst(&mut out, op::DECORATE, &[id, DECORATION_PATCH]);
+                    }
+                }
             }
         }
         match i.op {

@@ -12,6 +12,8 @@
 //! | [`VERTEX_GROUP`] = 0 | vertex shader |
 //! | [`FRAGMENT_GROUP`] = 1 | fragment shader |
 //! | [`GEOMETRY_GROUP`] = 2 | geometry shader |
+//! | [`TESS_CTRL_GROUP`] = 3 | tessellation control shader |
+//! | [`TESS_EVAL_GROUP`] = 4 | tessellation evaluation shader |
 //! | [`COMPUTE_GROUP`] = 0 | compute shader (compute pipelines have a layout of their own) |
 //!
 //! Inside a group:
@@ -54,6 +56,10 @@ pub const VERTEX_GROUP: u32 = 0;
 pub const FRAGMENT_GROUP: u32 = 1;
 /// Bind group of the geometry shader's resources.
 pub const GEOMETRY_GROUP: u32 = 2;
+/// Bind group of the tessellation control shader's resources.
+pub const TESS_CTRL_GROUP: u32 = 3;
+/// Bind group of the tessellation evaluation shader's resources.
+pub const TESS_EVAL_GROUP: u32 = 4;
 /// Bind group of the compute shader's resources: compute pipelines have a
 /// layout of their own, so it shares its number with the vertex stage's.
 pub const COMPUTE_GROUP: u32 = 0;
@@ -68,6 +74,8 @@ pub const fn bind_group(stage: Stage) -> Option<u32> {
         Stage::Vertex => Some(VERTEX_GROUP),
         Stage::Fragment => Some(FRAGMENT_GROUP),
         Stage::Geometry => Some(GEOMETRY_GROUP),
+        Stage::TessCtrl => Some(TESS_CTRL_GROUP),
+        Stage::TessEval => Some(TESS_EVAL_GROUP),
         Stage::Compute => Some(COMPUTE_GROUP),
         _ => None,
     }
@@ -423,6 +431,9 @@ pub struct Interface {
     /// GS: what makes the module a geometry stage
     /// ([`crate::geometry_spirv`]).
     pub geometry: Option<Geometry>,
+    /// TCS, TES: what makes the module a tessellation stage
+    /// ([`crate::tessellation_spirv`]).
+    pub tessellation: Option<Tessellation>,
     /// CS: the workgroup size and shared memory.
     pub compute: Option<Compute>,
 }
@@ -473,6 +484,63 @@ impl Geometry {
     }
 }
 
+/// A tessellation stage: WebGPU has none, so (as for a [`Geometry`]
+/// shader) its module is written with a compute entry point (workgroup
+/// size 1) whose stage inputs and outputs are private variables;
+/// [`crate::tessellation_spirv`] turns naga's SPIR-V of it into a
+/// tessellation control or evaluation stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tessellation {
+    /// Which stage, with its execution modes.
+    pub kind: TessellationKind,
+    /// The private variables that are stage inputs and outputs.
+    pub variables: Vec<StageVariable>,
+}
+
+/// A tessellation stage and its execution modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TessellationKind {
+    /// TCS: `TCS_VERTICES_OUT`, the vertices of each output patch.
+    Control {
+        /// Vertices per output patch (1 to 32).
+        vertices_out: u32,
+    },
+    /// TES: how the primitive generator subdivides the patch.
+    Evaluation {
+        /// `TES_PRIM_MODE`.
+        domain: TessDomain,
+        /// `TES_SPACING`.
+        spacing: TessSpacing,
+        /// `TES_VERTEX_ORDER_CW`: triangles are wound clockwise (in GL's
+        /// lower-left domain origin).
+        clockwise: bool,
+        /// `TES_POINT_MODE`: the generator emits points.
+        point_mode: bool,
+    },
+}
+
+/// The domain a TES subdivides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TessDomain {
+    /// Triangles (`PIPE_PRIM_TRIANGLES`).
+    Triangles,
+    /// Quads (`PIPE_PRIM_QUADS`).
+    Quads,
+    /// Isolines (`PIPE_PRIM_LINES`).
+    Isolines,
+}
+
+/// The spacing of a TES's subdivisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TessSpacing {
+    /// `PIPE_TESS_SPACING_EQUAL`.
+    Equal,
+    /// `PIPE_TESS_SPACING_FRACTIONAL_EVEN`.
+    FractionalEven,
+    /// `PIPE_TESS_SPACING_FRACTIONAL_ODD`.
+    FractionalOdd,
+}
+
 /// SPIR-V `BuiltIn` values of the built-ins geometry shaders use.
 pub(crate) mod spirv_builtin {
     pub const POSITION: u32 = 0;
@@ -514,6 +582,9 @@ pub enum StageLink {
     Location(u32),
     /// A SPIR-V built-in (`BuiltIn` operand value).
     BuiltIn(u32),
+    /// A per-patch user location (`Location` and `Patch`): tessellation
+    /// control outputs and evaluation inputs.
+    PatchLocation(u32),
 }
 
 impl Interface {
@@ -534,6 +605,7 @@ impl Interface {
             color0_writes_all: false,
             captures: Vec::new(),
             geometry: None,
+            tessellation: None,
             compute: None,
         }
     }

@@ -77,7 +77,6 @@ pub const fn bind_group(stage: Stage) -> Option<u32> {
         Stage::TessCtrl => Some(TESS_CTRL_GROUP),
         Stage::TessEval => Some(TESS_EVAL_GROUP),
         Stage::Compute => Some(COMPUTE_GROUP),
-        _ => None,
     }
 }
 

@@ -65,7 +65,6 @@
 
 pub mod ast;
 mod error;
-mod geometry_spirv;
 mod image_atomic_spirv;
 mod image_format;
 pub mod interface;
@@ -77,9 +76,9 @@ mod opcode;
 mod options;
 mod parse;
 mod spirv_words;
+mod stage_spirv;
 
 pub use error::{Error, ErrorKind};
-pub use geometry_spirv::geometry_stage as geometry_spirv;
 pub use image_atomic_spirv::image_atomic_spirv;
 pub use interface::Interface;
 pub use options::{
@@ -87,6 +86,7 @@ pub use options::{
     SamplerOptions, SpriteCoords, TexelFormat, TexelKind, Wrap,
 };
 pub use parse::parse;
+pub use stage_spirv::{geometry_stage as geometry_spirv, tessellation_stage as tessellation_spirv};
 
 use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};
 

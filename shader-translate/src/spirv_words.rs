@@ -1,5 +1,5 @@
 //! Word-level SPIR-V reading and writing shared by the post-passes that
-//! rewrite naga's SPIR-V ([`crate::geometry_spirv`],
+//! rewrite naga's SPIR-V ([`crate::geometry_spirv`], [`crate::tessellation_spirv`],
 //! [`crate::image_atomic_spirv`]): the instruction list, literal strings,
 //! opcodes, and the error a malformed module gives.
 
@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind};
 
 /// The opcodes the passes read or write.
 pub(crate) mod op {
+    pub const NOP: u32 = 0;
     pub const SOURCE_CONTINUED: u32 = 2;
     pub const SOURCE: u32 = 3;
     pub const SOURCE_EXTENSION: u32 = 4;
@@ -35,6 +36,7 @@ pub(crate) mod op {
     pub const IMAGE_QUERY_SIZE: u32 = 104;
     pub const EMIT_VERTEX: u32 = 218;
     pub const END_PRIMITIVE: u32 = 219;
+    pub const CONTROL_BARRIER: u32 = 224;
     pub const ATOMIC_EXCHANGE: u32 = 229;
     pub const ATOMIC_COMPARE_EXCHANGE: u32 = 230;
     pub const ATOMIC_I_ADD: u32 = 234;

@@ -518,6 +518,20 @@ pub enum TessellationKind {
     },
 }
 
+impl TessellationKind {
+    /// Whether the primitive generator makes triangles (rather than lines
+    /// or points) of an evaluation shader's patches; `false` for a control
+    /// shader.
+    pub const fn rasterizes_triangles(&self) -> bool {
+        match self {
+            Self::Control { .. } => false,
+            Self::Evaluation {
+                domain, point_mode, ..
+            } => !*point_mode && !matches!(domain, TessDomain::Isolines),
+        }
+    }
+}
+
 /// The domain a TES subdivides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TessDomain {
@@ -540,13 +554,19 @@ pub enum TessSpacing {
     FractionalOdd,
 }
 
-/// SPIR-V `BuiltIn` values of the built-ins geometry shaders use.
+/// SPIR-V `BuiltIn` values of the built-ins geometry and tessellation
+/// shaders use.
 pub(crate) mod spirv_builtin {
     pub const POSITION: u32 = 0;
     pub const POINT_SIZE: u32 = 1;
     pub const CLIP_DISTANCE: u32 = 3;
     pub const PRIMITIVE_ID: u32 = 7;
+    pub const INVOCATION_ID: u32 = 8;
     pub const LAYER: u32 = 9;
+    pub const TESS_LEVEL_OUTER: u32 = 11;
+    pub const TESS_LEVEL_INNER: u32 = 12;
+    pub const TESS_COORD: u32 = 13;
+    pub const PATCH_VERTICES: u32 = 14;
 }
 
 /// Vertices of each primitive of a geometry shader's input kind (0 for
@@ -763,6 +783,13 @@ impl fmt::Display for Interface {
         }
         if self.image_atomics {
             writeln!(f, "image atomics: marker calls (image_atomic_spirv)")?;
+        }
+        if let Some(t) = &self.tessellation {
+            writeln!(f, "tessellation {:?}", t.kind)?;
+            for v in &t.variables {
+                let dir = if v.output { "output" } else { "input" };
+                writeln!(f, "stage {dir} {} -> {:?}", v.name, v.link)?;
+            }
         }
         if let Some(c) = self.compute {
             let [x, y, z] = c.workgroup_size;

@@ -25,7 +25,7 @@
 //! returns passes wgpu's own validation.
 //!
 //! **Never produces a silently wrong shader.** What WebGPU cannot express
-//! (tessellation stages, cull distances, stencil export,
+//! (cull distances, stencil export,
 //! sampling integer textures, subroutines, …) is
 //! [`ErrorKind::Unsupported`], naming the construct; so are floating-point
 //! image atomics and atomics on images other than r32ui and r32i,
@@ -58,8 +58,16 @@
 //! Layout: [`parse()`] (with `lex`) builds an [`ast::Program`]; `lower` builds
 //! the naga IR (declarations, ALU, texture, memory, atomic, barrier and
 //! control-flow opcodes, GL conventions); [`translate`] runs both and
-//! validates. [`geometry_spirv`] and [`image_atomic_spirv`] rewrite naga's
-//! SPIR-V where naga lacks a construct.
+//! validates. [`geometry_spirv`], [`tessellation_spirv`] and
+//! [`image_atomic_spirv`] rewrite naga's SPIR-V where naga lacks a
+//! construct.
+//!
+//! **Geometry and tessellation stages need the SPIR-V pass.** WebGPU has
+//! no such stages: their modules have a compute entry point whose stage
+//! inputs and outputs are private variables ([`Interface::geometry`],
+//! [`Interface::tessellation`]); the renderer writes naga's SPIR-V of the
+//! module (with names, `WriterFlags::DEBUG`) and hands it to
+//! [`geometry_spirv`] or [`tessellation_spirv`], which makes it that stage.
 
 #![warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
 
@@ -217,17 +225,6 @@ pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
                 max: limits::MAX_TEXT_BYTES as u64,
             },
             naga::Span::UNDEFINED,
-        ));
-    }
-    // Reject other stages before parsing grammar they may use (`IN[][0]`).
-    let (stage, header_span) = parse::header(text)?;
-    if !matches!(
-        stage,
-        ast::Stage::Vertex | ast::Stage::Fragment | ast::Stage::Geometry | ast::Stage::Compute
-    ) {
-        return Err(Error::unsupported(
-            format!("{stage} shaders (only VERT, GEOM, FRAG and COMP are translated)"),
-            header_span,
         ));
     }
     let program = parse(text)?;

@@ -52,6 +52,12 @@ pub const MAX_CAPTURES: usize = 64;
 /// device with geometry shaders offers.
 pub const MAX_GEOMETRY_VERTICES: u32 = 256;
 
+/// Most vertices of a tessellation patch (`TCS_VERTICES_OUT`, and the
+/// length of the per-vertex input arrays of tessellation shaders): GL's
+/// `gl_MaxPatchVertices`, which every Vulkan device with tessellation
+/// offers.
+pub const MAX_PATCH_VERTICES: u32 = 32;
+
 /// Most shader storage buffers (`BUFFER[i]`, i below this).
 pub const MAX_SHADER_BUFFERS: u32 = 16;
 /// Most shader images (`IMAGE[i]`, i below this).

@@ -82,11 +82,6 @@ pub fn parse(text: &str) -> Result<Program, Error> {
     }
 }
 
-/// Parses only the header line: the stage, and where it is written.
-pub fn header(text: &str) -> Result<(Stage, Span), Error> {
-    Parser::new(text).header()
-}
-
 fn check_count(what: &'static str, have: usize, max: usize, span: Span) -> Result<(), Error> {
     if have >= max {
         return Err(Error::too_large(what, have as u64 + 1, max as u64, span));

@@ -192,8 +192,8 @@ fn plan_moves(
             return Err(malformed("a stage variable that is not private"));
         }
         moved.insert(result, class);
-        if !needed.contains_key(&(class, pointee)) {
-            needed.insert((class, pointee), *bound);
+        if let std::collections::hash_map::Entry::Vacant(e) = needed.entry((class, pointee)) {
+            e.insert(*bound);
             *bound = bound
                 .checked_add(1)
                 .ok_or_else(|| malformed("an id bound at its maximum"))?;

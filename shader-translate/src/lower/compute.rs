@@ -71,16 +71,22 @@ impl Lowerer<'_> {
         Value::new(self.compose4(Kind::Uint, [x, y, z, zero]), Kind::Uint)
     }
 
-    /// `BARRIER`: a workgroup control barrier (compute shaders only).
+    /// `BARRIER`: a workgroup control barrier (compute shaders, and
+    /// tessellation control shaders, whose SPIR-V step gives it a TCS
+    /// barrier's scopes).
     /// `MEMBAR flags`: a memory barrier for the `TGSI_MEMBAR_*` kinds of
     /// memory `flags` names (all of them when it is not an immediate);
     /// dropped outside compute shaders, which WebGPU gives no memory
     /// barrier (see `docs/gl-conventions.md`).
     pub(crate) fn barrier(&mut self, inst: &Instruction) -> Result<(), Error> {
+        if self.stage == Stage::TessCtrl && inst.opcode == Opcode::Barrier {
+            self.stmt(Statement::ControlBarrier(Barrier::WORK_GROUP));
+            return Ok(());
+        }
         if self.stage != Stage::Compute {
             if inst.opcode == Opcode::Barrier {
                 return Err(Error::invalid(
-                    "BARRIER outside a compute shader",
+                    "BARRIER outside a compute or tessellation control shader",
                     inst.opcode_span,
                 ));
             }

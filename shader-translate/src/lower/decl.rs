@@ -101,7 +101,11 @@ impl Lowerer<'_> {
             Stage::Fragment => self.plan_fragment_varyings(),
             Stage::Geometry => {
                 self.geometry_properties()?;
-                self.plan_geometry_inputs();
+                self.plan_vertex_inputs();
+            }
+            Stage::TessCtrl | Stage::TessEval => {
+                self.tessellation_properties()?;
+                self.plan_vertex_inputs();
             }
             Stage::Compute => self.compute_properties()?,
             _ => {}
@@ -155,6 +159,7 @@ impl Lowerer<'_> {
                     }
                 }
                 File::Input => self.declare_inputs(decl)?,
+                File::Output if self.stage == Stage::TessCtrl => self.declare_tcs_outputs(decl)?,
                 File::Output => self.declare_outputs(decl, &mut outputs)?,
                 File::Sampler => self.units.declare_samplers(decl)?,
                 File::SamplerView => self.units.declare_views(decl)?,

@@ -222,6 +222,9 @@ impl Lowerer<'_> {
             self.polygon_stipple();
             self.alpha_test();
         }
+        if self.stage == Stage::TessEval {
+            self.store_stage_outputs();
+        }
         let members = self.io.members.clone();
         let Some(ty) = self.io.result else {
             self.stmt(Statement::Return { value: None });
@@ -524,15 +527,17 @@ impl Lowerer<'_> {
     pub(crate) fn assemble(mut self) -> Result<(Module, Interface), Error> {
         self.interface.textures = self.texture_bindings();
         self.interface.texel_buffers = self.texel_buffer_bindings();
-        // A geometry shader is a compute entry point until its SPIR-V is
-        // made a geometry stage (`crate::geometry_spirv`).
+        // Geometry and tessellation shaders are compute entry points until
+        // their SPIR-V is made such a stage (`crate::geometry_spirv`,
+        // `crate::tessellation_spirv`).
         let (stage, workgroup_size) = match self.stage {
             Stage::Vertex => (ShaderStage::Vertex, [0; 3]),
-            Stage::Geometry => (ShaderStage::Compute, [1; 3]),
+            Stage::Geometry | Stage::TessCtrl | Stage::TessEval => (ShaderStage::Compute, [1; 3]),
             Stage::Compute => (ShaderStage::Compute, self.workgroup_size()),
             _ => (ShaderStage::Fragment, [0; 3]),
         };
         self.interface.geometry = self.geometry_interface();
+        self.interface.tessellation = self.tessellation_interface();
         if stage == ShaderStage::Fragment {
             // GL allows implicit-LOD sampling in non-uniform control flow
             // (results there are undefined, not errors): so does this module.

@@ -248,8 +248,11 @@ impl Lowerer<'_> {
     /// `DCL IN`: vertex attributes (VS) or varyings and built-ins (FS),
     /// with the value each register reads.
     pub(crate) fn declare_inputs(&mut self, decl: &Declaration) -> Result<(), Error> {
-        if self.stage == Stage::Geometry {
-            return self.declare_geometry_inputs(decl);
+        if matches!(
+            self.stage,
+            Stage::Geometry | Stage::TessCtrl | Stage::TessEval
+        ) {
+            return self.declare_vertex_inputs(decl);
         }
         let max = match self.stage {
             Stage::Vertex => limits::MAX_VERTEX_ATTRIBUTES,
@@ -457,6 +460,23 @@ impl Lowerer<'_> {
             return Err(Error::invalid("malformed SV declaration", decl.span));
         };
         for register in decl.range.first..=decl.range.last {
+            let staged = match (self.stage, semantic.name) {
+                (Stage::Geometry, Semantic::PrimId) => Some(self.primitive_id_value(register)),
+                (Stage::TessCtrl | Stage::TessEval, name) => {
+                    Some(self.tessellation_system_value(register, name, decl.span)?)
+                }
+                _ => None,
+            };
+            if let Some(value) = staged {
+                claim(
+                    &mut self.regs.system_values,
+                    register,
+                    value,
+                    decl.file,
+                    decl.span,
+                )?;
+                continue;
+            }
             let (value, builtin) = match (self.stage, semantic.name) {
                 (Stage::Vertex, Semantic::InstanceId) => (
                     self.builtin_u32(BuiltIn::InstanceIndex, "instance_index"),
@@ -468,9 +488,6 @@ impl Lowerer<'_> {
                 ),
                 (Stage::Fragment, Semantic::Face) => {
                     (self.front_facing_value(), BuiltIn::FrontFacing)
-                }
-                (Stage::Geometry, Semantic::PrimId) => {
-                    (self.geometry_primitive_id()?, BuiltIn::PrimitiveIndex)
                 }
                 (Stage::Fragment, Semantic::Position) => (
                     self.frag_coord_value(),
@@ -579,11 +596,12 @@ impl Lowerer<'_> {
         match self.stage {
             Stage::Vertex => self.vertex_members(outputs)?,
             // A vertex shader's outputs, written at each EMIT.
-            Stage::Geometry => {
+            Stage::Geometry | Stage::TessEval => {
                 self.vertex_members(outputs)?;
-                return self.geometry_outputs();
+                return self.stage_outputs();
             }
-            Stage::Compute => return Ok(()),
+            // TCS outputs are variables of their own (`tessellation`).
+            Stage::Compute | Stage::TessCtrl => return Ok(()),
             _ => self.fragment_members(outputs)?,
         }
         if self.io.members.is_empty() {
@@ -922,7 +940,7 @@ impl Lowerer<'_> {
 
     /// VS output location: where the linked FS reads the varying; without a
     /// linked FS, its [`varying_location`]. `None`: nothing reads it.
-    fn output_location(&self, id: SemanticId) -> Option<u32> {
+    pub(crate) fn output_location(&self, id: SemanticId) -> Option<u32> {
         if self.options.next_stage_inputs.is_empty() {
             return varying_location(id);
         }
@@ -930,7 +948,7 @@ impl Lowerer<'_> {
     }
 
     /// Where the linked next stage reads `id` through a location, if it does.
-    fn linked_location(&self, id: SemanticId) -> Option<u32> {
+    pub(crate) fn linked_location(&self, id: SemanticId) -> Option<u32> {
         self.options
             .next_stage_inputs
             .iter()

@@ -15,7 +15,9 @@
 //! (entry-point arguments, result and linking), `reg` (reading and writing
 //! registers), `alu`, `tex`, `flow` (instructions), `memory` and `atomic`
 //! (storage buffers and shared memory), `image` (shader images), `compute` (workgroup size, compute
-//! system values, barriers), `gl` (GL conventions applied on entry and
+//! system values, barriers), `geometry` and `tessellation` (those stages'
+//! properties and instructions), `stage_vars` (their inputs and outputs as
+//! private variables), `gl` (GL conventions applied on entry and
 //! exit) and `expr` (expression helpers).
 
 mod alu;
@@ -31,6 +33,8 @@ mod indirect;
 mod io;
 mod memory;
 mod reg;
+mod stage_vars;
+mod tessellation;
 mod tex;
 mod tex_buffer;
 mod tex_gather;
@@ -52,13 +56,12 @@ pub(crate) use geometry::{EMIT_VERTEX, END_PRIMITIVE};
 /// Lowers a parsed program; the caller validates the result.
 pub(crate) fn lower(program: &Program, options: &Options) -> Result<(Module, Interface), Error> {
     let stage = match program.stage {
-        s @ (Stage::Vertex | Stage::Fragment | Stage::Geometry | Stage::Compute) => s,
-        other => {
-            return Err(Error::unsupported(
-                format!("{other} shaders (only VERT, GEOM, FRAG and COMP are translated)"),
-                program.header_span,
-            ))
-        }
+        s @ (Stage::Vertex
+        | Stage::Fragment
+        | Stage::Geometry
+        | Stage::TessCtrl
+        | Stage::TessEval
+        | Stage::Compute) => s,
     };
     let mut l = Lowerer::new(program, options, stage);
     l.declare()?;
@@ -130,6 +133,10 @@ pub(crate) struct Lowerer<'a> {
     ended: bool,
     /// GS: the geometry stage's state.
     gs: Option<geometry::Gs>,
+    /// GS, TCS, TES: inputs and outputs as private variables.
+    staged: stage_vars::StageVars,
+    /// TCS, TES: the tessellation stage's state.
+    tess: Option<tessellation::Tess>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -159,6 +166,8 @@ impl<'a> Lowerer<'a> {
             interface: Interface::new(stage),
             ended: false,
             gs: None,
+            staged: stage_vars::StageVars::default(),
+            tess: None,
         }
     }
 

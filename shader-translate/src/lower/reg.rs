@@ -3,8 +3,9 @@
 //! addressing of `TEMP` arrays, `CONST` and `IMM`.
 
 use super::expr::{Kind, XYZW};
+use super::tessellation::is_tcs_output;
 use super::{Lowerer, Value};
-use crate::ast::{Component, Dst, File, Index, Instruction, RegRange, Register, Src};
+use crate::ast::{Component, Dst, File, Index, Instruction, RegRange, Register, Src, WriteMask};
 use crate::error::Error;
 use naga::{
     ArraySize, Expression, GlobalVariable, Handle, LocalVariable, MathFunction, SwizzleComponent,
@@ -184,8 +185,18 @@ impl Lowerer<'_> {
         kind: Kind,
         swizzle: Option<[Component; 4]>,
     ) -> Result<(Value, bool), Error> {
-        if reg.file == File::Input && self.stage == crate::ast::Stage::Geometry {
-            return Ok((self.geometry_input(reg)?, false));
+        if reg.file == File::Input
+            && matches!(
+                self.stage,
+                crate::ast::Stage::Geometry
+                    | crate::ast::Stage::TessCtrl
+                    | crate::ast::Stage::TessEval
+            )
+        {
+            return Ok((self.vertex_input(reg)?, false));
+        }
+        if is_tcs_output(self.stage, reg) {
+            return Ok((self.read_tcs_output(reg)?, false));
         }
         if let Some(dim) = reg.dimension {
             if reg.file != File::Constant {
@@ -503,20 +514,37 @@ impl Lowerer<'_> {
 
     /// Stores the lanes of `value` selected by the destination's mask.
     fn store_masked(&mut self, dst: &Dst, value: Value) -> Result<(), Error> {
+        if is_tcs_output(self.stage, &dst.reg) {
+            return self.write_tcs_output(dst, value);
+        }
         let (ptr, storage) = self.pointer(&dst.reg)?;
         let v = self.coerce(value, storage);
-        if dst.mask.is_all() {
+        self.store_lanes(ptr, v, dst.mask, None);
+        Ok(())
+    }
+
+    /// Stores the lanes of `vec4` `v` that `mask` selects through `ptr`:
+    /// a pointer to a `vec4`, or (`Some(len)`) to an array of `len`
+    /// scalars, which takes the first `len` lanes.
+    pub(super) fn store_lanes(
+        &mut self,
+        ptr: Handle<Expression>,
+        v: Handle<Expression>,
+        mask: WriteMask,
+        array: Option<u32>,
+    ) {
+        if mask.is_all() && array.is_none() {
             self.store(ptr, v);
-            return Ok(());
+            return;
         }
+        let len = array.unwrap_or(4);
         for (lane, _) in (0u32..).zip(XYZW) {
-            if dst.mask.contains(lane) {
+            if mask.contains(lane) && lane < len {
                 let p = self.lane(ptr, lane);
                 let x = self.lane(v, lane);
                 self.store(p, x);
             }
         }
-        Ok(())
     }
 }
 

@@ -1,0 +1,74 @@
+var<private> pv3d_invocation_id: u32;
+var<private> pv3d_primitive_id: u32;
+var<private> pv3d_tess_level_outer: array<f32, 4>;
+var<private> pv3d_tess_level_inner: array<f32, 2>;
+var<private> pv3d_out2_: array<vec4<f32>, 3>;
+var<private> pv3d_out3_: array<vec4<f32>, 3>;
+@group(3) @binding(0) 
+var<uniform> const0_: array<vec4<f32>, 24>;
+
+@compute @workgroup_size(1, 1, 1) 
+fn main() {
+    var temp0_: vec4<f32>;
+    var temp1_: vec4<f32>;
+    var temp2_: vec4<f32>;
+    var temp3_: vec4<f32>;
+    var temp4_: vec4<f32>;
+    var temp5_: vec4<f32>;
+    var temp6_: vec4<f32>;
+    var temp7_: vec4<f32>;
+    var addr0_: vec4<i32>;
+    var addr1_: vec4<i32>;
+    var temp8_: vec4<f32>;
+    var temp9_: vec4<f32>;
+    var temp10_: vec4<f32>;
+    var temp11_: vec4<f32>;
+
+    let _e1 = pv3d_invocation_id;
+    let _e2 = vec4(_e1);
+    let _e4 = pv3d_primitive_id;
+    temp0_.x = bitcast<vec4<f32>>((vec4(_e4).xxxx * vec4<u32>(3u, 3u, 3u, 3u))).x;
+    let _e15 = temp0_;
+    temp1_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e15.xxxx) + _e2.xxxx)).x;
+    let _e25 = temp1_;
+    temp2_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e25.xxxx) << (vec4<u32>(5u, 5u, 5u, 5u) & vec4(31u)))).x;
+    let _e39 = temp2_;
+    temp3_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e39.xxxx) >> (vec4<u32>(4u, 4u, 4u, 4u) & vec4(31u)))).x;
+    let _e52 = temp3_;
+    addr0_.x = bitcast<vec4<i32>>(bitcast<vec4<u32>>(_e52.xxxx)).x;
+    let _e62 = addr0_.x;
+    let _e67 = const0_[clamp(_e62, 0i, 23i)];
+    let _e68 = _e67.xyyy;
+    temp4_.x = _e68.x;
+    temp4_.y = _e68.y;
+    addr1_.x = bitcast<vec4<i32>>(_e2.xxxx).x;
+    let _e80 = temp4_;
+    let _e81 = _e80.xyxx;
+    let _e85 = addr1_.x;
+    pv3d_out2_[clamp(_e85, 0i, 2i)].x = _e81.x;
+    pv3d_out2_[clamp(_e85, 0i, 2i)].y = _e81.y;
+    let _e94 = temp2_;
+    temp5_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e94.xxxx) + vec4<u32>(16u, 16u, 16u, 16u))).x;
+    let _e105 = temp5_;
+    temp6_.x = bitcast<vec4<f32>>((bitcast<vec4<u32>>(_e105.xxxx) >> (vec4<u32>(4u, 4u, 4u, 4u) & vec4(31u)))).x;
+    let _e117 = temp6_;
+    addr0_.x = bitcast<vec4<i32>>(bitcast<vec4<u32>>(_e117.xxxx)).x;
+    let _e127 = addr0_.x;
+    let _e130 = const0_[clamp(_e127, 0i, 23i)];
+    let _e131 = _e130.xyyy;
+    temp7_.x = _e131.x;
+    temp7_.y = _e131.y;
+    addr1_.x = bitcast<vec4<i32>>(_e2.xxxx).x;
+    let _e143 = temp7_;
+    let _e144 = _e143.xyxx;
+    let _e148 = addr1_.x;
+    pv3d_out3_[clamp(_e148, 0i, 2i)].x = _e144.x;
+    pv3d_out3_[clamp(_e148, 0i, 2i)].y = _e144.y;
+    pv3d_tess_level_outer[0] = vec4<f32>(1f, 1f, 1f, 1f).x;
+    pv3d_tess_level_outer[1] = vec4<f32>(1f, 1f, 1f, 1f).y;
+    pv3d_tess_level_outer[2] = vec4<f32>(1f, 1f, 1f, 1f).z;
+    pv3d_tess_level_outer[3] = vec4<f32>(1f, 1f, 1f, 1f).w;
+    pv3d_tess_level_inner[0] = vec4<f32>(1f, 1f, 1f, 1f).x;
+    pv3d_tess_level_inner[1] = vec4<f32>(1f, 1f, 1f, 1f).y;
+    return;
+}

@@ -401,8 +401,17 @@ pub struct Interface {
     /// The stage.
     pub stage: Stage,
     /// Inputs: vertex attributes (VS) or varyings and built-ins (FS).
+    /// GS, TCS, TES: the per-vertex inputs at their locations (translate
+    /// the previous stage with these as its
+    /// [`Options::next_stage_inputs`](crate::Options::next_stage_inputs));
+    /// a TES's `PATCH[k]` inputs too, with semantic `PATCH[k]`, at the
+    /// (per-patch) locations after the per-vertex ones. Tessellation
+    /// levels and other built-ins are in [`Tessellation::variables`].
     pub inputs: Vec<Varying>,
-    /// Outputs: varyings and position (VS), colours and depth (FS).
+    /// Outputs: varyings and position (VS, GS, TES), colours and depth
+    /// (FS). TCS: per-vertex and `PATCH[k]` outputs at the locations the
+    /// next stage's inputs give them (`Dropped` where it does not read
+    /// them); the tessellation levels are in [`Tessellation::variables`].
     pub outputs: Vec<Varying>,
     /// Constant buffers read.
     pub constant_buffers: Vec<ConstantBuffer>,

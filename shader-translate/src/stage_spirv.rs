@@ -24,7 +24,8 @@
 use crate::ast::Primitive;
 use crate::error::Error;
 use crate::interface::{
-    Geometry, StageLink, StageVariable, TessDomain, TessSpacing, Tessellation, TessellationKind,
+    spirv_builtin, Geometry, StageLink, StageVariable, TessDomain, TessSpacing, Tessellation,
+    TessellationKind,
 };
 use crate::spirv_words::{id_bound, instructions, literal_string, op, push_inst, HEADER};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -211,7 +212,20 @@ fn push_decorations(out: &mut Vec<u32>, stage_vars: &StageVars) {
     for (&id, &(_, link)) in stage_vars {
         match link {
             StageLink::Location(l) => push_inst(out, op::DECORATE, &[id, DECORATION_LOCATION, l]),
-            StageLink::BuiltIn(b) => push_inst(out, op::DECORATE, &[id, DECORATION_BUILT_IN, b]),
+            StageLink::BuiltIn(b) => {
+                push_inst(out, op::DECORATE, &[id, DECORATION_BUILT_IN, b]);
+                // The tessellation levels are per patch: without the
+                // decoration Mesa's SPIR-V reader takes the arrays for
+                // per-vertex ones (and the levels for 0).
+                if [
+                    spirv_builtin::TESS_LEVEL_OUTER,
+                    spirv_builtin::TESS_LEVEL_INNER,
+                ]
+                .contains(&b)
+                {
+                    push_inst(out, op::DECORATE, &[id, DECORATION_PATCH]);
+                }
+            }
             StageLink::PatchLocation(l) => {
                 push_inst(out, op::DECORATE, &[id, DECORATION_LOCATION, l]);
                 push_inst(out, op::DECORATE, &[id, DECORATION_PATCH]);

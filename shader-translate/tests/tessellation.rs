@@ -162,6 +162,9 @@ impl Spirv {
         let decorations = self.decorations.get(&id).cloned().unwrap_or_default();
         let expected = match link {
             StageLink::Location(l) => vec![(LOCATION, Some(l))],
+            // The levels are per patch: Mesa's SPIR-V reader takes them
+            // for per-vertex arrays without `Patch` (and nothing is drawn).
+            StageLink::BuiltIn(b @ (11 | 12)) => vec![(BUILT_IN, Some(b)), (PATCH, None)],
             StageLink::BuiltIn(b) => vec![(BUILT_IN, Some(b))],
             StageLink::PatchLocation(l) => vec![(LOCATION, Some(l)), (PATCH, None)],
         };

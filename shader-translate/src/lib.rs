@@ -83,6 +83,7 @@ mod names;
 mod opcode;
 mod options;
 mod parse;
+mod passthrough;
 mod spirv_words;
 mod stage_spirv;
 
@@ -94,6 +95,7 @@ pub use options::{
     SamplerOptions, SpriteCoords, TexelFormat, TexelKind, Wrap,
 };
 pub use parse::parse;
+pub use passthrough::passthrough_control_text;
 pub use stage_spirv::{geometry_stage as geometry_spirv, tessellation_stage as tessellation_spirv};
 
 use naga::valid::{Capabilities, ModuleInfo, ValidationFlags, Validator};

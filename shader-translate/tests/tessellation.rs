@@ -405,3 +405,43 @@ fn the_geometry_rewrite_still_makes_a_geometry_stage() {
     assert!(s.modes.contains(&vec![26, g.max_vertices]));
     s.check("pv3d_primitive_id", INPUT, StageLink::BuiltIn(7));
 }
+
+#[test]
+fn the_passthrough_control_shader_links_the_draws_patch_to_the_tes() {
+    let tes = translate(&fixture("tess-patch-input-tes.tgsi"), &Options::default()).unwrap();
+    let text = shader_translate::passthrough_control_text(
+        &tes.interface,
+        3,
+        [2.0, 3.0, 4.0, 5.0],
+        [6.0, 7.0],
+    );
+    // The levels are the given floats' bits.
+    assert!(
+        text.contains(&format!("{{{}, ", 2.0f32.to_bits())),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "{{{}, {}, 0, 0}}",
+        6.0f32.to_bits(),
+        7.0f32.to_bits()
+    )));
+    let linked = Options {
+        next_stage_inputs: tes.interface.inputs.clone(),
+        ..Options::default()
+    };
+    let tcs = translate(&text, &linked).unwrap();
+    let kind = tcs.interface.tessellation.as_ref().unwrap().kind;
+    assert_eq!(kind, TessellationKind::Control { vertices_out: 3 });
+    // GENERIC[0] is passed on where the TES reads it; the TES's patch
+    // input is no input of the control shader.
+    assert_eq!(
+        location_of(&tcs.interface.inputs, Semantic::Generic, 0),
+        Some(2)
+    );
+    assert_eq!(tcs.interface.inputs.len(), 1);
+    let s = read(&stage_spirv(&tcs));
+    s.check("pv3d_in0", INPUT, StageLink::Location(2));
+    s.check("pv3d_out0", OUTPUT, StageLink::Location(2));
+    s.check("pv3d_tess_level_outer", OUTPUT, StageLink::BuiltIn(11));
+    s.check("pv3d_tess_level_inner", OUTPUT, StageLink::BuiltIn(12));
+}

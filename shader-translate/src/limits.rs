@@ -31,8 +31,10 @@ pub const MAX_CONSTANT_BUFFERS: u32 = 16;
 /// Most sampler / sampler-view units (`SAMP[i]`, `SVIEW[i]`).
 pub const MAX_SAMPLERS: u32 = 16;
 /// Most `IN` or `OUT` registers: GLSL 1.50's 32 varyings and the
-/// built-ins beside them (position, point size, clip distances, …).
-pub const MAX_IO_REGS: u32 = 48;
+/// built-ins beside them (position, point size, clip distances, …), and
+/// in tessellation stages the 30 per-patch varyings and the levels after
+/// them.
+pub const MAX_IO_REGS: u32 = 80;
 /// Most vertex shader inputs (WebGPU's `maxVertexAttributes` default).
 pub const MAX_VERTEX_ATTRIBUTES: u32 = 16;
 /// Most `SV` registers.

@@ -267,7 +267,7 @@ fn tcs_outputs_link_to_the_tes_inputs_and_the_vs_to_the_tcs() {
 }
 
 #[test]
-fn tcs_outputs_the_tes_does_not_read_stay_private() {
+fn tcs_outputs_the_tes_does_not_read_get_locations_past_its_own() {
     // The TES reads GENERIC[1] only (at its table location, 3).
     let tes_text = "TESS_EVAL\nPROPERTY TES_PRIM_MODE 4\nDCL IN[][0], GENERIC[1]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[2][0]\n  1: END\n";
     let tes = translate(tes_text, &Options::default()).unwrap();
@@ -283,20 +283,27 @@ fn tcs_outputs_the_tes_does_not_read_stay_private() {
         .map(|v| (&v.name[..], v.link))
         .collect();
     assert!(linked.contains(&("pv3d_out3", StageLink::Location(3))));
-    assert!(!linked.iter().any(|(name, _)| *name == "pv3d_out2"));
-    let usage = |register| {
-        let v = tcs
-            .interface
-            .outputs
-            .iter()
-            .find(|v| v.register == register);
-        v.unwrap().usage
-    };
-    assert_eq!(usage(2), Usage::Dropped);
+    // GENERIC[0] is no input of the TES, but other invocations of the
+    // patch may read it: it is an output, past the TES's locations.
+    assert!(linked.contains(&("pv3d_out2", StageLink::Location(4))));
     let s = read(&stage_spirv(&tcs));
-    // GENERIC[0] is written but stays private (class 6).
-    assert_eq!(s.classes.get(&s.id("pv3d_out2")), Some(&6));
+    s.check("pv3d_out2", OUTPUT, StageLink::Location(4));
     s.check("pv3d_primitive_id", INPUT, StageLink::BuiltIn(7));
+
+    // Mesa's TGSI of piglit's `barrier` test (through pv3d's caps): each
+    // invocation writes its own `val[]` and reads the others' after the
+    // barrier; the TES reads neither `val` nor the position.
+    let tcs = translate(&fixture("tess-barrier-loop-tcs.tgsi"), &linked_to(&tes)).unwrap();
+    let s = read(&stage_spirv(&tcs));
+    s.check("pv3d_out0", OUTPUT, StageLink::Location(4));
+    s.check("pv3d_out3", OUTPUT, StageLink::Location(5));
+}
+
+fn linked_to(next: &Translation) -> Options {
+    Options {
+        next_stage_inputs: next.interface.inputs.clone(),
+        ..Options::default()
+    }
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub(crate) struct Tess {
     kind: TessellationKind,
     /// TCS: the output registers.
     outputs: Vec<Option<TcsOutput>>,
+    /// TCS: the location the next output the linked evaluation shader
+    /// does not read gets (past every location it reads).
+    spare_location: Option<u32>,
 }
 
 /// Where a TCS output register lives.
@@ -146,6 +149,7 @@ impl Lowerer<'_> {
         self.tess = Some(Tess {
             kind,
             outputs: Vec::new(),
+            spare_location: None,
         });
         Ok(())
     }
@@ -355,7 +359,7 @@ impl Lowerer<'_> {
                     let link = if self.options.next_stage_inputs.is_empty() {
                         Some(VARYING_LOCATIONS.saturating_add(id.index))
                     } else {
-                        self.linked_location(id)
+                        self.linked_location(id).or_else(|| self.spare_location())
                     };
                     let name = format!("pv3d_patch_out{register}");
                     let var = self.private(name.clone(), vec4, None);
@@ -375,7 +379,10 @@ impl Lowerer<'_> {
                     });
                     let name = format!("pv3d_out{register}");
                     let var = self.private(name.clone(), ty, None);
-                    let link = self.output_location(id).map(StageLink::Location);
+                    let link = self
+                        .output_location(id)
+                        .or_else(|| self.spare_location())
+                        .map(StageLink::Location);
                     (TcsOutput::PerVertex(var), name, link)
                 }
             };
@@ -407,6 +414,30 @@ impl Lowerer<'_> {
             t.outputs = core::mem::take(outputs);
         }
         Ok(())
+    }
+
+    /// A location for a TCS output the linked evaluation shader does not
+    /// read: it must still be a stage output, as other invocations of the
+    /// patch may read it (after a barrier). `None` past the 32 locations a
+    /// tessellation stage has.
+    fn spare_location(&mut self) -> Option<u32> {
+        let first = self
+            .options
+            .next_stage_inputs
+            .iter()
+            .filter_map(|v| match v.usage {
+                Usage::Location { location, .. } => Some(location + 1),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let tess = self.tess.as_mut()?;
+        let location = *tess.spare_location.get_or_insert(first);
+        if location >= limits::MAX_TESS_LOCATIONS {
+            return None;
+        }
+        tess.spare_location = Some(location + 1);
+        Some(location)
     }
 
     /// The TCS output `reg` names.

@@ -16,6 +16,8 @@ fn key(n: u64) -> PipelineKey {
         vs: 2 * n,
         fs: 2 * n + 1,
         gs: 0,
+        tess: (0, 0),
+        patch_vertices: 0,
         vertex: vec![
             (
                 32,

@@ -23,6 +23,7 @@ use crate::core::state::context::Context;
 use crate::core::state::sub_context::{BufferRange, SubContext};
 use crate::core::validate::resource::attached;
 use guest_protocol::virgl::{Command, ObjectType};
+use guest_protocol::wire::F32Bits;
 
 /// Everything a command may touch.
 pub(crate) struct Exec<'a> {
@@ -85,7 +86,6 @@ impl Exec<'_> {
             Command::Nop(_)
             | Command::EndTransfers(_)
             | Command::LinkShader(_)
-            | Command::SetTessState { .. }
             | Command::SetDebugFlags(_)
             | Command::SendStringMarker { .. }
             | Command::SetTweaks { .. }
@@ -104,6 +104,10 @@ impl Exec<'_> {
             Command::CreateSubCtx(id) => self.create_sub_context(id),
             Command::DestroySubCtx(id) => self.destroy_sub_context(id),
             Command::BindShader { handle, stage } => self.bind_shader(handle, stage),
+            Command::SetTessState { outer, inner } => {
+                self.sub().tess_levels = (outer.map(F32Bits::get), inner.map(F32Bits::get));
+                Ok(())
+            }
             Command::SetViewportState {
                 start_slot,
                 viewports,

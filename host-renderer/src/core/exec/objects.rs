@@ -94,8 +94,9 @@ impl Exec<'_> {
         self.sub().insert(handle, object)
     }
 
-    /// The stream-output layout of the vertex or geometry shader `chunk`
-    /// belongs to (the stages that can be last before the rasterizer): the
+    /// The stream-output layout of the vertex, geometry or tessellation
+    /// evaluation shader `chunk` belongs to (the stages that can be last
+    /// before the rasterizer): the
     /// first chunk carries it (continuations carry none), kept in the
     /// sub-context until the last chunk arrives.
     fn stream_output_of(
@@ -103,7 +104,12 @@ impl Exec<'_> {
         handle: u32,
         chunk: &ShaderChunk<'_>,
     ) -> Result<Option<Arc<StreamOutInfo>>, CommandError> {
-        if chunk.stage != ShaderStage::VERTEX && chunk.stage != ShaderStage::GEOMETRY {
+        let last_capable = [
+            ShaderStage::VERTEX,
+            ShaderStage::GEOMETRY,
+            ShaderStage::TESS_EVAL,
+        ];
+        if !last_capable.contains(&chunk.stage) {
             return Ok(None);
         }
         let sub = self.sub();

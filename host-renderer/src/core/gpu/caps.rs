@@ -123,6 +123,7 @@
 use super::device::{Gpu, MSAA_SAMPLES};
 use guest_protocol::le::Le32;
 use guest_protocol::virgl::caps::{bset, cap, CapsV1, CapsV2, FormatMask};
+use guest_protocol::virgl::enums::PrimMode;
 use guest_protocol::virgl::Format;
 
 /// `prim_mask`: POINTS | LINES | LINE_STRIP | TRIANGLES | TRIANGLE_STRIP;
@@ -146,6 +147,9 @@ pub const GLSL_LEVEL_GEOMETRY: u32 = 330;
 pub const MAX_GEOMETRY_VERTICES: u32 = shader_translate::limits::MAX_GEOMETRY_VERTICES;
 /// `max_geom_total_output_components` at most: GL's minimum maximum.
 pub const MAX_GEOMETRY_COMPONENTS: u32 = 1024;
+/// `max_shader_patch_varyings`: per-patch vec4 varyings between the
+/// tessellation stages.
+pub const MAX_PATCH_VARYINGS: u32 = 30;
 /// `max_tbo_size`: texels in a texture buffer view, GL 3.1's minimum (each
 /// draw copies its views' texels, at most 16 bytes each, into the uniform
 /// arena).
@@ -308,7 +312,27 @@ pub fn caps_v2(gpu: &Gpu) -> CapsV2 {
     caps.max_const_buffer_size = [le(cbuf); 6];
     caps.max_uniform_block_size = le(cbuf);
     storage_and_compute(gpu, &mut caps);
+    if geometry.is_some() && gpu.raw.as_ref().is_some_and(|r| r.features().tessellation) {
+        tessellation(&mut caps);
+    }
     caps
+}
+
+/// Tessellation shaders (`ARB_tessellation_shader`; Mesa exposes it in
+/// core contexts of GLSL 3.30, and in compatibility ones only from GLSL
+/// 4.00): control and evaluation stages translated to compute-entry
+/// modules whose SPIR-V is made a tessellation stage
+/// (`shader_translate::tessellation_spirv`) and drawn on the raw path with
+/// patches of up to 32 vertices (`renderer_tessellation.rs`); an
+/// evaluation shader alone gets GL's implied control shader (the draw's
+/// patches with SET_TESS_STATE's levels). Not there: stream output of
+/// tessellated primitives (refused with a context error).
+fn tessellation(caps: &mut CapsV2) {
+    caps.v1.bset = le(caps.v1.bset.get() | bset::HAS_TESSELLATION_SHADERS);
+    caps.v1.prim_mask = le(caps.v1.prim_mask.get() | 1 << PrimMode::PATCHES.0);
+    // GL's minimum (`GL_MAX_PATCH_COMPONENTS` 120), which lavapipe and
+    // Vulkan's required limits also give.
+    caps.max_shader_patch_varyings = le(MAX_PATCH_VARYINGS);
 }
 
 /// Shader storage buffers, images and compute shaders

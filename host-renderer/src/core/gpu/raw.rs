@@ -34,6 +34,9 @@ pub struct RawFeatures {
     /// `geometryShader`, with the device's limits: geometry shaders on the
     /// raw path.
     pub geometry: Option<GeometryLimits>,
+    /// `tessellationShader`, with patches of up to 32 vertices and levels
+    /// up to 64 (GL's minimums): tessellation stages on the raw path.
+    pub tessellation: bool,
     /// `VK_EXT_provoking_vertex` (`provokingVertexLast`): geometry-shader
     /// draws flat-shade with GL's last vertex of each output primitive.
     pub provoking_last: bool,
@@ -106,6 +109,7 @@ fn enable_core_features(enabled: &mut vk::PhysicalDeviceFeatures, raw: &RawFeatu
     enabled.large_points |= on(raw.max_point_size > 1);
     enabled.alpha_to_one |= on(raw.alpha_to_one);
     enabled.geometry_shader |= on(raw.geometry.is_some());
+    enabled.tessellation_shader |= on(raw.tessellation);
 }
 
 /// `VK_EXT_line_rasterization` (ash names only its KHR promotion).
@@ -203,6 +207,10 @@ pub fn open(
             .filter(|l| l.buffers > 0),
         varyings: if raw_ok { varyings(&props.limits) } else { 0 },
         geometry: (raw_ok && core.geometry_shader == vk::TRUE).then(|| geometry(&props.limits)),
+        tessellation: raw_ok
+            && core.tessellation_shader == vk::TRUE
+            && props.limits.max_tessellation_patch_size >= 32
+            && props.limits.max_tessellation_generation_level >= 64,
         provoking_last: raw_ok && provoking_ext && provoking.provoking_vertex_last == vk::TRUE,
     };
     let line_state = raw.wide_lines() || raw.line_stipple;
@@ -210,7 +218,8 @@ pub fn open(
         || line_state
         || raw.xfb.is_some()
         || raw.alpha_to_one
-        || raw.geometry.is_some();
+        || raw.geometry.is_some()
+        || raw.tessellation;
 
     let mut extensions = hal.required_device_extensions(desc.required_features);
     let wanted = wanted_extensions(&raw, any, line_state.then_some(line_ext).flatten());
@@ -354,6 +363,7 @@ impl RawDevice {
             && features.xfb.is_none()
             && !features.alpha_to_one
             && features.geometry.is_none()
+            && !features.tessellation
         {
             return None;
         }

@@ -108,6 +108,11 @@ pub struct PipelineKey {
     pub fs: u64,
     /// Geometry shader id (0: none; raw pipelines only).
     pub gs: u64,
+    /// Tessellation control and evaluation shader ids ((0, 0): none; raw
+    /// pipelines only).
+    pub tess: (u64, u64),
+    /// Vertices per patch (0: the topology's primitives, not patches).
+    pub patch_vertices: u32,
     /// Per vertex buffer: stride, step mode, format, location.
     pub vertex: Vec<(u64, wgpu::VertexStepMode, wgpu::VertexFormat, u32)>,
     /// Topology.
@@ -135,7 +140,9 @@ pub struct PipelineKey {
     pub sample_mask: u64,
     /// Alpha to coverage.
     pub alpha_to_coverage: bool,
-    /// Bind group layouts (VS, FS, and GS when there is one) by entry.
+    /// Bind group layouts by entry: VS, FS, then the geometry (empty where
+    /// only tessellation stages follow), tessellation control and
+    /// evaluation stages a draw has.
     pub layouts: Vec<Vec<(u32, EntryKind)>>,
 }
 

@@ -59,7 +59,7 @@ impl ShaderCache {
             if tracing::enabled!(tracing::Level::TRACE) {
                 tracing::trace!("shader {id}:\n{text}\n{}", t.to_wgsl().unwrap_or_default());
             }
-            let module = if t.interface.geometry.is_some() {
+            let module = if t.interface.geometry.is_some() || t.interface.tessellation.is_some() {
                 None
             } else if t.interface.image_atomics {
                 // Without passthrough (not on Vulkan) the module stays

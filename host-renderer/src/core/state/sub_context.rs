@@ -180,6 +180,9 @@ pub struct SubContext {
     /// Samples each fragment shades at least (`SET_MIN_SAMPLES`): above
     /// 1 on a multisampled framebuffer, every sample is shaded.
     pub min_samples: u32,
+    /// Default tessellation levels (`SET_TESS_STATE`: outer, inner), for
+    /// draws with an evaluation shader and no control shader.
+    pub tess_levels: ([f32; 4], [f32; 2]),
     /// Polygon stipple pattern (`SET_POLYGON_STIPPLE`), 32 rows.
     pub polygon_stipple: [u32; 32],
     /// User clip planes (`SET_CLIP_STATE`), as the guest sent them.
@@ -224,6 +227,8 @@ impl Default for SubContext {
             stencil_ref: (0, 0),
             sample_mask: !0,
             min_samples: 1,
+            // GL's defaults.
+            tess_levels: ([1.0; 4], [1.0; 2]),
             polygon_stipple: [u32::MAX; 32],
             clip_planes: [[0.0; 4]; 8],
             active_occlusion: None,

@@ -92,6 +92,8 @@ pub struct BoundDraw<'a> {
     pub fs_shader: &'a ShaderObj,
     /// Geometry stage and shader, when one is bound.
     pub gs: Option<(&'a StageState, &'a ShaderObj)>,
+    /// The tessellation stages, when a draw of patches has them.
+    pub tess: Option<BoundTessellation<'a>>,
     /// Framebuffer size.
     pub fb_size: (u32, u32),
     /// Samples per pixel of every attachment.
@@ -112,6 +114,54 @@ pub struct BoundDraw<'a> {
     pub first_index: u32,
 }
 
+/// The tessellation stages of a draw of patches.
+pub struct BoundTessellation<'a> {
+    /// Control stage and shader; `None` when only an evaluation shader is
+    /// bound (the levels are then SET_TESS_STATE's defaults).
+    pub tcs: Option<(&'a StageState, &'a ShaderObj)>,
+    /// Evaluation stage and shader.
+    pub tes: (&'a StageState, &'a ShaderObj),
+    /// Vertices of each input patch (1 to [`MAX_PATCH_VERTICES`]).
+    pub patch_vertices: u32,
+}
+
+/// Most vertices in a patch (GL's `GL_MAX_PATCH_VERTICES` minimum, what
+/// every Vulkan device with tessellation offers).
+pub const MAX_PATCH_VERTICES: u32 = 32;
+
+/// The tessellation stages of `d`: a draw of patches needs an evaluation
+/// shader and a patch size, and other primitives must not meet one (GL
+/// refuses both in the guest; a guest that sends them anyway gets a
+/// context error).
+fn tessellation<'a>(
+    sub: &'a SubContext,
+    d: &DrawVbo,
+) -> Result<Option<BoundTessellation<'a>>, CommandError> {
+    let stage = |s: ShaderStage| {
+        sub.stages
+            .get(s.0 as usize)
+            .and_then(|st| Some((st, st.shader.as_deref()?)))
+    };
+    let tes = stage(ShaderStage::TESS_EVAL);
+    match (tes, d.mode == PrimMode::PATCHES) {
+        (None, false) => Ok(None),
+        (Some(tes), true) => {
+            let patch_vertices = d.tess.map_or(0, |t| t.vertices_per_patch);
+            if !(1..=MAX_PATCH_VERTICES).contains(&patch_vertices) {
+                return Err(CommandError::Draw(DrawError::PatchVertices(patch_vertices)));
+            }
+            Ok(Some(BoundTessellation {
+                tcs: stage(ShaderStage::TESS_CTRL),
+                tes,
+                patch_vertices,
+            }))
+        }
+        _ => Err(CommandError::Draw(DrawError::TessellationMode(
+            d.mode.0 as u8,
+        ))),
+    }
+}
+
 /// The draw's bound state, checked; `None` when the rasterizer discards
 /// everything, nothing is captured and no stage before the rasterizer
 /// writes memory (storage buffers, atomic counters, images).
@@ -129,18 +179,25 @@ pub fn bound_draw<'a>(
             .ok_or(CommandError::Draw(missing))
     };
     let gs = stage(ShaderStage::GEOMETRY.0 as usize, DrawError::NoVertexShader).ok();
+    let tess = tessellation(sub, d)?;
     // The last stage before the rasterizer is the one that captures.
-    let last = gs.map_or_else(|| stage(0, DrawError::NoVertexShader), Ok);
+    let last = match (gs, &tess) {
+        (Some(gs), _) => Ok(gs),
+        (None, Some(t)) => Ok(t.tes),
+        (None, None) => stage(0, DrawError::NoVertexShader),
+    };
     let stream_output = match last {
         Ok((_, shader)) if sub.so_targets.iter().any(Option::is_some) => {
             shader.stream_output.as_deref()
         }
         _ => None,
     };
-    let stores_memory = [Some(stage(0, DrawError::NoVertexShader)), gs.map(Ok)]
+    let tess_stages = tess.as_ref().map_or([None, None], |t| [t.tcs, Some(t.tes)]);
+    let stores_memory = [stage(0, DrawError::NoVertexShader).ok(), gs]
         .into_iter()
+        .chain(tess_stages)
         .flatten()
-        .any(|s| s.is_ok_and(|(_, shader)| shader.stores_memory));
+        .any(|(_, shader)| shader.stores_memory);
     if rast.flags.rasterizer_discard() && stream_output.is_none() && !stores_memory {
         return Ok(None);
     }
@@ -176,6 +233,7 @@ pub fn bound_draw<'a>(
         vs_shader,
         fs_shader,
         gs,
+        tess,
         fb_size,
         samples,
         stipple,

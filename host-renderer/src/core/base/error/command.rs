@@ -180,6 +180,14 @@ pub enum DrawError {
     /// The draw's primitives are not the bound geometry shader's input kind.
     #[error("draw mode {0} is not the geometry shader's input primitive")]
     GeometryInput(u8),
+    /// A draw of patches without a tessellation evaluation shader, or
+    /// one of other primitives with one bound.
+    #[error("patches need a tessellation evaluation shader and it needs patches (mode {0})")]
+    TessellationMode(u8),
+    /// The vertices of each patch (DRAW_VBO's `vertices_per_patch`) are
+    /// outside 1 to 32.
+    #[error("{0} vertices per patch (1 to 32)")]
+    PatchVertices(u32),
 }
 
 /// Why a LAUNCH_GRID was skipped.

@@ -55,8 +55,8 @@ fn point_size(size: f32, max: u32) -> f32 {
     }
 }
 
-/// Binds every stage of `bound` (compiled as `shaders`: vertex, fragment
-/// and the geometry shader if one is bound; laid out as `layouts`), with
+/// Binds every stage of `bound` (compiled as `shaders`, in the order of
+/// [`Shaders::stages`]; laid out as `layouts`), with
 /// the driver uniforms of a viewport flipped by `flip_y`.
 pub(super) fn bind(
     rec: &mut Recorder<'_>,
@@ -79,11 +79,30 @@ pub(super) fn bind(
         groups: Vec::new(),
         raw: Vec::new(),
     };
-    let mut stages = vec![(&*shaders.vs, bound.vs), (&*shaders.fs, bound.fs)];
-    if let (Some(gs), Some((state, _))) = (&shaders.gs, bound.gs) {
-        stages.push((gs, state));
-    }
-    for ((shader, stage), layout) in stages.into_iter().zip(layouts) {
+    // The stage states in the order of `shaders.stages()`.
+    let tess = bound.tess.as_ref();
+    let states = [
+        Some(bound.vs),
+        Some(bound.fs),
+        bound.gs.map(|(s, _)| s),
+        tess.and_then(|t| t.tcs).map(|(s, _)| s),
+        tess.map(|t| t.tes.0),
+    ];
+    for ((shader, stage), layout) in shaders.stages().into_iter().zip(states).zip(layouts) {
+        let (Some(shader), Some(stage)) = (shader, stage) else {
+            // The empty geometry slot before tessellation stages.
+            let empty = rec
+                .gpu
+                .device
+                .create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: None,
+                    layout,
+                    entries: &[],
+                });
+            out.groups.push((empty, Vec::new()));
+            out.raw.push(RawStage::default());
+            continue;
+        };
         check_feedback(&bound.sub.fb, shader, stage)?;
         let mut raw = RawStage::default();
         let driver = DriverUniforms {

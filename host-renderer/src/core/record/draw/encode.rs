@@ -19,11 +19,13 @@ use crate::core::record::pass::{begin_pass, pass_key, Loads};
 use crate::core::record::pass_state::PassState;
 use crate::core::record::pipeline::PipelineKey;
 use crate::core::record::query;
-use crate::core::record::raw::draw::{Binding, Call, RawCapture, RawDraw, RawGeometry};
+use crate::core::record::raw::draw::{
+    Binding, Call, RawCapture, RawDraw, RawGeometry, RawTessellation,
+};
 use crate::core::record::raw::record::record as record_raw;
 use crate::core::record::recorder::Recorder;
 use crate::core::record::uniforms::UniformSlice;
-use crate::core::state::objects::SurfaceObj;
+use crate::core::state::objects::{CompiledShader, SurfaceObj};
 use crate::core::state::sub_context::Framebuffer;
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::DrawVbo;
@@ -327,6 +329,7 @@ fn draw_raw(
             }),
             None => None,
         },
+        tessellation: raw_tessellation(p.shaders)?,
         bindings,
         vertex: &p.vertex.bind,
         index,
@@ -379,6 +382,27 @@ fn draw_raw(
     }
 }
 
+/// The tessellation stages of a raw draw of `shaders`, if it has them.
+fn raw_tessellation(shaders: &Shaders) -> Result<Option<[RawTessellation<'_>; 2]>, CommandError> {
+    let Some(t) = &shaders.tess else {
+        return Ok(None);
+    };
+    Ok(Some([raw_stage(&t.tcs)?, raw_stage(&t.tes)?]))
+}
+
+/// Tessellation shader `s` for the raw path.
+fn raw_stage(s: &CompiledShader) -> Result<RawTessellation<'_>, CommandError> {
+    Ok(RawTessellation {
+        id: s.id,
+        module: &s.naga,
+        stage: s
+            .interface
+            .tessellation
+            .as_ref()
+            .ok_or(CommandError::Draw(DrawError::NoPipeline))?,
+    })
+}
+
 /// The view a raw draw renders to `s` through: the array view of its layers
 /// when the draw renders `layers` (> 1) of them.
 fn attachment_view(s: &SurfaceObj, layers: u32) -> &wgpu::TextureView {
@@ -406,7 +430,7 @@ fn plan_capture(
                 .and_then(|r| r.features().xfb)
                 .ok_or(CommandError::Unsupported("stream output"))?;
             // The last stage before the rasterizer captures.
-            let last = p.shaders.gs.as_ref().unwrap_or(&p.shaders.vs);
+            let last = p.shaders.last();
             let outputs = capture::outputs(info, &last.interface.captures, &limits)?;
             let gs = last.interface.geometry.as_ref().map(|g| {
                 let instances = u64::from(p.d.instance_count);

@@ -112,6 +112,7 @@ impl Fixed {
             || bound.stream_output.is_some()
             || alpha_to_one
             || bound.gs.is_some()
+            || bound.tess.is_some()
             || shaders.beyond_wgpu
             || prim.adjacency;
         let geometry = gpu.raw.as_ref().and_then(|r| r.features().geometry);
@@ -127,6 +128,20 @@ impl Fixed {
                 "stream output of adjacency primitives without a geometry shader",
             ));
         }
+        if bound.tess.is_some() {
+            if gpu.raw.as_ref().is_none_or(|r| !r.features().tessellation) {
+                return Err(CommandError::Unsupported(
+                    "tessellation (the device has no Vulkan tessellationShader)",
+                ));
+            }
+            // How many primitives the tessellator makes is known only on
+            // the GPU, where nothing counts them for the capture.
+            if bound.stream_output.is_some() {
+                return Err(CommandError::Unsupported(
+                    "stream output of tessellated primitives",
+                ));
+            }
+        }
         if raw_needed && blend_stand_ins != 0 {
             return Err(CommandError::Unsupported(
                 "blending into a colour buffer whose format the device cannot blend, on the raw path",
@@ -134,7 +149,7 @@ impl Fixed {
         }
         if raw_needed && bound.sub.active_occlusion.is_some() {
             return Err(CommandError::Unsupported(
-                "logic ops, GL lines, stream output, alpha to one, geometry shaders, adjacency or over 30 varyings inside an occlusion query",
+                "logic ops, GL lines, stream output, alpha to one, geometry or tessellation shaders, adjacency or over 30 varyings inside an occlusion query",
             ));
         }
         Ok(Self {

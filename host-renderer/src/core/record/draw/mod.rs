@@ -237,13 +237,21 @@ fn prepare_and_draw(
 /// after writes, `unfold`). The sub-context state a kept draw matches
 /// binds the same views, so this holds for every draw that reuses it.
 fn bind_each_draw(bound: &BoundDraw<'_>, shaders: &shaders::Shaders) -> bool {
-    let storage = [Some(&shaders.vs), Some(&shaders.fs), shaders.gs.as_ref()]
+    let storage = shaders
+        .stages()
         .into_iter()
         .flatten()
         .any(|s| !s.interface.storage_buffers.is_empty() || !s.interface.images.is_empty());
-    let unfolds = [Some(bound.vs), Some(bound.fs), bound.gs.map(|(g, _)| g)]
-        .into_iter()
-        .flatten()
-        .any(binds_unfolded);
+    let tess = bound.tess.as_ref();
+    let unfolds = [
+        Some(bound.vs),
+        Some(bound.fs),
+        bound.gs.map(|(g, _)| g),
+        tess.and_then(|t| t.tcs).map(|(s, _)| s),
+        tess.map(|t| t.tes.0),
+    ]
+    .into_iter()
+    .flatten()
+    .any(binds_unfolded);
     storage || unfolds
 }

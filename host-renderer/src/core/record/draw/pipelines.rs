@@ -14,8 +14,7 @@ use crate::core::validate::draw::BoundDraw;
 
 /// What a draw is drawn with.
 pub(super) struct Pipelines {
-    /// Bind group layouts of the vertex, fragment and (when one is bound)
-    /// geometry stage.
+    /// Bind group layouts of the stages [`Shaders::stages`] lists.
     pub layouts: Vec<wgpu::BindGroupLayout>,
     /// wgpu pipelines, one per variant (empty for raw draws).
     pub wgpu: Vec<wgpu::RenderPipeline>,
@@ -34,21 +33,23 @@ pub(super) fn pipelines(
 ) -> Result<Pipelines, CommandError> {
     let gpu = rec.gpu;
     let device = &gpu.device;
-    let mut entries = vec![stage_entries(&shaders.vs)?, stage_entries(&shaders.fs)?];
-    if let Some(gs) = &shaders.gs {
-        entries.push(stage_entries(gs)?);
-    }
-    // A geometry stage's group is only bound for the raw path's resource
-    // states (no wgpu pipeline uses it): vertex visibility suits it.
-    let visibility = [
-        wgpu::ShaderStages::VERTEX,
-        wgpu::ShaderStages::FRAGMENT,
-        wgpu::ShaderStages::VERTEX,
-    ];
+    // A missing geometry stage before tessellation stages has no entries.
+    let entries = shaders
+        .stages()
+        .into_iter()
+        .map(|s| s.map_or_else(|| Ok(Vec::new()), |s| stage_entries(s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The groups of the stages after the fragment shader are only bound
+    // for the raw path's resource states (no wgpu pipeline uses them):
+    // vertex visibility suits them.
+    let visibility = |stage: usize| match stage {
+        1 => wgpu::ShaderStages::FRAGMENT,
+        _ => wgpu::ShaderStages::VERTEX,
+    };
     let layouts = entries
         .iter()
-        .zip(visibility)
-        .map(|(e, v)| rec.caches.layouts.layout(device, v, e))
+        .enumerate()
+        .map(|(i, e)| rec.caches.layouts.layout(device, visibility(i), e))
         .collect();
     let mut out = Pipelines {
         layouts,
@@ -61,6 +62,11 @@ pub(super) fn pipelines(
             vs: shaders.vs.id,
             fs: shaders.fs.id,
             gs: shaders.gs.as_ref().map_or(0, |gs| gs.id),
+            tess: shaders
+                .tess
+                .as_ref()
+                .map_or((0, 0), |t| (t.tcs.id, t.tes.id)),
+            patch_vertices: prim.patch_vertices,
             vertex: vertex.key.clone(),
             topology: prim.topology,
             adjacency: prim.adjacency,

@@ -29,6 +29,9 @@ pub(super) struct Primitive {
     /// The guest's mode has adjacent vertices (`topology` is its
     /// primitives' kind; only the raw path draws them).
     pub adjacency: bool,
+    /// Vertices per patch of a draw of patches (0 for other modes; only
+    /// the raw path draws them, `topology` is then a placeholder).
+    pub patch_vertices: u32,
 }
 
 impl Primitive {
@@ -53,8 +56,11 @@ impl Primitive {
             PrimMode::TRIANGLE_STRIP | PrimMode::TRIANGLE_STRIP_ADJACENCY => {
                 Some((wgpu::PrimitiveTopology::TriangleStrip, true))
             }
+            // Patches are drawn as they come (GL restarts no patch list).
+            PrimMode::PATCHES => Some((wgpu::PrimitiveTopology::PointList, false)),
             _ => None,
         };
+        let patch_vertices = bound.tess.as_ref().map_or(0, |t| t.patch_vertices);
         let adjacency = matches!(
             mode,
             PrimMode::LINES_ADJACENCY
@@ -62,14 +68,20 @@ impl Primitive {
                 | PrimMode::TRIANGLES_ADJACENCY
                 | PrimMode::TRIANGLE_STRIP_ADJACENCY
         );
-        // A geometry shader's output primitives are the ones rasterized.
-        let is_tri = match shaders
+        // A geometry shader's output primitives are the ones rasterized,
+        // else the tessellator's, else the draw's.
+        let geometry = shaders
             .gs
             .as_ref()
-            .and_then(|gs| gs.interface.geometry.as_ref())
-        {
-            Some(g) => g.output == ShaderPrimitive::TriangleStrip,
-            None => !matches!(
+            .and_then(|gs| gs.interface.geometry.as_ref());
+        let tessellation = shaders
+            .tess
+            .as_ref()
+            .and_then(|t| t.tes.interface.tessellation.as_ref());
+        let is_tri = match (geometry, tessellation) {
+            (Some(g), _) => g.output == ShaderPrimitive::TriangleStrip,
+            (None, Some(t)) => t.kind.rasterizes_triangles(),
+            (None, None) => !matches!(
                 mode,
                 PrimMode::POINTS
                     | PrimMode::LINES
@@ -92,6 +104,7 @@ impl Primitive {
             && mode != PrimMode::POINTS
             && bound.stream_output.is_none()
             && shaders.gs.is_none()
+            && patch_vertices == 0
             && !adjacency;
         let (topology, is_strip) = native.unwrap_or((wgpu::PrimitiveTopology::TriangleList, false));
         // GL restarts lists too (the restart index ends the primitive
@@ -99,8 +112,11 @@ impl Primitive {
         // are assembled on the CPU, and so are strips with restart that
         // are captured (the capture counts the assembled primitives).
         let captured = bound.stream_output.is_some();
-        let list_restart =
-            d.indexed && d.primitive_restart && (!is_strip || captured) && !adjacency;
+        let list_restart = d.indexed
+            && d.primitive_restart
+            && (!is_strip || captured)
+            && !adjacency
+            && patch_vertices == 0;
         Some(Self {
             mode,
             is_tri,
@@ -110,6 +126,7 @@ impl Primitive {
             is_strip,
             strip_index: None,
             adjacency,
+            patch_vertices,
         })
     }
 

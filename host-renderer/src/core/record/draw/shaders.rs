@@ -13,7 +13,7 @@ use crate::core::record::storage;
 use crate::core::state::objects::{CompiledShader, SamplerStateObj, SamplerViewObj, ShaderObj};
 use crate::core::validate::draw::BoundDraw;
 use guest_protocol::virgl::bits::RtBlend;
-use guest_protocol::virgl::enums::PrimMode;
+use guest_protocol::virgl::enums::{PrimMode, ShaderStage};
 use guest_protocol::virgl::Format;
 use shader_translate::ast::Primitive;
 use shader_translate::interface::Usage;
@@ -32,11 +32,47 @@ pub(super) struct Shaders {
     pub fs: Arc<CompiledShader>,
     /// Geometry shader, if one is bound.
     pub gs: Option<Arc<CompiledShader>>,
+    /// Tessellation shaders, for a draw of patches.
+    pub tess: Option<Tessellation>,
     /// The fragment shader has a flat-interpolated input.
     pub fs_has_flat: bool,
     /// More varyings than wgpu validates pass from the vertex to the
     /// fragment shader (see [`beyond_wgpu_varyings`]): the raw path draws.
     pub beyond_wgpu: bool,
+}
+
+/// A draw's compiled tessellation shaders.
+pub(super) struct Tessellation {
+    /// Control shader.
+    pub tcs: Arc<CompiledShader>,
+    /// Evaluation shader.
+    pub tes: Arc<CompiledShader>,
+}
+
+impl Shaders {
+    /// The stages in the raw path's order (vertex, fragment, geometry,
+    /// tessellation control and evaluation), as many as the draw needs:
+    /// the geometry slot stays empty when only tessellation stages follow.
+    pub(super) fn stages(&self) -> Vec<Option<&Arc<CompiledShader>>> {
+        let mut stages = vec![Some(&self.vs), Some(&self.fs)];
+        if self.gs.is_some() || self.tess.is_some() {
+            stages.push(self.gs.as_ref());
+        }
+        if let Some(t) = &self.tess {
+            stages.extend([Some(&t.tcs), Some(&t.tes)]);
+        }
+        stages
+    }
+
+    /// The last stage before the rasterizer: the geometry shader, else the
+    /// tessellation evaluation shader, else the vertex shader.
+    pub(super) fn last(&self) -> &Arc<CompiledShader> {
+        match (&self.gs, &self.tess) {
+            (Some(gs), _) => gs,
+            (None, Some(t)) => &t.tes,
+            (None, None) => &self.vs,
+        }
+    }
 }
 
 /// Compiles (or finds) the fragment, then the vertex shader of `bound`.
@@ -71,23 +107,50 @@ pub(super) fn compile(
         }),
         ..fs_opts.clone()
     };
-    let (gs, vs_opts) = match bound.gs {
+    // Each stage before the last writes its outputs where the next one
+    // reads them, and applies none of the rasterizer's conventions.
+    let upstream = |last: &Options, next: &CompiledShader| Options {
+        next_stage_inputs: next.interface.inputs.clone(),
+        clip_planes: 0,
+        point_size: PointSize::Unwritten,
+        captures: Vec::new(),
+        ..last.clone()
+    };
+    let (gs, before_gs) = match bound.gs {
         Some((stage, shader)) => {
             let gs_opts = Options {
                 samplers: sampler_options(&stage.views, &stage.samplers),
                 ..last_opts.clone()
             };
             let gs = compiled(rec, shader, &gs_opts)?;
-            let vs_opts = Options {
-                next_stage_inputs: gs.interface.inputs.clone(),
-                clip_planes: 0,
-                point_size: PointSize::Unwritten,
-                captures: Vec::new(),
-                ..last_opts
-            };
-            (Some(gs), vs_opts)
+            let before = upstream(&last_opts, &gs);
+            (Some(gs), before)
         }
         None => (None, last_opts),
+    };
+    let (tess, vs_opts) = match &bound.tess {
+        Some(t) => {
+            let (tes_stage, tes_shader) = t.tes;
+            let tes_opts = Options {
+                samplers: sampler_options(&tes_stage.views, &tes_stage.samplers),
+                ..before_gs.clone()
+            };
+            let tes = compiled(rec, tes_shader, &tes_opts)?;
+            let linked = upstream(&before_gs, &tes);
+            let tcs = match t.tcs {
+                Some((tcs_stage, tcs_shader)) => {
+                    let tcs_opts = Options {
+                        samplers: sampler_options(&tcs_stage.views, &tcs_stage.samplers),
+                        ..linked
+                    };
+                    compiled(rec, tcs_shader, &tcs_opts)?
+                }
+                None => passthrough_control(rec, bound, &tes, t.patch_vertices, &linked)?,
+            };
+            let before = upstream(&before_gs, &tcs);
+            (Some(Tessellation { tcs, tes }), before)
+        }
+        None => (None, before_gs),
     };
     let vs_opts = Options {
         samplers: sampler_options(&bound.vs.views, &bound.vs.samplers),
@@ -114,9 +177,33 @@ pub(super) fn compile(
         vs,
         fs,
         gs,
+        tess,
         fs_has_flat,
         beyond_wgpu,
     })
+}
+
+/// The control shader GL implies for evaluation shader `tes` alone: the
+/// draw's patches of `vertices` vertices passed on with the levels of
+/// SET_TESS_STATE (`shader_translate::passthrough_control_text`),
+/// translated under `options` (linked to `tes`).
+fn passthrough_control(
+    rec: &mut Recorder<'_>,
+    bound: &BoundDraw<'_>,
+    tes: &CompiledShader,
+    vertices: u32,
+    options: &Options,
+) -> Result<Arc<CompiledShader>, CommandError> {
+    let (outer, inner) = bound.sub.tess_levels;
+    let text = shader_translate::passthrough_control_text(&tes.interface, vertices, outer, inner);
+    rec.caches
+        .shaders
+        .shader(&rec.gpu.device, &Arc::from(text), options)
+        .map_err(|e| CommandError::Shader {
+            handle: 0,
+            stage: ShaderStage::TESS_CTRL,
+            source: ShaderError::Translate(Shared::new(e)),
+        })
 }
 
 /// Whether the vertex and fragment shader pass more varyings than wgpu

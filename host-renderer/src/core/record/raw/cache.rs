@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// Most raw pipelines (and samplers) kept before the cache is emptied.
 const MAX_CACHED: usize = 1024;
 
-/// Bind group entries of the vertex, fragment and geometry stage.
+/// Bind group entries of each stage of [`pipeline::STAGES`] a draw has.
 type StageLayouts = Vec<Vec<(u32, EntryKind)>>;
 /// Which stage a shader's SPIR-V is written for.
 #[derive(Clone, Copy)]
@@ -25,6 +25,24 @@ enum Stage<'a> {
     Fragment,
     /// A geometry shader's compute module, made a geometry stage.
     Geometry(&'a shader_translate::interface::Geometry),
+    /// A tessellation shader's compute module, made a tessellation stage.
+    Tessellation(&'a shader_translate::interface::Tessellation),
+}
+
+impl Stage<'_> {
+    /// The stage's place in [`pipeline::STAGES`].
+    fn index(self) -> u32 {
+        use shader_translate::interface::TessellationKind as K;
+        match self {
+            Self::Vertex => 0,
+            Self::Fragment => 1,
+            Self::Geometry(_) => 2,
+            Self::Tessellation(t) => match t.kind {
+                K::Control { .. } => 3,
+                K::Evaluation { .. } => 4,
+            },
+        }
+    }
 }
 
 /// SPIR-V of a shader (or why naga could not write it).
@@ -124,18 +142,14 @@ impl RawCache {
         self.spirv
             .entry((id, layered, xfb.to_vec()))
             .or_insert_with(|| {
-                let naga_stage = match stage {
-                    Stage::Vertex => naga::ShaderStage::Vertex,
-                    Stage::Fragment => naga::ShaderStage::Fragment,
-                    Stage::Geometry(_) => naga::ShaderStage::Compute,
-                };
-                let words = pipeline::spirv(module, naga_stage)?;
+                let words = pipeline::spirv(module, stage.index())?;
                 let words = match stage {
                     Stage::Geometry(g) if !layered && g.writes_layer() => {
                         shader_translate::geometry_spirv(&words, &g.without_layer())
                     }
                     Stage::Geometry(g) => shader_translate::geometry_spirv(&words, g),
-                    _ => Ok(words),
+                    Stage::Tessellation(t) => shader_translate::tessellation_spirv(&words, t),
+                    Stage::Vertex | Stage::Fragment => Ok(words),
                 }
                 .map_err(|e| RawError::Geometry(Shared::new(e)))?;
                 if xfb.is_empty() {
@@ -172,33 +186,35 @@ impl RawCache {
         if let Some(p) = self.pipelines.get(&cache_key) {
             return Ok((*p, layout));
         }
-        // The last stage before the rasterizer captures.
+        // The last stage before the rasterizer captures (draws with
+        // tessellation capture nothing).
         let xfb = d.capture.as_ref().map_or(&[][..], |c| c.outputs);
         let (vs_xfb, gs_xfb) = match d.geometry {
             Some(_) => (&[][..], xfb),
             None => (xfb, &[][..]),
         };
-        let vs = self.spirv(
-            (d.shaders[0].0, false),
-            d.shaders[0].1,
-            Stage::Vertex,
-            vs_xfb,
-        )?;
-        let fs = self.spirv(
-            (d.shaders[1].0, false),
-            d.shaders[1].1,
-            Stage::Fragment,
-            &[],
-        )?;
-        let gs = match &d.geometry {
-            Some(g) => Some(self.spirv(
-                (g.id, g.layered),
-                g.module,
-                Stage::Geometry(g.stage),
-                gs_xfb,
-            )?),
-            None => None,
-        };
+        let mut code = vec![
+            (Stage::Vertex, d.shaders[0].0, d.shaders[0].1, vs_xfb),
+            (Stage::Fragment, d.shaders[1].0, d.shaders[1].1, &[][..]),
+        ];
+        if let Some(g) = &d.geometry {
+            code.push((Stage::Geometry(g.stage), g.id, g.module, gs_xfb));
+        }
+        for t in d.tessellation.iter().flatten() {
+            code.push((Stage::Tessellation(t.stage), t.id, t.module, &[][..]));
+        }
+        let layered = d.geometry.as_ref().is_some_and(|g| g.layered);
+        let spirv = code
+            .into_iter()
+            .map(|(stage, id, module, xfb)| {
+                let layered = matches!(stage, Stage::Geometry(_)) && layered;
+                let words = self.spirv((id, layered), module, stage, xfb)?;
+                let flags = pipeline::STAGES
+                    .get(stage.index() as usize)
+                    .ok_or(RawError::OutOfRange("stage"))?;
+                Ok((*flags, words))
+            })
+            .collect::<Result<Vec<_>, RawError>>()?;
         let depth = d.key.depth_stencil.as_ref().map(|ds| ds.format);
         let formats = pipeline::Formats {
             colors: d
@@ -217,8 +233,7 @@ impl RawCache {
                 .filter(|f| f.has_stencil_aspect())
                 .map_or(vk::Format::UNDEFINED, |f| raw.format(f)),
         };
-        let mut code: Vec<&[u32]> = vec![&vs, &fs];
-        code.extend(gs.as_deref().map(Vec::as_slice));
+        let code: Vec<_> = spirv.iter().map(|(s, w)| (*s, w.as_slice())).collect();
         let p = pipeline::create(raw.device(), d.key, extra, layout, &code, &formats)?;
         self.pipelines.insert(cache_key, p);
         Ok((p, layout))

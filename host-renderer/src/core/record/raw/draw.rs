@@ -57,8 +57,12 @@ pub struct RawDraw<'a> {
     pub shaders: [(u64, &'a naga::Module); 2],
     /// The geometry stage, if the draw has one.
     pub geometry: Option<RawGeometry<'a>>,
-    /// Bindings of the vertex, fragment and geometry stage (their own
-    /// numbers), as many as the key has layouts.
+    /// The tessellation stages, if the draw has them (the key's
+    /// `patch_vertices` is then the patch size).
+    pub tessellation: Option<[RawTessellation<'a>; 2]>,
+    /// Bindings of the vertex, fragment, geometry, tessellation control
+    /// and evaluation stage (their own numbers), as many as the key has
+    /// layouts.
     pub bindings: Vec<Vec<(u32, Binding<'a>)>>,
     /// Vertex buffers and offsets, one per key vertex entry.
     pub vertex: &'a [(wgpu::Buffer, u64)],
@@ -105,6 +109,17 @@ pub struct RawGeometry<'a> {
     pub module: &'a naga::Module,
     /// What makes it a geometry stage.
     pub stage: &'a shader_translate::interface::Geometry,
+}
+
+/// A raw draw's tessellation control or evaluation shader.
+pub struct RawTessellation<'a> {
+    /// Shader id.
+    pub id: u64,
+    /// Its module (a compute entry point, see
+    /// [`shader_translate::interface::Tessellation`]).
+    pub module: &'a naga::Module,
+    /// What makes it a tessellation stage.
+    pub stage: &'a shader_translate::interface::Tessellation,
 }
 
 /// Where a raw draw's stream output goes.

@@ -11,8 +11,19 @@ use naga::back::spv;
 /// stages share one push-descriptor set (set 0).
 pub const STAGE_BINDING_STRIDE: u32 = 256;
 
-/// The binding number in the shared set of `binding` of `stage` (0 VS, 1 FS,
-/// 2 GS).
+/// The stages of a raw pipeline, in the order of its key's layouts and its
+/// draw's bindings: vertex, fragment, geometry, tessellation control and
+/// evaluation.
+pub const STAGES: [vk::ShaderStageFlags; 5] = [
+    vk::ShaderStageFlags::VERTEX,
+    vk::ShaderStageFlags::FRAGMENT,
+    vk::ShaderStageFlags::GEOMETRY,
+    vk::ShaderStageFlags::TESSELLATION_CONTROL,
+    vk::ShaderStageFlags::TESSELLATION_EVALUATION,
+];
+
+/// The binding number in the shared set of `binding` of `stage` (its place
+/// in [`STAGES`]).
 pub fn shared_binding(stage: u32, binding: u32) -> Option<u32> {
     (binding < STAGE_BINDING_STRIDE).then(|| stage * STAGE_BINDING_STRIDE + binding)
 }
@@ -41,22 +52,14 @@ pub fn logic_op(func: u8) -> Option<vk::LogicOp> {
     })
 }
 
-/// The set layout (every stage, push descriptors) for `layouts` (vertex,
-/// fragment, geometry).
+/// The set layout (every stage, push descriptors) for `layouts` (one per
+/// stage of [`STAGES`]).
 pub fn set_layout(
     device: &ash::Device,
     layouts: &[Vec<(u32, EntryKind)>],
 ) -> Result<vk::DescriptorSetLayout, RawError> {
     let mut bindings = Vec::new();
-    for (stage, (entries, flags)) in layouts
-        .iter()
-        .zip([
-            vk::ShaderStageFlags::VERTEX,
-            vk::ShaderStageFlags::FRAGMENT,
-            vk::ShaderStageFlags::GEOMETRY,
-        ])
-        .enumerate()
-    {
+    for (stage, (entries, flags)) in layouts.iter().zip(STAGES).enumerate() {
         for &(binding, kind) in entries {
             let binding =
                 shared_binding(stage as u32, binding).ok_or(RawError::OutOfRange("binding"))?;
@@ -91,21 +94,23 @@ pub fn set_layout(
     })
 }
 
-/// SPIR-V for `module`'s entry point of `stage`, bindings moved into set 0;
-/// a compute entry point is a geometry shader's (made a geometry stage by
-/// [`shader_translate::geometry_spirv`], which needs the names naga writes
-/// with `DEBUG`).
-pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>, RawError> {
+/// SPIR-V for `module`'s entry point for stage `stage` (its place in
+/// [`STAGES`]), bindings moved into set 0; the stages past the fragment
+/// shader are compute entry points (made geometry and tessellation stages
+/// by [`shader_translate::geometry_spirv`] and
+/// [`shader_translate::tessellation_spirv`], which need the names naga
+/// writes with `DEBUG`).
+pub fn spirv(module: &naga::Module, stage: u32) -> Result<Vec<u32>, RawError> {
     let info = naga::valid::Validator::new(
         naga::valid::ValidationFlags::all(),
         naga::valid::Capabilities::all(),
     )
     .validate(module)
     .map_err(|e| RawError::Validation(Shared::new(e)))?;
-    let group = match stage {
-        naga::ShaderStage::Vertex => 0,
-        naga::ShaderStage::Fragment => 1,
-        _ => 2,
+    let (group, stage) = match stage {
+        0 => (0, naga::ShaderStage::Vertex),
+        1 => (1, naga::ShaderStage::Fragment),
+        n => (n, naga::ShaderStage::Compute),
     };
     let mut binding_map = spv::BindingMap::default();
     for (_, var) in module.global_variables.iter() {
@@ -130,7 +135,7 @@ pub fn spirv(module: &naga::Module, stage: naga::ShaderStage) -> Result<Vec<u32>
     // The options wgpu-hal uses where they matter for results.
     let options = spv::Options {
         lang_version: (1, 3),
-        flags: if group == 2 {
+        flags: if group >= 2 {
             spv::WriterFlags::DEBUG
         } else {
             spv::WriterFlags::FORCE_POINT_SIZE
@@ -184,21 +189,22 @@ pub struct Extra {
     pub layered: bool,
 }
 
-/// Creates the pipeline for `key` with `extra`.
+/// Creates the pipeline for `key` with `extra` from `code` (each stage's
+/// SPIR-V, vertex and fragment first).
 pub fn create(
     device: &ash::Device,
     key: &PipelineKey,
     extra: Extra,
     layout: vk::PipelineLayout,
-    code: &[&[u32]],
+    code: &[(vk::ShaderStageFlags, &[u32])],
     formats: &Formats,
 ) -> Result<vk::Pipeline, RawError> {
     let mut modules = Vec::new();
-    for words in code {
+    for &(stage, words) in code {
         let info = vk::ShaderModuleCreateInfo::default().code(words);
         // SAFETY: `words` is SPIR-V written and validated by naga.
         match unsafe { device.create_shader_module(&info, None) } {
-            Ok(m) => modules.push(m),
+            Ok(m) => modules.push((stage, m)),
             Err(e) => {
                 destroy_modules(device, &modules);
                 return Err(RawError::Vulkan {
@@ -213,8 +219,8 @@ pub fn create(
     result
 }
 
-fn destroy_modules(device: &ash::Device, modules: &[vk::ShaderModule]) {
-    for &m in modules {
+fn destroy_modules(device: &ash::Device, modules: &[(vk::ShaderStageFlags, vk::ShaderModule)]) {
+    for &(_, m) in modules {
         // SAFETY: the modules were created here and no pipeline creation is
         // still using them.
         unsafe { device.destroy_shader_module(m, None) };
@@ -226,7 +232,7 @@ fn create_with(
     key: &PipelineKey,
     extra: Extra,
     layout: vk::PipelineLayout,
-    modules: &[vk::ShaderModule],
+    modules: &[(vk::ShaderStageFlags, vk::ShaderModule)],
     formats: &Formats,
 ) -> Result<vk::Pipeline, RawError> {
     if modules.len() < 2 {
@@ -234,12 +240,7 @@ fn create_with(
     }
     let stages: Vec<_> = modules
         .iter()
-        .zip([
-            vk::ShaderStageFlags::VERTEX,
-            vk::ShaderStageFlags::FRAGMENT,
-            vk::ShaderStageFlags::GEOMETRY,
-        ])
-        .map(|(&module, stage)| {
+        .map(|&(stage, module)| {
             vk::PipelineShaderStageCreateInfo::default()
                 .stage(stage)
                 .module(module)
@@ -251,8 +252,18 @@ fn create_with(
         .vertex_binding_descriptions(&bindings)
         .vertex_attribute_descriptions(&attributes);
     let assembly = vk::PipelineInputAssemblyStateCreateInfo::default()
-        .topology(topology(key.topology, key.adjacency))
+        .topology(match key.patch_vertices {
+            0 => topology(key.topology, key.adjacency),
+            _ => vk::PrimitiveTopology::PATCH_LIST,
+        })
         .primitive_restart_enable(key.strip_index.is_some());
+    // GL's tessellation domain has its origin at the lower left (the
+    // evaluation shader's vertex order is GL's).
+    let mut origin = vk::PipelineTessellationDomainOriginStateCreateInfo::default()
+        .domain_origin(vk::TessellationDomainOrigin::LOWER_LEFT);
+    let tessellation = vk::PipelineTessellationStateCreateInfo::default()
+        .patch_control_points(key.patch_vertices)
+        .push_next(&mut origin);
     let mut raster = vk::PipelineRasterizationStateCreateInfo::default()
         .polygon_mode(match key.polygon_mode {
             wgpu::PolygonMode::Fill => vk::PolygonMode::FILL,
@@ -348,6 +359,11 @@ fn create_with(
         .dynamic_state(&dynamic)
         .layout(layout)
         .push_next(&mut rendering);
+    let info = if key.patch_vertices > 0 {
+        info.tessellation_state(&tessellation)
+    } else {
+        info
+    };
     // SAFETY: every state struct above is complete and outlives the call; the
     // modules and layout are alive.
     let pipelines =

@@ -175,6 +175,9 @@ fn check_features(raw: &RawDevice, d: &RawDraw<'_>) -> Result<(), RawError> {
     if d.geometry.is_some() && raw.features().geometry.is_none() {
         return Err(RawError::NotEnabled("geometryShader"));
     }
+    if d.tessellation.is_some() && !raw.features().tessellation {
+        return Err(RawError::NotEnabled("tessellationShader"));
+    }
     Ok(())
 }
 

@@ -11,8 +11,9 @@ use guest_protocol::virgl::enums::{
     clear_bits, CullFace, LogicOp, PrimMode, ShaderStage, TextureTarget,
 };
 use guest_protocol::virgl::{
-    shader_text, Blend, Clear, Command, CreateObject, DrawVbo, Encoder, Format, ObjectType,
-    Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement, Viewport,
+    shader_text, Blend, Clear, Command, CreateObject, DrawTess, DrawVbo, Encoder, Format,
+    ObjectType, Rasterizer, ShaderChunk, ShaderExtra, Surface, VertexBuffer, VertexElement,
+    Viewport,
 };
 use guest_protocol::wire::F32Bits;
 use host_renderer::{CtxId, Gpu, Renderer, ResId, ResourceInfo, TransferBox, VecBacking};
@@ -185,6 +186,12 @@ pub struct DrawSetup {
     pub fs: &'static str,
     /// A geometry shader's text, bound when given.
     pub gs: Option<&'static str>,
+    /// Tessellation control and evaluation shader texts, bound when given
+    /// (the control shader when not empty), and the vertices per patch
+    /// of the draw (of `mode` PATCHES).
+    pub tess: Option<(&'static str, &'static str, u32)>,
+    /// Default tessellation levels (outer, inner) sent before the draw.
+    pub tess_levels: Option<([f32; 4], [f32; 2])>,
 }
 
 /// The default vertex shader: position and colour from the two attributes.
@@ -219,6 +226,8 @@ impl Default for DrawSetup {
             vs: VS,
             fs: FS,
             gs: None,
+            tess: None,
+            tess_levels: None,
         }
     }
 }
@@ -301,6 +310,8 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         vs,
         fs,
         gs,
+        tess,
+        tess_levels,
     } = *s;
     let mut e = Encoder::new();
     e.push(&Command::CreateSubCtx(1)).unwrap();
@@ -391,6 +402,12 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
     if let Some(gs) = gs {
         shader(&mut e, 16, ShaderStage::GEOMETRY, gs);
     }
+    if let Some((tcs, tes, _)) = tess {
+        if !tcs.is_empty() {
+            shader(&mut e, 17, ShaderStage::TESS_CTRL, tcs);
+        }
+        shader(&mut e, 18, ShaderStage::TESS_EVAL, tes);
+    }
     // Window framebuffer: negative y scale, row 0 = top.
     let h = W as f32 / 2.0;
     let vp = [Viewport {
@@ -408,10 +425,21 @@ pub fn draw_stream(s: &DrawSetup) -> Vec<u8> {
         res: Le32::new(2),
     }];
     e.push(&Command::SetVertexBuffers(&vbs)).unwrap();
+    if let Some((outer, inner)) = tess_levels {
+        e.push(&Command::SetTessState {
+            outer: outer.map(F32Bits::new),
+            inner: inner.map(F32Bits::new),
+        })
+        .unwrap();
+    }
     e.push(&Command::DrawVbo(DrawVbo {
         count,
         mode,
         max_index: count.saturating_sub(1),
+        tess: tess.map(|(_, _, vertices_per_patch)| DrawTess {
+            vertices_per_patch,
+            drawid: 0,
+        }),
         ..full_draw()
     }))
     .unwrap();

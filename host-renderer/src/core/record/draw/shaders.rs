@@ -16,7 +16,7 @@ use guest_protocol::virgl::bits::RtBlend;
 use guest_protocol::virgl::enums::{PrimMode, ShaderStage};
 use guest_protocol::virgl::Format;
 use shader_translate::ast::Primitive;
-use shader_translate::interface::Usage;
+use shader_translate::interface::{TessDomain, TessellationKind, Usage};
 use shader_translate::limits::{MAX_COLOR_BUFFERS, MAX_SAMPLERS, MAX_VERTEX_ATTRIBUTES};
 use shader_translate::{
     Capture, Channel, ColorKind, CompareFunction, IntegerSampling, Options, PointSize,
@@ -261,7 +261,9 @@ fn beyond_wgpu_varyings(
 
 /// Refuses a draw whose primitives are not its geometry shader's input
 /// kind (GL's rule; Mesa converts the modes the host does not list in
-/// `prim_mask` to lists before they get here).
+/// `prim_mask` to lists before they get here). After tessellation the
+/// primitives are the tessellator's: points in point mode, lines of
+/// isolines, else triangles.
 pub(super) fn check_geometry_input(shaders: &Shaders, mode: PrimMode) -> Result<(), CommandError> {
     let Some(g) = shaders
         .gs
@@ -270,6 +272,21 @@ pub(super) fn check_geometry_input(shaders: &Shaders, mode: PrimMode) -> Result<
     else {
         return Ok(());
     };
+    let tessellated = shaders
+        .tess
+        .as_ref()
+        .and_then(|t| t.tes.interface.tessellation.as_ref())
+        .map(|t| match t.kind {
+            TessellationKind::Evaluation {
+                point_mode: true, ..
+            } => PrimMode::POINTS,
+            TessellationKind::Evaluation {
+                domain: TessDomain::Isolines,
+                ..
+            } => PrimMode::LINES,
+            _ => PrimMode::TRIANGLES,
+        });
+    let mode = tessellated.unwrap_or(mode);
     let fits = match g.input {
         Primitive::Points => mode == PrimMode::POINTS,
         Primitive::Lines => matches!(mode, PrimMode::LINES | PrimMode::LINE_STRIP),

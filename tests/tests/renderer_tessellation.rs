@@ -4,8 +4,8 @@
 //! (control outputs per vertex and per patch, the tessellation levels),
 //! isolines in point mode whose points land where the levels put them, an
 //! evaluation shader alone (GL's implied control shader: the draw's
-//! patches, SET_TESS_STATE's levels), and bad tessellation draws as context
-//! errors.
+//! patches, SET_TESS_STATE's levels), a geometry shader fed the
+//! tessellated triangles, and bad tessellation draws as context errors.
 
 mod draw_setup;
 
@@ -203,6 +203,47 @@ fn an_evaluation_shader_alone_takes_the_draws_patches_and_default_levels() {
             BLACK
         };
         assert_eq!(pixel(&mut r, x, 8), want, "column {x} of row 8");
+    }
+}
+
+/// Passes each triangle on.
+const TRIANGLE_GEOMETRY: &str = "GEOM
+PROPERTY GS_INPUT_PRIMITIVE TRIANGLES
+PROPERTY GS_OUTPUT_PRIMITIVE TRIANGLE_STRIP
+PROPERTY GS_MAX_OUTPUT_VERTICES 3
+PROPERTY GS_INVOCATIONS 1
+DCL IN[][0], POSITION
+DCL IN[][1], COLOR
+DCL OUT[0], POSITION
+DCL OUT[1], COLOR
+IMM[0] UINT32 {0, 0, 0, 0}
+  0: MOV OUT[0], IN[0][0]
+  1: MOV OUT[1], IN[0][1]
+  2: EMIT IMM[0].xxxx
+  3: MOV OUT[0], IN[1][0]
+  4: MOV OUT[1], IN[1][1]
+  5: EMIT IMM[0].xxxx
+  6: MOV OUT[0], IN[2][0]
+  7: MOV OUT[1], IN[2][1]
+  8: EMIT IMM[0].xxxx
+  9: END
+";
+
+#[test]
+fn a_geometry_shader_takes_the_tessellated_triangles() {
+    let (mut r, errors) = drawn(
+        &CORNERS,
+        &DrawSetup {
+            mode: PrimMode::PATCHES,
+            count: 4,
+            gs: Some(TRIANGLE_GEOMETRY),
+            tess: Some((QUAD_CONTROL, QUAD_EVALUATION, 4)),
+            ..DrawSetup::default()
+        },
+    );
+    assert_eq!(errors, 0, "{}", errors_text(&r));
+    for (x, y) in [(0, 0), (15, 15), (8, 8)] {
+        assert_eq!(pixel(&mut r, x, y), GREEN, "pixel ({x}, {y})");
     }
 }
 

@@ -829,8 +829,11 @@ fn caps_are_the_gl21_level() {
     // Texture buffers (renderer_tbo.rs): GL 3.1's minimum size.
     assert_eq!(caps.v1.max_tbo_size.get(), 65536);
     assert_eq!(caps.texture_buffer_offset_alignment.get(), 16);
-    // Adjacency modes (bits 10 to 13) with the geometry shaders.
-    assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10);
+    // Adjacency modes (bits 10 to 13) with the geometry shaders, patches
+    // (bit 14) with the tessellation stages (renderer_tessellation.rs).
+    assert_eq!(caps.v1.prim_mask.get(), 0x3b | 0xf << 10 | 1 << 14);
+    assert_ne!(caps.v1.bset.get() & bset::HAS_TESSELLATION_SHADERS, 0);
+    assert_eq!(caps.max_shader_patch_varyings.get(), 30);
     assert_eq!(caps.v1.max_render_targets.get(), 8);
     // ARB_clip_control, textureSamples, sample shading, indirect draws,
     // ARB_clear_texture (not COPY_IMAGE: see caps.rs), compute shaders,

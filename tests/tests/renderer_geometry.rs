@@ -141,7 +141,7 @@ fn bad_geometry_shaders_and_draws_are_context_errors() {
         (too_many, "GS_MAX_OUTPUT_VERTICES"),
         (invocations, "invocations"),
         (no_input, "GS_INPUT_PRIMITIVE"),
-        (vertex_out_of_range, "input vertex 3"),
+        (vertex_out_of_range, "vertex index 3"),
     ];
     for (text, want) in cases {
         let text: &'static str = Box::leak(text.into_boxed_str());

@@ -23,7 +23,6 @@ use crate::core::state::context::Context;
 use crate::core::state::sub_context::{BufferRange, SubContext};
 use crate::core::validate::resource::attached;
 use guest_protocol::virgl::{Command, ObjectType};
-use guest_protocol::wire::F32Bits;
 
 /// Everything a command may touch.
 pub(crate) struct Exec<'a> {
@@ -104,10 +103,7 @@ impl Exec<'_> {
             Command::CreateSubCtx(id) => self.create_sub_context(id),
             Command::DestroySubCtx(id) => self.destroy_sub_context(id),
             Command::BindShader { handle, stage } => self.bind_shader(handle, stage),
-            Command::SetTessState { outer, inner } => {
-                self.sub().tess_levels = (outer.map(F32Bits::get), inner.map(F32Bits::get));
-                Ok(())
-            }
+            Command::SetTessState { outer, inner } => self.set_tess_state(outer, inner),
             Command::SetViewportState {
                 start_slot,
                 viewports,

@@ -13,6 +13,7 @@ use guest_protocol::le::Le32;
 use guest_protocol::virgl::bits::U16Pair;
 use guest_protocol::virgl::enums::ShaderStage;
 use guest_protocol::virgl::{BufferBinding, Command, Format, IndexBuffer, StageSlots};
+use guest_protocol::wire::F32Bits;
 use shader_translate::limits::MAX_CONSTANT_BUFFERS;
 use std::sync::Arc;
 
@@ -283,6 +284,16 @@ impl Exec<'_> {
         if let Some(s) = sub.stages.get_mut(i) {
             s.shader = shader;
         }
+        Ok(())
+    }
+
+    /// SET_TESS_STATE: the levels of draws without a control shader.
+    pub(super) fn set_tess_state(
+        &mut self,
+        outer: [F32Bits; 4],
+        inner: [F32Bits; 2],
+    ) -> Result<(), CommandError> {
+        self.sub().tess_levels = (outer.map(F32Bits::get), inner.map(F32Bits::get));
         Ok(())
     }
 

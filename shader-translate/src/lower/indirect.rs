@@ -93,3 +93,73 @@ fn with_direct_resource(inst: &Instruction, index: u32) -> Instruction {
     }
     direct
 }
+
+/// Which operand of an instruction: a destination or a source, by place.
+#[derive(Clone, Copy)]
+pub(super) enum Operand {
+    Dst(usize),
+    Src(usize),
+}
+
+/// The first `IN` or `OUT` operand of `inst` whose register (not vertex)
+/// index comes from an address register.
+pub(super) fn indirect_io_operand(inst: &Instruction) -> Option<Operand> {
+    let io = |r: &Register| {
+        matches!(r.file, File::Input | File::Output) && matches!(r.index, Index::Indirect { .. })
+    };
+    let dst = inst.dst.iter().position(|d| io(&d.reg)).map(Operand::Dst);
+    dst.or_else(|| inst.src.iter().position(|s| io(&s.reg)).map(Operand::Src))
+}
+
+impl Lowerer<'_> {
+    /// Lowers `inst`, whose operand `at` names a tessellation stage's
+    /// `IN` or `OUT` register through an address register (GLSL arrays of
+    /// varyings indexed by a variable; each register is a variable of its
+    /// own here), once per declared register of the same kind under
+    /// `if index == i`, the index clamped into them as other indirect
+    /// registers are.
+    pub(super) fn indirect_io(&mut self, inst: &Instruction, at: Operand) -> Result<(), Error> {
+        let reg = match at {
+            Operand::Dst(i) => inst.dst.get(i).map(|d| d.reg),
+            Operand::Src(i) => inst.src.get(i).map(|s| s.reg),
+        }
+        .ok_or_else(|| Error::invalid("missing operand", inst.span))?;
+        let declared = self.io_registers(&reg);
+        let (Some(&first), Some(&last)) = (declared.first(), declared.last()) else {
+            return Err(Error::invalid(
+                format!("indirect {} with none declared", reg.file),
+                reg.span,
+            ));
+        };
+        let index = self.index(&reg, first, last - first + 1)?;
+        for i in declared {
+            let relative = i32::try_from(i - first).unwrap_or(i32::MAX);
+            let k = self.i32c(relative);
+            let condition = self.binary(BinaryOperator::Equal, index, k);
+            self.flush();
+            self.frames.push(Frame::new(FrameKind::If {
+                condition,
+                accept: None,
+                span: inst.span,
+            }));
+            let mut direct = inst.clone();
+            let slot = match at {
+                Operand::Dst(n) => direct.dst.get_mut(n).map(|d| &mut d.reg),
+                Operand::Src(n) => direct.src.get_mut(n).map(|s| &mut s.reg),
+            };
+            if let Some(r) = slot {
+                r.index = Index::Direct(i);
+            }
+            // Another indirect operand is split inside this branch.
+            self.instruction(&direct)?;
+            self.flush();
+            let accept = self.frames.pop().map(|f| f.block).unwrap_or_default();
+            self.stmt(Statement::If {
+                condition,
+                accept,
+                reject: Block::new(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -180,6 +180,11 @@ impl<'a> Lowerer<'a> {
                 inst.opcode_span,
             ));
         }
+        if matches!(self.stage, Stage::TessCtrl | Stage::TessEval) {
+            if let Some(at) = indirect::indirect_io_operand(inst) {
+                return self.indirect_io(inst, at);
+            }
+        }
         use Opcode as O;
         match inst.opcode {
             O::If

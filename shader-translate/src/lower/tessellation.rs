@@ -440,6 +440,39 @@ impl Lowerer<'_> {
         Some(location)
     }
 
+    /// The declared registers an indirectly indexed `IN` or `OUT` register
+    /// `reg` of a tessellation stage may name: per-vertex ones when it has
+    /// a vertex index, per-patch ones when not (levels are never indexed).
+    pub(crate) fn io_registers(&self, reg: &Register) -> Vec<u32> {
+        let per_vertex = reg.dimension.is_some();
+        let declared = |slots: Vec<bool>| -> Vec<u32> {
+            (0u32..)
+                .zip(slots)
+                .filter_map(|(i, used)| used.then_some(i))
+                .collect()
+        };
+        match reg.file {
+            File::Input if per_vertex => {
+                declared(self.staged.inputs.iter().map(Option::is_some).collect())
+            }
+            File::Input => declared(self.regs.inputs.iter().map(Option::is_some).collect()),
+            File::Output => {
+                let outputs = self.tess.as_ref().map_or(&[][..], |t| &t.outputs[..]);
+                declared(
+                    outputs
+                        .iter()
+                        .map(|o| match o {
+                            Some(TcsOutput::PerVertex(_)) => per_vertex,
+                            Some(TcsOutput::Patch(_)) => !per_vertex,
+                            _ => false,
+                        })
+                        .collect(),
+                )
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The TCS output `reg` names.
     fn tcs_output(&self, reg: &Register) -> Result<TcsOutput, Error> {
         let Index::Direct(register) = reg.index else {

@@ -404,14 +404,16 @@ pub struct Interface {
     /// GS, TCS, TES: the per-vertex inputs at their locations (translate
     /// the previous stage with these as its
     /// [`Options::next_stage_inputs`](crate::Options::next_stage_inputs));
-    /// a TES's `PATCH[k]` inputs too, with semantic `PATCH[k]`, at the
-    /// (per-patch) locations after the per-vertex ones. Tessellation
+    /// a TES's `PATCH[k]` inputs too, with semantic `PATCH[k]`, at
+    /// per-patch locations 0, 1, 2, … (a location space of their own).
+    /// Tessellation
     /// levels and other built-ins are in [`Tessellation::variables`].
     pub inputs: Vec<Varying>,
     /// Outputs: varyings and position (VS, GS, TES), colours and depth
     /// (FS). TCS: per-vertex and `PATCH[k]` outputs at the locations the
-    /// next stage's inputs give them (`Dropped` where it does not read
-    /// them); the tessellation levels are in [`Tessellation::variables`].
+    /// next stage's inputs give them, or past those where it does not
+    /// read them (other invocations may); the tessellation levels are in
+    /// [`Tessellation::variables`].
     pub outputs: Vec<Varying>,
     /// Constant buffers read.
     pub constant_buffers: Vec<ConstantBuffer>,

@@ -217,9 +217,10 @@ fn every_captured_shader_becomes_a_tessellation_stage() {
 fn tcs_outputs_link_to_the_tes_inputs_and_the_vs_to_the_tcs() {
     let tes = translate(&fixture("tess-patch-input-tes.tgsi"), &Options::default()).unwrap();
     let tes_inputs = &tes.interface.inputs;
-    // GENERIC[0] per vertex at its table location, PATCH[0] after it.
+    // GENERIC[0] per vertex at its table location, PATCH[0] at 0 of the
+    // per-patch locations (a space of their own).
     assert_eq!(location_of(tes_inputs, Semantic::Generic, 0), Some(2));
-    assert_eq!(location_of(tes_inputs, Semantic::Patch, 0), Some(3));
+    assert_eq!(location_of(tes_inputs, Semantic::Patch, 0), Some(0));
     let kind = tes.interface.tessellation.as_ref().unwrap().kind;
     assert_eq!(
         kind,
@@ -234,7 +235,7 @@ fn tcs_outputs_link_to_the_tes_inputs_and_the_vs_to_the_tcs() {
     // Quads, equal spacing, counter-clockwise.
     assert_eq!(s.modes, vec![vec![24], vec![1], vec![5]]);
     s.check("pv3d_in0", INPUT, StageLink::Location(2));
-    s.check("pv3d_patch_in1", INPUT, StageLink::PatchLocation(3));
+    s.check("pv3d_patch_in1", INPUT, StageLink::PatchLocation(0));
     s.check("pv3d_tess_coord", INPUT, StageLink::BuiltIn(13));
     s.check("pv3d_out0", OUTPUT, StageLink::BuiltIn(0));
 
@@ -247,11 +248,11 @@ fn tcs_outputs_link_to_the_tes_inputs_and_the_vs_to_the_tcs() {
     s.check("pv3d_in0", INPUT, StageLink::Location(2));
     s.check("pv3d_invocation_id", INPUT, StageLink::BuiltIn(8));
     s.check("pv3d_out2", OUTPUT, StageLink::Location(2));
-    s.check("pv3d_patch_out3", OUTPUT, StageLink::PatchLocation(3));
+    s.check("pv3d_patch_out3", OUTPUT, StageLink::PatchLocation(0));
     s.check("pv3d_tess_level_outer", OUTPUT, StageLink::BuiltIn(11));
     s.check("pv3d_tess_level_inner", OUTPUT, StageLink::BuiltIn(12));
     let outputs = &tcs.interface.outputs;
-    assert_eq!(location_of(outputs, Semantic::Patch, 0), Some(3));
+    assert_eq!(location_of(outputs, Semantic::Patch, 0), Some(0));
 
     // A vertex shader linked to the TCS writes GENERIC[0] where it reads it.
     let vs_text = "VERT\nDCL IN[0]\nDCL OUT[0], POSITION\nDCL OUT[1], GENERIC[0]\n  0: MOV OUT[0], IN[0]\n  1: MOV OUT[1], IN[0]\n  2: END\n";
@@ -331,8 +332,8 @@ fn tes_modes_and_built_in_inputs() {
     let inputs = &t.interface.inputs;
     assert_eq!(location_of(inputs, Semantic::Color, 0), Some(0));
     assert_eq!(location_of(inputs, Semantic::Position, 0), Some(1));
-    assert_eq!(location_of(inputs, Semantic::Patch, 0), Some(2));
-    s.check("pv3d_patch_in1", INPUT, StageLink::PatchLocation(2));
+    assert_eq!(location_of(inputs, Semantic::Patch, 0), Some(0));
+    s.check("pv3d_patch_in1", INPUT, StageLink::PatchLocation(0));
 }
 
 #[test]

@@ -68,9 +68,9 @@ impl Lowerer<'_> {
     /// GS, TCS, TES: chooses the locations of all per-vertex inputs before
     /// any is declared (as for a fragment shader's varyings; the previous
     /// stage, linked to this one, writes each where it is read). A TES's
-    /// per-patch inputs (`PATCH[k]`) follow, in increasing `k`, at the
-    /// locations after the per-vertex ones (Vulkan's per-patch and
-    /// per-vertex variables share one location space).
+    /// per-patch inputs (`PATCH[k]`) take locations 0, 1, 2, … in
+    /// increasing `k`: Vulkan's per-patch variables have a location space
+    /// of their own (Mesa reads location `l` as patch slot `l`, of 32).
     pub(crate) fn plan_vertex_inputs(&mut self) {
         let mut ids = Vec::new();
         let mut patches = Vec::new();
@@ -99,11 +99,11 @@ impl Lowerer<'_> {
             }
         }
         let locations = fragment_varying_locations(&ids);
-        let first_patch = locations.iter().max().map_or(0, |&l| l + 1);
         patches.sort_by_key(|id| id.index);
         self.io.planned_locations = ids.into_iter().zip(locations).collect();
-        let patches = patches.into_iter().zip(first_patch..);
-        self.io.planned_locations.extend(patches);
+        self.io
+            .planned_locations
+            .extend(patches.into_iter().zip(0..));
     }
 
     /// `DCL IN[][r]` (GS, TCS, TES): one private array per register, a

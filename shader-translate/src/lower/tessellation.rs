@@ -20,7 +20,7 @@ use crate::ast::{
 use crate::error::Error;
 use crate::interface::{
     spirv_builtin, StageLink, StageVariable, TessDomain, TessSpacing, Tessellation,
-    TessellationKind, Usage, Varying, VARYING_LOCATIONS,
+    TessellationKind, Usage, Varying,
 };
 use crate::limits;
 use naga::{ArraySize, Expression, GlobalVariable, Handle, TypeInner, VectorSize};
@@ -30,9 +30,11 @@ pub(crate) struct Tess {
     kind: TessellationKind,
     /// TCS: the output registers.
     outputs: Vec<Option<TcsOutput>>,
-    /// TCS: the location the next output the linked evaluation shader
-    /// does not read gets (past every location it reads).
+    /// TCS: the location the next per-vertex output the linked
+    /// evaluation shader does not read gets (past every one it reads).
     spare_location: Option<u32>,
+    /// TCS: the same for per-patch outputs.
+    spare_patch_location: Option<u32>,
 }
 
 /// Where a TCS output register lives.
@@ -150,6 +152,7 @@ impl Lowerer<'_> {
             kind,
             outputs: Vec::new(),
             spare_location: None,
+            spare_patch_location: None,
         });
         Ok(())
     }
@@ -355,11 +358,13 @@ impl Lowerer<'_> {
                     ))
                 }
                 Semantic::Patch => {
-                    // Unlinked: past the fixed table's locations.
+                    // Unlinked: the patch index (patch locations are a
+                    // space of their own).
                     let link = if self.options.next_stage_inputs.is_empty() {
-                        Some(VARYING_LOCATIONS.saturating_add(id.index))
+                        Some(id.index)
                     } else {
-                        self.linked_location(id).or_else(|| self.spare_location())
+                        self.linked_location(id)
+                            .or_else(|| self.spare_location(true))
                     };
                     let name = format!("pv3d_patch_out{register}");
                     let var = self.private(name.clone(), vec4, None);
@@ -381,7 +386,7 @@ impl Lowerer<'_> {
                     let var = self.private(name.clone(), ty, None);
                     let link = self
                         .output_location(id)
-                        .or_else(|| self.spare_location())
+                        .or_else(|| self.spare_location(false))
                         .map(StageLink::Location);
                     (TcsOutput::PerVertex(var), name, link)
                 }
@@ -417,14 +422,17 @@ impl Lowerer<'_> {
     }
 
     /// A location for a TCS output the linked evaluation shader does not
-    /// read: it must still be a stage output, as other invocations of the
-    /// patch may read it (after a barrier). `None` past the 32 locations a
-    /// tessellation stage has.
-    fn spare_location(&mut self) -> Option<u32> {
+    /// read (per patch when `patch`): it must still be a stage output, as
+    /// other invocations of the patch may read it (after a barrier). Past
+    /// every location of its kind the evaluation shader reads (per-patch
+    /// and per-vertex locations are two spaces); `None` past the 32
+    /// locations of a space.
+    fn spare_location(&mut self, patch: bool) -> Option<u32> {
         let first = self
             .options
             .next_stage_inputs
             .iter()
+            .filter(|v| v.semantic.is_some_and(|s| s.name == Semantic::Patch) == patch)
             .filter_map(|v| match v.usage {
                 Usage::Location { location, .. } => Some(location + 1),
                 _ => None,
@@ -432,11 +440,16 @@ impl Lowerer<'_> {
             .max()
             .unwrap_or(0);
         let tess = self.tess.as_mut()?;
-        let location = *tess.spare_location.get_or_insert(first);
+        let next = if patch {
+            &mut tess.spare_patch_location
+        } else {
+            &mut tess.spare_location
+        };
+        let location = *next.get_or_insert(first);
         if location >= limits::MAX_TESS_LOCATIONS {
             return None;
         }
-        tess.spare_location = Some(location + 1);
+        *next = Some(location + 1);
         Some(location)
     }
 

@@ -231,6 +231,7 @@ pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
     }
     let program = parse(text)?;
     let (module, interface) = lower::lower(&program, options)?;
+    check_locations(&interface, program.header_span)?;
     let info = Validator::new(ValidationFlags::all(), CAPABILITIES)
         .validate(&module)
         .map_err(|e| {
@@ -249,4 +250,34 @@ pub fn translate(text: &str, options: &Options) -> Result<Translation, Error> {
         info,
         interface,
     })
+}
+
+/// Refuses an interface with a location past [`limits::MAX_LOCATIONS`]
+/// (a hostile shader's hundredth varying): drivers index fixed slot
+/// tables by location.
+fn check_locations(interface: &Interface, span: naga::Span) -> Result<(), Error> {
+    use interface::{StageLink, Usage};
+    let varyings = interface.inputs.iter().chain(&interface.outputs);
+    let varying_locations = varyings.filter_map(|v| match v.usage {
+        Usage::Location { location, .. } => Some(location),
+        _ => None,
+    });
+    let stage_variables = interface
+        .geometry
+        .iter()
+        .flat_map(|g| &g.variables)
+        .chain(interface.tessellation.iter().flat_map(|t| &t.variables));
+    let linked = stage_variables.filter_map(|v| match v.link {
+        StageLink::Location(l) | StageLink::PatchLocation(l) => Some(l),
+        StageLink::BuiltIn(_) => None,
+    });
+    match varying_locations.chain(linked).max() {
+        Some(l) if l >= limits::MAX_LOCATIONS => Err(Error::too_large(
+            "varying location",
+            u64::from(l),
+            u64::from(limits::MAX_LOCATIONS - 1),
+            span,
+        )),
+        _ => Ok(()),
+    }
 }

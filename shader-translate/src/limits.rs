@@ -35,10 +35,11 @@ pub const MAX_SAMPLERS: u32 = 16;
 /// in tessellation stages the 30 per-patch varyings and the levels after
 /// them.
 pub const MAX_IO_REGS: u32 = 80;
-/// Locations between the tessellation stages (Vulkan's
-/// `maxTessellationControlPerVertexOutputComponents` minimum, 128, in
-/// vec4s).
-pub const MAX_TESS_LOCATIONS: u32 = 32;
+/// Locations of a stage's inputs or outputs, and of a tessellation stage's
+/// per-patch ones (Vulkan's 128-component minimum between tessellation
+/// stages, in vec4s; Mesa's drivers have 32 slots of each kind and index
+/// past them).
+pub const MAX_LOCATIONS: u32 = 32;
 /// Most vertex shader inputs (WebGPU's `maxVertexAttributes` default).
 pub const MAX_VERTEX_ATTRIBUTES: u32 = 16;
 /// Most `SV` registers.

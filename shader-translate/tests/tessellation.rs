@@ -378,6 +378,22 @@ fn malformed_tessellation_shaders_are_errors() {
         "TESS_CTRL\nPROPERTY TCS_VERTICES_OUT 1\nDCL SV[0], TESSCOORD\n  0: END\n".into(),
         "TESS_EVAL\nPROPERTY TES_PRIM_MODE 4\n  0: BARRIER\n  1: END\n".into(),
     ];
+    // Forty per-vertex inputs: locations past the 32 a stage has (drivers
+    // index fixed slot tables by them).
+    let forty = "TESS_EVAL\nPROPERTY TES_PRIM_MODE 4\nDCL IN[][0..39], GENERIC[0]\nDCL OUT[0], POSITION\n  0: MOV OUT[0], IN[0][39]\n  1: END\n";
+    let Err(e) = translate(forty, &Options::default()) else {
+        panic!("translated forty inputs");
+    };
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::TooLarge {
+                what: "varying location",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     for text in cases {
         let Err(e) = translate(&text, &Options::default()) else {
             panic!("translated:\n{text}");

@@ -446,7 +446,7 @@ impl Lowerer<'_> {
             &mut tess.spare_location
         };
         let location = *next.get_or_insert(first);
-        if location >= limits::MAX_TESS_LOCATIONS {
+        if location >= limits::MAX_LOCATIONS {
             return None;
         }
         *next = Some(location + 1);

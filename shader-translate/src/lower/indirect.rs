@@ -38,19 +38,40 @@ impl Lowerer<'_> {
                 ))
             }
         };
+        if declared.is_empty() {
+            return Err(Error::invalid(
+                format!("indirect {} with none declared", reg.file),
+                reg.span,
+            ));
+        }
+        if inst.opcode != Opcode::Store && !inst.dst.is_empty() {
+            let zero = self.u32c(0);
+            let zeros = self.splat(zero);
+            self.write(inst, Value::new(zeros, Kind::Uint))?;
+        }
+        self.per_register(inst, reg, &declared, |l, i| {
+            lower(l, &with_direct_resource(inst, i))
+        })
+    }
+
+    /// Lowers `inst` with `lower` once for each of the `declared`
+    /// registers (in increasing order) that `reg`'s address register may
+    /// name, under `if index == i`; the index is clamped into them.
+    fn per_register(
+        &mut self,
+        inst: &Instruction,
+        reg: &Register,
+        declared: &[u32],
+        mut lower: impl FnMut(&mut Self, u32) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let (Some(&first), Some(&last)) = (declared.first(), declared.last()) else {
             return Err(Error::invalid(
                 format!("indirect {} with none declared", reg.file),
                 reg.span,
             ));
         };
-        if inst.opcode != Opcode::Store && !inst.dst.is_empty() {
-            let zero = self.u32c(0);
-            let zeros = self.splat(zero);
-            self.write(inst, Value::new(zeros, Kind::Uint))?;
-        }
         let index = self.index(reg, first, last - first + 1)?;
-        for i in declared {
+        for &i in declared {
             let relative = i32::try_from(i - first).unwrap_or(i32::MAX);
             let k = self.i32c(relative);
             let condition = self.binary(BinaryOperator::Equal, index, k);
@@ -60,7 +81,7 @@ impl Lowerer<'_> {
                 accept: None,
                 span: inst.span,
             }));
-            lower(self, &with_direct_resource(inst, i))?;
+            lower(self, i)?;
             self.flush();
             let accept = self.frames.pop().map(|f| f.block).unwrap_or_default();
             self.stmt(Statement::If {
@@ -74,7 +95,7 @@ impl Lowerer<'_> {
 }
 
 /// The indices whose registers are declared.
-fn declared(slots: impl Iterator<Item = bool>) -> Vec<u32> {
+pub(super) fn declared(slots: impl Iterator<Item = bool>) -> Vec<u32> {
     (0u32..)
         .zip(slots)
         .filter_map(|(i, used)| used.then_some(i))
@@ -125,23 +146,7 @@ impl Lowerer<'_> {
         }
         .ok_or_else(|| Error::invalid("missing operand", inst.span))?;
         let declared = self.io_registers(&reg);
-        let (Some(&first), Some(&last)) = (declared.first(), declared.last()) else {
-            return Err(Error::invalid(
-                format!("indirect {} with none declared", reg.file),
-                reg.span,
-            ));
-        };
-        let index = self.index(&reg, first, last - first + 1)?;
-        for i in declared {
-            let relative = i32::try_from(i - first).unwrap_or(i32::MAX);
-            let k = self.i32c(relative);
-            let condition = self.binary(BinaryOperator::Equal, index, k);
-            self.flush();
-            self.frames.push(Frame::new(FrameKind::If {
-                condition,
-                accept: None,
-                span: inst.span,
-            }));
+        self.per_register(inst, &reg, &declared, |l, i| {
             let mut direct = inst.clone();
             let slot = match at {
                 Operand::Dst(n) => direct.dst.get_mut(n).map(|d| &mut d.reg),
@@ -151,15 +156,7 @@ impl Lowerer<'_> {
                 r.index = Index::Direct(i);
             }
             // Another indirect operand is split inside this branch.
-            self.instruction(&direct)?;
-            self.flush();
-            let accept = self.frames.pop().map(|f| f.block).unwrap_or_default();
-            self.stmt(Statement::If {
-                condition,
-                accept,
-                reject: Block::new(),
-            });
-        }
-        Ok(())
+            l.instruction(&direct)
+        })
     }
 }

@@ -162,20 +162,7 @@ impl Lowerer<'_> {
             let name = format!("pv3d_in{register}");
             let var = self.private(name.clone(), ty, None);
             claim(&mut self.staged.inputs, register, var, decl.file, decl.span)?;
-            self.staged.variables.push(StageVariable {
-                name,
-                output: false,
-                link: StageLink::Location(location),
-            });
-            self.interface.inputs.push(Varying {
-                register,
-                semantic: Some(id),
-                usage: Usage::Location {
-                    location,
-                    interpolation: None,
-                    sampling: None,
-                },
-            });
+            self.list_input(name, register, id, location, false);
         }
         Ok(())
     }
@@ -298,6 +285,38 @@ impl Lowerer<'_> {
                 Ok(self.access(base, index))
             }
         }
+    }
+
+    /// Lists private variable `name`, input register `register` of
+    /// semantic `id`, as a stage input at `location` (a per-patch one when
+    /// `patch`) and as an input of the interface there.
+    pub(crate) fn list_input(
+        &mut self,
+        name: String,
+        register: u32,
+        id: SemanticId,
+        location: u32,
+        patch: bool,
+    ) {
+        let link = if patch {
+            StageLink::PatchLocation(location)
+        } else {
+            StageLink::Location(location)
+        };
+        self.staged.variables.push(StageVariable {
+            name,
+            output: false,
+            link,
+        });
+        self.interface.inputs.push(Varying {
+            register,
+            semantic: Some(id),
+            usage: Usage::Location {
+                location,
+                interpolation: None,
+                sampling: None,
+            },
+        });
     }
 
     /// The result members → one private output variable each (GS, TES).

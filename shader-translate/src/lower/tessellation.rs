@@ -11,6 +11,7 @@
 
 use super::decl::{claim, grow};
 use super::expr::Kind;
+use super::indirect::declared;
 use super::stage_vars::stage_semantic;
 use super::{Lowerer, Value};
 use crate::ast::{
@@ -189,20 +190,7 @@ impl Lowerer<'_> {
         let vec4 = self.vec4_ty(Kind::Float);
         let name = format!("pv3d_patch_in{register}");
         let var = self.private(name.clone(), vec4, None);
-        self.staged.variables.push(StageVariable {
-            name,
-            output: false,
-            link: StageLink::PatchLocation(location),
-        });
-        self.interface.inputs.push(Varying {
-            register,
-            semantic: Some(id),
-            usage: Usage::Location {
-                location,
-                interpolation: None,
-                sampling: None,
-            },
-        });
+        self.list_input(name, register, id, location, true);
         let ptr = self.global_ptr(var);
         Ok(Value::new(self.load(ptr), Kind::Float))
     }
@@ -458,29 +446,16 @@ impl Lowerer<'_> {
     /// a vertex index, per-patch ones when not (levels are never indexed).
     pub(crate) fn io_registers(&self, reg: &Register) -> Vec<u32> {
         let per_vertex = reg.dimension.is_some();
-        let declared = |slots: Vec<bool>| -> Vec<u32> {
-            (0u32..)
-                .zip(slots)
-                .filter_map(|(i, used)| used.then_some(i))
-                .collect()
-        };
         match reg.file {
-            File::Input if per_vertex => {
-                declared(self.staged.inputs.iter().map(Option::is_some).collect())
-            }
-            File::Input => declared(self.regs.inputs.iter().map(Option::is_some).collect()),
+            File::Input if per_vertex => declared(self.staged.inputs.iter().map(Option::is_some)),
+            File::Input => declared(self.regs.inputs.iter().map(Option::is_some)),
             File::Output => {
                 let outputs = self.tess.as_ref().map_or(&[][..], |t| &t.outputs[..]);
-                declared(
-                    outputs
-                        .iter()
-                        .map(|o| match o {
-                            Some(TcsOutput::PerVertex(_)) => per_vertex,
-                            Some(TcsOutput::Patch(_)) => !per_vertex,
-                            _ => false,
-                        })
-                        .collect(),
-                )
+                declared(outputs.iter().map(|o| match o {
+                    Some(TcsOutput::PerVertex(_)) => per_vertex,
+                    Some(TcsOutput::Patch(_)) => !per_vertex,
+                    _ => false,
+                }))
             }
             _ => Vec::new(),
         }

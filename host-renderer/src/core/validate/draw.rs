@@ -114,6 +114,22 @@ pub struct BoundDraw<'a> {
     pub first_index: u32,
 }
 
+impl BoundDraw<'_> {
+    /// The stage states in the raw path's order: vertex, fragment,
+    /// geometry, tessellation control and evaluation (`None` where the draw
+    /// has no such shader bound).
+    pub fn stage_states(&self) -> [Option<&StageState>; 5] {
+        let tess = self.tess.as_ref();
+        [
+            Some(self.vs),
+            Some(self.fs),
+            self.gs.map(|(s, _)| s),
+            tess.and_then(|t| t.tcs).map(|(s, _)| s),
+            tess.map(|t| t.tes.0),
+        ]
+    }
+}
+
 /// The tessellation stages of a draw of patches.
 pub struct BoundTessellation<'a> {
     /// Control stage and shader; `None` when only an evaluation shader is

@@ -79,15 +79,7 @@ pub(super) fn bind(
         groups: Vec::new(),
         raw: Vec::new(),
     };
-    // The stage states in the order of `shaders.stages()`.
-    let tess = bound.tess.as_ref();
-    let states = [
-        Some(bound.vs),
-        Some(bound.fs),
-        bound.gs.map(|(s, _)| s),
-        tess.and_then(|t| t.tcs).map(|(s, _)| s),
-        tess.map(|t| t.tes.0),
-    ];
+    let states = bound.stage_states();
     for ((shader, stage), layout) in shaders.stages().into_iter().zip(states).zip(layouts) {
         let (Some(shader), Some(stage)) = (shader, stage) else {
             // The empty geometry slot before tessellation stages.

@@ -242,16 +242,10 @@ fn bind_each_draw(bound: &BoundDraw<'_>, shaders: &shaders::Shaders) -> bool {
         .into_iter()
         .flatten()
         .any(|s| !s.interface.storage_buffers.is_empty() || !s.interface.images.is_empty());
-    let tess = bound.tess.as_ref();
-    let unfolds = [
-        Some(bound.vs),
-        Some(bound.fs),
-        bound.gs.map(|(g, _)| g),
-        tess.and_then(|t| t.tcs).map(|(s, _)| s),
-        tess.map(|t| t.tes.0),
-    ]
-    .into_iter()
-    .flatten()
-    .any(binds_unfolded);
+    let unfolds = bound
+        .stage_states()
+        .into_iter()
+        .flatten()
+        .any(binds_unfolded);
     storage || unfolds
 }
